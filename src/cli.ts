@@ -1,0 +1,115 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadBaseConfig } from './config.ts';
+import { openDatabase } from './db/connection.ts';
+import { MigrationError, migrate } from './db/migrate.ts';
+import { describeError } from './log.ts';
+import { manifestYaml } from './slack/manifest.ts';
+
+/**
+ * The operator CLI: `npm run --silent cli -- <command>` or the `ladder` bin.
+ * Exit codes: 0 success, 1 something failed, 2 bad arguments. Errors go to stderr.
+ */
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  now?: () => Date;
+}
+
+export class UsageError extends Error {}
+
+type Command = (args: string[], io: CliIo) => Promise<number> | number;
+
+const USAGE = `Usage: ladder <command> [options]
+
+Commands:
+  migrate                         apply pending database migrations
+  validate-ladder                 check the ladder YAML files (LADDER_DATA_DIR)
+  manifest [--url https://HOST]   print the Slack app manifest (Socket Mode; HTTP mode with --url)
+  help                            this text
+
+Environment: DATABASE_PATH, LADDER_DATA_DIR, LOG_LEVEL, … (see README.md).`;
+
+const commands: Record<string, Command> = {
+  help: (_args, io) => {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  },
+
+  migrate: (args, io) => {
+    parseArgs({ args, options: {}, allowPositionals: false });
+    const config = loadBaseConfig(io.env);
+    const db = openDatabase(config.databasePath);
+    try {
+      const result = migrate(db);
+      io.stdout(
+        result.applied.length > 0
+          ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`
+          : `Database is up to date (${result.alreadyApplied} migration(s) applied).\n`,
+      );
+    } finally {
+      db.close();
+    }
+    return 0;
+  },
+
+  manifest: (args, io) => {
+    const { values } = parseArgs({ args, options: { url: { type: 'string' } }, allowPositionals: false });
+    if (values.url !== undefined && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(values.url)) {
+      throw new UsageError(
+        '--url must be the public https:// base URL of the app, e.g. https://ladder.example.com',
+      );
+    }
+    io.stdout(manifestYaml(values.url ? { url: values.url } : {}));
+    return 0;
+  },
+};
+
+export function registerCliCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`ladder: unknown command "${name}".\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`ladder ${name}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    if (
+      err instanceof ConfigError ||
+      err instanceof MigrationError ||
+      (err as Error).name === 'LadderDataError'
+    ) {
+      io.stderr(`ladder ${name}: ${(err as Error).message}\n`);
+      return 1;
+    }
+    io.stderr(`ladder ${name}: failed: ${JSON.stringify(describeError(err))}\n`);
+    return 1;
+  }
+}
+
+export async function cliMain(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await cliMain();
+}

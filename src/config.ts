@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+/**
+ * The environment contract of design.md, validated once at the edge.
+ * Every message names the variable and what is expected, and never echoes a secret's value.
+ */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type SlackMode = 'http' | 'socket' | 'local';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const README_HINT = 'See README.md, "Creating the Slack app" and "Configuration".';
+
+/** Empty strings count as unset, as in most .env tooling. */
+const optionalString = (schema: z.ZodString) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const intInRange = (name: string, min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? fallback : v),
+    z.coerce
+      .number({ error: `${name} must be a whole number from ${min} to ${max}` })
+      .int({ error: `${name} must be a whole number from ${min} to ${max}` })
+      .min(min, { error: `${name} must be a whole number from ${min} to ${max}` })
+      .max(max, { error: `${name} must be a whole number from ${min} to ${max}` }),
+  );
+
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: optionalString(
+    z.string().regex(/^xoxb-\S+$/, { error: 'SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"' }),
+  ),
+  SLACK_SIGNING_SECRET: optionalString(
+    z
+      .string()
+      .regex(/^\S{8,}$/, { error: "SLACK_SIGNING_SECRET must be the app's signing secret (no spaces)" }),
+  ),
+  SLACK_APP_TOKEN: optionalString(
+    z.string().regex(/^xapp-\S+$/, {
+      error: 'SLACK_APP_TOKEN must be an app-level token starting with "xapp-"',
+    }),
+  ),
+  SLACK_API_URL: optionalString(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
+        error: 'SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/',
+      }),
+  ),
+  PORT: intInRange('PORT', 0, 65535, 3000),
+  DATABASE_PATH: optionalString(z.string()),
+  LADDER_DATA_DIR: optionalString(z.string()),
+  LOG_LEVEL: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'info' : typeof v === 'string' ? v.toLowerCase() : v),
+    z.enum(['debug', 'info', 'warn', 'error'], {
+      error: 'LOG_LEVEL must be one of debug, info, warn, error',
+    }),
+  ),
+  NUDGE_LATE_WINDOW_HOURS: intInRange('NUDGE_LATE_WINDOW_HOURS', 0, 167, 24),
+  NUDGE_SEND_RATE: intInRange('NUDGE_SEND_RATE', 1, 100_000, 120),
+  LADDER_SOAK: optionalString(z.string()),
+});
+
+/** Settings every mode and every CLI command shares; no Slack credentials. */
+export interface BaseConfig {
+  port: number;
+  databasePath: string;
+  ladderDataDir: string;
+  logLevel: LogLevel;
+  nudgeLateWindowHours: number;
+  nudgeSendRate: number;
+  slackApiUrl: string | undefined;
+}
+
+export type SlackCredentials =
+  | { mode: 'http'; botToken: string; signingSecret: string }
+  | { mode: 'socket'; botToken: string; appToken: string; signingSecret: string | undefined }
+  | { mode: 'local' };
+
+export type Config = Readonly<BaseConfig & { slack: SlackCredentials }>;
+
+function parseEnv(env: NodeJS.ProcessEnv) {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `- ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}\n${README_HINT}`);
+  }
+  return parsed.data;
+}
+
+/** The base settings only: for CLI commands that never talk to Slack (migrate, export, backup…). */
+export function loadBaseConfig(env: NodeJS.ProcessEnv, opts: { local?: boolean } = {}): Readonly<BaseConfig> {
+  const e = parseEnv(env);
+  return Object.freeze({
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH ?? (opts.local ? './data/local.db' : './data/ladder.db'),
+    ladderDataDir: e.LADDER_DATA_DIR ?? './ladder-data',
+    logLevel: e.LOG_LEVEL,
+    nudgeLateWindowHours: e.NUDGE_LATE_WINDOW_HOURS,
+    nudgeSendRate: e.NUDGE_SEND_RATE,
+    slackApiUrl: e.SLACK_API_URL,
+  });
+}
+
+/**
+ * Decides the mode from which credentials are present (design.md, "Modes"):
+ * none → local; an app token → Socket Mode; otherwise HTTP. Partial credentials are an error
+ * naming what is missing, so a typo in one variable never silently starts the local workspace.
+ */
+export function resolveSlackCredentials(
+  env: NodeJS.ProcessEnv,
+  opts: { forceLocal?: boolean } = {},
+): SlackCredentials {
+  const e = parseEnv(env);
+  if (opts.forceLocal) return { mode: 'local' };
+  const { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: app } = e;
+  if (!bot && !secret && !app) return { mode: 'local' };
+  if (app) {
+    if (!bot) {
+      throw new ConfigError(
+        `SLACK_APP_TOKEN is set (Socket Mode) but SLACK_BOT_TOKEN is missing: set the bot token (xoxb-…) too.\n${README_HINT}`,
+      );
+    }
+    return { mode: 'socket', botToken: bot, appToken: app, signingSecret: secret };
+  }
+  const missing = [!bot && 'SLACK_BOT_TOKEN', !secret && 'SLACK_SIGNING_SECRET'].filter(Boolean);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Incomplete Slack credentials: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing. ` +
+        'HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Socket Mode needs SLACK_BOT_TOKEN and ' +
+        `SLACK_APP_TOKEN. Unset all three to run the local workspace.\n${README_HINT}`,
+    );
+  }
+  return { mode: 'http', botToken: bot as string, signingSecret: secret as string };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, opts: { forceLocal?: boolean } = {}): Config {
+  const slack = resolveSlackCredentials(env, opts);
+  const base = loadBaseConfig(env, { local: slack.mode === 'local' });
+  return Object.freeze({ ...base, slack });
+}

@@ -1,0 +1,22 @@
+import type { BaseConfig } from './config.ts';
+import type { Db } from './db/connection.ts';
+import type { Logger } from './log.ts';
+
+export interface Health {
+  ok: boolean;
+  database: boolean;
+  scheduler: 'not-started' | 'ok' | 'stalled';
+}
+
+/**
+ * What the composition root builds once and hands down: configuration, the database, the logger
+ * and the clock. Listeners and jobs take what they need from it; nothing reads process.env or the
+ * system clock directly.
+ */
+export interface AppContext {
+  config: Readonly<BaseConfig>;
+  db: Db;
+  logger: Logger;
+  now: () => Date;
+  health: () => Health;
+}

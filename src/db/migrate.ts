@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from './connection.ts';
+
+/** The project's migrations folder, wherever the process was started from. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+const FILE_PATTERN = /^(\d{4})_[a-z0-9_]+\.sql$/;
+
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+export interface MigrationFile {
+  id: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export interface MigrationResult {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+  const seen = new Set<number>();
+  return files.map((name) => {
+    const match = FILE_PATTERN.exec(name);
+    if (!match) {
+      throw new MigrationError(`Migration file "${name}" must be named NNNN_lowercase_name.sql.`);
+    }
+    const id = Number(match[1]);
+    if (seen.has(id)) throw new MigrationError(`Two migration files share the number ${match[1]}.`);
+    seen.add(id);
+    const sql = fs.readFileSync(path.join(dir, name), 'utf8');
+    return { id, name, sql, checksum: checksumOf(sql) };
+  });
+}
+
+/** Line endings are normalised so a checkout on another OS does not look "edited". */
+export function checksumOf(sql: string): string {
+  return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+/**
+ * Applies pending migrations in order, each in its own transaction, recording name and checksum.
+ * Refuses to run when an applied file was edited or the database holds a migration this code
+ * does not know (a downgrade): both would leave the schema and the code disagreeing.
+ */
+export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const files = readMigrations(dir);
+  const applied = db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all() as Array<{
+    id: number;
+    name: string;
+    checksum: string;
+  }>;
+  const byId = new Map(files.map((f) => [f.id, f]));
+  for (const row of applied) {
+    const file = byId.get(row.id);
+    if (!file || file.name !== row.name) {
+      throw new MigrationError(
+        `The database has migration ${row.name}, which this version of Ladder does not know. ` +
+          'It was written by a newer version: run that version, or restore a backup taken before the upgrade.',
+      );
+    }
+    if (file.checksum !== row.checksum) {
+      throw new MigrationError(
+        `Migration ${row.name} was edited after it was applied to this database. ` +
+          'Migrations are forward-only: restore the original file and add a new migration instead.',
+      );
+    }
+  }
+  const done = new Set(applied.map((r) => r.id));
+  const pending = files.filter((f) => !done.has(f.id));
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
+  );
+  for (const file of pending) {
+    const apply = db.transaction(() => {
+      db.exec(file.sql);
+      record.run(file.id, file.name, file.checksum, new Date().toISOString());
+    });
+    try {
+      apply.immediate();
+    } catch (err) {
+      throw new MigrationError(
+        `Migration ${file.name} failed and was rolled back: ${(err as Error).message}`,
+      );
+    }
+  }
+  return { applied: pending.map((f) => f.name), alreadyApplied: applied.length };
+}

@@ -1,0 +1,133 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import bolt, { type CustomRoute, type ExtendedErrorHandlerArgs } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { AppContext } from '../context.ts';
+import { describeError, toSlackLogger } from '../log.ts';
+import { registerListeners } from './listeners/index.ts';
+import { postFailureNotice } from './reply.ts';
+
+const { App, HTTPReceiver, SocketModeReceiver } = bolt;
+
+export type SlackConnection =
+  | { mode: 'http'; botToken: string; signingSecret: string }
+  | { mode: 'socket'; botToken: string; appToken: string };
+
+export interface RunningSlackApp {
+  app: InstanceType<typeof App>;
+  /** The port the HTTP server (Slack requests in HTTP mode; /healthz in both) listens on. */
+  port: number;
+  /** Stops receiving, then waits (bounded) for listeners still running. */
+  stop(timeoutMs?: number): Promise<void>;
+  inFlight(): number;
+}
+
+/**
+ * Options of the Web API client that answers users: a request timeout and a bounded retry policy
+ * (seconds, not the library default of ~30 minutes), and 429s fail fast instead of pausing the
+ * whole queue: an interactive reply that cannot go out now should say so, not arrive later.
+ */
+export function interactiveClientOptions(slackApiUrl: string | undefined): WebClientOptions {
+  return {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    timeout: 10_000,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2_000, randomize: true },
+    rejectRateLimitedCalls: true,
+  };
+}
+
+export async function startSlackApp(
+  ctx: AppContext,
+  connection: SlackConnection,
+  listen: { port: number; host?: string },
+): Promise<RunningSlackApp> {
+  const logger = toSlackLogger(ctx.logger, 'bolt');
+  const clientOptions = interactiveClientOptions(ctx.config.slackApiUrl);
+  const customRoutes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        const health = ctx.health();
+        res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(health));
+      },
+    },
+  ];
+
+  const receiver =
+    connection.mode === 'http'
+      ? new HTTPReceiver({
+          signingSecret: connection.signingSecret,
+          logger,
+          customRoutes,
+          // Slack gives up after 3 s; answering 500 a little before that is better than silence.
+          unhandledRequestTimeoutMillis: 3_001,
+        })
+      : new SocketModeReceiver({
+          appToken: connection.appToken,
+          logger,
+          customRoutes,
+          installerOptions: { port: listen.port, clientOptions },
+        });
+
+  const app = new App({
+    token: connection.botToken,
+    receiver,
+    logger,
+    clientOptions,
+    extendedErrorHandler: true,
+  });
+
+  let inFlight = 0;
+  app.use(async ({ next }) => {
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+    }
+  });
+
+  registerListeners(app, ctx);
+
+  // The one global error handler: tell the user, log one line with context, never crash.
+  app.error((async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
+    const b = (body ?? {}) as Record<string, unknown>;
+    ctx.logger.error('listener failed', {
+      kind: typeof b.type === 'string' ? b.type : typeof b.command === 'string' ? 'slash_command' : 'unknown',
+      team: context?.teamId,
+      user: context?.userId,
+      error: describeError((error as { original?: unknown }).original ?? error),
+    });
+    await postFailureNotice(app.client, b, ctx).catch((err: unknown) => {
+      ctx.logger.warn('could not tell the user about a failure', { error: describeError(err) });
+    });
+  }) as unknown as Parameters<typeof app.error>[0]);
+
+  let server: Server | undefined;
+  if (connection.mode === 'http') {
+    server = (await app.start({ port: listen.port, host: listen.host ?? '0.0.0.0' })) as Server;
+  } else {
+    await app.start();
+    server = (receiver as unknown as { httpServer?: Server }).httpServer;
+    if (server && !server.listening) await new Promise((r) => server?.once('listening', r));
+  }
+  const port = (server?.address() as AddressInfo | null)?.port ?? listen.port;
+
+  return {
+    app,
+    port,
+    inFlight: () => inFlight,
+    async stop(timeoutMs = 3_000) {
+      await app.stop().catch(() => {});
+      if (connection.mode === 'socket' && server?.listening) {
+        await new Promise((r) => server?.close(() => r(undefined)));
+      }
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadBaseConfig, loadConfig } from '../../../src/config.ts';
+
+const BOT = 'xoxb-1111-2222-abcdef';
+const SECRET = 'abcdef0123456789abcdef';
+const APP = 'xapp-1-A111-2222-abcdef';
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET });
+    expect(c.slack).toEqual({ mode: 'http', botToken: BOT, signingSecret: SECRET });
+    expect(c.port).toBe(3000);
+    expect(c.databasePath).toBe('./data/ladder.db');
+    expect(c.ladderDataDir).toBe('./ladder-data');
+    expect(c.logLevel).toBe('info');
+    expect(c.nudgeLateWindowHours).toBe(24);
+    expect(c.nudgeSendRate).toBe(120);
+    expect(c.slackApiUrl).toBeUndefined();
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('chooses Socket Mode when an app token is set', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP });
+    expect(c.slack.mode).toBe('socket');
+  });
+
+  it('chooses the local workspace with no credentials at all, with its own database', () => {
+    const c = loadConfig({});
+    expect(c.slack.mode).toBe('local');
+    expect(c.databasePath).toBe('./data/local.db');
+    expect(loadConfig({ DATABASE_PATH: '/tmp/x.db' }).databasePath).toBe('/tmp/x.db');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: ' ', PORT: '' }).slack.mode).toBe('local');
+  });
+
+  it('names what is missing when credentials are partial', () => {
+    expect(errorOf(() => loadConfig({ SLACK_BOT_TOKEN: BOT }))).toMatch(/SLACK_SIGNING_SECRET is missing/);
+    expect(errorOf(() => loadConfig({ SLACK_SIGNING_SECRET: SECRET }))).toMatch(/SLACK_BOT_TOKEN is missing/);
+    expect(errorOf(() => loadConfig({ SLACK_APP_TOKEN: APP }))).toMatch(/SLACK_BOT_TOKEN is missing/);
+  });
+
+  it('names the variable and the expectation for invalid values, without echoing secrets', () => {
+    const msg = errorOf(() =>
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: SECRET, PORT: 'eighty' }),
+    );
+    expect(msg).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"/);
+    expect(msg).toMatch(/PORT must be a whole number from 0 to 65535/);
+    expect(msg).not.toContain('xoxp-user-token-secret');
+    expect(errorOf(() => loadBaseConfig({ LOG_LEVEL: 'loud' }))).toMatch(
+      /LOG_LEVEL must be one of debug, info, warn, error/,
+    );
+    expect(errorOf(() => loadBaseConfig({ NUDGE_SEND_RATE: '0' }))).toMatch(
+      /NUDGE_SEND_RATE must be a whole number/,
+    );
+    expect(errorOf(() => loadBaseConfig({ NUDGE_LATE_WINDOW_HOURS: '2.5' }))).toMatch(
+      /NUDGE_LATE_WINDOW_HOURS/,
+    );
+    expect(errorOf(() => loadBaseConfig({ SLACK_API_URL: 'not a url' }))).toMatch(
+      /SLACK_API_URL must be an http\(s\) URL/,
+    );
+    expect(errorOf(() => loadBaseConfig({ SLACK_APP_TOKEN: 'xoxb-wrong' }))).toMatch(
+      /SLACK_APP_TOKEN must be an app-level token/,
+    );
+  });
+
+  it('accepts LOG_LEVEL case-insensitively and SLACK_API_URL for tests and proxies', () => {
+    const c = loadBaseConfig({ LOG_LEVEL: 'DEBUG', SLACK_API_URL: 'http://127.0.0.1:4000/api/' });
+    expect(c.logLevel).toBe('debug');
+    expect(c.slackApiUrl).toBe('http://127.0.0.1:4000/api/');
+  });
+});
