@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import bolt, { type CustomRoute, type ExtendedErrorHandlerArgs } from '@slack/bolt';
+import bolt, { type CustomRoute } from '@slack/bolt';
+import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { WebClientOptions } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { describeError, toSlackLogger } from '../log.ts';

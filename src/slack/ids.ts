@@ -23,3 +23,17 @@ export const ViewId = {} as const;
 export const SUBSCRIBED_EVENTS = [] as const;
 
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
+
+/**
+ * Slack rejects a block holding two elements with the same action_id. Several buttons of one kind
+ * in one block (level suggestions, "compare with the level below / above") get `<id>.<n>`; the
+ * first keeps the plain id. Register their listener with `actionIdPattern(id)`.
+ */
+export function nthActionId(id: ActionIdValue, n: number): string {
+  return n === 0 ? id : `${id}.${n}`;
+}
+
+/** Matches an action id and every `nthActionId` variant of it. */
+export function actionIdPattern(id: ActionIdValue): RegExp {
+  return new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.\\d+)?$`);
+}

@@ -1,0 +1,237 @@
+import type {
+  AxisId,
+  EvidenceEntry,
+  EvidenceSource,
+  LocalDate,
+  Owner,
+  ScopeId,
+  ShiftId,
+} from '../domain/types.ts';
+import type { Db } from './connection.ts';
+
+export interface NewEvidence {
+  text: string;
+  occurredOn: LocalDate;
+  axes: AxisId[];
+  suggestedAxes?: AxisId[];
+  shift: ShiftId | null;
+  scope: ScopeId | null;
+  link: string | null;
+  source: EvidenceSource;
+  promptId?: string | null;
+  nudgeWeek?: string | null;
+  channelId?: string | null;
+  messageTs?: string | null;
+}
+
+export type EvidencePatch = Partial<
+  Pick<NewEvidence, 'text' | 'occurredOn' | 'axes' | 'suggestedAxes' | 'shift' | 'scope' | 'link'>
+>;
+
+export interface InsertResult {
+  entry: EvidenceEntry;
+  /** True when this delivery was seen before: the earlier entry is returned, nothing is written. */
+  duplicate: boolean;
+}
+
+interface Row {
+  id: number;
+  team_id: string;
+  user_id: string;
+  text: string;
+  occurred_on: string;
+  axes: string;
+  suggested_axes: string;
+  shift: string | null;
+  scope: string | null;
+  link: string | null;
+  source: string;
+  prompt_id: string | null;
+  nudge_week: string | null;
+  channel_id: string | null;
+  message_ts: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoredEvidence extends EvidenceEntry {
+  nudgeWeek: string | null;
+  channelId: string | null;
+  messageTs: string | null;
+}
+
+function toEntry(r: Row): StoredEvidence {
+  return {
+    id: r.id,
+    teamId: r.team_id,
+    userId: r.user_id,
+    text: r.text,
+    occurredOn: r.occurred_on,
+    axes: JSON.parse(r.axes) as AxisId[],
+    suggestedAxes: JSON.parse(r.suggested_axes) as AxisId[],
+    shift: r.shift as ShiftId | null,
+    scope: r.scope as ScopeId | null,
+    link: r.link,
+    source: r.source as EvidenceSource,
+    promptId: r.prompt_id,
+    nudgeWeek: r.nudge_week,
+    channelId: r.channel_id,
+    messageTs: r.message_ts,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const COLUMNS = `id, team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source,
+  prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at`;
+
+/**
+ * Every query is scoped by the owner taken from the verified request: an id alone never reaches a
+ * row of somebody else.
+ */
+export function createEvidenceRepository(db: Db) {
+  const insertStmt = db.prepare(
+    `INSERT INTO evidence (team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source,
+       prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
+     VALUES (@teamId, @userId, @text, @occurredOn, @axes, @suggestedAxes, @shift, @scope, @link, @source,
+       @promptId, @nudgeWeek, @channelId, @messageTs, @now, @now)
+     RETURNING ${COLUMNS}`,
+  );
+  const getStmt = db.prepare(`SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND id = ?`);
+  const deliveryStmt = db.prepare(
+    'SELECT entry_id FROM deliveries WHERE team_id = ? AND delivery_key = ? AND user_id = ?',
+  );
+  const recordDelivery = db.prepare(
+    'INSERT INTO deliveries (team_id, user_id, delivery_key, entry_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const deleteStmt = db.prepare('DELETE FROM evidence WHERE team_id = ? AND user_id = ? AND id = ?');
+  const listStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ?
+     ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
+  );
+  const countStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?');
+  const searchStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(text), lower(?)) > 0
+     ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
+  );
+  const searchCountStmt = db.prepare(
+    'SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(text), lower(?)) > 0',
+  );
+  const rangeStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?
+     ORDER BY occurred_on DESC, id DESC`,
+  );
+  const byMessageStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND channel_id = ? AND message_ts = ?`,
+  );
+
+  const insertWithDelivery = db.transaction(
+    (owner: Owner, e: NewEvidence, now: string, deliveryKey: string | undefined): InsertResult => {
+      if (deliveryKey) {
+        const seen = deliveryStmt.get(owner.teamId, deliveryKey, owner.userId) as { entry_id: number } | undefined;
+        if (seen) {
+          const earlier = getStmt.get(owner.teamId, owner.userId, seen.entry_id) as Row | undefined;
+          if (earlier) return { entry: toEntry(earlier), duplicate: true };
+        }
+      }
+      const row = insertStmt.get({
+        teamId: owner.teamId,
+        userId: owner.userId,
+        text: e.text,
+        occurredOn: e.occurredOn,
+        axes: JSON.stringify(e.axes),
+        suggestedAxes: JSON.stringify(e.suggestedAxes ?? []),
+        shift: e.shift,
+        scope: e.scope,
+        link: e.link,
+        source: e.source,
+        promptId: e.promptId ?? null,
+        nudgeWeek: e.nudgeWeek ?? null,
+        channelId: e.channelId ?? null,
+        messageTs: e.messageTs ?? null,
+        now,
+      }) as Row;
+      if (deliveryKey) recordDelivery.run(owner.teamId, owner.userId, deliveryKey, row.id, now);
+      return { entry: toEntry(row), duplicate: false };
+    },
+  );
+
+  return {
+    /**
+     * One INSERT (and, for a Slack delivery, its de-duplication record) in one transaction.
+     * Returns only after the commit, so a confirmation built from the result is durable.
+     */
+    insert(owner: Owner, e: NewEvidence, now: Date, deliveryKey?: string): InsertResult {
+      return insertWithDelivery.immediate(owner, e, now.toISOString(), deliveryKey);
+    },
+
+    get(owner: Owner, id: number): StoredEvidence | undefined {
+      const row = getStmt.get(owner.teamId, owner.userId, id) as Row | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+
+    update(owner: Owner, id: number, patch: EvidencePatch, now: Date): StoredEvidence | undefined {
+      const sets: string[] = [];
+      const params: Record<string, unknown> = { teamId: owner.teamId, userId: owner.userId, id, now: now.toISOString() };
+      const map: Record<keyof EvidencePatch, string> = {
+        text: 'text',
+        occurredOn: 'occurred_on',
+        axes: 'axes',
+        suggestedAxes: 'suggested_axes',
+        shift: 'shift',
+        scope: 'scope',
+        link: 'link',
+      };
+      for (const [key, column] of Object.entries(map) as Array<[keyof EvidencePatch, string]>) {
+        if (patch[key] === undefined) continue;
+        sets.push(`${column} = @${key}`);
+        const v = patch[key];
+        params[key] = Array.isArray(v) ? JSON.stringify(v) : v;
+      }
+      if (sets.length === 0) return this.get(owner, id);
+      const row = db
+        .prepare(
+          `UPDATE evidence SET ${sets.join(', ')}, updated_at = @now
+           WHERE team_id = @teamId AND user_id = @userId AND id = @id RETURNING ${COLUMNS}`,
+        )
+        .get(params) as Row | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+
+    delete(owner: Owner, id: number): boolean {
+      return deleteStmt.run(owner.teamId, owner.userId, id).changes > 0;
+    },
+
+    /** Newest first; `search` matches words in the text, case-insensitively. */
+    list(owner: Owner, opts: { limit: number; offset?: number; search?: string }): {
+      entries: StoredEvidence[];
+      total: number;
+    } {
+      const offset = opts.offset ?? 0;
+      if (opts.search) {
+        const rows = searchStmt.all(owner.teamId, owner.userId, opts.search, opts.limit, offset) as Row[];
+        const { n } = searchCountStmt.get(owner.teamId, owner.userId, opts.search) as { n: number };
+        return { entries: rows.map(toEntry), total: n };
+      }
+      const rows = listStmt.all(owner.teamId, owner.userId, opts.limit, offset) as Row[];
+      const { n } = countStmt.get(owner.teamId, owner.userId) as { n: number };
+      return { entries: rows.map(toEntry), total: n };
+    },
+
+    /** Entries whose local date is within [start, end] (inclusive); start null = from the beginning. */
+    inRange(owner: Owner, startDate: LocalDate | null, endDate: LocalDate): StoredEvidence[] {
+      return (rangeStmt.all(owner.teamId, owner.userId, startDate ?? '0000-00-00', endDate) as Row[]).map(toEntry);
+    },
+
+    count(owner: Owner): number {
+      return (countStmt.get(owner.teamId, owner.userId) as { n: number }).n;
+    },
+
+    findByMessage(owner: Owner, channelId: string, messageTs: string): StoredEvidence | undefined {
+      const row = byMessageStmt.get(owner.teamId, owner.userId, channelId, messageTs) as Row | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+  };
+}
+
+export type EvidenceRepository = ReturnType<typeof createEvidenceRepository>;

@@ -1,0 +1,85 @@
+import type { Owner, Profile } from '../domain/types.ts';
+import type { Db } from './connection.ts';
+
+interface Row {
+  team_id: string;
+  user_id: string;
+  level: string | null;
+  target: string | null;
+  tz: string | null;
+  tz_checked_at: string | null;
+}
+
+const toProfile = (r: Row): Profile => ({
+  teamId: r.team_id,
+  userId: r.user_id,
+  level: r.level,
+  target: r.target,
+  tz: r.tz,
+  tzCheckedAt: r.tz_checked_at,
+});
+
+export function createProfileRepository(db: Db) {
+  const getStmt = db.prepare(
+    'SELECT team_id, user_id, level, target, tz, tz_checked_at FROM profiles WHERE team_id = ? AND user_id = ?',
+  );
+  const ensureStmt = db.prepare(
+    `INSERT INTO profiles (team_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (team_id, user_id) DO NOTHING`,
+  );
+  return {
+    get(owner: Owner): Profile | undefined {
+      const row = getStmt.get(owner.teamId, owner.userId) as Row | undefined;
+      return row ? toProfile(row) : undefined;
+    },
+
+    /** The profile, or an empty one (not stored) for someone the app has not met. */
+    getOrEmpty(owner: Owner): Profile {
+      return (
+        this.get(owner) ?? { ...owner, level: null, target: null, tz: null, tzCheckedAt: null }
+      );
+    },
+
+    setLevels(owner: Owner, levels: { level?: string | null; target?: string | null }, now: Date): Profile {
+      const iso = now.toISOString();
+      const tx = db.transaction(() => {
+        ensureStmt.run(owner.teamId, owner.userId, iso, iso);
+        if (levels.level !== undefined) {
+          db.prepare('UPDATE profiles SET level = ?, updated_at = ? WHERE team_id = ? AND user_id = ?').run(
+            levels.level,
+            iso,
+            owner.teamId,
+            owner.userId,
+          );
+        }
+        if (levels.target !== undefined) {
+          db.prepare('UPDATE profiles SET target = ?, updated_at = ? WHERE team_id = ? AND user_id = ?').run(
+            levels.target,
+            iso,
+            owner.teamId,
+            owner.userId,
+          );
+        }
+      });
+      tx.immediate();
+      return this.getOrEmpty(owner);
+    },
+
+    /** Records the time zone Slack gave (null when it gave none) and when it was read. */
+    setTimeZone(owner: Owner, tz: string | null, now: Date): void {
+      const iso = now.toISOString();
+      db.transaction(() => {
+        ensureStmt.run(owner.teamId, owner.userId, iso, iso);
+        db.prepare('UPDATE profiles SET tz = ?, tz_checked_at = ?, updated_at = ? WHERE team_id = ? AND user_id = ?').run(
+          tz,
+          iso,
+          iso,
+          owner.teamId,
+          owner.userId,
+        );
+      })();
+    },
+  };
+}
+
+export type ProfileRepository = ReturnType<typeof createProfileRepository>;

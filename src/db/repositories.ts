@@ -1,0 +1,15 @@
+import type { Db } from './connection.ts';
+import { createEvidenceRepository } from './evidence-repository.ts';
+import { createProfileRepository } from './profile-repository.ts';
+import { createSlackStateRepository } from './slack-state-repository.ts';
+
+/** Every repository, built once over one connection by the composition root. */
+export function createRepositories(db: Db) {
+  return {
+    evidence: createEvidenceRepository(db),
+    profiles: createProfileRepository(db),
+    slackState: createSlackStateRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

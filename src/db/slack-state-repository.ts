@@ -1,0 +1,86 @@
+import type { Owner } from '../domain/types.ts';
+import type { Db } from './connection.ts';
+
+/** Slack allows 5 posts to a response URL within 30 minutes. */
+export const RESPONSE_URL_MAX_USES = 5;
+export const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
+
+export interface PendingView {
+  viewId: string;
+  kind: string;
+  responseUrl: string | null;
+  entryId: number | null;
+}
+
+/**
+ * Server-side state tied to Slack surfaces: which modal belongs to whom (and where to confirm),
+ * and how often a response URL was used. Values are never read back from the client.
+ */
+export function createSlackStateRepository(db: Db) {
+  const putView = db.prepare(
+    `INSERT INTO pending_views (view_id, team_id, user_id, kind, response_url, entry_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (view_id) DO UPDATE SET kind = excluded.kind, response_url = excluded.response_url,
+       entry_id = excluded.entry_id`,
+  );
+  const getView = db.prepare(
+    'SELECT view_id, kind, response_url, entry_id FROM pending_views WHERE view_id = ? AND team_id = ? AND user_id = ?',
+  );
+  const dropView = db.prepare('DELETE FROM pending_views WHERE view_id = ? AND team_id = ? AND user_id = ?');
+  const pruneViews = db.prepare('DELETE FROM pending_views WHERE created_at < ?');
+  const claimUse = db.prepare(
+    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT (url) DO UPDATE SET uses = uses + 1
+     WHERE response_urls.team_id = excluded.team_id AND response_urls.user_id = excluded.user_id
+     RETURNING uses, created_at`,
+  );
+  const noteUrl = db.prepare(
+    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 0, ?)
+     ON CONFLICT (url) DO NOTHING`,
+  );
+  const pruneUrls = db.prepare('DELETE FROM response_urls WHERE created_at < ?');
+
+  return {
+    rememberView(owner: Owner, v: PendingView, now: Date): void {
+      putView.run(v.viewId, owner.teamId, owner.userId, v.kind, v.responseUrl, v.entryId, now.toISOString());
+    },
+
+    /** The pending view, only if it belongs to this owner. */
+    findView(owner: Owner, viewId: string): PendingView | undefined {
+      const r = getView.get(viewId, owner.teamId, owner.userId) as
+        | { view_id: string; kind: string; response_url: string | null; entry_id: number | null }
+        | undefined;
+      return r ? { viewId: r.view_id, kind: r.kind, responseUrl: r.response_url, entryId: r.entry_id } : undefined;
+    },
+
+    forgetView(owner: Owner, viewId: string): void {
+      dropView.run(viewId, owner.teamId, owner.userId);
+    },
+
+    /** Records when Slack handed out a response URL (its 30 minutes start then). */
+    noteResponseUrl(owner: Owner, url: string, now: Date): void {
+      noteUrl.run(url, owner.teamId, owner.userId, now.toISOString());
+    },
+
+    /**
+     * Counts one use of a response URL; false when Slack would refuse it (used 5 times, or older
+     * than 30 minutes), so the caller can fall back instead of failing.
+     */
+    claimResponseUrl(owner: Owner, url: string, now: Date): boolean {
+      const r = claimUse.get(url, owner.teamId, owner.userId, now.toISOString()) as
+        | { uses: number; created_at: string }
+        | undefined;
+      if (!r) return false;
+      return r.uses <= RESPONSE_URL_MAX_USES && now.getTime() - Date.parse(r.created_at) < RESPONSE_URL_TTL_MS;
+    },
+
+    /** Drops state older than a day: modals and response URLs are long dead by then. */
+    prune(now: Date): void {
+      const cutoff = new Date(now.getTime() - 24 * 3600 * 1000).toISOString();
+      pruneViews.run(cutoff);
+      pruneUrls.run(cutoff);
+    },
+  };
+}
+
+export type SlackStateRepository = ReturnType<typeof createSlackStateRepository>;

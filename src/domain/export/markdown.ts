@@ -1,0 +1,333 @@
+/**
+ * The Markdown review packet: what a manager or a promotion committee reads.
+ *
+ * Organised by what the target level expects: an at-a-glance table, one section per axis,
+ * reflections by mindset shift, the entries with no axis or shift, and the target's competencies.
+ * Every line is ladder data or the user's own entry. User text is escaped so that nothing typed can
+ * become a heading, a quote, a list, a table, a link, HTML or code.
+ */
+import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../types.ts';
+import {
+  entryHasAxis,
+  isSuggestedOnly,
+  type PacketInput,
+  type PacketLevel,
+  type PacketStep,
+  sortEntries,
+} from './packet.ts';
+
+// Characters escaped wherever they appear. `_` is handled separately (only where it could emphasise).
+const INLINE_SPECIALS = /[\\`*[\]<|~$]/g;
+// `_` between two letters or digits can neither open nor close emphasis, so `snake_case` stays as is.
+const EMPHASIS_UNDERSCORE = /(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+// Only an `&` that would start an entity (`&amp;`, `&#38;`) changes the text; `R&D` is left alone.
+const ENTITY_AMPERSAND = /&(?=#?[A-Za-z0-9]+;)/g;
+// C0 controls other than tab/newlines, DEL, and C1 controls: invisible, and some break renderers.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029]/;
+
+/**
+ * Escapes one line of text for use inside a paragraph, list item, table cell or heading.
+ * Newlines are turned into spaces; use {@link escapeMarkdownBlock} to keep them.
+ */
+export function escapeMarkdownInline(text: string, options: { heading?: boolean } = {}): string {
+  return text
+    .split(LINE_BREAKS)
+    .map((line) => escapeLine(line, { heading: options.heading === true, lineStart: false }))
+    .filter((line) => line !== '')
+    .join(' ');
+}
+
+/**
+ * Escapes multi-line text into lines that are each safe at the start of a (continuation) line,
+ * except the first, which is meant to follow other text on its line (e.g. a list item's date).
+ * Runs of blank lines collapse to one empty string; leading and trailing blank lines are dropped.
+ */
+export function escapeMarkdownBlock(text: string): string[] {
+  const lines: string[] = [];
+  for (const raw of text.split(LINE_BREAKS)) {
+    const line = escapeLine(raw, { heading: false, lineStart: lines.length > 0 });
+    if (line === '' && (lines.length === 0 || lines[lines.length - 1] === '')) continue;
+    lines.push(line);
+  }
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+// A web address in user text becomes an explicit autolink `<…>`, whose content every CommonMark
+// renderer shows literally: backslash escapes inside a bare URL would show in GFM renderers that
+// autolink the raw text. Trailing punctuation stays outside, as GFM does; `|` ends it (tables).
+const URL_IN_TEXT = /https?:\/\/[^\s<>|]*[^\s<>|.,:;!?'")\]*_~]/gi;
+
+function escapeLine(raw: string, where: { heading: boolean; lineStart: boolean }): string {
+  // Leading whitespace would make an indented code block; trailing whitespace a hard break.
+  const text = raw.replace(CONTROL_CHARS, '').replace(/\t/g, ' ').trim();
+  let line = '';
+  let from = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    line += escapeText(text.slice(from, match.index), where.heading);
+    line += `<${match[0]}>`;
+    from = match.index + match[0].length;
+  }
+  line += escapeText(text.slice(from), where.heading);
+  if (!where.lineStart) return line;
+  // Block markers only matter at the start of a line: heading, quote, list, setext underline, and
+  // ordered-list markers (`1.` or `1)`).
+  if (/^[#>+=-]/.test(line)) line = `\\${line}`;
+  return line.replace(/^(\d{1,9})([.)])/, '$1\\$2');
+}
+
+function escapeText(text: string, heading: boolean): string {
+  const line = text
+    .replace(INLINE_SPECIALS, '\\$&')
+    .replace(EMPHASIS_UNDERSCORE, '\\_')
+    .replace(ENTITY_AMPERSAND, '\\&')
+    // `www.` starts a GFM autolink on the raw text; the escaped dot prevents it.
+    .replace(/\b(www)\./gi, '$1\\.');
+  // In a heading every `#` is escaped: a trailing run would be taken as the closing sequence.
+  return heading ? line.replace(/#/g, '\\#') : line;
+}
+
+/** A table cell: inline-escaped (which escapes `|`), one line. */
+function cell(text: string): string {
+  return escapeMarkdownInline(text);
+}
+
+/**
+ * An http(s) link as a Markdown link with an angle-bracket destination, or null when the value is
+ * not a web address (then it is shown as text instead, so a `javascript:` value never becomes a link).
+ */
+export function markdownLink(url: string): string | null {
+  const trimmed = url.trim();
+  if (!/^https?:\/\/[^\s/]/i.test(trimmed)) return null;
+  const destination = trimmed.replace(/[<>\\\s\u0000-\u001F\u007F]/g, (c) =>
+    c === '\\' ? '%5C' : encodeURIComponent(c),
+  );
+  const label = /^https?:\/\/([a-z0-9-]+\.)*slack\.com([/:?#]|$)/i.test(trimmed) ? 'Slack message' : 'link';
+  return `[${label}](<${destination}>)`;
+}
+
+function stepText(step: PacketStep | null): string {
+  return step === null ? '—' : `${step.name} (${step.number})`;
+}
+
+function levelText(level: PacketLevel): string {
+  return `${level.code} ${level.title}`;
+}
+
+interface Names {
+  axis: Map<AxisId, string>;
+  /** Position in the ladder's axis order, for listing an entry's axes consistently. */
+  axisOrder: (axis: AxisId) => number;
+  shift: Map<ShiftId, string>;
+  scope: Map<ScopeId, string>;
+}
+
+function entryMeta(entry: EvidenceEntry, names: Names): string {
+  const parts: string[] = [];
+  const axes = [...new Set([...entry.axes, ...entry.suggestedAxes])]
+    .sort((a, b) => names.axisOrder(a) - names.axisOrder(b))
+    .map((a) => {
+      const name = escapeMarkdownInline(names.axis.get(a) ?? a);
+      return entry.axes.includes(a) ? name : `${name} (suggested)`;
+    });
+  if (axes.length > 0) parts.push(`Axes: ${axes.join(', ')}`);
+  if (entry.shift !== null) {
+    parts.push(`Shift: ${escapeMarkdownInline(names.shift.get(entry.shift) ?? entry.shift)}`);
+  }
+  if (entry.scope !== null) {
+    parts.push(`Scope: ${escapeMarkdownInline(names.scope.get(entry.scope) ?? entry.scope)}`);
+  }
+  if (entry.link !== null && entry.link.trim() !== '') {
+    parts.push(markdownLink(entry.link) ?? `Link: ${escapeMarkdownInline(entry.link)}`);
+  }
+  return parts.join(' · ');
+}
+
+/**
+ * One entry as a list item: the date and the first line, the other lines as indented continuation
+ * lines (hard breaks, so the user's line breaks survive), then a line with its tags and link.
+ */
+function renderEntryItem(entry: EvidenceEntry, names: Names): string {
+  const lines = escapeMarkdownBlock(entry.text);
+  const [first = '_(empty)_', ...rest] = lines;
+  const meta = entryMeta(entry, names);
+  const out = [`- **${entry.occurredOn}** — ${first}`];
+  for (const line of rest) out.push(line === '' ? '' : `  ${line}`);
+  if (meta !== '') out.push(`  ${meta}`);
+  // Two trailing spaces make a hard line break; a blank line already separates paragraphs.
+  return out.map((line, i) => (i < out.length - 1 && line !== '' && out[i + 1] !== '' ? `${line}  ` : line)).join('\n');
+}
+
+/** Renders the review packet. Pure and deterministic: the same input gives the same text. */
+export function renderMarkdown(input: PacketInput): string {
+  const entries = sortEntries(input.entries);
+  const axisIndex = new Map(input.axes.map((a, i) => [a.id, i]));
+  const names: Names = {
+    axis: new Map(input.axes.map((a) => [a.id, a.name])),
+    axisOrder: (axis) => axisIndex.get(axis) ?? axisIndex.size,
+    shift: new Map(input.shifts.map((s) => [s.id, s.name])),
+    scope: new Map((input.scopes ?? []).map((s) => [s.id, s.name])),
+  };
+  for (const r of input.reflections) if (!names.shift.has(r.shift)) names.shift.set(r.shift, r.shiftName);
+
+  const itemCache = new Map<EvidenceEntry, string>();
+  const item = (entry: EvidenceEntry): string => {
+    let text = itemCache.get(entry);
+    if (text === undefined) {
+      text = renderEntryItem(entry, names);
+      itemCache.set(entry, text);
+    }
+    return text;
+  };
+
+  const out: string[] = [];
+  const blank = () => out.push('');
+
+  // Title and context.
+  out.push(`# Review packet: ${escapeMarkdownInline(input.user.name, { heading: true })}`);
+  blank();
+  const current = input.level === null ? 'Current level not set' : escapeMarkdownInline(levelText(input.level));
+  const target = input.target === null ? 'target not set' : escapeMarkdownInline(levelText(input.target));
+  const period = escapeMarkdownInline(input.period.label);
+  const range =
+    input.period.startDate === null
+      ? `up to ${input.period.endDate}`
+      : `${input.period.startDate} to ${input.period.endDate}`;
+  const count = entries.length === 1 ? '1 entry' : `${entries.length} entries`;
+  out.push(`**${current} → ${target}**  `);
+  out.push(`Period: ${period} (${range}) · ${count}  `);
+  out.push(`Generated ${escapeMarkdownInline(input.generatedAt)} by Ladder.`);
+  blank();
+
+  // At a glance.
+  const perAxis = input.axes.map((axis) => {
+    const onAxis = entries.filter((e) => entryHasAxis(e, axis.id));
+    const suggested = onAxis.filter((e) => isSuggestedOnly(e, axis.id)).length;
+    const months = new Set(onAxis.map((e) => e.occurredOn.slice(0, 7))).size;
+    return { axis, onAxis, suggested, months };
+  });
+  const currentCode = input.level === null ? '' : ` (${cell(input.level.code)})`;
+  const targetCode = input.target === null ? '' : ` (${cell(input.target.code)})`;
+  out.push('## At a glance');
+  blank();
+  out.push(`| Axis | Current step${currentCode} | Target step${targetCode} | Entries | Months with entries |`);
+  out.push('| --- | --- | --- | ---: | ---: |');
+  for (const { axis, onAxis, suggested, months } of perAxis) {
+    const n = suggested > 0 ? `${onAxis.length} (${suggested} suggested)` : `${onAxis.length}`;
+    out.push(
+      `| ${cell(axis.name)} | ${cell(stepText(axis.currentStep))} | ${cell(stepText(axis.targetStep))} | ${n} | ${months} |`,
+    );
+  }
+  blank();
+
+  // One section per axis.
+  out.push('## Evidence by axis');
+  blank();
+  for (const { axis, onAxis } of perAxis) {
+    out.push(`### ${escapeMarkdownInline(axis.name, { heading: true })}`);
+    blank();
+    const expectation: string[] = [];
+    if (axis.targetStep !== null && input.target !== null) {
+      expectation.push(
+        `Target (${cell(input.target.code)}): **${cell(stepText(axis.targetStep))}**: ${escapeMarkdownInline(axis.targetStep.meaning)}`,
+      );
+    }
+    if (axis.currentStep !== null && input.level !== null) {
+      expectation.push(`Current (${cell(input.level.code)}): ${cell(stepText(axis.currentStep))}`);
+    }
+    if (expectation.length > 0) {
+      out.push(expectation.map((line, i) => (i < expectation.length - 1 ? `${line}  ` : line)).join('\n'));
+      blank();
+    }
+    if (onAxis.length === 0) out.push('_No entries on this axis in this period._');
+    else for (const e of onAxis) out.push(item(e));
+    blank();
+  }
+
+  // Reflections, grouped by mindset shift and then by question.
+  const answered = new Set<number>();
+  const questionsByShift = new Map<ShiftId, Map<string, EvidenceEntry[]>>();
+  const reflectionByEntry = new Map(input.reflections.map((r) => [r.entryId, r]));
+  for (const e of entries) {
+    const r = reflectionByEntry.get(e.id);
+    if (r === undefined) continue;
+    answered.add(e.id);
+    let questions = questionsByShift.get(r.shift);
+    if (questions === undefined) {
+      questions = new Map();
+      questionsByShift.set(r.shift, questions);
+    }
+    const answers = questions.get(r.question);
+    if (answers === undefined) questions.set(r.question, [e]);
+    else answers.push(e);
+  }
+  const taggedByShift = new Map<ShiftId, EvidenceEntry[]>();
+  for (const e of entries) {
+    if (e.shift === null || answered.has(e.id)) continue;
+    const list = taggedByShift.get(e.shift);
+    if (list === undefined) taggedByShift.set(e.shift, [e]);
+    else list.push(e);
+  }
+  const shiftOrder: ShiftId[] = input.shifts.map((s) => s.id);
+  for (const id of [...questionsByShift.keys(), ...taggedByShift.keys()]) {
+    if (!shiftOrder.includes(id)) shiftOrder.push(id);
+  }
+  out.push('## Reflections by mindset shift');
+  blank();
+  for (const shift of shiftOrder) {
+    out.push(`### ${escapeMarkdownInline(names.shift.get(shift) ?? shift, { heading: true })}`);
+    blank();
+    const questions = questionsByShift.get(shift);
+    const tagged = taggedByShift.get(shift) ?? [];
+    if (questions === undefined && tagged.length === 0) {
+      out.push('_No reflections or entries for this shift in this period._');
+      blank();
+      continue;
+    }
+    for (const [question, answers] of questions ?? []) {
+      out.push(`**Q: ${escapeMarkdownInline(question)}**`);
+      blank();
+      for (const e of answers) out.push(item(e));
+      blank();
+    }
+    if (tagged.length > 0) {
+      out.push(`Other entries tagged ${escapeMarkdownInline(names.shift.get(shift) ?? shift)}:`);
+      blank();
+      for (const e of tagged) out.push(item(e));
+      blank();
+    }
+  }
+
+  // Entries that appear in no section above.
+  const untagged = entries.filter(
+    (e) => e.axes.length === 0 && e.suggestedAxes.length === 0 && e.shift === null && !answered.has(e.id),
+  );
+  out.push('## Untagged entries');
+  blank();
+  if (untagged.length === 0) out.push('_None: every entry has an axis or a mindset shift._');
+  else {
+    out.push('Entries with no axis or mindset-shift tag.');
+    blank();
+    for (const e of untagged) out.push(item(e));
+  }
+  blank();
+
+  // Appendix.
+  if (input.target === null) {
+    out.push('## Appendix: target level competencies');
+    blank();
+    out.push('_No target level set._');
+  } else {
+    out.push(`## Appendix: ${escapeMarkdownInline(levelText(input.target), { heading: true })} competencies`);
+    blank();
+    if (input.competencies.length === 0) out.push('_No competencies listed for this level._');
+    else {
+      out.push('| Axis | Step | What it means |');
+      out.push('| --- | --- | --- |');
+      for (const c of input.competencies) out.push(`| ${cell(c.axis)} | ${cell(c.step)} | ${cell(c.meaning)} |`);
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}

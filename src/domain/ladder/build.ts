@@ -1,0 +1,534 @@
+/**
+ * Turns the parsed contents of the ladder files into a `Ladder`, or into the list of everything
+ * wrong with them. Pure: the loader (src/ladder/load-ladder.ts) reads the files and passes the
+ * parsed YAML here, so the same checks run at start-up, in `cli validate-ladder` and in tests.
+ */
+import type { z } from 'zod';
+import { COMMAND_KEYWORDS } from '../command.ts';
+import type { Prompt } from '../prompts.ts';
+import { createTagTable, normaliseTag, type TagDefinition } from '../tags.ts';
+import { AXIS_IDS, type AxisId, SCOPE_IDS, SHIFT_IDS } from '../types.ts';
+import type {
+  AliasEntry,
+  Axis,
+  Ladder,
+  LadderFileInfo,
+  LadderProblem,
+  Level,
+  Position,
+  Role,
+  RoleFamily,
+  Shift,
+  Step,
+  Track,
+} from './model.ts';
+import { formatPath } from './model.ts';
+import { COMPARE_SEPARATORS, normaliseLevelQuery } from './normalise.ts';
+import {
+  type AxesFile,
+  AxesFileSchema,
+  LADDER_FILE_KINDS,
+  type LadderFile,
+  type RolesFile,
+  RolesFileSchema,
+  type TagsFile,
+  TagsFileSchema,
+  type TrackFile,
+  TrackFileSchema,
+} from './schema.ts';
+
+/** One file's parsed content (YAML already parsed) and its name, e.g. `tpm.yaml`. */
+export interface LadderFileInput {
+  file: string;
+  data: unknown;
+}
+
+export type LadderBuildResult = { ok: true; ladder: Ladder } | { ok: false; problems: LadderProblem[] };
+
+/** Where problems about the set of files as a whole are filed. */
+export const ALL_FILES = '(ladder data)';
+
+const SCHEMAS = {
+  axes: AxesFileSchema,
+  track: TrackFileSchema,
+  roles: RolesFileSchema,
+  tags: TagsFileSchema,
+} as const;
+
+type Parsed<F> = { file: string; data: F };
+
+class Problems {
+  readonly list: LadderProblem[] = [];
+  add(file: string, segments: readonly (string | number)[], message: string): void {
+    this.list.push({ file, path: formatPath(segments), segments, message });
+  }
+}
+
+function toSegments(path: readonly PropertyKey[]): (string | number)[] {
+  return path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+}
+
+function parseFile(input: LadderFileInput, problems: Problems): LadderFile | null {
+  const { file, data } = input;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    problems.add(file, [], 'expected a mapping with a "kind" field at the top');
+    return null;
+  }
+  const kind = (data as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !(LADDER_FILE_KINDS as readonly string[]).includes(kind)) {
+    problems.add(
+      file,
+      ['kind'],
+      `${kind === undefined ? 'missing' : `unknown kind ${JSON.stringify(kind)}`} (expected one of ${LADDER_FILE_KINDS.join(', ')})`,
+    );
+    return null;
+  }
+  const schema: z.ZodType<LadderFile> = SCHEMAS[kind as keyof typeof SCHEMAS];
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    problems.add(file, toSegments(issue.path), issue.message);
+  }
+  return null;
+}
+
+function quoteList(values: readonly string[]): string {
+  return values.join(', ');
+}
+
+function buildAxes(axesFiles: Parsed<AxesFile>[], problems: Problems): Axis[] | null {
+  if (axesFiles.length === 0) {
+    problems.add(ALL_FILES, [], 'no file has "kind: axes"; the axes and their steps are required');
+    return null;
+  }
+  for (const extra of axesFiles.slice(1)) {
+    problems.add(
+      extra.file,
+      ['kind'],
+      `only one axes file is allowed (already defined in ${axesFiles[0]?.file})`,
+    );
+  }
+  const { file, data } = axesFiles[0] as Parsed<AxesFile>;
+  const axes: Axis[] = [];
+  const seen = new Set<AxisId>();
+  data.axes.forEach((input, i) => {
+    if (seen.has(input.id)) {
+      problems.add(file, ['axes', i, 'id'], `axis "${input.id}" is defined twice`);
+      return;
+    }
+    seen.add(input.id);
+    const names = new Set<string>();
+    input.steps.forEach((step, j) => {
+      const key = step.name.toLowerCase();
+      if (names.has(key))
+        problems.add(file, ['axes', i, 'steps', j, 'name'], `step "${step.name}" is defined twice`);
+      names.add(key);
+    });
+    axes.push({
+      id: input.id,
+      name: input.name,
+      measures: input.measures,
+      steps: input.steps.map((step, j) => ({
+        axisId: input.id,
+        number: j + 1,
+        name: step.name,
+        meaning: step.meaning,
+        scope: step.scope ?? null,
+      })),
+    });
+  });
+  const missing = AXIS_IDS.filter((id) => !seen.has(id));
+  if (missing.length > 0) {
+    problems.add(
+      file,
+      ['axes'],
+      `missing axis ${quoteList(missing)} (every one of ${quoteList(AXIS_IDS)} is needed)`,
+    );
+  }
+  return axes;
+}
+
+function resolveStep(
+  axis: Axis,
+  value: string | number,
+  file: string,
+  segments: (string | number)[],
+  problems: Problems,
+): Step | null {
+  if (typeof value === 'number') {
+    const step = axis.steps[value - 1];
+    if (!step)
+      problems.add(
+        file,
+        segments,
+        `step ${value} does not exist (${axis.name} has steps 1–${axis.steps.length})`,
+      );
+    return step ?? null;
+  }
+  const step = axis.steps.find((candidate) => candidate.name === value);
+  if (step) return step;
+  const caseOnly = axis.steps.find((candidate) => candidate.name.toLowerCase() === value.toLowerCase());
+  const hint = caseOnly ? `; did you mean "${caseOnly.name}"?` : '';
+  problems.add(
+    file,
+    segments,
+    `unknown step ${JSON.stringify(value)} (expected one of ${quoteList(axis.steps.map((s) => s.name))})${hint}`,
+  );
+  return null;
+}
+
+function buildTrack(parsed: Parsed<TrackFile>, axes: Axis[], problems: Problems): Track {
+  const { file, data } = parsed;
+  const axisById = new Map(axes.map((axis) => [axis.id as string, axis]));
+  const positions: Position[] = [];
+  data.positions.forEach((input, i) => {
+    const steps: Partial<Record<AxisId, Step>> = {};
+    for (const [key, value] of Object.entries(input.steps)) {
+      const axis = axisById.get(key);
+      if (!axis) {
+        problems.add(
+          file,
+          ['positions', i, 'steps', key],
+          `unknown axis ${JSON.stringify(key)} (expected one of ${quoteList(axes.map((a) => a.id))})`,
+        );
+        continue;
+      }
+      const step = resolveStep(axis, value, file, ['positions', i, 'steps', key], problems);
+      if (step) steps[axis.id] = step;
+    }
+    for (const axis of axes) {
+      if (!(axis.id in input.steps)) {
+        problems.add(
+          file,
+          ['positions', i, 'steps'],
+          `no step for axis "${axis.id}" (each position needs exactly one per axis)`,
+        );
+      }
+    }
+    positions.push({
+      kind: 'position',
+      id: input.id,
+      code: input.code,
+      title: input.title,
+      trackId: data.id,
+      rank: i,
+      upstreamCode: input.upstream_code ?? null,
+      aliases: [input.id, input.code, input.title, ...input.aliases],
+      steps: steps as Record<AxisId, Step>,
+    });
+  });
+  return {
+    id: data.id,
+    name: data.name,
+    shortName: data.short_name ?? data.name,
+    summary: data.summary,
+    colour: data.colour ?? null,
+    file,
+    sources: data.sources,
+    positions,
+  };
+}
+
+function buildRoleFamily(
+  parsed: Parsed<RolesFile>,
+  positionIds: ReadonlySet<string>,
+  shiftIds: ReadonlySet<string>,
+  problems: Problems,
+): RoleFamily {
+  const { file, data } = parsed;
+  const aspectIds = new Set<string>();
+  data.aspects.forEach((aspect, i) => {
+    if (aspectIds.has(aspect.id))
+      problems.add(file, ['aspects', i, 'id'], `aspect "${aspect.id}" is defined twice`);
+    aspectIds.add(aspect.id);
+  });
+  const roleIds = new Set(data.roles.map((role) => role.id));
+  const roles: Role[] = data.roles.map((input, i) => {
+    for (const aspect of data.aspects) {
+      if (!(aspect.id in input.aspects)) {
+        problems.add(file, ['roles', i, 'aspects'], `no text for aspect "${aspect.id}"`);
+      }
+    }
+    for (const key of Object.keys(input.aspects)) {
+      if (!aspectIds.has(key)) {
+        problems.add(
+          file,
+          ['roles', i, 'aspects', key],
+          `unknown aspect ${JSON.stringify(key)} (expected one of ${quoteList([...aspectIds])})`,
+        );
+      }
+    }
+    const { comparable } = input;
+    if (!positionIds.has(comparable.position)) {
+      problems.add(file, ['roles', i, 'comparable', 'position'], `unknown position "${comparable.position}"`);
+    }
+    comparable.positions.forEach((id, j) => {
+      if (!positionIds.has(id))
+        problems.add(file, ['roles', i, 'comparable', 'positions', j], `unknown position "${id}"`);
+    });
+    if (!comparable.positions.includes(comparable.position)) {
+      problems.add(
+        file,
+        ['roles', i, 'comparable', 'positions'],
+        `must include the comparable position "${comparable.position}"`,
+      );
+    }
+    return {
+      kind: 'role',
+      id: input.id,
+      name: input.name,
+      familyId: data.id,
+      rank: i,
+      aliases: [input.id, input.name, ...input.aliases],
+      core: input.core,
+      question: input.question,
+      aspects: input.aspects,
+      comparable: {
+        positionId: comparable.position,
+        positionIds: comparable.positions,
+        reason: comparable.reason,
+      },
+    };
+  });
+  data.transitions.forEach((transition, i) => {
+    for (const end of ['from', 'to'] as const) {
+      if (!roleIds.has(transition[end])) {
+        problems.add(
+          file,
+          ['transitions', i, end],
+          `unknown role "${transition[end]}" (expected one of ${quoteList([...roleIds])})`,
+        );
+      }
+    }
+    transition.shifts.forEach((shift, j) => {
+      if (!shiftIds.has(shift))
+        problems.add(file, ['transitions', i, 'shifts', j], `shift "${shift}" is not defined`);
+    });
+  });
+  return {
+    id: data.id,
+    name: data.name,
+    file,
+    sources: data.sources,
+    aspects: data.aspects,
+    roles,
+    transitions: data.transitions.map((t) => ({
+      fromRoleId: t.from,
+      toRoleId: t.to,
+      shiftIds: t.shifts,
+      note: t.note ?? null,
+      preparation: t.preparation,
+    })),
+  };
+}
+
+function buildTags(tagFiles: Parsed<TagsFile>[], problems: Problems): TagDefinition[] {
+  if (tagFiles.length === 0) {
+    problems.add(ALL_FILES, [], 'no file has "kind: tags"; the evidence tag table is required');
+    return [];
+  }
+  for (const extra of tagFiles.slice(1)) {
+    problems.add(
+      extra.file,
+      ['kind'],
+      `only one tags file is allowed (already defined in ${tagFiles[0]?.file})`,
+    );
+  }
+  const { file, data } = tagFiles[0] as Parsed<TagsFile>;
+  const definitions: TagDefinition[] = [
+    ...AXIS_IDS.map((id) => ({ tag: id, target: { kind: 'axis', id } as const, aliases: data.axes[id] })),
+    ...SHIFT_IDS.map((id) => ({ tag: id, target: { kind: 'shift', id } as const, aliases: data.shifts[id] })),
+    ...SCOPE_IDS.map((id) => ({ tag: id, target: { kind: 'scope', id } as const, aliases: data.scopes[id] })),
+  ];
+  const owners = new Map<string, string>();
+  for (const definition of definitions) owners.set(normaliseTag(definition.tag), definition.tag);
+  for (const definition of definitions) {
+    const group = `${definition.target.kind === 'axis' ? 'axes' : definition.target.kind === 'shift' ? 'shifts' : 'scopes'}`;
+    definition.aliases.forEach((alias, i) => {
+      const key = normaliseTag(alias);
+      const owner = owners.get(key);
+      if (owner !== undefined) {
+        const what = owner === definition.tag ? 'already matches this tag' : `is already used by #${owner}`;
+        problems.add(
+          file,
+          [group, definition.tag, i],
+          `alias #${alias} ${what} (tags match ignoring case, "-" and "_")`,
+        );
+      } else {
+        owners.set(key, definition.tag);
+      }
+    });
+  }
+  return definitions;
+}
+
+const RESERVED_WORDS: ReadonlySet<string> = new Set(
+  [...COMMAND_KEYWORDS, ...COMPARE_SEPARATORS].map(normaliseLevelQuery).filter((key) => key !== ''),
+);
+
+function buildAliases(
+  tracks: readonly { track: Track; file: string }[],
+  families: readonly RoleFamily[],
+  problems: Problems,
+): AliasEntry[] {
+  const index = new Map<string, { entry: AliasEntry; file: string }>();
+  const add = (level: Level, file: string, alias: string, segments: (string | number)[]): void => {
+    const key = normaliseLevelQuery(alias);
+    if (key === '') {
+      problems.add(file, segments, `alias ${JSON.stringify(alias)} has no letters or digits`);
+      return;
+    }
+    if (RESERVED_WORDS.has(key)) {
+      problems.add(file, segments, `"${alias}" is a command word of /ladder and cannot name a level`);
+      return;
+    }
+    const existing = index.get(key);
+    if (existing && existing.entry.levelId !== level.id) {
+      problems.add(
+        file,
+        segments,
+        `alias "${alias}" is already used by ${existing.entry.levelId} in ${existing.file} ` +
+          '(aliases must be unique ignoring case, spaces and hyphens)',
+      );
+      return;
+    }
+    if (!existing) index.set(key, { entry: { key, alias, levelId: level.id }, file });
+  };
+  for (const { track, file } of tracks) {
+    track.positions.forEach((position, i) => {
+      const extra = position.aliases.slice(3);
+      add(position, file, position.id, ['positions', i, 'id']);
+      add(position, file, position.code, ['positions', i, 'code']);
+      add(position, file, position.title, ['positions', i, 'title']);
+      extra.forEach((alias, j) => {
+        add(position, file, alias, ['positions', i, 'aliases', j]);
+      });
+    });
+  }
+  for (const family of families) {
+    family.roles.forEach((role, i) => {
+      add(role, family.file, role.id, ['roles', i, 'id']);
+      add(role, family.file, role.name, ['roles', i, 'name']);
+      role.aliases.slice(2).forEach((alias, j) => {
+        add(role, family.file, alias, ['roles', i, 'aliases', j]);
+      });
+    });
+  }
+  return [...index.values()]
+    .map(({ entry }) => entry)
+    .sort((a, b) => b.key.length - a.key.length || a.key.localeCompare(b.key));
+}
+
+/**
+ * Validates every file and every reference between them, and joins them into a Ladder. All
+ * problems are reported at once, each naming the file, the path inside it and what is wrong.
+ */
+export function buildLadder(
+  files: readonly LadderFileInput[],
+  options: { prompts?: readonly Prompt[] } = {},
+): LadderBuildResult {
+  const problems = new Problems();
+  const byKind = {
+    axes: [] as Parsed<AxesFile>[],
+    track: [] as Parsed<TrackFile>[],
+    roles: [] as Parsed<RolesFile>[],
+    tags: [] as Parsed<TagsFile>[],
+  };
+  const infos: LadderFileInfo[] = [];
+  for (const input of files) {
+    const data = parseFile(input, problems);
+    if (!data) continue;
+    infos.push({ file: input.file, kind: data.kind, sources: data.sources });
+    if (data.kind === 'axes') byKind.axes.push({ file: input.file, data });
+    else if (data.kind === 'track') byKind.track.push({ file: input.file, data });
+    else if (data.kind === 'roles') byKind.roles.push({ file: input.file, data });
+    else byKind.tags.push({ file: input.file, data });
+  }
+  // Later checks depend on whole files: report the per-file problems first, on their own.
+  if (problems.list.length > 0) return { ok: false, problems: problems.list };
+  if (byKind.track.length === 0) {
+    problems.add(ALL_FILES, [], 'no file has "kind: track"; at least one track of positions is required');
+  }
+
+  const axes = buildAxes(byKind.axes, problems);
+
+  const levelFiles = new Map<string, string>();
+  const claimLevelId = (id: string, file: string, segments: (string | number)[]): void => {
+    const owner = levelFiles.get(id);
+    if (owner !== undefined) problems.add(file, segments, `level id "${id}" is already used in ${owner}`);
+    else levelFiles.set(id, file);
+  };
+
+  const trackIds = new Map<string, string>();
+  const tracks: { track: Track; file: string }[] = [];
+  for (const parsed of byKind.track) {
+    const owner = trackIds.get(parsed.data.id);
+    if (owner !== undefined)
+      problems.add(parsed.file, ['id'], `track id "${parsed.data.id}" is already used in ${owner}`);
+    trackIds.set(parsed.data.id, parsed.file);
+    parsed.data.positions.forEach((position, i) => {
+      claimLevelId(position.id, parsed.file, ['positions', i, 'id']);
+    });
+    // Without axes there is nothing to check steps against; that problem is already reported.
+    tracks.push({ track: buildTrack(parsed, axes ?? [], axes ? problems : new Problems()), file: parsed.file });
+  }
+  const positionIds = new Set(tracks.flatMap(({ track }) => track.positions.map((p) => p.id)));
+
+  const shifts: Shift[] = [];
+  const shiftFiles = new Map<string, string>();
+  for (const parsed of byKind.roles) {
+    parsed.data.shifts.forEach((shift, i) => {
+      const owner = shiftFiles.get(shift.id);
+      if (owner !== undefined) {
+        problems.add(parsed.file, ['shifts', i, 'id'], `shift "${shift.id}" is already defined in ${owner}`);
+        return;
+      }
+      shiftFiles.set(shift.id, parsed.file);
+      shifts.push(shift);
+    });
+  }
+  const shiftIds = new Set<string>(shifts.map((s) => s.id));
+
+  const familyIds = new Map<string, string>();
+  const families: RoleFamily[] = [];
+  for (const parsed of byKind.roles) {
+    const owner = familyIds.get(parsed.data.id);
+    if (owner !== undefined)
+      problems.add(parsed.file, ['id'], `roles id "${parsed.data.id}" is already used in ${owner}`);
+    familyIds.set(parsed.data.id, parsed.file);
+    parsed.data.roles.forEach((role, i) => {
+      claimLevelId(role.id, parsed.file, ['roles', i, 'id']);
+    });
+    families.push(buildRoleFamily(parsed, positionIds, shiftIds, problems));
+  }
+
+  const tagDefinitions = buildTags(byKind.tags, problems);
+  const aliases = buildAliases(tracks, families, problems);
+
+  if (problems.list.length > 0) return { ok: false, problems: problems.list };
+
+  const levels: Level[] = [
+    ...tracks.flatMap(({ track }) => track.positions),
+    ...families.flatMap((f) => f.roles),
+  ];
+  const ladder: Ladder = {
+    axes: axes ?? [],
+    tracks: tracks.map(({ track }) => track),
+    roleFamilies: families,
+    shifts,
+    tags: createTagTable(tagDefinitions),
+    files: infos,
+    levels,
+    levelsById: new Map(levels.map((level) => [level.id, level])),
+    aliases,
+    aliasIndex: new Map(aliases.map((entry) => [entry.key, entry])),
+    prompts: options.prompts ?? [],
+  };
+  return { ok: true, ladder };
+}
+
+/** The problems `buildLadder` would report; empty when the data is valid. */
+export function validateLadderFiles(files: readonly LadderFileInput[]): LadderProblem[] {
+  const result = buildLadder(files);
+  return result.ok ? [] : result.problems;
+}

@@ -1,0 +1,173 @@
+/**
+ * The shape of the files in ladder-data/, as zod schemas. One file is one of four kinds, named by
+ * its `kind` field: the axes of the framework, a track of positions (TPM, or a company's own
+ * ladder), a family of roles (Senior TPM, Lead TPM) or the evidence tag table. A new track is a new
+ * `kind: track` file; no code changes.
+ *
+ * These schemas check each file on its own; references between files (steps, positions, shifts)
+ * are checked by `buildLadder`.
+ */
+import { z } from 'zod';
+import { AXIS_IDS, SCOPE_IDS, SHIFT_IDS } from '../types.ts';
+
+/** Level, track and aspect ids: stable, lowercase, safe in a button value (`tpm4:tpm5`). */
+export const LadderIdSchema = z
+  .string()
+  .max(40, 'ids are at most 40 characters')
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase letters, digits and single hyphens, e.g. "tpm5"');
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const SourceSchema = z.strictObject({
+  name: text(200),
+  author: text(200).optional(),
+  url: z.url().optional(),
+  licence: text(200).optional(),
+  used_for: text(500).optional(),
+  changes: text(500).optional(),
+});
+export type Source = z.infer<typeof SourceSchema>;
+
+const SourcesSchema = z.array(SourceSchema).min(1, 'name at least one source');
+
+export const StepSchema = z.strictObject({
+  name: text(40),
+  meaning: text(300),
+  /** For Influence steps: the scope of influence tag the step corresponds to. */
+  scope: z.enum(SCOPE_IDS).optional(),
+});
+export type StepInput = z.infer<typeof StepSchema>;
+
+export const AxisSchema = z.strictObject({
+  id: z.enum(AXIS_IDS),
+  name: text(40),
+  measures: text(200),
+  steps: z.array(StepSchema).min(1).max(10),
+});
+
+export const AxesFileSchema = z.strictObject({
+  kind: z.literal('axes'),
+  sources: SourcesSchema,
+  axes: z.array(AxisSchema).min(1),
+});
+export type AxesFile = z.infer<typeof AxesFileSchema>;
+
+export const PositionSchema = z.strictObject({
+  id: LadderIdSchema,
+  /** What users type and see, e.g. "TPM5". */
+  code: text(20),
+  /** Public title, e.g. "Senior Staff Engineer". */
+  title: text(80),
+  /** The same position's code in the upstream ladder, when the numbering differs. */
+  upstream_code: text(20).optional(),
+  /** Extra names; the id, the code and the title are aliases already. */
+  aliases: z.array(text(60)).default([]),
+  /** Axis id → step name (or step number, 1 = first). Exactly one per axis. */
+  steps: z.record(
+    z.string(),
+    z.union([text(40), z.int().min(1)], { error: 'expected a step name (e.g. Owns) or a step number' }),
+  ),
+});
+export type PositionInput = z.infer<typeof PositionSchema>;
+
+export const TrackFileSchema = z.strictObject({
+  kind: z.literal('track'),
+  id: LadderIdSchema,
+  name: text(80),
+  short_name: text(20).optional(),
+  /** The role in one line. */
+  summary: text(300),
+  /** Chart colour, #RRGGBB. */
+  colour: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'use #RRGGBB')
+    .optional(),
+  sources: SourcesSchema,
+  positions: z.array(PositionSchema).min(1),
+});
+export type TrackFile = z.infer<typeof TrackFileSchema>;
+
+export const ShiftSchema = z.strictObject({
+  id: z.enum(SHIFT_IDS),
+  from: text(60),
+  to: text(60),
+  summary: text(300),
+});
+
+export const RoleSchema = z.strictObject({
+  id: LadderIdSchema,
+  name: text(60),
+  aliases: z.array(text(60)).default([]),
+  /** The core responsibility, one line. */
+  core: text(300),
+  /** The question the role answers for its stakeholders. */
+  question: text(200),
+  /** Aspect id (from the file's `aspects`) → how the role looks on that aspect. */
+  aspects: z.record(z.string(), text(1000)),
+  comparable: z.strictObject({
+    /** The position used where a position is needed (profile, comparisons). */
+    position: LadderIdSchema,
+    /** Every position the role is comparable to; includes `position`. */
+    positions: z.array(LadderIdSchema).min(1),
+    reason: text(600),
+  }),
+});
+export type RoleInput = z.infer<typeof RoleSchema>;
+
+export const TransitionSchema = z.strictObject({
+  from: LadderIdSchema,
+  to: LadderIdSchema,
+  shifts: z.array(z.enum(SHIFT_IDS)).default([]),
+  note: text(300).optional(),
+  /** Things to start doing before the move; ids line up with the prompts' `action`. */
+  preparation: z
+    .array(z.strictObject({ id: LadderIdSchema, text: text(300) }))
+    .max(10)
+    .default([]),
+});
+
+export const RolesFileSchema = z.strictObject({
+  kind: z.literal('roles'),
+  id: LadderIdSchema,
+  name: text(80),
+  sources: SourcesSchema,
+  aspects: z
+    .array(z.strictObject({ id: LadderIdSchema, name: text(60) }))
+    .min(1)
+    .max(10),
+  shifts: z.array(ShiftSchema).default([]),
+  roles: z.array(RoleSchema).min(1),
+  transitions: z.array(TransitionSchema).default([]),
+});
+export type RolesFile = z.infer<typeof RolesFileSchema>;
+
+/** A hashtag as users type it, without the `#`. */
+export const TagNameSchema = z
+  .string()
+  .max(40)
+  .regex(
+    /^\p{L}[\p{L}\p{M}\p{N}_]*(?:-[\p{L}\p{M}\p{N}_]+)*$/u,
+    'a tag starts with a letter and has letters, digits, "_" or single "-"',
+  );
+
+/** Each id's canonical tag is the id itself; the lists are extra aliases. Every id needs an entry. */
+export const TagsFileSchema = z.strictObject({
+  kind: z.literal('tags'),
+  sources: SourcesSchema,
+  axes: z.record(z.enum(AXIS_IDS), z.array(TagNameSchema)),
+  shifts: z.record(z.enum(SHIFT_IDS), z.array(TagNameSchema)),
+  scopes: z.record(z.enum(SCOPE_IDS), z.array(TagNameSchema)),
+});
+export type TagsFile = z.infer<typeof TagsFileSchema>;
+
+export const LADDER_FILE_KINDS = ['axes', 'track', 'roles', 'tags'] as const;
+export type LadderFileKind = (typeof LADDER_FILE_KINDS)[number];
+
+export const LadderFileSchema = z.discriminatedUnion('kind', [
+  AxesFileSchema,
+  TrackFileSchema,
+  RolesFileSchema,
+  TagsFileSchema,
+]);
+export type LadderFile = z.infer<typeof LadderFileSchema>;

@@ -1,0 +1,398 @@
+/**
+ * A local Slack workspace: a stateful HTTP server that answers the Web API methods Ladder uses,
+ * response_url posts, the files.uploadV2 upload step and Socket Mode, as strictly as Slack does.
+ * The real Bolt app and WebClient talk to it through `slackApiUrl: api.url`. Loopback only.
+ */
+import type { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type Fault, FaultInjector, type FaultSpec } from './slack-api-faults.ts';
+import {
+  createResponseUrl,
+  type HookAnswer,
+  handleResponseUrlPost,
+  handleUpload,
+} from './slack-api-hooks.ts';
+import {
+  BodyTooLargeError,
+  bearerToken,
+  type Params,
+  parseParams,
+  readBody,
+  redactParams,
+  SlackApiError,
+  sendJson,
+  sendText,
+} from './slack-api-http.ts';
+import { METHODS, type MethodContext } from './slack-api-methods.ts';
+import {
+  type LocalChannel,
+  type LocalMessage,
+  type LocalSlackState,
+  LocalSlackStore,
+  type LocalUser,
+  randomToken,
+} from './slack-api-state.ts';
+import { createSocketModeServer, type LocalSocketMode } from './socket-mode-server.ts';
+
+export type { FaultKind, FaultSpec } from './slack-api-faults.ts';
+export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './slack-api-hooks.ts';
+export { TRIGGER_TTL_MS } from './slack-api-methods.ts';
+export type {
+  ChangeEvent,
+  LocalChannel,
+  LocalEphemeral,
+  LocalFile,
+  LocalMessage,
+  LocalSlackState,
+  LocalUser,
+  LocalView,
+  ResponseUrlPost,
+} from './slack-api-state.ts';
+export { APP_ID, BOT_ID } from './slack-api-state.ts';
+export type { EnvelopeType, LocalSocketMode, SendEnvelopeOptions } from './socket-mode-server.ts';
+
+export interface LocalSlackApiOptions {
+  /** Default 127.0.0.1. Anything but a loopback address is refused. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default `T0LOCAL`. */
+  teamId?: string;
+  /** The only bearer accepted for Web API methods (`xoxb-…`). */
+  botToken: string;
+  /** The only bearer accepted by apps.connections.open (`xapp-…`). */
+  appToken?: string;
+  /** Bot scopes granted; a method needing another answers `missing_scope`. */
+  scopes: readonly string[];
+  users?: Array<{ id: string; name: string; realName?: string; tz?: string | null; deleted?: boolean }>;
+  /** ms clock for trigger_id and response_url expiry and message timestamps. */
+  now?: () => number;
+  /** Default `U0LOCALBOT`. */
+  botUserId?: string;
+  /** Refuse `blocks` without `text` with `no_text` (Slack only warns). Default true. */
+  requireTextFallback?: boolean;
+  /** How long after upload a file stays "not processed" for image blocks. Default 0. */
+  fileProcessingMs?: number;
+  /** Add `#general` (all users, bot not a member). Default true. */
+  defaultChannel?: boolean;
+}
+
+export type CallOutcome = 'ok' | 'http500' | 'ratelimited' | 'timeout' | (string & {});
+
+export interface CallRecord {
+  /** Web API method, or `response_url` / `file_upload`. */
+  method: string;
+  /** Parameters, secrets and file bytes redacted. */
+  params: Params;
+  at: number;
+  outcome: CallOutcome;
+}
+
+export interface LocalSlackApi {
+  /** Base URL for `slackApiUrl`, ending with `/api/`. */
+  readonly url: string;
+  /** `http://127.0.0.1:PORT`. */
+  readonly origin: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly state: LocalSlackState;
+  /** Emits `'change'` with a {@link ChangeEvent} after every state change. */
+  readonly events: EventEmitter;
+  /** Every request to the Web API, response URLs and upload URLs, oldest first. */
+  readonly calls: readonly CallRecord[];
+  readonly faults: {
+    add(spec: FaultSpec): Fault;
+    clear(): void;
+  };
+  readonly socket: LocalSocketMode;
+  /** A trigger_id for this user: valid for 3 s of `now()` and one use. */
+  createTriggerId(userId: string): string;
+  /** An absolute response_url: 5 posts within 30 minutes. `messageTs`: the message a button sat in. */
+  createResponseUrl(opts: {
+    channelId: string;
+    userId: string;
+    messageTs?: string;
+    kind?: 'commands' | 'actions';
+  }): string;
+  addUser(user: LocalUser): LocalUser;
+  addChannel(c: {
+    id: string;
+    name: string;
+    members: readonly string[];
+    botIsMember: boolean;
+    isPrivate?: boolean;
+    isIm?: boolean;
+  }): LocalChannel;
+  /** The bot's DM with a user (created if needed); what a person types into. */
+  openDm(userId: string): string;
+  /** A person posts (in `channel`, default their DM with the bot); send the matching event yourself. */
+  postAsUser(opts: { channel?: string; user: string; text: string; thread_ts?: string }): LocalMessage;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const TIMEOUT_HOLD_MS = 30_000;
+
+function answer(res: ServerResponse, a: HookAnswer): void {
+  if (a.json !== undefined) sendJson(res, a.status, a.json);
+  else sendText(res, a.status, a.text ?? '');
+}
+
+export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<LocalSlackApi> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) throw new Error(`the local Slack API only listens on loopback, not ${host}`);
+  const now = opts.now ?? Date.now;
+  const teamId = opts.teamId ?? 'T0LOCAL';
+  const botUserId = opts.botUserId ?? 'U0LOCALBOT';
+  const scopes = [...opts.scopes];
+  const store = new LocalSlackStore(teamId, botUserId, now);
+  const faults = new FaultInjector();
+  const calls: CallRecord[] = [];
+  const socketMode = createSocketModeServer({ now });
+  const held = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+
+  store.addUser({ id: botUserId, name: 'ladder', realName: 'Ladder', isBot: true });
+  for (const u of opts.users ?? []) store.addUser(u);
+  if (opts.defaultChannel ?? true) {
+    store.addChannel({
+      id: 'C0GENERAL',
+      name: 'general',
+      members: (opts.users ?? []).map((u) => u.id),
+      botIsMember: false,
+    });
+  }
+
+  let origin = '';
+  const ctx: MethodContext = {
+    store,
+    get origin() {
+      return origin;
+    },
+    now,
+    requireTextFallback: opts.requireTextFallback ?? true,
+    fileProcessingMs: opts.fileProcessingMs ?? 0,
+    openSocketUrl: () => socketMode.issueUrl(origin),
+  };
+
+  function log(method: string, params: Params, outcome: CallOutcome): void {
+    calls.push({ method, params: redactParams(params), at: now(), outcome });
+  }
+
+  /** Answers with the injected fault, if one matches; true when the request is taken care of. */
+  function applyFault(method: string, params: Params, res: ServerResponse): boolean {
+    const fault = faults.take(method);
+    if (!fault) return false;
+    switch (fault.kind) {
+      case 'http500':
+        log(method, params, 'http500');
+        sendText(res, 500, 'Internal Server Error');
+        return true;
+      case 'ratelimited429': {
+        log(method, params, 'ratelimited');
+        const retryAfter = String(fault.retryAfter ?? 1);
+        sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': retryAfter });
+        return true;
+      }
+      case 'timeout': {
+        log(method, params, 'timeout');
+        // Never answer: the client's own timeout must fire. Bounded so a test cannot leak a socket.
+        held.add(res);
+        const timer = setTimeout(() => {
+          held.delete(res);
+          res.socket?.destroy();
+        }, fault.holdMs ?? TIMEOUT_HOLD_MS);
+        timer.unref();
+        res.on('close', () => {
+          clearTimeout(timer);
+          held.delete(res);
+        });
+        return true;
+      }
+      case 'error': {
+        const error = fault.error ?? 'internal_error';
+        log(method, params, error);
+        sendJson(res, 200, { ok: false, error });
+        return true;
+      }
+    }
+  }
+
+  async function handleApi(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    let params: Params;
+    try {
+      params = await parseParams(req, body);
+    } catch (err) {
+      const error = err instanceof SlackApiError ? err.error : 'invalid_form_data';
+      log(method, {}, error);
+      sendJson(res, 200, { ok: false, error });
+      return;
+    }
+    if (applyFault(method, params, res)) return;
+    const scopeHeaders = { 'x-oauth-scopes': scopes.join(',') };
+    const fail = (
+      error: string,
+      extra: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ) => {
+      log(method, params, error);
+      sendJson(res, 200, { ok: false, error, ...extra }, { ...scopeHeaders, ...headers });
+    };
+    const spec = METHODS[method];
+    if (!spec) return fail('unknown_method');
+    const token = bearerToken(req) ?? (typeof params.token === 'string' ? params.token : undefined);
+    if (!token) return fail('not_authed');
+    const expected = spec.token === 'app' ? opts.appToken : opts.botToken;
+    const other = spec.token === 'app' ? opts.botToken : opts.appToken;
+    if (token !== expected) return fail(token === other ? 'not_allowed_token_type' : 'invalid_auth');
+    if (spec.scope && !scopes.includes(spec.scope)) {
+      return fail(
+        'missing_scope',
+        { needed: spec.scope, provided: scopes.join(',') },
+        { 'x-accepted-oauth-scopes': spec.scope },
+      );
+    }
+    try {
+      const result = spec.handle(params, ctx);
+      log(method, params, 'ok');
+      sendJson(res, 200, { ok: true, ...result }, scopeHeaders);
+    } catch (err) {
+      if (err instanceof SlackApiError) return fail(err.error, err.extra);
+      throw err;
+    }
+  }
+
+  async function handleHook(
+    kind: 'response_url' | 'file_upload',
+    req: IncomingMessage,
+    res: ServerResponse,
+    run: (body: Buffer) => HookAnswer | Promise<HookAnswer>,
+  ): Promise<void> {
+    const body = await readBody(req);
+    const params: Params = kind === 'response_url' ? { url: req.url } : { url: req.url, bytes: body.length };
+    if (applyFault(kind, params, res)) return;
+    const a = await run(body);
+    log(kind, params, a.outcome);
+    answer(res, a);
+  }
+
+  function serveFile(req: IncomingMessage, res: ServerResponse, fileId: string): void {
+    if (bearerToken(req) !== opts.botToken) return sendText(res, 401, 'unauthorized');
+    const f = store.files.get(fileId);
+    if (!f?.bytes || f.deleted) return sendText(res, 404, 'not found');
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': f.bytes.length });
+    res.end(f.bytes);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(path);
+    if (api?.[1]) {
+      if (req.method !== 'POST' && req.method !== 'GET') return sendText(res, 405, 'method not allowed');
+      return handleApi(api[1], req, res);
+    }
+    const hook = /^\/hooks\/(?:commands|actions)\/[^/]+\/[^/]*\/([a-f0-9]+)$/.exec(path);
+    if (hook?.[1] && req.method === 'POST') {
+      const id = hook[1];
+      return handleHook('response_url', req, res, (body) => handleResponseUrlPost(ctx, id, body));
+    }
+    const upload = /^\/upload\/v1\/([A-Z0-9]+)\/([a-f0-9]+)$/.exec(path);
+    if (upload?.[1] && upload[2] && req.method === 'POST') {
+      const [, fileId, secret] = upload;
+      return handleHook('file_upload', req, res, (body) => handleUpload(ctx, fileId, secret, req, body));
+    }
+    const file = /^\/files-pri\/[^/-]+-([A-Z0-9]+)\/[^/]+$/.exec(path);
+    if (file?.[1] && req.method === 'GET') return serveFile(req, res, file[1]);
+    sendText(res, 404, 'not found');
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) return sendText(res, 413, 'payload too large');
+      // A bug in the fake must surface in the test that hit it, as Slack's 500 would.
+      sendText(res, 500, `local Slack API error: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!socketMode.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  origin = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `${origin}/api/`,
+    origin,
+    teamId,
+    botUserId,
+    state: store,
+    events: store.events,
+    calls,
+    faults: {
+      add: (spec) => faults.add(spec),
+      clear: () => faults.clear(),
+    },
+    socket: socketMode,
+    createTriggerId(userId) {
+      const id = `${Math.floor(now() / 1000)}.${store.nextId('')}.${randomToken(16)}`;
+      store.triggers.set(id, { id, userId, createdAt: now(), used: false });
+      return id;
+    },
+    createResponseUrl(o) {
+      if (!store.channels.has(o.channelId)) throw new Error(`unknown channel ${o.channelId}`);
+      return createResponseUrl(ctx, o);
+    },
+    addUser: (u) => store.addUser(u),
+    addChannel: (c) => store.addChannel(c),
+    openDm: (userId) => store.openDm(userId).id,
+    postAsUser(o) {
+      if (!store.users.has(o.user)) throw new Error(`unknown user ${o.user}`);
+      const ch = o.channel ? store.channels.get(o.channel) : store.openDm(o.user);
+      if (!ch) throw new Error(`unknown channel ${o.channel}`);
+      if (!ch.members.includes(o.user)) throw new Error(`${o.user} is not a member of ${ch.id}`);
+      let threadTs: string | undefined;
+      if (o.thread_ts !== undefined) {
+        const parent = ch.messages.find((m) => m.ts === o.thread_ts);
+        if (!parent) throw new Error(`no message ${o.thread_ts} in ${ch.id}`);
+        threadTs = parent.thread_ts ?? parent.ts;
+      }
+      const m: LocalMessage = {
+        type: 'message',
+        channel: ch.id,
+        ts: store.nextTs(),
+        user: o.user,
+        text: o.text,
+        client_msg_id: crypto.randomUUID(),
+        via: 'person',
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      };
+      return store.addMessage(ch, m);
+    },
+    close() {
+      closed ??= (async () => {
+        await socketMode.close();
+        for (const res of held) res.socket?.destroy();
+        held.clear();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const s of sockets) s.destroy();
+        });
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * `/ladder compare <a> <b>`: what changes between two levels. Positions axis by axis; two roles
+ * with their aspects side by side and the mindset shifts; a role against a position through the
+ * role's comparable position, said in the reply. Pure.
+ */
+import type { types } from '@slack/bolt';
+import {
+  compareLevels,
+  type LevelComparison,
+  type PositionComparison,
+  type RoleComparison,
+} from '../../domain/ladder/compare.ts';
+import type { Ladder, Level } from '../../domain/ladder/model.ts';
+import type { LevelPairResolution } from '../../domain/ladder/resolve.ts';
+import { ActionId, COMMAND, nthActionId } from '../ids.ts';
+import {
+  actions,
+  type Block,
+  button,
+  capBlocks,
+  context,
+  divider,
+  escapeMrkdwn,
+  fallback,
+  header,
+  LIMITS,
+  levelName,
+  levelTitle,
+  type SlackMessage,
+  section,
+  truncate,
+} from './format.ts';
+import { buildUsageHelp } from './help.ts';
+import { buildUnknownLevel } from './unknown-level.ts';
+import { encodeLevelPair, encodeLevelValue } from './values.ts';
+
+export interface ComparisonOptions {
+  /** The copy posted in the channel by Share in channel: no buttons. */
+  shared?: boolean;
+}
+
+function comparisonButtons(from: Level, to: Level): Block[] {
+  const buttons: types.Button[] = [];
+  const seen = new Set<string>();
+  for (const level of [from, to]) {
+    if (seen.has(level.id)) continue;
+    seen.add(level.id);
+    buttons.push(
+      button({
+        text: `Show ${levelName(level)}`,
+        actionId: nthActionId(ActionId.showLevel, buttons.length),
+        value: encodeLevelValue(level.id),
+      }),
+    );
+  }
+  buttons.push(
+    button({
+      text: 'Share in channel',
+      actionId: ActionId.shareInChannel,
+      value: encodeLevelPair(from.id, to.id),
+    }),
+  );
+  return actions(buttons);
+}
+
+function sharedNote(from: Level, to: Level): Block {
+  return context(
+    `Shared from \`${COMMAND} compare ${escapeMrkdwn(levelName(from).toLowerCase())} ${escapeMrkdwn(levelName(to).toLowerCase())}\``,
+  );
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function buildPositionComparison(
+  comparison: PositionComparison,
+  requested: { from: Level; to: Level },
+  options: ComparisonOptions,
+): SlackMessage {
+  const { from, to, direction } = comparison;
+  const changed = comparison.axes.filter((a) => a.change !== 'same');
+  const unchanged = comparison.axes.filter((a) => a.change === 'same');
+  const blocks: Block[] = [header(`${from.code} → ${to.code}: what changes`)];
+
+  const notes: string[] = [];
+  for (const sub of comparison.substitutions) {
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(sub.role.name)}* is a role, not a ladder position, so this comparison uses its comparable ` +
+          `position *${escapeMrkdwn(levelTitle(sub.position))}*. ${escapeMrkdwn(sub.reason)}`,
+      ),
+    );
+    notes.push(`${sub.role.name} is shown as its comparable position ${sub.position.code}.`);
+  }
+
+  const lead =
+    direction === 'same'
+      ? `*${escapeMrkdwn(levelTitle(from))}* on both sides: nothing changes.`
+      : `${direction === 'up' ? 'Moving up from' : direction === 'down' ? 'Moving down from' : 'From'} ` +
+        `*${escapeMrkdwn(levelTitle(from))}* to *${escapeMrkdwn(levelTitle(to))}*: ` +
+        `${plural(changed.length, 'axis changes', 'axes change')}, ${plural(unchanged.length, 'stays', 'stay')} the same.`;
+  blocks.push(section(lead), divider());
+
+  for (const change of comparison.axes) {
+    const total = change.axis.steps.length;
+    const name = escapeMrkdwn(change.axis.name);
+    if (change.change === 'same') {
+      blocks.push(
+        section(
+          `*${name}*: unchanged at ${escapeMrkdwn(change.from.name)} (step ${change.from.number}/${total})`,
+        ),
+      );
+      continue;
+    }
+    const distance = Math.abs(change.to.number - change.from.number);
+    const how = `${change.change} ${plural(distance, 'step', 'steps')}`;
+    blocks.push(
+      section(
+        `*${name}*: ${escapeMrkdwn(change.from.name)} (${change.from.number}/${total}) → ` +
+          `*${escapeMrkdwn(change.to.name)}* (${change.to.number}/${total}), ${how}\n` +
+          `_${escapeMrkdwn(change.to.name)}_: ${escapeMrkdwn(change.to.meaning)}`,
+      ),
+    );
+  }
+
+  if (options.shared) blocks.push(sharedNote(requested.from, requested.to));
+  else blocks.push(...comparisonButtons(requested.from, requested.to));
+
+  const changes = changed.map((c) => `${c.axis.name} ${c.from.name} → ${c.to.name}`);
+  const same = unchanged.map((c) => `${c.axis.name} (${c.from.name})`);
+  const text = fallback(
+    [
+      ...notes,
+      `${from.code} → ${to.code}:`,
+      changes.length > 0 ? `${changes.join('; ')}.` : 'no axis changes.',
+      same.length > 0 ? `Unchanged: ${same.join(', ')}.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
+  return { text, blocks: capBlocks(blocks) };
+}
+
+function sideBySide(title: string, left: string, right: string, max: number): Block {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(title, LIMITS.sectionText) },
+    fields: [
+      { type: 'mrkdwn', text: truncate(left, max) },
+      { type: 'mrkdwn', text: truncate(right, max) },
+    ],
+  };
+}
+
+function buildRoleComparison(
+  ladder: Ladder,
+  comparison: RoleComparison,
+  options: ComparisonOptions,
+): SlackMessage {
+  const { from, to } = comparison;
+  const a = escapeMrkdwn(from.name);
+  const b = escapeMrkdwn(to.name);
+  // Keep the whole message well under Slack's total block text limit, whatever the data holds.
+  const fieldMax = Math.min(LIMITS.field, Math.floor(9000 / (2 * (comparison.aspects.length + 2))));
+  const blocks: Block[] = [
+    header(`${from.name} → ${to.name}: what changes`),
+    sideBySide(
+      '*Core responsibility*',
+      `*${a}*\n${escapeMrkdwn(from.core)}`,
+      `*${b}*\n${escapeMrkdwn(to.core)}`,
+      fieldMax,
+    ),
+  ];
+  for (const aspect of comparison.aspects) {
+    blocks.push(
+      sideBySide(
+        `*${escapeMrkdwn(aspect.aspect.name)}*`,
+        `*${a}*\n${escapeMrkdwn(aspect.from)}`,
+        `*${b}*\n${escapeMrkdwn(aspect.to)}`,
+        fieldMax,
+      ),
+    );
+  }
+  blocks.push(
+    sideBySide(
+      '*The question each answers*',
+      `*${a}*\n_${escapeMrkdwn(from.question)}_`,
+      `*${b}*\n_${escapeMrkdwn(to.question)}_`,
+      fieldMax,
+    ),
+    divider(),
+  );
+
+  const { transition, shifts, reversed } = comparison;
+  if (transition && shifts.length > 0) {
+    const up = reversed ? to : from;
+    const down = reversed ? from : to;
+    const lines = [
+      `*Mindset shifts from ${escapeMrkdwn(up.name)} to ${escapeMrkdwn(down.name)}*` +
+        (reversed ? ' (this comparison looks down; these are the shifts for the move up)' : ''),
+      ...shifts.map(
+        (shift) =>
+          `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
+      ),
+    ];
+    if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
+    blocks.push(section(lines.join('\n')));
+    if (!reversed && transition.preparation.length > 0) {
+      blocks.push(
+        section(
+          [
+            '*How to prepare before the title changes*',
+            ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
+          ].join('\n'),
+        ),
+      );
+    }
+  }
+
+  const positionOf = (id: string): string => {
+    const level = ladder.levelsById.get(id);
+    return level ? levelName(level) : id;
+  };
+  blocks.push(
+    context(
+      `On the ladder, ${a} is comparable to ${escapeMrkdwn(positionOf(from.comparable.positionId))} and ` +
+        `${b} to ${escapeMrkdwn(positionOf(to.comparable.positionId))}.`,
+    ),
+  );
+  if (options.shared) blocks.push(sharedNote(from, to));
+  else blocks.push(...comparisonButtons(from, to));
+
+  const shiftText =
+    shifts.length > 0 ? ` Mindset shifts: ${shifts.map((s) => `${s.from} to ${s.to}`).join('; ')}.` : '';
+  const text = fallback(
+    `${from.name} → ${to.name}. ${from.name}: ${from.core} ${to.name}: ${to.core}${shiftText}`,
+  );
+  return { text, blocks: capBlocks(blocks) };
+}
+
+/**
+ * The comparison message. `requested` are the levels the user named (roles included), used for
+ * the buttons and the share value; by default the comparison's own sides.
+ */
+export function buildComparison(
+  ladder: Ladder,
+  comparison: LevelComparison,
+  options: ComparisonOptions & { requested?: { from: Level; to: Level } } = {},
+): SlackMessage {
+  if (comparison.kind === 'roles') return buildRoleComparison(ladder, comparison, options);
+  const requested = options.requested ?? { from: comparison.from, to: comparison.to };
+  return buildPositionComparison(comparison, requested, options);
+}
+
+/** Compares two levels and builds the message: the usual entry point for `compare` and its buttons. */
+export function buildCompareLevels(
+  ladder: Ladder,
+  from: Level,
+  to: Level,
+  options: ComparisonOptions = {},
+): SlackMessage {
+  return buildComparison(ladder, compareLevels(ladder, from, to), { ...options, requested: { from, to } });
+}
+
+/**
+ * The reply to `/ladder compare …` once its words were resolved: the comparison, or the closest
+ * matches for the side that is not a level, or the usage when the words do not make two sides.
+ */
+export function buildCompareReply(ladder: Ladder, pair: LevelPairResolution | null): SlackMessage {
+  if (!pair) {
+    return buildUsageHelp({ problem: 'Compare needs two levels.', example: 'compare tpm4 tpm5' });
+  }
+  const { a, b } = pair;
+  if (a.kind === 'unknown') {
+    return buildUnknownLevel(
+      ladder,
+      a,
+      b.kind === 'unknown' ? { alsoUnknown: b } : { compareWith: { level: b, side: 'b' } },
+    );
+  }
+  if (b.kind === 'unknown') return buildUnknownLevel(ladder, b, { compareWith: { level: a, side: 'a' } });
+  return buildCompareLevels(ladder, a, b);
+}

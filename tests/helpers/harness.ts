@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
+import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
+import { type RunningLadder, startLadder } from '../../src/main.ts';
+import { tempDir } from './tmp.ts';
+
+export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
+export const APP_TOKEN = 'xapp-1-test-0000-app-token';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const TEAM = 'T0LOCAL';
+
+export const USERS = [
+  { id: 'U0ALICE', name: 'alice', realName: 'Alice Example', tz: 'America/New_York' },
+  { id: 'U0BOB', name: 'bob', realName: 'Bob Example', tz: 'Asia/Tokyo' },
+  { id: 'U0CAROL', name: 'carol', realName: 'Carol Example', tz: null },
+];
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** The bot scopes manifest.yml requests: the local API refuses the rest with missing_scope. */
+export function manifestScopes(): string[] {
+  const m = parse(fs.readFileSync(path.join(root, 'manifest.yml'), 'utf8'));
+  return m.oauth_config.scopes.bot;
+}
+
+export interface Harness {
+  api: LocalSlackApi;
+  app: RunningLadder;
+  sender: SignedSender;
+  logs: string[];
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+/** The real app in HTTP mode on a random loopback port, against the local Slack API. */
+export async function startHarness(
+  opts: { env?: NodeJS.ProcessEnv; now?: () => Date; logLevel?: string } = {},
+): Promise<Harness> {
+  const api = await startLocalSlackApi({
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
+    scopes: manifestScopes(),
+    teamId: TEAM,
+    users: USERS,
+  });
+  const dbPath = path.join(tempDir(), 'ladder.db');
+  const logs: string[] = [];
+  const app = await startLadder({
+    env: {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: api.url,
+      PORT: '0',
+      DATABASE_PATH: dbPath,
+      LOG_LEVEL: opts.logLevel ?? 'info',
+      ...opts.env,
+    },
+    writeLog: (line) => logs.push(line),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const sender = createSignedSender({
+    appUrl: `http://127.0.0.1:${app.port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    api,
+    teamId: TEAM,
+  });
+  return {
+    api,
+    app,
+    sender,
+    logs,
+    dbPath,
+    async close() {
+      await app.stop();
+      await api.close();
+    },
+  };
+}
