@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadBaseConfig } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import { MigrationError, migrate } from './db/migrate.ts';
+import { formatProblem } from './domain/ladder/model.ts';
+import { readLadderDir } from './ladder/load-ladder.ts';
 import { describeError } from './log.ts';
 import { manifestYaml } from './slack/manifest.ts';
 
@@ -52,6 +54,22 @@ const commands: Record<string, Command> = {
     } finally {
       db.close();
     }
+    return 0;
+  },
+
+  'validate-ladder': (args, io) => {
+    parseArgs({ args, options: {}, allowPositionals: false });
+    const config = loadBaseConfig(io.env);
+    const result = readLadderDir(config.ladderDataDir);
+    if (!result.ok) {
+      io.stderr(`Ladder data in ${config.ladderDataDir} is invalid:\n${result.problems.map((p) => `- ${formatProblem(p)}`).join('\n')}\n`);
+      return 1;
+    }
+    const l = result.ladder;
+    io.stdout(
+      `Ladder data in ${config.ladderDataDir} is valid: ${l.axes.length} axes, ${l.tracks.reduce((n, t) => n + t.positions.length, 0)} positions, ` +
+        `${l.roleFamilies.reduce((n, f) => n + f.roles.length, 0)} roles, ${l.aliases.length} aliases, ${l.prompts.length} prompts.\n`,
+    );
     return 0;
   },
 

@@ -1,7 +1,7 @@
 import type { BaseConfig } from './config.ts';
 import type { Db } from './db/connection.ts';
 import type { Repositories } from './db/repositories.ts';
-import type { Ladder } from './domain/ladder/types.ts';
+import type { Ladder } from './domain/ladder/model.ts';
 import type { Logger } from './log.ts';
 
 export interface Health {

@@ -3,6 +3,8 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext, Health } from './context.ts';
 import { type Db, isDatabaseHealthy, openDatabase } from './db/connection.ts';
 import { MigrationError, migrate } from './db/migrate.ts';
+import { createRepositories } from './db/repositories.ts';
+import { LadderDataError, loadLadder } from './ladder/load-ladder.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { type RunningSlackApp, type SlackConnection, startSlackApp } from './slack/app.ts';
 
@@ -48,11 +50,14 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
         'SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode). See README.md, "Creating the Slack app".',
     );
   }
+  const ladder = loadLadder(config.ladderDataDir);
   const db = openAndMigrate(config.databasePath, logger);
   const now = opts.now ?? (() => new Date());
   const ctx: AppContext = {
     config,
     db,
+    repos: createRepositories(db),
+    ladder,
     logger,
     now,
     health: (): Health => {
@@ -113,8 +118,8 @@ function collectSecrets(config: Config): string[] {
 export function exitWithStartupFailure(err: unknown): never {
   if (err instanceof ConfigError || err instanceof StartupError || err instanceof MigrationError) {
     process.stderr.write(`ladder: ${err.message}\n`);
-  } else if (err instanceof Error && err.name === 'LadderDataError') {
-    process.stderr.write(`ladder: invalid ladder data: ${err.message}\n`);
+  } else if (err instanceof LadderDataError) {
+    process.stderr.write(`ladder: invalid ladder data in LADDER_DATA_DIR: ${err.message}\n`);
   } else {
     process.stderr.write(`ladder: failed to start: ${JSON.stringify(describeError(err))}\n`);
   }

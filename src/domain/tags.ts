@@ -101,7 +101,8 @@ export function parseEvidenceText(text: string, table: TagTable): ParsedEvidence
   const run = all.slice(runStart);
   const runHasKnown = run.some((token) => lookupTag(table, token.value) !== undefined);
 
-  const prefixEnd = runHasKnown ? (run[0]?.start ?? source.length) : source.length;
+  // The text before the run, without the whitespace that separates it from the run.
+  const prefixEnd = runHasKnown ? (all[runStart - 1]?.end ?? 0) : source.length;
   let result = source.slice(0, prefixEnd).replace(TAG_IN_TEXT, (whole: string, name: string) => {
     const definition = lookupTag(table, name);
     if (definition) {
@@ -113,14 +114,19 @@ export function parseEvidenceText(text: string, table: TagTable): ParsedEvidence
   });
 
   if (runHasKnown) {
-    let previousEnd: number | null = null;
+    // Unknown tags of the run stay, each with the whitespace written before it; the first one kept
+    // takes the whitespace that stood before the run, so removing tags leaves no double gaps.
+    let previousEnd = prefixEnd;
+    let keptAny = false;
     for (const token of run) {
       const definition = lookupTag(table, token.value);
       if (definition) {
         found.push(definition);
       } else {
         unknown.push(token.value);
-        result += (previousEnd === null ? '' : source.slice(previousEnd, token.start)) + token.value;
+        const gap = keptAny ? source.slice(previousEnd, token.start) : source.slice(prefixEnd, run[0]?.start);
+        result += gap + token.value;
+        keptAny = true;
       }
       previousEnd = token.end;
     }

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { buildLadder, type LadderFileInput } from '../domain/ladder/build.ts';
+import { buildLadder, checkLadderFile, type LadderFileInput } from '../domain/ladder/build.ts';
 import { formatPath, formatProblem, type Ladder, type LadderProblem } from '../domain/ladder/model.ts';
 import { type Prompt, PromptsFileSchema, validatePrompts } from '../domain/prompts.ts';
 
@@ -61,11 +61,12 @@ function parseYamlFile(dir: string, file: string, problems: LadderProblem[]): Pa
     return null;
   }
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const line = error.linePos?.[0]?.line;
-      const message = `not valid YAML: ${error.message.split('\n')[0]}`;
+      const first = (error.message.split('\n')[0] ?? '').replace(/\s+at line \d+, column \d+:?$/, '');
+      const message = `not valid YAML: ${first}`;
       problems.push({ file, path: '', message, ...(line === undefined ? {} : { line }) });
     }
     return null;
@@ -106,14 +107,21 @@ export function readLadderDir(dir: string): LadderReadResult {
   const parsedFiles = new Map<string, ParsedYaml>();
   const inputs: LadderFileInput[] = [];
   let prompts: Prompt[] = [];
+  let unreadable = false;
   for (const name of names) {
     const parsed = parseYamlFile(dir, name, problems);
-    if (!parsed) continue;
+    if (!parsed) {
+      unreadable = true;
+      continue;
+    }
     parsedFiles.set(name, parsed);
     if (name === PROMPTS_FILE) prompts = readPrompts(parsed, problems);
     else inputs.push({ file: name, data: parsed.data });
   }
-  const result = buildLadder(inputs, { prompts });
+  // With a file that is not even YAML, checks across files would only echo its absence.
+  const result: LadderReadResult = unreadable
+    ? { ok: false, problems: inputs.flatMap(checkLadderFile) }
+    : buildLadder(inputs, { prompts });
   const all = [...problems, ...(result.ok ? [] : result.problems)].map((problem) => {
     const parsed = parsedFiles.get(problem.file);
     if (!parsed || problem.line !== undefined || !problem.segments) return problem;

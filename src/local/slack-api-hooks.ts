@@ -68,8 +68,7 @@ export function handleResponseUrlPost(ctx: MethodContext, id: string, body: Buff
   if (!rec) return { status: 404, json: { ok: false, error: 'no_service' }, outcome: 'no_service' };
   const at = ctx.now();
   const record = (post: Omit<ResponseUrlPost, 'url' | 'at'>): void => {
-    ctx.store.responseUrlPosts.push({ url: rec.url, at, ...post });
-    ctx.store.emit({ type: 'response_url', url: rec.url, channel: rec.channelId, user: rec.userId });
+    ctx.store.recordResponsePost({ url: rec.url, at, ...post }, rec);
   };
   let parsed: unknown;
   try {

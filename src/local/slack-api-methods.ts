@@ -329,6 +329,91 @@ function openModal(ctx: MethodContext, params: Params, push: boolean): MethodRes
   return { view: stored.view };
 }
 
+function closeViews(ctx: MethodContext, user: string, ids: readonly string[]): void {
+  const stack = ctx.store.modalStack(user);
+  for (const id of ids) {
+    const v = ctx.store.views.get(id);
+    if (v) v.closed = true;
+    const i = stack.indexOf(id);
+    if (i >= 0) stack.splice(i, 1);
+    ctx.store.emit({ type: 'view', viewId: id, user });
+  }
+}
+
+/**
+ * What Slack does with the ack of a view_submission: no body closes the view, `errors` keeps it
+ * open with messages, `update` replaces it, `push` stacks a new one, `clear` closes the stack.
+ * Returns Slack's refusal for an ack it would reject (the modal then shows an error).
+ */
+export function applyViewAck(ctx: MethodContext, viewId: string, ack: unknown): string | undefined {
+  const v = ctx.store.views.get(viewId);
+  if (!v || v.closed || v.type !== 'modal') return 'not_found';
+  const action = typeof ack === 'object' && ack !== null ? (ack as Record<string, unknown>) : {};
+  switch (action.response_action) {
+    case undefined:
+      closeViews(ctx, v.user, [viewId]);
+      return undefined;
+    case 'clear':
+      closeViews(ctx, v.user, [...ctx.store.modalStack(v.user)]);
+      return undefined;
+    case 'errors': {
+      const errors = action.errors;
+      if (typeof errors !== 'object' || errors === null) return 'invalid_arguments';
+      v.errors = errors as Record<string, string>;
+      ctx.store.emit({ type: 'view', viewId, user: v.user });
+      return undefined;
+    }
+    case 'update':
+    case 'push': {
+      try {
+        assertValidView(ctx.store, action.view, { expectType: 'modal', viewer: v.user, now: ctx.now() });
+      } catch (err) {
+        if (err instanceof SlackApiError) return err.error;
+        throw err;
+      }
+      const input = action.view as Record<string, unknown>;
+      const hash = viewHash(ctx);
+      if (action.response_action === 'update') {
+        v.hash = hash;
+        delete v.errors;
+        v.view = buildView(ctx, input, {
+          id: v.id,
+          rootViewId: v.rootViewId,
+          previousViewId: v.previousViewId,
+          hash,
+        });
+        storeView(ctx, v);
+        return undefined;
+      }
+      const stack = ctx.store.modalStack(v.user);
+      if (stack.length >= MAX_MODAL_STACK) return 'push_limit_reached';
+      const id = ctx.store.nextId('V');
+      const view = buildView(ctx, input, { id, rootViewId: v.rootViewId, previousViewId: v.id, hash });
+      storeView(ctx, {
+        id,
+        type: 'modal',
+        user: v.user,
+        hash,
+        rootViewId: v.rootViewId,
+        previousViewId: v.id,
+        closed: false,
+        view,
+      });
+      stack.push(id);
+      return undefined;
+    }
+    default:
+      return 'invalid_arguments';
+  }
+}
+
+/** A view_closed (the user pressed Cancel/X): the view, or the whole stack when cleared. */
+export function closeView(ctx: MethodContext, viewId: string, opts: { clear?: boolean } = {}): void {
+  const v = ctx.store.views.get(viewId);
+  if (v?.type !== 'modal') return;
+  closeViews(ctx, v.user, opts.clear ? [...ctx.store.modalStack(v.user)] : [viewId]);
+}
+
 const chatWrite = 'chat:write';
 
 export const METHODS: Record<string, MethodSpec> = {

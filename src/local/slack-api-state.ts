@@ -81,6 +81,8 @@ export interface LocalView {
   rootViewId: string;
   previousViewId: string | null;
   closed: boolean;
+  /** Errors from the last `response_action: 'errors'` ack, shown under the inputs. */
+  errors?: Record<string, string>;
   /** The view object as Slack returns it (id, hash, state, blocks, …). */
   view: Record<string, unknown>;
 }
@@ -173,6 +175,8 @@ export interface LocalSlackState {
   /** Replies in a thread, oldest first, the parent excluded. */
   replies(channelId: string, threadTs: string): readonly LocalMessage[];
   message(channelId: string, ts: string): LocalMessage | undefined;
+  /** Posts to one response_url, oldest first. */
+  postsTo(url: string): readonly ResponseUrlPost[];
   /** The DM between the bot and this user, once opened. */
   dmChannelId(userId: string): string | undefined;
   /** The user's open modal stack, bottom first. */
@@ -199,6 +203,7 @@ export class LocalSlackStore implements LocalSlackState {
   readonly triggers = new Map<string, TriggerRecord>();
   readonly events = new EventEmitter();
   private readonly dms = new Map<string, string>();
+  private readonly postsByUrl = new Map<string, ResponseUrlPost[]>();
   private readonly modalStacks = new Map<string, string[]>();
   private lastTsMicros = 0;
   private counter = 0;
@@ -242,6 +247,18 @@ export class LocalSlackStore implements LocalSlackState {
 
   message(channelId: string, ts: string): LocalMessage | undefined {
     return this.channels.get(channelId)?.messages.find((m) => m.ts === ts);
+  }
+
+  postsTo(url: string): readonly ResponseUrlPost[] {
+    return this.postsByUrl.get(url) ?? [];
+  }
+
+  recordResponsePost(post: ResponseUrlPost, rec: ResponseUrlRecord): void {
+    this.responseUrlPosts.push(post);
+    const list = this.postsByUrl.get(post.url) ?? [];
+    list.push(post);
+    this.postsByUrl.set(post.url, list);
+    this.emit({ type: 'response_url', url: post.url, channel: rec.channelId, user: rec.userId });
   }
 
   dmChannelId(userId: string): string | undefined {

@@ -24,7 +24,7 @@ import {
   sendJson,
   sendText,
 } from './slack-api-http.ts';
-import { METHODS, type MethodContext } from './slack-api-methods.ts';
+import { applyViewAck, closeView, METHODS, type MethodContext } from './slack-api-methods.ts';
 import {
   type LocalChannel,
   type LocalMessage,
@@ -126,6 +126,13 @@ export interface LocalSlackApi {
   }): LocalChannel;
   /** The bot's DM with a user (created if needed); what a person types into. */
   openDm(userId: string): string;
+  /**
+   * Applies a view_submission ack as Slack would (close, errors, update, push, clear). The signed
+   * sender calls it after `viewSubmission`; returns Slack's refusal of a bad ack, if any.
+   */
+  applyViewAck(viewId: string, ack: unknown): string | undefined;
+  /** The user dismissed a modal (view_closed); `clear` closes the whole stack. */
+  closeView(viewId: string, opts?: { clear?: boolean }): void;
   /** A person posts (in `channel`, default their DM with the bot); send the matching event yourself. */
   postAsUser(opts: { channel?: string; user: string; text: string; thread_ts?: string }): LocalMessage;
   close(): Promise<void>;
@@ -279,11 +286,15 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
   }
 
   function serveFile(req: IncomingMessage, res: ServerResponse, fileId: string): void {
-    if (bearerToken(req) !== opts.botToken) return sendText(res, 401, 'unauthorized');
     const f = store.files.get(fileId);
-    if (!f?.bytes || f.deleted) return sendText(res, 404, 'not found');
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': f.bytes.length });
-    res.end(f.bytes);
+    if (bearerToken(req) !== opts.botToken) {
+      sendText(res, 401, 'unauthorized');
+    } else if (!f?.bytes || f.deleted) {
+      sendText(res, 404, 'not found');
+    } else {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': f.bytes.length });
+      res.end(f.bytes);
+    }
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -359,6 +370,8 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     addUser: (u) => store.addUser(u),
     addChannel: (c) => store.addChannel(c),
     openDm: (userId) => store.openDm(userId).id,
+    applyViewAck: (viewId, ack) => applyViewAck(ctx, viewId, ack),
+    closeView: (viewId, o) => closeView(ctx, viewId, o),
     postAsUser(o) {
       if (!store.users.has(o.user)) throw new Error(`unknown user ${o.user}`);
       const ch = o.channel ? store.channels.get(o.channel) : store.openDm(o.user);

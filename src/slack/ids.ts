@@ -7,20 +7,51 @@
 export const COMMAND = '/ladder';
 
 /** Message shortcuts, with the name and description the manifest shows. */
-export const MESSAGE_SHORTCUTS: ReadonlyArray<{ callbackId: string; name: string; description: string }> = [];
+export const ShortcutId = {
+  saveAsEvidence: 'save_as_evidence',
+} as const;
+
+export const MESSAGE_SHORTCUTS: ReadonlyArray<{ callbackId: string; name: string; description: string }> = [
+  {
+    callbackId: ShortcutId.saveAsEvidence,
+    name: 'Save as evidence',
+    description: 'Keep this message as private evidence for your next review',
+  },
+];
 
 export const ActionId = {
   shareInChannel: 'ladder_share_in_channel',
   compareLevels: 'ladder_compare_levels',
   showLevel: 'ladder_show_level',
+  /** Every input element of a modal; the block id tells which field it is. */
+  formValue: 'value',
+  logWin: 'evidence_log_win',
+  evidenceEdit: 'evidence_edit',
+  evidenceUndo: 'evidence_undo',
+  evidenceDelete: 'evidence_delete',
+  evidencePage: 'evidence_page',
+  forgetConfirm: 'forget_confirm',
+  forgetCancel: 'forget_cancel',
 } as const;
 
-export const BlockId = {} as const;
+export const BlockId = {
+  evidenceText: 'evidence_text',
+  evidenceDate: 'evidence_date',
+  evidenceAxes: 'evidence_axes',
+  evidenceShift: 'evidence_shift',
+  evidenceScope: 'evidence_scope',
+  evidenceLink: 'evidence_link',
+  evidenceActions: 'evidence_actions',
+  evidencePager: 'evidence_pager',
+  forgetActions: 'forget_actions',
+} as const;
 
-export const ViewId = {} as const;
+export const ViewId = {
+  evidenceModal: 'evidence_modal',
+} as const;
 
 /** Events the app subscribes to (manifest `settings.event_subscriptions.bot_events`). */
-export const SUBSCRIBED_EVENTS = [] as const;
+export const SUBSCRIBED_EVENTS = ['app_home_opened'] as const;
 
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 

@@ -1,5 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
+import type { Owner } from '../domain/types.ts';
+import { describeError } from '../log.ts';
 
 export const FAILURE_TEXT =
   ':warning: Sorry, something went wrong on our side and your request did not complete. Nothing you ' +
@@ -34,4 +36,41 @@ export async function postFailureNotice(
   if (typeof user === 'string') {
     await client.chat.postMessage({ channel: user, text: FAILURE_TEXT });
   }
+}
+
+export interface ResponseTarget {
+  owner: Owner;
+  /** The response URL Slack gave with the request (never one read back from the client). */
+  responseUrl: string | null | undefined;
+}
+
+/**
+ * Posts to a response URL, counting its uses; once Slack would refuse it (5 uses, 30 minutes) or
+ * it fails, the message goes to the user's DM with the bot instead, so a confirmation is never
+ * silently lost.
+ */
+export async function replyToUser(
+  ctx: AppContext,
+  client: WebClient,
+  target: ResponseTarget,
+  message: { text: string; blocks?: unknown[] },
+  opts: { replaceOriginal?: boolean } = {},
+): Promise<'response_url' | 'dm'> {
+  const { owner, responseUrl } = target;
+  if (responseUrl && ctx.repos.slackState.claimResponseUrl(owner, responseUrl, ctx.now())) {
+    try {
+      const res = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: opts.replaceOriginal ?? false, ...message }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (res.ok) return 'response_url';
+      ctx.logger.warn('response url refused, using the DM', { status: res.status });
+    } catch (err) {
+      ctx.logger.warn('response url failed, using the DM', { error: describeError(err) });
+    }
+  }
+  await client.chat.postMessage({ channel: owner.userId, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) });
+  return 'dm';
 }

@@ -71,9 +71,9 @@ function escapeLine(raw: string, where: { heading: boolean; lineStart: boolean }
   }
   line += escapeText(text.slice(from), where.heading);
   if (!where.lineStart) return line;
-  // Block markers only matter at the start of a line: heading, quote, list, setext underline, and
-  // ordered-list markers (`1.` or `1)`).
-  if (/^[#>+=-]/.test(line)) line = `\\${line}`;
+  // Block markers only matter at the start of a line: heading, quote, list, setext underline, a
+  // pipe-less table delimiter row (`:-`), and ordered-list markers (`1.` or `1)`).
+  if (/^[#>+=:-]/.test(line)) line = `\\${line}`;
   return line.replace(/^(\d{1,9})([.)])/, '$1\\$2');
 }
 

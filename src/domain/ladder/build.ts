@@ -470,7 +470,10 @@ export function buildLadder(
       claimLevelId(position.id, parsed.file, ['positions', i, 'id']);
     });
     // Without axes there is nothing to check steps against; that problem is already reported.
-    tracks.push({ track: buildTrack(parsed, axes ?? [], axes ? problems : new Problems()), file: parsed.file });
+    tracks.push({
+      track: buildTrack(parsed, axes ?? [], axes ? problems : new Problems()),
+      file: parsed.file,
+    });
   }
   const positionIds = new Set(tracks.flatMap(({ track }) => track.positions.map((p) => p.id)));
 
@@ -525,6 +528,13 @@ export function buildLadder(
     prompts: options.prompts ?? [],
   };
   return { ok: true, ladder };
+}
+
+/** The problems of one file on its own (its shape), without references to other files. */
+export function checkLadderFile(input: LadderFileInput): LadderProblem[] {
+  const problems = new Problems();
+  parseFile(input, problems);
+  return problems.list;
 }
 
 /** The problems `buildLadder` would report; empty when the data is valid. */

@@ -30,7 +30,7 @@ import {
   section,
   truncate,
 } from './format.ts';
-import { buildUsageHelp } from './help.ts';
+import { buildUsageHelp, HELP_ENTRIES, type HelpEntry } from './help.ts';
 import { buildUnknownLevel } from './unknown-level.ts';
 import { encodeLevelPair, encodeLevelValue } from './values.ts';
 
@@ -267,9 +267,16 @@ export function buildCompareLevels(
  * The reply to `/ladder compare …` once its words were resolved: the comparison, or the closest
  * matches for the side that is not a level, or the usage when the words do not make two sides.
  */
-export function buildCompareReply(ladder: Ladder, pair: LevelPairResolution | null): SlackMessage {
+export function buildCompareReply(
+  ladder: Ladder,
+  pair: LevelPairResolution | null,
+  helpEntries: readonly HelpEntry[] = HELP_ENTRIES,
+): SlackMessage {
   if (!pair) {
-    return buildUsageHelp({ problem: 'Compare needs two levels.', example: 'compare tpm4 tpm5' });
+    return buildUsageHelp(
+      { problem: 'Compare needs two levels.', example: 'compare tpm4 tpm5' },
+      helpEntries,
+    );
   }
   const { a, b } = pair;
   if (a.kind === 'unknown') {

@@ -34,17 +34,35 @@ describe('parseLadderCommand', () => {
       words: ['senior', 'staff', 'lead'],
     });
     expect(parseLadderCommand('compare senior lead')).toEqual({ kind: 'compare', words: ['senior', 'lead'] });
-    expect(parseLadderCommand('compare tpm4->tpm5')).toEqual({ kind: 'compare', words: ['tpm4', '->', 'tpm5'] });
-    expect(parseLadderCommand('compare tpm4,tpm5')).toEqual({ kind: 'compare', words: ['tpm4', ',', 'tpm5'] });
+    expect(parseLadderCommand('compare tpm4->tpm5')).toEqual({
+      kind: 'compare',
+      words: ['tpm4', '->', 'tpm5'],
+    });
+    expect(parseLadderCommand('compare tpm4,tpm5')).toEqual({
+      kind: 'compare',
+      words: ['tpm4', ',', 'tpm5'],
+    });
     expect(parseLadderCommand('compare tpm4')).toMatchObject({ kind: 'usage', command: 'compare' });
     expect(parseLadderCommand('compare')).toMatchObject({ kind: 'usage', command: 'compare' });
   });
 
   it('reads me with level and target in any order, several words each', () => {
     expect(parseLadderCommand('me')).toEqual({ kind: 'me', level: null, target: null });
-    expect(parseLadderCommand('me level tpm4 target lead')).toEqual({ kind: 'me', level: 'tpm4', target: 'lead' });
-    expect(parseLadderCommand('me target senior staff')).toEqual({ kind: 'me', level: null, target: 'senior staff' });
-    expect(parseLadderCommand('me TARGET lead Level tpm 4')).toEqual({ kind: 'me', level: 'tpm 4', target: 'lead' });
+    expect(parseLadderCommand('me level tpm4 target lead')).toEqual({
+      kind: 'me',
+      level: 'tpm4',
+      target: 'lead',
+    });
+    expect(parseLadderCommand('me target senior staff')).toEqual({
+      kind: 'me',
+      level: null,
+      target: 'senior staff',
+    });
+    expect(parseLadderCommand('me TARGET lead Level tpm 4')).toEqual({
+      kind: 'me',
+      level: 'tpm 4',
+      target: 'lead',
+    });
     expect(parseLadderCommand('me tpm4')).toMatchObject({ kind: 'usage', command: 'me' });
     expect(parseLadderCommand('me level')).toMatchObject({ kind: 'usage', command: 'me' });
     expect(parseLadderCommand('me level tpm3 level tpm4')).toMatchObject({ kind: 'usage', command: 'me' });
@@ -67,16 +85,27 @@ describe('parseLadderCommand', () => {
     expect(parseLadderCommand('evidence 20')).toEqual({ kind: 'evidence', limit: 20, query: null });
     expect(parseLadderCommand('evidence 0')).toEqual({ kind: 'evidence', limit: null, query: '0' });
     expect(parseLadderCommand('evidence 2024')).toEqual({ kind: 'evidence', limit: null, query: '2024' });
-    expect(parseLadderCommand('evidence launch review')).toEqual({ kind: 'evidence', limit: null, query: 'launch review' });
+    expect(parseLadderCommand('evidence launch review')).toEqual({
+      kind: 'evidence',
+      limit: null,
+      query: 'launch review',
+    });
   });
 
   it('reads summary and export with optional format and period', () => {
     expect(parseLadderCommand('summary')).toEqual({ kind: 'summary', period: null });
     expect(parseLadderCommand('summary 90d')).toEqual({ kind: 'summary', period: '90d' });
-    expect(parseLadderCommand('summary since 2026-01-01')).toEqual({ kind: 'summary', period: 'since 2026-01-01' });
+    expect(parseLadderCommand('summary since 2026-01-01')).toEqual({
+      kind: 'summary',
+      period: 'since 2026-01-01',
+    });
     expect(parseLadderCommand('export')).toEqual({ kind: 'export', format: null, period: null });
     expect(parseLadderCommand('export CSV')).toEqual({ kind: 'export', format: 'csv', period: null });
-    expect(parseLadderCommand('export markdown quarter')).toEqual({ kind: 'export', format: 'md', period: 'quarter' });
+    expect(parseLadderCommand('export markdown quarter')).toEqual({
+      kind: 'export',
+      format: 'md',
+      period: 'quarter',
+    });
     expect(parseLadderCommand('export json since 2026-01-01')).toEqual({
       kind: 'export',
       format: 'json',
@@ -88,7 +117,10 @@ describe('parseLadderCommand', () => {
   it('passes the rest of nudge through', () => {
     expect(parseLadderCommand('nudge fri 15:30')).toEqual({ kind: 'nudge', args: 'fri 15:30' });
     expect(parseLadderCommand('nudge')).toEqual({ kind: 'nudge', args: '' });
-    expect(parseLadderCommand('Nudge  pause 2027-01-05 ')).toEqual({ kind: 'nudge', args: 'pause 2027-01-05' });
+    expect(parseLadderCommand('Nudge  pause 2027-01-05 ')).toEqual({
+      kind: 'nudge',
+      args: 'pause 2027-01-05',
+    });
   });
 
   it('recognises every keyword', () => {
@@ -98,11 +130,26 @@ describe('parseLadderCommand', () => {
   });
 
   it('never throws and always returns a known kind (property)', () => {
-    const pieces = fc.constantFrom(...COMMAND_KEYWORDS, 'level', 'target', 'tpm4', 'senior staff', '->', ',', '#people', '\n', ' ', '🚀', 'md');
+    const pieces = fc.constantFrom(
+      ...COMMAND_KEYWORDS,
+      'level',
+      'target',
+      'tpm4',
+      'senior staff',
+      '->',
+      ',',
+      '#people',
+      '\n',
+      ' ',
+      '🚀',
+      'md',
+    );
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.string({ unit: 'grapheme', maxLength: 100 }),
-      fc.array(fc.oneof(pieces, fc.string({ maxLength: 5 })), { maxLength: 12 }).map((parts) => parts.join(' ')),
+      fc
+        .array(fc.oneof(pieces, fc.string({ maxLength: 5 })), { maxLength: 12 })
+        .map((parts) => parts.join(' ')),
     );
     fc.assert(
       fc.property(text, (input) => {

@@ -38,10 +38,50 @@ describe('the framework (ladder-sources.md §1)', () => {
 describe('the TPM track (ladder-sources.md §2)', () => {
   // position, title, upstream code, then the step (and its number) per axis.
   const table = [
-    ['tpm3', 'TPM3', 'Senior Engineer', 'TPM4', 'Specializes 2', 'Designs 2', 'Coordinates 4', 'Adjusts 4', 'Multiple Teams 3'],
-    ['tpm4', 'TPM4', 'Staff Engineer', 'TPM5', 'Specializes 2', 'Designs 2', 'Coordinates 4', 'Defines 5', 'Multiple Teams 3'],
-    ['tpm5', 'TPM5', 'Senior Staff Engineer', 'TPM6', 'Specializes 2', 'Owns 3', 'Manages 5', 'Defines 5', 'Company 4'],
-    ['tpm6', 'TPM6', 'Principal Engineer', 'TPM7', 'Specializes 2', 'Evolves 4', 'Manages 5', 'Defines 5', 'Community 5'],
+    [
+      'tpm3',
+      'TPM3',
+      'Senior Engineer',
+      'TPM4',
+      'Specializes 2',
+      'Designs 2',
+      'Coordinates 4',
+      'Adjusts 4',
+      'Multiple Teams 3',
+    ],
+    [
+      'tpm4',
+      'TPM4',
+      'Staff Engineer',
+      'TPM5',
+      'Specializes 2',
+      'Designs 2',
+      'Coordinates 4',
+      'Defines 5',
+      'Multiple Teams 3',
+    ],
+    [
+      'tpm5',
+      'TPM5',
+      'Senior Staff Engineer',
+      'TPM6',
+      'Specializes 2',
+      'Owns 3',
+      'Manages 5',
+      'Defines 5',
+      'Company 4',
+    ],
+    [
+      'tpm6',
+      'TPM6',
+      'Principal Engineer',
+      'TPM7',
+      'Specializes 2',
+      'Evolves 4',
+      'Manages 5',
+      'Defines 5',
+      'Community 5',
+    ],
   ];
 
   it('has exactly the four positions of the table, lowest first', () => {
@@ -57,7 +97,9 @@ describe('the TPM track (ladder-sources.md §2)', () => {
     expect(position.code).toBe(code);
     expect(position.title).toBe(title);
     expect(position.upstreamCode).toBe(upstream);
-    expect(AXIS_IDS.map((axis) => `${position.steps[axis].name} ${position.steps[axis].number}`)).toEqual(steps);
+    expect(AXIS_IDS.map((axis) => `${position.steps[axis].name} ${position.steps[axis].number}`)).toEqual(
+      steps,
+    );
   });
 
   it('gives every position exactly one step per axis, each a step of that axis', () => {
@@ -99,8 +141,14 @@ describe('the roles (ladder-sources.md §3)', () => {
   it('maps senior to TPM4 (spanning TPM3–TPM4) and lead to TPM5, with reasons', () => {
     const senior = ladder.levelsById.get('senior-tpm');
     const lead = ladder.levelsById.get('lead-tpm');
-    expect(senior?.kind === 'role' && senior.comparable).toMatchObject({ positionId: 'tpm4', positionIds: ['tpm3', 'tpm4'] });
-    expect(lead?.kind === 'role' && lead.comparable).toMatchObject({ positionId: 'tpm5', positionIds: ['tpm5'] });
+    expect(senior?.kind === 'role' && senior.comparable).toMatchObject({
+      positionId: 'tpm4',
+      positionIds: ['tpm3', 'tpm4'],
+    });
+    expect(lead?.kind === 'role' && lead.comparable).toMatchObject({
+      positionId: 'tpm5',
+      positionIds: ['tpm5'],
+    });
   });
 
   it('has the three mindset shifts in order and five preparation actions', () => {
@@ -110,7 +158,11 @@ describe('the roles (ladder-sources.md §3)', () => {
       ['preventing', 'Solving problems', 'Preventing problems'],
     ]);
     const [transition] = ladder.roleFamilies[0]?.transitions ?? [];
-    expect(transition).toMatchObject({ fromRoleId: 'senior-tpm', toRoleId: 'lead-tpm', shiftIds: [...SHIFT_IDS] });
+    expect(transition).toMatchObject({
+      fromRoleId: 'senior-tpm',
+      toRoleId: 'lead-tpm',
+      shiftIds: [...SHIFT_IDS],
+    });
     expect(transition?.preparation.map((p) => p.id)).toEqual([
       'ownership-beyond-program',
       'mentor-tpms',
@@ -147,7 +199,12 @@ describe('aliases and tags', () => {
 
 describe('sources', () => {
   it('names the sources of every file', () => {
-    expect(ladder.files.map((f) => f.file).sort()).toEqual(['axes.yaml', 'roles.yaml', 'tags.yaml', 'tpm.yaml']);
+    expect(ladder.files.map((f) => f.file).sort()).toEqual([
+      'axes.yaml',
+      'roles.yaml',
+      'tags.yaml',
+      'tpm.yaml',
+    ]);
     for (const file of ladder.files) expect(file.sources.length).toBeGreaterThan(0);
     const urls = ladder.files.flatMap((f) => f.sources.map((s) => s.url ?? ''));
     expect(urls).toContain('https://github.com/jorgef/engineeringladders');

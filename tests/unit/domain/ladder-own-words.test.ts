@@ -20,7 +20,9 @@ describe('ladder-data is in our own words', () => {
     expect(fixture.sources.map((s) => s.file)).toEqual(['tpm-ladder.md', 'senior-vs-lead-tpm.md']);
     expect(seedHashes.size).toBeGreaterThan(500);
     // The normalisation the hashes were made with: a known window of the framework's wording.
-    expect(sha256(normaliseWords('Specializes: is the go-to person for one or more').join(' '))).toMatch(/^[0-9a-f]{64}$/);
+    expect(sha256(normaliseWords('Specializes: is the go-to person for one or more').join(' '))).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
   });
 
   const files = readdirSync(LADDER_DIR).filter((name) => !name.startsWith('.'));
@@ -36,7 +38,9 @@ describe('ladder-data is in our own words', () => {
 
   it('detects a copied sentence (the check itself works)', () => {
     // A sentence of the seed's TPM page, as the detector would see it in a data file.
-    const probe = normaliseWords('TPM3: **Adjusts**: adjusts the team processes, listening to feedback and guiding the team');
+    const probe = normaliseWords(
+      'TPM3: **Adjusts**: adjusts the team processes, listening to feedback and guiding the team',
+    );
     let hits = 0;
     for (let i = 0; i + WINDOW <= probe.length; i++) {
       if (seedHashes.has(sha256(probe.slice(i, i + WINDOW).join(' ')))) hits += 1;

@@ -11,14 +11,21 @@ import {
 } from '../../../src/domain/ladder/compare.ts';
 import type { Level } from '../../../src/domain/ladder/model.ts';
 import { normaliseLevelQuery } from '../../../src/domain/ladder/normalise.ts';
-import { getLevel, resolveLevel, resolveLevelPair, suggestLevels } from '../../../src/domain/ladder/resolve.ts';
+import {
+  getLevel,
+  resolveLevel,
+  resolveLevelPair,
+  suggestLevels,
+} from '../../../src/domain/ladder/resolve.ts';
 import { realLadder } from '../../helpers/ladder.ts';
 
 const ladder = realLadder();
 
 function idOf(query: string): string {
   const result = resolveLevel(ladder, query);
-  return result.kind === 'unknown' ? `unknown(${result.suggestions.map((s) => s.level.id).join(',')})` : result.id;
+  return result.kind === 'unknown'
+    ? `unknown(${result.suggestions.map((s) => s.level.id).join(',')})`
+    : result.id;
 }
 
 function level(id: string): Level {
@@ -29,7 +36,9 @@ function level(id: string): Level {
 
 describe('normaliseLevelQuery', () => {
   it('ignores case, spaces, hyphens and punctuation', () => {
-    expect(['tpm 5', 'TPM-5', 'tpm5', ' Tpm_5. ', 'ＴＰＭ５'].map(normaliseLevelQuery)).toEqual(Array(5).fill('tpm5'));
+    expect(['tpm 5', 'TPM-5', 'tpm5', ' Tpm_5. ', 'ＴＰＭ５'].map(normaliseLevelQuery)).toEqual(
+      Array(5).fill('tpm5'),
+    );
   });
 });
 
@@ -60,7 +69,10 @@ describe('resolveLevel', () => {
     expect(idOf('5')).toBe('unknown(tpm5)');
     // The upstream numbering is one higher: its TPM7 is our TPM6.
     const tpm7 = resolveLevel(ladder, 'tpm7');
-    expect(tpm7.kind === 'unknown' && tpm7.suggestions[0]).toMatchObject({ reason: 'upstream-code', matched: 'TPM7' });
+    expect(tpm7.kind === 'unknown' && tpm7.suggestions[0]).toMatchObject({
+      reason: 'upstream-code',
+      matched: 'TPM7',
+    });
     expect(idOf('tpm7')).toBe('unknown(tpm6,tpm5,tpm4)');
     // A known name inside a longer phrase, longest first.
     expect(idOf('the senior staff role')).toMatch(/^unknown\(tpm5/);
@@ -123,8 +135,14 @@ describe('relations', () => {
     expect(comparablePosition(ladder, senior).position.id).toBe('tpm4');
     expect(comparablePosition(ladder, lead).position.id).toBe('tpm5');
     expect(comparablePosition(ladder, lead).reason).toBe(lead.comparable.reason);
-    expect(toPosition(ladder, lead)).toMatchObject({ position: { id: 'tpm5' }, substitutedFrom: { id: 'lead-tpm' } });
-    expect(toPosition(ladder, level('tpm3'))).toMatchObject({ position: { id: 'tpm3' }, substitutedFrom: null });
+    expect(toPosition(ladder, lead)).toMatchObject({
+      position: { id: 'tpm5' },
+      substitutedFrom: { id: 'lead-tpm' },
+    });
+    expect(toPosition(ladder, level('tpm3'))).toMatchObject({
+      position: { id: 'tpm3' },
+      substitutedFrom: null,
+    });
     expect(rolesComparableTo(ladder, 'tpm3').map((r) => r.id)).toEqual(['senior-tpm']);
     expect(rolesComparableTo(ladder, 'tpm6')).toEqual([]);
   });
@@ -136,7 +154,10 @@ describe('relations', () => {
     expect(nextLevel(ladder, 'nope')).toBeNull();
     expect(previousLevel(ladder, 'tpm3')).toBeNull();
     expect(previousLevel(ladder, 'tpm5')?.id).toBe('tpm4');
-    expect(neighbourLevels(ladder, level('senior-tpm'))).toMatchObject({ down: null, up: { id: 'lead-tpm' } });
+    expect(neighbourLevels(ladder, level('senior-tpm'))).toMatchObject({
+      down: null,
+      up: { id: 'lead-tpm' },
+    });
   });
 });
 

@@ -247,8 +247,8 @@ describe('describeSchedule and the next nudge', () => {
   it('reports nudges off', () => {
     const d = describeSchedule(ny({ enabled: false }), wednesday);
     expect(d.next).toBeNull();
-    expect(d.text).toMatch(
-      /^Weekly nudges are off\. `nudge on` turns them on \(Fridays at 16:00, America\/New_York\)\.$/,
+    expect(d.text).toBe(
+      'Weekly nudges are off. `nudge on` turns them on: Fridays at 16:00, America/New_York.',
     );
   });
 

@@ -19,28 +19,49 @@ describe('parseEvidenceText', () => {
     ],
     [
       'Coached two TPMs on planning #people #enabling #org',
-      { text: 'Coached two TPMs on planning', axes: ['people'], shift: 'enabling', scope: 'company', unknownTags: [] },
+      {
+        text: 'Coached two TPMs on planning',
+        axes: ['people'],
+        shift: 'enabling',
+        scope: 'company',
+        unknownTags: [],
+      },
     ],
     [
       'Wrote the #oncall runbook #process #q3',
-      { text: 'Wrote the #oncall runbook #q3', axes: ['process'], shift: null, scope: null, unknownTags: ['#oncall', '#q3'] },
+      {
+        text: 'Wrote the #oncall runbook #q3',
+        axes: ['process'],
+        shift: null,
+        scope: null,
+        unknownTags: ['#oncall', '#q3'],
+      },
     ],
     [
       'Only unknown at the end #q3 #wins',
-      { text: 'Only unknown at the end #q3 #wins', axes: [], shift: null, scope: null, unknownTags: ['#q3', '#wins'] },
+      {
+        text: 'Only unknown at the end #q3 #wins',
+        axes: [],
+        shift: null,
+        scope: null,
+        unknownTags: ['#q3', '#wins'],
+      },
     ],
     [
       '#tech talk on tracing #MultiTeam #Systems_Thinking',
-      { text: 'tech talk on tracing', axes: ['technology'], shift: 'systems-thinking', scope: 'multi-team', unknownTags: [] },
+      {
+        text: 'tech talk on tracing',
+        axes: ['technology'],
+        shift: 'systems-thinking',
+        scope: 'multi-team',
+        unknownTags: [],
+      },
     ],
     [
       'Aliases: #multiteam #cross-team #prevent',
       { text: 'Aliases:', axes: [], shift: 'preventing', scope: 'multi-team', unknownTags: [] },
     ],
-    [
-      '#people',
-      { text: '', axes: ['people'], shift: null, scope: null, unknownTags: [] },
-    ],
+    ['#people', { text: '', axes: ['people'], shift: null, scope: null, unknownTags: [] }],
     [
       'Kept the first shift #enabling #preventing',
       { text: 'Kept the first shift', axes: [], shift: 'enabling', scope: null, unknownTags: [] },
@@ -57,7 +78,13 @@ describe('parseEvidenceText', () => {
     ],
     [
       '#systems is ambiguous, so it stays #process',
-      { text: '#systems is ambiguous, so it stays', axes: ['process'], shift: null, scope: null, unknownTags: ['#systems'] },
+      {
+        text: '#systems is ambiguous, so it stays',
+        axes: ['process'],
+        shift: null,
+        scope: null,
+        unknownTags: ['#systems'],
+      },
     ],
   ])('%j', (text, expected) => {
     expect(parse(text)).toEqual(expected);
@@ -81,7 +108,12 @@ describe('parseEvidenceText', () => {
 describe('renderEvidenceText', () => {
   it('appends the canonical tags', () => {
     expect(
-      renderEvidenceText({ text: 'Ran the review', axes: ['people', 'process'], shift: 'enabling', scope: 'multi-team' }),
+      renderEvidenceText({
+        text: 'Ran the review',
+        axes: ['people', 'process'],
+        shift: 'enabling',
+        scope: 'multi-team',
+      }),
     ).toBe('Ran the review #people #process #enabling #multi-team');
     expect(renderEvidenceText({ text: 'Plain', axes: [], shift: null, scope: null })).toBe('Plain');
     expect(renderEvidenceText({ text: '', axes: ['system'], shift: null, scope: null })).toBe('#system');
@@ -124,7 +156,9 @@ describe('properties', () => {
   );
   const text = fc.oneof(
     fc.array(fragments, { maxLength: 20 }).map((parts) => parts.join('')),
-    fc.array(fc.oneof(fragments, fc.string({ maxLength: 4 })), { maxLength: 15 }).map((parts) => parts.join(' ')),
+    fc
+      .array(fc.oneof(fragments, fc.string({ maxLength: 4 })), { maxLength: 15 })
+      .map((parts) => parts.join(' ')),
     fc.string({ maxLength: 100 }),
     fc.string({ unit: 'grapheme', maxLength: 60 }),
   );

@@ -1,0 +1,414 @@
+/**
+ * Evidence surfaces: the log modal, the confirmation with Edit/Undo, the paginated list, the
+ * "too long" reply that gives the text back, and /ladder forget. Pure builders.
+ */
+import type { types } from '@slack/bolt';
+import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
+import type { Ladder } from '../../domain/ladder/model.ts';
+import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../../domain/types.ts';
+import { ActionId, BlockId, nthActionId, ViewId } from '../ids.ts';
+import {
+  type Block,
+  button,
+  context,
+  escapeMrkdwn,
+  fallback,
+  header,
+  LIMITS,
+  plainUserText,
+  type SlackMessage,
+  section,
+  truncate,
+} from './format.ts';
+
+export type View = types.ModalView;
+
+export interface TagNames {
+  axis(id: AxisId): string;
+  shift(id: ShiftId): string;
+  scope(id: ScopeId): string;
+}
+
+/** Display names of tags from the ladder content (axis names, "Doing → Enabling", scope steps). */
+export function tagNames(ladder: Ladder): TagNames {
+  return {
+    axis: (id) => ladder.axes.find((a) => a.id === id)?.name ?? id,
+    shift: (id) => {
+      const s = ladder.shifts.find((x) => x.id === id);
+      return s ? `${s.from} → ${s.to}` : id;
+    },
+    scope: (id) => {
+      for (const axis of ladder.axes) for (const step of axis.steps) if (step.scope === id) return step.name;
+      return id;
+    },
+  };
+}
+
+/** Slack formats the date in each reader's own locale; the fallback is the ISO date. */
+export function slackDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  const epoch = Math.floor(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1, 12) / 1000);
+  return `<!date^${epoch}^{date_short_pretty}|${isoDate}>`;
+}
+
+/** Entry text for mrkdwn: escaped, as a quote so it stands apart from the bot's words. */
+export function quoteEntry(text: string, max = 2500): string {
+  return truncate(escapeMrkdwn(text), max)
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
+}
+
+export function describeTags(entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes' | 'shift' | 'scope'>, names: TagNames): string {
+  const parts: string[] = [];
+  if (entry.axes.length > 0) parts.push(`*Axes:* ${entry.axes.map(names.axis).join(', ')}`);
+  const suggested = entry.suggestedAxes.filter((a) => !entry.axes.includes(a));
+  if (suggested.length > 0) parts.push(`*Suggested:* ${suggested.map(names.axis).join(', ')} (suggested)`);
+  if (entry.shift) parts.push(`*Shift:* ${names.shift(entry.shift)}`);
+  if (entry.scope) parts.push(`*Scope:* ${names.scope(entry.scope)}`);
+  return parts.length > 0 ? parts.join('  ·  ') : '_No tags yet: add some with Edit._';
+}
+
+function entryMeta(entry: EvidenceEntry): string {
+  const link = entry.link ? `  ·  <${entry.link}|link>` : '';
+  return `${slackDate(entry.occurredOn)}${link}`;
+}
+
+export interface ConfirmationOptions {
+  /** Why the entry has no link although the user expected one (e.g. a private conversation). */
+  linkNote?: string;
+  unknownTags?: readonly string[];
+  /** Replaced by the Undo: the entry is gone. */
+}
+
+export function buildEvidenceConfirmation(
+  entry: EvidenceEntry,
+  names: TagNames,
+  options: ConfirmationOptions = {},
+): SlackMessage {
+  const blocks: Block[] = [
+    section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(entry.text)}`),
+    context(entryMeta(entry), describeTags(entry, names)),
+  ];
+  if (options.linkNote) blocks.push(context(`:link: ${options.linkNote}`));
+  if (options.unknownTags && options.unknownTags.length > 0) {
+    blocks.push(
+      context(
+        `Kept as written (not ladder tags): ${escapeMrkdwn(options.unknownTags.join(' '))}. ` +
+          'Known tags: #technology #system #people #process #influence, #enabling #systems-thinking #preventing, ' +
+          '#subsystem #team #multi-team #company #community.',
+      ),
+    );
+  }
+  blocks.push({
+    type: 'actions',
+    block_id: BlockId.evidenceActions,
+    elements: [
+      button({ text: 'Edit', actionId: ActionId.evidenceEdit, value: String(entry.id) }),
+      { ...button({ text: 'Undo', actionId: ActionId.evidenceUndo, value: String(entry.id) }), style: 'danger' },
+    ],
+  });
+  return { text: fallback(`Saved to your evidence: ${plainUserText(entry.text)}`), blocks };
+}
+
+export function buildUndone(): SlackMessage {
+  return { text: 'Removed. That entry is no longer in your evidence.', blocks: [section(':wastebasket: Removed. That entry is no longer in your evidence.')] };
+}
+
+export function buildEntryGone(): SlackMessage {
+  return {
+    text: 'That entry no longer exists (it may have been deleted already).',
+    blocks: [section('That entry no longer exists (it may have been deleted already). See `/ladder evidence`.')],
+  };
+}
+
+/** Splits long text into sections Slack accepts, code-formatted so nothing is reinterpreted. */
+function giveBack(text: string): Block[] {
+  const blocks: Block[] = [];
+  const chars = [...text];
+  const chunk = 2800;
+  const maxChunks = 4;
+  for (let i = 0; i < chars.length && blocks.length < maxChunks; i += chunk) {
+    blocks.push(section(`\`\`\`${escapeMrkdwn(chars.slice(i, i + chunk).join('').replace(/```/g, 'ˋˋˋ'))}\`\`\``));
+  }
+  if (chars.length > chunk * maxChunks) {
+    blocks.push(context(`(The last ${chars.length - chunk * maxChunks} characters are not shown.)`));
+  }
+  return blocks;
+}
+
+export function buildTooLong(text: string, length: number, limit = MAX_EVIDENCE_CHARS): SlackMessage {
+  const intro =
+    `:warning: *Not saved:* that entry is ${length.toLocaleString('en-US')} characters; the limit is ` +
+    `${limit.toLocaleString('en-US')}. Here is your text so nothing is lost. Shorten it (or split it into two ` +
+    'entries) and log it again.';
+  return {
+    text: fallback(`Not saved: ${length} characters, the limit is ${limit}. Your text is shown below.`),
+    blocks: [section(intro), ...giveBack(text)],
+  };
+}
+
+export function buildEmptyLogHelp(): SlackMessage {
+  const t =
+    'Tell me what you did, e.g. `/ladder log Ran the cross-team launch review #process #multi-team`, ' +
+    'or type `/ladder log` alone to open the form.';
+  return { text: fallback(t), blocks: [section(t)] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The modal
+
+export interface EvidenceFormValues {
+  text?: string;
+  occurredOn: string;
+  axes?: readonly AxisId[];
+  shift?: ShiftId | null;
+  scope?: ScopeId | null;
+  link?: string | null;
+}
+
+function option(text: string, value: string): types.PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, 75), emoji: false }, value };
+}
+
+export function buildEvidenceModal(
+  ladder: Ladder,
+  values: EvidenceFormValues,
+  opts: { mode: 'create' | 'edit'; note?: string } = { mode: 'create' },
+): View {
+  const names = tagNames(ladder);
+  const axisOptions = ladder.axes.map((a) => option(a.name, a.id));
+  const shiftOptions = ladder.shifts.map((s) => option(names.shift(s.id), s.id));
+  const scopeOptions = (ladder.axes.find((a) => a.id === 'influence')?.steps ?? [])
+    .filter((s) => s.scope)
+    .map((s) => option(s.name, s.scope as string));
+  const pick = (opts: types.PlainTextOption[], v: string | null | undefined) => opts.find((o) => o.value === v);
+  const initialAxes = axisOptions.filter((o) => values.axes?.includes(o.value as AxisId));
+  const initialShift = pick(shiftOptions, values.shift);
+  const initialScope = pick(scopeOptions, values.scope);
+  const text = values.text ? [...values.text].slice(0, MAX_EVIDENCE_CHARS).join('') : '';
+
+  const blocks: types.KnownBlock[] = [];
+  if (opts.note) blocks.push(context(opts.note));
+  blocks.push(
+    {
+      type: 'input',
+      block_id: BlockId.evidenceText,
+      label: { type: 'plain_text', text: 'What did you do?' },
+      hint: {
+        type: 'plain_text',
+        text: 'The outcome and your part in it. Up to 3,000 characters; #tags work here too.',
+      },
+      element: {
+        type: 'plain_text_input',
+        action_id: ActionId.formValue,
+        multiline: true,
+        max_length: MAX_EVIDENCE_CHARS,
+        ...(text ? { initial_value: text } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: BlockId.evidenceDate,
+      label: { type: 'plain_text', text: 'When did it happen?' },
+      element: { type: 'datepicker', action_id: ActionId.formValue, initial_date: values.occurredOn },
+    },
+    {
+      type: 'input',
+      block_id: BlockId.evidenceAxes,
+      optional: true,
+      label: { type: 'plain_text', text: 'Ladder axes' },
+      element: {
+        type: 'multi_static_select',
+        action_id: ActionId.formValue,
+        placeholder: { type: 'plain_text', text: 'Technology, System, People…' },
+        options: axisOptions,
+        ...(initialAxes.length > 0 ? { initial_options: initialAxes } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: BlockId.evidenceShift,
+      optional: true,
+      label: { type: 'plain_text', text: 'Mindset shift' },
+      element: {
+        type: 'static_select',
+        action_id: ActionId.formValue,
+        placeholder: { type: 'plain_text', text: 'Senior → Lead shift it shows' },
+        options: shiftOptions,
+        ...(initialShift ? { initial_option: initialShift } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: BlockId.evidenceScope,
+      optional: true,
+      label: { type: 'plain_text', text: 'Scope of influence' },
+      element: {
+        type: 'static_select',
+        action_id: ActionId.formValue,
+        placeholder: { type: 'plain_text', text: 'Who felt the impact' },
+        options: scopeOptions,
+        ...(initialScope ? { initial_option: initialScope } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: BlockId.evidenceLink,
+      optional: true,
+      label: { type: 'plain_text', text: 'Link' },
+      hint: { type: 'plain_text', text: 'A doc, a Slack message or a dashboard that shows it.' },
+      element: {
+        type: 'url_text_input',
+        action_id: ActionId.formValue,
+        ...(values.link ? { initial_value: values.link } : {}),
+      },
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: ViewId.evidenceModal,
+    title: { type: 'plain_text', text: opts.mode === 'edit' ? 'Edit evidence' : 'Log a win' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list
+
+export interface EvidencePage {
+  entries: readonly EvidenceEntry[];
+  total: number;
+  offset: number;
+  pageSize: number;
+  query: string | null;
+}
+
+export function encodePage(offset: number, pageSize: number, query: string | null): string {
+  return JSON.stringify({ o: offset, n: pageSize, q: query ?? '' }).slice(0, 2000);
+}
+
+export function decodePage(value: unknown): { offset: number; pageSize: number; query: string | null } | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const v = JSON.parse(value) as { o?: unknown; n?: unknown; q?: unknown };
+    const offset = typeof v.o === 'number' && Number.isInteger(v.o) && v.o >= 0 ? v.o : null;
+    const n = typeof v.n === 'number' && Number.isInteger(v.n) && v.n >= 1 && v.n <= 10 ? v.n : null;
+    if (offset === null || n === null) return null;
+    return { offset, pageSize: n, query: typeof v.q === 'string' && v.q !== '' ? v.q.slice(0, 200) : null };
+  } catch {
+    return null;
+  }
+}
+
+export const MAX_PAGE_SIZE = 10;
+
+export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMessage {
+  const { entries, total, offset, pageSize, query } = page;
+  const what = query ? `matching “${escapeMrkdwn(truncate(query, 60))}”` : '';
+  if (total === 0) {
+    const t = query
+      ? `No evidence ${what}. Try other words, or \`/ladder evidence\` for everything.`
+      : 'No evidence yet. Log your first win with `/ladder log <what you did>`, or `/ladder log` for the form.';
+    return { text: fallback(t.replace(/[“”]/g, '"')), blocks: [section(t)] };
+  }
+  const from = offset + 1;
+  const to = offset + entries.length;
+  const blocks: Block[] = [
+    header(`Your evidence ${query ? '(search)' : ''}`.trim()),
+    context(`Entries ${from}–${to} of ${total} ${what}, newest first. Only you can see these.`),
+  ];
+  entries.forEach((entry, i) => {
+    blocks.push(
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: truncate(`${entryMeta(entry)}\n${quoteEntry(entry.text, 600)}`, LIMITS.sectionText) },
+      },
+      context(describeTags(entry, names)),
+      {
+        type: 'actions',
+        elements: [
+          button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: String(entry.id) }),
+          {
+            ...button({ text: 'Delete', actionId: nthActionId(ActionId.evidenceDelete, i), value: String(entry.id) }),
+            style: 'danger',
+            confirm: {
+              title: { type: 'plain_text', text: 'Delete this entry?' },
+              text: { type: 'plain_text', text: 'It is removed from your evidence and exports. This cannot be undone.' },
+              confirm: { type: 'plain_text', text: 'Delete' },
+              deny: { type: 'plain_text', text: 'Keep it' },
+              style: 'danger',
+            },
+          },
+        ],
+      },
+    );
+  });
+  const nav: types.Button[] = [];
+  if (offset > 0) {
+    nav.push(
+      button({
+        text: '← Newer',
+        actionId: nthActionId(ActionId.evidencePage, 0),
+        value: encodePage(Math.max(0, offset - pageSize), pageSize, query),
+      }),
+    );
+  }
+  if (to < total) {
+    nav.push(
+      button({
+        text: 'Older →',
+        actionId: nthActionId(ActionId.evidencePage, nav.length),
+        value: encodePage(offset + pageSize, pageSize, query),
+      }),
+    );
+  }
+  if (nav.length > 0) blocks.push({ type: 'actions', block_id: BlockId.evidencePager, elements: nav });
+  return { text: fallback(`Your evidence: entries ${from} to ${to} of ${total}.`), blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forget
+
+export interface ForgetCounts {
+  entries: number;
+  other: Array<{ label: string; count: number }>;
+}
+
+function countLines(c: ForgetCounts): string {
+  const lines = [`• ${c.entries} evidence ${c.entries === 1 ? 'entry' : 'entries'}`];
+  for (const o of c.other) if (o.count > 0) lines.push(`• ${o.count} ${o.label}`);
+  return lines.join('\n');
+}
+
+export function buildForgetConfirm(c: ForgetCounts): SlackMessage {
+  const t =
+    '*Delete everything Ladder holds about you?*\nThis removes, for good:\n' +
+    `${countLines(c)}\n• your profile (level, target, time zone) and settings\n` +
+    'Export first if you want a copy: `/ladder export json`.';
+  return {
+    text: fallback('Delete everything Ladder holds about you? Confirm or cancel.'),
+    blocks: [
+      section(t),
+      {
+        type: 'actions',
+        block_id: BlockId.forgetActions,
+        elements: [
+          { ...button({ text: 'Delete everything', actionId: ActionId.forgetConfirm, value: 'forget' }), style: 'danger' },
+          button({ text: 'Cancel', actionId: ActionId.forgetCancel, value: 'cancel' }),
+        ],
+      },
+    ],
+  };
+}
+
+export function buildForgetDone(c: ForgetCounts): SlackMessage {
+  const t = `:wastebasket: *Done. Ladder no longer holds anything about you.* Deleted:\n${countLines(c)}`;
+  return { text: fallback(t.replace(/[*]/g, '')), blocks: [section(t)] };
+}
+
+export function buildForgetCancelled(): SlackMessage {
+  return { text: 'Cancelled: nothing was deleted.', blocks: [section('Cancelled: nothing was deleted.')] };
+}

@@ -1,0 +1,40 @@
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../context.ts';
+import type { Owner } from '../domain/types.ts';
+import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence.ts';
+
+/** Where the modal was opened from decides where its confirmation goes. */
+export type ModalOrigin = 'command' | 'shortcut' | 'home' | 'edit' | 'message';
+
+/**
+ * Opens the evidence modal and remembers, server-side and by view id, whose it is, where to
+ * confirm and which entry it edits. Nothing of that travels in private_metadata.
+ */
+export async function openEvidenceModal(
+  ctx: AppContext,
+  client: WebClient,
+  owner: Owner,
+  opts: {
+    triggerId: string;
+    origin: ModalOrigin;
+    responseUrl: string | null;
+    entryId?: number;
+    values: EvidenceFormValues;
+    note?: string;
+  },
+): Promise<string | undefined> {
+  const view = buildEvidenceModal(ctx.ladder, opts.values, {
+    mode: opts.origin === 'edit' ? 'edit' : 'create',
+    ...(opts.note ? { note: opts.note } : {}),
+  });
+  const res = await client.views.open({ trigger_id: opts.triggerId, view });
+  const viewId = res.view?.id;
+  if (viewId) {
+    ctx.repos.slackState.rememberView(
+      owner,
+      { viewId, kind: opts.origin, responseUrl: opts.responseUrl, entryId: opts.entryId ?? null },
+      ctx.now(),
+    );
+  }
+  return viewId;
+}

@@ -1,0 +1,116 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { AppContext } from '../../../context.ts';
+import { localDate } from '../../../domain/evidence.ts';
+import {
+  buildEntryGone,
+  buildEvidenceList,
+  buildForgetCancelled,
+  buildForgetDone,
+  buildUndone,
+  decodePage,
+  tagNames,
+} from '../../blocks/evidence.ts';
+import { openEvidenceModal } from '../../evidence-modal.ts';
+import { forgetUser } from '../../forget.ts';
+import { ActionId, actionIdPattern } from '../../ids.ts';
+import { ownerOfInteraction } from '../../owner.ts';
+import { ensureTimeZone } from '../../time-zone.ts';
+import { forgetCounts } from '../forget-counts.ts';
+
+/** A button value that should be an entry id; anything else is treated as unknown. */
+function entryIdOf(value: unknown): number | null {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+/**
+ * Evidence buttons. The owner always comes from the signed payload; the value only names an
+ * entry, and every lookup is scoped to that owner, so a replayed value reveals and changes nothing.
+ */
+export function registerEvidenceActions(app: App, ctx: AppContext): void {
+  app.action<BlockButtonAction>(actionIdPattern(ActionId.evidenceEdit), async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const id = entryIdOf(action.value);
+    const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+    if (!entry) return void (await respond({ response_type: 'ephemeral', replace_original: false, ...buildEntryGone() }));
+    if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+    await openEvidenceModal(ctx, client, owner, {
+      triggerId: body.trigger_id,
+      origin: 'edit',
+      responseUrl: body.response_url ?? null,
+      entryId: entry.id,
+      values: {
+        text: entry.text,
+        occurredOn: entry.occurredOn,
+        axes: entry.axes,
+        shift: entry.shift,
+        scope: entry.scope,
+        link: entry.link,
+      },
+    });
+  });
+
+  app.action<BlockButtonAction>(ActionId.evidenceUndo, async ({ ack, body, action, respond }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const id = entryIdOf(action.value);
+    const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+    await respond({ response_type: 'ephemeral', replace_original: true, ...(deleted ? buildUndone() : buildEntryGone()) });
+  });
+
+  app.action<BlockButtonAction>(actionIdPattern(ActionId.evidenceDelete), async ({ ack, body, action, respond }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const id = entryIdOf(action.value);
+    const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+    if (!deleted) return void (await respond({ response_type: 'ephemeral', replace_original: false, ...buildEntryGone() }));
+    const pageSize = 5;
+    const { entries, total } = ctx.repos.evidence.list(owner, { limit: pageSize });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...buildEvidenceList({ entries, total, offset: 0, pageSize, query: null }, tagNames(ctx.ladder)),
+    });
+  });
+
+  app.action<BlockButtonAction>(actionIdPattern(ActionId.evidencePage), async ({ ack, body, action, respond }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const page = decodePage(action.value) ?? { offset: 0, pageSize: 5, query: null };
+    const { entries, total } = ctx.repos.evidence.list(owner, {
+      limit: page.pageSize,
+      offset: page.offset,
+      ...(page.query ? { search: page.query } : {}),
+    });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...buildEvidenceList({ entries, total, offset: page.offset, pageSize: page.pageSize, query: page.query }, tagNames(ctx.ladder)),
+    });
+  });
+
+  app.action<BlockButtonAction>(ActionId.forgetConfirm, async ({ ack, body, respond, client }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const deleted = await forgetUser(ctx, client, owner);
+    await respond({ response_type: 'ephemeral', replace_original: true, ...buildForgetDone(forgetCounts(deleted)) });
+  });
+
+  app.action<BlockButtonAction>(ActionId.forgetCancel, async ({ ack, respond }) => {
+    await ack();
+    await respond({ response_type: 'ephemeral', replace_original: true, ...buildForgetCancelled() });
+  });
+
+  app.action<BlockButtonAction>(ActionId.logWin, async ({ ack, body, client }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const profile = await ensureTimeZone(ctx, client, owner);
+    await openEvidenceModal(ctx, client, owner, {
+      triggerId: body.trigger_id,
+      origin: 'home',
+      responseUrl: null,
+      values: { occurredOn: localDate(ctx.now(), profile.tz) },
+    });
+  });
+}

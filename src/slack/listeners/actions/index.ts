@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import type { AppContext } from '../../../context.ts';
+import { registerEvidenceActions } from './evidence.ts';
+import { registerContentActions } from './ladder-content.ts';
+
+export function register(app: App, ctx: AppContext): void {
+  registerContentActions(app, ctx);
+  registerEvidenceActions(app, ctx);
+}

@@ -1,0 +1,49 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { AppContext } from '../../../context.ts';
+import { getLevel } from '../../../domain/ladder/resolve.ts';
+import { buildCompareLevels } from '../../blocks/compare.ts';
+import { buildLevelCard } from '../../blocks/level-card.ts';
+import { decodeLevelValue } from '../../blocks/values.ts';
+import { ActionId, actionIdPattern } from '../../ids.ts';
+
+const STALE_TEXT = 'That button refers to a level that no longer exists. Try `/ladder levels`.';
+
+/**
+ * Buttons under level cards and comparisons. Their values carry level ids only (public ladder
+ * content, no user data); an unknown or forged value gets a friendly reply, never an error.
+ */
+export function registerContentActions(app: App, ctx: AppContext): void {
+  app.action<BlockButtonAction>(actionIdPattern(ActionId.compareLevels), async ({ ack, action, respond }) => {
+    await ack();
+    const v = decodeLevelValue(action.value);
+    const a = v?.kind === 'pair' ? getLevel(ctx.ladder, v.a) : undefined;
+    const b = v?.kind === 'pair' ? getLevel(ctx.ladder, v.b) : undefined;
+    if (!a || !b) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    await respond({ response_type: 'ephemeral', replace_original: false, ...buildCompareLevels(ctx.ladder, a, b) });
+  });
+
+  app.action<BlockButtonAction>(actionIdPattern(ActionId.showLevel), async ({ ack, action, respond }) => {
+    await ack();
+    const v = decodeLevelValue(action.value);
+    const level = v?.kind === 'level' ? getLevel(ctx.ladder, v.id) : undefined;
+    if (!level) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    await respond({ response_type: 'ephemeral', replace_original: false, ...buildLevelCard(ctx.ladder, level) });
+  });
+
+  // Posts the same card visibly, only because the user asked: response_type in_channel.
+  app.action<BlockButtonAction>(ActionId.shareInChannel, async ({ ack, action, respond }) => {
+    await ack();
+    const v = decodeLevelValue(action.value);
+    let message: ReturnType<typeof buildLevelCard> | undefined;
+    if (v?.kind === 'level') {
+      const level = getLevel(ctx.ladder, v.id);
+      if (level) message = buildLevelCard(ctx.ladder, level, { shared: true });
+    } else if (v?.kind === 'pair') {
+      const a = getLevel(ctx.ladder, v.a);
+      const b = getLevel(ctx.ladder, v.b);
+      if (a && b) message = buildCompareLevels(ctx.ladder, a, b, { shared: true });
+    }
+    if (!message) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    await respond({ response_type: 'in_channel', replace_original: false, ...message });
+  });
+}

@@ -1,0 +1,14 @@
+import type { UserDataCounts } from '../../db/user-data.ts';
+import type { ForgetCounts } from '../blocks/evidence.ts';
+
+/** What the user is told will be (or was) deleted, in their words rather than table names. */
+export function forgetCounts(c: UserDataCounts): ForgetCounts {
+  const get = (table: string) => (c as Record<string, number>)[table] ?? 0;
+  return {
+    entries: get('evidence'),
+    other: [
+      { label: 'weekly nudges sent (history)', count: get('nudge_ledger') },
+      { label: 'exported files in your DM', count: get('exports') },
+    ],
+  };
+}
