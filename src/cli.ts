@@ -62,7 +62,9 @@ const commands: Record<string, Command> = {
     const config = loadBaseConfig(io.env);
     const result = readLadderDir(config.ladderDataDir);
     if (!result.ok) {
-      io.stderr(`Ladder data in ${config.ladderDataDir} is invalid:\n${result.problems.map((p) => `- ${formatProblem(p)}`).join('\n')}\n`);
+      io.stderr(
+        `Ladder data in ${config.ladderDataDir} is invalid:\n${result.problems.map((p) => `- ${formatProblem(p)}`).join('\n')}\n`,
+      );
       return 1;
     }
     const l = result.ladder;

@@ -46,11 +46,9 @@ const EnvSchema = z.object({
     }),
   ),
   SLACK_API_URL: optionalString(
-    z
-      .string()
-      .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
-        error: 'SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/',
-      }),
+    z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
+      error: 'SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/',
+    }),
   ),
   PORT: intInRange('PORT', 0, 65535, 3000),
   DATABASE_PATH: optionalString(z.string()),

@@ -128,7 +128,9 @@ export function createEvidenceRepository(db: Db) {
   const insertWithDelivery = db.transaction(
     (owner: Owner, e: NewEvidence, now: string, deliveryKey: string | undefined): InsertResult => {
       if (deliveryKey) {
-        const seen = deliveryStmt.get(owner.teamId, deliveryKey, owner.userId) as { entry_id: number } | undefined;
+        const seen = deliveryStmt.get(owner.teamId, deliveryKey, owner.userId) as
+          | { entry_id: number }
+          | undefined;
         if (seen) {
           const earlier = getStmt.get(owner.teamId, owner.userId, seen.entry_id) as Row | undefined;
           if (earlier) return { entry: toEntry(earlier), duplicate: true };
@@ -172,7 +174,12 @@ export function createEvidenceRepository(db: Db) {
 
     update(owner: Owner, id: number, patch: EvidencePatch, now: Date): StoredEvidence | undefined {
       const sets: string[] = [];
-      const params: Record<string, unknown> = { teamId: owner.teamId, userId: owner.userId, id, now: now.toISOString() };
+      const params: Record<string, unknown> = {
+        teamId: owner.teamId,
+        userId: owner.userId,
+        id,
+        now: now.toISOString(),
+      };
       const map: Record<keyof EvidencePatch, string> = {
         text: 'text',
         occurredOn: 'occurred_on',
@@ -203,7 +210,10 @@ export function createEvidenceRepository(db: Db) {
     },
 
     /** Newest first; `search` matches words in the text, case-insensitively. */
-    list(owner: Owner, opts: { limit: number; offset?: number; search?: string }): {
+    list(
+      owner: Owner,
+      opts: { limit: number; offset?: number; search?: string },
+    ): {
       entries: StoredEvidence[];
       total: number;
     } {
@@ -220,7 +230,9 @@ export function createEvidenceRepository(db: Db) {
 
     /** Entries whose local date is within [start, end] (inclusive); start null = from the beginning. */
     inRange(owner: Owner, startDate: LocalDate | null, endDate: LocalDate): StoredEvidence[] {
-      return (rangeStmt.all(owner.teamId, owner.userId, startDate ?? '0000-00-00', endDate) as Row[]).map(toEntry);
+      return (rangeStmt.all(owner.teamId, owner.userId, startDate ?? '0000-00-00', endDate) as Row[]).map(
+        toEntry,
+      );
     },
 
     count(owner: Owner): number {

@@ -35,9 +35,7 @@ export function createProfileRepository(db: Db) {
 
     /** The profile, or an empty one (not stored) for someone the app has not met. */
     getOrEmpty(owner: Owner): Profile {
-      return (
-        this.get(owner) ?? { ...owner, level: null, target: null, tz: null, tzCheckedAt: null }
-      );
+      return this.get(owner) ?? { ...owner, level: null, target: null, tz: null, tzCheckedAt: null };
     },
 
     setLevels(owner: Owner, levels: { level?: string | null; target?: string | null }, now: Date): Profile {
@@ -70,13 +68,9 @@ export function createProfileRepository(db: Db) {
       const iso = now.toISOString();
       db.transaction(() => {
         ensureStmt.run(owner.teamId, owner.userId, iso, iso);
-        db.prepare('UPDATE profiles SET tz = ?, tz_checked_at = ?, updated_at = ? WHERE team_id = ? AND user_id = ?').run(
-          tz,
-          iso,
-          iso,
-          owner.teamId,
-          owner.userId,
-        );
+        db.prepare(
+          'UPDATE profiles SET tz = ?, tz_checked_at = ?, updated_at = ? WHERE team_id = ? AND user_id = ?',
+        ).run(tz, iso, iso, owner.teamId, owner.userId);
       })();
     },
   };

@@ -50,7 +50,9 @@ export function createSlackStateRepository(db: Db) {
       const r = getView.get(viewId, owner.teamId, owner.userId) as
         | { view_id: string; kind: string; response_url: string | null; entry_id: number | null }
         | undefined;
-      return r ? { viewId: r.view_id, kind: r.kind, responseUrl: r.response_url, entryId: r.entry_id } : undefined;
+      return r
+        ? { viewId: r.view_id, kind: r.kind, responseUrl: r.response_url, entryId: r.entry_id }
+        : undefined;
     },
 
     forgetView(owner: Owner, viewId: string): void {
@@ -71,7 +73,9 @@ export function createSlackStateRepository(db: Db) {
         | { uses: number; created_at: string }
         | undefined;
       if (!r) return false;
-      return r.uses <= RESPONSE_URL_MAX_USES && now.getTime() - Date.parse(r.created_at) < RESPONSE_URL_TTL_MS;
+      return (
+        r.uses <= RESPONSE_URL_MAX_USES && now.getTime() - Date.parse(r.created_at) < RESPONSE_URL_TTL_MS
+      );
     },
 
     /** Drops state older than a day: modals and response URLs are long dead by then. */

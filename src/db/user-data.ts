@@ -15,10 +15,9 @@ export type UserDataCounts = Record<(typeof USER_TABLES)[number], number>;
 export function countUserData(db: Db, owner: Owner): UserDataCounts {
   const out = {} as UserDataCounts;
   for (const table of USER_TABLES) {
-    const row = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE team_id = ? AND user_id = ?`).get(
-      owner.teamId,
-      owner.userId,
-    ) as { n: number };
+    const row = db
+      .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE team_id = ? AND user_id = ?`)
+      .get(owner.teamId, owner.userId) as { n: number };
     out[table] = row.n;
   }
   return out;
@@ -29,10 +28,9 @@ export function deleteUserData(db: Db, owner: Owner): UserDataCounts {
   const tx = db.transaction(() => {
     const out = {} as UserDataCounts;
     for (const table of USER_TABLES) {
-      out[table] = db.prepare(`DELETE FROM ${table} WHERE team_id = ? AND user_id = ?`).run(
-        owner.teamId,
-        owner.userId,
-      ).changes;
+      out[table] = db
+        .prepare(`DELETE FROM ${table} WHERE team_id = ? AND user_id = ?`)
+        .run(owner.teamId, owner.userId).changes;
     }
     return out;
   });

@@ -25,7 +25,8 @@ export function checkEvidenceText(raw: string): TextCheck {
   const text = raw.trim();
   if (text.length === 0) return { ok: false, reason: 'empty' };
   const length = charCount(text);
-  if (length > MAX_EVIDENCE_CHARS) return { ok: false, reason: 'too-long', length, limit: MAX_EVIDENCE_CHARS };
+  if (length > MAX_EVIDENCE_CHARS)
+    return { ok: false, reason: 'too-long', length, limit: MAX_EVIDENCE_CHARS };
   return { ok: true, text };
 }
 

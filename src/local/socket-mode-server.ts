@@ -42,6 +42,7 @@ export const SOCKET_PATH = '/link/';
 const TICKET_TTL_MS = 60_000;
 /** Slack pings its clients; the client's `serverPingTimeout` (30 s) watches for those pings. */
 const PING_INTERVAL_MS = 10_000;
+const CLOSE_GRACE_MS = 500;
 
 interface Pending {
   resolve(payload: unknown): void;
@@ -187,7 +188,21 @@ export function createSocketModeServer(opts: { now?: () => number } = {}): Socke
         p.reject(new Error('local Slack API closed'));
       }
       pending.clear();
-      for (const ws of [...clients]) ws.terminate();
+      // A close handshake first, so clients that are shutting down see a clean close, not an error.
+      const open = [...clients];
+      await Promise.race([
+        Promise.all(
+          open.map(
+            (ws) =>
+              new Promise<void>((resolve) => {
+                ws.once('close', () => resolve());
+                ws.close(1001, 'server shutting down');
+              }),
+          ),
+        ),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref()),
+      ]);
+      for (const ws of open) ws.terminate();
       clients.length = 0;
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -50,9 +50,10 @@ export function cleanScope(v: unknown): ScopeId | null {
  * Tags the text (hashtags first, then explicit selects), validates it, and stores it in one
  * transaction with its delivery key. Returns after the commit: what it returns may be confirmed.
  */
-export function prepareEvidence(ctx: AppContext, input: EvidenceInput):
-  | { ok: true; entry: NewEvidence; unknownTags: string[] }
-  | Extract<SaveResult, { ok: false }> {
+export function prepareEvidence(
+  ctx: AppContext,
+  input: EvidenceInput,
+): { ok: true; entry: NewEvidence; unknownTags: string[] } | Extract<SaveResult, { ok: false }> {
   const parsed = parseEvidenceText(input.text, ctx.ladder.tags);
   const checked = checkEvidenceText(parsed.text);
   if (!checked.ok) return checked;
@@ -77,7 +78,12 @@ export function prepareEvidence(ctx: AppContext, input: EvidenceInput):
   };
 }
 
-export function saveEvidence(ctx: AppContext, owner: Owner, input: EvidenceInput, deliveryKey?: string): SaveResult {
+export function saveEvidence(
+  ctx: AppContext,
+  owner: Owner,
+  input: EvidenceInput,
+  deliveryKey?: string,
+): SaveResult {
   const prepared = prepareEvidence(ctx, input);
   if (!prepared.ok) return prepared;
   const { entry, duplicate } = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), deliveryKey);

@@ -1,14 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import bolt, { type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { WebClientOptions } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { describeError, toSlackLogger } from '../log.ts';
 import { registerListeners } from './listeners/index.ts';
 import { postFailureNotice } from './reply.ts';
-
-const { App, HTTPReceiver, SocketModeReceiver } = bolt;
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }

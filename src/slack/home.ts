@@ -12,6 +12,9 @@ export async function publishHome(
   opts: { justSaved?: EvidenceEntry } = {},
 ): Promise<void> {
   const { entries, total } = ctx.repos.evidence.list(owner, { limit: 5 });
-  const view = buildHome({ recent: entries, total, ...(opts.justSaved ? { justSaved: opts.justSaved } : {}) }, tagNames(ctx.ladder));
+  const view = buildHome(
+    { recent: entries, total, ...(opts.justSaved ? { justSaved: opts.justSaved } : {}) },
+    tagNames(ctx.ladder),
+  );
   await client.views.publish({ user_id: owner.userId, view });
 }

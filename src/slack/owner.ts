@@ -10,7 +10,8 @@ export function ownerOfCommand(body: {
   enterprise_id?: string;
   is_enterprise_install?: string;
 }): Owner {
-  const tenant = body.is_enterprise_install === 'true' && body.enterprise_id ? body.enterprise_id : body.team_id;
+  const tenant =
+    body.is_enterprise_install === 'true' && body.enterprise_id ? body.enterprise_id : body.team_id;
   return { teamId: tenant, userId: body.user_id };
 }
 
@@ -33,7 +34,11 @@ export function ownerOfEvent(
   body: {
     team_id?: string;
     enterprise_id?: string;
-    authorizations?: Array<{ is_enterprise_install?: boolean; enterprise_id?: string | null; team_id?: string | null }>;
+    authorizations?: Array<{
+      is_enterprise_install?: boolean;
+      enterprise_id?: string | null;
+      team_id?: string | null;
+    }>;
   },
   userId: string,
 ): Owner {

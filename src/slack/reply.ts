@@ -62,7 +62,11 @@ export async function replyToUser(
       const res = await fetch(responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: opts.replaceOriginal ?? false, ...message }),
+        body: JSON.stringify({
+          response_type: 'ephemeral',
+          replace_original: opts.replaceOriginal ?? false,
+          ...message,
+        }),
         signal: AbortSignal.timeout(5_000),
       });
       if (res.ok) return 'response_url';
@@ -71,6 +75,10 @@ export async function replyToUser(
       ctx.logger.warn('response url failed, using the DM', { error: describeError(err) });
     }
   }
-  await client.chat.postMessage({ channel: owner.userId, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) });
+  await client.chat.postMessage({
+    channel: owner.userId,
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks as never } : {}),
+  });
   return 'dm';
 }

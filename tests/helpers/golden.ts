@@ -15,6 +15,7 @@ export function expectGolden(name: string, actual: string): void {
     fs.writeFileSync(file, actual, 'utf8');
     return;
   }
-  if (!fs.existsSync(file)) throw new Error(`golden file ${name} is missing: run the test with UPDATE_GOLDEN=1`);
+  if (!fs.existsSync(file))
+    throw new Error(`golden file ${name} is missing: run the test with UPDATE_GOLDEN=1`);
   expect(actual).toBe(fs.readFileSync(file, 'utf8'));
 }

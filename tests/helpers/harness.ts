@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
+import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { tempDir } from './tmp.ts';
 

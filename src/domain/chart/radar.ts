@@ -87,7 +87,11 @@ const MAX_ALT_TEXT = 2000;
  * Evidence coverage on one axis, in steps: the target step × min(1, entries ÷ thin threshold).
  * Null without a target step (nothing to measure against).
  */
-export function evidenceCoverage(targetStep: number | null, entries: number, thinThreshold: number): number | null {
+export function evidenceCoverage(
+  targetStep: number | null,
+  entries: number,
+  thinThreshold: number,
+): number | null {
   if (targetStep === null) return null;
   if (thinThreshold <= 0) return targetStep;
   return targetStep * Math.min(1, Math.max(0, entries) / thinThreshold);
@@ -100,7 +104,8 @@ export function radarInputFromPacket(
 ): RadarInput {
   const axes = packet.axes.map((axis) => {
     let entries = 0;
-    for (const e of packet.entries) if (e.axes.includes(axis.id) || e.suggestedAxes.includes(axis.id)) entries++;
+    for (const e of packet.entries)
+      if (e.axes.includes(axis.id) || e.suggestedAxes.includes(axis.id)) entries++;
     const target = axis.targetStep?.number ?? null;
     return {
       id: axis.id,
@@ -140,7 +145,8 @@ function clampStep(value: number | null, maxStep: number): number | null {
 export function radarVertices(input: RadarInput): RadarGeometry {
   const n = input.axes.length;
   if (n < 3) throw new RangeError('a radar chart needs at least three axes');
-  if (!Number.isInteger(input.maxStep) || input.maxStep < 1) throw new RangeError('maxStep must be a positive integer');
+  if (!Number.isInteger(input.maxStep) || input.maxStep < 1)
+    throw new RangeError('maxStep must be a positive integer');
   const size = chartSize(input);
   const scale = size / BASE;
   const center = { x: size / 2, y: BASE_CENTER_Y * scale };
@@ -184,7 +190,8 @@ function stepNumber(value: number): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text for an SVG text node or attribute: invalid XML characters dropped, markup escaped. */
 export function escapeXml(text: string): string {
@@ -254,7 +261,9 @@ export function buildRadarSvg(input: RadarInput): string {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-labelledby="ladder-radar-title ladder-radar-desc" font-family="${escapeXml(FONT_FAMILY)}">`,
   );
-  out.push(`<title id="ladder-radar-title">${escapeXml(title === '' ? 'Ladder radar chart' : title)}</title>`);
+  out.push(
+    `<title id="ladder-radar-title">${escapeXml(title === '' ? 'Ladder radar chart' : title)}</title>`,
+  );
   out.push(`<desc id="ladder-radar-desc">${escapeXml(radarAltText(input))}</desc>`);
   out.push('<defs>');
   out.push(
@@ -275,14 +284,19 @@ export function buildRadarSvg(input: RadarInput): string {
   // Grid: one ring per step, spokes to the outer ring, step numbers beside the top spoke.
   out.push(`<g fill="none" stroke="${GRID_COLOUR}" stroke-width="${px(1)}">`);
   for (const [k, r] of g.rings.entries()) {
-    const ring = g.axes.map((a) => ({ x: g.center.x + r * Math.cos(a.angle), y: g.center.y + r * Math.sin(a.angle) }));
+    const ring = g.axes.map((a) => ({
+      x: g.center.x + r * Math.cos(a.angle),
+      y: g.center.y + r * Math.sin(a.angle),
+    }));
     const outer = k === g.rings.length - 1;
     out.push(
       `<polygon points="${points(ring)}"${outer ? ` stroke="#8C8C8C" stroke-width="${px(1.5)}"` : ''}/>`,
     );
   }
   for (const a of g.axes) {
-    out.push(`<line x1="${num(g.center.x)}" y1="${num(g.center.y)}" x2="${num(a.end.x)}" y2="${num(a.end.y)}"/>`);
+    out.push(
+      `<line x1="${num(g.center.x)}" y1="${num(g.center.y)}" x2="${num(a.end.x)}" y2="${num(a.end.y)}"/>`,
+    );
   }
   out.push('</g>');
   out.push(`<g font-size="${px(11)}" fill="${MUTED_COLOUR}" text-anchor="end">`);
@@ -316,16 +330,24 @@ export function buildRadarSvg(input: RadarInput): string {
     const gap = 16 * s;
     const anchorPoint = { x: a.end.x + gap * cos, y: a.end.y + gap * sin };
     const anchor = cos > 0.3 ? 'start' : cos < -0.3 ? 'end' : 'middle';
-    const lines: Array<{ text: string; bold: boolean }> = [{ text: shorten(axis.label, MAX_LABEL_CHARS), bold: true }];
+    const lines: Array<{ text: string; bold: boolean }> = [
+      { text: shorten(axis.label, MAX_LABEL_CHARS), bold: true },
+    ];
     const currentName = axis.currentStepName ?? null;
     const targetName = axis.targetStepName ?? null;
     const current = clampStep(axis.current, input.maxStep);
     const target = clampStep(axis.target, input.maxStep);
     if (currentName !== null && current !== null) {
-      lines.push({ text: shorten(`now: ${currentName} (${stepNumber(current)})`, MAX_LABEL_CHARS), bold: false });
+      lines.push({
+        text: shorten(`now: ${currentName} (${stepNumber(current)})`, MAX_LABEL_CHARS),
+        bold: false,
+      });
     }
     if (targetName !== null && target !== null) {
-      lines.push({ text: shorten(`target: ${targetName} (${stepNumber(target)})`, MAX_LABEL_CHARS), bold: false });
+      lines.push({
+        text: shorten(`target: ${targetName} (${stepNumber(target)})`, MAX_LABEL_CHARS),
+        bold: false,
+      });
     }
     const lineHeight = 16 * s;
     // Above the top vertex the block grows upwards; below the bottom ones it grows downwards.

@@ -146,13 +146,18 @@ export const ExportSchema = z
   .superRefine((data, ctx) => {
     const ids = new Set<number>();
     data.entries.forEach((entry, i) => {
-      if (ids.has(entry.id)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: 'duplicate id' });
+      if (ids.has(entry.id))
+        ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: 'duplicate id' });
       ids.add(entry.id);
     });
     const answered = new Set<number>();
     data.reflections.forEach((r, i) => {
       if (!ids.has(r.entryId)) {
-        ctx.addIssue({ code: 'custom', path: ['reflections', i, 'entryId'], message: 'no entry has this id' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reflections', i, 'entryId'],
+          message: 'no entry has this id',
+        });
       } else if (answered.has(r.entryId)) {
         ctx.addIssue({
           code: 'custom',
@@ -186,7 +191,9 @@ export interface ExportSource {
   exportedAt: string;
   teamId: string;
   userId: string;
-  profile: (Pick<Profile, 'level' | 'target' | 'tz' | 'tzCheckedAt'> & { createdAt: string; updatedAt: string }) | null;
+  profile:
+    | (Pick<Profile, 'level' | 'target' | 'tz' | 'tzCheckedAt'> & { createdAt: string; updatedAt: string })
+    | null;
   nudgeSettings: ExportNudgeSettings | null;
   dmChannel: ExportDmChannel | null;
   entries: readonly EvidenceEntry[];

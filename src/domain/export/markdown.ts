@@ -156,7 +156,9 @@ function renderEntryItem(entry: EvidenceEntry, names: Names): string {
   for (const line of rest) out.push(line === '' ? '' : `  ${line}`);
   if (meta !== '') out.push(`  ${meta}`);
   // Two trailing spaces make a hard line break; a blank line already separates paragraphs.
-  return out.map((line, i) => (i < out.length - 1 && line !== '' && out[i + 1] !== '' ? `${line}  ` : line)).join('\n');
+  return out
+    .map((line, i) => (i < out.length - 1 && line !== '' && out[i + 1] !== '' ? `${line}  ` : line))
+    .join('\n');
 }
 
 /** Renders the review packet. Pure and deterministic: the same input gives the same text. */
@@ -187,7 +189,8 @@ export function renderMarkdown(input: PacketInput): string {
   // Title and context.
   out.push(`# Review packet: ${escapeMarkdownInline(input.user.name, { heading: true })}`);
   blank();
-  const current = input.level === null ? 'Current level not set' : escapeMarkdownInline(levelText(input.level));
+  const current =
+    input.level === null ? 'Current level not set' : escapeMarkdownInline(levelText(input.level));
   const target = input.target === null ? 'target not set' : escapeMarkdownInline(levelText(input.target));
   const period = escapeMarkdownInline(input.period.label);
   const range =
@@ -211,7 +214,9 @@ export function renderMarkdown(input: PacketInput): string {
   const targetCode = input.target === null ? '' : ` (${cell(input.target.code)})`;
   out.push('## At a glance');
   blank();
-  out.push(`| Axis | Current step${currentCode} | Target step${targetCode} | Entries | Months with entries |`);
+  out.push(
+    `| Axis | Current step${currentCode} | Target step${targetCode} | Entries | Months with entries |`,
+  );
   out.push('| --- | --- | --- | ---: | ---: |');
   for (const { axis, onAxis, suggested, months } of perAxis) {
     const n = suggested > 0 ? `${onAxis.length} (${suggested} suggested)` : `${onAxis.length}`;
@@ -325,7 +330,8 @@ export function renderMarkdown(input: PacketInput): string {
     else {
       out.push('| Axis | Step | What it means |');
       out.push('| --- | --- | --- |');
-      for (const c of input.competencies) out.push(`| ${cell(c.axis)} | ${cell(c.step)} | ${cell(c.meaning)} |`);
+      for (const c of input.competencies)
+        out.push(`| ${cell(c.axis)} | ${cell(c.step)} | ${cell(c.meaning)} |`);
     }
   }
   out.push('');

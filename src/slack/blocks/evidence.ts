@@ -59,7 +59,10 @@ export function quoteEntry(text: string, max = 2500): string {
     .join('\n');
 }
 
-export function describeTags(entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes' | 'shift' | 'scope'>, names: TagNames): string {
+export function describeTags(
+  entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes' | 'shift' | 'scope'>,
+  names: TagNames,
+): string {
   const parts: string[] = [];
   if (entry.axes.length > 0) parts.push(`*Axes:* ${entry.axes.map(names.axis).join(', ')}`);
   const suggested = entry.suggestedAxes.filter((a) => !entry.axes.includes(a));
@@ -105,20 +108,28 @@ export function buildEvidenceConfirmation(
     block_id: BlockId.evidenceActions,
     elements: [
       button({ text: 'Edit', actionId: ActionId.evidenceEdit, value: String(entry.id) }),
-      { ...button({ text: 'Undo', actionId: ActionId.evidenceUndo, value: String(entry.id) }), style: 'danger' },
+      {
+        ...button({ text: 'Undo', actionId: ActionId.evidenceUndo, value: String(entry.id) }),
+        style: 'danger',
+      },
     ],
   });
   return { text: fallback(`Saved to your evidence: ${plainUserText(entry.text)}`), blocks };
 }
 
 export function buildUndone(): SlackMessage {
-  return { text: 'Removed. That entry is no longer in your evidence.', blocks: [section(':wastebasket: Removed. That entry is no longer in your evidence.')] };
+  return {
+    text: 'Removed. That entry is no longer in your evidence.',
+    blocks: [section(':wastebasket: Removed. That entry is no longer in your evidence.')],
+  };
 }
 
 export function buildEntryGone(): SlackMessage {
   return {
     text: 'That entry no longer exists (it may have been deleted already).',
-    blocks: [section('That entry no longer exists (it may have been deleted already). See `/ladder evidence`.')],
+    blocks: [
+      section('That entry no longer exists (it may have been deleted already). See `/ladder evidence`.'),
+    ],
   };
 }
 
@@ -129,7 +140,16 @@ function giveBack(text: string): Block[] {
   const chunk = 2800;
   const maxChunks = 4;
   for (let i = 0; i < chars.length && blocks.length < maxChunks; i += chunk) {
-    blocks.push(section(`\`\`\`${escapeMrkdwn(chars.slice(i, i + chunk).join('').replace(/```/g, 'ˋˋˋ'))}\`\`\``));
+    blocks.push(
+      section(
+        `\`\`\`${escapeMrkdwn(
+          chars
+            .slice(i, i + chunk)
+            .join('')
+            .replace(/```/g, 'ˋˋˋ'),
+        )}\`\`\``,
+      ),
+    );
   }
   if (chars.length > chunk * maxChunks) {
     blocks.push(context(`(The last ${chars.length - chunk * maxChunks} characters are not shown.)`));
@@ -182,7 +202,8 @@ export function buildEvidenceModal(
   const scopeOptions = (ladder.axes.find((a) => a.id === 'influence')?.steps ?? [])
     .filter((s) => s.scope)
     .map((s) => option(s.name, s.scope as string));
-  const pick = (opts: types.PlainTextOption[], v: string | null | undefined) => opts.find((o) => o.value === v);
+  const pick = (opts: types.PlainTextOption[], v: string | null | undefined) =>
+    opts.find((o) => o.value === v);
   const initialAxes = axisOptions.filter((o) => values.axes?.includes(o.value as AxisId));
   const initialShift = pick(shiftOptions, values.shift);
   const initialScope = pick(scopeOptions, values.scope);
@@ -290,7 +311,9 @@ export function encodePage(offset: number, pageSize: number, query: string | nul
   return JSON.stringify({ o: offset, n: pageSize, q: query ?? '' }).slice(0, 2000);
 }
 
-export function decodePage(value: unknown): { offset: number; pageSize: number; query: string | null } | null {
+export function decodePage(
+  value: unknown,
+): { offset: number; pageSize: number; query: string | null } | null {
   if (typeof value !== 'string') return null;
   try {
     const v = JSON.parse(value) as { o?: unknown; n?: unknown; q?: unknown };
@@ -324,7 +347,10 @@ export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMes
     blocks.push(
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: truncate(`${entryMeta(entry)}\n${quoteEntry(entry.text, 600)}`, LIMITS.sectionText) },
+        text: {
+          type: 'mrkdwn',
+          text: truncate(`${entryMeta(entry)}\n${quoteEntry(entry.text, 600)}`, LIMITS.sectionText),
+        },
       },
       context(describeTags(entry, names)),
       {
@@ -332,11 +358,18 @@ export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMes
         elements: [
           button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: String(entry.id) }),
           {
-            ...button({ text: 'Delete', actionId: nthActionId(ActionId.evidenceDelete, i), value: String(entry.id) }),
+            ...button({
+              text: 'Delete',
+              actionId: nthActionId(ActionId.evidenceDelete, i),
+              value: String(entry.id),
+            }),
             style: 'danger',
             confirm: {
               title: { type: 'plain_text', text: 'Delete this entry?' },
-              text: { type: 'plain_text', text: 'It is removed from your evidence and exports. This cannot be undone.' },
+              text: {
+                type: 'plain_text',
+                text: 'It is removed from your evidence and exports. This cannot be undone.',
+              },
               confirm: { type: 'plain_text', text: 'Delete' },
               deny: { type: 'plain_text', text: 'Keep it' },
               style: 'danger',
@@ -396,7 +429,10 @@ export function buildForgetConfirm(c: ForgetCounts): SlackMessage {
         type: 'actions',
         block_id: BlockId.forgetActions,
         elements: [
-          { ...button({ text: 'Delete everything', actionId: ActionId.forgetConfirm, value: 'forget' }), style: 'danger' },
+          {
+            ...button({ text: 'Delete everything', actionId: ActionId.forgetConfirm, value: 'forget' }),
+            style: 'danger',
+          },
           button({ text: 'Cancel', actionId: ActionId.forgetCancel, value: 'cancel' }),
         ],
       },

@@ -37,7 +37,12 @@ export async function startApi(opts: Partial<LocalSlackApiOptions> = {}) {
 /** A real WebClient as the app builds it, without the library's 30-minute retry policy. */
 export function client(url: string, opts: WebClientOptions & { token?: string } = {}): WebClient {
   const { token = BOT, ...rest } = opts;
-  return new WebClient(token, { slackApiUrl: url, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, ...rest });
+  return new WebClient(token, {
+    slackApiUrl: url,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+    ...rest,
+  });
 }
 
 /** The `data` of a WebAPIPlatformError (Slack's `{ok:false, ...}`), or the error itself. */

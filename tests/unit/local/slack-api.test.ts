@@ -19,9 +19,13 @@ afterEach(async () => {
 describe('authentication and scopes', () => {
   it('refuses a wrong token with invalid_auth and a missing one with not_authed', async () => {
     await setup();
-    expect((await slackError(client(api.url, { token: 'xoxb-wrong' }).auth.test())).error).toBe('invalid_auth');
+    expect((await slackError(client(api.url, { token: 'xoxb-wrong' }).auth.test())).error).toBe(
+      'invalid_auth',
+    );
     expect((await slackError(client(api.url, { token: '' }).auth.test())).error).toBe('not_authed');
-    expect((await slackError(client(api.url, { token: APP }).auth.test())).error).toBe('not_allowed_token_type');
+    expect((await slackError(client(api.url, { token: APP }).auth.test())).error).toBe(
+      'not_allowed_token_type',
+    );
   });
 
   it('answers auth.test with the bot identity Bolt needs at start', async () => {
@@ -33,7 +37,11 @@ describe('authentication and scopes', () => {
   it('refuses a method whose scope was not granted with missing_scope, needed and provided', async () => {
     await setup({ scopes: ['commands', 'chat:write'] });
     const err = await slackError(web.users.info({ user: 'U0ALICE' }));
-    expect(err).toMatchObject({ error: 'missing_scope', needed: 'users:read', provided: 'commands,chat:write' });
+    expect(err).toMatchObject({
+      error: 'missing_scope',
+      needed: 'users:read',
+      provided: 'commands,chat:write',
+    });
     const dm = await slackError(web.conversations.open({ users: 'U0ALICE' }));
     expect(dm).toMatchObject({ error: 'missing_scope', needed: 'im:write' });
   });
@@ -71,7 +79,11 @@ describe('chat.postMessage', () => {
   it('keeps threads: replies carry thread_ts and the parent counts them', async () => {
     await setup();
     const parent = await web.chat.postMessage({ channel: 'U0ALICE', text: 'parent' });
-    const reply = await web.chat.postMessage({ channel: 'D0ALICE', text: 'reply', thread_ts: parent.ts as string });
+    const reply = await web.chat.postMessage({
+      channel: 'D0ALICE',
+      text: 'reply',
+      thread_ts: parent.ts as string,
+    });
     expect(api.state.messages('D0ALICE')).toHaveLength(1);
     expect(api.state.replies('D0ALICE', parent.ts as string)).toEqual([
       expect.objectContaining({ ts: reply.ts, thread_ts: parent.ts }),
@@ -87,12 +99,17 @@ describe('chat.postMessage', () => {
     const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' }));
     const err = await slackError(web.chat.postMessage({ channel: 'U0ALICE', text: 'x', blocks: tooMany }));
     expect(err.error).toBe('invalid_blocks');
-    expect(err.response_metadata).toMatchObject({ messages: ['[ERROR] 51 blocks > 50 [json-pointer:/blocks]'] });
+    expect(err.response_metadata).toMatchObject({
+      messages: ['[ERROR] 51 blocks > 50 [json-pointer:/blocks]'],
+    });
 
     const long = await slackError(
       web.chat.postMessage({ channel: 'U0ALICE', text: 'x', blocks: [section('a'.repeat(3001))] }),
     );
-    expect(long).toMatchObject({ error: 'invalid_blocks', errors: ['blocks[0].text.text: 3001 chars > 3000'] });
+    expect(long).toMatchObject({
+      error: 'invalid_blocks',
+      errors: ['blocks[0].text.text: 3001 chars > 3000'],
+    });
     expect(api.state.messages('D0ALICE')).toEqual([]);
   });
 
@@ -106,13 +123,21 @@ describe('chat.postMessage', () => {
   it('refuses a message with neither text nor blocks, and blocks without a text fallback, with no_text', async () => {
     await setup();
     expect((await slackError(web.chat.postMessage({ channel: 'U0ALICE', text: '' }))).error).toBe('no_text');
-    const noFallback = await slackError(web.chat.postMessage({ channel: 'U0ALICE', blocks: [section('x')] } as never));
+    const noFallback = await slackError(
+      web.chat.postMessage({ channel: 'U0ALICE', blocks: [section('x')] } as never),
+    );
     expect(noFallback.error).toBe('no_text');
   });
 
   it('answers not_in_channel for a public channel the bot has not joined, channel_not_found otherwise', async () => {
     await setup();
-    api.addChannel({ id: 'C0PRIV', name: 'secret', members: ['U0ALICE'], botIsMember: false, isPrivate: true });
+    api.addChannel({
+      id: 'C0PRIV',
+      name: 'secret',
+      members: ['U0ALICE'],
+      botIsMember: false,
+      isPrivate: true,
+    });
     expect((await slackError(web.chat.postMessage({ channel: 'C0GENERAL', text: 'x' }))).error).toBe(
       'not_in_channel',
     );
@@ -133,9 +158,16 @@ describe('chat.update, chat.delete, chat.postEphemeral', () => {
     api.addChannel({ id: 'C0TEAM', name: 'team', members: ['U0ALICE'], botIsMember: true });
     const eph = await web.chat.postEphemeral({ channel: 'C0TEAM', user: 'U0ALICE', text: 'only you' });
     expect(api.state.ephemerals).toEqual([
-      expect.objectContaining({ ts: eph.message_ts, user: 'U0ALICE', text: 'only you', source: 'chat.postEphemeral' }),
+      expect.objectContaining({
+        ts: eph.message_ts,
+        user: 'U0ALICE',
+        text: 'only you',
+        source: 'chat.postEphemeral',
+      }),
     ]);
-    const updEph = await slackError(web.chat.update({ channel: 'C0TEAM', ts: eph.message_ts as string, text: 'y' }));
+    const updEph = await slackError(
+      web.chat.update({ channel: 'C0TEAM', ts: eph.message_ts as string, text: 'y' }),
+    );
     expect(updEph.error).toBe('message_not_found');
     const unknown = await slackError(web.chat.update({ channel: 'C0TEAM', ts: '1.000001', text: 'y' }));
     expect(unknown.error).toBe('message_not_found');
@@ -145,7 +177,10 @@ describe('chat.update, chat.delete, chat.postEphemeral', () => {
     await setup();
     const r = await web.chat.postMessage({ channel: 'U0ALICE', text: 'v1' });
     await web.chat.update({ channel: 'D0ALICE', ts: r.ts as string, text: 'v2', blocks: [section('v2')] });
-    expect(api.state.message('D0ALICE', r.ts as string)).toMatchObject({ text: 'v2', edited: expect.any(Object) });
+    expect(api.state.message('D0ALICE', r.ts as string)).toMatchObject({
+      text: 'v2',
+      edited: expect.any(Object),
+    });
 
     const person = api.postAsUser({ user: 'U0ALICE', text: 'mine' });
     expect((await slackError(web.chat.update({ channel: 'D0ALICE', ts: person.ts, text: 'x' }))).error).toBe(
@@ -181,7 +216,13 @@ describe('conversations.open and users.info', () => {
   it('answers users.info with the IANA zone, and user_not_found', async () => {
     await setup();
     const r = await web.users.info({ user: 'U0BOB' });
-    expect(r.user).toMatchObject({ id: 'U0BOB', name: 'bob', tz: 'Asia/Tokyo', tz_offset: 9 * 3600, deleted: false });
+    expect(r.user).toMatchObject({
+      id: 'U0BOB',
+      name: 'bob',
+      tz: 'Asia/Tokyo',
+      tz_offset: 9 * 3600,
+      deleted: false,
+    });
     expect((await web.users.info({ user: 'U0GONE' })).user?.deleted).toBe(true);
     expect((await slackError(web.users.info({ user: 'U0NOBODY' }))).error).toBe('user_not_found');
   });
@@ -223,7 +264,9 @@ describe('views', () => {
   it('refuses an invalid view with invalid_arguments and does not spend the trigger', async () => {
     await setup();
     const trigger = api.createTriggerId('U0ALICE');
-    const err = await slackError(web.views.open({ trigger_id: trigger, view: modal('A title far longer than 24') }));
+    const err = await slackError(
+      web.views.open({ trigger_id: trigger, view: modal('A title far longer than 24') }),
+    );
     expect(err).toMatchObject({
       error: 'invalid_arguments',
       response_metadata: { messages: ['[ERROR] 26 chars > 24 [json-pointer:/view/title/text]'] },
@@ -248,8 +291,13 @@ describe('views', () => {
     expect((await slackError(web.views.update({ view_id: id, hash, view: modal('Again') }))).error).toBe(
       'hash_conflict',
     );
-    expect((await slackError(web.views.update({ view_id: 'V0NOPE', view: modal() }))).error).toBe('not_found');
-    const pushed = await web.views.push({ trigger_id: api.createTriggerId('U0ALICE'), view: modal('Details') });
+    expect((await slackError(web.views.update({ view_id: 'V0NOPE', view: modal() }))).error).toBe(
+      'not_found',
+    );
+    const pushed = await web.views.push({
+      trigger_id: api.createTriggerId('U0ALICE'),
+      view: modal('Details'),
+    });
     expect(pushed.view?.previous_view_id).toBe(id);
     expect(api.state.openModals('U0ALICE')).toHaveLength(2);
   });
@@ -266,7 +314,9 @@ describe('views', () => {
     await setup();
     const opened = await web.views.open({ trigger_id: api.createTriggerId('U0ALICE'), view: modal() });
     const id = opened.view?.id as string;
-    expect(api.applyViewAck(id, { response_action: 'errors', errors: { text: 'Too short' } })).toBeUndefined();
+    expect(
+      api.applyViewAck(id, { response_action: 'errors', errors: { text: 'Too short' } }),
+    ).toBeUndefined();
     expect(api.state.views.get(id)?.errors).toEqual({ text: 'Too short' });
     api.applyViewAck(id, undefined);
     expect(api.state.openModals('U0ALICE')).toEqual([]);
@@ -279,14 +329,20 @@ describe('permalinks and reactions', () => {
     const r = await web.chat.postMessage({ channel: 'U0ALICE', text: 'x' });
     const link = await web.chat.getPermalink({ channel: 'D0ALICE', message_ts: r.ts as string });
     expect(link.permalink).toBe(`${api.origin}/archives/D0ALICE/p${(r.ts as string).replace('.', '')}`);
-    expect((await slackError(web.chat.getPermalink({ channel: 'D0ALICE', message_ts: '1.000002' }))).error).toBe(
-      'message_not_found',
-    );
-    api.addChannel({ id: 'D0PEOPLE', name: '', members: ['U0ALICE', 'U0BOB'], botIsMember: false, isIm: true });
+    expect(
+      (await slackError(web.chat.getPermalink({ channel: 'D0ALICE', message_ts: '1.000002' }))).error,
+    ).toBe('message_not_found');
+    api.addChannel({
+      id: 'D0PEOPLE',
+      name: '',
+      members: ['U0ALICE', 'U0BOB'],
+      botIsMember: false,
+      isIm: true,
+    });
     const theirs = api.postAsUser({ channel: 'D0PEOPLE', user: 'U0BOB', text: 'between us' });
-    expect((await slackError(web.chat.getPermalink({ channel: 'D0PEOPLE', message_ts: theirs.ts }))).error).toBe(
-      'channel_not_found',
-    );
+    expect(
+      (await slackError(web.chat.getPermalink({ channel: 'D0PEOPLE', message_ts: theirs.ts }))).error,
+    ).toBe('channel_not_found');
     const pub = api.postAsUser({ channel: 'C0GENERAL', user: 'U0BOB', text: 'public' });
     expect((await web.chat.getPermalink({ channel: 'C0GENERAL', message_ts: pub.ts })).ok).toBe(true);
   });
@@ -298,7 +354,9 @@ describe('permalinks and reactions', () => {
     expect(api.state.message(m.channel, m.ts)?.reactions).toEqual([
       { name: 'white_check_mark', users: [api.botUserId], count: 1 },
     ]);
-    const again = await slackError(web.reactions.add({ channel: m.channel, timestamp: m.ts, name: 'white_check_mark' }));
+    const again = await slackError(
+      web.reactions.add({ channel: m.channel, timestamp: m.ts, name: 'white_check_mark' }),
+    );
     expect(again.error).toBe('already_reacted');
   });
 });
@@ -321,7 +379,10 @@ describe('files', () => {
     const file = api.state.files.get(uploaded?.id as string);
     expect(file?.bytes?.toString('utf8')).toBe(content);
     const [msg] = api.state.messages('D0ALICE');
-    expect(msg).toMatchObject({ text: 'Here is your export', files: [expect.objectContaining({ id: uploaded?.id })] });
+    expect(msg).toMatchObject({
+      text: 'Here is your export',
+      files: [expect.objectContaining({ id: uploaded?.id })],
+    });
     expect(api.calls.map((c) => c.method)).toEqual([
       'conversations.open',
       'files.getUploadURLExternal',
@@ -350,18 +411,28 @@ describe('files', () => {
     const clock = manualClock();
     await setup({ now: clock.now, fileProcessingMs: 2_000 });
     const image = (id: string) => [{ type: 'image', slack_file: { id }, alt_text: 'chart' }];
-    const missing = await slackError(web.chat.postMessage({ channel: 'U0ALICE', text: 'chart', blocks: image('F0NOPE') }));
+    const missing = await slackError(
+      web.chat.postMessage({ channel: 'U0ALICE', text: 'chart', blocks: image('F0NOPE') }),
+    );
     expect(missing.error).toBe('invalid_blocks');
 
-    const r = (await web.filesUploadV2({ channel_id: 'U0ALICE', filename: 'chart.png', file: Buffer.from('png') })) as unknown as {
+    const r = (await web.filesUploadV2({
+      channel_id: 'U0ALICE',
+      filename: 'chart.png',
+      file: Buffer.from('png'),
+    })) as unknown as {
       files: Array<{ files: Array<{ id: string }> }>;
     };
     const id = r.files[0]?.files[0]?.id as string;
-    const early = await slackError(web.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks: image(id) } }));
+    const early = await slackError(
+      web.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks: image(id) } }),
+    );
     expect(early.error).toBe('invalid_blocks');
     clock.advance(2_000);
     await web.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks: image(id) } });
-    const bob = await slackError(web.views.publish({ user_id: 'U0BOB', view: { type: 'home', blocks: image(id) } }));
+    const bob = await slackError(
+      web.views.publish({ user_id: 'U0BOB', view: { type: 'home', blocks: image(id) } }),
+    );
     expect(bob.error).toBe('invalid_blocks');
   });
 });
@@ -382,10 +453,17 @@ describe('response_url', () => {
     expect(url.startsWith(`${api.origin}/hooks/commands/`)).toBe(true);
     expect(await post(url, { text: 'only you' })).toEqual({ status: 200, json: { ok: true } });
     expect(api.state.ephemerals).toEqual([
-      expect.objectContaining({ channel: 'C0GENERAL', user: 'U0ALICE', text: 'only you', source: 'response_url' }),
+      expect.objectContaining({
+        channel: 'C0GENERAL',
+        user: 'U0ALICE',
+        text: 'only you',
+        source: 'response_url',
+      }),
     ]);
     await post(url, { response_type: 'in_channel', text: 'everyone', blocks: [section('everyone')] });
-    expect(api.state.messages('C0GENERAL')).toEqual([expect.objectContaining({ text: 'everyone', via: 'response_url' })]);
+    expect(api.state.messages('C0GENERAL')).toEqual([
+      expect.objectContaining({ text: 'everyone', via: 'response_url' }),
+    ]);
     expect(api.state.postsTo(url).map((p) => p.applied?.kind)).toEqual(['ephemeral', 'in_channel']);
   });
 
@@ -401,7 +479,9 @@ describe('response_url', () => {
       kind: 'actions',
     });
     await post(action, { replace_original: true, text: 'picked' });
-    expect(api.state.ephemerals).toEqual([expect.objectContaining({ ts: eph?.ts, text: 'picked', replaced: 1 })]);
+    expect(api.state.ephemerals).toEqual([
+      expect.objectContaining({ ts: eph?.ts, text: 'picked', replaced: 1 }),
+    ]);
     await post(action, { delete_original: true });
     expect(api.state.ephemerals[0]?.deleted).toBe(true);
   });
@@ -410,7 +490,10 @@ describe('response_url', () => {
     await setup();
     const url = api.createResponseUrl({ channelId: 'C0GENERAL', userId: 'U0ALICE' });
     for (let i = 0; i < 5; i += 1) expect((await post(url, { text: `reply ${i}` })).status).toBe(200);
-    expect(await post(url, { text: 'sixth' })).toEqual({ status: 404, json: { ok: false, error: 'used_url' } });
+    expect(await post(url, { text: 'sixth' })).toEqual({
+      status: 404,
+      json: { ok: false, error: 'used_url' },
+    });
     expect(api.state.ephemerals).toHaveLength(5);
   });
 
@@ -421,13 +504,19 @@ describe('response_url', () => {
     clock.advance(30 * 60_000);
     expect((await post(url, { text: 'just in time' })).status).toBe(200);
     clock.advance(1);
-    expect(await post(url, { text: 'late' })).toEqual({ status: 404, json: { ok: false, error: 'expired_url' } });
+    expect(await post(url, { text: 'late' })).toEqual({
+      status: 404,
+      json: { ok: false, error: 'expired_url' },
+    });
   });
 
   it('refuses invalid blocks with HTTP 400, which Bolt’s respond() turns into an error', async () => {
     await setup();
     const url = api.createResponseUrl({ channelId: 'C0GENERAL', userId: 'U0ALICE' });
-    const r = await post(url, { text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: '*no*' } }] });
+    const r = await post(url, {
+      text: 'x',
+      blocks: [{ type: 'header', text: { type: 'mrkdwn', text: '*no*' } }],
+    });
     expect(r).toMatchObject({ status: 400, json: { ok: false, error: 'invalid_blocks' } });
   });
 });
@@ -472,9 +561,16 @@ describe('fault injection', () => {
 
   it('injects any ok:false error, every Nth call, until cleared', async () => {
     await setup();
-    const fault = api.faults.add({ method: 'chat.postMessage', kind: 'error', error: 'fatal_error', every: 2 });
+    const fault = api.faults.add({
+      method: 'chat.postMessage',
+      kind: 'error',
+      error: 'fatal_error',
+      every: 2,
+    });
     expect((await web.chat.postMessage({ channel: 'U0ALICE', text: '1' })).ok).toBe(true);
-    expect((await slackError(web.chat.postMessage({ channel: 'U0ALICE', text: '2' }))).error).toBe('fatal_error');
+    expect((await slackError(web.chat.postMessage({ channel: 'U0ALICE', text: '2' }))).error).toBe(
+      'fatal_error',
+    );
     expect((await web.chat.postMessage({ channel: 'U0ALICE', text: '3' })).ok).toBe(true);
     expect(fault.fired).toBe(1);
     api.faults.clear();
@@ -486,7 +582,11 @@ describe('fault injection', () => {
     await setup();
     api.faults.add({ method: 'response_url', kind: 'http500', times: 1 });
     const url = api.createResponseUrl({ channelId: 'C0GENERAL', userId: 'U0ALICE' });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"x"}',
+    });
     expect(res.status).toBe(500);
   });
 });
@@ -512,9 +612,9 @@ describe('call log and change events', () => {
   });
 
   it('only listens on loopback', async () => {
-    await expect(
-      startApi({ host: '0.0.0.0', scopes: ALL_SCOPES }).then((a) => a.close()),
-    ).rejects.toThrow(/loopback/);
+    await expect(startApi({ host: '0.0.0.0', scopes: ALL_SCOPES }).then((a) => a.close())).rejects.toThrow(
+      /loopback/,
+    );
     await setup();
     expect(api.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(api.url).toBe(`${api.origin}/api/`);

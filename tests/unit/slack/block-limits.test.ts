@@ -105,17 +105,29 @@ describe('one failing fixture per limit', () => {
   const cases: Array<[string, () => string[], RegExp]> = [
     [
       'more than 50 blocks in a message',
-      () => checkBlocks('message', Array.from({ length: 51 }, () => ({ type: 'divider' }))),
+      () =>
+        checkBlocks(
+          'message',
+          Array.from({ length: 51 }, () => ({ type: 'divider' })),
+        ),
       /^blocks: 51 blocks > 50$/,
     ],
     [
       'more than 100 blocks in a modal',
-      () => checkBlocks('modal', Array.from({ length: 101 }, () => ({ type: 'divider' }))),
+      () =>
+        checkBlocks(
+          'modal',
+          Array.from({ length: 101 }, () => ({ type: 'divider' })),
+        ),
       /^blocks: 101 blocks > 100$/,
     ],
     [
       'more than 100 blocks on the Home tab',
-      () => checkBlocks('home', Array.from({ length: 101 }, () => ({ type: 'divider' }))),
+      () =>
+        checkBlocks(
+          'home',
+          Array.from({ length: 101 }, () => ({ type: 'divider' })),
+        ),
       /^blocks: 101 blocks > 100$/,
     ],
     [
@@ -125,7 +137,8 @@ describe('one failing fixture per limit', () => {
     ],
     [
       'more than 10 section fields',
-      () => checkBlocks('message', [{ type: 'section', fields: Array.from({ length: 11 }, () => mrkdwn('x')) }]),
+      () =>
+        checkBlocks('message', [{ type: 'section', fields: Array.from({ length: 11 }, () => mrkdwn('x')) }]),
       /^blocks\[0\]\.fields: 11 items > 10$/,
     ],
     [
@@ -140,7 +153,10 @@ describe('one failing fixture per limit', () => {
     ],
     [
       'more than 10 context elements',
-      () => checkBlocks('message', [{ type: 'context', elements: Array.from({ length: 11 }, () => mrkdwn('x')) }]),
+      () =>
+        checkBlocks('message', [
+          { type: 'context', elements: Array.from({ length: 11 }, () => mrkdwn('x')) },
+        ]),
       /^blocks\[0\]\.elements: 11 items > 10$/,
     ],
     [
@@ -229,7 +245,11 @@ describe('one failing fixture per limit', () => {
       /^blocks\[0\]\.element\.max_length: 3001 > 3000$/,
     ],
     ['modal title over 24', () => checkView(modal({ title: plain(s(25)) })), /^title\.text: 25 chars > 24$/],
-    ['modal submit over 24', () => checkView(modal({ submit: plain(s(25)) })), /^submit\.text: 25 chars > 24$/],
+    [
+      'modal submit over 24',
+      () => checkView(modal({ submit: plain(s(25)) })),
+      /^submit\.text: 25 chars > 24$/,
+    ],
     ['modal close over 24', () => checkView(modal({ close: plain(s(25)) })), /^close\.text: 25 chars > 24$/],
     [
       'private_metadata over 3000',
@@ -269,9 +289,21 @@ describe('structurally invalid blocks', () => {
     ['unknown block type', { type: 'carousel' }, /blocks\[0\]\.type: unknown block type "carousel"/],
     ['section without text or fields', { type: 'section' }, /blocks\[0\]: section needs text or fields/],
     ['header without text', { type: 'header' }, /blocks\[0\]\.text: required/],
-    ['mrkdwn in a header', { type: 'header', text: mrkdwn('*x*') }, /blocks\[0\]\.text\.type: must be plain_text/],
-    ['image without a source', { type: 'image', alt_text: 'x' }, /blocks\[0\]: image needs image_url or slack_file/],
-    ['image without alt_text', { type: 'image', image_url: 'https://x/y.png' }, /blocks\[0\]\.alt_text: required/],
+    [
+      'mrkdwn in a header',
+      { type: 'header', text: mrkdwn('*x*') },
+      /blocks\[0\]\.text\.type: must be plain_text/,
+    ],
+    [
+      'image without a source',
+      { type: 'image', alt_text: 'x' },
+      /blocks\[0\]: image needs image_url or slack_file/,
+    ],
+    [
+      'image without alt_text',
+      { type: 'image', image_url: 'https://x/y.png' },
+      /blocks\[0\]\.alt_text: required/,
+    ],
     ['input without element', { type: 'input', label: plain('x') }, /blocks\[0\]\.element: required/],
     [
       'input without label',
@@ -290,20 +322,27 @@ describe('structurally invalid blocks', () => {
   });
 
   it('refuses duplicate block_ids and duplicate action_ids within a block', () => {
-    expect(checkBlocks('message', [{ type: 'divider', block_id: 'a' }, { type: 'divider', block_id: 'a' }])).toEqual([
-      'blocks[1].block_id: duplicate block_id "a"',
-    ]);
+    expect(
+      checkBlocks('message', [
+        { type: 'divider', block_id: 'a' },
+        { type: 'divider', block_id: 'a' },
+      ]),
+    ).toEqual(['blocks[1].block_id: duplicate block_id "a"']);
     expect(checkBlocks('message', [{ type: 'actions', elements: [button(), button()] }])).toEqual([
       'blocks[0].elements[1].action_id: duplicate action_id "go" in this block',
     ]);
   });
 
   it('refuses a modal with inputs but no submit button, and views of other types', () => {
-    const inputs = [{ type: 'input', label: plain('x'), element: { type: 'plain_text_input', action_id: 'v' } }];
+    const inputs = [
+      { type: 'input', label: plain('x'), element: { type: 'plain_text_input', action_id: 'v' } },
+    ];
     expect(checkView(modal({ submit: undefined, blocks: inputs }))).toEqual([
       'submit: required when the modal has input blocks',
     ]);
-    expect(checkView({ type: 'workflow_step', blocks: [] })).toEqual(['type: must be modal or home, not "workflow_step"']);
+    expect(checkView({ type: 'workflow_step', blocks: [] })).toEqual([
+      'type: must be modal or home, not "workflow_step"',
+    ]);
     expect(checkView(modal({ title: undefined }))).toEqual(['title: required']);
   });
 

@@ -28,73 +28,103 @@ function entryIdOf(value: unknown): number | null {
  * entry, and every lookup is scoped to that owner, so a replayed value reveals and changes nothing.
  */
 export function registerEvidenceActions(app: App, ctx: AppContext): void {
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.evidenceEdit), async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const owner = ownerOfInteraction(body);
-    const id = entryIdOf(action.value);
-    const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
-    if (!entry) return void (await respond({ response_type: 'ephemeral', replace_original: false, ...buildEntryGone() }));
-    if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-    await openEvidenceModal(ctx, client, owner, {
-      triggerId: body.trigger_id,
-      origin: 'edit',
-      responseUrl: body.response_url ?? null,
-      entryId: entry.id,
-      values: {
-        text: entry.text,
-        occurredOn: entry.occurredOn,
-        axes: entry.axes,
-        shift: entry.shift,
-        scope: entry.scope,
-        link: entry.link,
-      },
-    });
-  });
+  app.action<BlockButtonAction>(
+    actionIdPattern(ActionId.evidenceEdit),
+    async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const owner = ownerOfInteraction(body);
+      const id = entryIdOf(action.value);
+      const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+      if (!entry)
+        return void (await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...buildEntryGone(),
+        }));
+      if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+      await openEvidenceModal(ctx, client, owner, {
+        triggerId: body.trigger_id,
+        origin: 'edit',
+        responseUrl: body.response_url ?? null,
+        entryId: entry.id,
+        values: {
+          text: entry.text,
+          occurredOn: entry.occurredOn,
+          axes: entry.axes,
+          shift: entry.shift,
+          scope: entry.scope,
+          link: entry.link,
+        },
+      });
+    },
+  );
 
   app.action<BlockButtonAction>(ActionId.evidenceUndo, async ({ ack, body, action, respond }) => {
     await ack();
     const owner = ownerOfInteraction(body);
     const id = entryIdOf(action.value);
     const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
-    await respond({ response_type: 'ephemeral', replace_original: true, ...(deleted ? buildUndone() : buildEntryGone()) });
-  });
-
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.evidenceDelete), async ({ ack, body, action, respond }) => {
-    await ack();
-    const owner = ownerOfInteraction(body);
-    const id = entryIdOf(action.value);
-    const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
-    if (!deleted) return void (await respond({ response_type: 'ephemeral', replace_original: false, ...buildEntryGone() }));
-    const pageSize = 5;
-    const { entries, total } = ctx.repos.evidence.list(owner, { limit: pageSize });
     await respond({
       response_type: 'ephemeral',
       replace_original: true,
-      ...buildEvidenceList({ entries, total, offset: 0, pageSize, query: null }, tagNames(ctx.ladder)),
+      ...(deleted ? buildUndone() : buildEntryGone()),
     });
   });
 
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.evidencePage), async ({ ack, body, action, respond }) => {
-    await ack();
-    const owner = ownerOfInteraction(body);
-    const page = decodePage(action.value) ?? { offset: 0, pageSize: 5, query: null };
-    const { entries, total } = ctx.repos.evidence.list(owner, {
-      limit: page.pageSize,
-      offset: page.offset,
-      ...(page.query ? { search: page.query } : {}),
-    });
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: true,
-      ...buildEvidenceList({ entries, total, offset: page.offset, pageSize: page.pageSize, query: page.query }, tagNames(ctx.ladder)),
-    });
-  });
+  app.action<BlockButtonAction>(
+    actionIdPattern(ActionId.evidenceDelete),
+    async ({ ack, body, action, respond }) => {
+      await ack();
+      const owner = ownerOfInteraction(body);
+      const id = entryIdOf(action.value);
+      const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+      if (!deleted)
+        return void (await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...buildEntryGone(),
+        }));
+      const pageSize = 5;
+      const { entries, total } = ctx.repos.evidence.list(owner, { limit: pageSize });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...buildEvidenceList({ entries, total, offset: 0, pageSize, query: null }, tagNames(ctx.ladder)),
+      });
+    },
+  );
+
+  app.action<BlockButtonAction>(
+    actionIdPattern(ActionId.evidencePage),
+    async ({ ack, body, action, respond }) => {
+      await ack();
+      const owner = ownerOfInteraction(body);
+      const page = decodePage(action.value) ?? { offset: 0, pageSize: 5, query: null };
+      const { entries, total } = ctx.repos.evidence.list(owner, {
+        limit: page.pageSize,
+        offset: page.offset,
+        ...(page.query ? { search: page.query } : {}),
+      });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...buildEvidenceList(
+          { entries, total, offset: page.offset, pageSize: page.pageSize, query: page.query },
+          tagNames(ctx.ladder),
+        ),
+      });
+    },
+  );
 
   app.action<BlockButtonAction>(ActionId.forgetConfirm, async ({ ack, body, respond, client }) => {
     await ack();
     const owner = ownerOfInteraction(body);
     const deleted = await forgetUser(ctx, client, owner);
-    await respond({ response_type: 'ephemeral', replace_original: true, ...buildForgetDone(forgetCounts(deleted)) });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...buildForgetDone(forgetCounts(deleted)),
+    });
   });
 
   app.action<BlockButtonAction>(ActionId.forgetCancel, async ({ ack, respond }) => {

@@ -18,16 +18,26 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     const v = decodeLevelValue(action.value);
     const a = v?.kind === 'pair' ? getLevel(ctx.ladder, v.a) : undefined;
     const b = v?.kind === 'pair' ? getLevel(ctx.ladder, v.b) : undefined;
-    if (!a || !b) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
-    await respond({ response_type: 'ephemeral', replace_original: false, ...buildCompareLevels(ctx.ladder, a, b) });
+    if (!a || !b)
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      ...buildCompareLevels(ctx.ladder, a, b),
+    });
   });
 
   app.action<BlockButtonAction>(actionIdPattern(ActionId.showLevel), async ({ ack, action, respond }) => {
     await ack();
     const v = decodeLevelValue(action.value);
     const level = v?.kind === 'level' ? getLevel(ctx.ladder, v.id) : undefined;
-    if (!level) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
-    await respond({ response_type: 'ephemeral', replace_original: false, ...buildLevelCard(ctx.ladder, level) });
+    if (!level)
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      ...buildLevelCard(ctx.ladder, level),
+    });
   });
 
   // Posts the same card visibly, only because the user asked: response_type in_channel.
@@ -43,7 +53,8 @@ export function registerContentActions(app: App, ctx: AppContext): void {
       const b = getLevel(ctx.ladder, v.b);
       if (a && b) message = buildCompareLevels(ctx.ladder, a, b, { shared: true });
     }
-    if (!message) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    if (!message)
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
     await respond({ response_type: 'in_channel', replace_original: false, ...message });
   });
 }

@@ -1,5 +1,5 @@
-import { localDate } from '../../../domain/evidence.ts';
 import { countUserData } from '../../../db/user-data.ts';
+import { localDate } from '../../../domain/evidence.ts';
 import { saveEvidence } from '../../../services/evidence.ts';
 import {
   buildEmptyLogHelp,
@@ -35,7 +35,12 @@ export const evidenceCommands: CommandHandlers = {
     if (stale) await ack();
     const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
     // Slack never retries a slash command, but a replayed request carries the same trigger id.
-    const result = saveEvidence(ctx, owner, { text: command.text, source: 'command', tz: profile.tz }, `cmd:${body.trigger_id}`);
+    const result = saveEvidence(
+      ctx,
+      owner,
+      { text: command.text, source: 'command', tz: profile.tz },
+      `cmd:${body.trigger_id}`,
+    );
     const message = result.ok
       ? buildEvidenceConfirmation(result.entry, tagNames(ctx.ladder), { unknownTags: result.unknownTags })
       : result.reason === 'empty'
@@ -53,12 +58,18 @@ export const evidenceCommands: CommandHandlers = {
     });
     await ack({
       response_type: 'ephemeral',
-      ...buildEvidenceList({ entries, total, offset: 0, pageSize, query: command.query }, tagNames(ctx.ladder)),
+      ...buildEvidenceList(
+        { entries, total, offset: 0, pageSize, query: command.query },
+        tagNames(ctx.ladder),
+      ),
     });
   },
 
   forget: async ({ ctx, owner, ack, body }) => {
     ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-    await ack({ response_type: 'ephemeral', ...buildForgetConfirm(forgetCounts(countUserData(ctx.db, owner))) });
+    await ack({
+      response_type: 'ephemeral',
+      ...buildForgetConfirm(forgetCounts(countUserData(ctx.db, owner))),
+    });
   },
 };

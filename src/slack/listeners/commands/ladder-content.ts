@@ -15,10 +15,16 @@ export const contentCommands: CommandHandlers = {
     await ack({ response_type: 'ephemeral', ...buildLevelsOverview(ctx.ladder) });
   },
   level: async ({ ack, ctx, command }) => {
-    await ack({ response_type: 'ephemeral', ...buildLevelReply(ctx.ladder, resolveLevel(ctx.ladder, command.query)) });
+    await ack({
+      response_type: 'ephemeral',
+      ...buildLevelReply(ctx.ladder, resolveLevel(ctx.ladder, command.query)),
+    });
   },
   compare: async ({ ack, ctx, command }) => {
-    await ack({ response_type: 'ephemeral', ...buildCompareReply(ctx.ladder, resolveLevelPair(ctx.ladder, command.words)) });
+    await ack({
+      response_type: 'ephemeral',
+      ...buildCompareReply(ctx.ladder, resolveLevelPair(ctx.ladder, command.words)),
+    });
   },
   usage: async ({ ack, command }) => {
     await ack({

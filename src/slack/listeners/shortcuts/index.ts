@@ -24,7 +24,10 @@ export function register(app: App, ctx: AppContext): void {
       chars.length > MAX_EVIDENCE_CHARS
         ? `:scissors: The message is ${chars.length.toLocaleString('en-US')} characters; the first ${MAX_EVIDENCE_CHARS.toLocaleString('en-US')} are below.`
         : undefined;
-    const values = { text: chars.slice(0, MAX_EVIDENCE_CHARS).join(''), occurredOn: localDate(ctx.now(), profile.tz) };
+    const values = {
+      text: chars.slice(0, MAX_EVIDENCE_CHARS).join(''),
+      occurredOn: localDate(ctx.now(), profile.tz),
+    };
     if (shortcut.response_url) ctx.repos.slackState.noteResponseUrl(owner, shortcut.response_url, ctx.now());
     // Open first: the trigger id expires in 3 s, the permalink lookup can take longer.
     const viewId = await openEvidenceModal(ctx, client, owner, {
@@ -37,7 +40,10 @@ export function register(app: App, ctx: AppContext): void {
     if (!viewId) return;
     let link: string | null = null;
     try {
-      const res = await client.chat.getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message.ts });
+      const res = await client.chat.getPermalink({
+        channel: shortcut.channel.id,
+        message_ts: shortcut.message.ts,
+      });
       link = typeof res.permalink === 'string' ? res.permalink : null;
     } catch (err) {
       ctx.logger.info('no permalink for a saved message', { error: describeError(err) });
@@ -48,7 +54,11 @@ export function register(app: App, ctx: AppContext): void {
     // Inputs keep what the user typed meanwhile: same block and action ids.
     await client.views.update({
       view_id: viewId,
-      view: buildEvidenceModal(ctx.ladder, { ...values, link }, { mode: 'create', ...(note ? { note } : {}) }),
+      view: buildEvidenceModal(
+        ctx.ladder,
+        { ...values, link },
+        { mode: 'create', ...(note ? { note } : {}) },
+      ),
     });
     void ensureTimeZone(ctx, client, owner).catch(() => {});
   });

@@ -61,7 +61,8 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
     const link = normaliseLink(form.link);
     if (link === 'invalid') errors[BlockId.evidenceLink] = 'Use a full https:// link, or leave it empty.';
     if (!form.date || !isLocalDate(form.date)) errors[BlockId.evidenceDate] = 'Pick the day it happened.';
-    else if (form.date > today) errors[BlockId.evidenceDate] = 'That day is in the future: pick the day it happened.';
+    else if (form.date > today)
+      errors[BlockId.evidenceDate] = 'That day is in the future: pick the day it happened.';
     const prepared = prepareEvidence(ctx, {
       text: form.text,
       source: pending?.kind === 'shortcut' ? 'shortcut' : pending?.kind === 'home' ? 'home' : 'modal',
@@ -100,7 +101,17 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
       );
       await ack();
       ctx.repos.slackState.forgetView(owner, view.id);
-      if (updated) await confirm(ctx, client, owner, 'edit', pending.responseUrl, updated, prepared.unknownTags, undefined);
+      if (updated)
+        await confirm(
+          ctx,
+          client,
+          owner,
+          'edit',
+          pending.responseUrl,
+          updated,
+          prepared.unknownTags,
+          undefined,
+        );
       return;
     }
 
@@ -112,6 +123,15 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
       pending?.kind === 'shortcut' && !entry.link
         ? 'Saved without a link: Slack would not give me one for that message (the bot cannot see private conversations).'
         : undefined;
-    await confirm(ctx, client, owner, pending?.kind ?? null, pending?.responseUrl ?? null, entry, prepared.unknownTags, linkNote);
+    await confirm(
+      ctx,
+      client,
+      owner,
+      pending?.kind ?? null,
+      pending?.responseUrl ?? null,
+      entry,
+      prepared.unknownTags,
+      linkNote,
+    );
   });
 }

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { marked, type Token, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdownInline, markdownLink, renderMarkdown } from '../../../../src/domain/export/markdown.ts';
+import {
+  escapeMarkdownInline,
+  markdownLink,
+  renderMarkdown,
+} from '../../../../src/domain/export/markdown.ts';
 import type { PacketInput } from '../../../../src/domain/export/packet.ts';
 import type { EvidenceEntry } from '../../../../src/domain/types.ts';
 import { expectGolden } from '../../../helpers/golden.ts';
@@ -42,7 +46,16 @@ function untaggedPacket(entries: EvidenceEntry[], name = 'Ada'): PacketInput {
 }
 
 function plainEntry(text: string): EvidenceEntry {
-  return { ...(ENTRIES[0] as EvidenceEntry), id: 1, text, axes: [], suggestedAxes: [], shift: null, scope: null, link: null };
+  return {
+    ...(ENTRIES[0] as EvidenceEntry),
+    id: 1,
+    text,
+    axes: [],
+    suggestedAxes: [],
+    shift: null,
+    scope: null,
+    link: null,
+  };
 }
 
 describe('renderMarkdown', () => {
@@ -54,7 +67,9 @@ describe('renderMarkdown', () => {
   });
 
   it('is organised by what the level expects: only its own headings, in order', () => {
-    const headings = tokensOfType(tokens, 'heading').map((t) => `${'#'.repeat((t as Tokens.Heading).depth)} ${(t as Tokens.Heading).text}`);
+    const headings = tokensOfType(tokens, 'heading').map(
+      (t) => `${'#'.repeat((t as Tokens.Heading).depth)} ${(t as Tokens.Heading).text}`,
+    );
     expect(headings).toEqual([
       '# Review packet: Ada Lovelace',
       '## At a glance',
@@ -85,9 +100,7 @@ describe('renderMarkdown', () => {
       [5, 3],
     ]);
     const hrefs = (tokensOfType(tokens, 'link') as Tokens.Link[]).map((l) => l.href);
-    expect(hrefs).toEqual(
-      expect.arrayContaining(['https://wiki.example.com/lunch-and-learn?a=1&b=(2)']),
-    );
+    expect(hrefs).toEqual(expect.arrayContaining(['https://wiki.example.com/lunch-and-learn?a=1&b=(2)']));
     for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
   });
 
@@ -113,15 +126,15 @@ describe('renderMarkdown', () => {
 
   it('keeps line breaks inside an entry as hard breaks in the same list item', () => {
     const html = marked.parse(md, { async: false });
-    expect(html).toContain('Coached Sam through their first QBR 🙌<br>Feedback: &quot;clear, calm, well prepared&quot;');
+    expect(html).toContain(
+      'Coached Sam through their first QBR 🙌<br>Feedback: &quot;clear, calm, well prepared&quot;',
+    );
     expect(html).toContain('Mentored two new TPMs:<br>- weekly 1:1s<br>- shadowing on planning');
   });
 
   it('marks suggested axes and links Slack messages', () => {
     expect(md).toContain('Axes: System, Process (suggested)');
-    expect(md).toContain(
-      '[Slack message](<https://acme.slack.com/archives/C0PROGRAM1/p1764688000000300>)',
-    );
+    expect(md).toContain('[Slack message](<https://acme.slack.com/archives/C0PROGRAM1/p1764688000000300>)');
   });
 
   it('is the same whatever order the entries come in', () => {
@@ -154,23 +167,26 @@ describe('renderMarkdown', () => {
     const count = (doc: string, type: string) => tokensOfType(marked.lexer(doc), type).length;
     const baseline = renderMarkdown(untaggedPacket([plainEntry('plain text')]));
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(special, fc.string({ maxLength: 2 })), maxLength: 40 }), (text) => {
-        fc.pre(normalise(text) !== '');
-        const doc = renderMarkdown(untaggedPacket([plainEntry(text)]));
-        const docTokens = marked.lexer(doc);
-        for (const type of ['blockquote', 'code', 'codespan', 'html', 'del', 'hr']) {
-          expect(tokensOfType(docTokens, type), type).toEqual([]);
-        }
-        for (const type of ['heading', 'table', 'strong', 'em', 'list', 'list_item']) {
-          expect(count(doc, type), type).toBe(count(baseline, type));
-        }
-        for (const link of tokensOfType(docTokens, 'link') as Tokens.Link[]) {
-          expect(link.href).toMatch(/^(https?|mailto):/);
-        }
-        const lists = tokensOfType(docTokens, 'list') as Tokens.List[];
-        const itemHtml = decodeHtml(marked.parser(lists as Token[]));
-        expect(normalise(itemHtml)).toBe(`${ENTRIES[0]?.occurredOn} — ${normalise(text)}`);
-      }),
+      fc.property(
+        fc.string({ unit: fc.oneof(special, fc.string({ maxLength: 2 })), maxLength: 40 }),
+        (text) => {
+          fc.pre(normalise(text) !== '');
+          const doc = renderMarkdown(untaggedPacket([plainEntry(text)]));
+          const docTokens = marked.lexer(doc);
+          for (const type of ['blockquote', 'code', 'codespan', 'html', 'del', 'hr']) {
+            expect(tokensOfType(docTokens, type), type).toEqual([]);
+          }
+          for (const type of ['heading', 'table', 'strong', 'em', 'list', 'list_item']) {
+            expect(count(doc, type), type).toBe(count(baseline, type));
+          }
+          for (const link of tokensOfType(docTokens, 'link') as Tokens.Link[]) {
+            expect(link.href).toMatch(/^(https?|mailto):/);
+          }
+          const lists = tokensOfType(docTokens, 'list') as Tokens.List[];
+          const itemHtml = decodeHtml(marked.parser(lists as Token[]));
+          expect(normalise(itemHtml)).toBe(`${ENTRIES[0]?.occurredOn} — ${normalise(text)}`);
+        },
+      ),
       { numRuns: Number(process.env.MD_RUNS ?? 400) },
     );
   });
@@ -193,7 +209,9 @@ describe('renderMarkdown', () => {
 
 describe('escapeMarkdownInline', () => {
   it('escapes what would change the text, and leaves ordinary prose alone', () => {
-    expect(escapeMarkdownInline('snake_case and R&D, e.g. 3.5 -> done!')).toBe('snake_case and R&D, e.g. 3.5 -> done!');
+    expect(escapeMarkdownInline('snake_case and R&D, e.g. 3.5 -> done!')).toBe(
+      'snake_case and R&D, e.g. 3.5 -> done!',
+    );
     expect(escapeMarkdownInline('a|b `c` [d](e) <f> *g* _h_ ~i~ $j$ &amp;')).toBe(
       'a\\|b \\`c\\` \\[d\\](e) \\<f> \\*g\\* \\_h\\_ \\~i\\~ \\$j\\$ \\&amp;',
     );
@@ -204,9 +222,15 @@ describe('escapeMarkdownInline', () => {
 
 describe('markdownLink', () => {
   it('links only web addresses, with a destination that cannot be broken out of', () => {
-    expect(markdownLink('https://acme.slack.com/archives/C1/p1')).toBe('[Slack message](<https://acme.slack.com/archives/C1/p1>)');
-    expect(markdownLink('https://example.com/a b<c>\\d')).toBe('[link](<https://example.com/a%20b%3Cc%3E%5Cd>)');
-    expect(markdownLink('https://slack.com.evil.example/x')).toBe('[link](<https://slack.com.evil.example/x>)');
+    expect(markdownLink('https://acme.slack.com/archives/C1/p1')).toBe(
+      '[Slack message](<https://acme.slack.com/archives/C1/p1>)',
+    );
+    expect(markdownLink('https://example.com/a b<c>\\d')).toBe(
+      '[link](<https://example.com/a%20b%3Cc%3E%5Cd>)',
+    );
+    expect(markdownLink('https://slack.com.evil.example/x')).toBe(
+      '[link](<https://slack.com.evil.example/x>)',
+    );
     expect(markdownLink('javascript:alert(1)')).toBeNull();
   });
 

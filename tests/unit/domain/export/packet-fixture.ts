@@ -12,12 +12,20 @@ export const USER = 'U0ADA1234';
 
 const step = (number: number, name: string, meaning: string): PacketStep => ({ number, name, meaning });
 
-const SPECIALIZES = step(2, 'Specializes', 'The go-to person for some technologies, and keeps learning new ones.');
+const SPECIALIZES = step(
+  2,
+  'Specializes',
+  'The go-to person for some technologies, and keeps learning new ones.',
+);
 const DESIGNS = step(2, 'Designs', 'Designs medium and large features and pays down tech debt.');
 const OWNS = step(3, 'Owns', 'Runs the system in production: operations, monitoring, knowing the SLAs.');
 const COORDINATES = step(4, 'Coordinates', 'Coordinates the team, gives feedback and moderates discussions.');
 const MANAGES = step(5, 'Manages', 'Looks after careers, expectations, performance and happiness.');
-const DEFINES = step(5, 'Defines', "Defines the process that fits the team's maturity, balancing agility and discipline.");
+const DEFINES = step(
+  5,
+  'Defines',
+  "Defines the process that fits the team's maturity, balancing agility and discipline.",
+);
 const MULTIPLE_TEAMS = step(3, 'Multiple Teams', 'Impact reaches other teams too.');
 const COMPANY = step(4, 'Company', 'Impact reaches the whole tech organisation.');
 
