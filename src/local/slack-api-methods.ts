@@ -735,6 +735,17 @@ export const METHODS: Record<string, MethodSpec> = {
         return { f, title: typeof title === 'string' && title ? title : undefined };
       });
       const channelRef = optString(params, 'channel_id') ?? optString(params, 'channels')?.split(',')[0];
+      // Unlike chat.postMessage, a user id is refused here: the DM must be opened first. (Slack's
+      // pattern also wants 8+ characters after the prefix; short local ids are let through.)
+      if (channelRef !== undefined && !/^[CGDZ][A-Z0-9]+$/.test(channelRef)) {
+        throw new SlackApiError('invalid_arguments', {
+          response_metadata: {
+            messages: [
+              '[ERROR] input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]',
+            ],
+          },
+        });
+      }
       const ch = channelRef ? resolveConversation(ctx, channelRef, 'post') : undefined;
       const initialComment = optString(params, 'initial_comment');
       const blocks = blocksParam(params);

@@ -28,13 +28,16 @@ export interface ActionInput {
   [key: string]: unknown;
 }
 
-export interface MessageRef {
-  ts: string;
-  text?: string;
-  blocks?: unknown[];
-  user?: string;
-  [key: string]: unknown;
-}
+/** A message an interaction refers to: a stored one (`api.postAsUser`, state) or any `{ts, …}`. */
+export type MessageRef =
+  | LocalMessage
+  | {
+      ts: string;
+      text?: string;
+      blocks?: unknown[];
+      user?: string;
+      [key: string]: unknown;
+    };
 
 function nowSec(ctx: PayloadContext): number {
   return Math.floor(ctx.now() / 1000);
@@ -159,11 +162,10 @@ export function buildBlockActionsPayload(
       ...(ts ? { messageTs: ts } : {}),
     });
   const stored = ts && !isEphemeral ? ctx.api.state.message(channelId, ts) : undefined;
-  const message = isEphemeral
-    ? undefined
-    : o.message && stored
-      ? { ...publicMessage(stored), ...o.message }
-      : o.message;
+  const message =
+    isEphemeral || !o.message
+      ? undefined
+      : { ...(stored ? publicMessage(stored) : {}), ...publicMessage(o.message) };
   return {
     payload: {
       ...base,
@@ -183,7 +185,8 @@ export function buildBlockActionsPayload(
   };
 }
 
-function publicMessage(m: LocalMessage): Record<string, unknown> {
+/** A message as Slack puts it in payloads: without the local bookkeeping fields. */
+function publicMessage(m: MessageRef): Record<string, unknown> {
   const { via: _via, channel: _channel, ...rest } = m;
   return rest;
 }
@@ -239,7 +242,7 @@ export function buildMessageActionPayload(
     kind: 'commands',
   });
   const stored = ctx.api.state.message(o.channelId, o.message.ts);
-  const message = { type: 'message', ...(stored ? publicMessage(stored) : {}), ...o.message };
+  const message = { type: 'message', ...(stored ? publicMessage(stored) : {}), ...publicMessage(o.message) };
   return {
     payload: {
       type: 'message_action',

@@ -1,4 +1,4 @@
-import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import { type Logger, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type LocalSlackApiOptions, startLocalSlackApi } from '../../../src/local/slack-api.ts';
 
 export const BOT = 'xoxb-local-unit-bot';
@@ -34,13 +34,24 @@ export async function startApi(opts: Partial<LocalSlackApiOptions> = {}) {
   return startLocalSlackApi({ botToken: BOT, appToken: APP, scopes: ALL_SCOPES, users: USERS, ...opts });
 }
 
+/** WebClient logs Slack's `[ERROR]` response messages itself; the refusals here are on purpose. */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
 /** A real WebClient as the app builds it, without the library's 30-minute retry policy. */
 export function client(url: string, opts: WebClientOptions & { token?: string } = {}): WebClient {
   const { token = BOT, ...rest } = opts;
   return new WebClient(token, {
     slackApiUrl: url,
     retryConfig: { retries: 0 },
-    logLevel: LogLevel.ERROR,
+    logger: silentLogger,
     ...rest,
   });
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalSlackApi } from '../../../src/local/slack-api.ts';
 import { ALL_SCOPES, APP, BOT, client, manualClock, section, slackError, startApi } from './helpers.ts';
@@ -400,6 +400,17 @@ describe('files', () => {
     expect((await slackError(web.files.delete({ file: uploaded?.id as string }))).error).toBe('file_deleted');
   });
 
+  it('refuses a user id as channel_id, as Slack does: the DM must be opened first', async () => {
+    await setup();
+    const err = await slackError(
+      web.filesUploadV2({ channel_id: 'U0ALICE', filename: 'a.txt', content: 'x' }),
+    );
+    expect(err).toMatchObject({
+      error: 'invalid_arguments',
+      response_metadata: { messages: [expect.stringContaining('[json-pointer:/channel_id]')] },
+    });
+  });
+
   it('refuses completing a file whose bytes never arrived', async () => {
     await setup();
     const { file_id } = await web.files.getUploadURLExternal({ filename: 'a.png', length: 10 });
@@ -416,8 +427,9 @@ describe('files', () => {
     );
     expect(missing.error).toBe('invalid_blocks');
 
+    const dm = await web.conversations.open({ users: 'U0ALICE' });
     const r = (await web.filesUploadV2({
-      channel_id: 'U0ALICE',
+      channel_id: dm.channel?.id as string,
       filename: 'chart.png',
       file: Buffer.from('png'),
     })) as unknown as {
@@ -537,7 +549,7 @@ describe('fault injection', () => {
     api.faults.add({ method: '*', kind: 'ratelimited429', retryAfter: 7, times: 1 });
     const rejecting = client(api.url, { rejectRateLimitedCalls: true });
     const seen: number[] = [];
-    rejecting.on('rate_limited', (sec: number) => seen.push(sec));
+    rejecting.on(WebClientEvent.RATE_LIMITED, (sec: number) => seen.push(sec));
     await expect(rejecting.chat.postMessage({ channel: 'U0ALICE', text: 'x' })).rejects.toMatchObject({
       code: ErrorCode.RateLimitedError,
       retryAfter: 7,

@@ -37,7 +37,9 @@ describe('apps.connections.open', () => {
       (await slackError(client(api.url, { token: 'xapp-wrong' }).apiCall('apps.connections.open'))).error,
     ).toBe('invalid_auth');
     const r = await client(api.url, { token: APP }).apiCall('apps.connections.open');
-    expect(r.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[a-f0-9]+&app_id=A0LOCAL$/);
+    expect((r as { url?: string }).url).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[a-f0-9]+&app_id=A0LOCAL$/,
+    );
   });
 
   it('refuses a WebSocket without a valid ticket', async () => {

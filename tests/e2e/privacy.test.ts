@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NON_PERSONAL_TABLES } from '../../src/db/user-data.ts';
+import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
+import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+
+const alice = USERS[0]?.id as string;
+const bob = USERS[1]?.id as string;
+const owner = (userId: string) => ({ teamId: TEAM, userId });
+const ALICE_TEXT = 'Alice private win: negotiated the vendor exit';
+
+type Replay = (h: Harness, aliceEntryId: number) => Promise<string>;
+
+/**
+ * Every action and view handler declared in ids.ts. Those that take an id get a replay: Bob sends
+ * Alice's button value or modal. A new id without an entry here fails the enumeration test.
+ */
+const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
+  [ActionId.shareInChannel]: { exempt: 'value is a public ladder level id, no user data' },
+  [ActionId.compareLevels]: { exempt: 'value is a pair of public ladder level ids' },
+  [ActionId.showLevel]: { exempt: 'value is a public ladder level id' },
+  [ActionId.formValue]: { exempt: 'an input element inside modals, not a handler' },
+  [ActionId.logWin]: { exempt: 'takes no id: opens an empty form for the clicking user' },
+  [ActionId.forgetCancel]: { exempt: 'takes no id and changes nothing' },
+  [ActionId.evidenceEdit]: {
+    replay: async (h, id) => {
+      const res = await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: ActionId.evidenceEdit, block_id: BlockId.evidenceActions, value: String(id) }],
+      });
+      const reply = await h.sender.waitForResponse(res.responseUrl as string);
+      return JSON.stringify(reply.body) + JSON.stringify(h.api.state.openModals(bob).map((v) => v.view));
+    },
+  },
+  [ActionId.evidenceUndo]: {
+    replay: async (h, id) => {
+      const res = await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: ActionId.evidenceUndo, block_id: BlockId.evidenceActions, value: String(id) }],
+      });
+      return JSON.stringify((await h.sender.waitForResponse(res.responseUrl as string)).body);
+    },
+  },
+  [ActionId.evidenceDelete]: {
+    replay: async (h, id) => {
+      const res = await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: ActionId.evidenceDelete, block_id: 'x', value: String(id) }],
+      });
+      return JSON.stringify((await h.sender.waitForResponse(res.responseUrl as string)).body);
+    },
+  },
+  [ActionId.evidencePage]: {
+    replay: async (h) => {
+      const value = JSON.stringify({ o: 0, n: 5, q: 'vendor' });
+      const res = await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: ActionId.evidencePage, block_id: BlockId.evidencePager, value }],
+      });
+      return JSON.stringify((await h.sender.waitForResponse(res.responseUrl as string)).body);
+    },
+  },
+  [ActionId.forgetConfirm]: {
+    replay: async (h) => {
+      const res = await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: ActionId.forgetConfirm, block_id: BlockId.forgetActions, value: 'forget' }],
+      });
+      return JSON.stringify((await h.sender.waitForResponse(res.responseUrl as string)).body);
+    },
+  },
+  [ViewId.evidenceModal]: {
+    replay: async (h, id) => {
+      // Alice opens Edit on her entry; Bob submits Alice's modal (its id and contents) as his own.
+      await h.sender.blockActions({
+        userId: alice,
+        actions: [{ action_id: ActionId.evidenceEdit, block_id: BlockId.evidenceActions, value: String(id) }],
+      });
+      const deadline = Date.now() + 5_000;
+      while (h.api.state.openModals(alice).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const view = h.api.state.openModals(alice).at(-1)?.view as Record<string, unknown>;
+      const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
+      const res = await h.sender.viewSubmission({
+        userId: bob,
+        view,
+        values: {
+          [BlockId.evidenceText]: f({ type: 'plain_text_input', value: 'Overwritten by Bob' }),
+          [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: '2026-11-01' }),
+        },
+      });
+      h.api.closeView(view.id as string);
+      return res.body;
+    },
+  },
+};
+
+describe("isolation: a second user replaying the first user's ids changes and reveals nothing", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('covers every action and view handler declared in ids.ts', () => {
+    const declared = [...Object.values(ActionId), ...Object.values(ViewId)].sort();
+    expect(Object.keys(CASES).sort()).toEqual(declared);
+  });
+
+  for (const [id, c] of Object.entries(CASES)) {
+    if ('exempt' in c) continue;
+    it(`${id}`, async () => {
+      const { entry } = h.app.ctx.repos.evidence.insert(
+        owner(alice),
+        {
+          text: ALICE_TEXT,
+          occurredOn: '2026-11-02',
+          axes: ['people'],
+          shift: null,
+          scope: null,
+          link: null,
+          source: 'command',
+        },
+        new Date(),
+      );
+      h.app.ctx.repos.evidence.insert(
+        owner(bob),
+        {
+          text: 'Bob own entry',
+          occurredOn: '2026-11-02',
+          axes: [],
+          shift: null,
+          scope: null,
+          link: null,
+          source: 'command',
+        },
+        new Date(),
+      );
+      const seenByBob = await c.replay(h, entry.id);
+      expect(seenByBob).not.toContain('vendor exit');
+      expect(h.app.ctx.repos.evidence.get(owner(alice), entry.id)).toMatchObject({
+        text: ALICE_TEXT,
+        axes: ['people'],
+      });
+    });
+  }
+});
+
+describe('/ladder forget', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('confirms with counts, then deletes every row of the user in every table and nothing of others', async () => {
+    for (const u of [alice, bob]) {
+      await h.sender.command({ userId: u, text: `log First win of ${u} #people` });
+      await h.sender.command({ userId: u, text: `log Second win of ${u}` });
+      await h.sender.command({ userId: u, text: 'log' }); // leaves a pending modal row
+    }
+    const ask = await h.sender.command({ userId: alice, text: 'forget' });
+    const askText = JSON.stringify(ask.json);
+    expect(askText).toContain('2 evidence entries');
+    expect(askText).toContain(ActionId.forgetConfirm);
+    expect(h.app.ctx.repos.evidence.count(owner(alice))).toBe(2);
+
+    const confirm = await h.sender.blockActions({
+      userId: alice,
+      actions: [{ action_id: ActionId.forgetConfirm, block_id: BlockId.forgetActions, value: 'forget' }],
+    });
+    const done = JSON.stringify((await h.sender.waitForResponse(confirm.responseUrl as string)).body);
+    expect(done).toContain('2 evidence entries');
+
+    const db = h.app.ctx.db;
+    const tables = (
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .all() as Array<{ name: string }>
+    ).map((t) => t.name);
+    for (const table of tables) {
+      const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map(
+        (c) => c.name,
+      );
+      if (!columns.includes('user_id')) {
+        expect(
+          NON_PERSONAL_TABLES as readonly string[],
+          `${table} has no user_id column: list it as non-personal`,
+        ).toContain(table);
+        continue;
+      }
+      const left = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`).get(alice) as {
+        n: number;
+      };
+      expect(left.n, `rows of the forgotten user left in ${table}`).toBe(0);
+    }
+    expect(h.app.ctx.repos.evidence.count(owner(bob))).toBe(2);
+    expect(h.app.ctx.repos.profiles.get(owner(bob))).toBeDefined();
+  });
+});
