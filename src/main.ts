@@ -4,8 +4,12 @@ import type { AppContext, Health } from './context.ts';
 import { type Db, isDatabaseHealthy, openDatabase } from './db/connection.ts';
 import { MigrationError, migrate } from './db/migrate.ts';
 import { createRepositories } from './db/repositories.ts';
+import { formatRunLine } from './domain/nudge-report.ts';
+import { nextNudge } from './domain/nudge-settings.ts';
 import { LadderDataError, loadLadder } from './ladder/load-ladder.ts';
+import { startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
+import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
 import { type RunningSlackApp, type SlackConnection, startSlackApp } from './slack/app.ts';
 
 export interface StartOptions {
@@ -14,6 +18,10 @@ export interface StartOptions {
   now?: () => Date;
   /** Where log lines go (tests capture them); default stdout. */
   writeLog?: (line: string) => void;
+  /** Interface the HTTP server listens on; default all (local mode: 127.0.0.1). */
+  listenHost?: string;
+  /** Monotonic milliseconds the nudge scheduler paces and reports liveness with (tests). */
+  schedulerClock?: () => number;
 }
 
 export interface RunningLadder {
@@ -21,6 +29,10 @@ export interface RunningLadder {
   /** Port of the HTTP server: Slack requests (HTTP mode) and /healthz. */
   port: number;
   ctx: AppContext;
+  /** The weekly nudge scheduler (started: it ticks every minute). */
+  scheduler: NudgeScheduler;
+  /** Local mode: the page of the local workspace. */
+  localUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -44,15 +56,11 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     secrets,
     ...(opts.writeLog ? { write: opts.writeLog } : {}),
   });
-  if (config.slack.mode === 'local') {
-    throw new StartupError(
-      'No Slack credentials found. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), or ' +
-        'SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode). See README.md, "Creating the Slack app".',
-    );
-  }
+  if (config.slack.mode === 'local') return startLocalMode(opts, config, logger);
   const ladder = loadLadder(config.ladderDataDir);
   const db = openAndMigrate(config.databasePath, logger);
   const now = opts.now ?? (() => new Date());
+  let scheduler: NudgeScheduler | undefined;
   const ctx: AppContext = {
     config,
     db,
@@ -62,7 +70,8 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     now,
     health: (): Health => {
       const database = isDatabaseHealthy(db);
-      return { ok: database, database, scheduler: 'not-started' };
+      const nudges = scheduler?.health() ?? 'not-started';
+      return { ok: database && nudges !== 'stalled', database, scheduler: nudges };
     },
   };
   const connection: SlackConnection =
@@ -72,11 +81,21 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
 
   let slack: RunningSlackApp;
   try {
-    slack = await startSlackApp(ctx, connection, { port: config.port });
+    slack = await startSlackApp(ctx, connection, {
+      port: config.port,
+      ...(opts.listenHost ? { host: opts.listenHost } : {}),
+    });
   } catch (err) {
     db.close();
     throw err;
   }
+  const nudges = createNudgeScheduler({
+    ctx,
+    botToken: connection.botToken,
+    ...(opts.schedulerClock ? { clock: opts.schedulerClock } : {}),
+  });
+  scheduler = nudges;
+  nudges.start();
   logger.info('ladder started', { mode: config.slack.mode, port: slack.port });
 
   let stopping: Promise<void> | undefined;
@@ -84,14 +103,68 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     config,
     port: slack.port,
     ctx,
+    scheduler: nudges,
     stop() {
       stopping ??= (async () => {
+        await nudges.stop();
         await slack.stop(3_000);
         if (db.open) db.close();
         logger.info('ladder stopped');
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * Local mode: the app runs unchanged, in HTTP mode on 127.0.0.1, against a local Slack workspace
+ * (its Web API, signed requests and a web page on PORT); see src/local/workspace.ts.
+ */
+async function startLocalMode(opts: StartOptions, config: Config, logger: Logger): Promise<RunningLadder> {
+  let app: RunningLadder | undefined;
+  const workspace = await startLocalWorkspace({
+    port: config.port,
+    logger,
+    startApp: async (slack) => {
+      const { SLACK_APP_TOKEN: _socketMode, ...env } = opts.env;
+      app = await startLadder({
+        ...opts,
+        forceLocal: false,
+        listenHost: '127.0.0.1',
+        env: {
+          ...env,
+          SLACK_BOT_TOKEN: slack.botToken,
+          SLACK_SIGNING_SECRET: slack.signingSecret,
+          SLACK_API_URL: slack.slackApiUrl,
+          PORT: '0',
+          DATABASE_PATH: config.databasePath,
+        },
+      });
+      const running = app;
+      const nudges = running.ctx.repos.nudges;
+      return {
+        port: running.port,
+        health: () => running.ctx.health(),
+        stop: () => running.stop(),
+        // The page's clock control: the code path of `nudges run --at`, through this app's sender.
+        runNudgesAt: async (at) => (await running.scheduler.runOnce(at)).lines.map(formatRunLine),
+        nextNudgeAt: (owner, after) => {
+          const settings = nudges.getSettings(owner);
+          if (!settings) return null;
+          const options = { ledger: nudges.ledgerOf(owner), lateWindowHours: config.nudgeLateWindowHours };
+          return nextNudge(settings, after, options)?.slotAt ?? null;
+        },
+      };
+    },
+  });
+  if (!app) throw new StartupError('the local workspace did not start the app');
+  return {
+    config,
+    port: workspace.port,
+    ctx: app.ctx,
+    scheduler: app.scheduler,
+    localUrl: workspace.url,
+    stop: () => workspace.stop(),
   };
 }
 
@@ -133,6 +206,7 @@ async function runFromCommandLine(): Promise<void> {
   } catch (err) {
     exitWithStartupFailure(err);
   }
+  if (running.localUrl) process.stdout.write(`\nLadder local workspace: ${running.localUrl}\n\n`);
   let signalled = false;
   const shutdown = (signal: string) => {
     if (signalled) return;

@@ -121,6 +121,10 @@ export function createEvidenceRepository(db: Db) {
     `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?
      ORDER BY occurred_on DESC, id DESC`,
   );
+  const datesStmt = db.prepare(
+    `SELECT DISTINCT occurred_on AS d FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on <= ?
+     ORDER BY occurred_on DESC`,
+  );
   const byMessageStmt = db.prepare(
     `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND channel_id = ? AND message_ts = ?`,
   );
@@ -233,6 +237,11 @@ export function createEvidenceRepository(db: Db) {
       return (rangeStmt.all(owner.teamId, owner.userId, startDate ?? '0000-00-00', endDate) as Row[]).map(
         toEntry,
       );
+    },
+
+    /** Every local date with at least one entry, up to `endDate`, newest first (for streaks). */
+    activeDates(owner: Owner, endDate: LocalDate): LocalDate[] {
+      return (datesStmt.all(owner.teamId, owner.userId, endDate) as Array<{ d: string }>).map((r) => r.d);
     },
 
     count(owner: Owner): number {

@@ -1,5 +1,6 @@
 import type { Db } from './connection.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
+import { createNudgeRepository } from './nudge-repository.ts';
 import { createProfileRepository } from './profile-repository.ts';
 import { createSlackStateRepository } from './slack-state-repository.ts';
 
@@ -7,6 +8,7 @@ import { createSlackStateRepository } from './slack-state-repository.ts';
 export function createRepositories(db: Db) {
   return {
     evidence: createEvidenceRepository(db),
+    nudges: createNudgeRepository(db),
     profiles: createProfileRepository(db),
     slackState: createSlackStateRepository(db),
   };

@@ -5,7 +5,17 @@ import type { Db } from './connection.ts';
  * Every table that holds a person's rows, keyed by (team_id, user_id). `/ladder forget` and the
  * JSON export go through this list; a test fails when a table with a user column is missing here.
  */
-export const USER_TABLES = ['evidence', 'deliveries', 'pending_views', 'response_urls', 'profiles'] as const;
+export const USER_TABLES = [
+  'evidence',
+  'deliveries',
+  'pending_views',
+  'response_urls',
+  'profiles',
+  'nudge_settings',
+  'nudge_ledger',
+  'nudge_dm_channels',
+  'nudge_history',
+] as const;
 
 /** Tables that hold no personal data, listed so the test can tell "forgotten" from "exempt". */
 export const NON_PERSONAL_TABLES = ['schema_migrations', 'workspaces'] as const;

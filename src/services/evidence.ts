@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { NewEvidence } from '../db/evidence-repository.ts';
 import { checkEvidenceText, localDate } from '../domain/evidence.ts';
+import { suggestTags } from '../domain/suggest.ts';
 import { parseEvidenceText } from '../domain/tags.ts';
 import {
   AXIS_IDS,
@@ -15,9 +16,27 @@ import {
 } from '../domain/types.ts';
 
 export type SaveResult =
-  | { ok: true; entry: EvidenceEntry; duplicate: boolean; unknownTags: string[] }
+  | {
+      ok: true;
+      entry: EvidenceEntry;
+      duplicate: boolean;
+      unknownTags: string[];
+      suggested: SuggestedTags | null;
+    }
   | { ok: false; reason: 'empty' }
   | { ok: false; reason: 'too-long'; length: number; limit: number };
+
+/** What keyword rules added to an entry the user did not tag, for the confirmation to show. */
+export interface SuggestedTags {
+  axes: AxisId[];
+  /**
+   * A scope that came from a rule, not from the user. There is no column for a suggested scope, so
+   * it is stored as the entry's scope and only the confirmation marks it as suggested.
+   */
+  scope: ScopeId | null;
+  /** The words that fired, as written in ladder-data. */
+  words: string[];
+}
 
 export interface EvidenceInput {
   /** As typed: hashtags are read from it (explicit selects are merged in). */
@@ -33,6 +52,11 @@ export interface EvidenceInput {
   nudgeWeek?: string | null;
   channelId?: string | null;
   messageTs?: string | null;
+  /**
+   * Suggest axes (and a scope) from ladder-data's keyword rules when the user gave none. Default
+   * true; false when the user has just reviewed the tags (an edit), so a cleared field stays clear.
+   */
+  suggest?: boolean;
 }
 
 /** Keeps only known ids, in the framework's order, without duplicates (values from Slack are untrusted). */
@@ -47,27 +71,46 @@ export function cleanScope(v: unknown): ScopeId | null {
 }
 
 /**
- * Tags the text (hashtags first, then explicit selects), validates it, and stores it in one
- * transaction with its delivery key. Returns after the commit: what it returns may be confirmed.
+ * Tags the text (hashtags and explicit selects first, keyword suggestions for what is left empty)
+ * and validates it, ready for one INSERT.
  */
 export function prepareEvidence(
   ctx: AppContext,
   input: EvidenceInput,
-): { ok: true; entry: NewEvidence; unknownTags: string[] } | Extract<SaveResult, { ok: false }> {
+):
+  | {
+      ok: true;
+      entry: NewEvidence;
+      unknownTags: string[];
+      suggested: SuggestedTags | null;
+    }
+  | Extract<SaveResult, { ok: false }> {
   const parsed = parseEvidenceText(input.text, ctx.ladder.tags);
   const checked = checkEvidenceText(parsed.text);
   if (!checked.ok) return checked;
   const axes = cleanAxes([...(input.axes ?? []), ...parsed.axes]);
+  const scope = input.scope ?? parsed.scope;
+  // Explicit tags win: keyword rules speak only when the user gave no axis at all.
+  const suggestion =
+    input.suggest === false || axes.length > 0 ? null : suggestTags(checked.text, ctx.ladder.suggestionRules);
   return {
     ok: true,
     unknownTags: parsed.unknownTags,
+    suggested:
+      suggestion && (suggestion.axes.length > 0 || (scope === null && suggestion.scope !== null))
+        ? {
+            axes: suggestion.axes,
+            scope: scope === null ? suggestion.scope : null,
+            words: suggestion.matches.map((m) => m.word),
+          }
+        : null,
     entry: {
       text: checked.text,
       occurredOn: input.occurredOn ?? localDate(ctx.now(), input.tz),
       axes,
-      suggestedAxes: [],
+      suggestedAxes: suggestion?.axes ?? [],
       shift: input.shift ?? parsed.shift,
-      scope: input.scope ?? parsed.scope,
+      scope: scope ?? suggestion?.scope ?? null,
       link: input.link ?? null,
       source: input.source,
       promptId: input.promptId ?? null,
@@ -78,6 +121,10 @@ export function prepareEvidence(
   };
 }
 
+/**
+ * Prepares and stores an entry in one transaction with its delivery key. Returns after the commit:
+ * what it returns may be confirmed.
+ */
 export function saveEvidence(
   ctx: AppContext,
   owner: Owner,
@@ -87,5 +134,11 @@ export function saveEvidence(
   const prepared = prepareEvidence(ctx, input);
   if (!prepared.ok) return prepared;
   const { entry, duplicate } = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), deliveryKey);
-  return { ok: true, entry, duplicate, unknownTags: prepared.unknownTags };
+  return {
+    ok: true,
+    entry,
+    duplicate,
+    unknownTags: prepared.unknownTags,
+    suggested: prepared.suggested,
+  };
 }

@@ -3,8 +3,15 @@ import type { AppContext } from '../context.ts';
 import type { Owner } from '../domain/types.ts';
 import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence.ts';
 
-/** Where the modal was opened from decides where its confirmation goes. */
-export type ModalOrigin = 'command' | 'shortcut' | 'home' | 'edit' | 'message';
+/**
+ * Where the modal was opened from decides where its confirmation goes. `home-edit` is an Edit
+ * pressed on the App Home: it confirms by re-publishing the Home, as `home` does.
+ */
+export type ModalOrigin = 'command' | 'shortcut' | 'home' | 'edit' | 'home-edit' | 'message';
+
+export function isEditOrigin(kind: string | null | undefined): boolean {
+  return kind === 'edit' || kind === 'home-edit';
+}
 
 /**
  * Opens the evidence modal and remembers, server-side and by view id, whose it is, where to
@@ -24,7 +31,7 @@ export async function openEvidenceModal(
   },
 ): Promise<string | undefined> {
   const view = buildEvidenceModal(ctx.ladder, opts.values, {
-    mode: opts.origin === 'edit' ? 'edit' : 'create',
+    mode: isEditOrigin(opts.origin) ? 'edit' : 'create',
     ...(opts.note ? { note: opts.note } : {}),
   });
   const res = await client.views.open({ trigger_id: opts.triggerId, view });

@@ -29,9 +29,15 @@ export const ActionId = {
   evidenceEdit: 'evidence_edit',
   evidenceUndo: 'evidence_undo',
   evidenceDelete: 'evidence_delete',
+  /** Keeps the tags keyword rules suggested on an entry (they become the user's own). */
+  evidenceAccept: 'evidence_accept',
   evidencePage: 'evidence_page',
   forgetConfirm: 'forget_confirm',
   forgetCancel: 'forget_cancel',
+  nudgeAnswer: 'nudge_answer',
+  nudgeSkipWeek: 'nudge_skip_week',
+  nudgePause: 'nudge_pause_2w',
+  nudgeStop: 'nudge_stop',
 } as const;
 
 export const BlockId = {
@@ -44,14 +50,17 @@ export const BlockId = {
   evidenceActions: 'evidence_actions',
   evidencePager: 'evidence_pager',
   forgetActions: 'forget_actions',
+  nudgeActions: 'nudge_actions',
+  nudgeAnswer: 'nudge_answer_text',
 } as const;
 
 export const ViewId = {
   evidenceModal: 'evidence_modal',
+  nudgeAnswer: 'nudge_answer_modal',
 } as const;
 
 /** Events the app subscribes to (manifest `settings.event_subscriptions.bot_events`). */
-export const SUBSCRIBED_EVENTS = ['app_home_opened'] as const;
+export const SUBSCRIBED_EVENTS = ['app_home_opened', 'message.im'] as const;
 
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 

@@ -5,7 +5,14 @@ import { COMMAND, MESSAGE_SHORTCUTS, SUBSCRIBED_EVENTS } from './ids.ts';
  * The bot scopes the code needs, least privilege: each is here because a Web API method the code
  * calls requires it (a test scans the code for the methods and checks this list both ways).
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'users:read'] as const;
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'im:write',
+  'im:history',
+  'reactions:write',
+] as const;
 
 export const SLASH_USAGE_HINT = 'help | levels | lead | compare senior lead';
 

@@ -203,7 +203,7 @@ describe('evidence capture, end to end', () => {
         );
       });
       const modal = openModal(alice);
-      const linkEl = ((modal?.view.blocks as Array<Record<string, unknown>>).find(
+      const linkEl = (((modal?.view.blocks ?? []) as Array<Record<string, unknown>>).find(
         (b) => b.block_id === BlockId.evidenceLink,
       )?.element ?? {}) as { initial_value?: string };
       await h.sender.viewSubmission({

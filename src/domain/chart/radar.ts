@@ -190,8 +190,8 @@ function stepNumber(value: number): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
-const INVALID_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Control characters (tab and newlines aside), non-characters and lone surrogates: not allowed in XML.
+const INVALID_XML = /[^\P{Cc}\t\n\r]|[\uFFFE\uFFFF]|[\uD800-\uDFFF]/gu;
 
 /** Text for an SVG text node or attribute: invalid XML characters dropped, markup escaped. */
 export function escapeXml(text: string): string {

@@ -23,7 +23,7 @@ const EMPHASIS_UNDERSCORE = /(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
 // Only an `&` that would start an entity (`&amp;`, `&#38;`) changes the text; `R&D` is left alone.
 const ENTITY_AMPERSAND = /&(?=#?[A-Za-z0-9]+;)/g;
 // C0 controls other than tab/newlines, DEL, and C1 controls: invisible, and some break renderers.
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const CONTROL_CHARS = /[^\P{Cc}\t\n\r]/gu;
 const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029]/;
 
 /**
@@ -56,8 +56,9 @@ export function escapeMarkdownBlock(text: string): string[] {
 
 // A web address in user text becomes an explicit autolink `<…>`, whose content every CommonMark
 // renderer shows literally: backslash escapes inside a bare URL would show in GFM renderers that
-// autolink the raw text. Trailing punctuation stays outside, as GFM does; `|` ends it (tables).
-const URL_IN_TEXT = /https?:\/\/[^\s<>|]*[^\s<>|.,:;!?'")\]*_~]/gi;
+// autolink the raw text. Trailing punctuation stays outside, as GFM does; `|` (tables), `"` and a
+// backtick (never raw in a URL) end it.
+const URL_IN_TEXT = /https?:\/\/[^\s<>|"`]*[^\s<>|"`.,:;!?')\]*_~]/gi;
 
 function escapeLine(raw: string, where: { heading: boolean; lineStart: boolean }): string {
   // Leading whitespace would make an indented code block; trailing whitespace a hard break.
@@ -100,7 +101,7 @@ function cell(text: string): string {
 export function markdownLink(url: string): string | null {
   const trimmed = url.trim();
   if (!/^https?:\/\/[^\s/]/i.test(trimmed)) return null;
-  const destination = trimmed.replace(/[<>\\\s\u0000-\u001F\u007F]/g, (c) =>
+  const destination = trimmed.replace(/[<>\\\s\p{Cc}]/gu, (c) =>
     c === '\\' ? '%5C' : encodeURIComponent(c),
   );
   const label = /^https?:\/\/([a-z0-9-]+\.)*slack\.com([/:?#]|$)/i.test(trimmed) ? 'Slack message' : 'link';

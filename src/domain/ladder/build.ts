@@ -6,6 +6,14 @@
 import type { z } from 'zod';
 import { COMMAND_KEYWORDS } from '../command.ts';
 import type { Prompt } from '../prompts.ts';
+import {
+  checkSuggestionRules,
+  compileSuggestionRules,
+  DEFAULT_THIN_THRESHOLD,
+  type GrowthSuggestions,
+  NO_SUGGESTION_RULES,
+  type SuggestionRules,
+} from '../suggest.ts';
 import { createTagTable, normaliseTag, type TagDefinition } from '../tags.ts';
 import { AXIS_IDS, type AxisId, SCOPE_IDS, SHIFT_IDS } from '../types.ts';
 import type {
@@ -31,6 +39,8 @@ import {
   type LadderFile,
   type RolesFile,
   RolesFileSchema,
+  type SuggestionsFile,
+  SuggestionsFileSchema,
   type TagsFile,
   TagsFileSchema,
   type TrackFile,
@@ -53,6 +63,7 @@ const SCHEMAS = {
   track: TrackFileSchema,
   roles: RolesFileSchema,
   tags: TagsFileSchema,
+  suggestions: SuggestionsFileSchema,
 } as const;
 
 type Parsed<F> = { file: string; data: F };
@@ -362,6 +373,44 @@ function buildTags(tagFiles: Parsed<TagsFile>[], problems: Problems): TagDefinit
   return definitions;
 }
 
+interface BuiltSuggestions {
+  rules: SuggestionRules;
+  thinThreshold: number;
+  growth: GrowthSuggestions;
+}
+
+/** The suggestions file is optional: without it nothing is suggested and the threshold is 3. */
+function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Problems): BuiltSuggestions {
+  if (files.length === 0) {
+    return {
+      rules: NO_SUGGESTION_RULES,
+      thinThreshold: DEFAULT_THIN_THRESHOLD,
+      growth: { axes: {}, shifts: {} },
+    };
+  }
+  for (const extra of files.slice(1)) {
+    problems.add(
+      extra.file,
+      ['kind'],
+      `only one suggestions file is allowed (already defined in ${files[0]?.file})`,
+    );
+  }
+  const { file, data } = files[0] as Parsed<SuggestionsFile>;
+  const rules = data.rules.map((rule) => ({
+    id: rule.id,
+    axes: AXIS_IDS.filter((id) => rule.axes.includes(id)),
+    scope: rule.scope ?? null,
+    words: rule.words,
+    except: rule.except,
+  }));
+  for (const problem of checkSuggestionRules(rules)) problems.add(file, problem.segments, problem.message);
+  return {
+    rules: compileSuggestionRules(rules),
+    thinThreshold: data.thin_threshold,
+    growth: { axes: data.growth.axes, shifts: data.growth.shifts },
+  };
+}
+
 const RESERVED_WORDS: ReadonlySet<string> = new Set(
   [...COMMAND_KEYWORDS, ...COMPARE_SEPARATORS].map(normaliseLevelQuery).filter((key) => key !== ''),
 );
@@ -433,6 +482,7 @@ export function buildLadder(
     track: [] as Parsed<TrackFile>[],
     roles: [] as Parsed<RolesFile>[],
     tags: [] as Parsed<TagsFile>[],
+    suggestions: [] as Parsed<SuggestionsFile>[],
   };
   const infos: LadderFileInfo[] = [];
   for (const input of files) {
@@ -442,6 +492,7 @@ export function buildLadder(
     if (data.kind === 'axes') byKind.axes.push({ file: input.file, data });
     else if (data.kind === 'track') byKind.track.push({ file: input.file, data });
     else if (data.kind === 'roles') byKind.roles.push({ file: input.file, data });
+    else if (data.kind === 'suggestions') byKind.suggestions.push({ file: input.file, data });
     else byKind.tags.push({ file: input.file, data });
   }
   // Later checks depend on whole files: report the per-file problems first, on their own.
@@ -507,6 +558,7 @@ export function buildLadder(
 
   const tagDefinitions = buildTags(byKind.tags, problems);
   const aliases = buildAliases(tracks, families, problems);
+  const suggestions = buildSuggestions(byKind.suggestions, problems);
 
   if (problems.list.length > 0) return { ok: false, problems: problems.list };
 
@@ -526,6 +578,9 @@ export function buildLadder(
     aliases,
     aliasIndex: new Map(aliases.map((entry) => [entry.key, entry])),
     prompts: options.prompts ?? [],
+    suggestionRules: suggestions.rules,
+    thinThreshold: suggestions.thinThreshold,
+    growthSuggestions: suggestions.growth,
   };
   return { ok: true, ladder };
 }

@@ -4,6 +4,7 @@
  * start by `buildLadder` and read-only afterwards.
  */
 import type { Prompt } from '../prompts.ts';
+import type { GrowthSuggestions, SuggestionRules } from '../suggest.ts';
 import type { TagTable } from '../tags.ts';
 import type { AxisId, ScopeId, ShiftId } from '../types.ts';
 import type { LadderFileKind, Source } from './schema.ts';
@@ -142,6 +143,12 @@ export interface Ladder {
   aliasIndex: ReadonlyMap<string, AliasEntry>;
   /** Weekly reflection prompts from prompts.yaml (validated by its own schema); empty without one. */
   prompts: readonly Prompt[];
+  /** Keyword rules that suggest tags for untagged evidence (`kind: suggestions`); none without one. */
+  suggestionRules: SuggestionRules;
+  /** A growth axis with fewer entries than this in a summary's period is thin (default 3). */
+  thinThreshold: number;
+  /** One thing to do or log next per axis and per shift; empty without a suggestions file. */
+  growthSuggestions: GrowthSuggestions;
 }
 
 /** A problem found in the data: the file, where inside it, and what is wrong. */

@@ -1,8 +1,8 @@
 /**
- * The shape of the files in ladder-data/, as zod schemas. One file is one of four kinds, named by
+ * The shape of the files in ladder-data/, as zod schemas. One file is one of five kinds, named by
  * its `kind` field: the axes of the framework, a track of positions (TPM, or a company's own
- * ladder), a family of roles (Senior TPM, Lead TPM) or the evidence tag table. A new track is a new
- * `kind: track` file; no code changes.
+ * ladder), a family of roles (Senior TPM, Lead TPM), the evidence tag table, or the keyword rules
+ * and growth suggestions (optional). A new track is a new `kind: track` file; no code changes.
  *
  * These schemas check each file on its own; references between files (steps, positions, shifts)
  * are checked by `buildLadder`.
@@ -161,7 +161,52 @@ export const TagsFileSchema = z.strictObject({
 });
 export type TagsFile = z.infer<typeof TagsFileSchema>;
 
-export const LADDER_FILE_KINDS = ['axes', 'track', 'roles', 'tags'] as const;
+/**
+ * A word or phrase of a suggestion rule: letters and digits, words joined by one space or hyphen.
+ * A space or hyphen in a phrase matches either in the text ("on-call" also finds "on call").
+ */
+export const SuggestionWordSchema = z
+  .string()
+  .max(60, 'must be at most 60 characters')
+  .regex(
+    /^[\p{L}\p{N}]+(?:[ -][\p{L}\p{N}]+)*$/u,
+    'use letters and digits, words joined by one space or hyphen (e.g. "on-call", "due process")',
+  );
+
+export const SuggestionRuleSchema = z
+  .strictObject({
+    id: LadderIdSchema,
+    /** Axes the words point to; suggested, never confirmed, until the user accepts them. */
+    axes: z.array(z.enum(AXIS_IDS)).default([]),
+    /** The scope of influence the words point to, if any. */
+    scope: z.enum(SCOPE_IDS).optional(),
+    /** Matched as whole words, ignoring case: "process" does not fire on "processed". */
+    words: z.array(SuggestionWordSchema).min(1, 'list at least one word'),
+    /** Phrases holding one of the words that must not fire the rule ("due process"). */
+    except: z.array(SuggestionWordSchema).default([]),
+  })
+  .refine((rule) => rule.axes.length > 0 || rule.scope !== undefined, {
+    message: 'a rule needs "axes", "scope" or both',
+    path: ['axes'],
+  });
+export type SuggestionRuleInput = z.infer<typeof SuggestionRuleSchema>;
+
+/** Keyword rules that suggest tags for untagged evidence, and what the summary suggests next. */
+export const SuggestionsFileSchema = z.strictObject({
+  kind: z.literal('suggestions'),
+  sources: SourcesSchema,
+  /** A growth axis with fewer entries than this in the summary's period is flagged as thin. */
+  thin_threshold: z.int().min(1).max(100).default(3),
+  rules: z.array(SuggestionRuleSchema).min(1),
+  /** One concrete thing to do or log next, per axis and per mindset shift. */
+  growth: z.strictObject({
+    axes: z.record(z.enum(AXIS_IDS), text(300)),
+    shifts: z.record(z.enum(SHIFT_IDS), text(300)),
+  }),
+});
+export type SuggestionsFile = z.infer<typeof SuggestionsFileSchema>;
+
+export const LADDER_FILE_KINDS = ['axes', 'track', 'roles', 'tags', 'suggestions'] as const;
 export type LadderFileKind = (typeof LADDER_FILE_KINDS)[number];
 
 export const LadderFileSchema = z.discriminatedUnion('kind', [
@@ -169,5 +214,6 @@ export const LadderFileSchema = z.discriminatedUnion('kind', [
   TrackFileSchema,
   RolesFileSchema,
   TagsFileSchema,
+  SuggestionsFileSchema,
 ]);
 export type LadderFile = z.infer<typeof LadderFileSchema>;

@@ -62,14 +62,21 @@ export function quoteEntry(text: string, max = 2500): string {
 export function describeTags(
   entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes' | 'shift' | 'scope'>,
   names: TagNames,
+  opts: { scopeSuggested?: boolean } = {},
 ): string {
   const parts: string[] = [];
   if (entry.axes.length > 0) parts.push(`*Axes:* ${entry.axes.map(names.axis).join(', ')}`);
   const suggested = entry.suggestedAxes.filter((a) => !entry.axes.includes(a));
   if (suggested.length > 0) parts.push(`*Suggested:* ${suggested.map(names.axis).join(', ')} (suggested)`);
   if (entry.shift) parts.push(`*Shift:* ${names.shift(entry.shift)}`);
-  if (entry.scope) parts.push(`*Scope:* ${names.scope(entry.scope)}`);
+  if (entry.scope)
+    parts.push(`*Scope:* ${names.scope(entry.scope)}${opts.scopeSuggested ? ' (suggested)' : ''}`);
   return parts.length > 0 ? parts.join('  ·  ') : '_No tags yet: add some with Edit._';
+}
+
+/** Axes suggested by keyword rules and not yet accepted (the user's own axes are never repeated). */
+export function pendingSuggestions(entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes'>): AxisId[] {
+  return entry.suggestedAxes.filter((a) => !entry.axes.includes(a));
 }
 
 function entryMeta(entry: EvidenceEntry): string {
@@ -81,7 +88,10 @@ export interface ConfirmationOptions {
   /** Why the entry has no link although the user expected one (e.g. a private conversation). */
   linkNote?: string;
   unknownTags?: readonly string[];
-  /** Replaced by the Undo: the entry is gone. */
+  /** A line under the entry, e.g. after the suggested tags were accepted. */
+  note?: string;
+  /** Tags keyword rules added (from `prepareEvidence`): marked as suggested, with Accept and Change. */
+  suggested?: { scope: ScopeId | null; words: readonly string[] } | null;
 }
 
 export function buildEvidenceConfirmation(
@@ -89,10 +99,23 @@ export function buildEvidenceConfirmation(
   names: TagNames,
   options: ConfirmationOptions = {},
 ): SlackMessage {
+  const scopeSuggested = Boolean(options.suggested?.scope && options.suggested.scope === entry.scope);
+  const hasSuggestions = pendingSuggestions(entry).length > 0 || scopeSuggested;
   const blocks: Block[] = [
     section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(entry.text)}`),
-    context(entryMeta(entry), describeTags(entry, names)),
+    context(entryMeta(entry), describeTags(entry, names, { scopeSuggested })),
   ];
+  if (hasSuggestions) {
+    const words = [...new Set(options.suggested?.words ?? [])].slice(0, 5);
+    const because = words.length > 0 ? ` from the words ${words.map((w) => `“${w}”`).join(', ')}` : '';
+    blocks.push(
+      context(
+        `:bulb: Tags marked (suggested) were picked${escapeMrkdwn(because)}. ` +
+          '*Accept* keeps them; *Change tags* lets you pick others.',
+      ),
+    );
+  }
+  if (options.note) blocks.push(context(options.note));
   if (options.linkNote) blocks.push(context(`:link: ${options.linkNote}`));
   if (options.unknownTags && options.unknownTags.length > 0) {
     blocks.push(
@@ -103,15 +126,18 @@ export function buildEvidenceConfirmation(
       ),
     );
   }
+  const id = String(entry.id);
   blocks.push({
     type: 'actions',
     block_id: BlockId.evidenceActions,
     elements: [
-      button({ text: 'Edit', actionId: ActionId.evidenceEdit, value: String(entry.id) }),
-      {
-        ...button({ text: 'Undo', actionId: ActionId.evidenceUndo, value: String(entry.id) }),
-        style: 'danger',
-      },
+      ...(hasSuggestions
+        ? [
+            button({ text: 'Accept', actionId: ActionId.evidenceAccept, value: id, style: 'primary' }),
+            button({ text: 'Change tags', actionId: ActionId.evidenceEdit, value: id }),
+          ]
+        : [button({ text: 'Edit', actionId: ActionId.evidenceEdit, value: id })]),
+      { ...button({ text: 'Undo', actionId: ActionId.evidenceUndo, value: id }), style: 'danger' },
     ],
   });
   return { text: fallback(`Saved to your evidence: ${plainUserText(entry.text)}`), blocks };

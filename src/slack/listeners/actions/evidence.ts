@@ -1,17 +1,21 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { localDate } from '../../../domain/evidence.ts';
+import { cleanAxes } from '../../../services/evidence.ts';
 import {
   buildEntryGone,
+  buildEvidenceConfirmation,
   buildEvidenceList,
   buildForgetCancelled,
   buildForgetDone,
   buildUndone,
   decodePage,
+  pendingSuggestions,
   tagNames,
 } from '../../blocks/evidence.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
+import { publishHome } from '../../home.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
@@ -21,6 +25,14 @@ import { forgetCounts } from '../forget-counts.ts';
 function entryIdOf(value: unknown): number | null {
   if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return null;
   return Number(value);
+}
+
+/**
+ * A button pressed on the App Home: Slack sends no response URL, so the answer is a new Home.
+ * (`container.type` is `view` for the Home and for modals; no evidence button lives in a modal.)
+ */
+export function pressedOnHome(body: { container?: { type?: string }; view?: { type?: string } }): boolean {
+  return body.container?.type === 'view' && body.view?.type !== 'modal';
 }
 
 /**
@@ -35,22 +47,30 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const owner = ownerOfInteraction(body);
       const id = entryIdOf(action.value);
       const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
-      if (!entry)
+      const onHome = pressedOnHome(body);
+      if (!entry) {
+        if (onHome) return void (await publishHome(ctx, client, owner));
         return void (await respond({
           response_type: 'ephemeral',
           replace_original: false,
           ...buildEntryGone(),
         }));
+      }
       if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+      const suggested = pendingSuggestions(entry);
       await openEvidenceModal(ctx, client, owner, {
         triggerId: body.trigger_id,
-        origin: 'edit',
+        origin: onHome ? 'home-edit' : 'edit',
         responseUrl: body.response_url ?? null,
         entryId: entry.id,
+        ...(suggested.length > 0
+          ? { note: 'Suggested axes are preselected: keep them, change them or clear them, then Save.' }
+          : {}),
         values: {
           text: entry.text,
           occurredOn: entry.occurredOn,
-          axes: entry.axes,
+          // Suggestions preselected: saving the form is the user's own choice of axes.
+          axes: [...entry.axes, ...suggested],
           shift: entry.shift,
           scope: entry.scope,
           link: entry.link,
@@ -72,12 +92,41 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
   });
 
   app.action<BlockButtonAction>(
+    actionIdPattern(ActionId.evidenceAccept),
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const owner = ownerOfInteraction(body);
+      const id = entryIdOf(action.value);
+      const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+      const accepted = entry
+        ? ctx.repos.evidence.update(
+            owner,
+            entry.id,
+            { axes: cleanAxes([...entry.axes, ...entry.suggestedAxes]), suggestedAxes: [] },
+            ctx.now(),
+          )
+        : undefined;
+      if (pressedOnHome(body)) return void (await publishHome(ctx, client, owner));
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: accepted !== undefined,
+        ...(accepted
+          ? buildEvidenceConfirmation(accepted, tagNames(ctx.ladder), {
+              note: ':ok_hand: Suggested tags accepted: they are now your own.',
+            })
+          : buildEntryGone()),
+      });
+    },
+  );
+
+  app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceDelete),
-    async ({ ack, body, action, respond }) => {
+    async ({ ack, body, action, respond, client }) => {
       await ack();
       const owner = ownerOfInteraction(body);
       const id = entryIdOf(action.value);
       const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+      if (pressedOnHome(body)) return void (await publishHome(ctx, client, owner));
       if (!deleted)
         return void (await respond({
           response_type: 'ephemeral',

@@ -2,8 +2,10 @@ import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { registerEvidenceActions } from './evidence.ts';
 import { registerContentActions } from './ladder-content.ts';
+import { registerNudgeActions } from './nudge.ts';
 
 export function register(app: App, ctx: AppContext): void {
   registerContentActions(app, ctx);
   registerEvidenceActions(app, ctx);
+  registerNudgeActions(app, ctx);
 }

@@ -42,7 +42,10 @@ export const evidenceCommands: CommandHandlers = {
       `cmd:${body.trigger_id}`,
     );
     const message = result.ok
-      ? buildEvidenceConfirmation(result.entry, tagNames(ctx.ladder), { unknownTags: result.unknownTags })
+      ? buildEvidenceConfirmation(result.entry, tagNames(ctx.ladder), {
+          unknownTags: result.unknownTags,
+          suggested: result.suggested,
+        })
       : result.reason === 'empty'
         ? buildEmptyLogHelp()
         : buildTooLong(command.text, result.length, result.limit);

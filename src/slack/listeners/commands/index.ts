@@ -7,6 +7,7 @@ import { COMMAND } from '../../ids.ts';
 import { ownerOfCommand } from '../../owner.ts';
 import { evidenceCommands } from './evidence.ts';
 import { contentCommands } from './ladder-content.ts';
+import { nudgeCommands } from './nudge.ts';
 
 export interface CommandCall<K extends LadderCommandKind = LadderCommandKind> {
   ctx: AppContext;
@@ -24,6 +25,7 @@ export type CommandHandlers = { [K in LadderCommandKind]?: (call: CommandCall<K>
 const HANDLERS: CommandHandlers = {
   ...contentCommands,
   ...evidenceCommands,
+  ...nudgeCommands,
 };
 
 /**

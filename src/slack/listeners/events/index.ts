@@ -2,10 +2,12 @@ import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { publishHome } from '../../home.ts';
 import { ownerOfEvent } from '../../owner.ts';
+import { registerNudgeReplies } from './nudge-replies.ts';
 
 export function register(app: App, ctx: AppContext): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
     await publishHome(ctx, client, ownerOfEvent(body, event.user));
   });
+  registerNudgeReplies(app, ctx);
 }

@@ -3,8 +3,15 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../context.ts';
 import { isLocalDate, localDate, normaliseLink } from '../../../domain/evidence.ts';
 import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
-import { cleanAxes, cleanScope, cleanShift, prepareEvidence } from '../../../services/evidence.ts';
+import {
+  cleanAxes,
+  cleanScope,
+  cleanShift,
+  prepareEvidence,
+  type SuggestedTags,
+} from '../../../services/evidence.ts';
 import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
+import { isEditOrigin } from '../../evidence-modal.ts';
 import { publishHome } from '../../home.ts';
 import { ActionId, BlockId, ViewId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
@@ -37,12 +44,14 @@ async function confirm(
   entry: EvidenceEntry,
   unknownTags: string[],
   linkNote: string | undefined,
+  suggested: SuggestedTags | null = null,
 ): Promise<void> {
   const message = buildEvidenceConfirmation(entry, tagNames(ctx.ladder), {
     unknownTags,
+    suggested,
     ...(linkNote ? { linkNote } : {}),
   });
-  if (kind === 'home') {
+  if (kind === 'home' || kind === 'home-edit') {
     await publishHome(ctx, client, owner, { justSaved: entry });
     return;
   }
@@ -63,7 +72,10 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
     if (!form.date || !isLocalDate(form.date)) errors[BlockId.evidenceDate] = 'Pick the day it happened.';
     else if (form.date > today)
       errors[BlockId.evidenceDate] = 'That day is in the future: pick the day it happened.';
+    const editing = isEditOrigin(pending?.kind) && pending?.entryId !== null;
     const prepared = prepareEvidence(ctx, {
+      // An edit is the user reviewing the tags: what they leave empty stays empty.
+      suggest: !editing,
       text: form.text,
       source: pending?.kind === 'shortcut' ? 'shortcut' : pending?.kind === 'home' ? 'home' : 'modal',
       tz: profile.tz,
@@ -85,7 +97,7 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
       return;
     }
 
-    if (pending?.kind === 'edit' && pending.entryId !== null) {
+    if (editing && pending && pending.entryId !== null) {
       const updated = ctx.repos.evidence.update(
         owner,
         pending.entryId,
@@ -93,6 +105,8 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
           text: prepared.entry.text,
           occurredOn: prepared.entry.occurredOn,
           axes: prepared.entry.axes,
+          // The modal showed the suggestions preselected: what was saved is the user's choice.
+          suggestedAxes: [],
           shift: prepared.entry.shift,
           scope: prepared.entry.scope,
           link: prepared.entry.link,
@@ -106,7 +120,7 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
           ctx,
           client,
           owner,
-          'edit',
+          pending.kind,
           pending.responseUrl,
           updated,
           prepared.unknownTags,
@@ -132,6 +146,7 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
       entry,
       prepared.unknownTags,
       linkNote,
+      prepared.suggested,
     );
   });
 }

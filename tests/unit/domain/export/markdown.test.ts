@@ -32,13 +32,10 @@ function decodeHtml(html: string): string {
 
 /** What a reader sees: whitespace collapsed, control characters (dropped by the renderer) removed. */
 function normalise(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: the renderer drops these on purpose
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
+  return text
+    .replace(/[^\P{Cc}\t\n\r]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function untaggedPacket(entries: EvidenceEntry[], name = 'Ada'): PacketInput {

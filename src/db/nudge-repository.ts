@@ -1,0 +1,502 @@
+import type { LedgerRow, LedgerState, NudgeDecision, NudgeSettings, RetryCandidate } from '../domain/nudge-schedule.ts';
+import type { PromptHistoryItem } from '../domain/prompts.ts';
+import { SHIFT_IDS, type LocalDate, type Owner, type ShiftId } from '../domain/types.ts';
+import type { Db } from './connection.ts';
+
+/** A ledger row with what the sender recorded on it. */
+export interface LedgerEntry extends LedgerRow {
+  /** Skip reason, or the last failure. */
+  reason: string | null;
+  promptId: string | null;
+  channelId: string | null;
+  messageTs: string | null;
+}
+
+export interface NudgeKey {
+  teamId: string;
+  userId: string;
+  weekKey: string;
+}
+
+/** A ledger row this process now owns (state 'claimed', lease_owner = owner): one send to make. */
+export interface ClaimedNudge extends NudgeKey {
+  slotAt: Date;
+  leaseOwner: string;
+  /** The instant of the run that claimed it: retry backoff is computed from it. */
+  tickAt: Date;
+  /** Failed attempts before this one. */
+  attempts: number;
+}
+
+export interface ClaimResult {
+  claimed: ClaimedNudge[];
+  /** Rows written as 'skipped' by this claim (paused, skipped by the user, too late). */
+  skipped: NudgeKey[];
+}
+
+export type NudgeTrigger = 'weekly' | 'now';
+
+export interface NudgeMessage {
+  id: number;
+  promptId: string;
+  trigger: NudgeTrigger;
+  weekKey: string | null;
+  channelId: string;
+  messageTs: string;
+  sentAt: string;
+}
+
+interface SettingsRow {
+  team_id: string;
+  user_id: string;
+  enabled: number;
+  day: number;
+  minute_of_day: number;
+  paused_through: string | null;
+  skip_week: string | null;
+  effective_from: string;
+  off_reason: string | null;
+  tz: string | null;
+}
+
+interface LedgerDbRow {
+  team_id: string;
+  user_id: string;
+  week_key: string;
+  slot_at: string;
+  state: LedgerState;
+  reason: string | null;
+  attempts: number;
+  next_attempt_at: string | null;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  prompt_id: string | null;
+  channel_id: string | null;
+  message_ts: string | null;
+}
+
+interface HistoryRow {
+  id: number;
+  prompt_id: string;
+  trigger: NudgeTrigger;
+  week_key: string | null;
+  channel_id: string;
+  message_ts: string;
+  sent_at: string;
+}
+
+const toSettings = (r: SettingsRow): NudgeSettings & { offReason: string | null } => ({
+  teamId: r.team_id,
+  userId: r.user_id,
+  enabled: r.enabled === 1,
+  day: r.day,
+  minuteOfDay: r.minute_of_day,
+  tz: r.tz,
+  pausedThrough: r.paused_through,
+  skipWeek: r.skip_week,
+  createdAt: new Date(r.effective_from),
+  offReason: r.off_reason,
+});
+
+const date = (s: string | null): Date | null => (s === null ? null : new Date(s));
+
+const toLedger = (r: LedgerDbRow): LedgerEntry => ({
+  teamId: r.team_id,
+  userId: r.user_id,
+  weekKey: r.week_key,
+  slotAt: new Date(r.slot_at),
+  state: r.state,
+  attempts: r.attempts,
+  nextAttemptAt: date(r.next_attempt_at),
+  leaseOwner: r.lease_owner,
+  leaseExpiresAt: date(r.lease_expires_at),
+  reason: r.reason,
+  promptId: r.prompt_id,
+  channelId: r.channel_id,
+  messageTs: r.message_ts,
+});
+
+const toMessage = (r: HistoryRow): NudgeMessage => ({
+  id: r.id,
+  promptId: r.prompt_id,
+  trigger: r.trigger,
+  weekKey: r.week_key,
+  channelId: r.channel_id,
+  messageTs: r.message_ts,
+  sentAt: r.sent_at,
+});
+
+const SETTINGS_COLUMNS = `s.team_id, s.user_id, s.enabled, s.day, s.minute_of_day, s.paused_through, s.skip_week,
+  s.effective_from, s.off_reason, p.tz`;
+const LEDGER_COLUMNS = `team_id, user_id, week_key, slot_at, state, reason, attempts, next_attempt_at, lease_owner,
+  lease_expires_at, prompt_id, channel_id, message_ts`;
+const KEY = 'team_id = @teamId AND user_id = @userId AND week_key = @weekKey';
+
+/**
+ * Nudge settings, the weekly ledger, the DM channel cache and the prompt history. Every state
+ * change of a ledger row is a compare-and-set on its state and lease owner: two processes (the app's
+ * scheduler and `nudges run`) can race for a row, and exactly one wins each step.
+ */
+export function createNudgeRepository(db: Db) {
+  const getSettingsStmt = db.prepare(
+    `SELECT ${SETTINGS_COLUMNS} FROM nudge_settings s
+     LEFT JOIN profiles p ON p.team_id = s.team_id AND p.user_id = s.user_id
+     WHERE s.team_id = ? AND s.user_id = ?`,
+  );
+  const enabledStmt = db.prepare(
+    `SELECT ${SETTINGS_COLUMNS} FROM nudge_settings s
+     LEFT JOIN profiles p ON p.team_id = s.team_id AND p.user_id = s.user_id
+     WHERE s.enabled = 1`,
+  );
+  const countEnabledStmt = db.prepare('SELECT COUNT(*) AS n FROM nudge_settings WHERE enabled = 1');
+  const upsertSettings = db.prepare(
+    `INSERT INTO nudge_settings (team_id, user_id, enabled, day, minute_of_day, paused_through, skip_week,
+       effective_from, off_reason, created_at, updated_at)
+     VALUES (@teamId, @userId, @enabled, @day, @minuteOfDay, @pausedThrough, @skipWeek, @effectiveFrom, NULL, @now, @now)
+     ON CONFLICT (team_id, user_id) DO UPDATE SET enabled = excluded.enabled, day = excluded.day,
+       minute_of_day = excluded.minute_of_day, paused_through = excluded.paused_through,
+       skip_week = excluded.skip_week, effective_from = excluded.effective_from, off_reason = NULL,
+       updated_at = excluded.updated_at`,
+  );
+  const switchOffStmt = db.prepare(
+    'UPDATE nudge_settings SET enabled = 0, off_reason = ?, updated_at = ? WHERE team_id = ? AND user_id = ?',
+  );
+  const ledgerSinceStmt = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE week_key >= ?`);
+  const ledgerRowStmt = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE ${KEY}`);
+  const ledgerOfOwnerStmt = db.prepare(
+    `SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE team_id = ? AND user_id = ? ORDER BY week_key`,
+  );
+  const insertClaim = db.prepare(
+    `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, reason, lease_owner, lease_expires_at,
+       created_at, updated_at)
+     VALUES (@teamId, @userId, @weekKey, @slotAt, @state, @reason, @leaseOwner, @leaseExpiresAt, @now, @now)
+     ON CONFLICT (team_id, user_id, week_key) DO NOTHING`,
+  );
+  const reclaim = db.prepare(
+    `UPDATE nudge_ledger SET state = 'claimed', lease_owner = @leaseOwner, lease_expires_at = @leaseExpiresAt,
+       updated_at = @now
+     WHERE ${KEY} AND (
+       (state = 'failed' AND (next_attempt_at IS NULL OR next_attempt_at <= @at))
+       OR (state = 'claimed' AND (lease_expires_at IS NULL OR lease_expires_at <= @at)))
+     RETURNING slot_at, attempts`,
+  );
+  const markSendingStmt = db.prepare(
+    `UPDATE nudge_ledger SET state = 'sending', prompt_id = @promptId, channel_id = @channelId, updated_at = @now
+     WHERE ${KEY} AND state = 'claimed' AND lease_owner = @leaseOwner`,
+  );
+  const markSentStmt = db.prepare(
+    `UPDATE nudge_ledger SET state = 'sent', message_ts = @messageTs, channel_id = @channelId, reason = NULL,
+       next_attempt_at = NULL, lease_expires_at = NULL, updated_at = @now
+     WHERE ${KEY} AND state = 'sending' AND lease_owner = @leaseOwner`,
+  );
+  const markFailedStmt = db.prepare(
+    `UPDATE nudge_ledger SET state = 'failed', attempts = attempts + 1, reason = @reason,
+       next_attempt_at = @nextAttemptAt, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+     WHERE ${KEY} AND state IN ('claimed', 'sending') AND lease_owner = @leaseOwner`,
+  );
+  const markSkippedStmt = db.prepare(
+    `UPDATE nudge_ledger SET state = 'skipped', reason = @reason, lease_owner = NULL, lease_expires_at = NULL,
+       updated_at = @now
+     WHERE ${KEY} AND state IN ('claimed', 'sending') AND lease_owner = @leaseOwner`,
+  );
+  const noteUnconfirmedStmt = db.prepare(
+    `UPDATE nudge_ledger SET reason = @reason, updated_at = @now
+     WHERE ${KEY} AND state = 'sending' AND lease_owner = @leaseOwner`,
+  );
+  const releaseStmt = db.prepare(
+    `UPDATE nudge_ledger SET lease_expires_at = NULL, updated_at = ? WHERE state = 'claimed' AND lease_owner = ?`,
+  );
+  const getDm = db.prepare('SELECT channel_id FROM nudge_dm_channels WHERE team_id = ? AND user_id = ?');
+  const putDm = db.prepare(
+    `INSERT INTO nudge_dm_channels (team_id, user_id, channel_id, cached_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (team_id, user_id) DO UPDATE SET channel_id = excluded.channel_id, cached_at = excluded.cached_at`,
+  );
+  const dropDm = db.prepare('DELETE FROM nudge_dm_channels WHERE team_id = ? AND user_id = ?');
+  const insertHistory = db.prepare(
+    `INSERT INTO nudge_history (team_id, user_id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (team_id, user_id, channel_id, message_ts) DO NOTHING`,
+  );
+  const historyStmt = db.prepare(
+    'SELECT prompt_id, sent_at FROM nudge_history WHERE team_id = ? AND user_id = ? ORDER BY sent_at, id',
+  );
+  const messageStmt = db.prepare(
+    `SELECT id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at FROM nudge_history
+     WHERE team_id = ? AND user_id = ? AND channel_id = ? AND message_ts = ?`,
+  );
+  const messageByIdStmt = db.prepare(
+    `SELECT id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at FROM nudge_history
+     WHERE team_id = ? AND user_id = ? AND id = ?`,
+  );
+  const shiftCountStmt = db.prepare(
+    `SELECT shift, COUNT(*) AS n FROM evidence
+     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND shift IS NOT NULL GROUP BY shift`,
+  );
+  const staleTzStmt = db.prepare(
+    `SELECT s.team_id, s.user_id FROM nudge_settings s
+     LEFT JOIN profiles p ON p.team_id = s.team_id AND p.user_id = s.user_id
+     WHERE s.enabled = 1 AND (p.tz_checked_at IS NULL OR p.tz_checked_at < ?)
+     ORDER BY p.tz_checked_at IS NOT NULL, p.tz_checked_at LIMIT ?`,
+  );
+
+  const claimTx = db.transaction(
+    (
+      decisions: readonly NudgeDecision[],
+      retries: readonly RetryCandidate[],
+      lease: { owner: string; expiresAt: Date },
+      at: Date,
+      now: Date,
+    ): ClaimResult => {
+      const claimed: ClaimedNudge[] = [];
+      const skipped: NudgeKey[] = [];
+      const base = { leaseExpiresAt: lease.expiresAt.toISOString(), now: now.toISOString() };
+      for (const d of decisions) {
+        const key = { teamId: d.teamId, userId: d.userId, weekKey: d.weekKey };
+        const send = d.action === 'send';
+        const inserted = insertClaim.run({
+          ...key,
+          ...base,
+          slotAt: d.slotAt.toISOString(),
+          state: send ? 'claimed' : 'skipped',
+          reason: send ? null : (d.reason ?? null),
+          leaseOwner: send ? lease.owner : null,
+          leaseExpiresAt: send ? base.leaseExpiresAt : null,
+        }).changes;
+        if (inserted === 0) continue;
+        if (send) claimed.push({ ...key, slotAt: d.slotAt, leaseOwner: lease.owner, tickAt: at, attempts: 0 });
+        else skipped.push(key);
+      }
+      for (const { row } of retries) {
+        const key = { teamId: row.teamId, userId: row.userId, weekKey: row.weekKey };
+        const r = reclaim.get({ ...key, ...base, leaseOwner: lease.owner, at: at.toISOString() }) as
+          | { slot_at: string; attempts: number }
+          | undefined;
+        if (r) {
+          claimed.push({
+            ...key,
+            slotAt: new Date(r.slot_at),
+            leaseOwner: lease.owner,
+            tickAt: at,
+            attempts: r.attempts,
+          });
+        }
+      }
+      return { claimed, skipped };
+    },
+  );
+
+  const markSentTx = db.transaction(
+    (c: ClaimedNudge, sent: { channelId: string; messageTs: string; promptId: string }, now: string): boolean => {
+      const changed = markSentStmt.run({
+        teamId: c.teamId,
+        userId: c.userId,
+        weekKey: c.weekKey,
+        leaseOwner: c.leaseOwner,
+        channelId: sent.channelId,
+        messageTs: sent.messageTs,
+        now,
+      }).changes;
+      insertHistory.run(
+        c.teamId,
+        c.userId,
+        sent.promptId,
+        'weekly',
+        c.weekKey,
+        sent.channelId,
+        sent.messageTs,
+        now,
+      );
+      return changed > 0;
+    },
+  );
+
+  return {
+    getSettings(owner: Owner): (NudgeSettings & { offReason: string | null }) | undefined {
+      const r = getSettingsStmt.get(owner.teamId, owner.userId) as SettingsRow | undefined;
+      return r ? toSettings(r) : undefined;
+    },
+
+    /** Stores a person's schedule (the time zone lives in the profile and is not written here). */
+    saveSettings(settings: NudgeSettings, now: Date): void {
+      upsertSettings.run({
+        teamId: settings.teamId,
+        userId: settings.userId,
+        enabled: settings.enabled ? 1 : 0,
+        day: settings.day,
+        minuteOfDay: settings.minuteOfDay,
+        pausedThrough: settings.pausedThrough,
+        skipWeek: settings.skipWeek,
+        effectiveFrom: settings.createdAt.toISOString(),
+        now: now.toISOString(),
+      });
+    },
+
+    /** The app switches nudges off (e.g. the Slack account is gone); the person's choices are kept. */
+    switchOff(owner: Owner, reason: string, now: Date): void {
+      switchOffStmt.run(reason, now.toISOString(), owner.teamId, owner.userId);
+    },
+
+    listEnabled(): NudgeSettings[] {
+      return (enabledStmt.all() as SettingsRow[]).map(toSettings);
+    },
+
+    countEnabled(): number {
+      return (countEnabledStmt.get() as { n: number }).n;
+    },
+
+    /** Every ledger row of every person from this ISO week on ('YYYY-Www' sorts as text). */
+    ledgerSince(weekKey: string): LedgerEntry[] {
+      return (ledgerSinceStmt.all(weekKey) as LedgerDbRow[]).map(toLedger);
+    },
+
+    ledgerRow(key: NudgeKey): LedgerEntry | undefined {
+      const r = ledgerRowStmt.get(key) as LedgerDbRow | undefined;
+      return r ? toLedger(r) : undefined;
+    },
+
+    ledgerOf(owner: Owner): LedgerEntry[] {
+      return (ledgerOfOwnerStmt.all(owner.teamId, owner.userId) as LedgerDbRow[]).map(toLedger);
+    },
+
+    /**
+     * In one transaction: a 'claimed' row (with this lease) for every 'send' decision, a 'skipped'
+     * row for every skip, and the retry candidates taken over, each only if no other process got
+     * there first. Returns what this process now owns.
+     */
+    claim(
+      decisions: readonly NudgeDecision[],
+      retries: readonly RetryCandidate[],
+      lease: { owner: string; expiresAt: Date },
+      at: Date,
+      now: Date,
+    ): ClaimResult {
+      return claimTx.immediate(decisions, retries, lease, at, now);
+    },
+
+    /** claimed → sending, just before the Slack call; false when the claim is no longer ours. */
+    markSending(c: ClaimedNudge, promptId: string, channelId: string, now: Date): boolean {
+      return (
+        markSendingStmt.run({
+          teamId: c.teamId,
+          userId: c.userId,
+          weekKey: c.weekKey,
+          leaseOwner: c.leaseOwner,
+          promptId,
+          channelId,
+          now: now.toISOString(),
+        }).changes > 0
+      );
+    },
+
+    /** sending → sent, with the message, and the prompt into the history, in one transaction. */
+    markSent(c: ClaimedNudge, sent: { channelId: string; messageTs: string; promptId: string }, now: Date): boolean {
+      return markSentTx.immediate(c, sent, now.toISOString());
+    },
+
+    markFailed(c: ClaimedNudge, reason: string, nextAttemptAt: Date, now: Date): boolean {
+      return (
+        markFailedStmt.run({
+          teamId: c.teamId,
+          userId: c.userId,
+          weekKey: c.weekKey,
+          leaseOwner: c.leaseOwner,
+          reason,
+          nextAttemptAt: nextAttemptAt.toISOString(),
+          now: now.toISOString(),
+        }).changes > 0
+      );
+    },
+
+    markSkipped(c: ClaimedNudge, reason: string, now: Date): boolean {
+      return (
+        markSkippedStmt.run({
+          teamId: c.teamId,
+          userId: c.userId,
+          weekKey: c.weekKey,
+          leaseOwner: c.leaseOwner,
+          reason,
+          now: now.toISOString(),
+        }).changes > 0
+      );
+    },
+
+    /** The Slack call may or may not have gone out (a timeout): the row stays 'sending', never resent. */
+    noteUnconfirmed(c: ClaimedNudge, reason: string, now: Date): void {
+      noteUnconfirmedStmt.run({
+        teamId: c.teamId,
+        userId: c.userId,
+        weekKey: c.weekKey,
+        leaseOwner: c.leaseOwner,
+        reason,
+        now: now.toISOString(),
+      });
+    },
+
+    /** On shutdown: this process' queued claims may be taken over at once by the next run. */
+    releaseClaims(leaseOwner: string, now: Date): number {
+      return releaseStmt.run(now.toISOString(), leaseOwner).changes;
+    },
+
+    dmChannel(owner: Owner): string | undefined {
+      return (getDm.get(owner.teamId, owner.userId) as { channel_id: string } | undefined)?.channel_id;
+    },
+
+    cacheDmChannel(owner: Owner, channelId: string, now: Date): void {
+      putDm.run(owner.teamId, owner.userId, channelId, now.toISOString());
+    },
+
+    dropDmChannel(owner: Owner): void {
+      dropDm.run(owner.teamId, owner.userId);
+    },
+
+    /** A prompt sent outside the weekly ledger (`nudge now`). */
+    recordOnDemand(owner: Owner, sent: { promptId: string; channelId: string; messageTs: string }, now: Date): void {
+      insertHistory.run(
+        owner.teamId,
+        owner.userId,
+        sent.promptId,
+        'now',
+        null,
+        sent.channelId,
+        sent.messageTs,
+        now.toISOString(),
+      );
+    },
+
+    promptHistory(owner: Owner): PromptHistoryItem[] {
+      return (historyStmt.all(owner.teamId, owner.userId) as Array<{ prompt_id: string; sent_at: string }>).map(
+        (r) => ({ promptId: r.prompt_id, sentAt: r.sent_at }),
+      );
+    },
+
+    /** The nudge a DM message is, if it is one of this person's. */
+    findMessage(owner: Owner, channelId: string, messageTs: string): NudgeMessage | undefined {
+      const r = messageStmt.get(owner.teamId, owner.userId, channelId, messageTs) as HistoryRow | undefined;
+      return r ? toMessage(r) : undefined;
+    },
+
+    messageById(owner: Owner, id: number): NudgeMessage | undefined {
+      const r = messageByIdStmt.get(owner.teamId, owner.userId, id) as HistoryRow | undefined;
+      return r ? toMessage(r) : undefined;
+    },
+
+    /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
+    evidenceByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
+      const out: Partial<Record<ShiftId, number>> = {};
+      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{ shift: string; n: number }>;
+      for (const r of rows) {
+        if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
+      }
+      return out;
+    },
+
+    /** Opted-in people whose time zone was last read before `checkedBefore` (never read first). */
+    staleTimeZones(checkedBefore: Date, limit: number): Owner[] {
+      return (
+        staleTzStmt.all(checkedBefore.toISOString(), limit) as Array<{ team_id: string; user_id: string }>
+      ).map((r) => ({ teamId: r.team_id, userId: r.user_id }));
+    },
+  };
+}
+
+export type NudgeRepository = ReturnType<typeof createNudgeRepository>;

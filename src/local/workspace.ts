@@ -1,0 +1,185 @@
+/**
+ * Local mode: a whole Slack workspace on this machine. The local Slack-compatible API, the real
+ * app pointed at it (HTTP mode, `SLACK_API_URL`, a generated bot token and signing secret), and a
+ * web page where two demo people use the app through correctly signed requests. Everything
+ * listens on 127.0.0.1 only.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { z } from 'zod';
+import type { Logger } from '../log.ts';
+import { helpEntries } from '../slack/help-entries.ts';
+import { buildManifest } from '../slack/manifest.ts';
+import type { InstalledApp, NudgeHooks, PageSession } from './page-actions.ts';
+import { type PageServer, startPageServer } from './page-server.ts';
+import type { DemoUser } from './page-state.ts';
+import { createSignedSender } from './signed-sender.ts';
+import { type LocalSlackApi, startLocalSlackApi } from './slack-api.ts';
+
+export type { DemoUser } from './page-state.ts';
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  { id: 'U0DEMO1', name: 'alex', realName: 'Alex (demo)', tz: 'America/New_York' },
+  { id: 'U0DEMO2', name: 'sam', realName: 'Sam (demo)', tz: 'Europe/London' },
+];
+
+const TEAM_ID = 'T0LOCAL';
+const GENERAL = 'C0GENERAL';
+
+/** What the app needs to run against the local workspace. */
+export interface LocalAppCredentials {
+  botToken: string;
+  signingSecret: string;
+  /** Base URL of the local Web API, for `SLACK_API_URL`. */
+  slackApiUrl: string;
+}
+
+/** The running app, as the workspace needs it. */
+export interface LocalApp extends NudgeHooks {
+  /** Port of the app's HTTP receiver on 127.0.0.1 (`POST /slack/events`). */
+  port: number;
+  health(): { ok: boolean };
+  stop(): Promise<void>;
+}
+
+export interface LocalWorkspaceOptions {
+  /** The page's port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  logger: Logger;
+  /** Starts the real app in HTTP mode, listening on 127.0.0.1, with these credentials. */
+  startApp(credentials: LocalAppCredentials): Promise<LocalApp>;
+  users?: readonly DemoUser[];
+  now?: () => number;
+}
+
+export interface LocalWorkspace {
+  /** The page, e.g. `http://127.0.0.1:3000/`. */
+  url: string;
+  port: number;
+  api: LocalSlackApi;
+  app: LocalApp;
+  stop(): Promise<void>;
+}
+
+/** The parts of the app's manifest a workspace reads when the app is installed. */
+const ManifestSchema = z.object({
+  features: z.object({
+    slash_commands: z.array(z.object({ command: z.string(), usage_hint: z.string().optional() })).min(1),
+    shortcuts: z
+      .array(z.object({ type: z.string(), callback_id: z.string(), name: z.string() }))
+      .optional()
+      .default([]),
+  }),
+  oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }),
+  settings: z.object({
+    event_subscriptions: z.object({ bot_events: z.array(z.string()) }).optional(),
+  }),
+});
+
+/** The app as installed from its manifest: its command, shortcuts, events and scopes. */
+export function installedApp(manifest: unknown): InstalledApp & { scopes: string[] } {
+  const m = ManifestSchema.parse(manifest);
+  const [command] = m.features.slash_commands;
+  return {
+    command: command?.command ?? '/ladder',
+    usageHint: command?.usage_hint ?? '',
+    shortcuts: m.features.shortcuts
+      .filter((s) => s.type === 'message')
+      .map((s) => ({ callbackId: s.callback_id, name: s.name })),
+    events: m.settings.event_subscriptions?.bot_events ?? [],
+    scopes: m.oauth_config.scopes.bot,
+  };
+}
+
+/** A message in #general to try "Save as evidence" on. The bot is not a member there. */
+function seedGeneral(api: LocalSlackApi, users: readonly DemoUser[]): void {
+  const [first, second] = users;
+  if (!first || !second) return;
+  api.postAsUser({
+    channel: GENERAL,
+    user: second.id,
+    text: `Thanks <@${first.id}> for running the cross-team launch review: three teams, one plan, no surprises at launch.`,
+  });
+}
+
+export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<LocalWorkspace> {
+  const users = opts.users ?? DEMO_USERS;
+  const now = opts.now ?? Date.now;
+  const app = installedApp(buildManifest());
+  const botToken = `xoxb-local-${randomBytes(16).toString('hex')}`;
+  const signingSecret = randomBytes(32).toString('hex');
+  const api = await startLocalSlackApi({
+    botToken,
+    scopes: app.scopes,
+    teamId: TEAM_ID,
+    users: users.map((u) => ({ id: u.id, name: u.name, realName: u.realName, tz: u.tz })),
+  });
+  let running: LocalApp | undefined;
+  let page: PageServer;
+  try {
+    running = await opts.startApp({ botToken, signingSecret, slackApiUrl: api.url });
+    const sender = createSignedSender({
+      appUrl: `http://127.0.0.1:${running.port}/slack/events`,
+      signingSecret,
+      api,
+    });
+    // Every person has a DM with the app from the start, as in Slack (the app's Messages tab).
+    for (const u of users) api.openDm(u.id);
+    seedGeneral(api, users);
+    const appRef = running;
+    const session: PageSession = {
+      api,
+      sender,
+      users,
+      app,
+      nudges: {
+        ...(appRef.runNudgesAt ? { runNudgesAt: (at) => appRef.runNudgesAt?.(at) ?? Promise.resolve() } : {}),
+        ...(appRef.nextNudgeAt ? { nextNudgeAt: (o, after) => appRef.nextNudgeAt?.(o, after) ?? null } : {}),
+      },
+      clock: { at: null, lines: [] },
+      notices: [],
+      commands: new Map(),
+      logger: opts.logger,
+      changes: new EventEmitter(),
+      now,
+    };
+    page = await startPageServer({
+      session,
+      port: opts.port,
+      health: () => appRef.health(),
+      hint: helpEntries(),
+      teamName: 'Ladder Local',
+    });
+  } catch (err) {
+    await running?.stop().catch(() => {});
+    await api.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${opts.port} is already in use: set PORT to a free port (PORT=0 picks one)`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  const appRunning = running;
+  opts.logger.info('local workspace ready', {
+    url: page.url,
+    users: users.map((u) => u.realName),
+    nudgeClock: appRunning.runNudgesAt ? 'on' : 'not in this build',
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: page.url,
+    port: page.port,
+    api,
+    app: appRunning,
+    stop() {
+      stopping ??= (async () => {
+        await page.close();
+        await appRunning.stop();
+        await api.close();
+      })();
+      return stopping;
+    },
+  };
+}

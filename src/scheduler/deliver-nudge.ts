@@ -1,0 +1,157 @@
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { AppContext } from '../context.ts';
+import type { ClaimedNudge } from '../db/nudge-repository.ts';
+import { isPausedAt, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
+import { describeError } from '../log.ts';
+import { openDmChannel, pickPrompt, shiftOf } from '../services/nudges.ts';
+import { buildNudgeMessage } from '../slack/blocks/nudge.ts';
+
+/** What became of one claimed nudge. 'lost': another process took the claim over first. */
+export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unconfirmed' | 'lost';
+
+/** Slack's answers that mean the person is gone: switch their nudges off, never retry. */
+const ACCOUNT_GONE = new Set(['user_not_found', 'account_inactive', 'user_disabled', 'cannot_dm_bot']);
+/** The cached DM channel is no longer usable: forget it, the retry opens a fresh one. */
+const STALE_CHANNEL = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+/** Request errors where the request certainly never reached Slack. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export interface DeliveryHooks {
+  /**
+   * Called after Slack accepted the message and before the ledger says 'sent'. Tests use it to
+   * kill the process at the worst moment.
+   */
+  afterPost?: (job: ClaimedNudge) => void;
+}
+
+export interface DeliveryDeps {
+  ctx: AppContext;
+  /** The bulk client: retries 0, rate-limited calls rejected (the ledger does the retrying). */
+  client: WebClient;
+  hooks?: DeliveryHooks;
+  /** The workspace queue pauses for Slack's Retry-After (seconds). */
+  onRateLimited: (retryAfterSeconds: number) => void;
+}
+
+type Failure =
+  | { kind: 'gone'; reason: string }
+  | { kind: 'failed'; reason: string; retryAfterSeconds?: number; staleChannel?: boolean }
+  | { kind: 'unconfirmed'; reason: string };
+
+/** Which failures left the message certainly unsent. `posting`: the chat.postMessage call itself. */
+function classify(err: unknown, posting: boolean): Failure {
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    statusCode?: number;
+    data?: { error?: string };
+    original?: { code?: string };
+  };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return { kind: 'failed', reason: 'ratelimited', retryAfterSeconds: e.retryAfter ?? 1 };
+    case ErrorCode.PlatformError: {
+      const slackError = e.data?.error ?? 'unknown_error';
+      if (ACCOUNT_GONE.has(slackError)) return { kind: 'gone', reason: slackError };
+      return { kind: 'failed', reason: slackError, staleChannel: STALE_CHANNEL.has(slackError) };
+    }
+    case ErrorCode.HTTPError:
+      // Slack answered with an error status: it did not post.
+      return { kind: 'failed', reason: `http_${e.statusCode ?? 'error'}` };
+    case ErrorCode.RequestError: {
+      const code = e.original?.code ?? 'request_error';
+      if (!posting || NOT_SENT.has(code)) return { kind: 'failed', reason: code };
+      // A timeout or a dropped connection after the request went out: it may have been posted.
+      return { kind: 'unconfirmed', reason: code };
+    }
+    default:
+      return posting
+        ? { kind: 'unconfirmed', reason: 'unexpected_error' }
+        : { kind: 'failed', reason: 'unexpected_error' };
+  }
+}
+
+/**
+ * One weekly nudge: re-check the person's settings (the claim may have waited in the queue), pick
+ * the prompt, open the DM, write 'sending', post, write 'sent'. Each ledger write is a
+ * compare-and-set on this claim, so a nudge another process took over is never sent twice, and a
+ * row left in 'sending' is never sent again.
+ */
+export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promise<DeliveryOutcome> {
+  const { ctx, client } = deps;
+  const repo = ctx.repos.nudges;
+  const owner = { teamId: job.teamId, userId: job.userId };
+  const settings = repo.getSettings(owner);
+  const skipReason = !settings?.enabled
+    ? 'nudges-off'
+    : isPausedAt(settings, job.slotAt)
+      ? 'paused'
+      : settings.skipWeek === job.weekKey
+        ? 'skipped-by-user'
+        : null;
+  if (skipReason || !settings) {
+    return repo.markSkipped(job, skipReason ?? 'nudges-off', ctx.now()) ? 'skipped' : 'lost';
+  }
+  const prompt = pickPrompt(ctx, owner, settings.tz);
+  if (!prompt) return repo.markSkipped(job, 'no-prompts', ctx.now()) ? 'skipped' : 'lost';
+
+  let channelId: string;
+  try {
+    channelId = await openDmChannel(ctx, client, owner);
+  } catch (err) {
+    return handleFailure(deps, job, classify(err, false), err);
+  }
+  if (!repo.markSending(job, prompt.id, channelId, ctx.now())) return 'lost';
+  let posted: { channel?: string; ts?: string };
+  try {
+    posted = await client.chat.postMessage({
+      channel: channelId,
+      ...buildNudgeMessage(prompt, shiftOf(ctx, prompt)),
+    });
+  } catch (err) {
+    return handleFailure(deps, job, classify(err, true), err);
+  }
+  deps.hooks?.afterPost?.(job);
+  if (!posted.ts) {
+    repo.noteUnconfirmed(job, 'no_ts', ctx.now());
+    return 'unconfirmed';
+  }
+  repo.markSent(job, { channelId: posted.channel ?? channelId, messageTs: posted.ts, promptId: prompt.id }, ctx.now());
+  return 'sent';
+}
+
+function handleFailure(deps: DeliveryDeps, job: ClaimedNudge, failure: Failure, err: unknown): DeliveryOutcome {
+  const { ctx } = deps;
+  const repo = ctx.repos.nudges;
+  const owner = { teamId: job.teamId, userId: job.userId };
+  const now = ctx.now();
+  const where = { team: job.teamId, user: job.userId, week: job.weekKey };
+  switch (failure.kind) {
+    case 'gone':
+      repo.switchOff(owner, 'account-gone', now);
+      ctx.logger.info('nudges switched off: the Slack account is gone', { ...where, reason: failure.reason });
+      return repo.markSkipped(job, 'account-gone', now) ? 'skipped' : 'lost';
+    case 'unconfirmed':
+      // At most once: the message may have gone out, so the row stays 'sending' and is never resent.
+      repo.noteUnconfirmed(job, failure.reason, now);
+      ctx.logger.warn('nudge delivery unconfirmed; not resending', { ...where, error: describeError(err) });
+      return 'unconfirmed';
+    case 'failed': {
+      if (failure.staleChannel) repo.dropDmChannel(owner);
+      const attempts = job.attempts + 1;
+      let next = nextAttemptAfterFailure(attempts, job.tickAt);
+      if (failure.retryAfterSeconds !== undefined) {
+        deps.onRateLimited(failure.retryAfterSeconds);
+        const honoured = job.tickAt.getTime() + failure.retryAfterSeconds * 1000;
+        if (honoured > next.getTime()) next = new Date(honoured);
+      }
+      ctx.logger.warn('nudge delivery failed; will retry', {
+        ...where,
+        attempts,
+        reason: failure.reason,
+        retryAt: next.toISOString(),
+      });
+      return repo.markFailed(job, failure.reason, next, now) ? 'failed' : 'lost';
+    }
+  }
+}

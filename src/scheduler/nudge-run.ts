@@ -1,0 +1,139 @@
+import { hostname } from 'node:os';
+import type { AppContext } from '../context.ts';
+import type { ClaimResult, LedgerEntry } from '../db/nudge-repository.ts';
+import { buildRunReport, type RunLine } from '../domain/nudge-report.ts';
+import {
+  dueNudges,
+  type NudgeDecision,
+  type NudgeSettings,
+  type RetryCandidate,
+  retryableRows,
+  weekKeyAt,
+} from '../domain/nudge-schedule.ts';
+import { shiftWeekKey } from '../domain/zoned-time.ts';
+import { type BatchOutcomes, emptyOutcomes, type NudgeSender } from './nudge-sender.ts';
+
+/** A claim outlives the run that made it by this much, plus the time its queue needs. */
+const BASE_LEASE_MS = 10 * 60_000;
+
+/** Who holds a claim: unique per process and per start. */
+export function newLeaseOwner(kind: 'app' | 'cli'): string {
+  return `${kind}:${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface DueCheck {
+  at: Date;
+  users: NudgeSettings[];
+  ledger: LedgerEntry[];
+  /** The weeks' ledger rows start here. */
+  sinceWeek: string;
+  decisions: NudgeDecision[];
+  retries: RetryCandidate[];
+  /** Rows left in 'sending' by a process that is gone: never resent; counted and logged. */
+  unconfirmed: LedgerEntry[];
+}
+
+/** "Who is due at `at`": the pure due rules over every opted-in person and the recent ledger. */
+export function findDueNudges(ctx: AppContext, at: Date): DueCheck {
+  const lateWindowHours = ctx.config.nudgeLateWindowHours;
+  const repo = ctx.repos.nudges;
+  const users = repo.listEnabled();
+  // A local week lags the UTC one by at most a day; the late window may reach further back.
+  const sinceWeek = shiftWeekKey(weekKeyAt(at, null), -(1 + Math.ceil(lateWindowHours / 168)));
+  const ledger = repo.ledgerSince(sinceWeek);
+  const decisions = dueNudges({ users, ledger, now: at, lateWindowHours });
+  const retries = retryableRows(ledger, at, { lateWindowHours, users });
+  const atMs = at.getTime();
+  const unconfirmed = ledger.filter(
+    (r) => r.state === 'sending' && (r.leaseExpiresAt === null || r.leaseExpiresAt.getTime() <= atMs),
+  );
+  return { at, users, ledger, sinceWeek, decisions, retries, unconfirmed };
+}
+
+/**
+ * Claims what is due for this process. The lease covers the time the queue needs at the send
+ * rate (so a concurrent `nudges run` leaves these alone), and is counted from the run's instant.
+ */
+export function claimDue(
+  ctx: AppContext,
+  check: DueCheck,
+  leaseOwner: string,
+  queued: number,
+): ClaimResult {
+  const due = check.decisions.filter((d) => d.action === 'send').length + check.retries.length;
+  const queueMs = ((queued + due) * 60_000 * 1.5) / Math.max(1, ctx.config.nudgeSendRate);
+  const expiresAt = new Date(check.at.getTime() + BASE_LEASE_MS + queueMs);
+  return ctx.repos.nudges.claim(
+    check.decisions,
+    check.retries,
+    { owner: leaseOwner, expiresAt },
+    check.at,
+    ctx.now(),
+  );
+}
+
+export interface RunCounts {
+  due: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  unconfirmed: number;
+}
+
+export function runCounts(check: DueCheck, claim: ClaimResult | null, outcomes: BatchOutcomes): RunCounts {
+  const due = check.decisions.filter((d) => d.action === 'send').length + check.retries.length;
+  return {
+    due,
+    sent: outcomes.sent,
+    failed: outcomes.failed,
+    skipped: (claim?.skipped.length ?? 0) + outcomes.skipped,
+    unconfirmed: check.unconfirmed.length + outcomes.unconfirmed,
+  };
+}
+
+export interface RunOnceResult {
+  lines: RunLine[];
+  counts: RunCounts;
+}
+
+export interface RunOnceOptions {
+  dryRun: boolean;
+  leaseOwner: string;
+  /** Called right after the claim committed (tests kill the process here). */
+  afterClaim?: () => void;
+}
+
+/**
+ * One due-check at `at`, as `nudges run` does it: claim, send through the throttled sender, wait
+ * for those sends, and report one line per person. With `dryRun` nothing is written or sent.
+ */
+export async function runNudgesOnce(
+  ctx: AppContext,
+  sender: NudgeSender,
+  at: Date,
+  opts: RunOnceOptions,
+): Promise<RunOnceResult> {
+  const check = findDueNudges(ctx, at);
+  if (opts.dryRun) {
+    const lines = buildRunReport({ users: check.users, ledger: check.ledger, decisions: check.decisions, at });
+    return { lines, counts: runCounts(check, null, emptyOutcomes()) };
+  }
+  const claim = claimDue(ctx, check, opts.leaseOwner, sender.backlog());
+  opts.afterClaim?.();
+  const outcomes = await sender.enqueue(claim.claimed);
+  const repo = ctx.repos.nudges;
+  const ledger = repo.ledgerSince(check.sinceWeek);
+  // People the run acted on but who are now off (e.g. their account is gone) still get their line.
+  const users = [...repo.listEnabled()];
+  const known = new Set(users.map((u) => `${u.teamId}\u0000${u.userId}`));
+  for (const c of [...check.decisions, ...claim.claimed]) {
+    const k = `${c.teamId}\u0000${c.userId}`;
+    if (known.has(k)) continue;
+    const s = repo.getSettings(c);
+    if (s) users.push(s);
+    known.add(k);
+  }
+  const retried = check.retries.map((r) => r.row);
+  const lines = buildRunReport({ users, ledger, decisions: check.decisions, retried, at });
+  return { lines, counts: runCounts(check, claim, outcomes) };
+}

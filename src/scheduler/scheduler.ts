@@ -1,0 +1,171 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { createTask, type ScheduledTask } from 'node-cron';
+import type { AppContext } from '../context.ts';
+import type { ClaimResult } from '../db/nudge-repository.ts';
+import { describeError, type Logger, toSlackLogger } from '../log.ts';
+import type { DeliveryHooks } from './deliver-nudge.ts';
+import {
+  claimDue,
+  type DueCheck,
+  findDueNudges,
+  newLeaseOwner,
+  type RunOnceResult,
+  runCounts,
+  runNudgesOnce,
+} from './nudge-run.ts';
+import { type BatchOutcomes, createNudgeSender, type NudgeSender } from './nudge-sender.ts';
+import { refreshTimeZones } from './time-zone-refresh.ts';
+
+/** /healthz turns 503 when a started scheduler has not ticked for this long. */
+export const STALL_AFTER_MS = 2 * 60_000;
+
+export type SchedulerHealth = 'not-started' | 'ok' | 'stalled';
+
+/**
+ * The bulk client: no retries and 429s rejected at once (the ledger retries, later), a request
+ * timeout, and none of the interactive client's queue, so weekly sends cannot stall replies.
+ */
+export function bulkClientOptions(slackApiUrl: string | undefined, logger: Logger): WebClientOptions {
+  return {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    maxRequestConcurrency: 50,
+    logger: toSlackLogger(logger, 'nudges'),
+  };
+}
+
+export interface TickResult {
+  check: DueCheck;
+  claim: ClaimResult;
+  /** Resolves when the claimed sends are done; the tick itself never waits for it. */
+  sends: Promise<BatchOutcomes>;
+}
+
+export interface NudgeScheduler {
+  /** Starts the every-minute tick. */
+  start(): void;
+  /** Stops ticking and sending; claims never started are released for the next run. */
+  stop(): Promise<void>;
+  health(): SchedulerHealth;
+  /** One tick at `ctx.now()`: check, claim, enqueue. Returns without waiting for the sends. */
+  tick(): TickResult;
+  /** `nudges run --at` through this scheduler's sender (the local workspace's clock control). */
+  runOnce(at: Date, opts?: { dryRun?: boolean }): Promise<RunOnceResult>;
+  readonly sender: NudgeSender;
+  readonly leaseOwner: string;
+}
+
+export interface SchedulerOptions {
+  ctx: AppContext;
+  botToken: string;
+  /** Default: a bulk client for `botToken` at `ctx.config.slackApiUrl`. */
+  client?: WebClient;
+  /** Monotonic milliseconds for pacing and liveness (default performance.now). */
+  clock?: () => number;
+  hooks?: DeliveryHooks;
+}
+
+export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
+  const { ctx } = opts;
+  const logger = ctx.logger.child({ component: 'nudges' });
+  const clock = opts.clock ?? (() => performance.now());
+  const client = opts.client ?? new WebClient(opts.botToken, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
+  const leaseOwner = newLeaseOwner('app');
+  const sender = createNudgeSender({
+    ctx,
+    client,
+    ratePerMinute: ctx.config.nudgeSendRate,
+    clock,
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+  });
+  let task: ScheduledTask | undefined;
+  let startedAt: number | undefined;
+  let lastTickAt: number | undefined;
+  let refreshing = false;
+  let stopped = false;
+  const reportedUnconfirmed = new Set<string>();
+
+  function tick(): TickResult {
+    const check = findDueNudges(ctx, ctx.now());
+    const claim = claimDue(ctx, check, leaseOwner, sender.backlog());
+    const sends = sender.enqueue(claim.claimed);
+    lastTickAt = clock();
+    for (const row of check.unconfirmed) {
+      const key = `${row.teamId}\u0000${row.userId}\u0000${row.weekKey}`;
+      if (reportedUnconfirmed.has(key)) continue;
+      reportedUnconfirmed.add(key);
+      logger.warn('nudge left in sending by a stopped process; not resending', {
+        team: row.teamId,
+        user: row.userId,
+        week: row.weekKey,
+      });
+    }
+    const at = check.at.toISOString();
+    void sends.then((outcomes) => {
+      const counts = runCounts(check, claim, outcomes);
+      const busy = counts.due + counts.skipped + counts.sent + counts.failed > 0;
+      (busy ? logger.info : logger.debug)('nudge run', { at, ...counts });
+    });
+    if (!refreshing && !stopped) {
+      refreshing = true;
+      void refreshTimeZones(ctx, client)
+        .catch((err: unknown) => logger.warn('time zone refresh failed', { error: describeError(err) }))
+        .finally(() => {
+          refreshing = false;
+        });
+    }
+    return { check, claim, sends };
+  }
+
+  return {
+    sender,
+    leaseOwner,
+    tick,
+
+    start() {
+      if (task) return;
+      startedAt = clock();
+      task = createTask(
+        '* * * * *',
+        async () => {
+          try {
+            tick();
+          } catch (err) {
+            // A job never crashes the process; a tick that keeps failing shows on /healthz.
+            logger.error('nudge tick failed', { error: describeError(err) });
+          }
+        },
+        {
+          name: 'ladder-nudges',
+          noOverlap: true,
+          logger: {
+            info: () => {},
+            debug: () => {},
+            warn: (m) => logger.warn('cron', { detail: String(m).slice(0, 200) }),
+            error: (m) => logger.error('cron', { detail: String(m).slice(0, 200) }),
+          },
+        },
+      );
+      void task.start();
+    },
+
+    async stop() {
+      stopped = true;
+      if (task) await task.destroy();
+      task = undefined;
+      const unstarted = await sender.stop();
+      if (unstarted.length > 0 && ctx.db.open) ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
+    },
+
+    health() {
+      if (startedAt === undefined || task === undefined) return 'not-started';
+      return clock() - (lastTickAt ?? startedAt) > STALL_AFTER_MS ? 'stalled' : 'ok';
+    },
+
+    runOnce(at, o = {}) {
+      return runNudgesOnce(ctx, sender, at, { dryRun: o.dryRun ?? false, leaseOwner });
+    },
+  };
+}

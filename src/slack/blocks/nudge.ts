@@ -1,0 +1,108 @@
+/**
+ * The weekly reflection DM, its Answer modal and the replies to `/ladder nudge …`. Pure builders.
+ */
+import type { types } from '@slack/bolt';
+import type { Shift } from '../../domain/ladder/model.ts';
+import type { Prompt } from '../../domain/prompts.ts';
+import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
+import { ActionId, BlockId, ViewId } from '../ids.ts';
+import {
+  type Block,
+  button,
+  context,
+  escapeMrkdwn,
+  fallback,
+  header,
+  type SlackMessage,
+  section,
+  truncate,
+} from './format.ts';
+
+type View = types.ModalView;
+
+/** 'Doing → Enabling', or the shift id when the ladder data has no such shift. */
+export function shiftLabel(shift: Shift | undefined, id: string): string {
+  return shift ? `${shift.from} → ${shift.to}` : id;
+}
+
+export interface NudgeMessageOptions {
+  /** A line under the question once the person used a control (“Paused through …”). */
+  note?: string;
+  /** Skip / Pause / Stop buttons; they are dropped once one was used. Answer always stays. */
+  controls?: boolean;
+}
+
+/** The DM: the shift as a header, the question, why it matters, and the four buttons. */
+export function buildNudgeMessage(
+  prompt: Prompt,
+  shift: Shift | undefined,
+  opts: NudgeMessageOptions = {},
+): SlackMessage {
+  const label = shiftLabel(shift, prompt.shift);
+  const buttons: types.Button[] = [
+    button({ text: 'Answer', actionId: ActionId.nudgeAnswer, value: prompt.id, style: 'primary' }),
+  ];
+  if (opts.controls ?? true) {
+    buttons.push(
+      button({ text: 'Skip this week', actionId: ActionId.nudgeSkipWeek, value: prompt.id }),
+      button({ text: 'Pause 2 weeks', actionId: ActionId.nudgePause, value: prompt.id }),
+      button({ text: 'Stop nudges', actionId: ActionId.nudgeStop, value: prompt.id }),
+    );
+  }
+  const blocks: Block[] = [
+    header(`Weekly reflection: ${label}`),
+    section(`*${escapeMrkdwn(prompt.question)}*`),
+    context(`_Why it matters for Lead:_ ${escapeMrkdwn(prompt.why)}`),
+    context(
+      'Reply in this thread (every reply is saved as private evidence, tagged with this shift) or press *Answer*.',
+    ),
+    { type: 'actions', block_id: BlockId.nudgeActions, elements: buttons },
+  ];
+  if (opts.note) blocks.push(context(escapeMrkdwn(opts.note)));
+  return {
+    text: fallback(`Weekly reflection (${label}): ${prompt.question}`),
+    blocks,
+  };
+}
+
+/** The Answer modal: the question and one text field. Whose it is lives server-side, by view id. */
+export function buildNudgeAnswerModal(prompt: Prompt, shift: Shift | undefined): View {
+  const label = shiftLabel(shift, prompt.shift);
+  return {
+    type: 'modal',
+    callback_id: ViewId.nudgeAnswer,
+    title: { type: 'plain_text', text: 'Weekly reflection' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      context(escapeMrkdwn(label)),
+      section(`*${escapeMrkdwn(prompt.question)}*`),
+      {
+        type: 'input',
+        block_id: BlockId.nudgeAnswer,
+        label: { type: 'plain_text', text: 'Your answer' },
+        hint: {
+          type: 'plain_text',
+          text: truncate(`Saved as private evidence tagged ${label}. Up to 3,000 characters; #tags work.`, 150),
+        },
+        element: {
+          type: 'plain_text_input',
+          action_id: ActionId.formValue,
+          multiline: true,
+          max_length: MAX_EVIDENCE_CHARS,
+        },
+      },
+    ],
+  };
+}
+
+/** A reply to `/ladder nudge …` (status, a change, a problem): one paragraph. */
+export function buildNudgeReply(text: string): SlackMessage {
+  return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
+}
+
+/** Shown in the thread when a reply could not be saved (too long). */
+export function buildReplyTooLong(length: number, limit: number): SlackMessage {
+  const text = `That reply has ${length.toLocaleString('en-US')} characters; evidence holds up to ${limit.toLocaleString('en-US')}, so it was not saved. Shorten it (edit the message) and it will be.`;
+  return { text: fallback(text), blocks: [section(text)] };
+}

@@ -1,0 +1,84 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { AppContext } from '../../../context.ts';
+import type { NudgeMessage } from '../../../db/nudge-repository.ts';
+import type { Owner } from '../../../domain/types.ts';
+import { applyNudgeCommand, promptById, shiftOf, skipThisWeek } from '../../../services/nudges.ts';
+import { buildNudgeAnswerModal, buildNudgeMessage, buildNudgeReply } from '../../blocks/nudge.ts';
+import { ActionId } from '../../ids.ts';
+import { ownerOfInteraction } from '../../owner.ts';
+
+const GONE =
+  'I no longer know that question (it may have been deleted with `/ladder forget`). `/ladder nudge now` sends a new one.';
+
+/**
+ * The nudge a button sat in: the message is identified by the payload's container, and must be
+ * one of this person's nudges (the owner comes from the signed payload, never from the value).
+ */
+function nudgeOf(ctx: AppContext, owner: Owner, body: BlockButtonAction): NudgeMessage | undefined {
+  const container = body.container as { channel_id?: unknown; message_ts?: unknown };
+  const channelId = typeof container.channel_id === 'string' ? container.channel_id : body.channel?.id;
+  const ts = typeof container.message_ts === 'string' ? container.message_ts : body.message?.ts;
+  if (!channelId || !ts) return undefined;
+  return ctx.repos.nudges.findMessage(owner, channelId, ts);
+}
+
+type Control = 'skip' | 'pause' | 'stop';
+
+export function registerNudgeActions(app: App, ctx: AppContext): void {
+  app.action<BlockButtonAction>(ActionId.nudgeAnswer, async ({ ack, body, client, respond }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const nudge = nudgeOf(ctx, owner, body);
+    const prompt = nudge ? promptById(ctx, nudge.promptId) : undefined;
+    if (!nudge || !prompt) {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(GONE) });
+      return;
+    }
+    const res = await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildNudgeAnswerModal(prompt, shiftOf(ctx, prompt)),
+    });
+    if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+    const viewId = res.view?.id;
+    // Which nudge the modal answers is kept here, by view id: the nudge's history row id.
+    if (viewId) {
+      ctx.repos.slackState.rememberView(
+        owner,
+        { viewId, kind: 'nudge-answer', responseUrl: body.response_url ?? null, entryId: nudge.id },
+        ctx.now(),
+      );
+    }
+  });
+
+  const control = (kind: Control) =>
+    (async ({ ack, body, client, respond }) => {
+      await ack();
+      const owner = ownerOfInteraction(body);
+      const nudge = nudgeOf(ctx, owner, body);
+      if (!nudge) {
+        await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(GONE) });
+        return;
+      }
+      const { tz } = ctx.repos.profiles.getOrEmpty(owner);
+      const note =
+        kind === 'skip'
+          ? skipThisWeek(ctx, owner, tz)
+          : applyNudgeCommand(ctx, owner, kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' }, tz)
+              .text;
+      const prompt = promptById(ctx, nudge.promptId);
+      if (!prompt) {
+        await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(note) });
+        return;
+      }
+      // The question stays (it can still be answered); the controls give way to what was done.
+      await client.chat.update({
+        channel: nudge.channelId,
+        ts: nudge.messageTs,
+        ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { controls: false, note: note.replace(/`/g, '') }),
+      });
+    }) satisfies Parameters<typeof app.action<BlockButtonAction>>[1];
+
+  app.action<BlockButtonAction>(ActionId.nudgeSkipWeek, control('skip'));
+  app.action<BlockButtonAction>(ActionId.nudgePause, control('pause'));
+  app.action<BlockButtonAction>(ActionId.nudgeStop, control('stop'));
+}

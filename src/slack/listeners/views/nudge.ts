@@ -1,0 +1,66 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { AppContext } from '../../../context.ts';
+import { prepareEvidence } from '../../../services/evidence.ts';
+import { promptById } from '../../../services/nudges.ts';
+import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
+import { ActionId, BlockId, ViewId } from '../../ids.ts';
+import { ownerOfInteraction } from '../../owner.ts';
+import { replyToUser } from '../../reply.ts';
+
+/**
+ * The Answer modal of a nudge: which nudge it answers is read from the server-side record of the
+ * view (never from private_metadata); the entry is tagged with the prompt's shift.
+ */
+export function registerNudgeViews(app: App, ctx: AppContext): void {
+  app.view<ViewSubmitAction>(ViewId.nudgeAnswer, async ({ ack, body, view, client }) => {
+    const owner = ownerOfInteraction(body);
+    const pending = ctx.repos.slackState.findView(owner, view.id);
+    const nudge =
+      pending?.kind === 'nudge-answer' && pending.entryId !== null
+        ? ctx.repos.nudges.messageById(owner, pending.entryId)
+        : undefined;
+    if (!nudge) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [BlockId.nudgeAnswer]: 'This form has expired. Copy your answer and reply in the nudge’s thread instead.',
+        },
+      });
+      return;
+    }
+    const raw = view.state.values[BlockId.nudgeAnswer]?.[ActionId.formValue]?.value;
+    const profile = ctx.repos.profiles.getOrEmpty(owner);
+    const prompt = promptById(ctx, nudge.promptId);
+    const prepared = prepareEvidence(ctx, {
+      text: typeof raw === 'string' ? raw : '',
+      source: 'reflection',
+      tz: profile.tz,
+      shift: prompt?.shift ?? null,
+      promptId: nudge.promptId,
+      nudgeWeek: nudge.weekKey,
+    });
+    if (!prepared.ok) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [BlockId.nudgeAnswer]:
+            prepared.reason === 'empty'
+              ? 'Write a few words: what happened, and what you would do again.'
+              : `This is ${prepared.length.toLocaleString('en-US')} characters; the limit is ${prepared.limit.toLocaleString('en-US')}.`,
+        },
+      });
+      return;
+    }
+    // A retried submission finds its delivery key and stores nothing twice. The view record is
+    // kept (pruned after a day) so that a retry still knows which nudge it answers.
+    const { entry, duplicate } = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), `view:${view.id}`);
+    await ack();
+    if (duplicate) return;
+    await replyToUser(
+      ctx,
+      client,
+      { owner, responseUrl: pending?.responseUrl ?? null },
+      buildEvidenceConfirmation(entry, tagNames(ctx.ladder), { unknownTags: prepared.unknownTags }),
+    );
+  });
+}
