@@ -32,6 +32,9 @@ export const ActionId = {
   /** Keeps the tags keyword rules suggested on an entry (they become the user's own). */
   evidenceAccept: 'evidence_accept',
   evidencePage: 'evidence_page',
+  /** App Home profile pickers: the value is a public position id; they set the clicker's own profile. */
+  homeSetLevel: 'home_set_level',
+  homeSetTarget: 'home_set_target',
   forgetConfirm: 'forget_confirm',
   forgetCancel: 'forget_cancel',
   nudgeAnswer: 'nudge_answer',
@@ -50,6 +53,8 @@ export const BlockId = {
   evidenceActions: 'evidence_actions',
   evidencePager: 'evidence_pager',
   forgetActions: 'forget_actions',
+  homeActions: 'home_actions',
+  homeProfile: 'home_profile',
   nudgeActions: 'nudge_actions',
   nudgeAnswer: 'nudge_answer_text',
 } as const;

@@ -488,7 +488,7 @@ function imageHtml(img, ctx, cls) {
       : undefined;
   if (src) return `<img class="${cls}" src="${escapeHtml(src)}" alt="${escapeHtml(alt)}">`;
   const where = file ? `file ${file.id ?? file.url ?? ''}` : String(img.image_url ?? '');
-  return `<span class="${cls} img-offline" title="${escapeHtml(where)}">🖼 ${escapeHtml(
+  return `<span class="${cls} img-offline" title="${escapeHtml(where)}">Image: ${escapeHtml(
     alt || 'image',
   )} <small>(not loaded in local mode)</small></span>`;
 }

@@ -1,43 +1,177 @@
-/** The App Home tab. Pure; published within the Home's 100-block limit whatever the data. */
+/**
+ * The App Home tab: profile with level and target pickers, the summary at a glance, recent entries
+ * with Edit and Delete, Log a win, and the slots later features fill (weekly nudges, export).
+ * Pure; within the Home's 100-block limit whatever the data: every part has a fixed budget.
+ */
 import type { types } from '@slack/bolt';
+import type { Ladder } from '../../domain/ladder/model.ts';
+import type { Summary } from '../../domain/summary.ts';
 import type { EvidenceEntry } from '../../domain/types.ts';
-import { ActionId } from '../ids.ts';
-import { describeTags, quoteEntry, slackDate, type TagNames } from './evidence.ts';
-import { button, context, divider, header, section } from './format.ts';
+import { ActionId, BlockId, COMMAND, nthActionId } from '../ids.ts';
+import { describeTags, pendingSuggestions, quoteEntry, slackDate, type TagNames } from './evidence.ts';
+import { button, context, divider, escapeMrkdwn, header, section, truncate } from './format.ts';
+import { levelsLine, summaryGlance } from './summary.ts';
+
+type Block = types.KnownBlock;
+
+/** Places on the Home that other features fill; each shows a placeholder until then. */
+export const HOME_SLOTS = ['nudges', 'export'] as const;
+export type HomeSlot = (typeof HOME_SLOTS)[number];
+
+/** Each slot's share of the 100 blocks; what a feature gives beyond it is left out. */
+export const HOME_SLOT_MAX_BLOCKS = 12;
+/** Recent entries on the Home (3 blocks each). */
+export const HOME_RECENT_ENTRIES = 5;
+export const HOME_MAX_BLOCKS = 100;
+
+const SLOT_TITLES: Record<HomeSlot, string> = {
+  nudges: 'Weekly reflection',
+  export: 'Export for your review',
+};
+
+const SLOT_PLACEHOLDERS: Record<HomeSlot, string> = {
+  nudges: `A short weekly question about one Senior → Lead mindset shift, in a DM: \`${COMMAND} nudge on\`.`,
+  export: `Your evidence as a review packet: \`${COMMAND} export md\` (or \`csv\`, \`json\`).`,
+};
 
 export interface HomeInput {
+  ladder: Ladder;
+  profile: { level: string | null; target: string | null };
+  summary: Summary;
+  /** Newest first; only the first `HOME_RECENT_ENTRIES` are shown. */
   recent: readonly EvidenceEntry[];
+  /** All the user's entries, for the count. */
   total: number;
   justSaved?: EvidenceEntry;
+  /** One line at the top, e.g. "Level set to TPM4." */
+  notice?: string;
+  /** Blocks from the features that own each slot (see src/slack/home-extras.ts). */
+  slots?: Partial<Record<HomeSlot, readonly Block[]>>;
+}
+
+function option(text: string, value: string): types.PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, 75), emoji: false }, value };
+}
+
+/** Every position of every track (Slack allows 100 options); grouped by track when there are several. */
+function levelSelect(
+  ladder: Ladder,
+  actionId: string,
+  placeholder: string,
+  selected: string | null,
+): types.StaticSelect {
+  const groups = ladder.tracks.map((track) => ({
+    label: { type: 'plain_text' as const, text: truncate(track.shortName, 75) },
+    options: track.positions.map((p) => option(`${p.code} · ${p.title}`, p.id)),
+  }));
+  let budget = 100;
+  const capped = groups
+    .map((g) => {
+      const options = g.options.slice(0, Math.max(0, budget));
+      budget -= options.length;
+      return { ...g, options };
+    })
+    .filter((g) => g.options.length > 0)
+    .slice(0, 100);
+  const all = capped.flatMap((g) => g.options);
+  const initial = all.find((o) => o.value === selected);
+  return {
+    type: 'static_select',
+    action_id: actionId,
+    placeholder: { type: 'plain_text', text: placeholder },
+    ...(capped.length > 1 ? { option_groups: capped } : { options: all }),
+    ...(initial ? { initial_option: initial } : {}),
+  };
+}
+
+function profileBlocks(input: HomeInput): Block[] {
+  return [
+    header('Your profile'),
+    section(levelsLine(input.summary)),
+    {
+      type: 'actions',
+      block_id: BlockId.homeProfile,
+      elements: [
+        levelSelect(input.ladder, ActionId.homeSetLevel, 'Set your level', input.profile.level),
+        levelSelect(input.ladder, ActionId.homeSetTarget, 'Set your target', input.profile.target),
+      ],
+    },
+    context(
+      'A role works too: Senior TPM is TPM4, Lead TPM is TPM5 (their comparable positions). ' +
+        `Or type \`${COMMAND} me level tpm4 target lead\`.`,
+    ),
+  ];
+}
+
+function entryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Block[] {
+  const id = String(entry.id);
+  const elements: types.Button[] = [];
+  if (pendingSuggestions(entry).length > 0) {
+    elements.push(
+      button({
+        text: 'Accept suggested tags',
+        actionId: nthActionId(ActionId.evidenceAccept, i),
+        value: id,
+        style: 'primary',
+      }),
+    );
+  }
+  elements.push(button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: id }), {
+    ...button({ text: 'Delete', actionId: nthActionId(ActionId.evidenceDelete, i), value: id }),
+    style: 'danger',
+    confirm: {
+      title: { type: 'plain_text', text: 'Delete this entry?' },
+      text: { type: 'plain_text', text: 'It is removed from your evidence and exports. This cannot be undone.' },
+      confirm: { type: 'plain_text', text: 'Delete' },
+      deny: { type: 'plain_text', text: 'Keep it' },
+      style: 'danger',
+    },
+  });
+  return [
+    section(`${slackDate(entry.occurredOn)}\n${quoteEntry(entry.text, 400)}`),
+    context(describeTags(entry, names)),
+    { type: 'actions', elements },
+  ];
+}
+
+function slotBlocks(slot: HomeSlot, given: readonly Block[] | undefined): Block[] {
+  const blocks: Block[] = [divider(), header(SLOT_TITLES[slot])];
+  if (!given || given.length === 0) return [...blocks, section(SLOT_PLACEHOLDERS[slot])];
+  if (given.length <= HOME_SLOT_MAX_BLOCKS) return [...blocks, ...given];
+  return [...blocks, ...given.slice(0, HOME_SLOT_MAX_BLOCKS - 1), context('(Some of this section was left out.)')];
 }
 
 export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
-  const blocks: types.KnownBlock[] = [
-    header('Ladder'),
-    section('Your private career evidence, tagged to the TPM ladder.'),
-  ];
+  const blocks: Block[] = [header('Ladder'), context('Your private career evidence, tagged to the TPM ladder. Only you can see this page.')];
+  if (input.notice) blocks.push(section(escapeMrkdwn(input.notice)));
   if (input.justSaved) {
-    blocks.push(
-      section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(input.justSaved.text, 500)}`),
-    );
+    blocks.push(section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(input.justSaved.text, 500)}`));
   }
   blocks.push({
     type: 'actions',
-    elements: [
-      { ...button({ text: 'Log a win', actionId: ActionId.logWin, value: 'home' }), style: 'primary' },
-    ],
+    block_id: BlockId.homeActions,
+    elements: [{ ...button({ text: 'Log a win', actionId: ActionId.logWin, value: 'home' }), style: 'primary' }],
   });
-  blocks.push(divider(), header(`Recent evidence (${input.total})`));
-  if (input.recent.length === 0) {
-    blocks.push(
-      section('Nothing logged yet. Press *Log a win*, or type `/ladder log <what you did>` anywhere.'),
-    );
+
+  blocks.push(divider(), ...profileBlocks(input));
+  blocks.push(divider(), header('At a glance'), ...summaryGlance(input.summary));
+  blocks.push(divider(), header(`Recent evidence (${input.total.toLocaleString('en-US')})`));
+  const recent = input.recent.slice(0, HOME_RECENT_ENTRIES);
+  if (recent.length === 0) {
+    blocks.push(section('Nothing logged yet. Press *Log a win*, or type `/ladder log <what you did>` anywhere.'));
   }
-  for (const entry of input.recent.slice(0, 10)) {
-    blocks.push(
-      section(`${slackDate(entry.occurredOn)}\n${quoteEntry(entry.text, 400)}`),
-      context(describeTags(entry, names)),
-    );
+  recent.forEach((entry, i) => {
+    blocks.push(...entryBlocks(entry, i, names));
+  });
+  if (input.total > recent.length) {
+    blocks.push(context(`All ${input.total.toLocaleString('en-US')} entries, with search: \`${COMMAND} evidence\`.`));
   }
-  return { type: 'home', blocks: blocks.slice(0, 100) };
+  for (const slot of HOME_SLOTS) blocks.push(...slotBlocks(slot, input.slots?.[slot]));
+
+  // Every part above has a fixed budget; this only guards against a future part that has none.
+  const capped =
+    blocks.length <= HOME_MAX_BLOCKS
+      ? blocks
+      : [...blocks.slice(0, HOME_MAX_BLOCKS - 1), context('Some content was left out to fit the Home.')];
+  return { type: 'home', blocks: capped };
 }

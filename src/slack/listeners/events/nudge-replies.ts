@@ -65,6 +65,7 @@ async function onReply(
     const prompt = promptById(ctx, nudge.promptId);
     const result = saveOnce(() =>
       saveEvidence(
+      ctx,
       owner,
       {
         text: m.text ?? '',
