@@ -1,5 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { backupCommand } from './cli-backup.ts';
+import { exportCommand, importCommand } from './cli-export.ts';
+import { nudgesCommand } from './cli-nudges.ts';
 import { ConfigError, loadBaseConfig } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import { MigrationError, migrate } from './db/migrate.ts';
@@ -30,11 +33,25 @@ Commands:
   migrate                         apply pending database migrations
   validate-ladder                 check the ladder YAML files (LADDER_DATA_DIR)
   manifest [--url https://HOST]   print the Slack app manifest (Socket Mode; HTTP mode with --url)
+  nudges run [--at ISO] [--dry-run]
+                                  one weekly-nudge due-check at that instant (default now)
+  backup FILE [--force]           an online, consistent, owner-only copy of the database
+  export --team T --user U --format md|csv|json [--period P] [--out FILE]
+                                  one user's export to stdout or FILE (0600); default period all
+  import FILE --team T --user U   load a JSON export into an account with no data yet
   help                            this text
 
 Environment: DATABASE_PATH, LADDER_DATA_DIR, LOG_LEVEL, … (see README.md).`;
 
 const commands: Record<string, Command> = {
+  nudges: (args, io) => nudgesCommand(args, io),
+
+  backup: (args, io) => backupCommand(args, io),
+
+  export: (args, io) => exportCommand(args, io),
+
+  import: (args, io) => importCommand(args, io),
+
   help: (_args, io) => {
     io.stdout(`${USAGE}\n`);
     return 0;

@@ -7,7 +7,7 @@ import { createRepositories } from './db/repositories.ts';
 import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
 import { LadderDataError, loadLadder } from './ladder/load-ladder.ts';
-import { startLocalWorkspace } from './local/workspace.ts';
+import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
 import { type RunningSlackApp, type SlackConnection, startSlackApp } from './slack/app.ts';
@@ -20,7 +20,7 @@ export interface StartOptions {
   writeLog?: (line: string) => void;
   /** Interface the HTTP server listens on; default all (local mode: 127.0.0.1). */
   listenHost?: string;
-  /** Monotonic milliseconds the nudge scheduler paces and reports liveness with (tests). */
+  /** Monotonic milliseconds the nudge scheduler reports its liveness with (tests of /healthz). */
   schedulerClock?: () => number;
 }
 
@@ -189,7 +189,12 @@ function collectSecrets(config: Config): string[] {
 
 /** Prints a startup failure the operator can act on, and exits 1. */
 export function exitWithStartupFailure(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof StartupError || err instanceof MigrationError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof StartupError ||
+    err instanceof MigrationError ||
+    err instanceof LocalWorkspaceError
+  ) {
     process.stderr.write(`ladder: ${err.message}\n`);
   } else if (err instanceof LadderDataError) {
     process.stderr.write(`ladder: invalid ladder data in LADDER_DATA_DIR: ${err.message}\n`);

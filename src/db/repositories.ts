@@ -1,16 +1,20 @@
 import type { Db } from './connection.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
+import { createExportRepository } from './export-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
 import { createProfileRepository } from './profile-repository.ts';
 import { createSlackStateRepository } from './slack-state-repository.ts';
+import { createWorkspaceRepository } from './workspace-repository.ts';
 
 /** Every repository, built once over one connection by the composition root. */
 export function createRepositories(db: Db) {
   return {
     evidence: createEvidenceRepository(db),
+    exports: createExportRepository(db),
     nudges: createNudgeRepository(db),
     profiles: createProfileRepository(db),
     slackState: createSlackStateRepository(db),
+    workspaces: createWorkspaceRepository(db),
   };
 }
 

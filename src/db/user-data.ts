@@ -15,6 +15,7 @@ export const USER_TABLES = [
   'nudge_ledger',
   'nudge_dm_channels',
   'nudge_history',
+  'exports',
 ] as const;
 
 /** Tables that hold no personal data, listed so the test can tell "forgotten" from "exempt". */

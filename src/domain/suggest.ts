@@ -80,10 +80,7 @@ function phrasePattern(word: string): string {
 /** One expression for a list of phrases, whole words only; longest first so phrases win over their words. */
 function wholeWords(list: readonly string[]): RegExp {
   const alternatives = [...new Set(list)].sort((a, b) => b.length - a.length).map(phrasePattern);
-  return new RegExp(
-    `(?<!${LETTER_OR_DIGIT})(?:${alternatives.join('|')})(?!${LETTER_OR_DIGIT})`,
-    'giu',
-  );
+  return new RegExp(`(?<!${LETTER_OR_DIGIT})(?:${alternatives.join('|')})(?!${LETTER_OR_DIGIT})`, 'giu');
 }
 
 export function compileSuggestionRules(rules: readonly SuggestionRule[]): SuggestionRules {

@@ -245,7 +245,8 @@ export function summarise(input: SummaryInput): Summary {
     }
     month.entries += 1;
     for (const id of growthIds) {
-      if (axes.includes(id) || suggestedAxes.includes(id)) month.growth.set(id, (month.growth.get(id) ?? 0) + 1);
+      if (axes.includes(id) || suggestedAxes.includes(id))
+        month.growth.set(id, (month.growth.get(id) ?? 0) + 1);
     }
 
     // The three newest, kept sorted as we go: no sort of the whole list.
@@ -304,7 +305,7 @@ export function summarise(input: SummaryInput): Summary {
     });
   }
 
-  const firstWeek = weekIndex(localDateToDays(firstDate > today ? today : firstDate));
+  const firstWeek = weekIndex(Math.min(localDateToDays(firstDate), local.days));
   const lastWeek = weekIndex(localDateToDays(end));
   const thisWeekHasEntry = activeWeeks.has(todayWeek);
   let streak = 0;

@@ -1,6 +1,6 @@
 /**
  * Reads ladder-data/ (or LADDER_DATA_DIR): every `*.yaml` / `*.yml` file, in name order. Files
- * declare what they hold with `kind:` (axes, track, roles, tags); `prompts.yaml` has its own
+ * declare what they hold with `kind:` (axes, track, roles, tags, suggestions); `prompts.yaml` has its own
  * schema (src/domain/prompts.ts). A bad folder stops the app with a `LadderDataError` whose message
  * names each file, the path inside it and the problem, e.g.
  *   tpm.yaml: positions[2].steps.system: unknown step "Ownz" (expected one of …) [line 48]

@@ -18,6 +18,14 @@ import { type LocalSlackApi, startLocalSlackApi } from './slack-api.ts';
 
 export type { DemoUser } from './page-state.ts';
 
+/** A start-up failure whose message is the whole story for the person starting local mode. */
+export class LocalWorkspaceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LocalWorkspaceError';
+  }
+}
+
 export const DEMO_USERS: readonly DemoUser[] = [
   { id: 'U0DEMO1', name: 'alex', realName: 'Alex (demo)', tz: 'America/New_York' },
   { id: 'U0DEMO2', name: 'sam', realName: 'Sam (demo)', tz: 'Europe/London' },
@@ -154,9 +162,12 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
     await running?.stop().catch(() => {});
     await api.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`port ${opts.port} is already in use: set PORT to a free port (PORT=0 picks one)`, {
-        cause: err,
-      });
+      throw new LocalWorkspaceError(
+        `port ${opts.port} is already in use: set PORT to a free port (PORT=0 picks one)`,
+        {
+          cause: err,
+        },
+      );
     }
     throw err;
   }

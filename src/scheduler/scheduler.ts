@@ -62,7 +62,7 @@ export interface SchedulerOptions {
   botToken: string;
   /** Default: a bulk client for `botToken` at `ctx.config.slackApiUrl`. */
   client?: WebClient;
-  /** Monotonic milliseconds for pacing and liveness (default performance.now). */
+  /** Monotonic milliseconds for liveness, i.e. /healthz (default performance.now). */
   clock?: () => number;
   hooks?: DeliveryHooks;
 }
@@ -77,7 +77,6 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     ctx,
     client,
     ratePerMinute: ctx.config.nudgeSendRate,
-    clock,
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
   });
   let task: ScheduledTask | undefined;

@@ -16,6 +16,21 @@ const FEATURE_ENTRIES: readonly HelpEntry[] = [
     description: 'Your entries, newest first, with Edit and Delete; words search them.',
   },
   {
+    usage: 'me [level <X>] [target <Y>]',
+    description:
+      'Your level and target, e.g. `me level tpm4 target lead` (a role is saved as its comparable position).',
+  },
+  {
+    usage: 'next [level]',
+    description: 'What changes from your level (or the one named) to the next one up.',
+  },
+  {
+    usage: 'summary [period]',
+    description:
+      'Where you stand against your target: entries per axis, thin growth axes with a next step, weeks ' +
+      'and months with evidence, mindset shifts (default `90d`; also `12w`, `quarter`, `year`, `all`).',
+  },
+  {
     usage: 'nudge on | off | status | now | skip',
     description:
       'One reflection question a week by DM, in your time zone (default Fridays 16:00); reply in its ' +
@@ -25,6 +40,13 @@ const FEATURE_ENTRIES: readonly HelpEntry[] = [
     usage: 'nudge <day> <time> | pause <date | Nw>',
     description: 'Pick the day and time (`nudge fri 15:30`, `nudge tue 9am`), or pause (`nudge pause 2w`).',
   },
+  {
+    usage: 'export [md | csv | json] [period]',
+    description:
+      'A file in our DM: the review packet in Markdown with your radar chart (default), a CSV, or all your ' +
+      'data as JSON (default period `1y`; JSON `all`).',
+  },
+  { usage: 'chart', description: 'Your radar chart: level, target and evidence per axis over 90 days.' },
   { usage: 'forget', description: 'Delete everything Ladder holds about you (asks first).' },
 ];
 

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import type { Owner, Profile } from '../domain/types.ts';
 import type { HomeSlot } from './blocks/home.ts';
+import { exportHomeExtra } from './export-home.ts';
 
 export interface HomeExtraInput {
   ctx: AppContext;
@@ -24,7 +25,7 @@ export interface HomeExtra {
  * The features that fill a Home slot, one line each (like help-entries.ts): weekly nudge settings
  * in `nudges`, export buttons in `export`. A slot nobody fills shows its placeholder.
  */
-const FEATURE_EXTRAS: readonly HomeExtra[] = [];
+const FEATURE_EXTRAS: readonly HomeExtra[] = [exportHomeExtra];
 
 export function homeExtras(): readonly HomeExtra[] {
   return FEATURE_EXTRAS;

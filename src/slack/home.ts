@@ -56,7 +56,9 @@ export async function publishHome(
   owner: Owner,
   opts: PublishHomeOptions = {},
 ): Promise<void> {
-  const profile = opts.readOnly ? ctx.repos.profiles.getOrEmpty(owner) : await ensureTimeZone(ctx, client, owner);
+  const profile = opts.readOnly
+    ? ctx.repos.profiles.getOrEmpty(owner)
+    : await ensureTimeZone(ctx, client, owner);
   const period = parsePeriod(DEFAULT_SUMMARY_PERIOD, DEFAULT_SUMMARY_PERIOD);
   if (period.kind === 'invalid') throw new Error(`bad default period: ${period.message}`);
   const summary = summaryFor(ctx, owner, profile, period);

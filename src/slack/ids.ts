@@ -37,6 +37,10 @@ export const ActionId = {
   homeSetTarget: 'home_set_target',
   forgetConfirm: 'forget_confirm',
   forgetCancel: 'forget_cancel',
+  /** App Home export buttons (`export_file.<n>`): the value is a format (md, csv, json), never an id. */
+  exportFile: 'export_file',
+  /** App Home: upload a fresh radar chart to the clicker's DM and show it on their Home. */
+  exportChart: 'export_chart',
   nudgeAnswer: 'nudge_answer',
   nudgeSkipWeek: 'nudge_skip_week',
   nudgePause: 'nudge_pause_2w',
@@ -64,8 +68,16 @@ export const ViewId = {
   nudgeAnswer: 'nudge_answer_modal',
 } as const;
 
-/** Events the app subscribes to (manifest `settings.event_subscriptions.bot_events`). */
-export const SUBSCRIBED_EVENTS = ['app_home_opened', 'message.im'] as const;
+/**
+ * Events the app subscribes to (manifest `settings.event_subscriptions.bot_events`).
+ * `app_uninstalled` and `tokens_revoked` need no scope; they stop all sending for the workspace.
+ */
+export const SUBSCRIBED_EVENTS = [
+  'app_home_opened',
+  'message.im',
+  'app_uninstalled',
+  'tokens_revoked',
+] as const;
 
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 

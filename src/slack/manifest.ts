@@ -12,6 +12,7 @@ export const BOT_SCOPES = [
   'im:write',
   'im:history',
   'reactions:write',
+  'files:write',
 ] as const;
 
 export const SLASH_USAGE_HINT = 'help | levels | lead | compare senior lead';

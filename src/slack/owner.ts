@@ -29,23 +29,23 @@ export function ownerOfInteraction(body: {
   return { teamId: tenant, userId: body.user.id };
 }
 
-/** event_callback envelopes: the team (or enterprise) of the install and the event's user. */
-export function ownerOfEvent(
-  body: {
-    team_id?: string;
-    enterprise_id?: string;
-    authorizations?: Array<{
-      is_enterprise_install?: boolean;
-      enterprise_id?: string | null;
-      team_id?: string | null;
-    }>;
-  },
-  userId: string,
-): Owner {
+/** The tenant of an event_callback envelope: the enterprise for org-wide installs, else the team. */
+export function tenantOfEvent(body: {
+  team_id?: string;
+  enterprise_id?: string;
+  authorizations?: Array<{
+    is_enterprise_install?: boolean;
+    enterprise_id?: string | null;
+    team_id?: string | null;
+  }>;
+}): string {
   const auth = body.authorizations?.[0];
-  const tenant =
-    auth?.is_enterprise_install && (auth.enterprise_id ?? body.enterprise_id)
-      ? ((auth.enterprise_id ?? body.enterprise_id) as string)
-      : (body.team_id ?? auth?.team_id ?? '');
-  return { teamId: tenant, userId };
+  return auth?.is_enterprise_install && (auth.enterprise_id ?? body.enterprise_id)
+    ? ((auth.enterprise_id ?? body.enterprise_id) as string)
+    : (body.team_id ?? auth?.team_id ?? '');
+}
+
+/** event_callback envelopes: the team (or enterprise) of the install and the event's user. */
+export function ownerOfEvent(body: Parameters<typeof tenantOfEvent>[0], userId: string): Owner {
+  return { teamId: tenantOfEvent(body), userId };
 }

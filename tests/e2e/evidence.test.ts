@@ -88,6 +88,15 @@ describe('evidence capture, end to end', () => {
     expect(entries(alice)[0]?.text).toBe(text);
   });
 
+  it('decodes the &, < and > Slack escapes in command text, so the entry is what the user typed', async () => {
+    const res = await h.sender.command({
+      userId: alice,
+      text: 'log R&amp;D review: latency &lt; 200 ms &amp;&amp; p99 &gt; 1 s',
+    });
+    expect(shown(res.json)).toContain('Saved to your evidence');
+    expect(entries(alice)[0]?.text).toBe('R&D review: latency < 200 ms && p99 > 1 s');
+  });
+
   it('refuses 3,001 characters with the length and the limit, and gives the text back; 3,000 emoji fit', async () => {
     const before = entries(alice).length;
     const long = `${'x'.repeat(2991)} and more!`;

@@ -12,8 +12,12 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
-const SCREENSHOT = path.join(root, 'docs', 'local-mode.png');
+// The README's picture is refreshed with UPDATE_SCREENSHOT=1; a plain run leaves the tree clean.
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT
+  ? path.join(root, 'docs', 'local-mode.png')
+  : path.join(root, 'test-results', 'local-mode.png');
 const WIN = 'Ran the Q3 launch review for three teams';
+const REFLECTION = 'Wrote the escalation guide so the team decides without me';
 
 if (!CHROMIUM) {
   console.warn(
@@ -137,6 +141,8 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
     await card.waitFor();
     expect(await card.textContent()).toContain('Only visible to you');
     expect(await card.locator('.cmd-echo').textContent()).toBe('/ladder lead');
+    await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
 
     // The App Home: opening it sends app_home_opened; the app publishes the view.
@@ -152,6 +158,15 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
     await expect.poll(() => modal.locator('.b-error').count()).toBeGreaterThan(0);
     await modal.locator('[data-block-id="evidence_text"] textarea').fill(`${WIN} #process`);
     await modal.locator('[data-block-id="evidence_axes"] select').selectOption(['people']);
+    // The app's own validation comes back as response_action: errors, shown on the field.
+    const date = modal.locator('[data-block-id="evidence_date"] input');
+    await date.fill('2099-01-01');
+    await modal.locator('.js-modal-submit').click();
+    await modal.locator('[data-block-id="evidence_date"] .b-error', { hasText: 'future' }).waitFor();
+    expect(await modal.locator('[data-block-id="evidence_text"] textarea').inputValue()).toBe(
+      `${WIN} #process`,
+    );
+    await date.fill('2026-01-05');
     await modal.locator('.js-modal-submit').click();
     await modal.waitFor({ state: 'detached' });
     await page.locator('.home', { hasText: WIN }).waitFor();
@@ -180,14 +195,19 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
       await page.locator('.msg.ephemeral').last().waitFor();
       const before = await page.locator('#pane .msg[data-kind="message"]').count();
       await page.locator('.js-clock-next').click();
-      await expect.poll(() => page.locator('#pane .msg[data-kind="message"]').count()).toBeGreaterThan(before);
+      await expect
+        .poll(() => page.locator('#pane .msg[data-kind="message"]').count())
+        .toBeGreaterThan(before);
       const nudge = page.locator('#pane .msg[data-kind="message"]').last();
       await nudge.hover();
       await nudge.locator('.js-open-thread').click();
       const reply = page.locator('.js-thread-form textarea');
-      await reply.fill('Wrote the escalation guide so the team decides without me');
+      await reply.fill(REFLECTION);
       await reply.press('Enter');
-      await expect.poll(() => page.locator('#thread .msg').count()).toBeGreaterThanOrEqual(3);
+      // The app confirms a saved reflection with a reaction on the reply.
+      await page.locator('#thread .msg', { hasText: REFLECTION }).locator('.reaction').waitFor();
+      await page.locator('.js-tab', { hasText: 'Home' }).click();
+      await page.locator('.home', { hasText: REFLECTION }).waitFor();
     } else {
       console.warn('local-mode browser test: no nudge clock in this build yet; the nudge steps did not run');
     }
@@ -196,14 +216,31 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
     if (usages.some((u) => u.startsWith('export'))) {
       await page.locator('.js-nav-app').click();
       await page.locator('.js-tab', { hasText: 'Messages' }).click();
-      await sendInComposer(page, '/ladder export md');
-      const file = page.locator('#pane a.file', { hasText: '.md' }).last();
+      await sendInComposer(page, '/ladder export md all');
+      const file = page.locator('#pane a.file[download$=".md"]').last();
       await file.waitFor({ timeout: 15_000 });
       const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
       const saved = await download.path();
       expect(fs.readFileSync(saved, 'utf8')).toContain(WIN);
     } else {
       console.warn('local-mode browser test: no export in this build yet; the export step did not run');
+    }
+
+    // The chart, once it is in the build: a PNG in the DM, shown in place.
+    if (usages.some((u) => u.startsWith('chart'))) {
+      await page.locator('.js-nav-app').click();
+      await page.locator('.js-tab', { hasText: 'Messages' }).click();
+      // The radar compares a level with a target, so set them first.
+      await sendInComposer(page, '/ladder me level tpm4 target lead');
+      await page.locator('.msg.ephemeral', { hasText: '/ladder me level tpm4 target lead' }).waitFor();
+      await sendInComposer(page, '/ladder chart');
+      const img = page.locator('#pane .file-image img, #pane .b-img').last();
+      await img.waitFor({ timeout: 15_000 });
+      await expect
+        .poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+        .toBeGreaterThan(0);
+    } else {
+      console.warn('local-mode browser test: no chart in this build yet; the PNG step did not run');
     }
 
     // Another person sees none of the first one's entries.

@@ -49,6 +49,23 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
       return JSON.stringify((await h.sender.waitForResponse(res.responseUrl as string)).body);
     },
   },
+  [ActionId.evidenceAccept]: {
+    replay: async (h, id) => {
+      const res = await h.sender.blockActions({
+        userId: bob,
+        actions: [
+          { action_id: ActionId.evidenceAccept, block_id: BlockId.evidenceActions, value: String(id) },
+        ],
+      });
+      return JSON.stringify((await h.sender.waitForResponse(res.responseUrl as string)).body);
+    },
+  },
+  [ActionId.homeSetLevel]: {
+    exempt: "value is a public position id; sets only the clicking user's own profile",
+  },
+  [ActionId.homeSetTarget]: {
+    exempt: "value is a public position id; sets only the clicking user's own profile",
+  },
   [ActionId.evidencePage]: {
     replay: async (h) => {
       const value = JSON.stringify({ o: 0, n: 5, q: 'vendor' });
@@ -66,6 +83,46 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
         actions: [{ action_id: ActionId.forgetConfirm, block_id: BlockId.forgetActions, value: 'forget' }],
       });
       return JSON.stringify((await h.sender.waitForResponse(res.responseUrl as string)).body);
+    },
+  },
+  [ActionId.exportFile]: {
+    // The value is only a format: Bob's click exports Bob's data, to Bob's DM, whatever he sends.
+    replay: async (h) => {
+      const before = h.api.state.files.size;
+      await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: ActionId.exportFile, block_id: BlockId.homeActions, value: 'json' }],
+      });
+      const deadline = Date.now() + 10_000;
+      let file = [...h.api.state.files.values()].slice(before).find((f) => f.completed);
+      while (!file && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        file = [...h.api.state.files.values()].slice(before).find((f) => f.completed);
+      }
+      const text = file?.bytes?.toString('utf8') ?? '';
+      expect(text).toContain('Bob own entry');
+      for (const share of file?.shares ?? []) {
+        expect(h.api.state.channels.get(share.channel)?.members).not.toContain(alice);
+      }
+      return text;
+    },
+  },
+  [ActionId.exportChart]: {
+    replay: async (h) => {
+      h.app.ctx.repos.profiles.setLevels(owner(bob), { level: 'tpm4', target: 'tpm5' }, new Date());
+      await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: ActionId.exportChart, block_id: BlockId.homeActions, value: 'chart' }],
+      });
+      const deadline = Date.now() + 10_000;
+      const chartOnHome = () => {
+        const chart = h.app.ctx.repos.exports.homeChart(owner(bob));
+        const home = JSON.stringify(h.api.state.homeViews.get(bob)?.view ?? {});
+        return chart && home.includes(chart.fileId) ? home : undefined;
+      };
+      while (!chartOnHome() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(h.app.ctx.repos.exports.homeChart(owner(alice))).toBeUndefined();
+      return chartOnHome() ?? '';
     },
   },
   [ViewId.evidenceModal]: {

@@ -185,7 +185,7 @@ function itemHtml(item, conv, opts = {}) {
   const reactions = (item.reactions ?? [])
     .map(
       (/** @type {any} */ r) =>
-        `<span class="chip">${escapeHtml(textToHtml({ type: 'plain_text', text: `:${r.name}:` }))} ${r.count}</span>`,
+        `<span class="chip reaction" title=":${escapeHtml(r.name)}:">${textToHtml({ type: 'plain_text', text: `:${r.name}:` })} ${r.count}</span>`,
     )
     .join(' ');
   const actions =
@@ -414,7 +414,7 @@ function writeValue(
   }
   const wanted = new Set(v.values ?? (v.value ? [v.value] : []));
   /** @type {HTMLInputElement} */ for (const i of el.querySelectorAll('input'))
-    (i).checked = wanted.has(i.value);
+    i.checked = wanted.has(i.value);
 }
 
 /**
@@ -437,7 +437,10 @@ function checkInputs(/** @type {HTMLElement} */ modal) {
     }
     if (message) {
       ok = false;
-      b.insertAdjacentHTML('beforeend', `<div class="b-error js-client" role="alert">${escapeHtml(message)}</div>`);
+      b.insertAdjacentHTML(
+        'beforeend',
+        `<div class="b-error js-client" role="alert">${escapeHtml(message)}</div>`,
+      );
     }
   }
   return ok;
@@ -586,7 +589,8 @@ document.addEventListener('click', async (ev) => {
   const hint = /** @type {HTMLElement | null} */ (target.closest('.js-hint'));
   if (hint) {
     const input = /** @type {HTMLTextAreaElement} */ ($('#composer-input'));
-    const usage = (hint.dataset.usage ?? '').replace(/[<[].*$/, '');
+    // The first choice of the usage, up to its first placeholder: `nudge on | off` → `nudge on`.
+    const usage = (hint.dataset.usage ?? '').split(/\s*\|\s*/)[0]?.replace(/[<[].*$/, '') ?? '';
     input.value = `${ui.state.app.command} ${usage}`.replace(/\s+$/, ' ');
     input.focus();
     return;

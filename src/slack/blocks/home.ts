@@ -121,7 +121,10 @@ function entryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Block[] 
     style: 'danger',
     confirm: {
       title: { type: 'plain_text', text: 'Delete this entry?' },
-      text: { type: 'plain_text', text: 'It is removed from your evidence and exports. This cannot be undone.' },
+      text: {
+        type: 'plain_text',
+        text: 'It is removed from your evidence and exports. This cannot be undone.',
+      },
       confirm: { type: 'plain_text', text: 'Delete' },
       deny: { type: 'plain_text', text: 'Keep it' },
       style: 'danger',
@@ -138,19 +141,30 @@ function slotBlocks(slot: HomeSlot, given: readonly Block[] | undefined): Block[
   const blocks: Block[] = [divider(), header(SLOT_TITLES[slot])];
   if (!given || given.length === 0) return [...blocks, section(SLOT_PLACEHOLDERS[slot])];
   if (given.length <= HOME_SLOT_MAX_BLOCKS) return [...blocks, ...given];
-  return [...blocks, ...given.slice(0, HOME_SLOT_MAX_BLOCKS - 1), context('(Some of this section was left out.)')];
+  return [
+    ...blocks,
+    ...given.slice(0, HOME_SLOT_MAX_BLOCKS - 1),
+    context('(Some of this section was left out.)'),
+  ];
 }
 
 export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
-  const blocks: Block[] = [header('Ladder'), context('Your private career evidence, tagged to the TPM ladder. Only you can see this page.')];
+  const blocks: Block[] = [
+    header('Ladder'),
+    context('Your private career evidence, tagged to the TPM ladder. Only you can see this page.'),
+  ];
   if (input.notice) blocks.push(section(escapeMrkdwn(input.notice)));
   if (input.justSaved) {
-    blocks.push(section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(input.justSaved.text, 500)}`));
+    blocks.push(
+      section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(input.justSaved.text, 500)}`),
+    );
   }
   blocks.push({
     type: 'actions',
     block_id: BlockId.homeActions,
-    elements: [{ ...button({ text: 'Log a win', actionId: ActionId.logWin, value: 'home' }), style: 'primary' }],
+    elements: [
+      { ...button({ text: 'Log a win', actionId: ActionId.logWin, value: 'home' }), style: 'primary' },
+    ],
   });
 
   blocks.push(divider(), ...profileBlocks(input));
@@ -158,13 +172,17 @@ export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
   blocks.push(divider(), header(`Recent evidence (${input.total.toLocaleString('en-US')})`));
   const recent = input.recent.slice(0, HOME_RECENT_ENTRIES);
   if (recent.length === 0) {
-    blocks.push(section('Nothing logged yet. Press *Log a win*, or type `/ladder log <what you did>` anywhere.'));
+    blocks.push(
+      section('Nothing logged yet. Press *Log a win*, or type `/ladder log <what you did>` anywhere.'),
+    );
   }
   recent.forEach((entry, i) => {
     blocks.push(...entryBlocks(entry, i, names));
   });
   if (input.total > recent.length) {
-    blocks.push(context(`All ${input.total.toLocaleString('en-US')} entries, with search: \`${COMMAND} evidence\`.`));
+    blocks.push(
+      context(`All ${input.total.toLocaleString('en-US')} entries, with search: \`${COMMAND} evidence\`.`),
+    );
   }
   for (const slot of HOME_SLOTS) blocks.push(...slotBlocks(slot, input.slots?.[slot]));
 

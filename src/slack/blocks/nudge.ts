@@ -2,9 +2,9 @@
  * The weekly reflection DM, its Answer modal and the replies to `/ladder nudge …`. Pure builders.
  */
 import type { types } from '@slack/bolt';
+import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Shift } from '../../domain/ladder/model.ts';
 import type { Prompt } from '../../domain/prompts.ts';
-import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import { ActionId, BlockId, ViewId } from '../ids.ts';
 import {
   type Block,
@@ -83,7 +83,10 @@ export function buildNudgeAnswerModal(prompt: Prompt, shift: Shift | undefined):
         label: { type: 'plain_text', text: 'Your answer' },
         hint: {
           type: 'plain_text',
-          text: truncate(`Saved as private evidence tagged ${label}. Up to 3,000 characters; #tags work.`, 150),
+          text: truncate(
+            `Saved as private evidence tagged ${label}. Up to 3,000 characters; #tags work.`,
+            150,
+          ),
         },
         element: {
           type: 'plain_text_input',

@@ -65,9 +65,7 @@ function substitutionNote(choice: ProfileChoice): string | null {
 }
 
 /** The reply after `me level … target …`: what was saved, and any role that became a position. */
-export function buildProfileSaved(
-  resolution: Extract<ProfileLevelsResolution, { ok: true }>,
-): SlackMessage {
+export function buildProfileSaved(resolution: Extract<ProfileLevelsResolution, { ok: true }>): SlackMessage {
   const parts: string[] = [];
   if (resolution.level) parts.push(`level *${escapeMrkdwn(levelTitle(resolution.level.position))}*`);
   if (resolution.target) parts.push(`target *${escapeMrkdwn(levelTitle(resolution.target.position))}*`);
@@ -79,7 +77,9 @@ export function buildProfileSaved(
   }
   if (resolution.warning) blocks.push(section(`:warning: ${escapeMrkdwn(resolution.warning)}`));
   blocks.push(
-    context(`Next: \`${COMMAND} next\` compares your level with the one above; \`${COMMAND} summary\` shows your gaps.`),
+    context(
+      `Next: \`${COMMAND} next\` compares your level with the one above; \`${COMMAND} summary\` shows your gaps.`,
+    ),
   );
   const notes = blocks.length > 2 ? ' (a role was saved as its comparable position)' : '';
   return { text: fallback(`${saved.replace(/[*]|:white_check_mark: /g, '')}${notes}`), blocks };

@@ -74,7 +74,8 @@ function growthLine(g: GrowthAxis, threshold: number, withSuggestion: boolean): 
 
 /** The growth axes with their entries and thin flags; suggestions for every one, or only the thin. */
 export function growthText(summary: Summary, opts: { suggestions: 'all' | 'thin' }): string {
-  if (!summary.level) return `Set your level and target to see where to grow: \`${COMMAND} me level tpm4 target lead\`.`;
+  if (!summary.level)
+    return `Set your level and target to see where to grow: \`${COMMAND} me level tpm4 target lead\`.`;
   if (!summary.target) return 'You are at the top of the track: no level above to grow towards.';
   if (summary.growth.length === 0) {
     return `Your target ${summary.target.code} expects no higher step than ${summary.level.code} on any axis.`;
@@ -110,7 +111,8 @@ export function weeksText(summary: Summary): string {
     weeks.streak === 0
       ? 'no current streak: log a win this week to start one'
       : `current streak ${plural(weeks.streak, 'week')}${weeks.thisWeekHasEntry ? '' : ' (log a win this week to keep it)'}`;
-  const longest = weeks.longestStreak > weeks.streak ? `, longest ${plural(weeks.longestStreak, 'week')}` : '';
+  const longest =
+    weeks.longestStreak > weeks.streak ? `, longest ${plural(weeks.longestStreak, 'week')}` : '';
   return `*Weeks with evidence:* ${weeks.withEntries} of ${weeks.total}  ·  ${streak}${longest}`;
 }
 

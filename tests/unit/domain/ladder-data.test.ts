@@ -202,6 +202,7 @@ describe('sources', () => {
     expect(ladder.files.map((f) => f.file).sort()).toEqual([
       'axes.yaml',
       'roles.yaml',
+      'suggestions.yaml',
       'tags.yaml',
       'tpm.yaml',
     ]);

@@ -19,7 +19,6 @@ const ctx: RenderContext = {
 };
 
 const md = (text: string) => mrkdwnToHtml(text, ctx);
-const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** Tags in the output, so a test can say "no tag but these". */
 function tags(html: string): string[] {

@@ -27,6 +27,8 @@ function entryIdOf(value: unknown): number | null {
   return Number(value);
 }
 
+const ENTRY_GONE = 'That entry no longer exists (it may have been deleted already).';
+
 /**
  * A button pressed on the App Home: Slack sends no response URL, so the answer is a new Home.
  * (`container.type` is `view` for the Home and for modals; no evidence button lives in a modal.)
@@ -49,7 +51,7 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
       const onHome = pressedOnHome(body);
       if (!entry) {
-        if (onHome) return void (await publishHome(ctx, client, owner));
+        if (onHome) return void (await publishHome(ctx, client, owner, { notice: ENTRY_GONE }));
         return void (await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -106,7 +108,10 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
             ctx.now(),
           )
         : undefined;
-      if (pressedOnHome(body)) return void (await publishHome(ctx, client, owner));
+      if (pressedOnHome(body)) {
+        const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE;
+        return void (await publishHome(ctx, client, owner, { notice }));
+      }
       await respond({
         response_type: 'ephemeral',
         replace_original: accepted !== undefined,
@@ -126,7 +131,11 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const owner = ownerOfInteraction(body);
       const id = entryIdOf(action.value);
       const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
-      if (pressedOnHome(body)) return void (await publishHome(ctx, client, owner));
+      if (pressedOnHome(body)) {
+        return void (await publishHome(ctx, client, owner, {
+          notice: deleted ? 'Entry deleted.' : ENTRY_GONE,
+        }));
+      }
       if (!deleted)
         return void (await respond({
           response_type: 'ephemeral',
@@ -174,6 +183,8 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       replace_original: true,
       ...buildForgetDone(forgetCounts(deleted)),
     });
+    // The Home tab would otherwise keep showing what was deleted; readOnly stores nothing again.
+    await publishHome(ctx, client, owner, { readOnly: true });
   });
 
   app.action<BlockButtonAction>(ActionId.forgetCancel, async ({ ack, respond }) => {

@@ -63,8 +63,12 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
       const note =
         kind === 'skip'
           ? skipThisWeek(ctx, owner, tz)
-          : applyNudgeCommand(ctx, owner, kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' }, tz)
-              .text;
+          : applyNudgeCommand(
+              ctx,
+              owner,
+              kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' },
+              tz,
+            ).text;
       const prompt = promptById(ctx, nudge.promptId);
       if (!prompt) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(note) });

@@ -5,9 +5,12 @@ import { type LadderCommand, type LadderCommandKind, parseLadderCommand } from '
 import type { Owner } from '../../../domain/types.ts';
 import { COMMAND } from '../../ids.ts';
 import { ownerOfCommand } from '../../owner.ts';
+import { unescapeSlackText } from '../../text.ts';
 import { evidenceCommands } from './evidence.ts';
+import { exportCommands } from './export.ts';
 import { contentCommands } from './ladder-content.ts';
 import { nudgeCommands } from './nudge.ts';
+import { progressCommands } from './progress.ts';
 
 export interface CommandCall<K extends LadderCommandKind = LadderCommandKind> {
   ctx: AppContext;
@@ -25,7 +28,9 @@ export type CommandHandlers = { [K in LadderCommandKind]?: (call: CommandCall<K>
 const HANDLERS: CommandHandlers = {
   ...contentCommands,
   ...evidenceCommands,
+  ...progressCommands,
   ...nudgeCommands,
+  ...exportCommands,
 };
 
 /**
@@ -36,7 +41,7 @@ const HANDLERS: CommandHandlers = {
 export function register(app: App, ctx: AppContext): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
     const owner = ownerOfCommand(command);
-    const parsed = parseLadderCommand(command.text ?? '');
+    const parsed = parseLadderCommand(unescapeSlackText(command.text ?? ''));
     const handler = (HANDLERS[parsed.kind] ?? HANDLERS.help) as (call: CommandCall) => Promise<void>;
     const call = { ctx, owner, command: parsed, body: command, ack, respond, client } as CommandCall;
     if (!HANDLERS[parsed.kind]) {

@@ -3,6 +3,7 @@ import type { AppContext } from '../../../context.ts';
 import { publishHome } from '../../home.ts';
 import { ownerOfEvent } from '../../owner.ts';
 import { registerNudgeReplies } from './nudge-replies.ts';
+import { registerWorkspaceEvents } from './workspace.ts';
 
 export function register(app: App, ctx: AppContext): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
@@ -10,4 +11,5 @@ export function register(app: App, ctx: AppContext): void {
     await publishHome(ctx, client, ownerOfEvent(body, event.user));
   });
   registerNudgeReplies(app, ctx);
+  registerWorkspaceEvents(app, ctx);
 }

@@ -65,19 +65,19 @@ async function onReply(
     const prompt = promptById(ctx, nudge.promptId);
     const result = saveOnce(() =>
       saveEvidence(
-      ctx,
-      owner,
-      {
-        text: m.text ?? '',
-        source: 'reflection',
-        tz: ctx.repos.profiles.getOrEmpty(owner).tz,
-        shift: prompt?.shift ?? null,
-        promptId: nudge.promptId,
-        nudgeWeek: nudge.weekKey,
-        channelId: channel,
-        messageTs: m.ts,
-      },
-      envelope.event_id ? `event:${envelope.event_id}` : undefined,
+        ctx,
+        owner,
+        {
+          text: m.text ?? '',
+          source: 'reflection',
+          tz: ctx.repos.profiles.getOrEmpty(owner).tz,
+          shift: prompt?.shift ?? null,
+          promptId: nudge.promptId,
+          nudgeWeek: nudge.weekKey,
+          channelId: channel,
+          messageTs: m.ts,
+        },
+        envelope.event_id ? `event:${envelope.event_id}` : undefined,
       ),
     );
     if (!result.ok) {
@@ -154,7 +154,13 @@ function saveOnce(save: () => SaveResult): SaveResult | { ok: true; duplicate: t
 }
 
 /** A reaction on the reply says "saved"; a second delivery finds it already there. */
-async function confirm(ctx: AppContext, client: WebClient, owner: Owner, channel: string, ts: string): Promise<void> {
+async function confirm(
+  ctx: AppContext,
+  client: WebClient,
+  owner: Owner,
+  channel: string,
+  ts: string,
+): Promise<void> {
   try {
     await client.reactions.add({ channel, timestamp: ts, name: CONFIRM_REACTION });
   } catch (err) {

@@ -6,6 +6,7 @@ import { buildEvidenceModal } from '../../blocks/evidence.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { ShortcutId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
+import { unescapeSlackText } from '../../text.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
 
 /**
@@ -18,7 +19,7 @@ export function register(app: App, ctx: AppContext): void {
     await ack();
     const owner = ownerOfInteraction(shortcut);
     const profile = ctx.repos.profiles.getOrEmpty(owner);
-    const raw = typeof shortcut.message.text === 'string' ? shortcut.message.text : '';
+    const raw = typeof shortcut.message.text === 'string' ? unescapeSlackText(shortcut.message.text) : '';
     const chars = [...raw];
     const cut =
       chars.length > MAX_EVIDENCE_CHARS
@@ -51,15 +52,20 @@ export function register(app: App, ctx: AppContext): void {
     const note = link
       ? cut
       : `:link: I could not get a link to that message (the bot cannot see private conversations), so it will be saved without one. You can paste a link below.${cut ? `\n${cut}` : ''}`;
-    // Inputs keep what the user typed meanwhile: same block and action ids.
-    await client.views.update({
-      view_id: viewId,
-      view: buildEvidenceModal(
-        ctx.ladder,
-        { ...values, link },
-        { mode: 'create', ...(note ? { note } : {}) },
-      ),
-    });
+    // Inputs keep what the user typed meanwhile: same block and action ids. The modal already
+    // works without this update (it saves without a link and says so), so a failure is no error.
+    try {
+      await client.views.update({
+        view_id: viewId,
+        view: buildEvidenceModal(
+          ctx.ladder,
+          { ...values, link },
+          { mode: 'create', ...(note ? { note } : {}) },
+        ),
+      });
+    } catch (err) {
+      ctx.logger.warn('could not add the link to the open evidence modal', { error: describeError(err) });
+    }
     void ensureTimeZone(ctx, client, owner).catch(() => {});
   });
 }

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../context.ts';
 import { isLocalDate, localDate, normaliseLink } from '../../../domain/evidence.ts';
 import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
+import { describeError } from '../../../log.ts';
 import {
   cleanAxes,
   cleanScope,
@@ -52,8 +53,15 @@ async function confirm(
     ...(linkNote ? { linkNote } : {}),
   });
   if (kind === 'home' || kind === 'home-edit') {
-    await publishHome(ctx, client, owner, { justSaved: entry });
-    return;
+    try {
+      await publishHome(ctx, client, owner, { justSaved: entry });
+      return;
+    } catch (err) {
+      // Saved already: say so in the DM rather than let the error handler say "did not complete".
+      ctx.logger.warn('could not refresh the Home after a save; confirming in the DM', {
+        error: describeError(err),
+      });
+    }
   }
   await replyToUser(ctx, client, { owner, responseUrl }, message, { replaceOriginal: kind === 'edit' });
 }

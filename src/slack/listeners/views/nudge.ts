@@ -23,7 +23,8 @@ export function registerNudgeViews(app: App, ctx: AppContext): void {
       await ack({
         response_action: 'errors',
         errors: {
-          [BlockId.nudgeAnswer]: 'This form has expired. Copy your answer and reply in the nudge’s thread instead.',
+          [BlockId.nudgeAnswer]:
+            'This form has expired. Copy your answer and reply in the nudge’s thread instead.',
         },
       });
       return;
@@ -53,7 +54,12 @@ export function registerNudgeViews(app: App, ctx: AppContext): void {
     }
     // A retried submission finds its delivery key and stores nothing twice. The view record is
     // kept (pruned after a day) so that a retry still knows which nudge it answers.
-    const { entry, duplicate } = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), `view:${view.id}`);
+    const { entry, duplicate } = ctx.repos.evidence.insert(
+      owner,
+      prepared.entry,
+      ctx.now(),
+      `view:${view.id}`,
+    );
     await ack();
     if (duplicate) return;
     await replyToUser(

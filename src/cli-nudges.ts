@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { WebClient } from '@slack/web-api';
+import { ConfigError, type LogLevel, loadBaseConfig } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase } from './db/connection.ts';
+import { migrate } from './db/migrate.ts';
+import { createRepositories } from './db/repositories.ts';
+import { formatRunLine } from './domain/nudge-report.ts';
+import { loadLadder } from './ladder/load-ladder.ts';
+import { createLogger } from './log.ts';
+import type { DeliveryHooks } from './scheduler/deliver-nudge.ts';
+import { newLeaseOwner, runNudgesOnce } from './scheduler/nudge-run.ts';
+import { createNudgeSender } from './scheduler/nudge-sender.ts';
+import { bulkClientOptions } from './scheduler/scheduler.ts';
+
+export interface NudgesCliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  now?: () => Date;
+}
+
+const USAGE = 'Usage: ladder nudges run [--at ISO-8601-instant] [--dry-run]';
+/** An instant, with its offset: 2027-01-08T21:00:00Z, 2027-01-08T16:00-05:00. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Test-only: `LADDER_TEST_CRASH_AT=after-claim|after-post` kills the process (SIGKILL, no cleanup)
+ * right after the claim commits, or after Slack accepted a message and before the ledger says so.
+ */
+function crashHooks(env: NodeJS.ProcessEnv): { afterClaim?: () => void; hooks?: DeliveryHooks } {
+  const kill = () => process.kill(process.pid, 'SIGKILL');
+  switch (env.LADDER_TEST_CRASH_AT) {
+    case 'after-claim':
+      return { afterClaim: kill };
+    case 'after-post':
+      return { hooks: { afterPost: kill } };
+    default:
+      return {};
+  }
+}
+
+/**
+ * `ladder nudges run [--at ISO] [--dry-run]`: one due-check at that instant, sending through
+ * SLACK_API_URL with SLACK_BOT_TOKEN, one line per person on stdout. Safe next to a running app:
+ * claims in the database decide who sends. Exit 0, 1 when a nudge failed (or setup did), 2 on
+ * bad arguments.
+ */
+export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'run') {
+    io.stderr(`ladder nudges: ${sub ? `unknown subcommand "${sub}"` : 'missing subcommand'}.\n${USAGE}\n`);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: { at: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
+  let at: Date | undefined;
+  if (values.at !== undefined) {
+    at = new Date(values.at);
+    if (!INSTANT.test(values.at) || Number.isNaN(at.getTime())) {
+      io.stderr(`ladder nudges: --at must be an ISO-8601 instant with its offset, e.g. 2027-01-08T21:00:00Z.\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  const dryRun = values['dry-run'] ?? false;
+  const config = loadBaseConfig(io.env);
+  const token = io.env.SLACK_BOT_TOKEN?.trim();
+  if (!dryRun && !token) {
+    throw new ConfigError('SLACK_BOT_TOKEN is required to send nudges (xoxb-…); --dry-run needs none.');
+  }
+  // stdout carries the report; stderr only warnings and errors.
+  const level: LogLevel = config.logLevel === 'error' ? 'error' : 'warn';
+  const logger = createLogger({ level, secrets: token ? [token] : [], write: (line) => io.stderr(`${line}\n`) });
+  const ladder = loadLadder(config.ladderDataDir);
+  const db = openDatabase(config.databasePath);
+  try {
+    migrate(db);
+    const fixed = at;
+    const ctx: AppContext = {
+      config,
+      db,
+      repos: createRepositories(db),
+      ladder,
+      logger,
+      now: fixed ? () => fixed : (io.now ?? (() => new Date())),
+      health: () => ({ ok: true, database: true, scheduler: 'not-started' }),
+    };
+    const crash = crashHooks(io.env);
+    const sender = createNudgeSender({
+      ctx,
+      client: new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger)),
+      ratePerMinute: config.nudgeSendRate,
+      ...(crash.hooks ? { hooks: crash.hooks } : {}),
+    });
+    try {
+      const result = await runNudgesOnce(ctx, sender, ctx.now(), {
+        dryRun,
+        leaseOwner: newLeaseOwner('cli'),
+        ...(crash.afterClaim ? { afterClaim: crash.afterClaim } : {}),
+      });
+      io.stdout(result.lines.map((line) => `${formatRunLine(line)}\n`).join(''));
+      return result.lines.some((line) => line.status === 'failed') ? 1 : 0;
+    } finally {
+      await sender.stop();
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,39 @@
+import { exportPeriod } from '../../../services/export.ts';
+import { buildExportPeriodProblem } from '../../blocks/export.ts';
+import { replyWithChart, sendExport, uploadChart } from '../../export-files.ts';
+import { replyToUser } from '../../reply.ts';
+import { ensureTimeZone } from '../../time-zone.ts';
+import type { CommandHandlers } from './index.ts';
+
+/**
+ * `/ladder export [md|csv|json] [period]` and `/ladder chart`. Both upload to the user's DM, so
+ * they ack at once and answer through the response URL once the file is there.
+ */
+export const exportCommands: CommandHandlers = {
+  export: async ({ ctx, owner, command, body, ack, client }) => {
+    const format = command.format ?? 'md';
+    const period = exportPeriod(format, command.period);
+    if (period.kind === 'invalid') {
+      await ack({ response_type: 'ephemeral', ...buildExportPeriodProblem(period.message) });
+      return;
+    }
+    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+    await ack();
+    const profile = await ensureTimeZone(ctx, client, owner);
+    const outcome = await sendExport(ctx, client, owner, { format, period, profile });
+    await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, outcome.message);
+  },
+
+  chart: async ({ ctx, owner, body, ack, client }) => {
+    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+    await ack();
+    const profile = await ensureTimeZone(ctx, client, owner);
+    const target = { owner, responseUrl: body.response_url };
+    const outcome = await uploadChart(ctx, client, owner, { profile });
+    if (outcome.kind === 'needs-level') {
+      await replyToUser(ctx, client, target, outcome.message);
+      return;
+    }
+    await replyWithChart(ctx, client, target, outcome.shown);
+  },
+};

@@ -1,0 +1,78 @@
+import { resolveLevel } from '../../../domain/ladder/resolve.ts';
+import { parsePeriod } from '../../../domain/period.ts';
+import { resolveProfileLevels } from '../../../domain/profile.ts';
+import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../../services/progress.ts';
+import { tagNames } from '../../blocks/evidence.ts';
+import {
+  buildNext,
+  buildNextNeedsLevel,
+  buildProfile,
+  buildProfileSaved,
+  buildProfileUnknown,
+} from '../../blocks/profile.ts';
+import { buildPeriodProblem, buildSummary } from '../../blocks/summary.ts';
+import { buildUnknownLevel } from '../../blocks/unknown-level.ts';
+import { replyToUser } from '../../reply.ts';
+import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
+import type { CommandHandlers } from './index.ts';
+
+/** summary, me, next: where the user stands, their profile, and the level above theirs. */
+export const progressCommands: CommandHandlers = {
+  summary: async ({ ctx, owner, command, body, ack, client }) => {
+    const period = parsePeriod(command.period ?? undefined, DEFAULT_SUMMARY_PERIOD);
+    if (period.kind === 'invalid') {
+      await ack({ response_type: 'ephemeral', ...buildPeriodProblem(period.message) });
+      return;
+    }
+    // Weeks and months are the user's: when their time zone needs a Slack call, ack first.
+    const stale = timeZoneIsStale(ctx, owner);
+    if (stale) {
+      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+      await ack();
+    }
+    const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
+    const message = buildSummary(summaryFor(ctx, owner, profile, period), tagNames(ctx.ladder));
+    if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
+    else await ack({ response_type: 'ephemeral', ...message });
+  },
+
+  me: async ({ ctx, owner, command, ack }) => {
+    const current = ctx.repos.profiles.getOrEmpty(owner);
+    if (command.level === null && command.target === null) {
+      await ack({ response_type: 'ephemeral', ...buildProfile(ctx.ladder, current) });
+      return;
+    }
+    const resolution = resolveProfileLevels(ctx.ladder, command, current);
+    if (!resolution.ok) {
+      await ack({ response_type: 'ephemeral', ...buildProfileUnknown(resolution) });
+      return;
+    }
+    ctx.repos.profiles.setLevels(
+      owner,
+      {
+        ...(resolution.level ? { level: resolution.level.position.id } : {}),
+        ...(resolution.target ? { target: resolution.target.position.id } : {}),
+      },
+      ctx.now(),
+    );
+    await ack({ response_type: 'ephemeral', ...buildProfileSaved(resolution) });
+  },
+
+  next: async ({ ctx, owner, command, ack }) => {
+    if (command.from !== null) {
+      const level = resolveLevel(ctx.ladder, command.from);
+      const message =
+        level.kind === 'unknown'
+          ? buildUnknownLevel(ctx.ladder, level)
+          : buildNext(ctx.ladder, level, 'typed');
+      await ack({ response_type: 'ephemeral', ...message });
+      return;
+    }
+    const stored = ctx.repos.profiles.get(owner)?.level ?? null;
+    const level = stored === null ? undefined : ctx.ladder.levelsById.get(stored);
+    await ack({
+      response_type: 'ephemeral',
+      ...(level ? buildNext(ctx.ladder, level, 'profile') : buildNextNeedsLevel()),
+    });
+  },
+};

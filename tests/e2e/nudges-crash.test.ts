@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.ts';
+import { type Db, openDatabase } from '../../src/db/connection.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { createRepositories } from '../../src/db/repositories.ts';
+import { defaultNudgeSettings } from '../../src/domain/nudge-schedule.ts';
+import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
+import { spawnLadder } from '../helpers/child.ts';
+import { BOT_TOKEN, manifestScopes, TEAM, USERS } from '../helpers/harness.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const alice = USERS[0]?.id as string; // New York: Friday 16:00 = 21:00Z
+const bob = USERS[1]?.id as string; // Tokyo: Friday 16:00 = 07:00Z
+const OPTED_IN = new Date('2027-01-04T12:00:00Z');
+
+/**
+ * `nudges run` killed (SIGKILL: no cleanup, no finally) at the two dangerous moments, then run
+ * again: a nudge is never delivered twice.
+ */
+describe('a nudge run killed mid-way never yields a duplicate', () => {
+  let api: LocalSlackApi;
+  let db: Db;
+  let dbPath: string;
+  let repos: ReturnType<typeof createRepositories>;
+
+  const env = () => ({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: api.url,
+    DATABASE_PATH: dbPath,
+    NUDGE_SEND_RATE: '6000',
+  });
+  const delivered = (userId: string) =>
+    api.state
+      .messages(api.state.dmChannelId(userId) ?? '')
+      .filter((m) => m.user === api.botUserId && m.text.startsWith('Weekly reflection')).length;
+  const row = (userId: string) => repos.nudges.ledgerRow({ teamId: TEAM, userId, weekKey: '2027-W01' });
+
+  async function runInProcess(at: string) {
+    let stdout = '';
+    const code = await runCli(['nudges', 'run', '--at', at], {
+      env: env(),
+      stdout: (s) => {
+        stdout += s;
+      },
+      stderr: () => {},
+    });
+    return { code, lines: stdout.split('\n').filter(Boolean) };
+  }
+
+  async function runAndCrash(at: string, crashAt: 'after-claim' | 'after-post') {
+    const child = spawnLadder({ ...env(), LADDER_TEST_CRASH_AT: crashAt }, 'src/cli.ts', [
+      'nudges',
+      'run',
+      '--at',
+      at,
+    ]);
+    const exit = await child.exited;
+    return { ...exit, output: child.output() };
+  }
+
+  beforeAll(async () => {
+    api = await startLocalSlackApi({
+      botToken: BOT_TOKEN,
+      scopes: manifestScopes(),
+      teamId: TEAM,
+      users: USERS,
+    });
+    dbPath = path.join(tempDir(), 'ladder.db');
+    db = openDatabase(dbPath);
+    migrate(db);
+    repos = createRepositories(db);
+    for (const u of [USERS[0], USERS[1]]) {
+      const owner = { teamId: TEAM, userId: u?.id as string };
+      repos.profiles.setTimeZone(owner, u?.tz ?? null, OPTED_IN);
+      repos.nudges.saveSettings(defaultNudgeSettings(owner, OPTED_IN), OPTED_IN);
+    }
+  });
+  afterAll(async () => {
+    db.close();
+    await api.close();
+  });
+
+  it('killed between sending and sent (Slack had the message): never sent again', async () => {
+    const exit = await runAndCrash('2027-01-08T07:00:00Z', 'after-post');
+    expect(exit.signal, exit.output).toBe('SIGKILL');
+    expect(delivered(bob)).toBe(1);
+    expect(row(bob)).toMatchObject({ state: 'sending' });
+
+    const again = await runInProcess('2027-01-08T07:30:00Z');
+    expect(again.lines).toEqual([`${TEAM} ${bob} skipped 2027-01-08T16:00 unconfirmed-not-resent`]);
+    const later = await runInProcess('2027-01-08T09:00:00Z');
+    expect(later.code).toBe(0);
+    expect(delivered(bob)).toBe(1);
+    expect(row(bob)).toMatchObject({ state: 'sending' });
+  });
+
+  it('killed between claim and send: the claim waits for its lease, then exactly one nudge goes out', async () => {
+    const exit = await runAndCrash('2027-01-08T21:00:00Z', 'after-claim');
+    expect(exit.signal, exit.output).toBe('SIGKILL');
+    expect(delivered(alice)).toBe(0);
+    expect(row(alice)).toMatchObject({ state: 'claimed' });
+    expect(row(alice)?.leaseOwner).toMatch(/^cli:/);
+
+    // Inside the dead run's lease a new run leaves the claim alone (it could be a live process').
+    const soon = await runInProcess('2027-01-08T21:01:00Z');
+    expect(soon.lines).toContain(`${TEAM} ${alice} due 2027-01-08T16:00 claimed`);
+    expect(delivered(alice)).toBe(0);
+
+    // Once the lease has run out, the claim is taken over and sent, once.
+    const later = await runInProcess('2027-01-08T21:30:00Z');
+    expect(later.lines).toContain(`${TEAM} ${alice} sent 2027-01-08T16:00`);
+    await runInProcess('2027-01-08T22:00:00Z');
+    expect(delivered(alice)).toBe(1);
+    expect(delivered(bob)).toBe(1);
+  });
+});

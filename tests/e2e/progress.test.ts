@@ -1,0 +1,358 @@
+/**
+ * Progress you can see, end to end through signed requests against the local Slack API: tag
+ * suggestions with Accept, `/ladder me`, `/ladder next`, `/ladder summary` and the App Home.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewEvidence } from '../../src/db/evidence-repository.ts';
+import type { AxisId } from '../../src/domain/types.ts';
+import { appHomeOpenedEvent, type SentResponse } from '../../src/local/signed-sender.ts';
+import { checkMessage, checkView } from '../../src/slack/block-limits.ts';
+import { ActionId, BlockId } from '../../src/slack/ids.ts';
+import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+
+const alice = USERS[0]?.id as string; // America/New_York
+const bob = USERS[1]?.id as string; // Asia/Tokyo
+const carol = USERS[2]?.id as string; // no time zone: UTC
+const owner = (userId: string) => ({ teamId: TEAM, userId });
+// Friday 2026-11-20 03:00 UTC: still Thursday the 19th in New York (ISO week 47 in both).
+const NOW = new Date('2026-11-20T03:00:00Z');
+
+function shown(json: unknown): string {
+  const j = (json ?? {}) as { text?: string; blocks?: unknown[] };
+  return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
+}
+
+async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function seed(h: Harness, userId: string, e: Partial<NewEvidence> & { occurredOn: string }): number {
+  const { entry } = h.app.ctx.repos.evidence.insert(
+    owner(userId),
+    {
+      text: e.text ?? `Win on ${e.occurredOn}`,
+      occurredOn: e.occurredOn,
+      axes: e.axes ?? [],
+      suggestedAxes: e.suggestedAxes ?? [],
+      shift: e.shift ?? null,
+      scope: e.scope ?? null,
+      link: null,
+      source: 'command',
+    },
+    NOW,
+  );
+  return entry.id;
+}
+
+describe('progress, end to end', () => {
+  let h: Harness;
+  /** The reply the user sees: the ack when it carries one, else the post to the response URL. */
+  const reply = async (res: SentResponse): Promise<{ text: string; blocks: unknown[] }> => {
+    expect(res.status).toBe(200);
+    const body = (
+      (res.json as { text?: string } | undefined)?.text
+        ? res.json
+        : (await h.sender.waitForResponse(res.responseUrl as string)).body
+    ) as { text: string; blocks: unknown[] };
+    expect(checkMessage(body)).toEqual([]);
+    return body;
+  };
+  const command = async (userId: string, text: string) => reply(await h.sender.command({ userId, text }));
+  const home = (userId: string) =>
+    h.api.state.homeViews.get(userId)?.view as Record<string, unknown> | undefined;
+  const homeText = (userId: string) => JSON.stringify(home(userId) ?? {});
+  /** The Home as the app published it (the stored view also has the fields Slack adds). */
+  const published = (userId: string) => ({ type: 'home', blocks: (home(userId)?.blocks ?? []) as unknown[] });
+
+  beforeAll(async () => {
+    h = await startHarness({ now: () => NOW });
+    // Alice's last 90 days (2026-08-22 … 2026-11-19, New York): People 2, System 1 + 1 suggested,
+    // Influence 0, Process 3; one entry before the period that must not count.
+    const data: Array<[string, AxisId[], AxisId[]]> = [
+      ['2026-09-02', ['people', 'system'], []],
+      ['2026-09-15', ['process'], []],
+      ['2026-10-06', ['process'], []],
+      ['2026-10-20', [], ['system']],
+      ['2026-11-09', ['people', 'process'], []],
+      ['2026-11-17', [], []],
+      ['2026-05-01', ['influence'], []],
+    ];
+    for (const [occurredOn, axes, suggestedAxes] of data) seed(h, alice, { occurredOn, axes, suggestedAxes });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('/ladder me level tpm4 target lead saves positions and says the role became TPM5', async () => {
+    const saved = shown(await command(alice, 'me level tpm4 target lead'));
+    expect(saved).toContain(
+      'Saved your level *TPM4 · Staff Engineer* and target *TPM5 · Senior Staff Engineer*',
+    );
+    expect(saved).toContain('Lead TPM is a role, so I saved its comparable position, *TPM5*');
+    expect(h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({ level: 'tpm4', target: 'tpm5' });
+
+    const me = shown(await command(alice, 'me'));
+    expect(me).toContain('Level: *TPM4 · Staff Engineer*');
+    expect(me).toContain('Target: *TPM5 · Senior Staff Engineer*');
+  });
+
+  it('/ladder me with an unknown level suggests the closest and saves nothing', async () => {
+    const text = shown(await command(alice, 'me level tmp3'));
+    expect(text).toContain("I don't know the level “tmp3”");
+    expect(text).toContain('Nothing was saved');
+    expect(h.app.ctx.repos.profiles.get(owner(alice))?.level).toBe('tpm4');
+  });
+
+  it('/ladder next compares my level with the one above; without a level it says how to set one', async () => {
+    const next = shown(await command(alice, 'next'));
+    expect(next).toContain('From your level, *TPM4*, to the next one up, *TPM5*');
+    expect(next).toContain('Owns');
+    const none = shown(await command(bob, 'next'));
+    expect(none).toContain("I don't know your level yet");
+    expect(none).toContain('/ladder me level tpm4');
+    expect(shown(await command(bob, 'next senior'))).toContain('Lead TPM');
+  });
+
+  it('/ladder summary shows counts per axis against the steps and the thin growth axes', async () => {
+    const text = shown(await command(alice, 'summary'));
+    expect(text).toContain('Your progress: last 90 days');
+    expect(text).toContain('6 entries in the period');
+    expect(text).toContain('*People*: 2');
+    expect(text).toContain('*System*: 2 (1 suggested)');
+    expect(text).toContain('*Process*: 3');
+    expect(text).toContain('*Influence*: 0');
+    expect(text).toContain('Where to grow (TPM4 → TPM5)');
+    expect(text).toMatch(/\*People\* Coordinates → Manages: 2 entries, thin \(under 3\)/);
+    expect(text).toMatch(/\*Influence\* Multiple Teams → Company: 0 entries, thin/);
+    expect(text).toContain('Weeks with evidence:* 6 of 14');
+    expect(text).toContain('current streak 2 weeks');
+    expect(text).toContain('America/New_York');
+    expect(text).toContain(h.app.ctx.ladder.growthSuggestions.axes.influence as string);
+  });
+
+  it('/ladder summary takes a period and explains a bad one', async () => {
+    const year = shown(await command(alice, 'summary 1y'));
+    expect(year).toContain('Your progress: last year');
+    expect(year).toContain('*Influence*: 1');
+    expect(shown(await command(alice, 'summary 30x'))).toContain("I don't know the period");
+  });
+
+  it('suggests tags for an untagged entry; one click accepts them', async () => {
+    const res = await h.sender.command({ userId: carol, text: 'log Ran the retro on the on-call rota' });
+    const confirmation = shown(await reply(res));
+    expect(confirmation).toContain('*Suggested:* System, Process (suggested)');
+    expect(confirmation).toContain('“retro”');
+    expect(confirmation).toContain(ActionId.evidenceAccept);
+    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    expect(entry).toMatchObject({ axes: [], suggestedAxes: ['system', 'process'] });
+
+    const click = await h.sender.blockActions({
+      userId: carol,
+      actions: [
+        { action_id: ActionId.evidenceAccept, block_id: BlockId.evidenceActions, value: String(entry?.id) },
+      ],
+    });
+    const accepted = shown((await h.sender.waitForResponse(click.responseUrl as string)).body);
+    expect(accepted).toContain('Suggested tags accepted');
+    expect(accepted).toContain('*Axes:* System, Process');
+    expect(accepted).not.toContain('(suggested)');
+    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+      axes: ['system', 'process'],
+      suggestedAxes: [],
+    });
+  });
+
+  it('Change tags opens the form with the suggestions preselected; what is saved is the user’s choice', async () => {
+    await reply(await h.sender.command({ userId: carol, text: 'log Wrote the incident runbook' }));
+    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    expect(entry?.suggestedAxes).toEqual(['system']);
+    await h.sender.blockActions({
+      userId: carol,
+      actions: [
+        { action_id: ActionId.evidenceEdit, block_id: BlockId.evidenceActions, value: String(entry?.id) },
+      ],
+    });
+    const modal = await waitFor(() => h.api.state.openModals(carol).at(-1));
+    const modalText = JSON.stringify(modal.view);
+    expect(modalText).toContain('Suggested axes are preselected');
+    expect(modalText).toMatch(/"initial_options":\[\{"text":\{"type":"plain_text","text":"System"/);
+    const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
+    await h.sender.viewSubmission({
+      userId: carol,
+      view: modal.view as Record<string, unknown>,
+      values: {
+        [BlockId.evidenceText]: f({ type: 'plain_text_input', value: 'Wrote the incident runbook' }),
+        [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: '2026-11-19' }),
+        [BlockId.evidenceAxes]: f({
+          type: 'multi_static_select',
+          selected_options: [{ text: { type: 'plain_text', text: 'People' }, value: 'people' }],
+        }),
+      },
+    });
+    await waitFor(() =>
+      h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)?.axes.includes('people'),
+    );
+    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+      axes: ['people'],
+      suggestedAxes: [],
+    });
+  });
+
+  it('explicit tags win: nothing is suggested when the user gave an axis', async () => {
+    await reply(await h.sender.command({ userId: carol, text: 'log Ran the retro #people' }));
+    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    expect(entry).toMatchObject({ axes: ['people'], suggestedAxes: [] });
+  });
+
+  it('a scope is suggested where the words make it clear, and marked as suggested', async () => {
+    const text = shown(
+      await reply(await h.sender.command({ userId: carol, text: 'log Briefed the execs on the roadmap' })),
+    );
+    expect(text).toContain('*Scope:* Company (suggested)');
+    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    expect(entry).toMatchObject({ suggestedAxes: ['influence'], scope: 'company' });
+  });
+
+  it('the App Home shows the profile, the counts and the gaps, recent entries and the slots', async () => {
+    await h.sender.event({ event: appHomeOpenedEvent(h.api, alice) });
+    await waitFor(() => home(alice));
+    expect(checkView(published(alice))).toEqual([]);
+    const text = homeText(alice);
+    expect(text).toContain('TPM4 · Staff Engineer');
+    expect(text).toContain('*People*: 2');
+    expect(text).toContain('*System*: 2 (1 suggested)');
+    expect(text).toMatch(/Influence\* Multiple Teams → Company: 0 entries, thin/);
+    expect(text).toContain('Recent evidence (7)');
+    for (const id of [
+      ActionId.logWin,
+      ActionId.homeSetLevel,
+      ActionId.homeSetTarget,
+      ActionId.evidenceDelete,
+    ])
+      expect(text).toContain(id);
+    expect(text).toContain('Weekly reflection');
+    expect(text).toContain('Export for your review');
+  });
+
+  it('the level picker on the Home sets the profile and re-publishes the Home', async () => {
+    await h.sender.blockActions({
+      userId: alice,
+      view: home(alice) as Record<string, unknown>,
+      actions: [
+        {
+          action_id: ActionId.homeSetTarget,
+          block_id: BlockId.homeProfile,
+          type: 'static_select',
+          selected_option: { text: { type: 'plain_text', text: 'TPM6' }, value: 'tpm6' },
+        },
+      ],
+    });
+    await waitFor(() => homeText(alice).includes('Your target is now TPM6'));
+    expect(h.app.ctx.repos.profiles.get(owner(alice))?.target).toBe('tpm6');
+    expect(homeText(alice)).toContain('Where to grow (TPM4 → TPM6)');
+    // A value that is not a position changes nothing.
+    await h.sender.blockActions({
+      userId: alice,
+      view: home(alice) as Record<string, unknown>,
+      actions: [
+        {
+          action_id: ActionId.homeSetLevel,
+          block_id: BlockId.homeProfile,
+          type: 'static_select',
+          selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'lead-tpm' },
+        },
+      ],
+    });
+    await waitFor(() => homeText(alice).includes('nothing was changed'));
+    expect(h.app.ctx.repos.profiles.get(owner(alice))?.level).toBe('tpm4');
+  });
+
+  it('Delete on the Home deletes the entry and re-publishes the Home (no response URL there)', async () => {
+    const victim = seed(h, alice, { occurredOn: '2026-11-18', text: 'Delete me from the Home' });
+    await h.sender.event({ event: appHomeOpenedEvent(h.api, alice) });
+    await waitFor(() => homeText(alice).includes('Delete me from the Home'));
+    const res = await h.sender.blockActions({
+      userId: alice,
+      view: home(alice) as Record<string, unknown>,
+      actions: [{ action_id: ActionId.evidenceDelete, block_id: 'x', value: String(victim) }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.responseUrl).toBeUndefined();
+    await waitFor(() => homeText(alice).includes('Entry deleted.'));
+    expect(homeText(alice)).not.toContain('Delete me from the Home');
+    expect(h.app.ctx.repos.evidence.get(owner(alice), victim)).toBeUndefined();
+  });
+
+  it('Accept on the Home confirms the suggested axes', async () => {
+    const id = seed(h, alice, {
+      occurredOn: '2026-11-19',
+      text: 'Suggested on the Home',
+      suggestedAxes: ['people'],
+    });
+    await h.sender.event({ event: appHomeOpenedEvent(h.api, alice) });
+    await waitFor(() => homeText(alice).includes('Suggested on the Home'));
+    await h.sender.blockActions({
+      userId: alice,
+      view: home(alice) as Record<string, unknown>,
+      actions: [{ action_id: ActionId.evidenceAccept, block_id: 'x', value: String(id) }],
+    });
+    await waitFor(() => homeText(alice).includes('Suggested tags accepted'));
+    expect(h.app.ctx.repos.evidence.get(owner(alice), id)).toMatchObject({
+      axes: ['people'],
+      suggestedAxes: [],
+    });
+  });
+
+  it('Edit on the Home saves the change and re-publishes the Home', async () => {
+    const id = seed(h, alice, { occurredOn: '2026-11-19', text: 'Edit me on the Home', axes: ['process'] });
+    await h.sender.event({ event: appHomeOpenedEvent(h.api, alice) });
+    await waitFor(() => homeText(alice).includes('Edit me on the Home'));
+    await h.sender.blockActions({
+      userId: alice,
+      view: home(alice) as Record<string, unknown>,
+      actions: [{ action_id: ActionId.evidenceEdit, block_id: 'x', value: String(id) }],
+    });
+    const modal = await waitFor(() => h.api.state.openModals(alice).at(-1));
+    const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
+    await h.sender.viewSubmission({
+      userId: alice,
+      view: modal.view as Record<string, unknown>,
+      values: {
+        [BlockId.evidenceText]: f({ type: 'plain_text_input', value: 'Edited on the Home' }),
+        [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: '2026-11-19' }),
+      },
+    });
+    await waitFor(() => homeText(alice).includes('Edited on the Home'));
+    expect(h.app.ctx.repos.evidence.get(owner(alice), id)?.text).toBe('Edited on the Home');
+  });
+
+  it('the Home stays within limits with 10,000 entries', async () => {
+    const db = h.app.ctx.db;
+    db.transaction(() => {
+      for (let i = 0; i < 10_000; i++) {
+        const day = new Date(Date.UTC(2026, 10, 19) - (i % 700) * 86_400_000).toISOString().slice(0, 10);
+        seed(h, bob, {
+          occurredOn: day,
+          text: `Entry ${i}: ${'long <text> & *marks* 🎉 '.repeat(100)}`.slice(0, 3000),
+          axes: i % 2 === 0 ? ['people'] : [],
+          suggestedAxes: i % 2 === 1 ? ['system'] : [],
+          shift: i % 5 === 0 ? 'enabling' : null,
+        });
+      }
+    })();
+    await reply(await h.sender.command({ userId: bob, text: 'me level tpm3' }));
+    await h.sender.event({ event: appHomeOpenedEvent(h.api, bob) });
+    await waitFor(() => homeText(bob).includes('Recent evidence (10,000)'), 15_000);
+    const view = published(bob);
+    expect(checkView(view)).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const summary = await command(bob, 'summary all');
+    expect(shown(summary)).toContain('10,000 entries in the period');
+  }, 60_000);
+});

@@ -1,0 +1,95 @@
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../../src/context.ts';
+import { openDatabase } from '../../../src/db/connection.ts';
+import { migrate } from '../../../src/db/migrate.ts';
+import { createRepositories } from '../../../src/db/repositories.ts';
+import { defaultNudgeSettings, type NudgeDecision } from '../../../src/domain/nudge-schedule.ts';
+import { type LocalSlackApi, startLocalSlackApi } from '../../../src/local/slack-api.ts';
+import { createLogger } from '../../../src/log.ts';
+import { createNudgeSender } from '../../../src/scheduler/nudge-sender.ts';
+import { bulkClientOptions } from '../../../src/scheduler/scheduler.ts';
+import { BOT_TOKEN, manifestScopes } from '../../helpers/harness.ts';
+import { realLadder } from '../../helpers/ladder.ts';
+
+const T = 'T0LOCAL';
+const N = 20;
+const users = Array.from({ length: N }, (_, i) => ({ id: `U0S${String(i).padStart(3, '0')}`, name: `s${i}`, tz: 'UTC' }));
+const slot = new Date('2027-01-08T16:00:00Z');
+
+describe('the throttled sender', () => {
+  let api: LocalSlackApi;
+  beforeAll(async () => {
+    api = await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), teamId: T, users });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  function setup(rate: number, timeoutMs = 10_000) {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    const logs: string[] = [];
+    const logger = createLogger({ level: 'info', write: (l) => logs.push(l) });
+    const ctx: AppContext = {
+      config: {
+        port: 0,
+        databasePath: ':memory:',
+        ladderDataDir: '',
+        logLevel: 'info',
+        nudgeLateWindowHours: 24,
+        nudgeSendRate: rate,
+        slackApiUrl: api.url,
+      },
+      db,
+      repos: createRepositories(db),
+      ladder: realLadder(),
+      logger,
+      now: () => slot,
+      health: () => ({ ok: true, database: true, scheduler: 'not-started' }),
+    };
+    const decisions: NudgeDecision[] = users.map((u) => {
+      const owner = { teamId: T, userId: u.id };
+      ctx.repos.nudges.saveSettings(defaultNudgeSettings(owner, new Date('2027-01-01T00:00:00Z')), slot);
+      return { teamId: T, userId: u.id, weekKey: '2027-W01', slotAt: slot, localSlot: '', action: 'send' };
+    });
+    const claimed = ctx.repos.nudges.claim(decisions, [], { owner: 'test', expiresAt: new Date(slot.getTime() + 3_600_000) }, slot, slot).claimed;
+    const sender = createNudgeSender({ ctx, client: new WebClient(BOT_TOKEN, { ...bulkClientOptions(api.url, logger), timeout: timeoutMs }), ratePerMinute: rate });
+    return { ctx, claimed, sender, logs };
+  }
+
+  it('starts at most NUDGE_SEND_RATE sends per minute, evenly', async () => {
+    const { claimed, sender } = setup(1200); // one every 50 ms
+    const t0 = Date.now();
+    const outcomes = await sender.enqueue(claimed);
+    const elapsed = Date.now() - t0;
+    expect(outcomes).toMatchObject({ sent: N, failed: 0 });
+    expect(elapsed).toBeGreaterThanOrEqual((N - 1) * 50 - 5);
+    expect(elapsed).toBeLessThan((N - 1) * 50 * 1.6 + 200);
+  });
+
+  it('a 429 pauses the whole workspace queue for Retry-After and leaves the row failed for a later run', async () => {
+    const { ctx, claimed, sender } = setup(6000);
+    api.faults.add({ method: 'chat.postMessage', kind: 'ratelimited429', retryAfter: 1, times: 1, every: 5 });
+    const t0 = Date.now();
+    const outcomes = await sender.enqueue(claimed);
+    expect(outcomes).toMatchObject({ sent: N - 1, failed: 1 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_000);
+    const failed = ctx.repos.nudges.ledgerSince('2027-W01').filter((r) => r.state === 'failed');
+    expect(failed).toHaveLength(1);
+    // Retry after max(backoff, Retry-After) from the run's instant.
+    expect(failed[0]?.nextAttemptAt?.toISOString()).toBe('2027-01-08T16:01:00.000Z');
+    expect(failed[0]?.reason).toBe('ratelimited');
+  });
+
+  it('a timeout after the request went out leaves the row in sending, never resent', async () => {
+    const { ctx, claimed, sender } = setup(6000, 300);
+    const one = claimed.slice(0, 1);
+    api.faults.add({ method: 'chat.postMessage', kind: 'timeout', holdMs: 2_000, times: 1 });
+    const outcomes = await sender.enqueue(one);
+    expect(outcomes).toMatchObject({ unconfirmed: 1 });
+    expect(ctx.repos.nudges.ledgerSince('2027-W01').find((r) => r.userId === one[0]?.userId)).toMatchObject({
+      state: 'sending',
+    });
+  });
+});
