@@ -76,7 +76,7 @@ function population(n: number): { users: NudgeSettings[]; ledger: LedgerRow[] } 
   return { users, ledger };
 }
 
-function timeDueCheck(n: number): number {
+export function timeDueCheck(n: number): number {
   const { users, ledger } = population(n);
   const runs = n >= 100_000 ? 5 : 10;
   const times: number[] = [];
@@ -112,7 +112,7 @@ function benchContext(dbPath: string, rate: number, slackApiUrl: string): AppCon
 }
 
 /** The full due-check the tick runs: read settings and ledger from SQLite, then the rules. */
-async function timeStoredDueCheck(n: number): Promise<number> {
+export async function timeStoredDueCheck(n: number): Promise<number> {
   const ctx = benchContext(path.join(tempDir('ladder-bench-'), 'due.db'), 120, 'http://127.0.0.1:9/api/');
   const { users, ledger } = population(n);
   const insert = ctx.db.transaction(() => {

@@ -12,9 +12,13 @@
 import type { LocalDate } from './types.ts';
 import {
   dateInWeek,
+  daysToLocalDate,
   formatLocalDateTime,
+  formatMinuteOfDay,
   isoWeekKeyOfDays,
   localDateToDays,
+  mondayOfWeekKey,
+  offsetMs,
   resolveTimeZone,
   shiftWeekKey,
   toLocal,
@@ -23,6 +27,7 @@ import {
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
 const WEEK_HOURS = 7 * 24;
 
 /** Friday (days are numbered 0 = Sunday … 6 = Saturday, as `Date#getDay`). */
@@ -121,16 +126,48 @@ function computeSlot(timeZone: string, day: number, minuteOfDay: number, weekKey
 interface ZoneSlots {
   timeZone: string;
   weeks: string[];
+  /** Day number of each week's Monday. */
+  mondays: number[];
+  /**
+   * The zone's UTC offset (ms) throughout each week when it does not change in it (no DST
+   * transition that week, the usual case), else null: slots then need the exact conversion.
+   */
+  fixedOffsets: Array<number | null>;
   slots: Map<number, Slot>;
 }
 
 const MINUTES_PER_WEEK = 7 * 1440;
+/** Any wall time of a week lies within ±14 h of the week's UTC span. */
+const WEEK_MARGIN_MS = 14 * HOUR_MS;
+
+function zoneSlots(timeZone: string, weeks: string[]): ZoneSlots {
+  const mondays = weeks.map(mondayOfWeekKey);
+  const fixedOffsets = mondays.map((monday) => {
+    // Offsets at the start, middle and end of the week's span: equal means no transition in it
+    // (no zone changes its offset and back within a week).
+    const start = monday * DAY_MS - WEEK_MARGIN_MS;
+    const end = (monday + 7) * DAY_MS + WEEK_MARGIN_MS;
+    const first = offsetMs(timeZone, start);
+    return offsetMs(timeZone, (start + end) / 2) === first && offsetMs(timeZone, end) === first ? first : null;
+  });
+  return { timeZone, weeks, mondays, fixedOffsets, slots: new Map() };
+}
 
 function slotFor(zone: ZoneSlots, weekIndex: number, day: number, minuteOfDay: number): Slot {
   const key = weekIndex * MINUTES_PER_WEEK + day * 1440 + minuteOfDay;
   let slot = zone.slots.get(key);
   if (!slot) {
-    slot = computeSlot(zone.timeZone, day, minuteOfDay, zone.weeks[weekIndex] as string);
+    const offset = zone.fixedOffsets[weekIndex];
+    if (offset === null || offset === undefined) {
+      slot = computeSlot(zone.timeZone, day, minuteOfDay, zone.weeks[weekIndex] as string);
+    } else {
+      // No transition this week: every wall time exists once, and is the wall time minus the offset.
+      const days = (zone.mondays[weekIndex] as number) + ((day + 6) % 7);
+      slot = {
+        at: new Date(days * DAY_MS + minuteOfDay * MINUTE_MS - offset),
+        local: `${daysToLocalDate(days)}T${formatMinuteOfDay(minuteOfDay)}`,
+      };
+    }
     zone.slots.set(key, slot);
   }
   return slot;
@@ -197,7 +234,7 @@ export function dueNudges({ users, ledger, now, lateWindowHours }: DueNudgesInpu
       const weeks: string[] = [];
       for (let back = weeksBack; back > 0; back--) weeks.push(shiftWeekKey(current, -back));
       weeks.push(current);
-      zone = { timeZone, weeks, slots: new Map() };
+      zone = zoneSlots(timeZone, weeks);
       zones.set(timeZone, zone);
     }
     const { weeks } = zone;

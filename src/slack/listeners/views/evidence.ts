@@ -54,7 +54,12 @@ async function confirm(
   });
   if (kind === 'home' || kind === 'home-edit') {
     try {
-      await publishHome(ctx, client, owner, { justSaved: entry });
+      await publishHome(
+        ctx,
+        client,
+        owner,
+        kind === 'home' ? { justSaved: entry } : { notice: 'Entry updated.' },
+      );
       return;
     } catch (err) {
       // Saved already: say so in the DM rather than let the error handler say "did not complete".
