@@ -38,7 +38,10 @@ function seed(file: string): void {
   repos.profiles.setTimeZone(OWNER, 'Europe/London', NOW);
   db.transaction(() => {
     for (let i = 0; i < ENTRIES; i++) {
-      const axes: AxisId[] = [AXIS_IDS[i % 5] as AxisId, ...(i % 3 === 0 ? [AXIS_IDS[(i + 2) % 5] as AxisId] : [])];
+      const axes: AxisId[] = [
+        AXIS_IDS[i % 5] as AxisId,
+        ...(i % 3 === 0 ? [AXIS_IDS[(i + 2) % 5] as AxisId] : []),
+      ];
       const prompt = i % 10 === 0 ? prompts[i % prompts.length] : undefined;
       repos.evidence.insert(
         OWNER,
@@ -49,7 +52,10 @@ function seed(file: string): void {
           suggestedAxes: i % 7 === 0 ? ['influence'] : [],
           shift: prompt ? prompt.shift : i % 4 === 0 ? (SHIFT_IDS[i % 3] ?? null) : null,
           scope: i % 5 === 4 ? (SCOPE_IDS[i % 5] ?? null) : null,
-          link: i % 2 === 0 ? `https://acme.slack.com/archives/C0PROGRAM1/p17${String(i).padStart(11, '0')}` : null,
+          link:
+            i % 2 === 0
+              ? `https://acme.slack.com/archives/C0PROGRAM1/p17${String(i).padStart(11, '0')}`
+              : null,
           source: prompt ? 'reflection' : 'command',
           promptId: prompt?.id ?? null,
         },
@@ -58,7 +64,15 @@ function seed(file: string): void {
       if (i % 10 === 0) {
         repos.evidence.insert(
           OTHER,
-          { text: `Other user's win ${i}`, occurredOn: '2026-10-01', axes: [], shift: null, scope: null, link: null, source: 'command' },
+          {
+            text: `Other user's win ${i}`,
+            occurredOn: '2026-10-01',
+            axes: [],
+            shift: null,
+            scope: null,
+            link: null,
+            source: 'command',
+          },
           NOW,
         );
       }
@@ -98,7 +112,13 @@ export async function run(): Promise<BenchRow[]> {
       ...(['md', 'csv', 'json'] as ExportFormat[]).map((format) => ({
         name: `${format === 'md' ? 'Markdown packet' : format.toUpperCase()} export of ${ENTRIES.toLocaleString('en-US')} entries (query + render${format === 'md' ? ', no chart' : ''})`,
         task: () => {
-          const out = renderExport(deps, OWNER, { format, period: all, profile, userName: 'Bench User', withChart: false });
+          const out = renderExport(deps, OWNER, {
+            format,
+            period: all,
+            profile,
+            userName: 'Bench User',
+            withChart: false,
+          });
           if (out.entries !== ENTRIES) throw new Error(`expected ${ENTRIES} entries, got ${out.entries}`);
           sample();
         },
@@ -128,7 +148,13 @@ export async function run(): Promise<BenchRow[]> {
         pass: t.median < GOAL_MS,
       });
     }
-    const size = renderExport(deps, OWNER, { format: 'md', period: all, profile, userName: 'Bench User', withChart: false });
+    const size = renderExport(deps, OWNER, {
+      format: 'md',
+      period: all,
+      profile,
+      userName: 'Bench User',
+      withChart: false,
+    });
     rows.push({
       name: 'Markdown packet size for 10,000 entries',
       value: `${(size.content.length / 2 ** 20).toFixed(1)} MiB`,

@@ -44,7 +44,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function population(n: number): { users: NudgeSettings[]; ledger: LedgerRow[] } {
+export function population(n: number): { users: NudgeSettings[]; ledger: LedgerRow[] } {
   const r = rng(n);
   const users: NudgeSettings[] = [];
   const ledger: LedgerRow[] = [];

@@ -34,7 +34,8 @@ function ownerFrom(values: { team?: string | undefined; user?: string | undefine
     ['--user', values.user],
   ] as const) {
     if (value === undefined || value === '') throw new CliUsage(`${flag} is required.`);
-    if (!SLACK_ID.test(value)) throw new CliUsage(`${flag} must be a Slack id such as T0123ABCD or U0123ABCD.`);
+    if (!SLACK_ID.test(value))
+      throw new CliUsage(`${flag} must be a Slack id such as T0123ABCD or U0123ABCD.`);
   }
   return { teamId: values.team as string, userId: values.user as string };
 }
@@ -150,7 +151,9 @@ export function importCommand(args: string[], io: ExportCliIo): Promise<number> 
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      throw new UserFacingError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+      throw new UserFacingError(
+        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
+      );
     }
     // The file is checked before the database is touched: a bad file changes nothing.
     const data: ExportData = parseExport(text);

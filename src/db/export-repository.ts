@@ -1,12 +1,5 @@
 import type { EXPORT_FILE_KINDS, NUDGE_STATES } from '../domain/export/json.ts';
-import type {
-  AxisId,
-  EvidenceSource,
-  LocalDate,
-  Owner,
-  ScopeId,
-  ShiftId,
-} from '../domain/types.ts';
+import type { AxisId, EvidenceSource, LocalDate, Owner, ScopeId, ShiftId } from '../domain/types.ts';
 import type { Db } from './connection.ts';
 import { createEvidenceRepository, type StoredEvidence } from './evidence-repository.ts';
 import { countUserData } from './user-data.ts';
@@ -149,7 +142,9 @@ export function createExportRepository(db: Db) {
      VALUES (@teamId, @userId, @fileId, @kind, @channelId, @onHome, @fingerprint, @altText, @createdAt)
      ON CONFLICT (team_id, user_id, file_id) DO NOTHING`,
   );
-  const clearHome = db.prepare('UPDATE exports SET on_home = 0 WHERE team_id = ? AND user_id = ? AND on_home = 1');
+  const clearHome = db.prepare(
+    'UPDATE exports SET on_home = 0 WHERE team_id = ? AND user_id = ? AND on_home = 1',
+  );
   const filesStmt = db.prepare(
     `SELECT ${FILE_COLUMNS} FROM exports WHERE team_id = ? AND user_id = ? ORDER BY created_at, file_id`,
   );
@@ -166,7 +161,9 @@ export function createExportRepository(db: Db) {
     `SELECT enabled, day, minute_of_day, paused_through, skip_week, effective_from FROM nudge_settings
      WHERE team_id = ? AND user_id = ?`,
   );
-  const dmStmt = db.prepare('SELECT channel_id, cached_at FROM nudge_dm_channels WHERE team_id = ? AND user_id = ?');
+  const dmStmt = db.prepare(
+    'SELECT channel_id, cached_at FROM nudge_dm_channels WHERE team_id = ? AND user_id = ?',
+  );
   const evidence = createEvidenceRepository(db);
   const ledgerStmt = db.prepare(
     `SELECT week_key, slot_at, state, attempts, next_attempt_at, prompt_id, channel_id, message_ts
@@ -288,34 +285,24 @@ export function createExportRepository(db: Db) {
     };
   });
 
-  const recordTx = db.transaction(
-    (
-      owner: Owner,
-      file: NewUploadedFile,
-      now: string,
-    ) => {
-      if (file.onHome) clearHome.run(owner.teamId, owner.userId);
-      insertFile.run({
-        teamId: owner.teamId,
-        userId: owner.userId,
-        fileId: file.fileId,
-        kind: file.kind,
-        channelId: file.channelId,
-        onHome: file.onHome ? 1 : 0,
-        fingerprint: file.fingerprint ?? null,
-        altText: file.altText ?? null,
-        createdAt: now,
-      });
-    },
-  );
+  const recordTx = db.transaction((owner: Owner, file: NewUploadedFile, now: string) => {
+    if (file.onHome) clearHome.run(owner.teamId, owner.userId);
+    insertFile.run({
+      teamId: owner.teamId,
+      userId: owner.userId,
+      fileId: file.fileId,
+      kind: file.kind,
+      channelId: file.channelId,
+      onHome: file.onHome ? 1 : 0,
+      fingerprint: file.fingerprint ?? null,
+      altText: file.altText ?? null,
+      createdAt: now,
+    });
+  });
 
   return {
     /** Keeps an uploaded file's id; `onHome` makes it the chart the App Home shows (replacing the last). */
-    recordFile(
-      owner: Owner,
-      file: NewUploadedFile,
-      now: Date,
-    ): void {
+    recordFile(owner: Owner, file: NewUploadedFile, now: Date): void {
       recordTx.immediate(owner, file, now.toISOString());
     },
 

@@ -133,7 +133,8 @@ interface ZoneSlots {
    * transition that week, the usual case), else null: slots then need the exact conversion.
    */
   fixedOffsets: Array<number | null>;
-  slots: Map<number, Slot>;
+  /** By week index × minutes of a week + day × 1440 + minute of day (an array: faster than a Map). */
+  slots: Array<Slot | undefined>;
 }
 
 const MINUTES_PER_WEEK = 7 * 1440;
@@ -150,12 +151,12 @@ function zoneSlots(timeZone: string, weeks: string[]): ZoneSlots {
     const first = offsetMs(timeZone, start);
     return offsetMs(timeZone, (start + end) / 2) === first && offsetMs(timeZone, end) === first ? first : null;
   });
-  return { timeZone, weeks, mondays, fixedOffsets, slots: new Map() };
+  return { timeZone, weeks, mondays, fixedOffsets, slots: new Array(weeks.length * MINUTES_PER_WEEK) };
 }
 
 function slotFor(zone: ZoneSlots, weekIndex: number, day: number, minuteOfDay: number): Slot {
   const key = weekIndex * MINUTES_PER_WEEK + day * 1440 + minuteOfDay;
-  let slot = zone.slots.get(key);
+  let slot = zone.slots[key];
   if (!slot) {
     const offset = zone.fixedOffsets[weekIndex];
     if (offset === null || offset === undefined) {
@@ -168,7 +169,7 @@ function slotFor(zone: ZoneSlots, weekIndex: number, day: number, minuteOfDay: n
         local: `${daysToLocalDate(days)}T${formatMinuteOfDay(minuteOfDay)}`,
       };
     }
-    zone.slots.set(key, slot);
+    zone.slots[key] = slot;
   }
   return slot;
 }
@@ -196,9 +197,6 @@ export function isPausedAt(settings: Pick<NudgeSettings, 'pausedThrough' | 'tz'>
   return toLocal(slotAt, resolveTimeZone(settings.tz).timeZone).date <= settings.pausedThrough;
 }
 
-const ledgerKey = (teamId: string, userId: string, weekKey: string): string =>
-  `${teamId}\u0000${userId}\u0000${weekKey}`;
-
 export interface DueNudgesInput {
   users: readonly NudgeSettings[];
   /** Ledger rows for (at least) the current and previous weeks. */
@@ -219,26 +217,41 @@ export function dueNudges({ users, ledger, now, lateWindowHours }: DueNudgesInpu
   const nowMs = now.getTime();
   // Weeks before the current one whose slot can still be inside the window.
   const weeksBack = Math.min(52, Math.ceil(Math.max(0, lateWindowHours) / WEEK_HOURS));
-  const taken = new Set<string>();
-  for (const row of ledger) taken.add(ledgerKey(row.teamId, row.userId, row.weekKey));
+  // team → user → the week keys with a ledger row, joined ('2027-W01 2027-W02'): nested maps and
+  // no per-row Set, so 100k+ people cost no key strings and little garbage.
+  const taken = new Map<string, Map<string, string>>();
+  for (const row of ledger) {
+    let byUser = taken.get(row.teamId);
+    if (!byUser) taken.set(row.teamId, (byUser = new Map()));
+    const weeksTaken = byUser.get(row.userId);
+    byUser.set(row.userId, weeksTaken === undefined ? row.weekKey : `${weeksTaken} ${row.weekKey}`);
+  }
 
   const zones = new Map<string, ZoneSlots>();
+  // The stored zone name as Slack gave it → its slots (most users share a few names).
+  const zoneOfName = new Map<string | null, ZoneSlots>();
   const decisions: NudgeDecision[] = [];
 
   for (const user of users) {
     if (!user.enabled) continue;
-    const { timeZone } = resolveTimeZone(user.tz);
-    let zone = zones.get(timeZone);
+    let zone = zoneOfName.get(user.tz);
     if (zone === undefined) {
-      const current = isoWeekKeyOfDays(toLocal(now, timeZone).days);
-      const weeks: string[] = [];
-      for (let back = weeksBack; back > 0; back--) weeks.push(shiftWeekKey(current, -back));
-      weeks.push(current);
-      zone = zoneSlots(timeZone, weeks);
-      zones.set(timeZone, zone);
+      const { timeZone } = resolveTimeZone(user.tz);
+      zone = zones.get(timeZone);
+      if (zone === undefined) {
+        const current = isoWeekKeyOfDays(toLocal(now, timeZone).days);
+        const weeks: string[] = [];
+        for (let back = weeksBack; back > 0; back--) weeks.push(shiftWeekKey(current, -back));
+        weeks.push(current);
+        zone = zoneSlots(timeZone, weeks);
+        zones.set(timeZone, zone);
+      }
+      zoneOfName.set(user.tz, zone);
     }
     const { weeks } = zone;
     const createdMs = user.createdAt.getTime();
+    // Looked up once per person, and only when a slot is due.
+    let weeksTaken: string | null | undefined = null;
     for (let i = 0; i < weeks.length; i++) {
       const weekKey = weeks[i] as string;
       const slot = slotFor(zone, i, user.day, user.minuteOfDay);
@@ -247,7 +260,8 @@ export function dueNudges({ users, ledger, now, lateWindowHours }: DueNudgesInpu
       const late = nowMs - slotMs >= windowMs;
       // Earlier weeks only while still inside the window; the current week always gets a decision.
       if (late && i < weeks.length - 1) continue;
-      if (taken.has(ledgerKey(user.teamId, user.userId, weekKey))) continue;
+      if (weeksTaken === null) weeksTaken = taken.get(user.teamId)?.get(user.userId);
+      if (weeksTaken?.includes(weekKey)) continue;
       const decision: NudgeDecision = {
         teamId: user.teamId,
         userId: user.userId,

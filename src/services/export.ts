@@ -24,8 +24,14 @@ import { renderMarkdown } from '../domain/export/markdown.ts';
 import type { PacketInput, PacketLevel, PacketReflection, PacketStep } from '../domain/export/packet.ts';
 import { nextLevel, toPosition } from '../domain/ladder/compare.ts';
 import type { Ladder, Position, Step } from '../domain/ladder/model.ts';
+import {
+  type ParsedPeriod,
+  type Period,
+  type PeriodRange,
+  parsePeriod,
+  periodRange,
+} from '../domain/period.ts';
 import type { Prompt } from '../domain/prompts.ts';
-import { type ParsedPeriod, type Period, type PeriodRange, parsePeriod, periodRange } from '../domain/period.ts';
 import type { EvidenceEntry, Owner, Profile } from '../domain/types.ts';
 import { renderSvgToPng } from '../render/png.ts';
 import { DEFAULT_SUMMARY_PERIOD } from './progress.ts';
@@ -34,7 +40,11 @@ import { DEFAULT_SUMMARY_PERIOD } from './progress.ts';
 export type ExportDeps = Pick<AppContext, 'repos' | 'ladder' | 'now'>;
 
 /** `/ladder export` without a period: a year for the documents people read, everything for JSON. */
-export const DEFAULT_EXPORT_PERIOD: Readonly<Record<ExportFormat, string>> = { md: '1y', csv: '1y', json: 'all' };
+export const DEFAULT_EXPORT_PERIOD: Readonly<Record<ExportFormat, string>> = {
+  md: '1y',
+  csv: '1y',
+  json: 'all',
+};
 /** `ladder export` (the CLI) without --period. */
 export const CLI_DEFAULT_PERIOD = 'all';
 /** `/ladder chart` and the Home chart: the same window as the summary. */
@@ -133,7 +143,9 @@ export function buildPacket(ladder: Ladder, owner: Owner, now: Date, opts: Packe
   const level = positionOf(ladder, opts.profile.level);
   const chosen = positionOf(ladder, opts.profile.target);
   const fallback =
-    chosen === null && opts.targetFallback === 'next-level' && level !== null ? nextLevel(ladder, level.id) : null;
+    chosen === null && opts.targetFallback === 'next-level' && level !== null
+      ? nextLevel(ladder, level.id)
+      : null;
   const target = chosen ?? fallback;
   const prompts = new Map(ladder.prompts.map((p) => [p.id, p]));
   const reflections: PacketReflection[] = [];
@@ -261,7 +273,12 @@ export function renderExport(
   const now = deps.now();
   const range = periodRange(opts.period, now, opts.profile.tz);
   const date = range.endDate;
-  const base = { format: opts.format, kind: FORMAT_KIND[opts.format], range, description: FORMAT_NAME[opts.format] };
+  const base = {
+    format: opts.format,
+    kind: FORMAT_KIND[opts.format],
+    range,
+    description: FORMAT_NAME[opts.format],
+  };
   if (opts.format === 'json') {
     const rows = deps.repos.exports.userRows(owner);
     const source = exportSourceFromRows(rows, {
@@ -338,7 +355,12 @@ function isEmptyAccount(rows: UserRows): boolean {
  */
 export function exportSourceFromRows(
   rows: UserRows,
-  opts: { owner: Owner; exportedAt: Date; prompts: readonly Prompt[]; range?: Pick<PeriodRange, 'startDate' | 'endDate'> },
+  opts: {
+    owner: Owner;
+    exportedAt: Date;
+    prompts: readonly Prompt[];
+    range?: Pick<PeriodRange, 'startDate' | 'endDate'>;
+  },
 ): ExportSource {
   const prompts = new Map(opts.prompts.map((p) => [p.id, p]));
   const range = opts.range;
@@ -346,7 +368,8 @@ export function exportSourceFromRows(
     range === undefined
       ? rows.entries
       : rows.entries.filter(
-          (e) => (range.startDate === null || e.occurredOn >= range.startDate) && e.occurredOn <= range.endDate,
+          (e) =>
+            (range.startDate === null || e.occurredOn >= range.startDate) && e.occurredOn <= range.endDate,
         );
   const reflections: ExportReflection[] = [];
   for (const e of entries) {
@@ -358,7 +381,8 @@ export function exportSourceFromRows(
       promptId: e.promptId,
       shift,
       week: e.nudgeWeek,
-      reply: e.channelId !== null && e.messageTs !== null ? { channelId: e.channelId, ts: e.messageTs } : null,
+      reply:
+        e.channelId !== null && e.messageTs !== null ? { channelId: e.channelId, ts: e.messageTs } : null,
     });
   }
   const message = (channelId: string | null, ts: string | null) =>
@@ -456,7 +480,9 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
   const history: ImportRows['history'] = [];
   data.nudgeHistory.forEach((h, i) => {
     if (h.message === null) {
-      notes.push(`nudgeHistory[${i}] has no message and was left out (the database keeps only delivered prompts).`);
+      notes.push(
+        `nudgeHistory[${i}] has no message and was left out (the database keeps only delivered prompts).`,
+      );
       return;
     }
     const key = `${h.message.channelId}/${h.message.ts}`;
@@ -478,7 +504,9 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
   });
   const sameAccount = data.team_id === owner.teamId && data.user_id === owner.userId;
   if (data.dmChannel !== null && !sameAccount) {
-    notes.push('The cached DM channel belongs to the exported account and was left out (it is looked up again).');
+    notes.push(
+      'The cached DM channel belongs to the exported account and was left out (it is looked up again).',
+    );
   }
   return {
     rows: {

@@ -5,8 +5,10 @@ import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { WebClientOptions } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { describeError, toSlackLogger } from '../log.ts';
+import { COMMAND } from './ids.ts';
 import { registerListeners } from './listeners/index.ts';
 import { postFailureNotice } from './reply.ts';
+import { gateSlackRequests } from './request-gate.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }
@@ -69,6 +71,14 @@ export async function startSlackApp(
           customRoutes,
           installerOptions: { port: listen.port, clientOptions },
         });
+
+  if (connection.mode === 'http' && receiver instanceof HTTPReceiver) {
+    gateSlackRequests(receiver, {
+      signingSecret: connection.signingSecret,
+      logger: ctx.logger,
+      commands: [COMMAND],
+    });
+  }
 
   const app = new App({
     token: connection.botToken,

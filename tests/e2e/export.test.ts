@@ -106,7 +106,6 @@ describe('export and chart, end to end', () => {
     h.app.ctx.repos.profiles.setLevels(owner(bob), { level: 'tpm3' }, NOW);
   });
   afterAll(async () => {
-    if (process.env.DEBUG_LOGS) console.log(h.logs.filter((l) => /error|warn/.test(l)).join('\n'));
     await h.close();
   });
 
@@ -216,6 +215,16 @@ describe('export and chart, end to end', () => {
     expect(packet).toContain(BOB_SECRET);
     expect(packet).not.toContain('Alice');
     expect(h.app.ctx.repos.exports.files(owner(bob))).toHaveLength(filesSince(files).length);
+  });
+
+  it('a cached DM channel Slack no longer knows is dropped and the DM opened again', async () => {
+    h.app.ctx.repos.nudges.cacheDmChannel(owner(alice), 'D0GONE000', NOW);
+    const files = fileCount();
+    const text = shown(await reply(await h.sender.command({ userId: alice, text: 'export csv' })));
+    expect(text).toContain('in our DM');
+    const uploaded = filesSince(files).filter((f) => f.completed);
+    expect(uploaded.map((f) => f.shares.map((s) => s.channel))).toEqual([[h.api.state.dmChannelId(alice)]]);
+    expect(h.app.ctx.repos.nudges.dmChannel(owner(alice))).toBe(h.api.state.dmChannelId(alice));
   });
 
   it('an empty period gets a friendly message and no file; a bad period gets the parser’s message', async () => {

@@ -89,17 +89,41 @@ function seedDatabase(file: string): void {
   // Same day and time as another: the id decides the order, in both databases.
   insert(
     ADA,
-    { text: '=SUM(A1:A9) formula-looking', occurredOn: '2026-05-30', axes: [], shift: null, scope: null, link: null, source: 'modal' },
+    {
+      text: '=SUM(A1:A9) formula-looking',
+      occurredOn: '2026-05-30',
+      axes: [],
+      shift: null,
+      scope: null,
+      link: null,
+      source: 'modal',
+    },
     '2026-05-30T12:00:00.000Z',
   );
   insert(
     ADA,
-    { text: 'Same time, logged second', occurredOn: '2026-05-30', axes: ['system'], shift: 'preventing', scope: null, link: null, source: 'home' },
+    {
+      text: 'Same time, logged second',
+      occurredOn: '2026-05-30',
+      axes: ['system'],
+      shift: 'preventing',
+      scope: null,
+      link: null,
+      source: 'home',
+    },
     '2026-05-30T12:00:00.000Z',
   );
   insert(
     BOB,
-    { text: 'Bob private: vendor exit', occurredOn: '2026-05-01', axes: [], shift: null, scope: null, link: null, source: 'command' },
+    {
+      text: 'Bob private: vendor exit',
+      occurredOn: '2026-05-01',
+      axes: [],
+      shift: null,
+      scope: null,
+      link: null,
+      source: 'command',
+    },
     '2026-05-01T10:00:00.000Z',
   );
   repos.nudges.saveSettings(
@@ -122,9 +146,57 @@ function seedDatabase(file: string): void {
        lease_owner, lease_expires_at, prompt_id, channel_id, message_ts, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  ledger.run(TEAM, ADA.userId, '2025-W29', '2025-07-18T15:00:00.000Z', 'sent', null, 0, null, null, null, prompt.id, 'D0ADA1234', '1752850800.000100', 'x', 'x');
-  ledger.run(TEAM, ADA.userId, '2026-W22', '2026-05-29T15:00:00.000Z', 'failed', 'http_500', 2, '2026-05-29T15:20:00.000Z', null, null, prompt.id, null, null, 'x', 'x');
-  ledger.run(TEAM, ADA.userId, '2026-W21', '2026-05-22T15:00:00.000Z', 'claimed', null, 0, null, 'proc-1', '2026-05-22T15:05:00.000Z', null, null, null, 'x', 'x');
+  ledger.run(
+    TEAM,
+    ADA.userId,
+    '2025-W29',
+    '2025-07-18T15:00:00.000Z',
+    'sent',
+    null,
+    0,
+    null,
+    null,
+    null,
+    prompt.id,
+    'D0ADA1234',
+    '1752850800.000100',
+    'x',
+    'x',
+  );
+  ledger.run(
+    TEAM,
+    ADA.userId,
+    '2026-W22',
+    '2026-05-29T15:00:00.000Z',
+    'failed',
+    'http_500',
+    2,
+    '2026-05-29T15:20:00.000Z',
+    null,
+    null,
+    prompt.id,
+    null,
+    null,
+    'x',
+    'x',
+  );
+  ledger.run(
+    TEAM,
+    ADA.userId,
+    '2026-W21',
+    '2026-05-22T15:00:00.000Z',
+    'claimed',
+    null,
+    0,
+    null,
+    'proc-1',
+    '2026-05-22T15:05:00.000Z',
+    null,
+    null,
+    null,
+    'x',
+    'x',
+  );
   db.prepare(
     `INSERT INTO nudge_history (team_id, user_id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at)
      VALUES (?, ?, ?, 'weekly', '2025-W29', 'D0ADA1234', '1752850800.000100', '2025-07-18T15:00:02.000Z')`,
@@ -134,10 +206,21 @@ function seedDatabase(file: string): void {
     { promptId: prompt.id, channelId: 'D0ADA1234', messageTs: '1764581400.000200' },
     at('2025-12-01T09:30:00.000Z'),
   );
-  repos.exports.recordFile(ADA, { fileId: 'F0EXPORT01', kind: 'markdown', channelId: 'D0ADA1234' }, at('2026-05-01T10:00:00.000Z'));
   repos.exports.recordFile(
     ADA,
-    { fileId: 'F0CHART001', kind: 'chart', channelId: 'D0ADA1234', onHome: true, fingerprint: 'abc', altText: 'Radar chart' },
+    { fileId: 'F0EXPORT01', kind: 'markdown', channelId: 'D0ADA1234' },
+    at('2026-05-01T10:00:00.000Z'),
+  );
+  repos.exports.recordFile(
+    ADA,
+    {
+      fileId: 'F0CHART001',
+      kind: 'chart',
+      channelId: 'D0ADA1234',
+      onHome: true,
+      fingerprint: 'abc',
+      altText: 'Radar chart',
+    },
     at('2026-05-02T10:00:00.000Z'),
   );
   db.close();
@@ -162,7 +245,10 @@ describe('ladder export', () => {
   });
 
   it('honours --period in the user’s time zone', async () => {
-    const run = await cli(['export', '--team', TEAM, '--user', ADA.userId, '--format', 'csv', '--period', '30d'], dbPath);
+    const run = await cli(
+      ['export', '--team', TEAM, '--user', ADA.userId, '--format', 'csv', '--period', '30d'],
+      dbPath,
+    );
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\r\n');
     expect(lines).toHaveLength(3); // header + the two entries of 2026-05-30
@@ -172,7 +258,10 @@ describe('ladder export', () => {
   it('writes --out FILE readable by its owner only, even over an existing file', async () => {
     const out = path.join(tempDir(), 'ada.json');
     fs.writeFileSync(out, 'old', { mode: 0o644 });
-    const run = await cli(['export', '--team', TEAM, '--user', ADA.userId, '--format', 'json', '--out', out], dbPath);
+    const run = await cli(
+      ['export', '--team', TEAM, '--user', ADA.userId, '--format', 'json', '--out', out],
+      dbPath,
+    );
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain(`Wrote ${out}`);
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
@@ -193,7 +282,10 @@ describe('ladder export', () => {
     [['export', '--team', TEAM, '--format', 'md'], '--user is required'],
     [['export', '--team', TEAM, '--user', ADA.userId], '--format must be one of md, csv, json'],
     [['export', '--team', TEAM, '--user', ADA.userId, '--format', 'pdf'], '--format must be one of'],
-    [['export', '--team', TEAM, '--user', ADA.userId, '--format', 'md', '--period', 'fortnight'], "I don't know the period"],
+    [
+      ['export', '--team', TEAM, '--user', ADA.userId, '--format', 'md', '--period', 'fortnight'],
+      "I don't know the period",
+    ],
     [['export', '--team', TEAM, '--user', 'U 0ADA', '--format', 'md'], '--user must be a Slack id'],
     [['export', '--team', TEAM, '--user', ADA.userId, '--format', 'md', '--bogus'], 'Unknown option'],
     [['import', '--team', TEAM, '--user', ADA.userId], 'name one FILE'],
@@ -224,9 +316,15 @@ describe('ladder import', () => {
     const target = path.join(tempDir(), 'target.db');
     const imported = await cli(['import', file, '--team', TEAM, '--user', ADA.userId], target, LATER);
     expect(imported).toMatchObject({ code: 0, stderr: '' });
-    expect(imported.stdout).toContain('4 entries, 1 reflections, 3 nudge weeks, 2 prompts sent, 2 uploaded file ids');
+    expect(imported.stdout).toContain(
+      '4 entries, 1 reflections, 3 nudge weeks, 2 prompts sent, 2 uploaded file ids',
+    );
 
-    const again = await cli(['export', '--team', TEAM, '--user', ADA.userId, '--format', 'json'], target, LATER);
+    const again = await cli(
+      ['export', '--team', TEAM, '--user', ADA.userId, '--format', 'json'],
+      target,
+      LATER,
+    );
     expect(again.code).toBe(0);
     const first = parseExport(exported);
     const second = parseExport(again.stdout);
@@ -234,12 +332,21 @@ describe('ladder import', () => {
     expect(second.exportedAt).toBe(LATER.toISOString());
     expect(again.stdout.replace(LATER.toISOString(), NOW.toISOString())).toBe(exported);
     // It really holds everything: nudges, the ledger, the history and the file ids.
-    expect(first.nudgeSettings).toMatchObject({ enabled: true, day: 5, minuteOfDay: 960, pausedThrough: '2026-06-10' });
+    expect(first.nudgeSettings).toMatchObject({
+      enabled: true,
+      day: 5,
+      minuteOfDay: 960,
+      pausedThrough: '2026-06-10',
+    });
     expect(first.nudgeLedger.map((l) => l.state)).toEqual(['sent', 'claimed', 'failed']);
     expect(first.nudgeHistory.map((n) => n.trigger)).toEqual(['weekly', 'now']);
     expect(first.exports.map((f) => f.fileId)).toEqual(['F0EXPORT01', 'F0CHART001']);
     expect(first.reflections).toEqual([
-      expect.objectContaining({ entryId: 2, week: '2025-W29', reply: { channelId: 'D0ADA1234', ts: '1753027200.000400' } }),
+      expect.objectContaining({
+        entryId: 2,
+        week: '2025-W29',
+        reply: { channelId: 'D0ADA1234', ts: '1753027200.000400' },
+      }),
     ]);
     expect(exported).not.toContain('vendor exit');
 
@@ -250,7 +357,9 @@ describe('ladder import', () => {
       state: 'claimed',
       leaseOwner: null,
     });
-    expect(repos.evidence.findByMessage(ADA, 'D0ADA1234', '1753027200.000400')?.text).toBe('Mentored two new TPMs');
+    expect(repos.evidence.findByMessage(ADA, 'D0ADA1234', '1753027200.000400')?.text).toBe(
+      'Mentored two new TPMs',
+    );
     expect(repos.nudges.getSettings(ADA)?.createdAt.toISOString()).toBe('2025-06-01T10:05:00.000Z');
     db.close();
   });
@@ -263,7 +372,8 @@ describe('ladder import', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('DM channel');
     const back = parseExport(
-      (await cli(['export', '--team', 'T0OTHER', '--user', 'U0NEWADA', '--format', 'json'], target, LATER)).stdout,
+      (await cli(['export', '--team', 'T0OTHER', '--user', 'U0NEWADA', '--format', 'json'], target, LATER))
+        .stdout,
     );
     expect(back).toMatchObject({ team_id: 'T0OTHER', user_id: 'U0NEWADA', dmChannel: null });
     expect(back.entries.map((e) => e.text)).toEqual(parseExport(exported).entries.map((e) => e.text));
@@ -299,7 +409,10 @@ describe('ladder import', () => {
   });
 
   it('a missing file exits 1', async () => {
-    const run = await cli(['import', path.join(tempDir(), 'nope.json'), '--team', TEAM, '--user', ADA.userId], sourcePath);
+    const run = await cli(
+      ['import', path.join(tempDir(), 'nope.json'), '--team', TEAM, '--user', ADA.userId],
+      sourcePath,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('cannot read');
   });

@@ -4,6 +4,7 @@ import * as actions from './actions/index.ts';
 import * as commands from './commands/index.ts';
 import * as events from './events/index.ts';
 import * as shortcuts from './shortcuts/index.ts';
+import { registerStaleInteractions } from './stale.ts';
 import * as views from './views/index.ts';
 
 /** One place that wires every listener kind; each folder exports `register(app, ctx)`. */
@@ -13,4 +14,5 @@ export function registerListeners(app: App, ctx: AppContext): void {
   views.register(app, ctx);
   shortcuts.register(app, ctx);
   events.register(app, ctx);
+  registerStaleInteractions(app);
 }

@@ -1,10 +1,15 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { UserRows } from '../../../src/db/export-repository.ts';
-import { ExportFormatError, parseExport, renderJson, buildExport } from '../../../src/domain/export/json.ts';
+import { buildExport, ExportFormatError, parseExport, renderJson } from '../../../src/domain/export/json.ts';
 import { periodRange } from '../../../src/domain/period.ts';
 import type { EvidenceEntry } from '../../../src/domain/types.ts';
-import { buildPacket, chartFromPacket, exportSourceFromRows, planImport } from '../../../src/services/export.ts';
+import {
+  buildPacket,
+  chartFromPacket,
+  exportSourceFromRows,
+  planImport,
+} from '../../../src/services/export.ts';
 import { realLadder } from '../../helpers/ladder.ts';
 
 const OWNER = { teamId: 'T0LADDER1', userId: 'U0ADA1234' };
@@ -12,11 +17,13 @@ const NOW = new Date('2026-05-31T09:00:00.000Z');
 const ladder = realLadder();
 const prompt = ladder.prompts[0] as NonNullable<(typeof ladder.prompts)[0]>;
 
-function entry(id: number, fields: Partial<EvidenceEntry> = {}): EvidenceEntry & {
+type Stored = EvidenceEntry & {
   nudgeWeek: string | null;
   channelId: string | null;
   messageTs: string | null;
-} {
+};
+
+function entry(id: number, fields: Partial<Stored> = {}): Stored {
   return {
     id,
     ...OWNER,
@@ -50,7 +57,13 @@ describe('buildPacket', () => {
     });
     expect(packet.level).toMatchObject({ id: 'tpm4', code: 'TPM4' });
     expect(packet.target).toMatchObject({ id: 'tpm5', code: 'TPM5' });
-    expect(packet.axes.map((a) => a.name)).toEqual(['Technology', 'System', 'People', 'Process', 'Influence']);
+    expect(packet.axes.map((a) => a.name)).toEqual([
+      'Technology',
+      'System',
+      'People',
+      'Process',
+      'Influence',
+    ]);
     expect(packet.axes.every((a) => a.currentStep !== null && a.targetStep !== null)).toBe(true);
     expect(packet.competencies).toHaveLength(5);
     expect(packet.reflections).toEqual([
@@ -62,7 +75,12 @@ describe('buildPacket', () => {
   });
 
   it('reads a role as its comparable position; without a target, none unless the next level is asked for', () => {
-    const none = buildPacket(ladder, OWNER, NOW, { profile: { level: 'senior-tpm', target: null }, userName: 'A', range, entries: [] });
+    const none = buildPacket(ladder, OWNER, NOW, {
+      profile: { level: 'senior-tpm', target: null },
+      userName: 'A',
+      range,
+      entries: [],
+    });
     expect(none.level?.code).toBe('TPM4');
     expect(none.target).toBeNull();
     expect(none.competencies).toEqual([]);
@@ -82,10 +100,17 @@ describe('buildPacket', () => {
       profile: { level: null, target: null },
       userName: 'A',
       range,
-      entries: [entry(3, { promptId: 'gone-prompt', shift: 'preventing' }), entry(4, { promptId: 'gone-too' })],
+      entries: [
+        entry(3, { promptId: 'gone-prompt', shift: 'preventing' }),
+        entry(4, { promptId: 'gone-too' }),
+      ],
     });
     expect(packet.reflections).toEqual([
-      expect.objectContaining({ entryId: 3, shift: 'preventing', question: 'Reflection prompt "gone-prompt"' }),
+      expect.objectContaining({
+        entryId: 3,
+        shift: 'preventing',
+        question: 'Reflection prompt "gone-prompt"',
+      }),
     ]);
   });
 });
@@ -110,7 +135,12 @@ describe('chartFromPacket', () => {
       targetIsNextLevel: false,
     });
     expect(more?.fingerprint).not.toBe(chart?.fingerprint);
-    const empty = buildPacket(ladder, OWNER, NOW, { profile: { level: null, target: null }, userName: 'A', range, entries: [] });
+    const empty = buildPacket(ladder, OWNER, NOW, {
+      profile: { level: null, target: null },
+      userName: 'A',
+      range,
+      entries: [],
+    });
     expect(chartFromPacket(empty, range, { thinThreshold: 3, targetIsNextLevel: false })).toBeNull();
   });
 });
@@ -121,7 +151,12 @@ const ROWS: UserRows = {
   dmChannel: { channelId: 'D0ADA1234', cachedAt: '2026-05-01T10:00:00.000Z' },
   entries: [
     entry(7, { occurredOn: '2024-01-01' }),
-    entry(8, { promptId: prompt.id, nudgeWeek: '2026-W17', channelId: 'D0ADA1234', messageTs: '1777000000.000100' }),
+    entry(8, {
+      promptId: prompt.id,
+      nudgeWeek: '2026-W17',
+      channelId: 'D0ADA1234',
+      messageTs: '1777000000.000100',
+    }),
     entry(9, { occurredOn: '2099-01-01' }),
   ],
   ledger: [],
@@ -142,7 +177,12 @@ describe('exportSourceFromRows', () => {
         reply: { channelId: 'D0ADA1234', ts: '1777000000.000100' },
       },
     ]);
-    const year = exportSourceFromRows(ROWS, { owner: OWNER, exportedAt: NOW, prompts: ladder.prompts, range });
+    const year = exportSourceFromRows(ROWS, {
+      owner: OWNER,
+      exportedAt: NOW,
+      prompts: ladder.prompts,
+      range,
+    });
     expect(year.entries.map((e) => e.id)).toEqual([8]);
     // Renders as a valid export.
     expect(parseExport(renderJson(buildExport(all))).entries).toHaveLength(3);
@@ -150,15 +190,17 @@ describe('exportSourceFromRows', () => {
 
   it('refuses an entry of anyone else', () => {
     const rows = { ...ROWS, entries: [entry(1, { userId: 'U0SOMEONE' })] };
-    expect(() => buildExport(exportSourceFromRows(rows, { owner: OWNER, exportedAt: NOW, prompts: [] }))).toThrow(
-      /does not belong/,
-    );
+    expect(() =>
+      buildExport(exportSourceFromRows(rows, { owner: OWNER, exportedAt: NOW, prompts: [] })),
+    ).toThrow(/does not belong/);
   });
 });
 
 describe('planImport', () => {
   const data = parseExport(
-    renderJson(buildExport(exportSourceFromRows(ROWS, { owner: OWNER, exportedAt: NOW, prompts: ladder.prompts }))),
+    renderJson(
+      buildExport(exportSourceFromRows(ROWS, { owner: OWNER, exportedAt: NOW, prompts: ladder.prompts })),
+    ),
   );
 
   it('maps reflections back onto their entries and keeps the DM only for the same account', () => {

@@ -1,0 +1,34 @@
+import type { App } from '@slack/bolt';
+import { ActionId, ViewId } from '../ids.ts';
+
+export const STALE_TEXT =
+  'That button belongs to an older version of Ladder and does nothing now. Run the command again for a fresh one.';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyOf = (ids: readonly string[]) => ids.map(escape).join('|');
+
+/** Every action id but the ones ids.ts declares (with their `.<n>` variants). */
+const UNKNOWN_ACTION = new RegExp(`^(?!(?:${anyOf(Object.values(ActionId))})(?:\\.\\d+)?$)`);
+/** Every view callback id but the ones ids.ts declares. */
+const UNKNOWN_VIEW = new RegExp(`^(?!(?:${anyOf(Object.values(ViewId))})$)`);
+
+/**
+ * Buttons on old messages outlive the ids they carry, and Slack shows "this app did not respond"
+ * for anything nobody acknowledges within 3 s. Registered last: interactions no listener declares
+ * are acknowledged at once, and a button press is told why nothing happened.
+ */
+export function registerStaleInteractions(app: App): void {
+  app.action(UNKNOWN_ACTION, async ({ ack, body, respond }) => {
+    await ack();
+    if ('response_url' in body && body.response_url) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT });
+    }
+  });
+  app.view(UNKNOWN_VIEW, async ({ ack }) => {
+    await ack();
+  });
+  // The app sets no notify_on_close, so Slack sends view_closed only for views it does not know.
+  app.view({ type: 'view_closed', callback_id: /(?:)/ }, async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,181 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { isValidSlackRequest } from '@slack/bolt';
+import { z } from 'zod';
+import type { Logger } from '../log.ts';
+
+/**
+ * The fields Bolt and the listeners read without checking, for each kind of request Slack sends.
+ * Slack always sends them; a correctly signed request without them is refused with 400 here,
+ * because Bolt would otherwise answer 500 (`user`, `view` missing) or never answer at all and
+ * reject a promise nobody handles (a `null` body).
+ */
+const Ref = z.looseObject({ id: z.string() });
+const Interactive = {
+  user: Ref,
+  team: Ref.nullish(),
+  enterprise: Ref.nullish(),
+  channel: Ref.optional(),
+  container: z.looseObject({}).optional(),
+  message: z.looseObject({ ts: z.string() }).optional(),
+  view: z.looseObject({ id: z.string() }).optional(),
+  state: z.looseObject({ values: z.record(z.string(), z.unknown()) }).optional(),
+};
+const View = z.looseObject({
+  id: z.string(),
+  callback_id: z.string(),
+  state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), z.looseObject({}))) }).optional(),
+});
+
+const INTERACTIVE: Record<string, z.ZodType> = {
+  block_actions: z.looseObject({
+    ...Interactive,
+    trigger_id: z.string(),
+    actions: z.array(z.looseObject({ action_id: z.string(), block_id: z.string().optional() })).min(1),
+  }),
+  view_submission: z.looseObject({
+    ...Interactive,
+    view: View.extend({ state: View.shape.state.unwrap() }),
+  }),
+  view_closed: z.looseObject({ ...Interactive, view: View }),
+  message_action: z.looseObject({
+    ...Interactive,
+    callback_id: z.string(),
+    trigger_id: z.string(),
+    channel: Ref,
+    message: z.looseObject({ ts: z.string() }),
+  }),
+  shortcut: z.looseObject({ ...Interactive, callback_id: z.string(), trigger_id: z.string() }),
+};
+
+const Command = z.looseObject({
+  command: z.string(),
+  team_id: z.string(),
+  user_id: z.string(),
+  text: z.string().optional(),
+  channel_id: z.string().optional(),
+  trigger_id: z.string().optional(),
+  response_url: z.string().optional(),
+});
+
+const EventCallback = z.looseObject({
+  type: z.literal('event_callback'),
+  team_id: z.string().optional(),
+  event_id: z.string().optional(),
+  authorizations: z.array(z.looseObject({})).optional(),
+  event: z.looseObject({
+    type: z.string(),
+    user: z.union([z.string(), Ref]).optional(),
+    channel: z.union([z.string(), z.looseObject({})]).optional(),
+    item: z.looseObject({}).optional(),
+    subteam: z.looseObject({}).optional(),
+    message: z.looseObject({}).optional(),
+    previous_message: z.looseObject({}).optional(),
+  }),
+});
+
+/** Why a parsed request body is not one Slack would send (field paths only, never values), or null. */
+export function malformation(body: unknown, commands: readonly string[]): string | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'not an object';
+  const b = body as Record<string, unknown>;
+  if (b.ssl_check !== undefined || b.type === 'url_verification') return null;
+  if (b.command !== undefined && !commands.includes(b.command as string)) return 'a slash command the app does not have';
+  const schema =
+    b.command !== undefined
+      ? Command
+      : b.type === 'event_callback'
+        ? EventCallback
+        : typeof b.type === 'string'
+          ? INTERACTIVE[b.type]
+          : undefined;
+  if (!schema) return 'unknown kind of request';
+  const result = schema.safeParse(body);
+  if (result.success) return null;
+  const paths = result.error.issues.map((i) => i.path.join('.') || '(root)');
+  return `missing or malformed: ${[...new Set(paths)].slice(0, 5).join(', ')}`;
+}
+
+/** Bolt's limit on request bodies. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+/** Parses the body as Bolt does: a form (interactivity in its `payload` field) or JSON. */
+function parseBody(req: IncomingMessage, raw: Buffer): { ok: true; body: unknown } | { ok: false } {
+  try {
+    const text = raw.toString('utf8');
+    if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
+      const form = parseQuery(text);
+      return { ok: true, body: typeof form.payload === 'string' ? JSON.parse(form.payload) : form };
+    }
+    return { ok: true, body: JSON.parse(text) };
+  } catch {
+    // Bolt answers unparseable bodies with 400 itself.
+    return { ok: false };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function refuse(res: ServerResponse, status: number): void {
+  if (res.headersSent) return;
+  res.writeHead(status);
+  res.end();
+}
+
+/**
+ * Puts a gate in front of Bolt's HTTP receiver for `POST /slack/events`: the body is read once
+ * (Bolt reuses it as `req.rawBody`), and a correctly signed request whose body is not shaped like
+ * anything Slack sends is answered 400 with one log line. Unsigned requests go on to Bolt, which
+ * answers 401 as before.
+ */
+export function gateSlackRequests(
+  receiver: { requestListener: RequestListener },
+  opts: { signingSecret: string; logger: Logger; commands: readonly string[]; path?: string },
+): void {
+  const inner = receiver.requestListener;
+  const path = opts.path ?? '/slack/events';
+  receiver.requestListener = (req, res) => {
+    if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== path) {
+      inner(req, res);
+      return;
+    }
+    readBody(req)
+      .then((raw) => {
+        if (raw === 'too-large') return refuse(res, 413);
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+        const signature = req.headers['x-slack-signature'];
+        const timestamp = Number(req.headers['x-slack-request-timestamp']);
+        const signed =
+          typeof signature === 'string' &&
+          isValidSlackRequest({
+            signingSecret: opts.signingSecret,
+            body: raw.toString('utf8'),
+            headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+          });
+        const parsed = signed ? parseBody(req, raw) : { ok: false as const };
+        const problem = parsed.ok ? malformation(parsed.body, opts.commands) : null;
+        if (problem) {
+          opts.logger.warn('refused a signed request Slack would never send', { problem });
+          return refuse(res, 400);
+        }
+        inner(req, res);
+      })
+      .catch(() => refuse(res, 400));
+  };
+}
