@@ -131,10 +131,10 @@ interface ZoneSlots {
   /**
    * The zone's UTC offset (ms) throughout each week when it does not change in it (no DST
    * transition that week, the usual case), else null: slots then need the exact conversion.
+   * Undefined until a slot of that week is first needed.
    */
-  fixedOffsets: Array<number | null>;
-  /** By week index × minutes of a week + day × 1440 + minute of day (an array: faster than a Map). */
-  slots: Array<Slot | undefined>;
+  fixedOffsets: Array<number | null | undefined>;
+  slots: Map<number, Slot>;
 }
 
 const MINUTES_PER_WEEK = 7 * 1440;
@@ -142,24 +142,30 @@ const MINUTES_PER_WEEK = 7 * 1440;
 const WEEK_MARGIN_MS = 14 * HOUR_MS;
 
 function zoneSlots(timeZone: string, weeks: string[]): ZoneSlots {
-  const mondays = weeks.map(mondayOfWeekKey);
-  const fixedOffsets = mondays.map((monday) => {
-    // Offsets at the start, middle and end of the week's span: equal means no transition in it
-    // (no zone changes its offset and back within a week).
-    const start = monday * DAY_MS - WEEK_MARGIN_MS;
-    const end = (monday + 7) * DAY_MS + WEEK_MARGIN_MS;
-    const first = offsetMs(timeZone, start);
-    return offsetMs(timeZone, (start + end) / 2) === first && offsetMs(timeZone, end) === first ? first : null;
-  });
-  return { timeZone, weeks, mondays, fixedOffsets, slots: new Array(weeks.length * MINUTES_PER_WEEK) };
+  return { timeZone, weeks, mondays: weeks.map(mondayOfWeekKey), fixedOffsets: [], slots: new Map() };
+}
+
+/**
+ * Offsets at the start, middle and end of the week's span: all equal means no transition in it
+ * (no zone changes its offset and back within one week).
+ */
+function fixedOffsetOfWeek(timeZone: string, monday: number): number | null {
+  const start = monday * DAY_MS - WEEK_MARGIN_MS;
+  const end = (monday + 7) * DAY_MS + WEEK_MARGIN_MS;
+  const first = offsetMs(timeZone, start);
+  return offsetMs(timeZone, (start + end) / 2) === first && offsetMs(timeZone, end) === first ? first : null;
 }
 
 function slotFor(zone: ZoneSlots, weekIndex: number, day: number, minuteOfDay: number): Slot {
   const key = weekIndex * MINUTES_PER_WEEK + day * 1440 + minuteOfDay;
-  let slot = zone.slots[key];
+  let slot = zone.slots.get(key);
   if (!slot) {
-    const offset = zone.fixedOffsets[weekIndex];
-    if (offset === null || offset === undefined) {
+    let offset = zone.fixedOffsets[weekIndex];
+    if (offset === undefined) {
+      offset = fixedOffsetOfWeek(zone.timeZone, zone.mondays[weekIndex] as number);
+      zone.fixedOffsets[weekIndex] = offset;
+    }
+    if (offset === null) {
       slot = computeSlot(zone.timeZone, day, minuteOfDay, zone.weeks[weekIndex] as string);
     } else {
       // No transition this week: every wall time exists once, and is the wall time minus the offset.
@@ -169,7 +175,7 @@ function slotFor(zone: ZoneSlots, weekIndex: number, day: number, minuteOfDay: n
         local: `${daysToLocalDate(days)}T${formatMinuteOfDay(minuteOfDay)}`,
       };
     }
-    zone.slots[key] = slot;
+    zone.slots.set(key, slot);
   }
   return slot;
 }
