@@ -63,19 +63,27 @@ export async function publishHome(
   if (period.kind === 'invalid') throw new Error(`bad default period: ${period.message}`);
   const summary = summaryFor(ctx, owner, profile, period);
   const { entries, total } = ctx.repos.evidence.list(owner, { limit: HOME_RECENT_ENTRIES });
-  const slots = await slotBlocks(ctx, client, owner, profile, opts.extras ?? homeExtras());
-  const view = buildHome(
-    {
-      ladder: ctx.ladder,
-      profile,
-      summary,
-      recent: entries,
-      total,
-      slots,
-      ...(opts.justSaved ? { justSaved: opts.justSaved } : {}),
-      ...(opts.notice ? { notice: opts.notice } : {}),
-    },
-    tagNames(ctx.ladder),
-  );
-  await client.views.publish({ user_id: owner.userId, view });
+  const build = async () =>
+    buildHome(
+      {
+        ladder: ctx.ladder,
+        profile,
+        summary,
+        recent: entries,
+        total,
+        slots: await slotBlocks(ctx, client, owner, profile, opts.extras ?? homeExtras()),
+        ...(opts.justSaved ? { justSaved: opts.justSaved } : {}),
+        ...(opts.notice ? { notice: opts.notice } : {}),
+      },
+      tagNames(ctx.ladder),
+    );
+  try {
+    await client.views.publish({ user_id: owner.userId, view: await build() });
+  } catch (err) {
+    // The chart shown on the Home may have been deleted in Slack: forget it and publish without it.
+    if ((err as { data?: { error?: string } }).data?.error !== 'invalid_blocks' || opts.readOnly) throw err;
+    ctx.logger.warn('Home refused (invalid_blocks); publishing again without the stored chart');
+    ctx.repos.exports.clearHomeChart(owner);
+    await client.views.publish({ user_id: owner.userId, view: await build() });
+  }
 }

@@ -136,6 +136,23 @@ describe('progress, end to end', () => {
     expect(text).toContain(h.app.ctx.ladder.growthSuggestions.axes.influence as string);
   });
 
+  it('/ladder summary is followed by the radar chart, uploaded to the DM and shown by slack_file', async () => {
+    const res = await h.sender.command({ userId: alice, text: 'summary' });
+    const url = res.responseUrl as string;
+    const deadline = Date.now() + 5_000;
+    const withImage = () =>
+      h.api.state.postsTo(url).find((p) => JSON.stringify(p.body).includes('"slack_file"'));
+    while (!withImage() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    const post = withImage();
+    expect(post, 'a chart reply with an image block').toBeDefined();
+    const image = ((post?.body as { blocks: Array<Record<string, unknown>> }).blocks ?? []).find(
+      (b) => b.type === 'image',
+    ) as { slack_file: { id: string }; alt_text: string } | undefined;
+    expect(image?.alt_text).toMatch(/People/);
+    const file = h.api.state.files.get(image?.slack_file.id as string);
+    expect(file?.shares.some((s) => s.channel === h.api.state.dmChannelId(alice))).toBe(true);
+  });
+
   it('/ladder summary takes a period and explains a bad one', async () => {
     const year = shown(await command(alice, 'summary 1y'));
     expect(year).toContain('Your progress: last year');

@@ -12,6 +12,7 @@ import {
 } from '../../blocks/profile.ts';
 import { buildPeriodProblem, buildSummary } from '../../blocks/summary.ts';
 import { buildUnknownLevel } from '../../blocks/unknown-level.ts';
+import { ensureHomeChart, replyWithChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
 import type { CommandHandlers } from './index.ts';
@@ -33,7 +34,15 @@ export const progressCommands: CommandHandlers = {
     const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
     const message = buildSummary(summaryFor(ctx, owner, profile, period), tagNames(ctx.ladder));
     if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
-    else await ack({ response_type: 'ephemeral', ...message });
+    else {
+      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+      await ack({ response_type: 'ephemeral', ...message });
+    }
+    // The radar chart follows the summary, as a picture uploaded to the user's DM first.
+    if (profile.level) {
+      const shown = await ensureHomeChart(ctx, client, owner, profile);
+      if (shown) await replyWithChart(ctx, client, { owner, responseUrl: body.response_url }, shown);
+    }
   },
 
   me: async ({ ctx, owner, command, ack }) => {
