@@ -30,8 +30,9 @@ export type SaveResult =
 export interface SuggestedTags {
   axes: AxisId[];
   /**
-   * A scope that came from a rule, not from the user. There is no column for a suggested scope, so
-   * it is stored as the entry's scope and only the confirmation marks it as suggested.
+   * A scope that came from a rule, not from the user. It is never stored as the entry's scope: the
+   * confirmation offers it, and Accept applies it (recomputed from the text, see
+   * `acceptedSuggestions`), so everything stored, listed or exported is the user's own.
    */
   scope: ScopeId | null;
   /** The words that fired, as written in ladder-data. */
@@ -110,7 +111,7 @@ export function prepareEvidence(
       axes,
       suggestedAxes: suggestion?.axes ?? [],
       shift: input.shift ?? parsed.shift,
-      scope: scope ?? suggestion?.scope ?? null,
+      scope: scope ?? null,
       link: input.link ?? null,
       source: input.source,
       promptId: input.promptId ?? null,
@@ -140,5 +141,21 @@ export function saveEvidence(
     duplicate,
     unknownTags: prepared.unknownTags,
     suggested: prepared.suggested,
+  };
+}
+
+/**
+ * What Accept turns into the user's own tags: the stored suggested axes, and the scope the rules
+ * suggest for the entry's text when the entry has none (the same pure function as at logging).
+ */
+export function acceptedSuggestions(
+  ctx: AppContext,
+  entry: Pick<EvidenceEntry, 'text' | 'axes' | 'suggestedAxes' | 'scope'>,
+): { axes: AxisId[]; suggestedAxes: AxisId[]; scope?: ScopeId } {
+  const scope = entry.scope === null ? suggestTags(entry.text, ctx.ladder.suggestionRules).scope : null;
+  return {
+    axes: cleanAxes([...entry.axes, ...entry.suggestedAxes]),
+    suggestedAxes: [],
+    ...(scope ? { scope } : {}),
   };
 }

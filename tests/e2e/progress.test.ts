@@ -233,7 +233,20 @@ describe('progress, end to end', () => {
     );
     expect(text).toContain('*Scope:* Company (suggested)');
     const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
-    expect(entry).toMatchObject({ suggestedAxes: ['influence'], scope: 'company' });
+    // Stored as suggested until confirmed: the scope is not the user's until they accept it.
+    expect(entry).toMatchObject({ suggestedAxes: ['influence'], scope: null });
+    const res = await h.sender.blockActions({
+      userId: carol,
+      actions: [
+        { action_id: ActionId.evidenceAccept, block_id: BlockId.evidenceActions, value: String(entry?.id) },
+      ],
+    });
+    await h.sender.waitForResponse(res.responseUrl as string);
+    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+      axes: ['influence'],
+      suggestedAxes: [],
+      scope: 'company',
+    });
   });
 
   it('the App Home shows the profile, the counts and the gaps, recent entries and the slots', async () => {

@@ -62,15 +62,15 @@ export function quoteEntry(text: string, max = 2500): string {
 export function describeTags(
   entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes' | 'shift' | 'scope'>,
   names: TagNames,
-  opts: { scopeSuggested?: boolean } = {},
+  opts: { suggestedScope?: ScopeId | null } = {},
 ): string {
   const parts: string[] = [];
   if (entry.axes.length > 0) parts.push(`*Axes:* ${entry.axes.map(names.axis).join(', ')}`);
   const suggested = entry.suggestedAxes.filter((a) => !entry.axes.includes(a));
   if (suggested.length > 0) parts.push(`*Suggested:* ${suggested.map(names.axis).join(', ')} (suggested)`);
   if (entry.shift) parts.push(`*Shift:* ${names.shift(entry.shift)}`);
-  if (entry.scope)
-    parts.push(`*Scope:* ${names.scope(entry.scope)}${opts.scopeSuggested ? ' (suggested)' : ''}`);
+  if (entry.scope) parts.push(`*Scope:* ${names.scope(entry.scope)}`);
+  else if (opts.suggestedScope) parts.push(`*Scope:* ${names.scope(opts.suggestedScope)} (suggested)`);
   return parts.length > 0 ? parts.join('  ·  ') : '_No tags yet: add some with Edit._';
 }
 
@@ -99,11 +99,12 @@ export function buildEvidenceConfirmation(
   names: TagNames,
   options: ConfirmationOptions = {},
 ): SlackMessage {
-  const scopeSuggested = Boolean(options.suggested?.scope && options.suggested.scope === entry.scope);
-  const hasSuggestions = pendingSuggestions(entry).length > 0 || scopeSuggested;
+  // A suggested scope is never stored (only Accept makes it the entry's): it is shown from here.
+  const suggestedScope = entry.scope === null ? (options.suggested?.scope ?? null) : null;
+  const hasSuggestions = pendingSuggestions(entry).length > 0 || suggestedScope !== null;
   const blocks: Block[] = [
     section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(entry.text)}`),
-    context(entryMeta(entry), describeTags(entry, names, { scopeSuggested })),
+    context(entryMeta(entry), describeTags(entry, names, { suggestedScope })),
   ];
   if (hasSuggestions) {
     const words = [...new Set(options.suggested?.words ?? [])].slice(0, 5);

@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { localDate } from '../../../domain/evidence.ts';
-import { cleanAxes } from '../../../services/evidence.ts';
+import { acceptedSuggestions } from '../../../services/evidence.ts';
 import {
   buildEntryGone,
   buildEvidenceConfirmation,
@@ -101,12 +101,7 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const id = entryIdOf(action.value);
       const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
       const accepted = entry
-        ? ctx.repos.evidence.update(
-            owner,
-            entry.id,
-            { axes: cleanAxes([...entry.axes, ...entry.suggestedAxes]), suggestedAxes: [] },
-            ctx.now(),
-          )
+        ? ctx.repos.evidence.update(owner, entry.id, acceptedSuggestions(ctx, entry), ctx.now())
         : undefined;
       if (pressedOnHome(body)) {
         const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE;
