@@ -22,7 +22,28 @@ export interface NudgesCliIo {
 
 const USAGE = 'Usage: ladder nudges run [--at ISO-8601-instant] [--dry-run]';
 /** An instant, with its offset: 2027-01-08T21:00:00Z, 2027-01-08T16:00-05:00. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i;
+
+/** The instant, or null when the text is not one (JavaScript's Date would take Feb 30 as Mar 2). */
+function parseInstant(text: string): Date | null {
+  const m = INSTANT.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second, offH, offM] = m.slice(1).map((v) => Number(v ?? 0));
+  const daysInMonth = new Date(Date.UTC(year ?? 0, month ?? 0, 0)).getUTCDate();
+  const fits =
+    (month ?? 0) >= 1 &&
+    (month ?? 0) <= 12 &&
+    (day ?? 0) >= 1 &&
+    (day ?? 0) <= daysInMonth &&
+    (hour ?? 0) <= 23 &&
+    (minute ?? 0) <= 59 &&
+    (second ?? 0) <= 59 &&
+    (offH ?? 0) <= 14 &&
+    (offM ?? 0) <= 59;
+  const at = new Date(text);
+  return fits && !Number.isNaN(at.getTime()) ? at : null;
+}
 
 /**
  * Test-only: `LADDER_TEST_CRASH_AT=after-claim|after-post` kills the process (SIGKILL, no cleanup)
@@ -59,9 +80,11 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
   });
   let at: Date | undefined;
   if (values.at !== undefined) {
-    at = new Date(values.at);
-    if (!INSTANT.test(values.at) || Number.isNaN(at.getTime())) {
-      io.stderr(`ladder nudges: --at must be an ISO-8601 instant with its offset, e.g. 2027-01-08T21:00:00Z.\n${USAGE}\n`);
+    at = parseInstant(values.at) ?? undefined;
+    if (!at) {
+      io.stderr(
+        `ladder nudges: --at must be an ISO-8601 instant with its offset, e.g. 2027-01-08T21:00:00Z.\n${USAGE}\n`,
+      );
       return 2;
     }
   }
@@ -73,7 +96,11 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
   }
   // stdout carries the report; stderr only warnings and errors.
   const level: LogLevel = config.logLevel === 'error' ? 'error' : 'warn';
-  const logger = createLogger({ level, secrets: token ? [token] : [], write: (line) => io.stderr(`${line}\n`) });
+  const logger = createLogger({
+    level,
+    secrets: token ? [token] : [],
+    write: (line) => io.stderr(`${line}\n`),
+  });
   const ladder = loadLadder(config.ladderDataDir);
   const db = openDatabase(config.databasePath);
   try {

@@ -1,6 +1,12 @@
-import type { LedgerRow, LedgerState, NudgeDecision, NudgeSettings, RetryCandidate } from '../domain/nudge-schedule.ts';
+import type {
+  LedgerRow,
+  LedgerState,
+  NudgeDecision,
+  NudgeSettings,
+  RetryCandidate,
+} from '../domain/nudge-schedule.ts';
 import type { PromptHistoryItem } from '../domain/prompts.ts';
-import { SHIFT_IDS, type LocalDate, type Owner, type ShiftId } from '../domain/types.ts';
+import { type LocalDate, type Owner, SHIFT_IDS, type ShiftId } from '../domain/types.ts';
 import type { Db } from './connection.ts';
 
 /** A ledger row with what the sender recorded on it. */
@@ -263,7 +269,8 @@ export function createNudgeRepository(db: Db) {
           leaseExpiresAt: send ? base.leaseExpiresAt : null,
         }).changes;
         if (inserted === 0) continue;
-        if (send) claimed.push({ ...key, slotAt: d.slotAt, leaseOwner: lease.owner, tickAt: at, attempts: 0 });
+        if (send)
+          claimed.push({ ...key, slotAt: d.slotAt, leaseOwner: lease.owner, tickAt: at, attempts: 0 });
         else skipped.push(key);
       }
       for (const { row } of retries) {
@@ -286,7 +293,11 @@ export function createNudgeRepository(db: Db) {
   );
 
   const markSentTx = db.transaction(
-    (c: ClaimedNudge, sent: { channelId: string; messageTs: string; promptId: string }, now: string): boolean => {
+    (
+      c: ClaimedNudge,
+      sent: { channelId: string; messageTs: string; promptId: string },
+      now: string,
+    ): boolean => {
       const changed = markSentStmt.run({
         teamId: c.teamId,
         userId: c.userId,
@@ -389,7 +400,11 @@ export function createNudgeRepository(db: Db) {
     },
 
     /** sending → sent, with the message, and the prompt into the history, in one transaction. */
-    markSent(c: ClaimedNudge, sent: { channelId: string; messageTs: string; promptId: string }, now: Date): boolean {
+    markSent(
+      c: ClaimedNudge,
+      sent: { channelId: string; messageTs: string; promptId: string },
+      now: Date,
+    ): boolean {
       return markSentTx.immediate(c, sent, now.toISOString());
     },
 
@@ -450,7 +465,11 @@ export function createNudgeRepository(db: Db) {
     },
 
     /** A prompt sent outside the weekly ledger (`nudge now`). */
-    recordOnDemand(owner: Owner, sent: { promptId: string; channelId: string; messageTs: string }, now: Date): void {
+    recordOnDemand(
+      owner: Owner,
+      sent: { promptId: string; channelId: string; messageTs: string },
+      now: Date,
+    ): void {
       insertHistory.run(
         owner.teamId,
         owner.userId,
@@ -464,9 +483,9 @@ export function createNudgeRepository(db: Db) {
     },
 
     promptHistory(owner: Owner): PromptHistoryItem[] {
-      return (historyStmt.all(owner.teamId, owner.userId) as Array<{ prompt_id: string; sent_at: string }>).map(
-        (r) => ({ promptId: r.prompt_id, sentAt: r.sent_at }),
-      );
+      return (
+        historyStmt.all(owner.teamId, owner.userId) as Array<{ prompt_id: string; sent_at: string }>
+      ).map((r) => ({ promptId: r.prompt_id, sentAt: r.sent_at }));
     },
 
     /** The nudge a DM message is, if it is one of this person's. */
@@ -483,7 +502,10 @@ export function createNudgeRepository(db: Db) {
     /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
     evidenceByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
       const out: Partial<Record<ShiftId, number>> = {};
-      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{ shift: string; n: number }>;
+      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{
+        shift: string;
+        n: number;
+      }>;
       for (const r of rows) {
         if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
       }

@@ -55,7 +55,9 @@ function fromRow(row: ReportRow, at: Date): Pick<RunLine, 'status' | 'reason'> {
       return { status: 'due', reason: 'claimed' };
     case 'sending': {
       const live = row.leaseExpiresAt !== null && row.leaseExpiresAt.getTime() > at.getTime();
-      return live ? { status: 'due', reason: 'sending' } : { status: 'skipped', reason: 'unconfirmed-not-resent' };
+      return live
+        ? { status: 'due', reason: 'sending' }
+        : { status: 'skipped', reason: 'unconfirmed-not-resent' };
     }
   }
 }
@@ -75,7 +77,8 @@ export function buildRunReport({ users, ledger, decisions, retried = [], at }: R
     let result: Pick<RunLine, 'status' | 'reason'>;
     if (row) result = fromRow(row, at);
     else if (decision?.action === 'send') result = { status: 'due' };
-    else if (decision) result = { status: 'skipped', ...(decision.reason ? { reason: decision.reason } : {}) };
+    else if (decision)
+      result = { status: 'skipped', ...(decision.reason ? { reason: decision.reason } : {}) };
     else result = { status: 'skipped', reason: 'before-schedule' };
     lines.push({ teamId: user.teamId, userId: user.userId, weekKey, localSlot, ...result });
   };
@@ -94,8 +97,7 @@ export function buildRunReport({ users, ledger, decisions, retried = [], at }: R
     push(user, weekKey, slotAt);
   }
   return lines.sort(
-    (a, b) =>
-      compare(a.teamId, b.teamId) || compare(a.userId, b.userId) || compare(a.weekKey, b.weekKey),
+    (a, b) => compare(a.teamId, b.teamId) || compare(a.userId, b.userId) || compare(a.weekKey, b.weekKey),
   );
 }
 

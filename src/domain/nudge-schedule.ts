@@ -228,7 +228,10 @@ export function dueNudges({ users, ledger, now, lateWindowHours }: DueNudgesInpu
   const taken = new Map<string, Map<string, string>>();
   for (const row of ledger) {
     let byUser = taken.get(row.teamId);
-    if (!byUser) taken.set(row.teamId, (byUser = new Map()));
+    if (!byUser) {
+      byUser = new Map();
+      taken.set(row.teamId, byUser);
+    }
     const weeksTaken = byUser.get(row.userId);
     byUser.set(row.userId, weeksTaken === undefined ? row.weekKey : `${weeksTaken} ${row.weekKey}`);
   }

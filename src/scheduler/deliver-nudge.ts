@@ -116,11 +116,20 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
     repo.noteUnconfirmed(job, 'no_ts', ctx.now());
     return 'unconfirmed';
   }
-  repo.markSent(job, { channelId: posted.channel ?? channelId, messageTs: posted.ts, promptId: prompt.id }, ctx.now());
+  repo.markSent(
+    job,
+    { channelId: posted.channel ?? channelId, messageTs: posted.ts, promptId: prompt.id },
+    ctx.now(),
+  );
   return 'sent';
 }
 
-function handleFailure(deps: DeliveryDeps, job: ClaimedNudge, failure: Failure, err: unknown): DeliveryOutcome {
+function handleFailure(
+  deps: DeliveryDeps,
+  job: ClaimedNudge,
+  failure: Failure,
+  err: unknown,
+): DeliveryOutcome {
   const { ctx } = deps;
   const repo = ctx.repos.nudges;
   const owner = { teamId: job.teamId, userId: job.userId };

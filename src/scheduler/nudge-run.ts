@@ -42,7 +42,13 @@ export function findDueNudges(ctx: AppContext, at: Date): DueCheck {
   const sinceWeek = shiftWeekKey(weekKeyAt(at, null), -(1 + Math.ceil(lateWindowHours / 168)));
   const ledger = repo.ledgerSince(sinceWeek);
   const decisions = dueNudges({ users, ledger, now: at, lateWindowHours });
-  const retries = retryableRows(ledger, at, { lateWindowHours, users });
+  // Retries look at the few open rows, and at the settings of their people only.
+  const open = ledger.filter((r) => r.state === 'failed' || r.state === 'claimed');
+  const openKeys = new Set(open.map((r) => `${r.teamId}\u0000${r.userId}`));
+  const retries = retryableRows(open, at, {
+    lateWindowHours,
+    users: open.length === 0 ? [] : users.filter((u) => openKeys.has(`${u.teamId}\u0000${u.userId}`)),
+  });
   const atMs = at.getTime();
   const unconfirmed = ledger.filter(
     (r) => r.state === 'sending' && (r.leaseExpiresAt === null || r.leaseExpiresAt.getTime() <= atMs),
@@ -54,12 +60,7 @@ export function findDueNudges(ctx: AppContext, at: Date): DueCheck {
  * Claims what is due for this process. The lease covers the time the queue needs at the send
  * rate (so a concurrent `nudges run` leaves these alone), and is counted from the run's instant.
  */
-export function claimDue(
-  ctx: AppContext,
-  check: DueCheck,
-  leaseOwner: string,
-  queued: number,
-): ClaimResult {
+export function claimDue(ctx: AppContext, check: DueCheck, leaseOwner: string, queued: number): ClaimResult {
   const due = check.decisions.filter((d) => d.action === 'send').length + check.retries.length;
   const queueMs = ((queued + due) * 60_000 * 1.5) / Math.max(1, ctx.config.nudgeSendRate);
   const expiresAt = new Date(check.at.getTime() + BASE_LEASE_MS + queueMs);
@@ -115,7 +116,12 @@ export async function runNudgesOnce(
 ): Promise<RunOnceResult> {
   const check = findDueNudges(ctx, at);
   if (opts.dryRun) {
-    const lines = buildRunReport({ users: check.users, ledger: check.ledger, decisions: check.decisions, at });
+    const lines = buildRunReport({
+      users: check.users,
+      ledger: check.ledger,
+      decisions: check.decisions,
+      at,
+    });
     return { lines, counts: runCounts(check, null, emptyOutcomes()) };
   }
   const claim = claimDue(ctx, check, opts.leaseOwner, sender.backlog());

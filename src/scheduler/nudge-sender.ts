@@ -48,7 +48,13 @@ interface WorkspaceQueue {
   timer: NodeJS.Timeout | undefined;
 }
 
-export const emptyOutcomes = (): BatchOutcomes => ({ sent: 0, failed: 0, skipped: 0, unconfirmed: 0, lost: 0 });
+export const emptyOutcomes = (): BatchOutcomes => ({
+  sent: 0,
+  failed: 0,
+  skipped: 0,
+  unconfirmed: 0,
+  lost: 0,
+});
 
 /**
  * The throttled sender: one queue per workspace, each started at most `ratePerMinute` per minute
@@ -62,7 +68,7 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
   const concurrency = Math.max(1, opts.concurrency ?? 8);
   const queues = new Map<string, WorkspaceQueue>();
   let stopped = false;
-  let idleWaiters: Array<() => void> = [];
+  const idleWaiters: Array<() => void> = [];
 
   const backlog = () => {
     let n = 0;

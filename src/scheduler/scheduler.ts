@@ -71,7 +71,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   const { ctx } = opts;
   const logger = ctx.logger.child({ component: 'nudges' });
   const clock = opts.clock ?? (() => performance.now());
-  const client = opts.client ?? new WebClient(opts.botToken, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
+  const client =
+    opts.client ?? new WebClient(opts.botToken, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
   const leaseOwner = newLeaseOwner('app');
   const sender = createNudgeSender({
     ctx,

@@ -28,7 +28,10 @@ export async function refreshTimeZones(ctx: AppContext, client: WebClient): Prom
       const res = await client.users.info({ user: owner.userId });
       if (res.user?.deleted) {
         repo.switchOff(owner, 'account-gone', now);
-        ctx.logger.info('nudges switched off: the Slack account is gone', { team: owner.teamId, user: owner.userId });
+        ctx.logger.info('nudges switched off: the Slack account is gone', {
+          team: owner.teamId,
+          user: owner.userId,
+        });
         continue;
       }
       const tz = typeof res.user?.tz === 'string' && res.user.tz !== '' ? res.user.tz : null;
@@ -36,7 +39,10 @@ export async function refreshTimeZones(ctx: AppContext, client: WebClient): Prom
       refreshed += 1;
     } catch (err) {
       const e = err as { code?: string; data?: { error?: string } };
-      if (e.code === ErrorCode.PlatformError && ['user_not_found', 'account_inactive'].includes(e.data?.error ?? '')) {
+      if (
+        e.code === ErrorCode.PlatformError &&
+        ['user_not_found', 'account_inactive'].includes(e.data?.error ?? '')
+      ) {
         repo.switchOff(owner, 'account-gone', now);
         continue;
       }

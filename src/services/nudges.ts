@@ -70,7 +70,10 @@ export async function sendNudgeNow(
   const prompt = pickPrompt(ctx, owner, tz);
   if (!prompt) return null;
   const channelId = await openDmChannel(ctx, client, owner);
-  const res = await client.chat.postMessage({ channel: channelId, ...buildNudgeMessage(prompt, shiftOf(ctx, prompt)) });
+  const res = await client.chat.postMessage({
+    channel: channelId,
+    ...buildNudgeMessage(prompt, shiftOf(ctx, prompt)),
+  });
   const messageTs = res.ts;
   if (!messageTs) throw new Error('chat.postMessage returned no ts');
   const sentIn = res.channel ?? channelId;
@@ -114,7 +117,10 @@ export function applyNudgeCommand(
   const described = describeSchedule(result.settings, now, options).text;
   return {
     ok: true,
-    text: args.kind === 'off' ? `${CHANGE_PREFIX.off} \`nudge on\` turns them back on.` : `${CHANGE_PREFIX[args.kind]} ${described}`,
+    text:
+      args.kind === 'off'
+        ? `${CHANGE_PREFIX.off} \`nudge on\` turns them back on.`
+        : `${CHANGE_PREFIX[args.kind]} ${described}`,
   };
 }
 

@@ -5,7 +5,7 @@ import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { WebClientOptions } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { describeError, toSlackLogger } from '../log.ts';
-import { COMMAND } from './ids.ts';
+import { COMMAND, MESSAGE_SHORTCUTS } from './ids.ts';
 import { registerListeners } from './listeners/index.ts';
 import { postFailureNotice } from './reply.ts';
 import { gateSlackRequests } from './request-gate.ts';
@@ -76,7 +76,7 @@ export async function startSlackApp(
     gateSlackRequests(receiver, {
       signingSecret: connection.signingSecret,
       logger: ctx.logger,
-      commands: [COMMAND],
+      declared: { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) },
     });
   }
 

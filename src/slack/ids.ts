@@ -81,6 +81,17 @@ export const SUBSCRIBED_EVENTS = [
 
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
+/** Action ids that come numbered (`nthActionId`); their listeners are registered with `actionIdPattern`. */
+export const NUMBERED_ACTION_IDS: readonly ActionIdValue[] = [
+  ActionId.compareLevels,
+  ActionId.showLevel,
+  ActionId.evidenceAccept,
+  ActionId.evidenceEdit,
+  ActionId.evidenceDelete,
+  ActionId.evidencePage,
+  ActionId.exportFile,
+];
+
 /**
  * Slack rejects a block holding two elements with the same action_id. Several buttons of one kind
  * in one block (level suggestions, "compare with the level below / above") get `<id>.<n>`; the

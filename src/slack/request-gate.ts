@@ -75,11 +75,25 @@ const EventCallback = z.looseObject({
 });
 
 /** Why a parsed request body is not one Slack would send (field paths only, never values), or null. */
-export function malformation(body: unknown, commands: readonly string[]): string | null {
+export interface Declared {
+  /** Slash commands and shortcut callback ids of the manifest: Slack sends no others. */
+  commands: readonly string[];
+  shortcuts: readonly string[];
+}
+
+export function malformation(body: unknown, declared: Declared): string | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'not an object';
   const b = body as Record<string, unknown>;
-  if (b.ssl_check !== undefined || b.type === 'url_verification') return null;
-  if (b.command !== undefined && !commands.includes(b.command as string)) return 'a slash command the app does not have';
+  if (b.ssl_check === '1' || b.type === 'url_verification') return null;
+  if (b.command !== undefined && !declared.commands.includes(b.command as string)) {
+    return 'a slash command the app does not declare';
+  }
+  if (
+    (b.type === 'shortcut' || b.type === 'message_action') &&
+    !declared.shortcuts.includes(b.callback_id as string)
+  ) {
+    return 'a shortcut the app does not declare';
+  }
   const schema =
     b.command !== undefined
       ? Command
@@ -146,7 +160,7 @@ function refuse(res: ServerResponse, status: number): void {
  */
 export function gateSlackRequests(
   receiver: { requestListener: RequestListener },
-  opts: { signingSecret: string; logger: Logger; commands: readonly string[]; path?: string },
+  opts: { signingSecret: string; logger: Logger; declared: Declared; path?: string },
 ): void {
   const inner = receiver.requestListener;
   const path = opts.path ?? '/slack/events';
@@ -169,7 +183,7 @@ export function gateSlackRequests(
             headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
           });
         const parsed = signed ? parseBody(req, raw) : { ok: false as const };
-        const problem = parsed.ok ? malformation(parsed.body, opts.commands) : null;
+        const problem = parsed.ok ? malformation(parsed.body, opts.declared) : null;
         if (problem) {
           opts.logger.warn('refused a signed request Slack would never send', { problem });
           return refuse(res, 400);

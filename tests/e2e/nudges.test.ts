@@ -261,6 +261,34 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     await waitFor(() => reflections(alice).length === 0);
   });
 
+  it('several replies are several entries (a broadcast reply and a file share with words too); a too-long one is explained', async () => {
+    const [nudge] = nudgesOf(alice);
+    const threadTs = nudge?.ts as string;
+    const first = h.api.postAsUser({
+      user: alice,
+      text: 'Set up the weekly risk review',
+      thread_ts: threadTs,
+    });
+    const second = h.api.postAsUser({ user: alice, text: 'Wrote its checklist', thread_ts: threadTs });
+    const third = h.api.postAsUser({ user: alice, text: 'Shared the template', thread_ts: threadTs });
+    await h.sender.event({ event: messageEvent(h.api, first) });
+    await h.sender.event({ event: { ...messageEvent(h.api, second), subtype: 'thread_broadcast' } });
+    await h.sender.event({
+      event: { ...messageEvent(h.api, third), subtype: 'file_share', files: [{ id: 'F0X' }] },
+    });
+    await waitFor(() => reflections(alice).length === 3);
+    const long = h.api.postAsUser({ user: alice, text: 'x'.repeat(3001), thread_ts: threadTs });
+    await h.sender.event({ event: messageEvent(h.api, long) });
+    const note = await waitFor(() =>
+      h.api.state
+        .replies(dm(alice), threadTs)
+        .find((m) => m.user === h.api.botUserId && m.text.includes('3,001')),
+    );
+    expect(note.text).toContain('not saved');
+    expect(reflections(alice)).toHaveLength(3);
+    for (const e of reflections(alice)) h.app.ctx.repos.evidence.delete(owner(alice), e.id);
+  });
+
   it('ignores bot messages, other subtypes, top-level messages and replies outside a nudge thread', async () => {
     const [nudge] = nudgesOf(alice);
     const topLevel = h.api.postAsUser({ user: alice, text: 'hello bot' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NON_PERSONAL_TABLES } from '../../src/db/user-data.ts';
+import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
@@ -9,6 +10,40 @@ const owner = (userId: string) => ({ teamId: TEAM, userId });
 const ALICE_TEXT = 'Alice private win: negotiated the vendor exit';
 
 type Replay = (h: Harness, aliceEntryId: number) => Promise<string>;
+
+/** Alice's settings and a weekly-reflection DM of hers (sent with `nudge now`). */
+async function aliceNudge(h: Harness): Promise<{ channel: string; message: LocalMessage }> {
+  await h.sender.command({ userId: alice, text: 'nudge on' });
+  const res = await h.sender.command({ userId: alice, text: 'nudge now' });
+  await h.sender.waitForResponse(res.responseUrl as string);
+  const channel = h.api.state.dmChannelId(alice) as string;
+  const message = h.api.state
+    .messages(channel)
+    .filter((m) => m.text.startsWith('Weekly reflection'))
+    .at(-1) as LocalMessage;
+  return { channel, message };
+}
+
+/** Bob presses a button of Alice's nudge (her DM's id and the message's ts): nothing of hers changes. */
+function nudgeButton(actionId: string): { replay: Replay } {
+  return {
+    replay: async (h) => {
+      const { channel, message } = await aliceNudge(h);
+      const settings = h.app.ctx.repos.nudges.getSettings(owner(alice));
+      const res = await h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id: actionId, block_id: BlockId.nudgeActions, value: 'x' }],
+        channelId: channel,
+        message,
+      });
+      const reply = await h.sender.waitForResponse(res.responseUrl as string);
+      expect(h.app.ctx.repos.nudges.getSettings(owner(alice))).toEqual(settings);
+      expect(h.api.state.message(channel, message.ts)?.edited).toBeUndefined();
+      expect(h.api.state.openModals(bob)).toHaveLength(0);
+      return JSON.stringify(reply.body);
+    },
+  };
+}
 
 /**
  * Every action and view handler declared in ids.ts. Those that take an id get a replay: Bob sends
@@ -123,6 +158,41 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
       while (!chartOnHome() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(h.app.ctx.repos.exports.homeChart(owner(alice))).toBeUndefined();
       return chartOnHome() ?? '';
+    },
+  },
+  [ActionId.nudgeAnswer]: nudgeButton(ActionId.nudgeAnswer),
+  [ActionId.nudgeSkipWeek]: nudgeButton(ActionId.nudgeSkipWeek),
+  [ActionId.nudgePause]: nudgeButton(ActionId.nudgePause),
+  [ActionId.nudgeStop]: nudgeButton(ActionId.nudgeStop),
+  [ViewId.nudgeAnswer]: {
+    replay: async (h) => {
+      // Alice opens the Answer form of her nudge; Bob submits her modal as his own.
+      const { channel, message } = await aliceNudge(h);
+      await h.sender.blockActions({
+        userId: alice,
+        actions: [{ action_id: ActionId.nudgeAnswer, block_id: BlockId.nudgeActions, value: 'x' }],
+        channelId: channel,
+        message,
+      });
+      const deadline = Date.now() + 5_000;
+      while (h.api.state.openModals(alice).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const view = h.api.state.openModals(alice).at(-1)?.view as Record<string, unknown>;
+      const res = await h.sender.viewSubmission({
+        userId: bob,
+        view,
+        values: {
+          [BlockId.nudgeAnswer]: {
+            [ActionId.formValue]: { type: 'plain_text_input', value: 'Answered by Bob' },
+          },
+        },
+      });
+      h.api.closeView(view.id as string);
+      const all = [alice, bob].flatMap(
+        (u) => h.app.ctx.repos.evidence.list(owner(u), { limit: 100 }).entries,
+      );
+      expect(all.some((e) => e.text === 'Answered by Bob')).toBe(false);
+      return res.body;
     },
   },
   [ViewId.evidenceModal]: {

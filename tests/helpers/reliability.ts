@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
-import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type Db, openDatabase } from '../../src/db/connection.ts';
 import { USER_TABLES } from '../../src/db/user-data.ts';
 import type { Owner } from '../../src/domain/types.ts';
+import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
+import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type ChildApp, spawnLadder } from './child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM, USERS } from './harness.ts';
 
@@ -89,7 +89,8 @@ export async function startChildLadder(opts: {
   senderTimeoutMs?: number;
 }): Promise<ChildLadder> {
   const api =
-    opts.api ?? (await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), teamId: TEAM, users: USERS }));
+    opts.api ??
+    (await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), teamId: TEAM, users: USERS }));
   const child = spawnLadder({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,

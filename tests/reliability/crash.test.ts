@@ -50,7 +50,12 @@ describe('crash safety: SIGKILL while entries stream in through signed /ladder l
     timeout: soak(240_000, 3_600_000),
   }, async () => {
     const rand = seededRandom(SEED);
-    api = await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), teamId: TEAM, users: USERS });
+    api = await startLocalSlackApi({
+      botToken: BOT_TOKEN,
+      scopes: manifestScopes(),
+      teamId: TEAM,
+      users: USERS,
+    });
     const dbPath = path.join(tempDir('ladder-crash-'), 'crash.db');
     const sent = new Map<string, Sent>();
     const confirmed = new Set<string>();
@@ -60,7 +65,11 @@ describe('crash safety: SIGKILL while entries stream in through signed /ladder l
     for (let round = 0; round < ROUNDS; round++) {
       // Two people new to the app each round: their first entry is confirmed by response URL
       // (after users.info); the others' in the ack body.
-      const fresh = [0, 1].map((k) => ({ id: `U0CR${round}X${k}`, name: `crash-${round}-${k}`, tz: 'Europe/Paris' }));
+      const fresh = [0, 1].map((k) => ({
+        id: `U0CR${round}X${k}`,
+        name: `crash-${round}-${k}`,
+        tz: 'Europe/Paris',
+      }));
       for (const u of fresh) api.addUser(u);
       const people = [...USERS.map((u) => u.id), ...fresh.map((u) => u.id)];
       const app = await startChildLadder({ dbPath, api, senderTimeoutMs: 5_000 });
@@ -123,7 +132,12 @@ describe('crash safety: SIGKILL while entries stream in through signed /ladder l
         const expected = sent.get(text);
         // Whole: exactly what was sent, by whom, tagged, dated, with its delivery key written with it.
         expect(expected, `round ${round}: a row nobody sent: ${JSON.stringify(row)}`).toBeDefined();
-        expect(row).toMatchObject({ user_id: expected?.userId, axes: '["process"]', source: 'command', deliveries: 1 });
+        expect(row).toMatchObject({
+          user_id: expected?.userId,
+          axes: '["process"]',
+          source: 'command',
+          deliveries: 1,
+        });
         expect(row.occurred_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       }
     }
@@ -154,7 +168,9 @@ function schemaOf(file: string): string {
   try {
     return JSON.stringify(
       db
-        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .prepare(
+          "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
         .all(),
     );
   } finally {

@@ -108,7 +108,9 @@ async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullabl
 const posted = (c: Case) => c.urls.flatMap((u) => c.h.api.state.postsTo(u).map((p) => shown(p.body)));
 const dmTexts = (c: Case) => {
   const dm = c.h.api.state.dmChannelId(c.user);
-  return dm ? c.h.api.state.messages(dm).map((m) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`) : [];
+  return dm
+    ? c.h.api.state.messages(dm).map((m) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`)
+    : [];
 };
 const told = (c: Case) => [...posted(c), ...dmTexts(c)].some((t) => t.includes(FAILURE_TEXT));
 const entriesWith = (c: Case) =>
@@ -173,13 +175,20 @@ const logModal: Scenario = {
     await waitFor(() => openModal(c) || told(c), 15_000).catch(() => {});
     await submitOpenModal(c, `Ran the ${c.tag} review`);
   },
-  outcome: (c) => ({ success: posted(c).some((t) => t.includes(SAVED) && t.includes(c.tag)), stored: entriesWith(c) }),
+  outcome: (c) => ({
+    success: posted(c).some((t) => t.includes(SAVED) && t.includes(c.tag)),
+    stored: entriesWith(c),
+  }),
 };
 
 const shortcut = (bestEffort: boolean): Scenario => ({
   name: 'Save as evidence on a message, then Save',
   run: async (c) => {
-    const message = c.h.api.postAsUser({ channel: 'C0GENERAL', user: 'U0BOB', text: `Alice led the ${c.tag} launch` });
+    const message = c.h.api.postAsUser({
+      channel: 'C0GENERAL',
+      user: 'U0BOB',
+      text: `Alice led the ${c.tag} launch`,
+    });
     const res = await c.h.sender.messageAction({
       userId: c.user,
       callbackId: ShortcutId.saveAsEvidence,
@@ -192,11 +201,19 @@ const shortcut = (bestEffort: boolean): Scenario => ({
     // Let the permalink lookup and the modal update finish (or fail) first.
     await waitFor(() => {
       const view = JSON.stringify(openModal(c)?.view ?? {});
-      return !openModal(c) || view.includes('/archives/') || view.includes('could not get a link') || explained(c).length > 0;
+      return (
+        !openModal(c) ||
+        view.includes('/archives/') ||
+        view.includes('could not get a link') ||
+        explained(c).length > 0
+      );
     }, 30_000).catch(() => {});
     await submitOpenModal(c, `Alice led the ${c.tag} launch`);
   },
-  outcome: (c) => ({ success: posted(c).some((t) => t.includes(SAVED) && t.includes(c.tag)), stored: entriesWith(c) }),
+  outcome: (c) => ({
+    success: posted(c).some((t) => t.includes(SAVED) && t.includes(c.tag)),
+    stored: entriesWith(c),
+  }),
   bestEffort,
 });
 
@@ -245,8 +262,15 @@ const nudgeNow: Scenario = {
   },
   outcome: (c) => {
     const dm = c.h.api.state.dmChannelId(c.user);
-    const nudges = dm ? c.h.api.state.messages(dm).filter((m) => m.user === c.h.api.botUserId && !m.text?.includes(FAILURE_TEXT)) : [];
-    return { success: posted(c).some((t) => t.includes('reflection question in our DM')), sends: nudges.length };
+    const nudges = dm
+      ? c.h.api.state
+          .messages(dm)
+          .filter((m) => m.user === c.h.api.botUserId && !m.text?.includes(FAILURE_TEXT))
+      : [];
+    return {
+      success: posted(c).some((t) => t.includes('reflection question in our DM')),
+      sends: nudges.length,
+    };
   },
 };
 
@@ -320,11 +344,17 @@ const forgetWithFiles: Scenario = {
     c.statuses.push(res.status);
     if (res.responseUrl) c.urls.push(res.responseUrl);
   },
-  outcome: (c) => ({ success: posted(c).some((t) => t.includes('Ladder no longer holds anything about you')) }),
+  outcome: (c) => ({
+    success: posted(c).some((t) => t.includes('Ladder no longer holds anything about you')),
+  }),
   // All or nothing: done means nothing is left; not done means the entry is still there to retry.
   check: (c, outcome) => {
     const left = countUserData(c.h.app.ctx.db, { teamId: TEAM, userId: c.user });
-    if (outcome.success) expect(Object.values(left).every((n) => n === 0), JSON.stringify(left)).toBe(true);
+    if (outcome.success)
+      expect(
+        Object.values(left).every((n) => n === 0),
+        JSON.stringify(left),
+      ).toBe(true);
     else expect(left.evidence).toBe(1);
   },
 };
@@ -376,7 +406,10 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
       for (const fault of FAULTS) {
         n += 1;
         const where = `${method} ${fault.name}, ${scenario.name}`;
-        const user = `U0F${method.replace(/[^A-Za-z]/g, '').toUpperCase().slice(0, 8)}${n}`;
+        const user = `U0F${method
+          .replace(/[^A-Za-z]/g, '')
+          .toUpperCase()
+          .slice(0, 8)}${n}`;
         h.api.addUser({ id: user, name: user.toLowerCase(), tz: 'America/Chicago' });
         const c: Case = {
           h,
@@ -403,13 +436,17 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
         const outcome = scenario.outcome(c);
         const fired = faults.reduce((a, f) => a + f.fired, 0);
 
-        expect(c.statuses.every((s) => s === 200), `${where}: HTTP ${c.statuses.join(',')}`).toBe(true);
+        expect(
+          c.statuses.every((s) => s === 200),
+          `${where}: HTTP ${c.statuses.join(',')}`,
+        ).toBe(true);
         expect((await fetch(`http://127.0.0.1:${h.app.port}/healthz`)).status, `${where}: healthz`).toBe(200);
         expect(unhandled, `${where}: unhandled rejections`).toEqual([]);
         // The person knows: their action worked, or we said it did not.
         expect(outcome.success || told(c), `${where}: the person was left guessing`).toBe(true);
         expect(outcome.success && told(c), `${where}: told both "done" and "failed"`).toBe(false);
-        if (scenario.bestEffort && fired > 0) expect(outcome.success, `${where}: a best-effort call failed the action`).toBe(true);
+        if (scenario.bestEffort && fired > 0)
+          expect(outcome.success, `${where}: a best-effort call failed the action`).toBe(true);
         if (outcome.stored !== undefined) {
           // Nothing lost, nothing twice: confirmed means stored once; a failure notice means nothing kept.
           expect(outcome.stored, `${where}: entries stored`).toBe(outcome.success ? 1 : 0);

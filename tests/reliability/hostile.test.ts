@@ -1,7 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionId, BlockId, COMMAND, ShortcutId, ViewId } from '../../src/slack/ids.ts';
+import type { AppContext } from '../../src/context.ts';
+import {
+  ActionId,
+  actionIdPattern,
+  BlockId,
+  COMMAND,
+  NUMBERED_ACTION_IDS,
+  ShortcutId,
+  ViewId,
+} from '../../src/slack/ids.ts';
+import { registerListeners } from '../../src/slack/listeners/index.ts';
+import { STALE_TEXT } from '../../src/slack/listeners/stale.ts';
 import { type Harness, startHarness, TEAM } from '../helpers/harness.ts';
+import { recordListeners } from '../helpers/listener-recorder.ts';
 import { dumpUserRows, SAVED, seed, shown, sleep, soak } from '../helpers/reliability.ts';
 
 /**
@@ -73,7 +87,9 @@ async function seedVictim(): Promise<VictimIds> {
 /** Everything of the victim's the attacker could reach: their rows, their DM, their Home, their modals. */
 function victimState(): string {
   const home = h.api.state.homeViews.get(VICTIM)?.hash ?? null;
-  const dm = h.api.state.messages(victim.dm).map((m) => [m.ts, m.text, m.blocks, m.edited, m.reactions, m.replies]);
+  const dm = h.api.state
+    .messages(victim.dm)
+    .map((m) => [m.ts, m.text, m.blocks, m.edited, m.reactions, m.replies]);
   const modals = h.api.state.openModals(VICTIM).map((v) => [v.id, v.hash]);
   return `${dumpUserRows(h.app.ctx.db, VICTIM_OWNER)}\n${JSON.stringify({ home, dm, modals })}`;
 }
@@ -131,117 +147,204 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.integer().map(String) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
-/** A field: usually what Slack sends, sometimes hostile, sometimes missing. */
-function field<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
-  return fc.oneof(
+/**
+ * A field. Well-formed payloads carry every field Slack always sends, in its shape, with hostile
+ * values where Slack passes through what people or the app wrote; broken ones (a quarter) also get
+ * fields missing or of the wrong type, which the request gate must refuse.
+ */
+type Field = <T>(valid: fc.Arbitrary<T>) => fc.Arbitrary<unknown>;
+const sometimesMissing: Field = (valid) =>
+  fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: fc.constant(undefined) });
+const broken: Field = (valid) =>
+  fc.oneof(
     { weight: 6, arbitrary: valid },
     { weight: 2, arbitrary: hostileValue },
     { weight: 1, arbitrary: fc.constant(undefined) },
   );
-}
+const field = broken;
+const exact: Field = (valid) => valid;
+
 const attacker = fc.constantFrom(...ATTACKERS);
-const attackerUser = field(attacker.map((id) => ({ id, username: id.toLowerCase(), team_id: TEAM })));
-const team = field(fc.constantFrom({ id: TEAM, domain: 'ladder-local' }, null, { id: 'T0OTHER' }));
-const trigger = field(fc.constant({ $trigger: true }));
-const responseUrl = field(fc.constant({ $responseUrl: true }));
 const knownActionId = fc.constantFrom(...Object.values(ActionId));
 const actionId = fc.oneof(
   { weight: 5, arbitrary: knownActionId },
   { weight: 2, arbitrary: fc.tuple(knownActionId, fc.nat(30)).map(([id, n]) => `${id}.${n}`) },
   { weight: 2, arbitrary: hostileString },
 );
-const formState = fc.oneof(
-  fc.record({
-    [BlockId.evidenceText]: fc.record({ [ActionId.formValue]: fc.record({ type: fc.constant('plain_text_input'), value: field(hostileString) }) }),
-    [BlockId.evidenceDate]: fc.record({ [ActionId.formValue]: fc.record({ type: fc.constant('datepicker'), selected_date: field(fc.constantFrom('2026-11-20', '2999-01-01', 'yesterday')) }) }),
-    [BlockId.evidenceAxes]: fc.record({ [ActionId.formValue]: fc.record({ type: fc.constant('multi_static_select'), selected_options: field(fc.array(fc.record({ value: hostileString }), { maxLength: 8 })) }) }),
-    [BlockId.evidenceLink]: fc.record({ [ActionId.formValue]: fc.record({ type: fc.constant('url_text_input'), value: field(hostileString) }) }),
-    [BlockId.nudgeAnswer]: fc.record({ [ActionId.formValue]: fc.record({ type: fc.constant('plain_text_input'), value: field(hostileString) }) }),
-  }, { requiredKeys: [] }),
-  fc.dictionary(hostileString, fc.dictionary(hostileString, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }), { maxKeys: 3 }),
-  hostileValue,
-);
-const view = field(
+const idString = (victimKind: 'view' | 'dm' | 'ts', ...others: string[]) =>
+  fc.oneof(fc.constant({ $victim: victimKind }), fc.constantFrom(...others), hostileString);
+/** view.state.values: the evidence and answer forms with hostile answers, or any blocks of any inputs. */
+const formValues = fc.oneof(
   fc.record(
     {
-      id: field(fc.constantFrom({ $victim: 'view' }, 'V0NOPE', { $ownView: true })),
-      type: fc.constantFrom('modal', 'home'),
-      callback_id: field(fc.oneof(fc.constantFrom(...Object.values(ViewId)), hostileString)),
-      private_metadata: field(hostileValue),
-      hash: field(hostileString),
-      state: field(fc.record({ values: formState })),
+      [BlockId.evidenceText]: fc.record({
+        [ActionId.formValue]: fc.record({ type: fc.constant('plain_text_input'), value: hostileValue }),
+      }),
+      [BlockId.evidenceDate]: fc.record({
+        [ActionId.formValue]: fc.record({ type: fc.constant('datepicker'), selected_date: hostileValue }),
+      }),
+      [BlockId.evidenceAxes]: fc.record({
+        [ActionId.formValue]: fc.record({
+          type: fc.constant('multi_static_select'),
+          selected_options: fc.oneof(
+            fc.array(fc.record({ value: hostileValue }), { maxLength: 8 }),
+            hostileValue,
+          ),
+        }),
+      }),
+      [BlockId.evidenceShift]: fc.record({
+        [ActionId.formValue]: fc.record({
+          type: fc.constant('static_select'),
+          selected_option: fc.oneof(fc.record({ value: hostileValue }), hostileValue),
+        }),
+      }),
+      [BlockId.evidenceLink]: fc.record({
+        [ActionId.formValue]: fc.record({ type: fc.constant('url_text_input'), value: hostileValue }),
+      }),
+      [BlockId.nudgeAnswer]: fc.record({
+        [ActionId.formValue]: fc.record({ type: fc.constant('plain_text_input'), value: hostileValue }),
+      }),
     },
-    { requiredKeys: ['id', 'type', 'callback_id'] },
+    { requiredKeys: [] },
   ),
-);
-const container = field(
-  fc.record(
-    {
-      type: fc.constantFrom('message', 'view'),
-      message_ts: field(fc.constantFrom({ $victim: 'ts' }, '1.000001')),
-      channel_id: field(fc.constantFrom({ $victim: 'dm' }, 'C0GENERAL', { $ownDm: true })),
-      view_id: field(fc.constantFrom({ $victim: 'view' }, 'V0NOPE')),
-    },
-    { requiredKeys: ['type'] },
-  ),
-);
-const message = field(
-  fc.record({ ts: field(fc.constantFrom({ $victim: 'ts' }, '1.000001')), text: hostileValue, user: field(fc.constant(VICTIM)) }, { requiredKeys: [] }),
+  fc.dictionary(hostileString, fc.dictionary(hostileString, fc.object({ maxDepth: 1 }), { maxKeys: 3 }), {
+    maxKeys: 3,
+  }),
 );
 
-const blockActions = fc.record(
-  {
-    type: fc.constant('block_actions'),
-    user: attackerUser,
-    team,
-    trigger_id: trigger,
-    response_url: responseUrl,
-    actions: field(
-      fc.array(
-        fc.record(
-          { action_id: field(actionId), block_id: field(hostileString), value: hostileValue, type: field(fc.constantFrom('button', 'static_select')), selected_option: field(fc.record({ value: hostileValue })) },
-          { requiredKeys: ['action_id'] },
-        ),
-        { minLength: 1, maxLength: 3 },
+function payloads(f: Field) {
+  const user = f(attacker.map((id) => ({ id, username: id.toLowerCase(), team_id: TEAM })));
+  const team = f(fc.constantFrom({ id: TEAM, domain: 'ladder-local' }, null, { id: 'T0OTHER' }));
+  const trigger = f(fc.constant({ $trigger: true }));
+  const responseUrl = sometimesMissing(fc.constant({ $responseUrl: true }));
+  const state = f(fc.record({ values: f(formValues) }));
+  const view = (required: boolean) =>
+    (required ? f : (v: fc.Arbitrary<unknown>) => sometimesMissing(f(v)))(
+      fc.record(
+        {
+          id: f(idString('view', 'V0NOPE').chain((v) => fc.constantFrom(v, { $ownView: true }))),
+          type: fc.constantFrom('modal', 'home'),
+          callback_id: f(fc.oneof(fc.constantFrom(...Object.values(ViewId)), hostileString)),
+          private_metadata: sometimesMissing(hostileValue),
+          hash: sometimesMissing(hostileString),
+          state,
+        },
+        { requiredKeys: ['id', 'type', 'callback_id', 'state'] },
+      ),
+    );
+  const channel = sometimesMissing(
+    f(fc.record({ id: f(idString('dm', 'C0GENERAL').chain((v) => fc.constantFrom(v, { $ownDm: true }))) })),
+  );
+  const message = sometimesMissing(
+    f(
+      fc.record(
+        { ts: f(idString('ts', '1.000001')), text: hostileValue, user: fc.constantFrom(VICTIM, 'U0EVE') },
+        { requiredKeys: ['ts'] },
       ),
     ),
-    container,
-    channel: field(fc.record({ id: fc.constantFrom({ $victim: 'dm' }, 'C0GENERAL', { $ownDm: true }) })),
-    message,
-    view,
-    state: field(fc.record({ values: formState })),
-  },
-  { requiredKeys: ['type'] },
-);
-const viewSubmission = fc.record(
-  { type: fc.constant('view_submission'), user: attackerUser, team, trigger_id: trigger, view, response_urls: field(fc.constant([])) },
-  { requiredKeys: ['type'] },
-);
-const viewClosed = fc.record(
-  { type: fc.constant('view_closed'), user: attackerUser, team, view, is_cleared: field(fc.boolean()) },
-  { requiredKeys: ['type'] },
-);
-const messageAction = fc.record(
-  {
-    type: fc.constant('message_action'),
-    callback_id: field(fc.oneof(fc.constant(ShortcutId.saveAsEvidence), hostileString)),
-    user: attackerUser,
-    team,
-    trigger_id: trigger,
-    response_url: responseUrl,
-    channel: field(fc.record({ id: fc.constantFrom({ $victim: 'dm' }, 'C0GENERAL', 'C0NOPE') })),
-    message_ts: field(hostileString),
-    message,
-  },
-  { requiredKeys: ['type'] },
-);
-const globalShortcut = fc.record(
-  { type: fc.constant('shortcut'), callback_id: field(hostileString), user: attackerUser, team, trigger_id: trigger },
-  { requiredKeys: ['type'] },
-);
+  );
+  const container = sometimesMissing(
+    f(
+      fc.record(
+        {
+          type: fc.constantFrom('message', 'view'),
+          message_ts: sometimesMissing(idString('ts', '1.000001')),
+          channel_id: sometimesMissing(
+            idString('dm', 'C0GENERAL').chain((v) => fc.constantFrom(v, { $ownDm: true })),
+          ),
+          view_id: sometimesMissing(idString('view', 'V0NOPE')),
+        },
+        { requiredKeys: ['type'] },
+      ),
+    ),
+  );
+  const action = fc.record(
+    {
+      action_id: f(actionId),
+      block_id: sometimesMissing(f(fc.oneof(fc.constantFrom(...Object.values(BlockId)), hostileString))),
+      value: sometimesMissing(hostileValue),
+      type: fc.constantFrom('button', 'static_select', 'overflow'),
+      selected_option: sometimesMissing(fc.record({ value: hostileValue })),
+    },
+    { requiredKeys: ['action_id', 'type'] },
+  );
+  const shortcutId = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(ShortcutId.saveAsEvidence) },
+    { weight: 1, arbitrary: hostileString },
+  );
+  const record = (r: Record<string, fc.Arbitrary<unknown>>) =>
+    fc.record(r) as fc.Arbitrary<Record<string, unknown>>;
+  return {
+    block_actions: record({
+      type: fc.constant('block_actions'),
+      user,
+      team,
+      trigger_id: trigger,
+      response_url: responseUrl,
+      actions: f(fc.array(action, { minLength: 1, maxLength: 3 })),
+      container,
+      channel,
+      message,
+      view: view(false),
+      state: sometimesMissing(state),
+    }),
+    view_submission: record({
+      type: fc.constant('view_submission'),
+      user,
+      team,
+      trigger_id: trigger,
+      view: view(true),
+      response_urls: fc.constant([]),
+    }),
+    view_closed: record({
+      type: fc.constant('view_closed'),
+      user,
+      team,
+      view: view(true),
+      is_cleared: fc.boolean(),
+    }),
+    message_action: record({
+      type: fc.constant('message_action'),
+      callback_id: f(shortcutId),
+      user,
+      team,
+      trigger_id: trigger,
+      response_url: responseUrl,
+      channel: f(fc.record({ id: f(idString('dm', 'C0GENERAL', 'C0NOPE')) })),
+      message_ts: hostileValue,
+      message: f(
+        fc.record(
+          { ts: f(idString('ts', '1.000001')), text: hostileValue, user: fc.constantFrom(VICTIM, 'U0EVE') },
+          { requiredKeys: ['ts'] },
+        ),
+      ),
+    }),
+    shortcut: record({
+      type: fc.constant('shortcut'),
+      callback_id: f(shortcutId),
+      user,
+      team,
+      trigger_id: trigger,
+    }),
+  };
+}
+const wellFormed = payloads(exact);
+const malformedFields = payloads(broken);
+const ofKind = (kind: keyof typeof wellFormed) =>
+  fc.oneof({ weight: 3, arbitrary: wellFormed[kind] }, { weight: 1, arbitrary: malformedFields[kind] });
+
 /** Not JSON, not an object, or an object of no known kind. */
 const malformed = fc.oneof(
-  fc.constantFrom('{', 'null', '[]', '"payload"', '5', 'true', '{"type":null}', '{"type":"block_actions","user":null}'),
+  fc.constantFrom(
+    '{',
+    'null',
+    '[]',
+    '"payload"',
+    '5',
+    'true',
+    '{"type":null}',
+    '{"type":"block_actions","user":null}',
+  ),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string(),
 );
@@ -252,7 +355,8 @@ function materialise(value: unknown, userId: string): unknown {
   if (value === null || typeof value !== 'object') return value;
   const v = value as Record<string, unknown>;
   if (v.$trigger) return h.api.createTriggerId(userId);
-  if (v.$responseUrl) return h.api.createResponseUrl({ channelId: h.api.openDm(userId), userId, kind: 'actions' });
+  if (v.$responseUrl)
+    return h.api.createResponseUrl({ channelId: h.api.openDm(userId), userId, kind: 'actions' });
   if (v.$ownDm) return h.api.openDm(userId);
   if (v.$ownView) return h.api.state.openModals(userId).at(-1)?.id ?? 'V0NONE';
   if (typeof v.$victim === 'string') {
@@ -283,6 +387,13 @@ async function sendInteractive(payload: Record<string, unknown>): Promise<number
 }
 
 const allowed = (status: number) => status === 200 || (status >= 400 && status < 500);
+/** Status counts per property: the share that reached the listeners (200) is reported. */
+const statuses = new Map<string, Map<number, number>>();
+function count(kind: string, status: number): void {
+  const m = statuses.get(kind) ?? new Map<number, number>();
+  m.set(status, (m.get(status) ?? 0) + 1);
+  statuses.set(kind, m);
+}
 
 describe('hostile input through the signed HTTP endpoint', () => {
   beforeAll(async () => {
@@ -293,6 +404,47 @@ describe('hostile input through the signed HTTP endpoint', () => {
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
     await h?.close();
+    const lines = [...statuses].map(
+      ([kind, m]) =>
+        `${kind}: ${[...m]
+          .sort()
+          .map(([s, n]) => `${n}×${s}`)
+          .join(' ')}`,
+    );
+    process.stdout.write(`hostile (seed ${SEED}): ${lines.join('; ')}\n`);
+  });
+
+  it('acknowledges a button it does not know at once and says why (a stale message), 200 in under a second', async () => {
+    const started = performance.now();
+    const res = await h.sender.blockActions({
+      userId: 'U0EVE',
+      actions: [{ action_id: 'evidence_share_v0', block_id: 'old', value: '1' }],
+    });
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(shown((await h.sender.waitForResponse(res.responseUrl as string)).body)).toContain(STALE_TEXT);
+    // Which ids count as known: every id ids.ts declares has a listener, the numbered ones by pattern.
+    const registered = new Set(recordListeners((app) => registerListeners(app, {} as AppContext)).actions);
+    for (const id of Object.values(ActionId).filter((a) => a !== ActionId.formValue)) {
+      const numbered = NUMBERED_ACTION_IDS.includes(id);
+      expect(
+        registered.has(numbered ? actionIdPattern(id).source : id) ||
+          registered.has(actionIdPattern(id).source),
+        id,
+      ).toBe(true);
+    }
+    const src = path.resolve(import.meta.dirname, '../../src');
+    const walk = (d: string): string[] =>
+      fs
+        .readdirSync(d, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    for (const file of walk(src).filter((f) => f.endsWith('.ts'))) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/nthActionId\(ActionId\.(\w+)/g)) {
+        expect(NUMBERED_ACTION_IDS, `${path.relative(src, file)} numbers ActionId.${m[1]}`).toContain(
+          ActionId[m[1] as keyof typeof ActionId],
+        );
+      }
+    }
   });
 
   const check = async (status: number) => {
@@ -304,10 +456,26 @@ describe('hostile input through the signed HTTP endpoint', () => {
     timeout: soak(240_000, 3_600_000),
   }, async () => {
     const before = victimState();
-    const subcommand = fc.constantFrom('', 'log ', 'evidence ', 'me ', 'me level ', 'nudge ', 'compare ', 'summary ', 'export ', 'chart ', 'forget ', 'help ', 'levels ', 'next ');
+    const subcommand = fc.constantFrom(
+      '',
+      'log ',
+      'evidence ',
+      'me ',
+      'me level ',
+      'nudge ',
+      'compare ',
+      'summary ',
+      'export ',
+      'chart ',
+      'forget ',
+      'help ',
+      'levels ',
+      'next ',
+    );
     await fc.assert(
       fc.asyncProperty(attacker, subcommand, hostileString, async (userId, sub, text) => {
         const res = await h.sender.command({ userId, text: `${sub}${text}` });
+        count('command', res.status);
         await check(res.status);
         expect(res.status).toBe(200);
         // A reply: in the ack, or by response URL, or the modal `/ladder log` opens.
@@ -327,21 +495,18 @@ describe('hostile input through the signed HTTP endpoint', () => {
     expect(seenByOthers()).not.toContain(SECRET);
   });
 
-  const kinds: Array<[string, fc.Arbitrary<Record<string, unknown>>]> = [
-    ['block_actions', blockActions as fc.Arbitrary<Record<string, unknown>>],
-    ['view_submission', viewSubmission as fc.Arbitrary<Record<string, unknown>>],
-    ['view_closed', viewClosed as fc.Arbitrary<Record<string, unknown>>],
-    ['message_action', messageAction as fc.Arbitrary<Record<string, unknown>>],
-    ['shortcut', globalShortcut as fc.Arbitrary<Record<string, unknown>>],
-  ];
-  for (const [kind, arbitrary] of kinds) {
+  const kinds = ['block_actions', 'view_submission', 'view_closed', 'message_action', 'shortcut'] as const;
+  for (const kind of kinds) {
+    const arbitrary = ofKind(kind);
     it(`${kind} payloads: 200 or 4xx, never 5xx, nothing of the victim changed or shown (${RUNS} runs)`, {
       timeout: soak(240_000, 3_600_000),
     }, async () => {
       const before = victimState();
       await fc.assert(
         fc.asyncProperty(arbitrary, async (payload) => {
-          await check(await sendInteractive(payload));
+          const status = await sendInteractive(payload);
+          count(kind, status);
+          await check(status);
           expect(victimState()).toBe(before);
         }),
         { numRuns: RUNS, seed: SEED },
@@ -364,18 +529,30 @@ describe('hostile input through the signed HTTP endpoint', () => {
         event: field(
           fc.record(
             {
-              type: field(fc.constantFrom('message', 'app_home_opened', 'app_uninstalled', 'tokens_revoked', 'reaction_added')),
+              type: field(
+                fc.constantFrom(
+                  'message',
+                  'app_home_opened',
+                  'app_uninstalled',
+                  'tokens_revoked',
+                  'reaction_added',
+                ),
+              ),
               user: field(attacker),
               channel: field(fc.constantFrom({ $victim: 'dm' }, 'C0GENERAL')),
               channel_type: field(fc.constantFrom('im', 'channel')),
               text: hostileValue,
               ts: field(fc.constant('1.000002')),
               thread_ts: field(fc.constantFrom({ $victim: 'ts' }, '1.000001')),
-              subtype: field(fc.constantFrom('message_changed', 'message_deleted', 'bot_message', 'file_share')),
+              subtype: field(
+                fc.constantFrom('message_changed', 'message_deleted', 'bot_message', 'file_share'),
+              ),
               tab: field(fc.constantFrom('home', 'messages')),
               tokens: field(fc.record({ oauth: fc.array(hostileString), bot: fc.array(hostileString) })),
               message: field(fc.record({ user: attacker, ts: fc.constant('1.000002'), text: hostileString })),
-              previous_message: field(fc.record({ user: attacker, ts: fc.constant('1.000002'), text: hostileString })),
+              previous_message: field(
+                fc.record({ user: attacker, ts: fc.constant('1.000002'), text: hostileString }),
+              ),
             },
             { requiredKeys: [] },
           ),
@@ -387,20 +564,46 @@ describe('hostile input through the signed HTTP endpoint', () => {
     const request = fc.oneof(
       malformed.map((body) => ({ body: `payload=${encodeURIComponent(body)}`, contentType: FORM })),
       malformed.map((body) => ({ body, contentType: 'application/json' })),
-      fc.dictionary(fc.constantFrom('command', 'text', 'user_id', 'team_id', 'trigger_id', 'response_url', 'channel_id', 'ssl_check', 'payload'), hostileString).map((f) => ({
-        body: new URLSearchParams(f).toString(),
-        contentType: FORM,
+      fc
+        .dictionary(
+          fc.constantFrom(
+            'command',
+            'text',
+            'user_id',
+            'team_id',
+            'trigger_id',
+            'response_url',
+            'channel_id',
+            'ssl_check',
+            'payload',
+          ),
+          hostileString,
+        )
+        .map((f) => ({
+          body: new URLSearchParams(f).toString(),
+          contentType: FORM,
+        })),
+      event.map((e) => ({
+        body: JSON.stringify(materialise(e, 'U0MALLORY')),
+        contentType: 'application/json',
       })),
-      event.map((e) => ({ body: JSON.stringify(materialise(e, 'U0MALLORY')), contentType: 'application/json' })),
       fc.constantFrom(
-        { body: JSON.stringify({ type: 'url_verification', challenge: 'c' }), contentType: 'application/json' },
-        { body: `command=${encodeURIComponent('/other')}&team_id=${TEAM}&user_id=U0EVE&text=help`, contentType: FORM },
+        {
+          body: JSON.stringify({ type: 'url_verification', challenge: 'c' }),
+          contentType: 'application/json',
+        },
+        {
+          body: `command=${encodeURIComponent('/other')}&team_id=${TEAM}&user_id=U0EVE&text=help`,
+          contentType: FORM,
+        },
         { body: `command=${encodeURIComponent(COMMAND)}&team_id=${TEAM}&user_id=U0EVE`, contentType: FORM },
       ),
     );
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        await check((await h.sender.raw(r)).status);
+        const status = (await h.sender.raw(r)).status;
+        count('malformed', status);
+        await check(status);
       }),
       { numRuns: RUNS, seed: SEED },
     );

@@ -1,14 +1,18 @@
 import type { App } from '@slack/bolt';
-import { ActionId, ViewId } from '../ids.ts';
+import { ActionId, NUMBERED_ACTION_IDS, ViewId } from '../ids.ts';
 
 export const STALE_TEXT =
   'That button belongs to an older version of Ladder and does nothing now. Run the command again for a fresh one.';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const anyOf = (ids: readonly string[]) => ids.map(escape).join('|');
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyOf = (ids: readonly string[]) => ids.map(literal).join('|');
 
-/** Every action id but the ones ids.ts declares (with their `.<n>` variants). */
-const UNKNOWN_ACTION = new RegExp(`^(?!(?:${anyOf(Object.values(ActionId))})(?:\\.\\d+)?$)`);
+/** Input elements (formValue) send no actions: every other id ids.ts declares has a listener. */
+const HANDLED_ACTION_IDS = Object.values(ActionId).filter((id) => id !== ActionId.formValue);
+/** Every action id but the handled ones (and `.<n>` variants of the numbered ones). */
+const UNKNOWN_ACTION = new RegExp(
+  `^(?!(?:${anyOf(HANDLED_ACTION_IDS)})$|(?:${anyOf(NUMBERED_ACTION_IDS)})\\.\\d+$)`,
+);
 /** Every view callback id but the ones ids.ts declares. */
 const UNKNOWN_VIEW = new RegExp(`^(?!(?:${anyOf(Object.values(ViewId))})$)`);
 

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/connection.ts';
 import { migrate } from '../../../src/db/migrate.ts';
 import { createNudgeRepository } from '../../../src/db/nudge-repository.ts';
-import { defaultNudgeSettings, type NudgeDecision, retryableRows } from '../../../src/domain/nudge-schedule.ts';
+import {
+  defaultNudgeSettings,
+  type NudgeDecision,
+  retryableRows,
+} from '../../../src/domain/nudge-schedule.ts';
 
 const T = 'T1';
 const slot = new Date('2027-01-08T21:00:00Z');
@@ -16,7 +20,10 @@ const decision = (userId: string, action: NudgeDecision['action'] = 'send'): Nud
   action,
   ...(action === 'skip' ? { reason: 'paused' as const } : {}),
 });
-const lease = (owner: string, minutes = 10) => ({ owner, expiresAt: new Date(at.getTime() + minutes * 60_000) });
+const lease = (owner: string, minutes = 10) => ({
+  owner,
+  expiresAt: new Date(at.getTime() + minutes * 60_000),
+});
 
 function repo() {
   const db = openDatabase(':memory:');
@@ -33,7 +40,10 @@ describe('nudge ledger: every step is a compare-and-set', () => {
     expect(a.skipped.map((c) => c.userId)).toEqual(['U2']);
     expect(b.claimed).toEqual([]);
     expect(b.skipped).toEqual([]);
-    expect(r.ledgerRow({ teamId: T, userId: 'U2', weekKey: '2027-W01' })).toMatchObject({ state: 'skipped', reason: 'paused' });
+    expect(r.ledgerRow({ teamId: T, userId: 'U2', weekKey: '2027-W01' })).toMatchObject({
+      state: 'skipped',
+      reason: 'paused',
+    });
   });
 
   it('only the claim holder moves claimed → sending → sent; sent rows are never retried', () => {
@@ -44,14 +54,24 @@ describe('nudge ledger: every step is a compare-and-set', () => {
     expect(r.markSending(mine, 'p1', 'D1', at)).toBe(true);
     expect(r.markSending(mine, 'p1', 'D1', at)).toBe(false);
     expect(r.markSent(mine, { channelId: 'D1', messageTs: '1.1', promptId: 'p1' }, at)).toBe(true);
-    expect(r.findMessage({ teamId: T, userId: 'U1' }, 'D1', '1.1')).toMatchObject({ promptId: 'p1', trigger: 'weekly', weekKey: '2027-W01' });
+    expect(r.findMessage({ teamId: T, userId: 'U1' }, 'D1', '1.1')).toMatchObject({
+      promptId: 'p1',
+      trigger: 'weekly',
+      weekKey: '2027-W01',
+    });
     const later = new Date(at.getTime() + 3_600_000);
     expect(retryableRows(r.ledgerSince('2027-W01'), later, { lateWindowHours: 24 })).toEqual([]);
   });
 
   it('a failed row is taken again only after its backoff; a live claim only after its lease; sending never', () => {
     const r = repo();
-    const claimed = r.claim([decision('U1'), decision('U2'), decision('U3')], [], lease('app:a', 10), at, at).claimed;
+    const claimed = r.claim(
+      [decision('U1'), decision('U2'), decision('U3')],
+      [],
+      lease('app:a', 10),
+      at,
+      at,
+    ).claimed;
     const [u1, , u3] = claimed;
     if (!u1 || !u3) throw new Error('not claimed');
     r.markFailed(u1, 'http_500', new Date(at.getTime() + 60_000), at);
@@ -59,7 +79,8 @@ describe('nudge ledger: every step is a compare-and-set', () => {
     const retry = (minutes: number, owner: string) => {
       const now = new Date(at.getTime() + minutes * 60_000);
       const candidates = retryableRows(r.ledgerSince('2027-W01'), now, { lateWindowHours: 24 });
-      return r.claim([], candidates, { owner, expiresAt: new Date(now.getTime() + 600_000) }, now, now).claimed;
+      return r.claim([], candidates, { owner, expiresAt: new Date(now.getTime() + 600_000) }, now, now)
+        .claimed;
     };
     expect(retry(0.5, 'cli:b')).toEqual([]);
     expect(retry(1, 'cli:b').map((c) => [c.userId, c.attempts])).toEqual([['U1', 1]]);
@@ -72,7 +93,13 @@ describe('nudge ledger: every step is a compare-and-set', () => {
     const r = repo();
     const owner = { teamId: T, userId: 'U1' };
     r.saveSettings({ ...defaultNudgeSettings(owner, at), day: 2, minuteOfDay: 570 }, at);
-    expect(r.getSettings(owner)).toMatchObject({ enabled: true, day: 2, minuteOfDay: 570, createdAt: at, tz: null });
+    expect(r.getSettings(owner)).toMatchObject({
+      enabled: true,
+      day: 2,
+      minuteOfDay: 570,
+      createdAt: at,
+      tz: null,
+    });
     expect(r.listEnabled()).toHaveLength(1);
     r.switchOff(owner, 'account-gone', at);
     expect(r.getSettings(owner)).toMatchObject({ enabled: false, offReason: 'account-gone' });

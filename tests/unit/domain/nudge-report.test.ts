@@ -28,11 +28,24 @@ const at = new Date('2027-01-08T21:30:00Z');
 describe('nudges run report', () => {
   it('formats `<team> <user> <status> <local slot> [reason]`', () => {
     expect(
-      formatRunLine({ teamId: T, userId: 'U1', weekKey: '2027-W01', status: 'skipped', localSlot: '2027-01-08T16:00', reason: 'paused' }),
+      formatRunLine({
+        teamId: T,
+        userId: 'U1',
+        weekKey: '2027-W01',
+        status: 'skipped',
+        localSlot: '2027-01-08T16:00',
+        reason: 'paused',
+      }),
     ).toBe('T1 U1 skipped 2027-01-08T16:00 paused');
-    expect(formatRunLine({ teamId: T, userId: 'U1', weekKey: '2027-W01', status: 'sent', localSlot: '2027-01-08T16:00' })).toBe(
-      'T1 U1 sent 2027-01-08T16:00',
-    );
+    expect(
+      formatRunLine({
+        teamId: T,
+        userId: 'U1',
+        weekKey: '2027-W01',
+        status: 'sent',
+        localSlot: '2027-01-08T16:00',
+      }),
+    ).toBe('T1 U1 sent 2027-01-08T16:00');
   });
 
   it('one line per opted-in person whose slot this week has passed, in their own local time', () => {
@@ -42,20 +55,30 @@ describe('nudges run report', () => {
       user('U3', 'America/Los_Angeles'), // 16:00 there is 00:00Z Saturday: not yet
       user('U4', 'America/New_York', { enabled: false }),
     ];
-    const ledger = [row('U1', 'sent'), row('U2', 'failed', { slotAt: new Date('2027-01-08T07:00:00Z'), reason: 'http_500' })];
+    const ledger = [
+      row('U1', 'sent'),
+      row('U2', 'failed', { slotAt: new Date('2027-01-08T07:00:00Z'), reason: 'http_500' }),
+    ];
     const lines = buildRunReport({ users, ledger, decisions: [], at }).map(formatRunLine);
     expect(lines).toEqual(['T1 U1 sent 2027-01-08T16:00', 'T1 U2 failed 2027-01-08T16:00 http_500']);
   });
 
   it('dry run: what would happen, from the decisions', () => {
-    const users = [user('U1', 'America/New_York'), user('U2', 'America/New_York', { pausedThrough: '2027-01-10' })];
+    const users = [
+      user('U1', 'America/New_York'),
+      user('U2', 'America/New_York', { pausedThrough: '2027-01-10' }),
+    ];
     const decisions = dueNudges({ users, ledger: [], now: at, lateWindowHours: 24 });
     const lines = buildRunReport({ users, ledger: [], decisions, at }).map(formatRunLine);
     expect(lines).toEqual(['T1 U1 due 2027-01-08T16:00', 'T1 U2 skipped 2027-01-08T16:00 paused']);
   });
 
   it('in-flight claims are due; a send left by a dead process is never resent', () => {
-    const users = [user('U1', 'America/New_York'), user('U2', 'America/New_York'), user('U3', 'America/New_York')];
+    const users = [
+      user('U1', 'America/New_York'),
+      user('U2', 'America/New_York'),
+      user('U3', 'America/New_York'),
+    ];
     const live = new Date(at.getTime() + 60_000);
     const ledger = [
       row('U1', 'claimed', { leaseOwner: 'app:x', leaseExpiresAt: live }),

@@ -14,7 +14,11 @@ import { realLadder } from '../../helpers/ladder.ts';
 
 const T = 'T0LOCAL';
 const N = 20;
-const users = Array.from({ length: N }, (_, i) => ({ id: `U0S${String(i).padStart(3, '0')}`, name: `s${i}`, tz: 'UTC' }));
+const users = Array.from({ length: N }, (_, i) => ({
+  id: `U0S${String(i).padStart(3, '0')}`,
+  name: `s${i}`,
+  tz: 'UTC',
+}));
 const slot = new Date('2027-01-08T16:00:00Z');
 
 describe('the throttled sender', () => {
@@ -53,8 +57,18 @@ describe('the throttled sender', () => {
       ctx.repos.nudges.saveSettings(defaultNudgeSettings(owner, new Date('2027-01-01T00:00:00Z')), slot);
       return { teamId: T, userId: u.id, weekKey: '2027-W01', slotAt: slot, localSlot: '', action: 'send' };
     });
-    const claimed = ctx.repos.nudges.claim(decisions, [], { owner: 'test', expiresAt: new Date(slot.getTime() + 3_600_000) }, slot, slot).claimed;
-    const sender = createNudgeSender({ ctx, client: new WebClient(BOT_TOKEN, { ...bulkClientOptions(api.url, logger), timeout: timeoutMs }), ratePerMinute: rate });
+    const claimed = ctx.repos.nudges.claim(
+      decisions,
+      [],
+      { owner: 'test', expiresAt: new Date(slot.getTime() + 3_600_000) },
+      slot,
+      slot,
+    ).claimed;
+    const sender = createNudgeSender({
+      ctx,
+      client: new WebClient(BOT_TOKEN, { ...bulkClientOptions(api.url, logger), timeout: timeoutMs }),
+      ratePerMinute: rate,
+    });
     return { ctx, claimed, sender, logs };
   }
 

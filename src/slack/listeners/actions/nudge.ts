@@ -6,6 +6,7 @@ import { applyNudgeCommand, promptById, shiftOf, skipThisWeek } from '../../../s
 import { buildNudgeAnswerModal, buildNudgeMessage, buildNudgeReply } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
+import { ensureTimeZone } from '../../time-zone.ts';
 
 const GONE =
   'I no longer know that question (it may have been deleted with `/ladder forget`). `/ladder nudge now` sends a new one.';
@@ -59,7 +60,7 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
         await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(GONE) });
         return;
       }
-      const { tz } = ctx.repos.profiles.getOrEmpty(owner);
+      const { tz } = await ensureTimeZone(ctx, client, owner);
       const note =
         kind === 'skip'
           ? skipThisWeek(ctx, owner, tz)

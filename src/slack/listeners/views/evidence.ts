@@ -25,14 +25,16 @@ function readForm(values: StateValues) {
   const field = (block: string) => values[block]?.[ActionId.formValue];
   const text = field(BlockId.evidenceText)?.value;
   const date = field(BlockId.evidenceDate)?.selected_date;
-  const axes = (field(BlockId.evidenceAxes)?.selected_options ?? []).map((o) => o.value);
+  const options: unknown = field(BlockId.evidenceAxes)?.selected_options;
+  const axes = Array.isArray(options) ? options.map((o) => (o as { value?: unknown } | null)?.value) : [];
+  const link = field(BlockId.evidenceLink)?.value;
   return {
     text: typeof text === 'string' ? text : '',
     date: typeof date === 'string' ? date : null,
     axes: cleanAxes(axes),
     shift: cleanShift(field(BlockId.evidenceShift)?.selected_option?.value),
     scope: cleanScope(field(BlockId.evidenceScope)?.selected_option?.value),
-    link: field(BlockId.evidenceLink)?.value ?? null,
+    link: typeof link === 'string' ? link : null,
   };
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkMessage, checkView } from '../../../../src/slack/block-limits.ts';
-import { buildNudgeAnswerModal, buildNudgeMessage, buildNudgeReply } from '../../../../src/slack/blocks/nudge.ts';
+import {
+  buildNudgeAnswerModal,
+  buildNudgeMessage,
+  buildNudgeReply,
+} from '../../../../src/slack/blocks/nudge.ts';
 import { ActionId, ViewId } from '../../../../src/slack/ids.ts';
 import { realLadder } from '../../../helpers/ladder.ts';
 import { blockText, buttonsOf } from './helpers.ts';
