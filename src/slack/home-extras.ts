@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { Owner, Profile } from '../domain/types.ts';
 import type { HomeSlot } from './blocks/home.ts';
 import { exportHomeExtra } from './export-home.ts';
+import { nudgeHomeExtra } from './nudge-home.ts';
 
 export interface HomeExtraInput {
   ctx: AppContext;
@@ -25,7 +26,7 @@ export interface HomeExtra {
  * The features that fill a Home slot, one line each (like help-entries.ts): weekly nudge settings
  * in `nudges`, export buttons in `export`. A slot nobody fills shows its placeholder.
  */
-const FEATURE_EXTRAS: readonly HomeExtra[] = [exportHomeExtra];
+const FEATURE_EXTRAS: readonly HomeExtra[] = [nudgeHomeExtra, exportHomeExtra];
 
 export function homeExtras(): readonly HomeExtra[] {
   return FEATURE_EXTRAS;

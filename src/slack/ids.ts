@@ -45,6 +45,12 @@ export const ActionId = {
   nudgeSkipWeek: 'nudge_skip_week',
   nudgePause: 'nudge_pause_2w',
   nudgeStop: 'nudge_stop',
+  homeNudgeToggle: 'home_nudge_toggle',
+  homeNudgeSkip: 'home_nudge_skip',
+  homeNudgePause: 'home_nudge_pause',
+  homeNudgeNow: 'home_nudge_now',
+  homeNudgeDay: 'home_nudge_day',
+  homeNudgeTime: 'home_nudge_time',
 } as const;
 
 export const BlockId = {
@@ -60,6 +66,8 @@ export const BlockId = {
   homeActions: 'home_actions',
   homeProfile: 'home_profile',
   nudgeActions: 'nudge_actions',
+  homeNudgeSchedule: 'home_nudge_schedule',
+  homeNudgeActions: 'home_nudge_actions',
   nudgeAnswer: 'nudge_answer_text',
 } as const;
 

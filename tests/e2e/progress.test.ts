@@ -270,6 +270,35 @@ describe('progress, end to end', () => {
     expect(text).toContain('Export for your review');
   });
 
+  it('the Home has the nudge controls: turn on, choose the day and time, turn off', async () => {
+    await h.sender.event({ event: appHomeOpenedEvent(h.api, bob) });
+    await waitUntil(() => homeText(bob).includes(ActionId.homeNudgeToggle));
+    expect(homeText(bob)).toContain('nudges are *off*');
+    const click = (action_id: string, extra: Record<string, unknown>) =>
+      h.sender.blockActions({
+        userId: bob,
+        actions: [{ action_id, block_id: 'x', ...extra }],
+        container: { type: 'view' },
+        view: { type: 'home', id: h.api.state.homeViews.get(bob)?.id },
+      });
+    await click(ActionId.homeNudgeToggle, { value: 'on' });
+    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.enabled === true);
+    const monday = { text: { type: 'plain_text', text: 'Monday' }, value: '1' };
+    await click(ActionId.homeNudgeDay, { type: 'static_select', selected_option: monday });
+    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.day === 1);
+    const nine = { text: { type: 'plain_text', text: '09:30' }, value: String(9 * 60 + 30) };
+    await click(ActionId.homeNudgeTime, { type: 'static_select', selected_option: nine });
+    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.minuteOfDay === 570);
+    await waitUntil(() => homeText(bob).includes('Monday'));
+    expect(h.app.ctx.repos.nudges.getSettings(owner(bob))).toMatchObject({
+      enabled: true,
+      day: 1,
+      minuteOfDay: 570,
+    });
+    await click(ActionId.homeNudgeToggle, { value: 'off' });
+    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.enabled === false);
+  });
+
   it('the level picker on the Home sets the profile and re-publishes the Home', async () => {
     await h.sender.blockActions({
       userId: alice,
@@ -386,3 +415,11 @@ describe('progress, end to end', () => {
     expect(shown(summary)).toContain('10,000 entries in the period');
   }, 60_000);
 });
+
+async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -5,6 +5,7 @@ import { registerExportActions } from './export.ts';
 import { registerHomeActions } from './home.ts';
 import { registerContentActions } from './ladder-content.ts';
 import { registerNudgeActions } from './nudge.ts';
+import { registerNudgeHomeActions } from './nudge-home.ts';
 
 export function register(app: App, ctx: AppContext): void {
   registerContentActions(app, ctx);
@@ -12,4 +13,5 @@ export function register(app: App, ctx: AppContext): void {
   registerExportActions(app, ctx);
   registerHomeActions(app, ctx);
   registerNudgeActions(app, ctx);
+  registerNudgeHomeActions(app, ctx);
 }

@@ -1,0 +1,76 @@
+/** The App Home's `nudges` slot: the schedule in words and the same controls as `/ladder nudge`. Pure. */
+import type { types } from '@slack/bolt';
+import { ActionId, BlockId } from '../ids.ts';
+import { button, context, section } from './format.ts';
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export interface NudgeHomeInput {
+  enabled: boolean;
+  /** The schedule in the user's words and zone, from describeSchedule. */
+  statusText: string;
+  day: number;
+  minuteOfDay: number;
+}
+
+function clock(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
+
+function option(text: string, value: string): types.PlainTextOption {
+  return { text: { type: 'plain_text', text, emoji: false }, value };
+}
+
+export function buildNudgeHomeSlot(input: NudgeHomeInput): types.KnownBlock[] {
+  const dayOptions = DAYS.map((d, i) => option(d, String(i)));
+  // Half-hour steps: 48 options, within a select's 100.
+  const timeOptions = Array.from({ length: 48 }, (_, i) => option(clock(i * 30), String(i * 30)));
+  const dayNow = dayOptions[input.day];
+  const timeNow = timeOptions.find((o) => o.value === String(input.minuteOfDay));
+  const buttons: types.Button[] = input.enabled
+    ? [
+        button({ text: 'Skip the next one', actionId: ActionId.homeNudgeSkip, value: 'skip' }),
+        button({ text: 'Pause 2 weeks', actionId: ActionId.homeNudgePause, value: '2' }),
+        button({ text: 'Send one now', actionId: ActionId.homeNudgeNow, value: 'now' }),
+        {
+          ...button({ text: 'Turn off', actionId: ActionId.homeNudgeToggle, value: 'off' }),
+          style: 'danger',
+        },
+      ]
+    : [
+        button({
+          text: 'Turn on weekly nudges',
+          actionId: ActionId.homeNudgeToggle,
+          value: 'on',
+          style: 'primary',
+        }),
+        button({ text: 'Send one now', actionId: ActionId.homeNudgeNow, value: 'now' }),
+      ];
+  return [
+    section(input.statusText),
+    {
+      type: 'actions',
+      block_id: BlockId.homeNudgeSchedule,
+      elements: [
+        {
+          type: 'static_select',
+          action_id: ActionId.homeNudgeDay,
+          placeholder: { type: 'plain_text', text: 'Day' },
+          options: dayOptions,
+          ...(dayNow ? { initial_option: dayNow } : {}),
+        },
+        {
+          type: 'static_select',
+          action_id: ActionId.homeNudgeTime,
+          placeholder: { type: 'plain_text', text: 'Time' },
+          options: timeOptions,
+          ...(timeNow ? { initial_option: timeNow } : {}),
+        },
+      ],
+    },
+    { type: 'actions', block_id: BlockId.homeNudgeActions, elements: buttons },
+    context(
+      'Times are in your Slack time zone. Other times: `/ladder nudge fri 15:45`, `/ladder nudge pause 2027-01-05`.',
+    ),
+  ];
+}
