@@ -6,7 +6,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 
-const receiver = new HTTPReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET as string, logLevel: LogLevel.ERROR });
+const receiver = new HTTPReceiver({
+  signingSecret: process.env.SLACK_SIGNING_SECRET as string,
+  logLevel: LogLevel.ERROR,
+});
 const app = new App({
   token: process.env.SLACK_BOT_TOKEN as string,
   receiver,
@@ -17,5 +20,7 @@ app.command('/ladder', async ({ ack }) => {
   await ack({ response_type: 'ephemeral', text: 'A fixed reply from a bare Bolt app.' });
 });
 const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-process.stdout.write(`${JSON.stringify({ msg: 'ladder started', port: (server.address() as AddressInfo).port })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ msg: 'ladder started', port: (server.address() as AddressInfo).port })}\n`,
+);
 process.on('SIGTERM', () => process.exit(0));

@@ -35,7 +35,10 @@ async function run(sender: SignedSender, text: string | ((i: number) => string))
 }
 
 /** The app and the baseline each run in their own process, as in production; the load comes from here. */
-async function startChild(script: string, env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startChild(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawnLadder(env, script);
   const started = await child.waitForLog('ladder started', 30_000);
   return {
@@ -64,12 +67,24 @@ export async function runCommandBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     const base = await run(bareSender, 'help');
-    rows.push({ name: `bare Bolt, fixed reply (${TOTAL} at concurrency ${CONCURRENCY}): p50 / p99`, value: `${ms(base.p50)} / ${ms(base.p99)}`, goal: 'baseline', pass: null });
-    const cases: Array<{ label: string; text: string | ((i: number) => string); goal?: { p99: number; ratio: number } }> = [
+    rows.push({
+      name: `bare Bolt, fixed reply (${TOTAL} at concurrency ${CONCURRENCY}): p50 / p99`,
+      value: `${ms(base.p50)} / ${ms(base.p99)}`,
+      goal: 'baseline',
+      pass: null,
+    });
+    const cases: Array<{
+      label: string;
+      text: string | ((i: number) => string);
+      goal?: { p99: number; ratio: number };
+    }> = [
       { label: '/ladder help', text: 'help', goal: { p99: 50, ratio: 1.3 } },
       { label: '/ladder tpm5', text: 'tpm5', goal: { p99: 50, ratio: 1.3 } },
       { label: '/ladder compare senior lead', text: 'compare senior lead', goal: { p99: 50, ratio: 1.3 } },
-      { label: '/ladder log <text> (insert + confirmation)', text: (i) => `log Benchmark win number ${i} #people #team` },
+      {
+        label: '/ladder log <text> (insert + confirmation)',
+        text: (i) => `log Benchmark win number ${i} #people #team`,
+      },
     ];
     for (const c of cases) {
       const l = await run(sender, c.text);
@@ -102,7 +117,19 @@ export async function runInsertBench(): Promise<BenchRow[]> {
     const repo = createEvidenceRepository(db);
     const t0 = performance.now();
     for (let i = 0; i < N; i++) {
-      repo.insert(owner, { text: `Entry ${i} with some words`, occurredOn: '2026-11-20', axes: ['people', 'process'], shift: 'enabling', scope: 'team', link: null, source: 'command' }, now);
+      repo.insert(
+        owner,
+        {
+          text: `Entry ${i} with some words`,
+          occurredOn: '2026-11-20',
+          axes: ['people', 'process'],
+          shift: 'enabling',
+          scope: 'team',
+          link: null,
+          source: 'command',
+        },
+        now,
+      );
     }
     const t = performance.now() - t0;
     db.close();
@@ -118,7 +145,18 @@ export async function runInsertBench(): Promise<BenchRow[]> {
     const iso = now.toISOString();
     const t0 = performance.now();
     for (let i = 0; i < N; i++) {
-      stmt.run(owner.teamId, owner.userId, `Entry ${i} with some words`, '2026-11-20', '["people","process"]', 'enabling', 'team', 'command', iso, iso);
+      stmt.run(
+        owner.teamId,
+        owner.userId,
+        `Entry ${i} with some words`,
+        '2026-11-20',
+        '["people","process"]',
+        'enabling',
+        'team',
+        'command',
+        iso,
+        iso,
+      );
     }
     const t = performance.now() - t0;
     db.close();

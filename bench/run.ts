@@ -15,7 +15,10 @@ interface Section {
 }
 
 const sections: Section[] = [
-  { title: 'Slash commands against bare Bolt (signed HTTP over loopback, local Slack API)', run: runCommandBench },
+  {
+    title: 'Slash commands against bare Bolt (signed HTTP over loopback, local Slack API)',
+    run: runCommandBench,
+  },
   { title: 'Evidence storage', run: runInsertBench },
 ];
 
@@ -30,7 +33,9 @@ function machine(): string {
   const cpus = os.cpus();
   let commit = 'unknown';
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     // not a git checkout
   }
@@ -47,7 +52,14 @@ async function main(): Promise<void> {
   await optional('nudges.ts', 'Weekly nudges');
   await optional('reliability.ts', 'Load and memory');
   const only = process.argv.slice(2);
-  const out: string[] = ['# Benchmark results', '', 'Written by `npm run bench`. Every figure with its goal.', '', machine(), ''];
+  const out: string[] = [
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench`. Every figure with its goal.',
+    '',
+    machine(),
+    '',
+  ];
   let failed = 0;
   for (const s of sections) {
     if (only.length > 0 && !only.some((o) => s.title.toLowerCase().includes(o.toLowerCase()))) continue;

@@ -18,7 +18,11 @@ export function ms(n: number): string {
 }
 
 /** Runs `task` `total` times with at most `concurrency` in flight; returns each latency in ms, sorted. */
-export async function measureConcurrent(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
+export async function measureConcurrent(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async () => {

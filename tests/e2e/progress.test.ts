@@ -145,7 +145,7 @@ describe('progress, end to end', () => {
     while (!withImage() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     const post = withImage();
     expect(post, 'a chart reply with an image block').toBeDefined();
-    const image = ((post?.body as { blocks: Array<Record<string, unknown>> }).blocks ?? []).find(
+    const image = (((post?.body ?? {}) as { blocks?: Array<Record<string, unknown>> }).blocks ?? []).find(
       (b) => b.type === 'image',
     ) as { slack_file: { id: string }; alt_text: string } | undefined;
     expect(image?.alt_text).toMatch(/People/);
