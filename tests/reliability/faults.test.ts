@@ -452,6 +452,8 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
           expect(outcome.stored, `${where}: entries stored`).toBe(outcome.success ? 1 : 0);
         }
         if (outcome.sends !== undefined) expect(outcome.sends, `${where}: sent twice`).toBeLessThanOrEqual(1);
+        const confirmations = [...posted(c), ...dmTexts(c)].filter((t) => t.includes(SAVED) && t.includes(c.tag));
+        expect(confirmations.length, `${where}: confirmed twice`).toBeLessThanOrEqual(1);
         scenario.check?.(c, outcome);
 
         const lines = h.logs.slice(c.logsFrom);
