@@ -81,6 +81,10 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
   const { ctx, client } = deps;
   const repo = ctx.repos.nudges;
   const owner = { teamId: job.teamId, userId: job.userId };
+  // After app_uninstalled / tokens_revoked nothing more is sent to that workspace.
+  if (!ctx.repos.workspaces.isWorkspaceActive(job.teamId)) {
+    return repo.markSkipped(job, 'workspace-inactive', ctx.now()) ? 'skipped' : 'lost';
+  }
   const settings = repo.getSettings(owner);
   const skipReason = !settings?.enabled
     ? 'nudges-off'

@@ -24,6 +24,8 @@ export async function refreshTimeZones(ctx: AppContext, client: WebClient): Prom
   const stale = repo.staleTimeZones(new Date(now.getTime() - DAY_MS), refreshesPerTick(repo.countEnabled()));
   let refreshed = 0;
   for (const owner of stale) {
+    // After app_uninstalled / tokens_revoked the bot goes quiet for that workspace.
+    if (!ctx.repos.workspaces.isWorkspaceActive(owner.teamId)) continue;
     try {
       const res = await client.users.info({ user: owner.userId });
       if (res.user?.deleted) {

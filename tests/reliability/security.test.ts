@@ -449,13 +449,9 @@ describe('app_uninstalled and tokens_revoked', () => {
   });
 });
 
-/**
- * Skipped until the nudge sender asks the workspace first (the lead wires
- * `ctx.repos.workspaces.isWorkspaceActive(job.teamId)` into deliverNudge and the time-zone
- * refresh); then this proves that an uninstalled workspace gets no weekly nudge.
- */
+/** The nudge sender and the time-zone refresh ask the workspace first: an uninstalled one gets nothing. */
 describe('no proactive sending to an uninstalled workspace', () => {
-  it.skip('a due weekly nudge is not sent after app_uninstalled', async () => {
+  it('a due weekly nudge is not sent after app_uninstalled', async () => {
     // Friday 2027-01-08 10:00 UTC: Carol (no Slack time zone: UTC) is due at 16:00.
     const carol = USERS[2]?.id as string;
     const h = await startHarness({ now: () => new Date('2027-01-08T10:00:00Z') });
