@@ -11,10 +11,16 @@ import type { Logger } from '../log.ts';
  * reject a promise nobody handles (a `null` body).
  */
 const Ref = z.looseObject({ id: z.string() });
+/**
+ * Team and enterprise ids start with a capital (T…, E…). Bolt keys a plain object by them, so
+ * `constructor` or `__proto__` would reach Object.prototype and answer 500.
+ */
+const TenantId = z.string().regex(/^[A-Z][A-Za-z0-9_-]*$/);
+const Tenant = z.looseObject({ id: TenantId });
 const Interactive = {
-  user: Ref,
-  team: Ref.nullish(),
-  enterprise: Ref.nullish(),
+  user: z.looseObject({ id: z.string(), team_id: TenantId.optional() }),
+  team: Tenant.nullish(),
+  enterprise: Tenant.nullish(),
   channel: Ref.optional(),
   container: z.looseObject({}).optional(),
   message: z.looseObject({ ts: z.string() }).optional(),
@@ -24,6 +30,7 @@ const Interactive = {
 const View = z.looseObject({
   id: z.string(),
   callback_id: z.string(),
+  app_installed_team_id: TenantId.optional(),
   state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), z.looseObject({}))) }).optional(),
 });
 
@@ -50,7 +57,8 @@ const INTERACTIVE: Record<string, z.ZodType> = {
 
 const Command = z.looseObject({
   command: z.string(),
-  team_id: z.string(),
+  team_id: TenantId,
+  enterprise_id: TenantId.optional(),
   user_id: z.string(),
   text: z.string().optional(),
   channel_id: z.string().optional(),
@@ -60,9 +68,12 @@ const Command = z.looseObject({
 
 const EventCallback = z.looseObject({
   type: z.literal('event_callback'),
-  team_id: z.string().optional(),
+  team_id: TenantId.optional(),
+  enterprise_id: TenantId.optional(),
   event_id: z.string().optional(),
-  authorizations: z.array(z.looseObject({})).optional(),
+  authorizations: z
+    .array(z.looseObject({ team_id: TenantId.nullish(), enterprise_id: TenantId.nullish() }))
+    .optional(),
   event: z.looseObject({
     type: z.string(),
     user: z.union([z.string(), Ref]).optional(),

@@ -7,7 +7,7 @@ import type { FaultSpec } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ShortcutId } from '../../src/slack/ids.ts';
 import { FAILURE_TEXT } from '../../src/slack/reply.ts';
 import { type Harness, startHarness, TEAM } from '../helpers/harness.ts';
-import { SAVED, shown, sleep, soak } from '../helpers/reliability.ts';
+import { SAVED, shown, sleep, soak, waitFor } from '../helpers/reliability.ts';
 
 /**
  * Every Web API call the app makes, failing every way Slack fails: HTTP 500, 429 with Retry-After,
@@ -93,16 +93,6 @@ interface Scenario {
   bestEffort?: boolean;
   /** Invariants of this scenario beyond the common ones. */
   check?: (c: Case, outcome: Outcome) => void;
-}
-
-async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
 }
 
 const posted = (c: Case) => c.urls.flatMap((u) => c.h.api.state.postsTo(u).map((p) => shown(p.body)));
@@ -428,7 +418,7 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
           // A best-effort call may still be failing (and retrying) after the person saw success.
           const fired = () => faults.reduce((a, f) => a + f.fired, 0);
           await waitFor(() => fired() > 0, 1_000).catch(() => {});
-          if (fired() > 0) await waitFor(() => explained(c).length > 0, 30_000).catch(() => {});
+          if (fired() > 0) await waitFor(() => explained(c).length > 0, 30_000 + HOLD_MS * 4).catch(() => {});
           await sleep(150);
         } finally {
           for (const f of faults) f.remove();
@@ -452,7 +442,9 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
           expect(outcome.stored, `${where}: entries stored`).toBe(outcome.success ? 1 : 0);
         }
         if (outcome.sends !== undefined) expect(outcome.sends, `${where}: sent twice`).toBeLessThanOrEqual(1);
-        const confirmations = [...posted(c), ...dmTexts(c)].filter((t) => t.includes(SAVED) && t.includes(c.tag));
+        const confirmations = [...posted(c), ...dmTexts(c)].filter(
+          (t) => t.includes(SAVED) && t.includes(c.tag),
+        );
         expect(confirmations.length, `${where}: confirmed twice`).toBeLessThanOrEqual(1);
         scenario.check?.(c, outcome);
 

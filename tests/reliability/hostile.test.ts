@@ -16,7 +16,7 @@ import { registerListeners } from '../../src/slack/listeners/index.ts';
 import { STALE_TEXT } from '../../src/slack/listeners/stale.ts';
 import { type Harness, startHarness, TEAM } from '../helpers/harness.ts';
 import { recordListeners } from '../helpers/listener-recorder.ts';
-import { dumpUserRows, SAVED, seed, shown, sleep, soak } from '../helpers/reliability.ts';
+import { dumpUserRows, SAVED, seed, shown, sleep, soak, waitFor } from '../helpers/reliability.ts';
 
 /**
  * Hostile input through the real HTTP endpoint, correctly signed: fast-check writes slash
@@ -45,16 +45,6 @@ let h: Harness;
 let victim: VictimIds;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 /** The victim uses every feature once: entries, profile, nudges, an open modal, an export. */
 async function seedVictim(): Promise<VictimIds> {
@@ -597,6 +587,23 @@ describe('hostile input through the signed HTTP endpoint', () => {
           contentType: FORM,
         },
         { body: `command=${encodeURIComponent(COMMAND)}&team_id=${TEAM}&user_id=U0EVE`, contentType: FORM },
+        // Bolt keys a plain object by the team id: these reached Object.prototype and answered 500.
+        {
+          body: JSON.stringify({
+            type: 'event_callback',
+            team_id: 'constructor',
+            event: { type: 'message' },
+          }),
+          contentType: 'application/json',
+        },
+        {
+          body: `command=${encodeURIComponent(COMMAND)}&team_id=__proto__&user_id=U0EVE&text=help`,
+          contentType: FORM,
+        },
+        {
+          body: `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U0EVE' }, team: { id: 'toString' }, trigger_id: 't', actions: [{ action_id: 'x' }] }))}`,
+          contentType: FORM,
+        },
       ),
     );
     await fc.assert(

@@ -16,23 +16,13 @@ import {
   TEAM,
   USERS,
 } from '../helpers/harness.ts';
-import { integrityOf, SAVED, shown, sleep, startChildLadder } from '../helpers/reliability.ts';
+import { integrityOf, SAVED, shown, sleep, startChildLadder, waitFor } from '../helpers/reliability.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const alice = USERS[0]?.id as string;
 const FORM = 'application/x-www-form-urlencoded';
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
-
-async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 /** Every row of every table: a forged request must change none of it. */
 function dumpAll(db: Database.Database): string {

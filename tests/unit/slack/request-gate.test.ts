@@ -69,6 +69,14 @@ describe('malformation: what Slack sends passes, what it never sends is named by
       malformation({ type: 'shortcut', callback_id: secret, user: { id: 'U' }, trigger_id: 't' }, declared),
     ).toMatch(/shortcut/);
     expect(malformation({ type: 'event_callback', event: 5 }, declared)).toMatch(/event/);
+    // Found by the hostile suite: Bolt keys a plain object by the team id.
+    for (const team of ['constructor', '__proto__', 'toString', '']) {
+      const event = { type: 'event_callback', team_id: team, event: { type: 'message' } };
+      expect(malformation(event, declared), team).toMatch(/team_id/);
+      expect(malformation({ command: '/ladder', team_id: team, user_id: 'U' }, declared), team).toMatch(
+        /team_id/,
+      );
+    }
     const problem = malformation(
       { type: 'block_actions', user: { id: 5 }, trigger_id: secret, actions: [] },
       declared,
