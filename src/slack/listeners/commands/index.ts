@@ -24,8 +24,11 @@ export interface CommandCall<K extends LadderCommandKind = LadderCommandKind> {
 
 export type CommandHandlers = { [K in LadderCommandKind]?: (call: CommandCall<K>) => Promise<void> };
 
-/** Each feature contributes the subcommands it answers; the first to claim a kind wins. */
-const HANDLERS: CommandHandlers = {
+/**
+ * Each feature contributes the subcommands it answers (no two claim the same kind); a test checks
+ * that every kind the parser returns has a handler.
+ */
+export const HANDLERS: CommandHandlers = {
   ...contentCommands,
   ...evidenceCommands,
   ...progressCommands,
@@ -43,10 +46,6 @@ export function register(app: App, ctx: AppContext): void {
     const owner = ownerOfCommand(command);
     const parsed = parseLadderCommand(unescapeSlackText(command.text ?? ''));
     const handler = (HANDLERS[parsed.kind] ?? HANDLERS.help) as (call: CommandCall) => Promise<void>;
-    const call = { ctx, owner, command: parsed, body: command, ack, respond, client } as CommandCall;
-    if (!HANDLERS[parsed.kind]) {
-      call.command = { kind: 'help' };
-    }
-    await handler(call);
+    await handler({ ctx, owner, command: parsed, body: command, ack, respond, client });
   });
 }
