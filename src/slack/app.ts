@@ -8,7 +8,7 @@ import { describeError, toSlackLogger } from '../log.ts';
 import { COMMAND, MESSAGE_SHORTCUTS } from './ids.ts';
 import { registerListeners } from './listeners/index.ts';
 import { postFailureNotice } from './reply.ts';
-import { gateSlackRequests } from './request-gate.ts';
+import { gateSlackRequests, gateSocketModeEvents } from './request-gate.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }
@@ -37,6 +37,20 @@ export function interactiveClientOptions(slackApiUrl: string | undefined): WebCl
   };
 }
 
+/** Socket Mode with the request gate's shape checks in front of the app (see gateSocketModeEvents). */
+class GatedSocketModeReceiver extends SocketModeReceiver {
+  constructor(
+    private readonly gate: Parameters<typeof gateSocketModeEvents>[1],
+    options: ConstructorParameters<typeof SocketModeReceiver>[0],
+  ) {
+    super(options);
+  }
+
+  override init(app: InstanceType<typeof App>): void {
+    super.init(gateSocketModeEvents(app, this.gate));
+  }
+}
+
 export async function startSlackApp(
   ctx: AppContext,
   connection: SlackConnection,
@@ -56,6 +70,7 @@ export async function startSlackApp(
     },
   ];
 
+  const declared = { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) };
   const receiver =
     connection.mode === 'http'
       ? new HTTPReceiver({
@@ -65,18 +80,21 @@ export async function startSlackApp(
           // Slack gives up after 3 s; answering 500 a little before that is better than silence.
           unhandledRequestTimeoutMillis: 3_001,
         })
-      : new SocketModeReceiver({
-          appToken: connection.appToken,
-          logger,
-          customRoutes,
-          installerOptions: { port: listen.port, clientOptions },
-        });
+      : new GatedSocketModeReceiver(
+          { logger: ctx.logger, declared },
+          {
+            appToken: connection.appToken,
+            logger,
+            customRoutes,
+            installerOptions: { port: listen.port, clientOptions },
+          },
+        );
 
   if (connection.mode === 'http' && receiver instanceof HTTPReceiver) {
     gateSlackRequests(receiver, {
       signingSecret: connection.signingSecret,
       logger: ctx.logger,
-      declared: { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) },
+      declared,
     });
   }
 

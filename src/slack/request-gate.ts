@@ -120,6 +120,19 @@ export function malformation(body: unknown, declared: Declared): string | null {
   return `missing or malformed: ${[...new Set(paths)].slice(0, 5).join(', ')}`;
 }
 
+/**
+ * How far a request's timestamp may be from now, in either direction. Bolt refuses stale requests
+ * but accepts any timestamp in the future, so a captured request signed "a year ahead" could be
+ * replayed for a year; Slack's clock and ours agree to well within this.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/** True when a request's `X-Slack-Request-Timestamp` is within {@link MAX_CLOCK_SKEW_SECONDS} of now. */
+export function isFreshTimestamp(header: unknown, nowMs: number): boolean {
+  if (typeof header !== 'string' || !/^\d{1,12}$/.test(header)) return false;
+  return Math.abs(Number(header) - nowMs / 1000) <= MAX_CLOCK_SKEW_SECONDS;
+}
+
 /** Bolt's limit on request bodies. */
 const BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -166,8 +179,8 @@ function refuse(res: ServerResponse, status: number): void {
 /**
  * Puts a gate in front of Bolt's HTTP receiver for `POST /slack/events`: the body is read once
  * (Bolt reuses it as `req.rawBody`), and a correctly signed request whose body is not shaped like
- * anything Slack sends is answered 400 with one log line. Unsigned requests go on to Bolt, which
- * answers 401 as before.
+ * anything Slack sends is answered 400 with one log line. A timestamp more than five minutes from
+ * now, in either direction, is answered 401. Unsigned requests go on to Bolt, which answers 401.
  */
 export function gateSlackRequests(
   receiver: { requestListener: RequestListener },
@@ -184,6 +197,8 @@ export function gateSlackRequests(
       .then((raw) => {
         if (raw === 'too-large') return refuse(res, 413);
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+        // Too old or from the future: refused as Bolt refuses a stale request, signed or not.
+        if (!isFreshTimestamp(req.headers['x-slack-request-timestamp'], Date.now())) return refuse(res, 401);
         const signature = req.headers['x-slack-signature'];
         const timestamp = Number(req.headers['x-slack-request-timestamp']);
         const signed =
@@ -203,4 +218,29 @@ export function gateSlackRequests(
       })
       .catch(() => refuse(res, 400));
   };
+}
+
+/** What Socket Mode hands the app for each envelope: its payload and the ack. */
+interface SocketEvent {
+  body: unknown;
+  ack: (response?: unknown) => Promise<void>;
+}
+
+/**
+ * The same shape checks for Socket Mode envelopes: only Slack can send on that connection, but a
+ * payload Bolt cannot handle must be acknowledged and dropped with one log line, never crash a
+ * listener or hang the envelope.
+ */
+export function gateSocketModeEvents<A extends { processEvent(event: SocketEvent): Promise<void> }>(
+  app: A,
+  opts: { logger: Logger; declared: Declared },
+): A {
+  const gated = Object.create(app) as A;
+  gated.processEvent = async (event: SocketEvent) => {
+    const problem = malformation(event.body, opts.declared);
+    if (!problem) return app.processEvent(event);
+    opts.logger.warn('refused a Socket Mode envelope Slack would never send', { problem });
+    await event.ack();
+  };
+  return gated;
 }

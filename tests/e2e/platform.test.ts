@@ -123,6 +123,50 @@ describe('Socket Mode, end to end', () => {
   });
 });
 
+describe('Socket Mode envelopes Slack would never send', () => {
+  it('are acknowledged and dropped with one warning, as the HTTP gate refuses them; the app keeps answering', async () => {
+    const api = await startLocalSlackApi({
+      botToken: BOT_TOKEN,
+      appToken: APP_TOKEN,
+      scopes: manifestScopes(),
+      users: USERS,
+    });
+    const logs: string[] = [];
+    const app = await startLadder({
+      env: {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_APP_TOKEN: APP_TOKEN,
+        SLACK_API_URL: api.url,
+        PORT: '0',
+        DATABASE_PATH: path.join(tempDir(), 'socket-gate.db'),
+      },
+      writeLog: (line) => logs.push(line),
+    });
+    try {
+      await api.socket.connected;
+      const bad: Array<[Parameters<typeof api.socket.sendEnvelope>[0], unknown]> = [
+        ['slash_commands', { command: '/ladder', text: 'log x', user_id: alice, team_id: 'constructor' }],
+        ['slash_commands', { command: '/not-ours', text: 'help', user_id: alice, team_id: 'T0LOCAL' }],
+        ['interactive', { type: 'block_actions', team: { id: 'T0LOCAL' }, actions: [] }],
+        ['interactive', null],
+        ['events_api', { type: 'event_callback', team_id: '__proto__', event: { type: 'app_home_opened' } }],
+      ];
+      for (const [type, payload] of bad) {
+        await expect(api.socket.sendEnvelope(type, payload)).resolves.toEqual({});
+      }
+      const warnings = logs.filter((l) => l.includes('refused a Socket Mode envelope'));
+      expect(warnings).toHaveLength(bad.length);
+      expect(logs.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+      const sender = createSocketModeSender({ api });
+      const res = await sender.command({ userId: alice, text: 'help' });
+      expect(ackText(res.json)).toContain('/ladder levels');
+    } finally {
+      await app.stop();
+      await api.close();
+    }
+  });
+});
+
 describe('the process', () => {
   it('exits 0 within 5 s of SIGTERM, with the database closed', async () => {
     const api = await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), users: USERS });

@@ -147,6 +147,39 @@ describe('signatures on every kind of request: forged, stale, missing or tampere
     expect(slackCalls()).toBe(calls);
     expect(dumpAll(h.app.ctx.db)).toBe(before);
   });
+
+  it.each(requests)(
+    '%s, correctly signed but stamped an hour or a year away → 401, no effect',
+    async (_n, body, contentType) => {
+      const before = dumpAll(h.app.ctx.db);
+      const slackCalls = () => h.api.calls.filter((c) => c.method !== 'auth.test').length;
+      const calls = slackCalls();
+      const hour = 60 * 60;
+      const statuses = [];
+      for (const offset of [hour, -hour, 365 * 24 * hour]) {
+        // raw() signs the body with the signing secret for the timestamp it is given.
+        statuses.push((await h.sender.raw({ body, contentType, timestampSec: now() + offset })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401]);
+      await sleep(100);
+      expect(slackCalls()).toBe(calls);
+      expect(dumpAll(h.app.ctx.db)).toBe(before);
+    },
+  );
+
+  it('a signed request four minutes early or late is still answered (clocks drift)', async () => {
+    const body = new URLSearchParams({
+      command: '/ladder',
+      text: 'help',
+      user_id: alice,
+      team_id: TEAM,
+    }).toString();
+    for (const offset of [4 * 60, -4 * 60]) {
+      const res = await h.sender.raw({ body, contentType: FORM, timestampSec: now() + offset });
+      expect(res.status).toBe(200);
+      expect(shown(res.json)).toContain('/ladder levels');
+    }
+  });
 });
 
 describe('logs at LOG_LEVEL=debug across a mixed workload', () => {
