@@ -307,6 +307,8 @@ export function createNudgeRepository(db: Db) {
         messageTs: sent.messageTs,
         now,
       }).changes;
+      // The person was forgotten (or the claim taken over) between the post and now: write nothing.
+      if (changed === 0) return false;
       insertHistory.run(
         c.teamId,
         c.userId,
@@ -317,7 +319,7 @@ export function createNudgeRepository(db: Db) {
         sent.messageTs,
         now,
       );
-      return changed > 0;
+      return true;
     },
   );
 

@@ -12,6 +12,13 @@ import {
 } from './nudge-schedule.ts';
 import { formatLocalDateTime, resolveTimeZone } from './zoned-time.ts';
 
+/**
+ * The reason of a nudge whose post may have reached Slack though no clear answer came back (a
+ * timeout, a 5xx, a body that is not Slack's JSON, a process killed mid-call). At most once: it
+ * is never sent again, and `nudges run` reports it as failed.
+ */
+export const UNKNOWN_OUTCOME = 'unknown-outcome';
+
 export type RunStatus = 'sent' | 'due' | 'failed' | 'skipped';
 
 export interface RunLine {
@@ -42,7 +49,7 @@ export interface RunReportInput {
 
 const key = (teamId: string, userId: string, weekKey: string) => `${teamId}\u0000${userId}\u0000${weekKey}`;
 
-/** A ledger row as a line: 'claimed' and in-flight 'sending' rows are still due; a 'sending' row whose lease ran out is never resent. */
+/** A ledger row as a line: 'claimed' and in-flight 'sending' rows are still due; an unknown outcome is failed, never resent. */
 function fromRow(row: ReportRow, at: Date): Pick<RunLine, 'status' | 'reason'> {
   switch (row.state) {
     case 'sent':
@@ -54,10 +61,10 @@ function fromRow(row: ReportRow, at: Date): Pick<RunLine, 'status' | 'reason'> {
     case 'claimed':
       return { status: 'due', reason: 'claimed' };
     case 'sending': {
+      // Slack may or may not have posted it (an answer lost, a process killed mid-call): never resent.
+      if (row.reason === UNKNOWN_OUTCOME) return { status: 'failed', reason: UNKNOWN_OUTCOME };
       const live = row.leaseExpiresAt !== null && row.leaseExpiresAt.getTime() > at.getTime();
-      return live
-        ? { status: 'due', reason: 'sending' }
-        : { status: 'skipped', reason: 'unconfirmed-not-resent' };
+      return live ? { status: 'due', reason: 'sending' } : { status: 'failed', reason: UNKNOWN_OUTCOME };
     }
   }
 }

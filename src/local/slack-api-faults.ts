@@ -1,4 +1,8 @@
-export type FaultKind = 'http500' | 'ratelimited429' | 'timeout' | 'error';
+/**
+ * `answerLost502`: the call is carried out (the message posted, the file stored) and then answered
+ * 502, as when a proxy loses Slack's answer: the client cannot know the call succeeded.
+ */
+export type FaultKind = 'http500' | 'ratelimited429' | 'timeout' | 'error' | 'answerLost502';
 
 export interface FaultSpec {
   /**

@@ -141,6 +141,9 @@ export interface LocalSlackApi {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const TIMEOUT_HOLD_MS = 30_000;
 
+/** What a proxy in front of Slack answers when it lost the upstream answer. */
+const BAD_GATEWAY = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+
 function answer(res: ServerResponse, a: HookAnswer): void {
   if (a.json !== undefined) sendJson(res, a.status, a.json);
   else sendText(res, a.status, a.text ?? '');
@@ -187,11 +190,16 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     calls.push({ method, params: redactParams(params), at: now(), outcome });
   }
 
-  /** Answers with the injected fault, if one matches; true when the request is taken care of. */
-  function applyFault(method: string, params: Params, res: ServerResponse): boolean {
+  /**
+   * Answers with the injected fault, if one matches: true when the request is taken care of,
+   * 'answer-lost' when the call is to be carried out and its answer replaced by a 502.
+   */
+  function applyFault(method: string, params: Params, res: ServerResponse): boolean | 'answer-lost' {
     const fault = faults.take(method);
     if (!fault) return false;
     switch (fault.kind) {
+      case 'answerLost502':
+        return 'answer-lost';
       case 'http500':
         log(method, params, 'http500');
         sendText(res, 500, 'Internal Server Error');
@@ -237,16 +245,17 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
       sendJson(res, 200, { ok: false, error });
       return;
     }
-    if (applyFault(method, params, res)) return;
-    const scopeHeaders = { 'x-oauth-scopes': scopes.join(',') };
-    const fail = (
-      error: string,
-      extra: Record<string, unknown> = {},
-      headers: Record<string, string> = {},
-    ) => {
-      log(method, params, error);
-      sendJson(res, 200, { ok: false, error, ...extra }, { ...scopeHeaders, ...headers });
+    const fault = applyFault(method, params, res);
+    if (fault === true) return;
+    const lost = fault === 'answer-lost';
+    const reply = (outcome: CallOutcome, body: unknown, headers: Record<string, string>) => {
+      log(method, params, lost ? `${outcome}, answer lost` : outcome);
+      if (lost) sendText(res, 502, BAD_GATEWAY);
+      else sendJson(res, 200, body, headers);
     };
+    const scopeHeaders = { 'x-oauth-scopes': scopes.join(',') };
+    const fail = (error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+      reply(error, { ok: false, error, ...extra }, { ...scopeHeaders, ...headers });
     const spec = METHODS[method];
     if (!spec) return fail('unknown_method');
     const token = bearerToken(req) ?? (typeof params.token === 'string' ? params.token : undefined);
@@ -263,8 +272,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     }
     try {
       const result = spec.handle(params, ctx);
-      log(method, params, 'ok');
-      sendJson(res, 200, { ok: true, ...result }, scopeHeaders);
+      reply('ok', { ok: true, ...result }, scopeHeaders);
     } catch (err) {
       if (err instanceof SlackApiError) return fail(err.error, err.extra);
       throw err;
@@ -279,8 +287,13 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
   ): Promise<void> {
     const body = await readBody(req);
     const params: Params = kind === 'response_url' ? { url: req.url } : { url: req.url, bytes: body.length };
-    if (applyFault(kind, params, res)) return;
+    const fault = applyFault(kind, params, res);
+    if (fault === true) return;
     const a = await run(body);
+    if (fault === 'answer-lost') {
+      log(kind, params, `${a.outcome}, answer lost`);
+      return sendText(res, 502, BAD_GATEWAY);
+    }
     log(kind, params, a.outcome);
     answer(res, a);
   }

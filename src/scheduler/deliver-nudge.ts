@@ -1,6 +1,7 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import type { ClaimedNudge } from '../db/nudge-repository.ts';
+import { UNKNOWN_OUTCOME } from '../domain/nudge-report.ts';
 import { isPausedAt, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
 import { describeError } from '../log.ts';
 import { openDmChannel, pickPrompt, shiftOf } from '../services/nudges.ts';
@@ -38,36 +39,43 @@ type Failure =
   | { kind: 'failed'; reason: string; retryAfterSeconds?: number; staleChannel?: boolean }
   | { kind: 'unconfirmed'; reason: string };
 
-/** Which failures left the message certainly unsent. `posting`: the chat.postMessage call itself. */
+/** Slack's error codes (`channel_not_found`): a body that is not Slack's JSON arrives as its text. */
+const SLACK_ERROR_CODE = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Which failures left the message certainly unsent. Only Slack's own answers say so: `ok: false`
+ * with an error code, or a 429. Anything else during the post (a 5xx, a body that is not Slack's
+ * JSON, a timeout, a dropped connection) may come after Slack posted it: its outcome is unknown.
+ * `posting`: the chat.postMessage call itself; the DM lookup before it is safe to repeat.
+ */
 function classify(err: unknown, posting: boolean): Failure {
   const e = err as {
     code?: string;
     retryAfter?: number;
     statusCode?: number;
-    data?: { error?: string };
+    data?: { error?: unknown };
     original?: { code?: string };
   };
+  const unknown = (detail: string): Failure =>
+    posting ? { kind: 'unconfirmed', reason: detail } : { kind: 'failed', reason: detail };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
       return { kind: 'failed', reason: 'ratelimited', retryAfterSeconds: e.retryAfter ?? 1 };
     case ErrorCode.PlatformError: {
-      const slackError = e.data?.error ?? 'unknown_error';
+      const slackError = e.data?.error;
+      if (typeof slackError !== 'string' || !SLACK_ERROR_CODE.test(slackError))
+        return unknown('not_slack_json');
       if (ACCOUNT_GONE.has(slackError)) return { kind: 'gone', reason: slackError };
       return { kind: 'failed', reason: slackError, staleChannel: STALE_CHANNEL.has(slackError) };
     }
     case ErrorCode.HTTPError:
-      // Slack answered with an error status: it did not post.
-      return { kind: 'failed', reason: `http_${e.statusCode ?? 'error'}` };
+      return unknown(`http_${e.statusCode ?? 'error'}`);
     case ErrorCode.RequestError: {
       const code = e.original?.code ?? 'request_error';
-      if (!posting || NOT_SENT.has(code)) return { kind: 'failed', reason: code };
-      // A timeout or a dropped connection after the request went out: it may have been posted.
-      return { kind: 'unconfirmed', reason: code };
+      return NOT_SENT.has(code) ? { kind: 'failed', reason: code } : unknown(code);
     }
     default:
-      return posting
-        ? { kind: 'unconfirmed', reason: 'unexpected_error' }
-        : { kind: 'failed', reason: 'unexpected_error' };
+      return unknown('unexpected_error');
   }
 }
 
@@ -116,10 +124,7 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
     return handleFailure(deps, job, classify(err, true), err);
   }
   deps.hooks?.afterPost?.(job);
-  if (!posted.ts) {
-    repo.noteUnconfirmed(job, 'no_ts', ctx.now());
-    return 'unconfirmed';
-  }
+  if (!posted.ts) return handleFailure(deps, job, { kind: 'unconfirmed', reason: 'no_ts' }, undefined);
   repo.markSent(
     job,
     { channelId: posted.channel ?? channelId, messageTs: posted.ts, promptId: prompt.id },
@@ -146,8 +151,12 @@ function handleFailure(
       return repo.markSkipped(job, 'account-gone', now) ? 'skipped' : 'lost';
     case 'unconfirmed':
       // At most once: the message may have gone out, so the row stays 'sending' and is never resent.
-      repo.noteUnconfirmed(job, failure.reason, now);
-      ctx.logger.warn('nudge delivery unconfirmed; not resending', { ...where, error: describeError(err) });
+      repo.noteUnconfirmed(job, UNKNOWN_OUTCOME, now);
+      ctx.logger.warn('nudge delivery outcome unknown; not resending', {
+        ...where,
+        detail: failure.reason,
+        ...(err === undefined ? {} : { error: describeError(err) }),
+      });
       return 'unconfirmed';
     case 'failed': {
       if (failure.staleChannel) repo.dropDmChannel(owner);

@@ -24,15 +24,17 @@ export interface RunningSlackApp {
 }
 
 /**
- * Options of the Web API client that answers users: a request timeout and a bounded retry policy
- * (seconds, not the library default of ~30 minutes), and 429s fail fast instead of pausing the
- * whole queue: an interactive reply that cannot go out now should say so, not arrive later.
+ * Options of the Web API client that answers users: a request timeout, and 429s fail fast instead
+ * of pausing the whole queue: an interactive reply that cannot go out now should say so, not
+ * arrive later. No retries: the client retries any non-200 answer, and a 5xx or a timeout can
+ * come after Slack carried the call out, so a retried chat.postMessage or file upload could
+ * appear twice. The few reads (users.info, conversations.open) fail to a clear message instead.
  */
 export function interactiveClientOptions(slackApiUrl: string | undefined): WebClientOptions {
   return {
     ...(slackApiUrl ? { slackApiUrl } : {}),
     timeout: 10_000,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2_000, randomize: true },
+    retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   };
 }

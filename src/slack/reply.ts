@@ -44,10 +44,19 @@ export interface ResponseTarget {
   responseUrl: string | null | undefined;
 }
 
+/** Network errors where the request certainly never reached Slack. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function certainlyNotSent(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' && NOT_SENT.has(code);
+}
+
 /**
  * Posts to a response URL, counting its uses; once Slack would refuse it (5 uses, 30 minutes) or
- * it fails, the message goes to the user's DM with the bot instead, so a confirmation is never
- * silently lost.
+ * refuses it (a 4xx, or the request never left), the message goes to the user's DM with the bot
+ * instead, so a confirmation is never silently lost. A 5xx or a timeout is an unknown outcome:
+ * Slack may have shown it, so it is not sent a second time ('unknown').
  */
 export async function replyToUser(
   ctx: AppContext,
@@ -55,7 +64,7 @@ export async function replyToUser(
   target: ResponseTarget,
   message: { text: string; blocks?: unknown[] },
   opts: { replaceOriginal?: boolean } = {},
-): Promise<'response_url' | 'dm'> {
+): Promise<'response_url' | 'dm' | 'unknown'> {
   const { owner, responseUrl } = target;
   if (responseUrl && ctx.repos.slackState.claimResponseUrl(owner, responseUrl, ctx.now())) {
     try {
@@ -70,8 +79,16 @@ export async function replyToUser(
         signal: AbortSignal.timeout(5_000),
       });
       if (res.ok) return 'response_url';
+      if (res.status >= 500) {
+        ctx.logger.warn('response url outcome unknown; not sending it again', { status: res.status });
+        return 'unknown';
+      }
       ctx.logger.warn('response url refused, using the DM', { status: res.status });
     } catch (err) {
+      if (!certainlyNotSent(err)) {
+        ctx.logger.warn('response url outcome unknown; not sending it again', { error: describeError(err) });
+        return 'unknown';
+      }
       ctx.logger.warn('response url failed, using the DM', { error: describeError(err) });
     }
   }

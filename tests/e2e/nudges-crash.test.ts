@@ -88,9 +88,9 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     expect(row(bob)).toMatchObject({ state: 'sending' });
 
     const again = await runInProcess('2027-01-08T07:30:00Z');
-    expect(again.lines).toEqual([`${TEAM} ${bob} skipped 2027-01-08T16:00 unconfirmed-not-resent`]);
+    expect(again.lines).toEqual([`${TEAM} ${bob} failed 2027-01-08T16:00 unknown-outcome`]);
     const later = await runInProcess('2027-01-08T09:00:00Z');
-    expect(later.code).toBe(0);
+    expect(later.lines).toEqual([`${TEAM} ${bob} failed 2027-01-08T16:00 unknown-outcome`]);
     expect(delivered(bob)).toBe(1);
     expect(row(bob)).toMatchObject({ state: 'sending' });
   });

@@ -105,10 +105,10 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     expect(h.app.ctx.repos.nudges.getSettings(owner(dan))?.enabled).toBe(false);
   });
 
-  it('a 500 and then a 429 from chat.postMessage: failed → sent over two later runs, one nudge delivered', async () => {
-    h.api.faults.add({ method: 'chat.postMessage', kind: 'http500', times: 1 });
+  it('an ok:false internal_error and then a 429 from chat.postMessage: failed → sent over two later runs, one nudge delivered', async () => {
+    h.api.faults.add({ method: 'chat.postMessage', kind: 'error', error: 'internal_error', times: 1 });
     const first = await nudgesRun('2027-01-06T10:00:00Z');
-    expect(first.lines).toEqual([`${TEAM} ${carol} failed 2027-01-06T10:00 http_500`]);
+    expect(first.lines).toEqual([`${TEAM} ${carol} failed 2027-01-06T10:00 internal_error`]);
     expect(first.code).toBe(1);
 
     h.api.faults.add({ method: 'chat.postMessage', kind: 'ratelimited429', retryAfter: 1, times: 1 });

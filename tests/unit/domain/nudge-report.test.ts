@@ -78,17 +78,20 @@ describe('nudges run report', () => {
       user('U1', 'America/New_York'),
       user('U2', 'America/New_York'),
       user('U3', 'America/New_York'),
+      user('U4', 'America/New_York'),
     ];
     const live = new Date(at.getTime() + 60_000);
     const ledger = [
       row('U1', 'claimed', { leaseOwner: 'app:x', leaseExpiresAt: live }),
       row('U2', 'sending', { leaseOwner: 'app:x', leaseExpiresAt: live }),
       row('U3', 'sending', { leaseOwner: 'cli:y', leaseExpiresAt: new Date(at.getTime() - 1) }),
+      row('U4', 'sending', { leaseOwner: 'app:x', leaseExpiresAt: live, reason: 'unknown-outcome' }),
     ];
     expect(buildRunReport({ users, ledger, decisions: [], at }).map(formatRunLine)).toEqual([
       'T1 U1 due 2027-01-08T16:00 claimed',
       'T1 U2 due 2027-01-08T16:00 sending',
-      'T1 U3 skipped 2027-01-08T16:00 unconfirmed-not-resent',
+      'T1 U3 failed 2027-01-08T16:00 unknown-outcome',
+      'T1 U4 failed 2027-01-08T16:00 unknown-outcome',
     ]);
   });
 
