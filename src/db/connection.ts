@@ -22,6 +22,8 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
 
 export function applyPragmas(db: Db): void {
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are overwritten with zeros, not left readable in free pages (see erasure.ts).
+  db.pragma('secure_delete = ON');
   if (!db.readonly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

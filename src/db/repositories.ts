@@ -1,4 +1,5 @@
 import type { Db } from './connection.ts';
+import { createErasure } from './erasure.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
 import { createExportRepository } from './export-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
@@ -9,6 +10,7 @@ import { createWorkspaceRepository } from './workspace-repository.ts';
 /** Every repository, built once over one connection by the composition root. */
 export function createRepositories(db: Db) {
   return {
+    erasure: createErasure(db),
     evidence: createEvidenceRepository(db),
     exports: createExportRepository(db),
     nudges: createNudgeRepository(db),

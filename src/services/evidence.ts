@@ -15,6 +15,16 @@ import {
   type ShiftId,
 } from '../domain/types.ts';
 
+/**
+ * After a commit that deleted or replaced a person's words: waits until they are gone from the
+ * database file and its write-ahead log too (see db/erasure.ts) before the person is told.
+ */
+export async function eraseLeftovers(ctx: AppContext): Promise<void> {
+  if (!(await ctx.repos.erasure.scrub())) {
+    ctx.logger.warn('deleted data is still in the write-ahead log: a reader blocks its truncation; retrying');
+  }
+}
+
 export type SaveResult =
   | {
       ok: true;

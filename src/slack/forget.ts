@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { deleteUserData, type UserDataCounts } from '../db/user-data.ts';
 import type { Owner } from '../domain/types.ts';
+import { eraseLeftovers } from '../services/evidence.ts';
 import { deleteUploadedFiles } from './export-files.ts';
 
 /**
@@ -14,6 +15,7 @@ export async function forgetUser(ctx: AppContext, client: WebClient, owner: Owne
   const files = ctx.repos.exports.files(owner).length;
   await deleteUploadedFiles(ctx, client, owner);
   const deleted = deleteUserData(ctx.db, owner);
+  await eraseLeftovers(ctx);
   // Each file's row went as soon as Slack deleted the file: report them with the rest.
   return { ...deleted, exports: files };
 }

@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { localDate } from '../../../domain/evidence.ts';
-import { acceptedSuggestions } from '../../../services/evidence.ts';
+import { acceptedSuggestions, eraseLeftovers } from '../../../services/evidence.ts';
 import {
   buildEntryGone,
   buildEvidenceConfirmation,
@@ -86,6 +86,7 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
     const owner = ownerOfInteraction(body);
     const id = entryIdOf(action.value);
     const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+    if (deleted) await eraseLeftovers(ctx);
     await respond({
       response_type: 'ephemeral',
       replace_original: true,
@@ -126,6 +127,7 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const owner = ownerOfInteraction(body);
       const id = entryIdOf(action.value);
       const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+      if (deleted) await eraseLeftovers(ctx);
       if (pressedOnHome(body)) {
         return void (await publishHome(ctx, client, owner, {
           notice: deleted ? 'Entry deleted.' : ENTRY_GONE,

@@ -3,7 +3,12 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../context.ts';
 import type { Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
-import { prepareEvidence, type SaveResult, saveEvidence } from '../../../services/evidence.ts';
+import {
+  eraseLeftovers,
+  prepareEvidence,
+  type SaveResult,
+  saveEvidence,
+} from '../../../services/evidence.ts';
 import { promptById } from '../../../services/nudges.ts';
 import { buildReplyTooLong } from '../../blocks/nudge.ts';
 import { ownerOfEvent } from '../../owner.ts';
@@ -129,6 +134,7 @@ async function onEdit(
     { text: prepared.entry.text, axes: prepared.entry.axes, scope: prepared.entry.scope },
     ctx.now(),
   );
+  void eraseLeftovers(ctx);
 }
 
 function onDelete(ctx: AppContext, envelope: Envelope, channel: string, m: MessageFields): void {
@@ -137,7 +143,7 @@ function onDelete(ctx: AppContext, envelope: Envelope, channel: string, m: Messa
   if (!previous?.user || previous.bot_id || !ts) return;
   const owner = ownerOfEvent(envelope, previous.user);
   const entry = ctx.repos.evidence.findByMessage(owner, channel, ts);
-  if (entry) ctx.repos.evidence.delete(owner, entry.id);
+  if (entry && ctx.repos.evidence.delete(owner, entry.id)) void eraseLeftovers(ctx);
 }
 
 /**

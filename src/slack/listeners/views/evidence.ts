@@ -8,6 +8,7 @@ import {
   cleanAxes,
   cleanScope,
   cleanShift,
+  eraseLeftovers,
   prepareEvidence,
   type SuggestedTags,
 } from '../../../services/evidence.ts';
@@ -130,6 +131,7 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
       );
       await ack();
       ctx.repos.slackState.forgetView(owner, view.id);
+      if (updated) await eraseLeftovers(ctx);
       if (updated)
         await confirm(
           ctx,
