@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext, Health } from './context.ts';
 import { type Db, isDatabaseHealthy, openDatabase } from './db/connection.ts';
+import { LocalDatabaseError, prepareLocalDatabase } from './db/local-database.ts';
 import { MigrationError, migrate } from './db/migrate.ts';
 import { createRepositories } from './db/repositories.ts';
 import { formatRunLine } from './domain/nudge-report.ts';
@@ -10,7 +11,7 @@ import { LadderDataError, loadLadder } from './ladder/load-ladder.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
-import { type RunningSlackApp, type SlackConnection, startSlackApp } from './slack/app.ts';
+import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
 
 export interface StartOptions {
   env: NodeJS.ProcessEnv;
@@ -121,6 +122,9 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
  * (its Web API, signed requests and a web page on PORT); see src/local/workspace.ts.
  */
 async function startLocalMode(opts: StartOptions, config: Config, logger: Logger): Promise<RunningLadder> {
+  // Before anything listens or ticks: local mode never runs on a database it did not create.
+  const database = prepareLocalDatabase(config.databasePath, (opts.now ?? (() => new Date()))());
+  logger.info('local workspace database', { database });
   let app: RunningLadder | undefined;
   const workspace = await startLocalWorkspace({
     port: config.port,
@@ -193,6 +197,8 @@ export function exitWithStartupFailure(err: unknown): never {
     err instanceof ConfigError ||
     err instanceof StartupError ||
     err instanceof MigrationError ||
+    err instanceof LocalDatabaseError ||
+    err instanceof SlackAuthError ||
     err instanceof LocalWorkspaceError
   ) {
     process.stderr.write(`ladder: ${err.message}\n`);

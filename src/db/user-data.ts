@@ -19,7 +19,7 @@ export const USER_TABLES = [
 ] as const;
 
 /** Tables that hold no personal data, listed so the test can tell "forgotten" from "exempt". */
-export const NON_PERSONAL_TABLES = ['schema_migrations', 'workspaces'] as const;
+export const NON_PERSONAL_TABLES = ['schema_migrations', 'workspaces', 'database_metadata'] as const;
 
 export type UserDataCounts = Record<(typeof USER_TABLES)[number], number>;
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { describeError, toSlackLogger } from '../log.ts';
 import { COMMAND, MESSAGE_SHORTCUTS } from './ids.ts';
@@ -53,6 +53,48 @@ class GatedSocketModeReceiver extends SocketModeReceiver {
   }
 }
 
+export class SlackAuthError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SlackAuthError';
+  }
+}
+
+/**
+ * Who the bot is (auth.test), read once at start with a client that retries: a read is safe to
+ * repeat. A token Slack refuses stops the start with a message naming the variable.
+ */
+async function botIdentity(
+  botToken: string,
+  slackApiUrl: string | undefined,
+  logger: ReturnType<typeof toSlackLogger>,
+): Promise<{ botId: string; botUserId: string }> {
+  const client = new WebClient(botToken, {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    timeout: 10_000,
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000 },
+    logger,
+  });
+  try {
+    const res = await client.auth.test();
+    if (typeof res.bot_id !== 'string' || typeof res.user_id !== 'string') {
+      throw new SlackAuthError(
+        'SLACK_BOT_TOKEN is not a bot token (auth.test names no bot): use the xoxb- token',
+      );
+    }
+    return { botId: res.bot_id, botUserId: res.user_id };
+  } catch (err) {
+    if (err instanceof SlackAuthError) throw err;
+    const code = (err as { data?: { error?: string } }).data?.error;
+    throw new SlackAuthError(
+      code
+        ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code})`
+        : `could not reach Slack to check SLACK_BOT_TOKEN (auth.test at ${slackApiUrl ?? "Slack's API"})`,
+      { cause: err },
+    );
+  }
+}
+
 export async function startSlackApp(
   ctx: AppContext,
   connection: SlackConnection,
@@ -100,8 +142,13 @@ export async function startSlackApp(
     });
   }
 
+  const identity = await botIdentity(connection.botToken, ctx.config.slackApiUrl, logger);
   const app = new App({
     token: connection.botToken,
+    // Known up front, so Bolt does not call auth.test itself: its own call is made once, unawaited,
+    // and a failure there would reject every later request.
+    botId: identity.botId,
+    botUserId: identity.botUserId,
     receiver,
     logger,
     clientOptions,

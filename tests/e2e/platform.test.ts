@@ -230,6 +230,25 @@ describe('startup without credentials or with partial ones', () => {
     expect(child.output()).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses to start with a bot token Slack refuses, naming the variable and never the token', async () => {
+    const api = await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), users: USERS });
+    try {
+      const child = spawnLadder({
+        SLACK_BOT_TOKEN: 'xoxb-not-the-right-token',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: api.url,
+        PORT: '0',
+        DATABASE_PATH: path.join(tempDir(), 'wrong-token.db'),
+      });
+      const exit = await child.exited;
+      expect(exit.code).toBe(1);
+      expect(child.output()).toContain('Slack refused SLACK_BOT_TOKEN (auth.test: invalid_auth)');
+      expect(child.output()).not.toContain('xoxb-not-the-right-token');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('exits 1 naming the variable for an invalid value', async () => {
     const child = spawnLadder({
       SLACK_BOT_TOKEN: BOT_TOKEN,
