@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   await optional('export.ts', 'Export and chart');
   await optional('nudges.ts', 'Weekly nudges');
   await optional('reliability.ts', 'Load and memory');
+  await optional('cpu.ts', 'CPU per request against bare Bolt');
   const only = process.argv.slice(2);
   const out: string[] = [
     '# Benchmark results',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSocketModeSender } from '../../src/local/signed-sender.ts';
+import { createSignedSender, createSocketModeSender } from '../../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { startLadder } from '../../src/main.ts';
 import { spawnLadder } from '../helpers/child.ts';
@@ -245,6 +245,34 @@ describe('startup without credentials or with partial ones', () => {
       expect(child.output()).toContain('Slack refused SLACK_BOT_TOKEN (auth.test: invalid_auth)');
       expect(child.output()).not.toContain('xoxb-not-the-right-token');
     } finally {
+      await api.close();
+    }
+  });
+
+  it('starts when auth.test fails twice with a 500 at start (a read is retried)', async () => {
+    const api = await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), users: USERS });
+    const fault = api.faults.add({ method: 'auth.test', kind: 'http500', times: 2 });
+    const app = await startLadder({
+      env: {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: api.url,
+        PORT: '0',
+        DATABASE_PATH: path.join(tempDir(), 'auth-retry.db'),
+      },
+      writeLog: () => {},
+    });
+    try {
+      expect(fault.fired).toBe(2);
+      const sender = createSignedSender({
+        appUrl: `http://127.0.0.1:${app.port}/slack/events`,
+        signingSecret: SIGNING_SECRET,
+        api,
+      });
+      const res = await sender.command({ userId: alice, text: 'help' });
+      expect(ackText(res.json)).toContain('/ladder levels');
+    } finally {
+      await app.stop();
       await api.close();
     }
   });

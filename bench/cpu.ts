@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
+import { startLocalSlackApi } from '../src/local/slack-api.ts';
+import { spawnLadder } from '../tests/helpers/child.ts';
+import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, USERS } from '../tests/helpers/harness.ts';
+import { tempDir } from '../tests/helpers/tmp.ts';
+import { type BenchRow, measureConcurrent } from './types.ts';
+
+/**
+ * CPU time per slash command of the serving process, against a bare Bolt app of the same version
+ * answering a fixed text, in one run: utime + stime from /proc/<pid>/stat around N requests at
+ * concurrency 10, after a warm-up. Unlike p99 latency on a shared 2-core machine, CPU per request
+ * holds steady, and it is what decides how many people one instance serves.
+ */
+const WARM_UP = 500;
+const TOTAL = 2_500;
+const CONCURRENCY = 10;
+/** Clock ticks per second of /proc's utime and stime (USER_HZ; 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process, in milliseconds. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
+async function answered(sender: SignedSender, userId: string, text: string): Promise<void> {
+  const res = await sender.command({ userId, text });
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  const j = res.json as { text?: string } | undefined;
+  if (j?.text) return;
+  await sender.waitForResponse(res.responseUrl as string, { timeoutMs: 10_000 });
+}
+
+async function cpuPerRequest(
+  pid: number,
+  sender: SignedSender,
+  text: (i: number) => string,
+): Promise<number> {
+  const userId = (i: number) => USERS[i % USERS.length]?.id as string;
+  await measureConcurrent(WARM_UP, CONCURRENCY, (i) => answered(sender, userId(i), text(i)));
+  const before = cpuMs(pid);
+  await measureConcurrent(TOTAL, CONCURRENCY, (i) => answered(sender, userId(i), text(i)));
+  return (cpuMs(pid) - before) / TOTAL;
+}
+
+async function startChild(script: string, env: NodeJS.ProcessEnv) {
+  const child = spawnLadder(env, script);
+  const started = await child.waitForLog('ladder started', 30_000);
+  return {
+    pid: child.proc.pid as number,
+    url: `http://127.0.0.1:${started.port}/slack/events`,
+    stop: async () => {
+      child.proc.kill('SIGTERM');
+      await child.exited;
+    },
+  };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  if (!fs.existsSync('/proc/self/stat')) {
+    return [{ name: 'CPU per request', value: 'needs /proc (Linux)', goal: '—', pass: null }];
+  }
+  const api = await startLocalSlackApi({ botToken: BOT_TOKEN, scopes: manifestScopes(), users: USERS });
+  const env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: api.url,
+    PORT: '0',
+    DATABASE_PATH: path.join(tempDir('ladder-bench-'), 'cpu.db'),
+    LOG_LEVEL: 'info',
+  };
+  const bare = await startChild('bench/bare-bolt.ts', env);
+  const app = await startChild('src/main.ts', env);
+  const bareSender = createSignedSender({ appUrl: bare.url, signingSecret: SIGNING_SECRET, api });
+  const sender = createSignedSender({ appUrl: app.url, signingSecret: SIGNING_SECRET, api });
+  const rows: BenchRow[] = [];
+  try {
+    const cases: Array<{ label: string; text: (i: number) => string; goal: number | null }> = [
+      { label: '/ladder tpm5', text: () => 'tpm5', goal: 1.3 },
+      { label: '/ladder help', text: () => 'help', goal: 1.3 },
+      { label: '/ladder levels', text: () => 'levels', goal: 1.3 },
+      { label: '/ladder compare senior lead', text: () => 'compare senior lead', goal: 1.3 },
+      { label: '/ladder log <text>', text: (i) => `log CPU benchmark win ${i} #people`, goal: null },
+      { label: '/ladder summary', text: () => 'summary', goal: null },
+    ];
+    for (const c of cases) {
+      // The baseline runs right before each command, so both see the same machine.
+      const base = await cpuPerRequest(bare.pid, bareSender, c.text);
+      const ours = await cpuPerRequest(app.pid, sender, c.text);
+      const ratio = ours / base;
+      rows.push({
+        name: `${c.label}: CPU per request, app vs bare Bolt (${TOTAL} at concurrency ${CONCURRENCY})`,
+        value: `${ours.toFixed(3)} ms vs ${base.toFixed(3)} ms (${ratio.toFixed(2)}×)`,
+        goal: c.goal === null ? 'reported' : `≤ ${c.goal}× bare Bolt`,
+        pass: c.goal === null ? null : ratio <= c.goal,
+      });
+    }
+  } finally {
+    await bare.stop();
+    await app.stop();
+    await api.close();
+  }
+  return rows;
+}
