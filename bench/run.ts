@@ -46,6 +46,32 @@ function machine(): string {
   ].join('\n');
 }
 
+/**
+ * A run of some sections only (`npm run bench -- cpu`) replaces those sections of the existing
+ * RESULTS.md and keeps the others, each with the run it came from.
+ */
+function mergeSections(existing: string, fresh: string[]): string {
+  const split = (text: string) => {
+    const parts = text.split(/^(?=## )/m);
+    const head = parts[0]?.startsWith('## ') ? '' : (parts.shift() ?? '');
+    return { head, sections: parts };
+  };
+  const old = split(existing);
+  const now = split(fresh.join('\n'));
+  const title = (section: string) => section.split('\n', 1)[0] ?? '';
+  const stamp = now.head
+    .split('\n')
+    .filter((l) => l.startsWith('- '))
+    .join('; ');
+  const updated = now.sections.map((sec) =>
+    sec.replace(/\n/, `\n\n_This section: ${stamp.replace(/- /g, '')}._\n`),
+  );
+  const byTitle = new Map(updated.map((sec) => [title(sec), sec]));
+  const kept = old.sections.map((sec) => byTitle.get(title(sec)) ?? sec);
+  const added = updated.filter((sec) => !old.sections.some((o) => title(o) === title(sec)));
+  return [old.head, ...kept, ...added].join('');
+}
+
 async function main(): Promise<void> {
   await optional('summary.ts', 'Summary and App Home');
   await optional('export.ts', 'Export and chart');
@@ -80,7 +106,12 @@ async function main(): Promise<void> {
     }
     out.push('');
   }
-  fs.writeFileSync(path.join(import.meta.dirname, 'RESULTS.md'), `${out.join('\n')}\n`);
+  const file = path.join(import.meta.dirname, 'RESULTS.md');
+  const text =
+    only.length > 0 && fs.existsSync(file)
+      ? mergeSections(fs.readFileSync(file, 'utf8'), out)
+      : out.join('\n');
+  fs.writeFileSync(file, `${text.trimEnd()}\n`);
   process.stdout.write(`bench: wrote bench/RESULTS.md (${failed} figure(s) missing their goal)\n`);
 }
 
