@@ -7,6 +7,7 @@
  * to Sunday). An entry counts on an axis when the axis is confirmed or suggested; suggested ones
  * are counted apart as well, so every surface can mark them.
  */
+import { adviceForStep } from './coaching.ts';
 import { nextLevel, toPosition } from './ladder/compare.ts';
 import type { Axis, Ladder, Position, Shift, Step } from './ladder/model.ts';
 import type { PeriodRange } from './period.ts';
@@ -62,8 +63,15 @@ export interface GrowthAxis {
   suggested: number;
   /** Fewer entries than the threshold in the period. */
   thin: boolean;
-  /** One concrete thing to do or log next, from ladder-data; null when the data has none. */
+  /**
+   * One concrete thing to do or log next: the advice of the step aimed at (`to`), from
+   * ladder-data; null when the data has none.
+   */
   suggestion: string | null;
+  /** Steps passed on the way from `from` to `to`. */
+  via: Step[];
+  /** "What counts here" at the step aimed at. */
+  examples: readonly string[];
 }
 
 export interface MonthSummary {
@@ -277,15 +285,20 @@ export function summarise(input: SummaryInput): Summary {
 
   const growth: GrowthAxis[] = axisSummaries
     .filter((a) => a.growth && a.current && a.target)
-    .map((a) => ({
-      axis: a.axis,
-      from: a.current as Step,
-      to: a.target as Step,
-      count: a.count,
-      suggested: a.suggested,
-      thin: a.count < thinThreshold,
-      suggestion: ladder.growthSuggestions.axes[a.axis.id] ?? null,
-    }));
+    .map((a) => {
+      const advice = adviceForStep(ladder, a.axis, a.current as Step, a.target as Step);
+      return {
+        axis: a.axis,
+        from: advice.from,
+        to: advice.to,
+        count: a.count,
+        suggested: a.suggested,
+        thin: a.count < thinThreshold,
+        suggestion: advice.advice,
+        via: advice.via,
+        examples: advice.examples,
+      };
+    });
 
   // Every month the period touches, oldest first (for `all`, from the first entry's month).
   const firstDate = start ?? earliest ?? today;

@@ -35,6 +35,8 @@ import { COMPARE_SEPARATORS, normaliseLevelQuery } from './normalise.ts';
 import {
   type AxesFile,
   AxesFileSchema,
+  type CoachingFile,
+  CoachingFileSchema,
   LADDER_FILE_KINDS,
   type LadderFile,
   type RolesFile,
@@ -64,6 +66,7 @@ const SCHEMAS = {
   roles: RolesFileSchema,
   tags: TagsFileSchema,
   suggestions: SuggestionsFileSchema,
+  coaching: CoachingFileSchema,
 } as const;
 
 type Parsed<F> = { file: string; data: F };
@@ -107,7 +110,47 @@ function quoteList(values: readonly string[]): string {
   return values.join(', ');
 }
 
-function buildAxes(axesFiles: Parsed<AxesFile>[], problems: Problems): Axis[] | null {
+/**
+ * The coaching file (optional): once there is one, every step of every axis needs its advice and
+ * examples, and every name in it must be a step of axes.yaml.
+ */
+function checkCoaching(
+  files: Parsed<CoachingFile>[],
+  axesFile: AxesFile,
+  problems: Problems,
+): CoachingFile['steps'] | null {
+  if (files.length === 0) return null;
+  for (const extra of files.slice(1)) {
+    problems.add(
+      extra.file,
+      ['kind'],
+      `only one coaching file is allowed (already defined in ${files[0]?.file})`,
+    );
+  }
+  const { file, data } = files[0] as Parsed<CoachingFile>;
+  for (const axis of axesFile.axes) {
+    const given = data.steps[axis.id] ?? {};
+    const names = axis.steps.map((step) => step.name);
+    for (const name of names) {
+      if (!(name in given)) problems.add(file, ['steps', axis.id], `no advice for step "${name}"`);
+    }
+    for (const name of Object.keys(given)) {
+      if (!names.includes(name))
+        problems.add(
+          file,
+          ['steps', axis.id, name],
+          `unknown step ${JSON.stringify(name)} (expected one of ${quoteList(names)})`,
+        );
+    }
+  }
+  return data.steps;
+}
+
+function buildAxes(
+  axesFiles: Parsed<AxesFile>[],
+  coachingFiles: Parsed<CoachingFile>[],
+  problems: Problems,
+): Axis[] | null {
   if (axesFiles.length === 0) {
     problems.add(ALL_FILES, [], 'no file has "kind: axes"; the axes and their steps are required');
     return null;
@@ -120,6 +163,7 @@ function buildAxes(axesFiles: Parsed<AxesFile>[], problems: Problems): Axis[] | 
     );
   }
   const { file, data } = axesFiles[0] as Parsed<AxesFile>;
+  const coaching = checkCoaching(coachingFiles, data, problems);
   const axes: Axis[] = [];
   const seen = new Set<AxisId>();
   data.axes.forEach((input, i) => {
@@ -145,6 +189,8 @@ function buildAxes(axesFiles: Parsed<AxesFile>[], problems: Problems): Axis[] | 
         name: step.name,
         meaning: step.meaning,
         scope: step.scope ?? null,
+        advice: coaching?.[input.id]?.[step.name]?.advice ?? null,
+        examples: coaching?.[input.id]?.[step.name]?.examples ?? [],
       })),
     });
   });
@@ -407,7 +453,7 @@ function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Problems):
   return {
     rules: compileSuggestionRules(rules),
     thinThreshold: data.thin_threshold,
-    growth: { axes: data.growth.axes, shifts: data.growth.shifts },
+    growth: { axes: data.growth.axes ?? {}, shifts: data.growth.shifts },
   };
 }
 
@@ -483,6 +529,7 @@ export function buildLadder(
     roles: [] as Parsed<RolesFile>[],
     tags: [] as Parsed<TagsFile>[],
     suggestions: [] as Parsed<SuggestionsFile>[],
+    coaching: [] as Parsed<CoachingFile>[],
   };
   const infos: LadderFileInfo[] = [];
   for (const input of files) {
@@ -493,6 +540,7 @@ export function buildLadder(
     else if (data.kind === 'track') byKind.track.push({ file: input.file, data });
     else if (data.kind === 'roles') byKind.roles.push({ file: input.file, data });
     else if (data.kind === 'suggestions') byKind.suggestions.push({ file: input.file, data });
+    else if (data.kind === 'coaching') byKind.coaching.push({ file: input.file, data });
     else byKind.tags.push({ file: input.file, data });
   }
   // Later checks depend on whole files: report the per-file problems first, on their own.
@@ -501,7 +549,7 @@ export function buildLadder(
     problems.add(ALL_FILES, [], 'no file has "kind: track"; at least one track of positions is required');
   }
 
-  const axes = buildAxes(byKind.axes, problems);
+  const axes = buildAxes(byKind.axes, byKind.coaching, problems);
 
   const levelFiles = new Map<string, string>();
   const claimLevelId = (id: string, file: string, segments: (string | number)[]): void => {

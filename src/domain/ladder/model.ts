@@ -17,6 +17,10 @@ export interface Step {
   meaning: string;
   /** For Influence steps: the matching scope of influence. */
   scope: ScopeId | null;
+  /** What to do next when this is the step aimed at (coaching.yaml); null without coaching data. */
+  advice: string | null;
+  /** "What counts here": examples of evidence at this step; empty without coaching data. */
+  examples: readonly string[];
 }
 
 export interface Axis {

@@ -200,13 +200,37 @@ export const SuggestionsFileSchema = z.strictObject({
   rules: z.array(SuggestionRuleSchema).min(1),
   /** One concrete thing to do or log next, per axis and per mindset shift. */
   growth: z.strictObject({
-    axes: z.record(z.enum(AXIS_IDS), text(300)),
+    /**
+     * Per axis, used only when the ladder has no coaching file: with one, the advice of the step a
+     * person aims at stands in (coaching.yaml).
+     */
+    axes: z.partialRecord(z.enum(AXIS_IDS), text(300)).optional(),
     shifts: z.record(z.enum(SHIFT_IDS), text(300)),
   }),
 });
 export type SuggestionsFile = z.infer<typeof SuggestionsFileSchema>;
 
-export const LADDER_FILE_KINDS = ['axes', 'track', 'roles', 'tags', 'suggestions'] as const;
+/** Advice and examples of evidence for one step, written for the track's role. */
+export const StepCoachingSchema = z.strictObject({
+  /** The one thing to do next when this is the step a person aims at. */
+  advice: text(400),
+  /** "What counts here": two or three examples of evidence at this step. */
+  examples: z.array(text(200)).min(2, 'give at least 2 examples').max(3, 'give at most 3 examples'),
+});
+export type StepCoachingInput = z.infer<typeof StepCoachingSchema>;
+
+/**
+ * Coaching per step (optional file): axis id → step name → advice and examples. Every step of
+ * every axis needs an entry once the file exists (checked by `buildLadder`).
+ */
+export const CoachingFileSchema = z.strictObject({
+  kind: z.literal('coaching'),
+  sources: SourcesSchema,
+  steps: z.record(z.enum(AXIS_IDS), z.record(z.string(), StepCoachingSchema)),
+});
+export type CoachingFile = z.infer<typeof CoachingFileSchema>;
+
+export const LADDER_FILE_KINDS = ['axes', 'track', 'roles', 'tags', 'suggestions', 'coaching'] as const;
 export type LadderFileKind = (typeof LADDER_FILE_KINDS)[number];
 
 export const LadderFileSchema = z.discriminatedUnion('kind', [
@@ -215,5 +239,6 @@ export const LadderFileSchema = z.discriminatedUnion('kind', [
   RolesFileSchema,
   TagsFileSchema,
   SuggestionsFileSchema,
+  CoachingFileSchema,
 ]);
 export type LadderFile = z.infer<typeof LadderFileSchema>;

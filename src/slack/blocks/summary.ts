@@ -66,10 +66,14 @@ export function axesLines(summary: Summary): string {
 }
 
 function growthLine(g: GrowthAxis, threshold: number, withSuggestion: boolean): string {
+  const via = g.via.length > 0 ? ` (via ${g.via.map((s) => s.name).join(', ')})` : '';
+  const steps = `${escapeMrkdwn(g.from.name)} → *${escapeMrkdwn(g.to.name)}*${escapeMrkdwn(via)}`;
   const state = g.thin
-    ? `:warning: *${escapeMrkdwn(g.axis.name)}* ${g.from.name} → ${g.to.name}: ${plural(g.count, 'entry', 'entries')}, thin (under ${threshold})`
-    : `:white_check_mark: *${escapeMrkdwn(g.axis.name)}* ${g.from.name} → ${g.to.name}: ${plural(g.count, 'entry', 'entries')}`;
-  return withSuggestion && g.suggestion ? `${state}\n      _Next:_ ${escapeMrkdwn(g.suggestion)}` : state;
+    ? `:warning: *${escapeMrkdwn(g.axis.name)}* ${steps}: ${plural(g.count, 'entry', 'entries')}, thin (under ${threshold})`
+    : `:white_check_mark: *${escapeMrkdwn(g.axis.name)}* ${steps}: ${plural(g.count, 'entry', 'entries')}`;
+  return withSuggestion && g.suggestion
+    ? `${state}\n      _Next, for ${escapeMrkdwn(g.to.name)}:_ ${escapeMrkdwn(g.suggestion)}`
+    : state;
 }
 
 /** The growth axes with their entries and thin flags; suggestions for every one, or only the thin. */

@@ -201,6 +201,7 @@ describe('sources', () => {
   it('names the sources of every file', () => {
     expect(ladder.files.map((f) => f.file).sort()).toEqual([
       'axes.yaml',
+      'coaching.yaml',
       'roles.yaml',
       'suggestions.yaml',
       'tags.yaml',

@@ -99,7 +99,9 @@ describe('summarise: axes and growth (TPM4 → TPM5)', () => {
       ['people', 'Coordinates', 'Manages', 4, false],
       ['influence', 'Multiple Teams', 'Company', 1, true],
     ]);
-    for (const g of s.growth) expect(g.suggestion).toBe(ladder.growthSuggestions.axes[g.axis.id]);
+    // The advice of the step aimed at, not of the axis: People aims at Manages.
+    for (const g of s.growth) expect(g.suggestion).toBe(g.to.advice);
+    expect(s.growth.find((g) => g.axis.id === 'people')?.suggestion).toMatch(/careers/);
     const lenient = run(entries, {
       now: '2026-03-20T12:00:00Z',
       tz: 'America/New_York',

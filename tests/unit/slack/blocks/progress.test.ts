@@ -81,7 +81,10 @@ describe('buildSummary', () => {
     expectWellFormed(message, levelIds);
     const text = blockText(message);
     expect(text).toContain('thin (under 3)');
-    expect(text).toContain(ladder.growthSuggestions.axes.people);
+    // People, TPM4 → TPM5: the advice of Manages, the step aimed at.
+    expect(text).toContain('_Next, for Manages:_');
+    expect(text).toMatch(/Next, for Manages:_ [^\n]*careers[^\n]*expectations[^\n]*performance/);
+    expect(text).not.toMatch(/Next, for Manages:_ [^\n]*mentor/i);
     expect(text).toContain('No evidence in this period yet');
     expect(message.text).toContain('Thin growth axes: System, People, Influence');
   });
