@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import type { ImportCounts, ImportRows, UploadedFileKind, UserRows } from '../db/export-repository.ts';
 import { buildRadarSvg, type RadarInput, radarAltText, radarInputFromPacket } from '../domain/chart/radar.ts';
+import { growthAdvice } from '../domain/coaching.ts';
 import type { ExportFormat } from '../domain/command.ts';
 import { renderCsv } from '../domain/export/csv.ts';
 import {
@@ -21,7 +22,13 @@ import {
   renderJson,
 } from '../domain/export/json.ts';
 import { renderMarkdown } from '../domain/export/markdown.ts';
-import type { PacketInput, PacketLevel, PacketReflection, PacketStep } from '../domain/export/packet.ts';
+import type {
+  PacketGap,
+  PacketInput,
+  PacketLevel,
+  PacketReflection,
+  PacketStep,
+} from '../domain/export/packet.ts';
 import { nextLevel, toPosition } from '../domain/ladder/compare.ts';
 import type { Ladder, Position, Step } from '../domain/ladder/model.ts';
 import {
@@ -165,6 +172,18 @@ export function buildPacket(ladder: Ladder, owner: Owner, now: Date, opts: Packe
   const scopes = ladder.axes.flatMap((axis) =>
     axis.steps.flatMap((step) => (step.scope === null ? [] : [{ id: step.scope, name: step.name }])),
   );
+  const gaps: PacketGap[] =
+    level === null || target === null
+      ? []
+      : growthAdvice(ladder, level, target).map((g) => ({
+          axis: g.axis.id,
+          axisName: g.axis.name,
+          from: packetStep(g.from) as PacketStep,
+          to: packetStep(g.to) as PacketStep,
+          via: g.via.map((s) => s.name),
+          advice: g.advice,
+          examples: [...g.examples],
+        }));
   return {
     user: { name: opts.userName, teamId: owner.teamId, userId: owner.userId },
     level: packetLevel(level),
@@ -184,6 +203,7 @@ export function buildPacket(ladder: Ladder, owner: Owner, now: Date, opts: Packe
     reflections,
     shifts: ladder.shifts.map((s) => ({ id: s.id, name: shiftName(ladder, s.id) })),
     scopes,
+    gaps,
     competencies:
       target === null
         ? []

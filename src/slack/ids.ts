@@ -23,6 +23,8 @@ export const ActionId = {
   shareInChannel: 'ladder_share_in_channel',
   compareLevels: 'ladder_compare_levels',
   showLevel: 'ladder_show_level',
+  /** "What counts here": examples of evidence for each step of a level; the value is a level id. */
+  levelExamples: 'ladder_level_examples',
   /** Every input element of a modal; the block id tells which field it is. */
   formValue: 'value',
   logWin: 'evidence_log_win',

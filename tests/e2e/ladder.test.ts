@@ -123,4 +123,38 @@ describe('/ladder levels, end to end through signed requests', () => {
     expect(visible(body)).toContain('TPM5');
     expect(JSON.stringify(body.blocks)).not.toContain(ActionId.shareInChannel);
   });
+
+  it('What counts here under /ladder tpm5 and /ladder lead: examples for every step of the level', async () => {
+    const press = async (query: string) => {
+      const card = await ask(query);
+      const button = card.blocks
+        .flatMap((b) => (b.elements as Array<Record<string, unknown>> | undefined) ?? [])
+        .find((e) => e.action_id === ActionId.levelExamples) as { value: string; text: { text: string } };
+      expect(button.text.text).toBe('What counts here');
+      const res = await h.sender.blockActions({
+        userId: alice,
+        actions: [{ action_id: ActionId.levelExamples, block_id: 'x', value: button.value }],
+      });
+      const reply = (await h.sender.waitForResponse(res.responseUrl as string)).body as Reply;
+      expect(reply.response_type).toBe('ephemeral');
+      expect(checkMessage(reply)).toEqual([]);
+      return visible(reply);
+    };
+    const tpm5 = await press('tpm5');
+    expect(tpm5).toContain('What counts here: TPM5 · Senior Staff Engineer');
+    for (const step of ['Specializes', 'Owns', 'Manages', 'Defines', 'Company']) expect(tpm5).toContain(step);
+    const manages = h.app.ctx.ladder.axes.find((a) => a.id === 'people')?.steps[4];
+    for (const example of manages?.examples ?? []) expect(tpm5).toContain(example);
+    expect(manages?.examples.length).toBeGreaterThanOrEqual(2);
+    const lead = await press('lead');
+    expect(lead).toContain('What counts here: Lead TPM');
+    expect(lead).toContain('the position it is compared with');
+
+    const stale = await h.sender.blockActions({
+      userId: alice,
+      actions: [{ action_id: ActionId.levelExamples, block_id: 'x', value: 'tpm99' }],
+    });
+    const reply = (await h.sender.waitForResponse(stale.responseUrl as string)).body as Reply;
+    expect(reply.text).toContain('no longer exists');
+  });
 });

@@ -53,6 +53,7 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
   [ActionId.shareInChannel]: { exempt: 'value is a public ladder level id, no user data' },
   [ActionId.compareLevels]: { exempt: 'value is a pair of public ladder level ids' },
   [ActionId.showLevel]: { exempt: 'value is a public ladder level id' },
+  [ActionId.levelExamples]: { exempt: 'value is a public ladder level id' },
   [ActionId.homeNudgeToggle]: { exempt: "value is on/off: changes only the clicking user's own settings" },
   [ActionId.homeNudgeSkip]: { exempt: "takes no id: skips the clicking user's own next nudge" },
   [ActionId.homeNudgePause]: { exempt: 'value is a number of weeks, applied to the clicking user' },

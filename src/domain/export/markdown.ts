@@ -227,6 +227,37 @@ export function renderMarkdown(input: PacketInput): string {
   }
   blank();
 
+  // The gap: what the target expects beyond the current level, with advice and examples.
+  if (input.gaps !== undefined && input.level !== null && input.target !== null) {
+    out.push(
+      `## Where to grow (${escapeMarkdownInline(input.level.code)} → ${escapeMarkdownInline(input.target.code)})`,
+    );
+    blank();
+    if (input.gaps.length === 0) {
+      out.push('_The target expects no higher step than the current level on any axis._');
+      blank();
+    }
+    for (const gap of input.gaps) {
+      const entries = perAxis.find((a) => a.axis.id === gap.axis)?.onAxis.length ?? 0;
+      const via = gap.via.length > 0 ? ` (via ${gap.via.join(', ')})` : '';
+      out.push(
+        `### ${escapeMarkdownInline(`${gap.axisName}: ${gap.from.name} → ${gap.to.name}${via}`, { heading: true })}`,
+      );
+      blank();
+      const lines = [`${escapeMarkdownInline(gap.to.name)}: ${escapeMarkdownInline(gap.to.meaning)}`];
+      lines.push(`Entries on this axis in the period: ${entries}`);
+      if (gap.advice !== null) lines.push(`Next: ${escapeMarkdownInline(gap.advice)}`);
+      out.push(lines.map((line, i) => (i < lines.length - 1 ? `${line}  ` : line)).join('\n'));
+      blank();
+      if (gap.examples.length > 0) {
+        out.push(`What counts at ${escapeMarkdownInline(gap.to.name)}, for example:`);
+        blank();
+        for (const example of gap.examples) out.push(`- ${escapeMarkdownInline(example)}`);
+        blank();
+      }
+    }
+  }
+
   // One section per axis.
   out.push('## Evidence by axis');
   blank();

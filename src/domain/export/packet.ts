@@ -35,6 +35,21 @@ export interface PacketAxis {
   targetStep: PacketStep | null;
 }
 
+/** One axis on which the target expects a higher step: the advice for the step aimed at. */
+export interface PacketGap {
+  axis: AxisId;
+  /** Display name, e.g. 'People'. */
+  axisName: string;
+  from: PacketStep;
+  to: PacketStep;
+  /** Names of the steps passed on the way, e.g. ['Owns']. */
+  via: string[];
+  /** What to do next for the step aimed at; null when the ladder data has none. */
+  advice: string | null;
+  /** "What counts here" at the step aimed at. */
+  examples: string[];
+}
+
 /** Links an entry to the reflection prompt it answers. */
 export interface PacketReflection {
   entryId: number;
@@ -71,6 +86,8 @@ export interface PacketInput {
    * 'multi-team'). Optional: a scope without a name is shown by its id.
    */
   scopes?: Array<{ id: ScopeId; name: string }>;
+  /** The axes where the target expects more than the current level, in axis order (the gap section). */
+  gaps?: PacketGap[];
   /** The target level's competencies for the appendix, in display order. Empty without a target. */
   competencies: Array<{ axis: string; step: string; meaning: string }>;
 }

@@ -58,6 +58,11 @@ function cardButtons(ladder: Ladder, level: Level): Block[] {
   }
   buttons.push(
     button({
+      text: 'What counts here',
+      actionId: ActionId.levelExamples,
+      value: encodeLevelValue(level.id),
+    }),
+    button({
       text: 'Share in channel',
       actionId: ActionId.shareInChannel,
       value: encodeLevelValue(level.id),

@@ -3,6 +3,7 @@ import type { AppContext } from '../../../context.ts';
 import { getLevel } from '../../../domain/ladder/resolve.ts';
 import { buildCompareLevels } from '../../blocks/compare.ts';
 import { buildLevelCard } from '../../blocks/level-card.ts';
+import { buildLevelExamples } from '../../blocks/level-examples.ts';
 import { decodeLevelValue } from '../../blocks/values.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 
@@ -37,6 +38,19 @@ export function registerContentActions(app: App, ctx: AppContext): void {
       response_type: 'ephemeral',
       replace_original: false,
       ...buildLevelCard(ctx.ladder, level),
+    });
+  });
+
+  app.action<BlockButtonAction>(ActionId.levelExamples, async ({ ack, action, respond }) => {
+    await ack();
+    const v = decodeLevelValue(action.value);
+    const level = v?.kind === 'level' ? getLevel(ctx.ladder, v.id) : undefined;
+    if (!level)
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      ...buildLevelExamples(ctx.ladder, level),
     });
   });
 

@@ -39,7 +39,8 @@ function normalise(text: string): string {
 }
 
 function untaggedPacket(entries: EvidenceEntry[], name = 'Ada'): PacketInput {
-  return { ...PACKET, user: { ...PACKET.user, name }, entries, reflections: [] };
+  // Without the gap section's example lists, the only list is the entry's.
+  return { ...PACKET, user: { ...PACKET.user, name }, entries, reflections: [], gaps: [] };
 }
 
 function plainEntry(text: string): EvidenceEntry {
@@ -70,6 +71,10 @@ describe('renderMarkdown', () => {
     expect(headings).toEqual([
       '# Review packet: Ada Lovelace',
       '## At a glance',
+      '## Where to grow (TPM4 → TPM5)',
+      '### System: Designs → Owns',
+      '### People: Coordinates → Manages',
+      '### Influence: Multiple Teams → Company',
       '## Evidence by axis',
       '### Technology',
       '### System',

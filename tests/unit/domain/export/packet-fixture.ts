@@ -205,6 +205,38 @@ export const PACKET: PacketInput = {
     { id: 'company', name: 'Company' },
     { id: 'community', name: 'Community' },
   ],
+  gaps: [
+    {
+      axis: 'system',
+      axisName: 'System',
+      from: DESIGNS,
+      to: OWNS,
+      via: [],
+      advice: 'Take charge of how the release behaves in production and follow its SLAs.',
+      examples: ['Ran the operational review for payments.', 'Held the launch until the load test passed.'],
+    },
+    {
+      axis: 'people',
+      axisName: 'People',
+      from: COORDINATES,
+      to: MANAGES,
+      via: [],
+      advice: 'Talk with TPMs about their careers, agree expectations and give performance input.',
+      examples: ['Wrote performance input for two TPMs.', 'Held career conversations with three TPMs.'],
+    },
+    {
+      axis: 'influence',
+      axisName: 'Influence',
+      from: MULTIPLE_TEAMS,
+      to: COMPANY,
+      via: [],
+      advice: 'Brief senior leaders on results and connect programs to business priorities.',
+      examples: [
+        'Briefed the VP on portfolio health.',
+        'Set the sequencing of programs across three groups.',
+      ],
+    },
+  ],
   competencies: [
     { axis: 'Technology', step: 'Specializes', meaning: SPECIALIZES.meaning },
     { axis: 'System', step: 'Owns', meaning: OWNS.meaning },

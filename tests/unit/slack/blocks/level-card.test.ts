@@ -41,14 +41,16 @@ describe('buildLevelCard', () => {
     expect(message.text).toContain('Senior TPM');
   });
 
-  it('offers compare with the level below and above, and Share in channel', () => {
+  it('offers compare with the level below and above, What counts here, and Share in channel', () => {
     expect(buttonsOf(card('tpm4')).map((b) => [b.text.text, b.value])).toEqual([
       ['Compare with TPM3 (below)', 'tpm3:tpm4'],
       ['Compare with TPM5 (above)', 'tpm4:tpm5'],
+      ['What counts here', 'tpm4'],
       ['Share in channel', 'tpm4'],
     ]);
-    expect(buttonsOf(card('tpm3')).map((b) => b.value)).toEqual(['tpm3:tpm4', 'tpm3']);
-    expect(buttonsOf(card('tpm6')).map((b) => b.value)).toEqual(['tpm5:tpm6', 'tpm6']);
+    expect(buttonsOf(card('tpm4')).at(-2)?.action_id).toBe(ActionId.levelExamples);
+    expect(buttonsOf(card('tpm3')).map((b) => b.value)).toEqual(['tpm3:tpm4', 'tpm3', 'tpm3']);
+    expect(buttonsOf(card('tpm6')).map((b) => b.value)).toEqual(['tpm5:tpm6', 'tpm6', 'tpm6']);
     expect(buttonsOf(card('tpm4')).at(-1)?.action_id).toBe(ActionId.shareInChannel);
   });
 
@@ -71,7 +73,7 @@ describe('buildLevelCard', () => {
     expect(text).toContain('from *Managing tasks* to *Managing systems*');
     expect(text).toContain('from *Solving problems* to *Preventing problems*');
     expect(text).toContain(`*Comparable position:* TPM5 · Senior Staff Engineer. ${lead.comparable.reason}`);
-    expect(buttonsOf(message).map((b) => b.value)).toEqual(['senior-tpm:lead-tpm', 'lead-tpm']);
+    expect(buttonsOf(message).map((b) => b.value)).toEqual(['senior-tpm:lead-tpm', 'lead-tpm', 'lead-tpm']);
   });
 
   it('gives the Senior TPM card the way to prepare and the span of positions', () => {
