@@ -10,7 +10,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { buildLadder, checkLadderFile, type LadderFileInput } from '../domain/ladder/build.ts';
 import { formatPath, formatProblem, type Ladder, type LadderProblem } from '../domain/ladder/model.ts';
-import { type Prompt, PromptsFileSchema, validatePrompts } from '../domain/prompts.ts';
+import { type Prompt, PromptsFileSchema, type PromptVariant, validatePrompts } from '../domain/prompts.ts';
 
 /** The file with the weekly reflection prompts; it has no `kind`, its schema is its own. */
 export const PROMPTS_FILE = 'prompts.yaml';
@@ -74,19 +74,22 @@ function parseYamlFile(dir: string, file: string, problems: LadderProblem[]): Pa
   return { file, data: document.toJS(), document, lines };
 }
 
-function readPrompts(parsed: ParsedYaml, problems: LadderProblem[]): Prompt[] {
+function readPrompts(
+  parsed: ParsedYaml,
+  problems: LadderProblem[],
+): { prompts: Prompt[]; variants: PromptVariant[] } {
   const result = PromptsFileSchema.safeParse(parsed.data);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const segments = issue.path.map((s) => (typeof s === 'number' ? s : String(s)));
       problems.push({ file: parsed.file, path: formatPath(segments), segments, message: issue.message });
     }
-    return [];
+    return { prompts: [], variants: [] };
   }
   for (const problem of validatePrompts(result.data)) {
     problems.push({ file: parsed.file, path: problem.path, message: problem.message });
   }
-  return result.data.prompts;
+  return { prompts: result.data.prompts, variants: result.data.variants };
 }
 
 /** Reads and validates the folder; never throws. */
@@ -106,7 +109,7 @@ export function readLadderDir(dir: string): LadderReadResult {
   const problems: LadderProblem[] = [];
   const parsedFiles = new Map<string, ParsedYaml>();
   const inputs: LadderFileInput[] = [];
-  let prompts: Prompt[] = [];
+  let prompts: { prompts: Prompt[]; variants: PromptVariant[] } = { prompts: [], variants: [] };
   let unreadable = false;
   for (const name of names) {
     const parsed = parseYamlFile(dir, name, problems);
@@ -121,7 +124,11 @@ export function readLadderDir(dir: string): LadderReadResult {
   // With a file that is not even YAML, checks across files would only echo its absence.
   const result: LadderReadResult = unreadable
     ? { ok: false, problems: inputs.flatMap(checkLadderFile) }
-    : buildLadder(inputs, { prompts });
+    : buildLadder(inputs, {
+        prompts: prompts.prompts,
+        promptVariants: prompts.variants,
+        promptsFile: PROMPTS_FILE,
+      });
   const all = [...problems, ...(result.ok ? [] : result.problems)].map((problem) => {
     const parsed = parsedFiles.get(problem.file);
     if (!parsed || problem.line !== undefined || !problem.segments) return problem;

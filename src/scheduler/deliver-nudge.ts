@@ -4,7 +4,7 @@ import type { ClaimedNudge } from '../db/nudge-repository.ts';
 import { UNKNOWN_OUTCOME } from '../domain/nudge-report.ts';
 import { isPausedAt, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
 import { describeError } from '../log.ts';
-import { openDmChannel, pickPrompt, shiftOf } from '../services/nudges.ts';
+import { openDmChannel, pickPrompt, promptPractice, shiftOf } from '../services/nudges.ts';
 import { buildNudgeMessage } from '../slack/blocks/nudge.ts';
 
 /** What became of one claimed nudge. 'lost': another process took the claim over first. */
@@ -118,7 +118,7 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
   try {
     posted = await client.chat.postMessage({
       channel: channelId,
-      ...buildNudgeMessage(prompt, shiftOf(ctx, prompt)),
+      ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { practice: promptPractice(ctx, prompt) }),
     });
   } catch (err) {
     return handleFailure(deps, job, classify(err, true), err);

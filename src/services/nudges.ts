@@ -10,7 +10,7 @@ import {
   type NudgeChange,
   nextNudge,
 } from '../domain/nudge-settings.ts';
-import { choosePrompt, type Prompt } from '../domain/prompts.ts';
+import { choosePrompt, type Prompt, variantFor } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
 import { addDaysToLocalDate } from '../domain/zoned-time.ts';
 import { buildNudgeMessage } from '../slack/blocks/nudge.ts';
@@ -18,11 +18,16 @@ import { buildNudgeMessage } from '../slack/blocks/nudge.ts';
 /** "The last four weeks" of evidence that prompt choice weighs: today and the 27 days before. */
 const EVIDENCE_WINDOW_DAYS = 28;
 
-/** The person's next prompt: least-evidenced shift first, never the previous one, all before repeats. */
+/**
+ * The person's next prompt, from the variant their level picks: least-evidenced shift first, none
+ * of the last 26 sent, all before repeats.
+ */
 export function pickPrompt(ctx: AppContext, owner: Owner, tz: string | null): Prompt | null {
   const since = addDaysToLocalDate(localDate(ctx.now(), tz), -(EVIDENCE_WINDOW_DAYS - 1));
+  const level = ctx.repos.profiles.get(owner)?.level ?? null;
   return choosePrompt({
     prompts: ctx.ladder.prompts,
+    variant: variantFor(ctx.ladder.promptVariants, level)?.id ?? null,
     history: ctx.repos.nudges.promptHistory(owner),
     evidenceByShift: ctx.repos.nudges.evidenceByShiftSince(owner, since),
   });
@@ -30,6 +35,21 @@ export function pickPrompt(ctx: AppContext, owner: Owner, tz: string | null): Pr
 
 export function shiftOf(ctx: AppContext, prompt: Prompt): Shift | undefined {
   return ctx.ladder.shifts.find((s) => s.id === prompt.shift);
+}
+
+/** What a prompt practises, in words: its preparation action and its ladder step ("People: Manages"). */
+export function promptPractice(
+  ctx: AppContext,
+  prompt: Prompt,
+): { action: string | null; step: string | null } {
+  const action =
+    prompt.action === undefined
+      ? null
+      : (ctx.ladder.roleFamilies
+          .flatMap((f) => f.transitions.flatMap((t) => t.preparation))
+          .find((a) => a.id === prompt.action)?.text ?? null);
+  const axis = ctx.ladder.axes.find((a) => a.id === prompt.axis);
+  return { action, step: axis && prompt.step ? `${axis.name}: ${prompt.step}` : null };
 }
 
 export function promptById(ctx: AppContext, id: string): Prompt | undefined {
@@ -72,7 +92,7 @@ export async function sendNudgeNow(
   const channelId = await openDmChannel(ctx, client, owner);
   const res = await client.chat.postMessage({
     channel: channelId,
-    ...buildNudgeMessage(prompt, shiftOf(ctx, prompt)),
+    ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { practice: promptPractice(ctx, prompt) }),
   });
   const messageTs = res.ts;
   if (!messageTs) throw new Error('chat.postMessage returned no ts');

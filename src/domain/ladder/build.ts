@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { COMMAND_KEYWORDS } from '../command.ts';
-import type { Prompt } from '../prompts.ts';
+import type { Prompt, PromptVariant } from '../prompts.ts';
 import {
   checkSuggestionRules,
   compileSuggestionRules,
@@ -514,13 +514,43 @@ function buildAliases(
     .sort((a, b) => b.key.length - a.key.length || a.key.localeCompare(b.key));
 }
 
+/** The prompts' references into the other files: each step exists, each variant's levels are positions. */
+function checkPromptReferences(
+  options: { prompts?: readonly Prompt[]; promptVariants?: readonly PromptVariant[]; promptsFile?: string },
+  axes: readonly Axis[],
+  positionIds: ReadonlySet<string>,
+  problems: Problems,
+): void {
+  const file = options.promptsFile ?? 'prompts.yaml';
+  (options.prompts ?? []).forEach((prompt, i) => {
+    if (prompt.axis === undefined || prompt.step === undefined) return;
+    const axis = axes.find((a) => a.id === prompt.axis);
+    if (axis && !axis.steps.some((s) => s.name === prompt.step)) {
+      problems.add(
+        file,
+        ['prompts', i, 'step'],
+        `unknown step ${JSON.stringify(prompt.step)} on ${axis.name} (expected one of ${quoteList(axis.steps.map((s) => s.name))})`,
+      );
+    }
+  });
+  (options.promptVariants ?? []).forEach((variant, i) => {
+    variant.levels.forEach((id, j) => {
+      if (!positionIds.has(id)) problems.add(file, ['variants', i, 'levels', j], `unknown position "${id}"`);
+    });
+  });
+}
+
 /**
  * Validates every file and every reference between them, and joins them into a Ladder. All
  * problems are reported at once, each naming the file, the path inside it and what is wrong.
  */
 export function buildLadder(
   files: readonly LadderFileInput[],
-  options: { prompts?: readonly Prompt[] } = {},
+  options: {
+    prompts?: readonly Prompt[];
+    promptVariants?: readonly PromptVariant[];
+    promptsFile?: string;
+  } = {},
 ): LadderBuildResult {
   const problems = new Problems();
   const byKind = {
@@ -604,6 +634,8 @@ export function buildLadder(
     families.push(buildRoleFamily(parsed, positionIds, shiftIds, problems));
   }
 
+  checkPromptReferences(options, axes ?? [], positionIds, problems);
+
   const tagDefinitions = buildTags(byKind.tags, problems);
   const aliases = buildAliases(tracks, families, problems);
   const suggestions = buildSuggestions(byKind.suggestions, problems);
@@ -626,6 +658,7 @@ export function buildLadder(
     aliases,
     aliasIndex: new Map(aliases.map((entry) => [entry.key, entry])),
     prompts: options.prompts ?? [],
+    promptVariants: options.promptVariants ?? [],
     suggestionRules: suggestions.rules,
     thinThreshold: suggestions.thinThreshold,
     growthSuggestions: suggestions.growth,

@@ -3,7 +3,7 @@
  * and joined (a position's steps are the Step objects of axes.yaml, not names). Built once at
  * start by `buildLadder` and read-only afterwards.
  */
-import type { Prompt } from '../prompts.ts';
+import type { Prompt, PromptVariant } from '../prompts.ts';
 import type { GrowthSuggestions, SuggestionRules } from '../suggest.ts';
 import type { TagTable } from '../tags.ts';
 import type { AxisId, ScopeId, ShiftId } from '../types.ts';
@@ -147,6 +147,8 @@ export interface Ladder {
   aliasIndex: ReadonlyMap<string, AliasEntry>;
   /** Weekly reflection prompts from prompts.yaml (validated by its own schema); empty without one. */
   prompts: readonly Prompt[];
+  /** Who the prompts are for, picked by level (prompts.yaml `variants`); empty: one audience. */
+  promptVariants: readonly PromptVariant[];
   /** Keyword rules that suggest tags for untagged evidence (`kind: suggestions`); none without one. */
   suggestionRules: SuggestionRules;
   /** A growth axis with fewer entries than this in a summary's period is thin (default 3). */

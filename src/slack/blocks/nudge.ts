@@ -30,6 +30,15 @@ export interface NudgeMessageOptions {
   note?: string;
   /** Skip / Pause / Stop buttons; they are dropped once one was used. Answer always stays. */
   controls?: boolean;
+  /** What the question practises: the preparation action's text and the ladder step, when known. */
+  practice?: { action: string | null; step: string | null };
+}
+
+function practiceBlocks(practice: NudgeMessageOptions['practice']): Block[] {
+  const parts: string[] = [];
+  if (practice?.action) parts.push(`_Practises:_ ${escapeMrkdwn(practice.action)}`);
+  if (practice?.step) parts.push(`_Ladder step:_ ${escapeMrkdwn(practice.step)}`);
+  return parts.length > 0 ? [context(parts.join('  ·  '))] : [];
 }
 
 /** The DM: the shift as a header, the question, why it matters, and the four buttons. */
@@ -52,7 +61,8 @@ export function buildNudgeMessage(
   const blocks: Block[] = [
     header(`Weekly reflection: ${label}`),
     section(`*${escapeMrkdwn(prompt.question)}*`),
-    context(`_Why it matters for Lead:_ ${escapeMrkdwn(prompt.why)}`),
+    context(`_Why it matters:_ ${escapeMrkdwn(prompt.why)}`),
+    ...practiceBlocks(opts.practice),
     context(
       'Reply in this thread (every reply is saved as private evidence, tagged with this shift) or press *Answer*.',
     ),

@@ -3,13 +3,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
+  askedIn,
   choosePrompt,
   PREPARATION_ACTION_IDS,
   type Prompt,
   type PromptHistoryItem,
   type PromptsFile,
   parsePromptsFile,
+  REPEAT_WINDOW,
   validatePrompts,
+  variantFor,
 } from '../../../src/domain/prompts.ts';
 import { SHIFT_IDS, type ShiftId } from '../../../src/domain/types.ts';
 
@@ -22,16 +25,46 @@ function loadShipped(): PromptsFile {
 }
 
 describe('ladder-data/prompts.yaml', () => {
-  it('is valid: six or more prompts per shift, each action used twice or more, unique ids', () => {
+  it('is valid: 13 or more active prompts per shift in each variant, each action used twice or more, unique ids', () => {
     const file = loadShipped();
-    for (const shift of SHIFT_IDS) {
-      expect(file.prompts.filter((p) => p.shift === shift).length).toBeGreaterThanOrEqual(6);
+    expect(file.variants.map((v) => [v.id, v.levels])).toEqual([
+      ['program', ['tpm3', 'tpm4']],
+      ['portfolio', ['tpm5', 'tpm6']],
+    ]);
+    const active = file.prompts.filter((p) => !p.retired);
+    for (const variant of ['program', 'portfolio']) {
+      for (const shift of SHIFT_IDS) {
+        const n = active.filter((p) => p.shift === shift && askedIn(p, variant)).length;
+        expect(n, `${variant} ${shift}`).toBeGreaterThanOrEqual(13);
+      }
     }
+    for (const p of active) expect(p.action, p.id).toBeDefined();
     for (const action of PREPARATION_ACTION_IDS) {
-      expect(file.prompts.filter((p) => p.action === action).length).toBeGreaterThanOrEqual(2);
+      expect(active.filter((p) => p.action === action).length).toBeGreaterThanOrEqual(2);
     }
     expect(new Set(file.prompts.map((p) => p.id)).size).toBe(file.prompts.length);
     expect(file.sources[0]?.url).toMatch(/^https:\/\/www\.tpmnexus\.pro\//);
+  });
+
+  it('retires the weakest old prompts instead of deleting them', () => {
+    const retired = loadShipped()
+      .prompts.filter((p) => p.retired)
+      .map((p) => p.id);
+    expect(retired).toEqual(
+      expect.arrayContaining([
+        'enabling-reusable-practice',
+        'systems-stop-or-escalate',
+        'preventing-teach-risk-spotting',
+      ]),
+    );
+  });
+
+  it('opens no active question with a yes/no word, and never asks what you made this week', () => {
+    for (const p of loadShipped().prompts.filter((q) => !q.retired)) {
+      expect(p.question, p.id).not.toMatch(/^(Is|Are|Did|Do|Does|Have|Has|Can|Could|Would|Will|Should)\b/);
+      expect(p.question, p.id).not.toMatch(/\. (Is|Are|Did|Do|Does|Have|Has)\b[^?]*\?/);
+      expect(p.question, p.id).not.toMatch(/what did you make this week/i);
+    }
   });
 
   it('asks questions and gives one-line reasons', () => {
@@ -53,13 +86,36 @@ describe('validation', () => {
     };
     expect(validatePrompts(fewer)).toEqual(
       expect.arrayContaining([
-        { path: 'prompts', message: "shift 'preventing' has 1 prompt(s); at least 6 are needed" },
         {
           path: 'prompts',
-          message: "action 'surface-dependencies' is used by 1 prompt(s); at least 2 are needed",
+          message: "shift 'preventing' has 1 active prompt(s) in variant 'program'; at least 13 are needed",
+        },
+        {
+          path: 'prompts',
+          message: "shift 'preventing' has 0 active prompt(s) in variant 'portfolio'; at least 13 are needed",
         },
       ]),
     );
+    let kept = 0;
+    const oneAction: PromptsFile = {
+      ...file,
+      prompts: file.prompts.map((p) =>
+        p.action === 'surface-dependencies' && kept++ > 0 ? { ...p, action: 'mentor-tpms' } : p,
+      ),
+    };
+    expect(validatePrompts(oneAction)).toEqual([
+      {
+        path: 'prompts',
+        message: "action 'surface-dependencies' is used by 1 prompt(s); at least 2 are needed",
+      },
+    ]);
+    const noAction = structuredClone(file);
+    const first = noAction.prompts.findIndex((p) => !p.retired);
+    delete (noAction.prompts[first] as Prompt).action;
+    expect(validatePrompts(noAction)).toContainEqual({
+      path: `prompts[${first}].action`,
+      message: 'an active prompt needs one preparation action',
+    });
   });
 
   it('names the path of a duplicate id', () => {
@@ -188,7 +244,8 @@ describe('choosePrompt', () => {
   });
 
   it('over 40 consecutive weeks with the shipped prompts: no immediate repeat, all before any repeats', () => {
-    const { prompts } = loadShipped();
+    const { prompts: all } = loadShipped();
+    const prompts = all.filter((q) => !q.retired && askedIn(q, 'program'));
     fc.assert(
       fc.property(
         fc.array(fc.record({ enabling: fc.nat(5), 'systems-thinking': fc.nat(5), preventing: fc.nat(5) }), {
@@ -198,7 +255,12 @@ describe('choosePrompt', () => {
         (evidence) => {
           const history: PromptHistoryItem[] = [];
           for (let w = 0; w < 40; w++) {
-            const chosen = choosePrompt({ prompts, history, evidenceByShift: evidence[w] ?? {} });
+            const chosen = choosePrompt({
+              prompts: all,
+              variant: 'program',
+              history,
+              evidenceByShift: evidence[w] ?? {},
+            });
             expect(chosen).not.toBeNull();
             history.push({ promptId: chosen?.id ?? '', sentAt: week(w) });
           }
@@ -224,10 +286,65 @@ describe('choosePrompt', () => {
     const history: PromptHistoryItem[] = [];
     const shifts: ShiftId[] = [];
     for (let w = 0; w < 9; w++) {
-      const chosen = choosePrompt({ prompts, history, evidenceByShift: {} }) as Prompt;
+      const chosen = choosePrompt({ prompts, variant: 'portfolio', history, evidenceByShift: {} }) as Prompt;
       history.push({ promptId: chosen.id, sentAt: week(w) });
       shifts.push(chosen.shift);
     }
     expect(shifts).toEqual([...SHIFT_IDS, ...SHIFT_IDS, ...SHIFT_IDS]);
+  });
+
+  it('never picks a retired prompt or one of another variant, and the level picks the variant', () => {
+    const { prompts, variants } = loadShipped();
+    expect(variantFor(variants, 'tpm4')?.id).toBe('program');
+    expect(variantFor(variants, 'tpm5')?.id).toBe('portfolio');
+    expect(variantFor(variants, null)?.id).toBe('program');
+    for (const variant of ['program', 'portfolio']) {
+      const history: PromptHistoryItem[] = [];
+      for (let w = 0; w < 60; w++) {
+        const chosen = choosePrompt({ prompts, variant, history, evidenceByShift: {} }) as Prompt;
+        expect(chosen.retired).toBeUndefined();
+        expect(askedIn(chosen, variant)).toBe(true);
+        history.push({ promptId: chosen.id, sentAt: week(w) });
+      }
+    }
+  });
+
+  it('none of the last 26 sent comes back, whatever the evidence and however many were on demand', () => {
+    const { prompts } = loadShipped();
+    fc.assert(
+      fc.property(
+        fc.constantFrom('program', 'portfolio'),
+        fc.array(fc.record({ enabling: fc.nat(9), 'systems-thinking': fc.nat(9), preventing: fc.nat(9) }), {
+          minLength: 30,
+          maxLength: 30,
+        }),
+        (variant, evidence) => {
+          const history: PromptHistoryItem[] = [];
+          for (let w = 0; w < 30; w++) {
+            const chosen = choosePrompt({ prompts, variant, history, evidenceByShift: evidence[w] ?? {} });
+            const recent = history.slice(-REPEAT_WINDOW).map((h) => h.promptId);
+            expect(recent).not.toContain(chosen?.id);
+            history.push({ promptId: chosen?.id ?? '', sentAt: week(w) });
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('the shift with the least evidence comes first until its questions run out', () => {
+    const { prompts } = loadShipped();
+    const history: PromptHistoryItem[] = [];
+    const evidenceByShift = { enabling: 8, 'systems-thinking': 6, preventing: 0 };
+    const shifts: ShiftId[] = [];
+    for (let w = 0; w < 26; w++) {
+      const chosen = choosePrompt({ prompts, variant: 'program', history, evidenceByShift }) as Prompt;
+      history.push({ promptId: chosen.id, sentAt: week(w) });
+      shifts.push(chosen.shift);
+    }
+    const preventing = prompts.filter((q) => !q.retired && q.shift === 'preventing' && askedIn(q, 'program'));
+    expect(shifts.slice(0, preventing.length).every((s) => s === 'preventing')).toBe(true);
+    expect(shifts[preventing.length]).toBe('systems-thinking');
+    expect(new Set(history.map((h) => h.promptId)).size).toBe(26);
   });
 });

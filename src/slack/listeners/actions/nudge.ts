@@ -2,7 +2,13 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import type { NudgeMessage } from '../../../db/nudge-repository.ts';
 import type { Owner } from '../../../domain/types.ts';
-import { applyNudgeCommand, promptById, shiftOf, skipThisWeek } from '../../../services/nudges.ts';
+import {
+  applyNudgeCommand,
+  promptById,
+  promptPractice,
+  shiftOf,
+  skipThisWeek,
+} from '../../../services/nudges.ts';
 import { buildNudgeAnswerModal, buildNudgeMessage, buildNudgeReply } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
@@ -79,7 +85,11 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
       await client.chat.update({
         channel: nudge.channelId,
         ts: nudge.messageTs,
-        ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { controls: false, note: note.replace(/`/g, '') }),
+        ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), {
+          controls: false,
+          note: note.replace(/`/g, ''),
+          practice: promptPractice(ctx, prompt),
+        }),
       });
     }) satisfies Parameters<typeof app.action<BlockButtonAction>>[1];
 
