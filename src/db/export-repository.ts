@@ -29,6 +29,9 @@ export interface UserRows {
   profile: {
     level: string | null;
     target: string | null;
+    /** The role chosen for the level / target (role id), or null. */
+    levelRole: string | null;
+    targetRole: string | null;
     tz: string | null;
     tzCheckedAt: string | null;
     createdAt: string;
@@ -154,7 +157,7 @@ export function createExportRepository(db: Db) {
   const deleteFile = db.prepare('DELETE FROM exports WHERE team_id = ? AND user_id = ? AND file_id = ?');
 
   const profileStmt = db.prepare(
-    `SELECT level, target, tz, tz_checked_at, created_at, updated_at FROM profiles
+    `SELECT level, target, level_role, target_role, tz, tz_checked_at, created_at, updated_at FROM profiles
      WHERE team_id = ? AND user_id = ?`,
   );
   const settingsStmt = db.prepare(
@@ -175,8 +178,9 @@ export function createExportRepository(db: Db) {
   );
 
   const putProfile = db.prepare(
-    `INSERT INTO profiles (team_id, user_id, level, target, tz, tz_checked_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO profiles (team_id, user_id, level, target, level_role, target_role, tz, tz_checked_at,
+       created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const putSettings = db.prepare(
     `INSERT INTO nudge_settings (team_id, user_id, enabled, day, minute_of_day, paused_through, skip_week,
@@ -208,7 +212,19 @@ export function createExportRepository(db: Db) {
     if (existing > 0) throw new ImportConflictError(existing);
     const { teamId, userId } = owner;
     const p = rows.profile;
-    if (p) putProfile.run(teamId, userId, p.level, p.target, p.tz, p.tzCheckedAt, p.createdAt, p.updatedAt);
+    if (p)
+      putProfile.run(
+        teamId,
+        userId,
+        p.level,
+        p.target,
+        p.levelRole,
+        p.targetRole,
+        p.tz,
+        p.tzCheckedAt,
+        p.createdAt,
+        p.updatedAt,
+      );
     const s = rows.nudgeSettings;
     if (s) {
       putSettings.run(
@@ -333,6 +349,8 @@ export function createExportRepository(db: Db) {
           | {
               level: string | null;
               target: string | null;
+              level_role: string | null;
+              target_role: string | null;
               tz: string | null;
               tz_checked_at: string | null;
               created_at: string;
@@ -394,6 +412,8 @@ export function createExportRepository(db: Db) {
             ? {
                 level: p.level,
                 target: p.target,
+                levelRole: p.level_role,
+                targetRole: p.target_role,
                 tz: p.tz,
                 tzCheckedAt: p.tz_checked_at,
                 createdAt: p.created_at,

@@ -6,6 +6,8 @@ interface Row {
   user_id: string;
   level: string | null;
   target: string | null;
+  level_role: string | null;
+  target_role: string | null;
   tz: string | null;
   tz_checked_at: string | null;
 }
@@ -15,13 +17,16 @@ const toProfile = (r: Row): Profile => ({
   userId: r.user_id,
   level: r.level,
   target: r.target,
+  levelRole: r.level_role,
+  targetRole: r.target_role,
   tz: r.tz,
   tzCheckedAt: r.tz_checked_at,
 });
 
 export function createProfileRepository(db: Db) {
   const getStmt = db.prepare(
-    'SELECT team_id, user_id, level, target, tz, tz_checked_at FROM profiles WHERE team_id = ? AND user_id = ?',
+    `SELECT team_id, user_id, level, target, level_role, target_role, tz, tz_checked_at FROM profiles
+     WHERE team_id = ? AND user_id = ?`,
   );
   const ensureStmt = db.prepare(
     `INSERT INTO profiles (team_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)
@@ -35,28 +40,45 @@ export function createProfileRepository(db: Db) {
 
     /** The profile, or an empty one (not stored) for someone the app has not met. */
     getOrEmpty(owner: Owner): Profile {
-      return this.get(owner) ?? { ...owner, level: null, target: null, tz: null, tzCheckedAt: null };
+      return (
+        this.get(owner) ?? {
+          ...owner,
+          level: null,
+          target: null,
+          levelRole: null,
+          targetRole: null,
+          tz: null,
+          tzCheckedAt: null,
+        }
+      );
     },
 
-    setLevels(owner: Owner, levels: { level?: string | null; target?: string | null }, now: Date): Profile {
+    /**
+     * Sets the level and/or the target (position ids). With each, the role chosen for it (a role id)
+     * or null when the person chose the position itself; absent means null.
+     */
+    setLevels(
+      owner: Owner,
+      levels: {
+        level?: string | null;
+        target?: string | null;
+        levelRole?: string | null;
+        targetRole?: string | null;
+      },
+      now: Date,
+    ): Profile {
       const iso = now.toISOString();
       const tx = db.transaction(() => {
         ensureStmt.run(owner.teamId, owner.userId, iso, iso);
         if (levels.level !== undefined) {
-          db.prepare('UPDATE profiles SET level = ?, updated_at = ? WHERE team_id = ? AND user_id = ?').run(
-            levels.level,
-            iso,
-            owner.teamId,
-            owner.userId,
-          );
+          db.prepare(
+            'UPDATE profiles SET level = ?, level_role = ?, updated_at = ? WHERE team_id = ? AND user_id = ?',
+          ).run(levels.level, levels.levelRole ?? null, iso, owner.teamId, owner.userId);
         }
         if (levels.target !== undefined) {
-          db.prepare('UPDATE profiles SET target = ?, updated_at = ? WHERE team_id = ? AND user_id = ?').run(
-            levels.target,
-            iso,
-            owner.teamId,
-            owner.userId,
-          );
+          db.prepare(
+            'UPDATE profiles SET target = ?, target_role = ?, updated_at = ? WHERE team_id = ? AND user_id = ?',
+          ).run(levels.target, levels.targetRole ?? null, iso, owner.teamId, owner.userId);
         }
       });
       tx.immediate();

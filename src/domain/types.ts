@@ -53,6 +53,12 @@ export interface Profile {
   /** Position ids, e.g. 'tpm4'. */
   level: string | null;
   target: string | null;
+  /**
+   * The role the person chose, when they chose one (e.g. 'lead-tpm'); `level`/`target` then hold
+   * its comparable position. Absent or null: they chose the position itself.
+   */
+  levelRole?: string | null;
+  targetRole?: string | null;
   /** IANA time zone from users.info, or null when Slack gave none. */
   tz: string | null;
   tzCheckedAt: string | null;

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { openDatabase } from '../../src/db/connection.ts';
@@ -362,6 +363,24 @@ describe('ladder import', () => {
     );
     expect(repos.nudges.getSettings(ADA)?.createdAt.toISOString()).toBe('2025-06-01T10:05:00.000Z');
     db.close();
+  });
+
+  it('a version 1 file, written before roles were kept, still imports; exporting it again writes version 2', async () => {
+    const file = fileURLToPath(new URL('../fixtures/export-v1.json', import.meta.url));
+    const v1 = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(v1.version).toBe(1);
+    const target = path.join(tempDir(), 'from-v1.db');
+    const run = await cli(['import', file, '--team', v1.team_id, '--user', v1.user_id], target, LATER);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`${v1.entries.length} entries`);
+    const back = parseExport(
+      (await cli(['export', '--team', v1.team_id, '--user', v1.user_id, '--format', 'json'], target, LATER))
+        .stdout,
+    );
+    expect(back.version).toBe(2);
+    expect(back.profile).toMatchObject({ level: 'tpm4', levelRole: null, target: 'tpm5', targetRole: null });
+    expect(back.entries.map((e) => e.text)).toEqual(v1.entries.map((e: { text: string }) => e.text));
+    expect(back.nudgeHistory).toHaveLength(v1.nudgeHistory.length);
   });
 
   it('re-keys to another team and user; the old DM channel is left out and said so', async () => {

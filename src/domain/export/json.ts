@@ -18,7 +18,10 @@ import {
 import { sortEntries } from './packet.ts';
 
 export const EXPORT_FORMAT = 'ladder-export';
-export const EXPORT_FORMAT_VERSION = 1;
+/** Version 2 added `profile.levelRole` and `profile.targetRole`; version 1 files still import. */
+export const EXPORT_FORMAT_VERSION = 2;
+/** The oldest version `parseExport` reads (upgraded to the current one as it is read). */
+export const OLDEST_READABLE_VERSION = 1;
 /** The longest entry text the app accepts, in code points (as on every logging path). */
 export const MAX_ENTRY_TEXT_CODE_POINTS = 3000;
 
@@ -43,9 +46,22 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 const SlackMessageSchema = z.strictObject({ channelId: SlackId, ts: MessageTs });
 
-export const ExportProfileSchema = z.strictObject({
+/** Version 1's profile: positions only. */
+export const ExportProfileV1Schema = z.strictObject({
   level: Id.nullable(),
   target: Id.nullable(),
+  tz: z.string().min(1).max(100).nullable(),
+  tzCheckedAt: Instant.nullable(),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+
+/** Version 2: also the role the person chose for the level and the target (role ids), or null. */
+export const ExportProfileSchema = z.strictObject({
+  level: Id.nullable(),
+  levelRole: Id.nullable(),
+  target: Id.nullable(),
+  targetRole: Id.nullable(),
   tz: z.string().min(1).max(100).nullable(),
   tzCheckedAt: Instant.nullable(),
   createdAt: Instant,
@@ -127,57 +143,64 @@ export const ExportFileSchema = z.strictObject({
   createdAt: Instant,
 });
 
-export const ExportSchema = z
-  .strictObject({
-    format: z.literal(EXPORT_FORMAT),
-    version: z.literal(EXPORT_FORMAT_VERSION),
-    exportedAt: Instant,
-    team_id: SlackId,
-    user_id: SlackId,
-    profile: ExportProfileSchema.nullable(),
-    nudgeSettings: ExportNudgeSettingsSchema.nullable(),
-    dmChannel: ExportDmChannelSchema.nullable(),
-    entries: z.array(ExportEntrySchema),
-    reflections: z.array(ExportReflectionSchema),
-    nudgeLedger: z.array(ExportNudgeLedgerRowSchema),
-    nudgeHistory: z.array(ExportNudgeHistoryRowSchema),
-    exports: z.array(ExportFileSchema),
-  })
-  .superRefine((data, ctx) => {
-    const ids = new Set<number>();
-    data.entries.forEach((entry, i) => {
-      if (ids.has(entry.id))
-        ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: 'duplicate id' });
-      ids.add(entry.id);
+function exportSchemaOf<P extends z.ZodType>(version: number, profile: P) {
+  return z
+    .strictObject({
+      format: z.literal(EXPORT_FORMAT),
+      version: z.literal(version),
+      exportedAt: Instant,
+      team_id: SlackId,
+      user_id: SlackId,
+      profile: profile.nullable(),
+      nudgeSettings: ExportNudgeSettingsSchema.nullable(),
+      dmChannel: ExportDmChannelSchema.nullable(),
+      entries: z.array(ExportEntrySchema),
+      reflections: z.array(ExportReflectionSchema),
+      nudgeLedger: z.array(ExportNudgeLedgerRowSchema),
+      nudgeHistory: z.array(ExportNudgeHistoryRowSchema),
+      exports: z.array(ExportFileSchema),
+    })
+    .superRefine((data, ctx) => {
+      const ids = new Set<number>();
+      data.entries.forEach((entry, i) => {
+        if (ids.has(entry.id))
+          ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: 'duplicate id' });
+        ids.add(entry.id);
+      });
+      const answered = new Set<number>();
+      data.reflections.forEach((r, i) => {
+        if (!ids.has(r.entryId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reflections', i, 'entryId'],
+            message: 'no entry has this id',
+          });
+        } else if (answered.has(r.entryId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reflections', i, 'entryId'],
+            message: 'this entry already answers another reflection',
+          });
+        }
+        answered.add(r.entryId);
+      });
+      const weeks = new Set<string>();
+      data.nudgeLedger.forEach((row, i) => {
+        if (weeks.has(row.week)) {
+          ctx.addIssue({ code: 'custom', path: ['nudgeLedger', i, 'week'], message: 'duplicate week' });
+        }
+        weeks.add(row.week);
+      });
     });
-    const answered = new Set<number>();
-    data.reflections.forEach((r, i) => {
-      if (!ids.has(r.entryId)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reflections', i, 'entryId'],
-          message: 'no entry has this id',
-        });
-      } else if (answered.has(r.entryId)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reflections', i, 'entryId'],
-          message: 'this entry already answers another reflection',
-        });
-      }
-      answered.add(r.entryId);
-    });
-    const weeks = new Set<string>();
-    data.nudgeLedger.forEach((row, i) => {
-      if (weeks.has(row.week)) {
-        ctx.addIssue({ code: 'custom', path: ['nudgeLedger', i, 'week'], message: 'duplicate week' });
-      }
-      weeks.add(row.week);
-    });
-  });
+}
 
-export type ExportData = z.infer<typeof ExportSchema>;
+export const ExportSchema = exportSchemaOf(EXPORT_FORMAT_VERSION, ExportProfileSchema);
+/** A version 1 file, read and then upgraded by `parseExport`. */
+const ExportSchemaV1 = exportSchemaOf(1, ExportProfileV1Schema);
+
+export type ExportData = z.infer<typeof ExportSchema> & { profile: ExportProfile | null };
 export type ExportProfile = z.infer<typeof ExportProfileSchema>;
+export type ExportProfileV1 = z.infer<typeof ExportProfileV1Schema>;
 export type ExportNudgeSettings = z.infer<typeof ExportNudgeSettingsSchema>;
 export type ExportDmChannel = z.infer<typeof ExportDmChannelSchema>;
 export type ExportEntry = z.infer<typeof ExportEntrySchema>;
@@ -192,7 +215,12 @@ export interface ExportSource {
   teamId: string;
   userId: string;
   profile:
-    | (Pick<Profile, 'level' | 'target' | 'tz' | 'tzCheckedAt'> & { createdAt: string; updatedAt: string })
+    | (Pick<Profile, 'level' | 'target' | 'tz' | 'tzCheckedAt'> & {
+        levelRole: string | null;
+        targetRole: string | null;
+        createdAt: string;
+        updatedAt: string;
+      })
     | null;
   nudgeSettings: ExportNudgeSettings | null;
   dmChannel: ExportDmChannel | null;
@@ -249,7 +277,9 @@ export function buildExport(source: ExportSource): ExportData {
         ? null
         : {
             level: source.profile.level,
+            levelRole: source.profile.levelRole,
             target: source.profile.target,
+            targetRole: source.profile.targetRole,
             tz: source.profile.tz,
             tzCheckedAt: source.profile.tzCheckedAt,
             createdAt: source.profile.createdAt,
@@ -319,15 +349,41 @@ export function parseExport(text: string): ExportData {
       'version',
     );
   }
-  const result = ExportSchema.safeParse(raw);
-  if (!result.success) {
-    const [first] = result.error.issues;
-    throw new ExportFormatError(
-      `This export is not valid: ${describeIssues(result.error.issues)}.`,
-      first === undefined ? '' : formatPath(first.path),
-    );
+  if (header.version === 1) {
+    const v1 = ExportSchemaV1.safeParse(raw);
+    if (!v1.success) throw invalid(v1.error.issues);
+    // Version 1 knew positions only: nobody had chosen a role.
+    const profile =
+      v1.data.profile === null ? null : { ...v1.data.profile, levelRole: null, targetRole: null };
+    return {
+      ...v1.data,
+      version: EXPORT_FORMAT_VERSION,
+      profile:
+        profile === null
+          ? null
+          : {
+              level: profile.level,
+              levelRole: null,
+              target: profile.target,
+              targetRole: null,
+              tz: profile.tz,
+              tzCheckedAt: profile.tzCheckedAt,
+              createdAt: profile.createdAt,
+              updatedAt: profile.updatedAt,
+            },
+    } as ExportData;
   }
-  return result.data;
+  const result = ExportSchema.safeParse(raw);
+  if (!result.success) throw invalid(result.error.issues);
+  return result.data as ExportData;
+}
+
+function invalid(issues: readonly z.core.$ZodIssue[]): ExportFormatError {
+  const [first] = issues;
+  return new ExportFormatError(
+    `This export is not valid: ${describeIssues(issues)}.`,
+    first === undefined ? '' : formatPath(first.path),
+  );
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -270,6 +270,7 @@ function buildTrack(parsed: Parsed<TrackFile>, axes: Axis[], problems: Problems)
       trackId: data.id,
       rank: i,
       upstreamCode: input.upstream_code ?? null,
+      seniority: input.seniority ?? null,
       aliases: [input.id, input.code, input.title, ...input.aliases],
       steps: steps as Record<AxisId, Step>,
     });
@@ -315,6 +316,17 @@ function buildRoleFamily(
         );
       }
     }
+    input.clashes.forEach((clash, j) => {
+      if (!positionIds.has(clash.level))
+        problems.add(file, ['roles', i, 'clashes', j, 'level'], `unknown position "${clash.level}"`);
+      const names = [input.id, input.name, ...input.aliases].map(normaliseLevelQuery);
+      if (!names.includes(normaliseLevelQuery(clash.alias)))
+        problems.add(
+          file,
+          ['roles', i, 'clashes', j, 'alias'],
+          `"${clash.alias}" is not a name of this role`,
+        );
+    });
     const { comparable } = input;
     if (!positionIds.has(comparable.position)) {
       problems.add(file, ['roles', i, 'comparable', 'position'], `unknown position "${comparable.position}"`);
@@ -339,6 +351,9 @@ function buildRoleFamily(
       aliases: [input.id, input.name, ...input.aliases],
       core: input.core,
       question: input.question,
+      contribution: input.contribution ?? null,
+      proves: input.proves ?? null,
+      clashes: input.clashes.map((c) => ({ alias: c.alias, levelId: c.level, note: c.note })),
       aspects: input.aspects,
       comparable: {
         positionId: comparable.position,
@@ -374,6 +389,7 @@ function buildRoleFamily(
       toRoleId: t.to,
       shiftIds: t.shifts,
       note: t.note ?? null,
+      promotion: t.promotion ?? null,
       preparation: t.preparation,
     })),
   };

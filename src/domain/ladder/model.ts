@@ -42,6 +42,8 @@ export interface Position {
   rank: number;
   /** The code the upstream ladder uses for the same position, when it differs. */
   upstreamCode: string | null;
+  /** The seniority the source gives the level ("Senior"); null when the data has none. */
+  seniority: string | null;
   /** Every name it answers to, as written in the data (id, code, title, aliases). */
   aliases: readonly string[];
   steps: Readonly<Record<AxisId, Step>>;
@@ -74,6 +76,11 @@ export interface Role {
   aliases: readonly string[];
   core: string;
   question: string;
+  /** "Delivers programs." / "Keeps the organisation steady."; null when the data has none. */
+  contribution: string | null;
+  proves: string | null;
+  /** Words that name this role and also read as a position (`senior` vs TPM3 Senior Engineer). */
+  clashes: ReadonlyArray<{ alias: string; levelId: string; note: string }>;
   /** Aspect id → text, one per aspect of the family. */
   aspects: Readonly<Record<string, string>>;
   comparable: {
@@ -96,6 +103,8 @@ export interface Transition {
   toRoleId: string;
   shiftIds: readonly ShiftId[];
   note: string | null;
+  /** Why promotion follows sustained behaviour (and why the summary counts months). */
+  promotion: string | null;
   preparation: readonly PreparationAction[];
 }
 

@@ -59,6 +59,8 @@ export const PositionSchema = z.strictObject({
   code: text(20),
   /** Public title, e.g. "Senior Staff Engineer". */
   title: text(80),
+  /** The level's seniority as the source states it, e.g. "Senior". */
+  seniority: text(40).optional(),
   /** The same position's code in the upstream ladder, when the numbering differs. */
   upstream_code: text(20).optional(),
   /** Extra names; the id, the code and the title are aliases already. */
@@ -103,6 +105,12 @@ export const RoleSchema = z.strictObject({
   core: text(300),
   /** The question the role answers for its stakeholders. */
   question: text(200),
+  /** What the role contributes, in a few words ("Delivers programs."). */
+  contribution: text(200).optional(),
+  /** What the role shows it can do. */
+  proves: text(200).optional(),
+  /** A word that names this role and also reads as a position: replies say which was meant. */
+  clashes: z.array(z.strictObject({ alias: text(60), level: LadderIdSchema, note: text(200) })).default([]),
   /** Aspect id (from the file's `aspects`) → how the role looks on that aspect. */
   aspects: z.record(z.string(), text(1000)),
   comparable: z.strictObject({
@@ -120,6 +128,8 @@ export const TransitionSchema = z.strictObject({
   to: LadderIdSchema,
   shifts: z.array(z.enum(SHIFT_IDS)).default([]),
   note: text(300).optional(),
+  /** Why promotion follows sustained next-level behaviour, and so why Ladder counts months. */
+  promotion: text(400).optional(),
   /** Things to start doing before the move; ids line up with the prompts' `action`. */
   preparation: z
     .array(z.strictObject({ id: LadderIdSchema, text: text(300) }))

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -111,6 +111,22 @@ describe('parseExport', () => {
     return JSON.stringify(raw);
   };
 
+  it('reads a version 1 file (written before roles were kept): nobody had chosen a role', () => {
+    const v1 = readFileSync(new URL('../../../fixtures/export-v1.json', import.meta.url), 'utf8');
+    expect(JSON.parse(v1).version).toBe(1);
+    const data = parseExport(v1);
+    expect(data.version).toBe(2);
+    expect(data.profile).toMatchObject({ level: 'tpm4', levelRole: null, target: 'tpm5', targetRole: null });
+    // Everything else is carried over as it was.
+    const current = JSON.parse(json);
+    current.profile.targetRole = null;
+    expect(JSON.parse(renderJson(data))).toEqual(current);
+    // A version 1 file cannot carry the version 2 keys.
+    const mixed = JSON.parse(v1);
+    mixed.profile.levelRole = 'senior-tpm';
+    expect(errorOf(JSON.stringify(mixed)).message).toContain('Unrecognized key: "levelRole"');
+  });
+
   it('accepts a file saved with a byte-order mark', () => {
     expect(renderJson(parseExport(`\uFEFF${json}`))).toBe(json);
   });
@@ -127,10 +143,10 @@ describe('parseExport', () => {
     expect(
       errorOf(
         mutate((raw) => {
-          raw.version = 2;
+          raw.version = 3;
         }),
       ).message,
-    ).toBe('This export is format version 2, made by a newer Ladder; this one reads version 1.');
+    ).toBe('This export is format version 3, made by a newer Ladder; this one reads version 2.');
 
     const badDate = errorOf(
       mutate((raw) => {

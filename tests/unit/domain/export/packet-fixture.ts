@@ -253,7 +253,9 @@ export const EXPORT_SOURCE: ExportSource = {
   userId: USER,
   profile: {
     level: 'tpm4',
+    levelRole: null,
     target: 'tpm5',
+    targetRole: 'lead-tpm',
     tz: 'Europe/London',
     tzCheckedAt: '2026-05-30T08:00:00.000Z',
     createdAt: '2025-06-01T10:00:00.000Z',
