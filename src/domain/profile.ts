@@ -4,7 +4,8 @@
  * the reason from the data. Pure.
  */
 import { toPosition } from './ladder/compare.ts';
-import type { Ladder, Position, Role } from './ladder/model.ts';
+import type { Ladder, Level, Position, Role } from './ladder/model.ts';
+import { normaliseLevelQuery } from './ladder/normalise.ts';
 import { resolveLevel, type UnknownLevel } from './ladder/resolve.ts';
 
 export interface ProfileChoice {
@@ -14,6 +15,56 @@ export interface ProfileChoice {
   /** Set when the user named a role: the position stands in for it. */
   substitutedFrom: Role | null;
   reason: string | null;
+  /** The word also names another level (`senior`: TPM3 is titled Senior Engineer): offer it. */
+  clash: LevelClash | null;
+}
+
+/** A word that named a role but also reads as another level. */
+export interface LevelClash {
+  typed: string;
+  /** What it was read as. */
+  meant: Level;
+  /** The other reading, offered in the reply. */
+  other: Level;
+  note: string;
+}
+
+/**
+ * When what the user typed named a role through a word the data marks as clashing (`senior` is the
+ * Senior TPM role, but TPM3's public title is Senior Engineer), the other reading; else null.
+ */
+export function clashOf(ladder: Ladder, typed: string, level: Level): LevelClash | null {
+  if (level.kind !== 'role') return null;
+  const key = normaliseLevelQuery(typed);
+  const clash = level.clashes.find((c) => normaliseLevelQuery(c.alias) === key);
+  const other = clash ? ladder.levelsById.get(clash.levelId) : undefined;
+  return clash && other ? { typed: typed.trim(), meant: level, other, note: clash.note } : null;
+}
+
+/** A level as the person chose it: the position used for every calculation, and the role if they named one. */
+export interface ChosenLevel {
+  position: Position;
+  role: Role | null;
+}
+
+/**
+ * The stored profile level or target (position id + role id) as a chosen level. A role is kept
+ * only while it still maps to that position (the data may have changed); null without a position.
+ */
+export function chosenLevel(
+  ladder: Ladder,
+  positionId: string | null,
+  roleId?: string | null,
+): ChosenLevel | null {
+  if (positionId === null) return null;
+  const level = ladder.levelsById.get(positionId);
+  if (!level) return null;
+  if (level.kind === 'role') return { position: toPosition(ladder, level).position, role: level };
+  const role = roleId ? ladder.levelsById.get(roleId) : undefined;
+  return {
+    position: level,
+    role: role?.kind === 'role' && role.comparable.positionId === level.id ? role : null,
+  };
 }
 
 export type ProfileLevelsResolution =
@@ -24,7 +75,7 @@ function choose(ladder: Ladder, typed: string): ProfileChoice | UnknownLevel {
   const resolved = resolveLevel(ladder, typed);
   if (resolved.kind === 'unknown') return resolved;
   const { position, substitutedFrom, reason } = toPosition(ladder, resolved);
-  return { typed: typed.trim(), position, substitutedFrom, reason };
+  return { typed: typed.trim(), position, substitutedFrom, reason, clash: clashOf(ladder, typed, resolved) };
 }
 
 /**

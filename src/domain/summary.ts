@@ -8,9 +8,10 @@
  * are counted apart as well, so every surface can mark them.
  */
 import { adviceForStep } from './coaching.ts';
-import { nextLevel, toPosition } from './ladder/compare.ts';
-import type { Axis, Ladder, Position, Shift, Step } from './ladder/model.ts';
+import { nextLevel } from './ladder/compare.ts';
+import type { Axis, Ladder, Position, Role, Shift, Step } from './ladder/model.ts';
 import type { PeriodRange } from './period.ts';
+import { chosenLevel } from './profile.ts';
 import { DEFAULT_THIN_THRESHOLD } from './suggest.ts';
 import type { AxisId, EvidenceEntry, LocalDate } from './types.ts';
 import {
@@ -30,8 +31,16 @@ export interface SummaryInput {
    * streaks look past the period; without it they are computed from `entries`.
    */
   activityDates?: readonly LocalDate[];
-  /** Position ids as stored in the profile (a role id is read as its comparable position). */
-  profile: { level: string | null; target: string | null };
+  /**
+   * Position ids as stored in the profile (a role id is read as its comparable position), and the
+   * roles chosen for them, if any.
+   */
+  profile: {
+    level: string | null;
+    target: string | null;
+    levelRole?: string | null;
+    targetRole?: string | null;
+  };
   ladder: Ladder;
   range: Pick<PeriodRange, 'startDate' | 'endDate' | 'label'>;
   now: Date;
@@ -125,6 +134,11 @@ export interface Summary {
   untagged: number;
   level: Position | null;
   target: Position | null;
+  /** The role the person chose for their level / target, named first wherever they are shown. */
+  levelRole: Role | null;
+  targetRole: Role | null;
+  /** Why the summary counts months (promotion follows behaviour sustained over months); from ladder-data. */
+  monthsWhy: string | null;
   /** No target in the profile: the next level up stands in for it. */
   targetIsNextLevel: boolean;
   thinThreshold: number;
@@ -137,12 +151,6 @@ export interface Summary {
   shifts: ShiftSummary[];
   /** The three most recent entries of the period, newest first. */
   recent: EvidenceEntry[];
-}
-
-function positionOf(ladder: Ladder, id: string | null): Position | null {
-  if (id === null) return null;
-  const level = ladder.levelsById.get(id);
-  return level ? toPosition(ladder, level).position : null;
 }
 
 /** Weeks numbered so that consecutive ISO weeks are consecutive integers (Monday starts a week). */
@@ -187,8 +195,10 @@ export function summarise(input: SummaryInput): Summary {
   const today = local.date;
   const thinThreshold = input.thinThreshold ?? ladder.thinThreshold ?? DEFAULT_THIN_THRESHOLD;
 
-  const level = positionOf(ladder, input.profile.level);
-  const profileTarget = positionOf(ladder, input.profile.target);
+  const levelChoice = chosenLevel(ladder, input.profile.level, input.profile.levelRole);
+  const targetChoice = chosenLevel(ladder, input.profile.target, input.profile.targetRole);
+  const level = levelChoice?.position ?? null;
+  const profileTarget = targetChoice?.position ?? null;
   const target = profileTarget ?? (level ? nextLevel(ladder, level.id) : null);
   const targetIsNextLevel = profileTarget === null && target !== null;
 
@@ -340,6 +350,10 @@ export function summarise(input: SummaryInput): Summary {
     untagged,
     level,
     target,
+    levelRole: levelChoice?.role ?? null,
+    targetRole: targetChoice?.role ?? null,
+    monthsWhy:
+      ladder.roleFamilies.flatMap((f) => f.transitions).find((t) => t.promotion !== null)?.promotion ?? null,
     targetIsNextLevel,
     thinThreshold,
     axes: axisSummaries,

@@ -30,7 +30,7 @@ import type {
   PacketStep,
 } from '../domain/export/packet.ts';
 import { nextLevel, toPosition } from '../domain/ladder/compare.ts';
-import type { Ladder, Position, Step } from '../domain/ladder/model.ts';
+import type { Ladder, Position, Role, Step } from '../domain/ladder/model.ts';
 import {
   type ParsedPeriod,
   type Period,
@@ -38,6 +38,7 @@ import {
   parsePeriod,
   periodRange,
 } from '../domain/period.ts';
+import { chosenLevel } from '../domain/profile.ts';
 import type { Prompt } from '../domain/prompts.ts';
 import type { EvidenceEntry, Owner, Profile } from '../domain/types.ts';
 import { renderSvgToPng } from '../render/png.ts';
@@ -120,8 +121,8 @@ function positionOf(ladder: Ladder, id: string | null): Position | null {
   return level ? toPosition(ladder, level).position : null;
 }
 
-function packetLevel(p: Position | null): PacketLevel | null {
-  return p === null ? null : { id: p.id, code: p.code, title: p.title };
+function packetLevel(p: Position | null, role: Role | null = null): PacketLevel | null {
+  return p === null ? null : { id: p.id, code: p.code, title: p.title, role: role?.name ?? null };
 }
 
 function packetStep(step: Step | undefined): PacketStep | null {
@@ -134,7 +135,7 @@ function shiftName(ladder: Ladder, id: string): string {
 }
 
 export interface PacketOptions {
-  profile: Pick<Profile, 'level' | 'target'>;
+  profile: Pick<Profile, 'level' | 'target' | 'levelRole' | 'targetRole'>;
   userName: string;
   range: PeriodRange;
   entries: readonly EvidenceEntry[];
@@ -147,8 +148,10 @@ export interface PacketOptions {
 
 /** The renderers' input from the user's data and the ladder's words for it. Pure. */
 export function buildPacket(ladder: Ladder, owner: Owner, now: Date, opts: PacketOptions): PacketInput {
-  const level = positionOf(ladder, opts.profile.level);
-  const chosen = positionOf(ladder, opts.profile.target);
+  const levelChoice = chosenLevel(ladder, opts.profile.level, opts.profile.levelRole);
+  const targetChoice = chosenLevel(ladder, opts.profile.target, opts.profile.targetRole);
+  const level = levelChoice?.position ?? null;
+  const chosen = targetChoice?.position ?? null;
   const fallback =
     chosen === null && opts.targetFallback === 'next-level' && level !== null
       ? nextLevel(ladder, level.id)
@@ -186,10 +189,10 @@ export function buildPacket(ladder: Ladder, owner: Owner, now: Date, opts: Packe
         }));
   return {
     user: { name: opts.userName, teamId: owner.teamId, userId: owner.userId },
-    level: packetLevel(level),
+    level: packetLevel(level, levelChoice?.role ?? null),
     target:
       fallback === null
-        ? packetLevel(target)
+        ? packetLevel(target, targetChoice?.role ?? null)
         : { id: fallback.id, code: fallback.code, title: `${fallback.title} (next level up; no target set)` },
     period: { label: opts.range.label, startDate: opts.range.startDate, endDate: opts.range.endDate },
     generatedAt: now.toISOString(),

@@ -89,17 +89,23 @@ describe('progress, end to end', () => {
     await h.close();
   });
 
-  it('/ladder me level tpm4 target lead saves positions and says the role became TPM5', async () => {
+  it('/ladder me level tpm4 target lead keeps the role chosen, compared with TPM5', async () => {
     const saved = shown(await command(alice, 'me level tpm4 target lead'));
     expect(saved).toContain(
-      'Saved your level *TPM4 · Staff Engineer* and target *TPM5 · Senior Staff Engineer*',
+      'Saved your level *TPM4 · Staff Engineer* and target *Lead TPM (compared with TPM5)*',
     );
-    expect(saved).toContain('Lead TPM is a role, so I saved its comparable position, *TPM5*');
-    expect(h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({ level: 'tpm4', target: 'tpm5' });
+    expect(saved).toContain('Lead TPM is a role: I keep it as you chose it, and compare it with *TPM5*');
+    expect(saved).toContain('An analogy, not an equivalence');
+    expect(h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({
+      level: 'tpm4',
+      levelRole: null,
+      target: 'tpm5',
+      targetRole: 'lead-tpm',
+    });
 
     const me = shown(await command(alice, 'me'));
     expect(me).toContain('Level: *TPM4 · Staff Engineer*');
-    expect(me).toContain('Target: *TPM5 · Senior Staff Engineer*');
+    expect(me).toContain('Target: *Lead TPM (compared with TPM5)*');
   });
 
   it('/ladder me with an unknown level suggests the closest and saves nothing', async () => {
@@ -127,13 +133,17 @@ describe('progress, end to end', () => {
     expect(text).toContain('*System*: 2 (1 suggested)');
     expect(text).toContain('*Process*: 3');
     expect(text).toContain('*Influence*: 0');
-    expect(text).toContain('Where to grow (TPM4 → TPM5)');
-    expect(text).toMatch(/\*People\* Coordinates → Manages: 2 entries, thin \(under 3\)/);
-    expect(text).toMatch(/\*Influence\* Multiple Teams → Company: 0 entries, thin/);
+    expect(text).toContain('Where to grow (TPM4 → Lead TPM, compared with TPM4 → TPM5)');
+    expect(text).toMatch(/\*People\* Coordinates → \*Manages\*: 2 entries, thin \(under 3\)/);
+    expect(text).toMatch(/\*Influence\* Multiple Teams → \*Company\*: 0 entries, thin/);
     expect(text).toContain('Weeks with evidence:* 6 of 14');
     expect(text).toContain('current streak 2 weeks');
     expect(text).toContain('America/New_York');
-    expect(text).toContain(h.app.ctx.ladder.growthSuggestions.axes.influence as string);
+    // The advice of the step aimed at: Company on Influence, Manages on People.
+    const steps = h.app.ctx.ladder.axes.flatMap((a) => a.steps);
+    expect(text).toContain(steps.find((s) => s.name === 'Company')?.advice as string);
+    expect(text).toContain(`_Next, for Manages:_ ${steps.find((s) => s.name === 'Manages')?.advice}`);
+    expect(text).toContain('Why months:');
   });
 
   it('/ladder summary is followed by the radar chart, uploaded to the DM and shown by slack_file', async () => {
@@ -257,7 +267,7 @@ describe('progress, end to end', () => {
     expect(text).toContain('TPM4 · Staff Engineer');
     expect(text).toContain('*People*: 2');
     expect(text).toContain('*System*: 2 (1 suggested)');
-    expect(text).toMatch(/Influence\* Multiple Teams → Company: 0 entries, thin/);
+    expect(text).toMatch(/Influence\* Multiple Teams → \*Company\*: 0 entries, thin/);
     expect(text).toContain('Recent evidence (7)');
     for (const id of [
       ActionId.logWin,
@@ -324,7 +334,7 @@ describe('progress, end to end', () => {
           action_id: ActionId.homeSetLevel,
           block_id: BlockId.homeProfile,
           type: 'static_select',
-          selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'lead-tpm' },
+          selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'tpm99' },
         },
       ],
     });

@@ -98,6 +98,11 @@ export function evidenceCoverage(
 }
 
 /** The chart's input for a review packet: steps from the levels, coverage from the entries. */
+/** "TPM5", or "Lead TPM (TPM5)" when the person chose the role. */
+function legendName(level: { code: string; role?: string | null }): string {
+  return level.role ? `${level.role} (${level.code})` : level.code;
+}
+
 export function radarInputFromPacket(
   packet: PacketInput,
   options: { thinThreshold: number; title?: string; size?: number; maxStep?: number },
@@ -121,8 +126,8 @@ export function radarInputFromPacket(
     axes,
     maxStep: options.maxStep ?? 5,
     legend: {
-      current: packet.level === null ? 'Current level' : `Current level: ${packet.level.code}`,
-      target: packet.target === null ? 'Target level' : `Target level: ${packet.target.code}`,
+      current: packet.level === null ? 'Current level' : `Current level: ${legendName(packet.level)}`,
+      target: packet.target === null ? 'Target level' : `Target level: ${legendName(packet.target)}`,
       coverage: `Evidence coverage: ${packet.period.label}`,
     },
   };
@@ -405,6 +410,8 @@ export function radarAltText(input: RadarInput): string {
     return `${shorten(axis.label, MAX_LABEL_CHARS)}: current ${current === null ? 'not set' : stepNumber(current)}, target ${target === null ? 'not set' : stepNumber(target)}, ${evidence}`;
   });
   const title = input.title === undefined ? '' : shorten(input.title, MAX_TITLE_CHARS);
-  const text = `${title === '' ? 'Radar chart' : title} (steps out of ${input.maxStep}). ${parts.join('; ')}.`;
+  const levels = [input.legend?.current, input.legend?.target].filter((l) => l !== undefined);
+  const who = levels.length > 0 ? ` ${levels.join('; ')}.` : '';
+  const text = `${title === '' ? 'Radar chart' : title} (steps out of ${input.maxStep}).${who} ${parts.join('; ')}.`;
   return [...text].length <= MAX_ALT_TEXT ? text : `${[...text].slice(0, MAX_ALT_TEXT - 1).join('')}…`;
 }

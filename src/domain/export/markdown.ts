@@ -13,6 +13,7 @@ import {
   type PacketInput,
   type PacketLevel,
   type PacketStep,
+  packetLevelName,
   sortEntries,
 } from './packet.ts';
 
@@ -113,7 +114,7 @@ function stepText(step: PacketStep | null): string {
 }
 
 function levelText(level: PacketLevel): string {
-  return `${level.code} ${level.title}`;
+  return packetLevelName(level);
 }
 
 interface Names {
@@ -356,7 +357,9 @@ export function renderMarkdown(input: PacketInput): string {
     blank();
     out.push('_No target level set._');
   } else {
-    out.push(`## Appendix: ${escapeMarkdownInline(levelText(input.target), { heading: true })} competencies`);
+    // The competencies are the position's, also when a role was chosen.
+    const position = `${input.target.code} ${input.target.title}`;
+    out.push(`## Appendix: ${escapeMarkdownInline(position, { heading: true })} competencies`);
     blank();
     if (input.competencies.length === 0) out.push('_No competencies listed for this level._');
     else {

@@ -23,6 +23,13 @@ export interface PacketLevel {
   code: string;
   /** Public title, e.g. 'Senior Staff Engineer'. */
   title: string;
+  /** The role the person chose, e.g. 'Lead TPM', named first: "Lead TPM (compared with TPM5)". */
+  role?: string | null;
+}
+
+/** "Lead TPM (compared with TPM5)" when a role was chosen, else "TPM5 Senior Staff Engineer". */
+export function packetLevelName(level: PacketLevel): string {
+  return level.role ? `${level.role} (compared with ${level.code})` : `${level.code} ${level.title}`;
 }
 
 export interface PacketAxis {

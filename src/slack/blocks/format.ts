@@ -2,8 +2,10 @@
  * Small pieces shared by the ladder's Block Kit builders: escaping, length limits, block
  * constructors and how levels are named. Pure.
  */
+
 import type { types } from '@slack/bolt';
 import type { Ladder, Level } from '../../domain/ladder/model.ts';
+import type { ChosenLevel } from '../../domain/profile.ts';
 
 export type Block = types.KnownBlock;
 
@@ -111,6 +113,16 @@ export function levelName(level: Level): string {
 /** "TPM5 · Senior Staff Engineer" or "Lead TPM": the full name used in headers and lists. */
 export function levelTitle(level: Level): string {
   return level.kind === 'position' ? `${level.code} · ${level.title}` : level.name;
+}
+
+/**
+ * A level as the person chose it, role first: "Lead TPM (compared with TPM5)", or
+ * "TPM5 · Senior Staff Engineer" when they chose the position.
+ */
+export function chosenName(chosen: ChosenLevel): string {
+  return chosen.role
+    ? `${chosen.role.name} (compared with ${chosen.position.code})`
+    : `${chosen.position.code} · ${chosen.position.title}`;
 }
 
 /** "2/5": a step's number out of its axis' steps. */

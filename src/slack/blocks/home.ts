@@ -36,7 +36,12 @@ const SLOT_PLACEHOLDERS: Record<HomeSlot, string> = {
 
 export interface HomeInput {
   ladder: Ladder;
-  profile: { level: string | null; target: string | null };
+  profile: {
+    level: string | null;
+    target: string | null;
+    levelRole?: string | null;
+    targetRole?: string | null;
+  };
   summary: Summary;
   /** Newest first; only the first `HOME_RECENT_ENTRIES` are shown. */
   recent: readonly EvidenceEntry[];
@@ -60,10 +65,23 @@ function levelSelect(
   placeholder: string,
   selected: string | null,
 ): types.StaticSelect {
-  const groups = ladder.tracks.map((track) => ({
-    label: { type: 'plain_text' as const, text: truncate(track.shortName, 75) },
-    options: track.positions.map((p) => option(`${p.code} · ${p.title}`, p.id)),
-  }));
+  const groups = [
+    ...ladder.tracks.map((track) => ({
+      label: { type: 'plain_text' as const, text: truncate(track.shortName, 75) },
+      options: track.positions.map((p) => option(`${p.code} · ${p.title}`, p.id)),
+    })),
+    // A role is kept as chosen, compared with its position (the value is the public role id).
+    ...ladder.roleFamilies.map((family) => ({
+      label: { type: 'plain_text' as const, text: truncate(family.name, 75) },
+      options: family.roles.map((r) => {
+        const position = ladder.levelsById.get(r.comparable.positionId);
+        return option(
+          `${r.name} (compared with ${position?.kind === 'position' ? position.code : '?'})`,
+          r.id,
+        );
+      }),
+    })),
+  ];
   let budget = 100;
   const capped = groups
     .map((g) => {
@@ -92,13 +110,23 @@ function profileBlocks(input: HomeInput): Block[] {
       type: 'actions',
       block_id: BlockId.homeProfile,
       elements: [
-        levelSelect(input.ladder, ActionId.homeSetLevel, 'Set your level', input.profile.level),
-        levelSelect(input.ladder, ActionId.homeSetTarget, 'Set your target', input.profile.target),
+        levelSelect(
+          input.ladder,
+          ActionId.homeSetLevel,
+          'Set your level',
+          input.profile.levelRole ?? input.profile.level,
+        ),
+        levelSelect(
+          input.ladder,
+          ActionId.homeSetTarget,
+          'Set your target',
+          input.profile.targetRole ?? input.profile.target,
+        ),
       ],
     },
     context(
-      'A role works too: Senior TPM is TPM4, Lead TPM is TPM5 (their comparable positions). ' +
-        `Or type \`${COMMAND} me level tpm4 target lead\`.`,
+      'A role works too: Senior TPM and Lead TPM are kept as you choose them, compared with TPM4 and ' +
+        `TPM5 (an analogy, not an equivalence). Or type \`${COMMAND} me level senior target lead\`.`,
     ),
   ];
 }

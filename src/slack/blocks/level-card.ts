@@ -10,6 +10,7 @@ import {
 } from '../../domain/ladder/compare.ts';
 import type { Ladder, Level, Position, Role } from '../../domain/ladder/model.ts';
 import type { LevelResolution } from '../../domain/ladder/resolve.ts';
+import { clashOf } from '../../domain/profile.ts';
 import { ActionId, COMMAND, nthActionId } from '../ids.ts';
 import {
   actions,
@@ -80,11 +81,14 @@ function buildPositionCard(ladder: Ladder, position: Position, options: LevelCar
   const roles = rolesComparableTo(ladder, position.id);
   const blocks: Block[] = [header(levelTitle(position))];
   if (track) blocks.push(section(`*${escapeMrkdwn(track.name)}*: ${escapeMrkdwn(track.summary)}`));
+  const facts: string[] = [];
+  if (position.seniority) facts.push(`Seniority: ${escapeMrkdwn(position.seniority)}.`);
   if (position.upstreamCode && position.upstreamCode !== position.code) {
-    blocks.push(
-      context(`Called ${escapeMrkdwn(position.upstreamCode)} in the upstream Engineering Ladders numbering.`),
+    facts.push(
+      `Called ${escapeMrkdwn(position.upstreamCode)} in the upstream Engineering Ladders numbering.`,
     );
   }
+  if (facts.length > 0) blocks.push(context(facts.join(' ')));
   blocks.push(divider());
   const axisLines: string[] = [];
   for (const axis of ladder.axes) {
@@ -124,8 +128,13 @@ function buildRoleCard(ladder: Ladder, role: Role, options: LevelCardOptions): S
     header(role.name),
     section(`*Core responsibility:* ${escapeMrkdwn(role.core)}`),
     section(`*The question it answers:* _${escapeMrkdwn(role.question)}_`),
-    divider(),
   ];
+  const framing = [
+    role.contribution ? `*In short:* ${escapeMrkdwn(role.contribution)}` : null,
+    role.proves ? `*What it proves:* ${escapeMrkdwn(role.proves)}` : null,
+  ].filter((line): line is string => line !== null);
+  if (framing.length > 0) blocks.push(section(framing.join('\n')));
+  blocks.push(divider());
   for (const aspect of family?.aspects ?? []) {
     const text = role.aspects[aspect.id];
     if (text) blocks.push(section(`*${escapeMrkdwn(aspect.name)}*\n${escapeMrkdwn(text)}`));
@@ -149,6 +158,7 @@ function buildRoleCard(ladder: Ladder, role: Role, options: LevelCardOptions): S
         `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
     );
     if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
+    if (goingUp && transition.promotion) lines.push(escapeMrkdwn(transition.promotion));
     blocks.push(section([title, ...lines].join('\n')));
     shiftFallback.push(...shifts.map((shift) => `${shift.from} to ${shift.to}`));
     if (goingUp && transition.preparation.length > 0) {
@@ -185,9 +195,25 @@ export function buildLevelCard(ladder: Ladder, level: Level, options: LevelCardO
     : buildRoleCard(ladder, level, options);
 }
 
-/** The reply to `/ladder <query>`: the card, or the closest matches when the level is unknown. */
-export function buildLevelReply(ladder: Ladder, resolution: LevelResolution): SlackMessage {
-  return resolution.kind === 'unknown'
-    ? buildUnknownLevel(ladder, resolution)
-    : buildLevelCard(ladder, resolution);
+/**
+ * The reply to `/ladder <query>`: the card, or the closest matches when the level is unknown. When
+ * the words also read as another level (`senior`: TPM3 is titled Senior Engineer), the card says
+ * which was meant and offers the other.
+ */
+export function buildLevelReply(ladder: Ladder, resolution: LevelResolution, typed?: string): SlackMessage {
+  if (resolution.kind === 'unknown') return buildUnknownLevel(ladder, resolution);
+  const card = buildLevelCard(ladder, resolution);
+  const clash = typed === undefined ? null : clashOf(ladder, typed, resolution);
+  if (!clash) return card;
+  const other = clash.other;
+  const command = `\`${COMMAND} ${other.kind === 'position' ? other.id : other.name.toLowerCase()}\``;
+  const note =
+    `“${escapeMrkdwn(clash.typed)}” is the *${escapeMrkdwn(levelName(clash.meant))}* role. ` +
+    `${escapeMrkdwn(clash.note)} For *${escapeMrkdwn(levelTitle(other))}*: ${command}.`;
+  return {
+    text: fallback(
+      `${card.text} (“${clash.typed}” read as ${levelName(clash.meant)}; for ${levelTitle(other)}, /ladder ${other.id}.)`,
+    ),
+    blocks: capBlocks([context(note), ...card.blocks]),
+  };
 }

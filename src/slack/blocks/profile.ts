@@ -2,14 +2,20 @@
  * `/ladder me` (show or set level and target) and `/ladder next` (my level → the next one up).
  * Pure builders.
  */
-import { neighbourLevels } from '../../domain/ladder/compare.ts';
-import type { Ladder, Level } from '../../domain/ladder/model.ts';
-import type { ProfileChoice, ProfileLevelsResolution } from '../../domain/profile.ts';
+import { neighbourLevels, toPosition } from '../../domain/ladder/compare.ts';
+import type { Ladder, Level, Role } from '../../domain/ladder/model.ts';
+import {
+  type ChosenLevel,
+  chosenLevel,
+  type ProfileChoice,
+  type ProfileLevelsResolution,
+} from '../../domain/profile.ts';
 import { COMMAND } from '../ids.ts';
 import { buildCompareLevels } from './compare.ts';
 import {
   type Block,
   capBlocks,
+  chosenName,
   context,
   escapeMrkdwn,
   fallback,
@@ -22,16 +28,24 @@ import {
 
 const SET_EXAMPLE = `\`${COMMAND} me level tpm4 target lead\``;
 
-function title(level: Level | undefined): string | null {
-  return level ? `*${escapeMrkdwn(levelTitle(level))}*` : null;
+function title(chosen: ChosenLevel | null): string | null {
+  return chosen ? `*${escapeMrkdwn(chosenName(chosen))}*` : null;
 }
 
 export function buildProfile(
   ladder: Ladder,
-  profile: { level: string | null; target: string | null; tz: string | null },
+  profile: {
+    level: string | null;
+    target: string | null;
+    levelRole?: string | null;
+    targetRole?: string | null;
+    tz: string | null;
+  },
 ): SlackMessage {
-  const level = title(profile.level ? ladder.levelsById.get(profile.level) : undefined);
-  const target = title(profile.target ? ladder.levelsById.get(profile.target) : undefined);
+  const chosenLevelOf = chosenLevel(ladder, profile.level, profile.levelRole);
+  const chosenTarget = chosenLevel(ladder, profile.target, profile.targetRole);
+  const level = title(chosenLevelOf);
+  const target = title(chosenTarget);
   if (!level && !target) {
     const t =
       `You have not set your level yet. Set it, and the level you are aiming for, with ${SET_EXAMPLE} ` +
@@ -43,10 +57,14 @@ export function buildProfile(
     `Target: ${target ?? `not set: the next level up stands in for it (\`${COMMAND} me target lead\`)`}`,
   ];
   if (profile.tz) lines.push(`Time zone: ${escapeMrkdwn(profile.tz)} (from Slack)`);
+  const analogies = [chosenLevelOf?.role, chosenTarget?.role]
+    .filter((role): role is Role => role !== null && role !== undefined)
+    .map((role) => `${escapeMrkdwn(role.name)}: ${escapeMrkdwn(role.comparable.reason)}`);
   return {
     text: fallback(`Your profile. ${lines.join('. ').replace(/[*`]/g, '')}`),
     blocks: [
       section(`*Your profile*\n${lines.join('\n')}`),
+      ...(analogies.length > 0 ? [context(analogies.join('\n'))] : []),
       context(
         `Change it with ${SET_EXAMPLE}. See what changes at the next level with \`${COMMAND} next\`, ` +
           `and where you stand with \`${COMMAND} summary\`. Only you can see this.`,
@@ -59,19 +77,40 @@ function substitutionNote(choice: ProfileChoice): string | null {
   if (!choice.substitutedFrom) return null;
   const reason = choice.reason ? ` ${escapeMrkdwn(choice.reason)}` : '';
   return (
-    `You wrote “${quoteUserText(choice.typed, 40)}”: ${escapeMrkdwn(choice.substitutedFrom.name)} is a role, ` +
-    `so I saved its comparable position, *${escapeMrkdwn(choice.position.code)}*.${reason}`
+    `${escapeMrkdwn(choice.substitutedFrom.name)} is a role: I keep it as you chose it, and compare it with ` +
+    `*${escapeMrkdwn(choice.position.code)}* wherever a position is needed.${reason}`
   );
 }
 
-/** The reply after `me level … target …`: what was saved, and any role that became a position. */
+/** `senior` was read as the Senior TPM role; say so and offer TPM3 (titled Senior Engineer). */
+function clashNote(choice: ProfileChoice, slot: 'level' | 'target'): string | null {
+  const clash = choice.clash;
+  if (!clash) return null;
+  const other = clash.other;
+  const command = `\`${COMMAND} me ${slot} ${other.kind === 'position' ? other.id : other.name.toLowerCase()}\``;
+  return (
+    `:information_source: I read “${quoteUserText(clash.typed, 40)}” as the *${escapeMrkdwn(levelName(clash.meant))}* role. ` +
+    `${escapeMrkdwn(clash.note)} If you meant *${escapeMrkdwn(levelTitle(other))}*: ${command}.`
+  );
+}
+
+function choiceName(choice: ProfileChoice): string {
+  return chosenName({ position: choice.position, role: choice.substitutedFrom });
+}
+
+/** The reply after `me level … target …`: what was saved, role first when a role was chosen. */
 export function buildProfileSaved(resolution: Extract<ProfileLevelsResolution, { ok: true }>): SlackMessage {
   const parts: string[] = [];
-  if (resolution.level) parts.push(`level *${escapeMrkdwn(levelTitle(resolution.level.position))}*`);
-  if (resolution.target) parts.push(`target *${escapeMrkdwn(levelTitle(resolution.target.position))}*`);
+  if (resolution.level) parts.push(`level *${escapeMrkdwn(choiceName(resolution.level))}*`);
+  if (resolution.target) parts.push(`target *${escapeMrkdwn(choiceName(resolution.target))}*`);
   const saved = `:white_check_mark: Saved your ${parts.join(' and ')}.`;
   const blocks: Block[] = [section(saved)];
-  for (const choice of [resolution.level, resolution.target]) {
+  for (const [slot, choice] of [
+    ['level', resolution.level],
+    ['target', resolution.target],
+  ] as const) {
+    const clash = choice ? clashNote(choice, slot) : null;
+    if (clash) blocks.push(section(clash));
     const note = choice ? substitutionNote(choice) : null;
     if (note) blocks.push(context(note));
   }
@@ -81,8 +120,14 @@ export function buildProfileSaved(resolution: Extract<ProfileLevelsResolution, {
       `Next: \`${COMMAND} next\` compares your level with the one above; \`${COMMAND} summary\` shows your gaps.`,
     ),
   );
-  const notes = blocks.length > 2 ? ' (a role was saved as its comparable position)' : '';
-  return { text: fallback(`${saved.replace(/[*]|:white_check_mark: /g, '')}${notes}`), blocks };
+  const clashes = [resolution.level?.clash, resolution.target?.clash]
+    .filter((c) => c !== null && c !== undefined)
+    .map(
+      (c) =>
+        ` “${c?.typed}” was read as the ${c ? levelName(c.meant) : ''} role; ${c ? levelTitle(c.other) : ''} is the other reading.`,
+    )
+    .join('');
+  return { text: fallback(`${saved.replace(/[*]|:white_check_mark: /g, '')}${clashes}`), blocks };
 }
 
 /** Nothing saved: which name is unknown, and the closest matches. */
@@ -111,7 +156,11 @@ export function buildNextNeedsLevel(): SlackMessage {
  */
 export function buildNext(ladder: Ladder, from: Level, origin: 'profile' | 'typed'): SlackMessage {
   const { up } = neighbourLevels(ladder, from);
-  const name = escapeMrkdwn(levelName(from));
+  const name = escapeMrkdwn(
+    from.kind === 'role' && origin === 'profile'
+      ? chosenName({ position: toPosition(ladder, from).position, role: from })
+      : levelName(from),
+  );
   if (!up) {
     const t =
       `${origin === 'profile' ? `Your level, *${name}*,` : `*${name}*`} is the top of its ladder: there is no ` +

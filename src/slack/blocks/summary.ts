@@ -10,6 +10,7 @@ import { describeTags, quoteEntry, slackDate, type TagNames } from './evidence.t
 import {
   type Block,
   capBlocks,
+  chosenName,
   context,
   divider,
   escapeMrkdwn,
@@ -38,16 +39,33 @@ function countText(count: number, suggested: number): string {
   return suggested > 0 ? `${count} (${suggested} suggested)` : `${count}`;
 }
 
-/** "TPM4 · Staff Engineer → TPM5 · Senior Staff Engineer", or how to set them. */
+/**
+ * "TPM4 · Staff Engineer → TPM5 · Senior Staff Engineer", role first when one was chosen
+ * ("Senior TPM (compared with TPM4) → Lead TPM (compared with TPM5)"), or how to set them.
+ */
 export function levelsLine(summary: Summary): string {
   const { level, target } = summary;
   if (!level) {
     return `No level set yet: \`${COMMAND} me level tpm4 target lead\` shows where to grow.`;
   }
+  const targetName = target
+    ? summary.targetIsNextLevel
+      ? positionText(target)
+      : chosenName({ position: target, role: summary.targetRole })
+    : '';
   const to = target
-    ? ` → target *${escapeMrkdwn(positionText(target))}*${summary.targetIsNextLevel ? ' (the next level up)' : ''}`
+    ? ` → target *${escapeMrkdwn(targetName)}*${summary.targetIsNextLevel ? ' (the next level up)' : ''}`
     : ' (the top of the track)';
-  return `Level *${escapeMrkdwn(positionText(level))}*${to}`;
+  return `Level *${escapeMrkdwn(chosenName({ position: level, role: summary.levelRole }))}*${to}`;
+}
+
+/** "TPM4 → TPM5", or "Senior TPM → Lead TPM (TPM4 → TPM5)" when roles were chosen. */
+function gapName(summary: Summary, level: Position, target: Position): string {
+  const codes = `${level.code} → ${target.code}`;
+  const levelRole = summary.levelRole;
+  const targetRole = summary.targetIsNextLevel ? null : summary.targetRole;
+  if (!levelRole && !targetRole) return codes;
+  return `${levelRole?.name ?? level.code} → ${targetRole?.name ?? target.code}, compared with ${codes}`;
 }
 
 /** One line per axis: entries, and the steps the current and target levels expect. */
@@ -87,7 +105,7 @@ export function growthText(summary: Summary, opts: { suggestions: 'all' | 'thin'
   const lines = summary.growth.map((g) =>
     growthLine(g, summary.thinThreshold, opts.suggestions === 'all' || g.thin),
   );
-  return `*Where to grow (${summary.level.code} → ${summary.target.code})*\n${lines.join('\n')}`;
+  return `*Where to grow (${escapeMrkdwn(gapName(summary, summary.level, summary.target))})*\n${lines.join('\n')}`;
 }
 
 function shortMonth(key: string): string {
@@ -102,9 +120,10 @@ export function monthsText(summary: Summary): string | null {
     return `${shortMonth(m.month)}${m.partial ? ' (part)' : ''} ${mark}`;
   });
   const more = summary.months.length > MAX_MONTHS_SHOWN ? '… ' : '';
+  const why = summary.monthsWhy ? `\n_Why months:_ ${escapeMrkdwn(summary.monthsWhy)}` : '';
   return (
     `*Sustained over months:* ${summary.sustainedMonths} of ${plural(summary.months.length, 'month')} ` +
-    `had an entry on every growth axis.\n${more}${shown.join('  ·  ')}`
+    `had an entry on every growth axis.\n${more}${shown.join('  ·  ')}${why}`
   );
 }
 

@@ -1,14 +1,14 @@
 import type { App, BlockStaticSelectAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
-import { getPosition } from '../../../domain/ladder/resolve.ts';
-import { resolveProfileLevels } from '../../../domain/profile.ts';
+import { chosenLevel, resolveProfileLevels } from '../../../domain/profile.ts';
+import { chosenName } from '../../blocks/format.ts';
 import { publishHome } from '../../home.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 
 /**
- * The App Home's level and target pickers. The value is a public position id, checked against the
- * ladder; the profile changed is always the clicking user's own (from the signed payload).
+ * The App Home's level and target pickers. The value is a public position or role id, checked
+ * against the ladder (a role is kept as chosen, with its comparable position); the profile changed is always the clicking user's own (from the signed payload).
  */
 export function registerHomeActions(app: App, ctx: AppContext): void {
   for (const slot of ['level', 'target'] as const) {
@@ -17,8 +17,9 @@ export function registerHomeActions(app: App, ctx: AppContext): void {
       await ack();
       const owner = ownerOfInteraction(body);
       const value = action.selected_option?.value;
-      const position = typeof value === 'string' ? getPosition(ctx.ladder, value) : undefined;
-      if (!position) {
+      const chosen = typeof value === 'string' ? chosenLevel(ctx.ladder, value) : null;
+      const position = chosen?.position;
+      if (!chosen || !position) {
         await publishHome(ctx, client, owner, {
           notice: 'That level is not in the ladder; nothing was changed.',
         });
@@ -30,10 +31,16 @@ export function registerHomeActions(app: App, ctx: AppContext): void {
         { level: slot === 'level' ? position.id : null, target: slot === 'target' ? position.id : null },
         current,
       );
-      ctx.repos.profiles.setLevels(owner, { [slot]: position.id }, ctx.now());
+      ctx.repos.profiles.setLevels(
+        owner,
+        slot === 'level'
+          ? { level: position.id, levelRole: chosen.role?.id ?? null }
+          : { target: position.id, targetRole: chosen.role?.id ?? null },
+        ctx.now(),
+      );
       const warning = resolution.ok && resolution.warning ? ` ${resolution.warning}` : '';
       await publishHome(ctx, client, owner, {
-        notice: `Your ${slot} is now ${position.code} · ${position.title}.${warning}`,
+        notice: `Your ${slot} is now ${chosenName(chosen)}.${warning}`,
       });
     });
   }

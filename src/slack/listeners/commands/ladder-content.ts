@@ -17,7 +17,7 @@ export const contentCommands: CommandHandlers = {
   level: async ({ ack, ctx, command }) => {
     await ack({
       response_type: 'ephemeral',
-      ...buildLevelReply(ctx.ladder, resolveLevel(ctx.ladder, command.query)),
+      ...buildLevelReply(ctx.ladder, resolveLevel(ctx.ladder, command.query), command.query),
     });
   },
   compare: async ({ ack, ctx, command }) => {

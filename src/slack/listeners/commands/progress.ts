@@ -59,8 +59,15 @@ export const progressCommands: CommandHandlers = {
     ctx.repos.profiles.setLevels(
       owner,
       {
-        ...(resolution.level ? { level: resolution.level.position.id } : {}),
-        ...(resolution.target ? { target: resolution.target.position.id } : {}),
+        ...(resolution.level
+          ? { level: resolution.level.position.id, levelRole: resolution.level.substitutedFrom?.id ?? null }
+          : {}),
+        ...(resolution.target
+          ? {
+              target: resolution.target.position.id,
+              targetRole: resolution.target.substitutedFrom?.id ?? null,
+            }
+          : {}),
       },
       ctx.now(),
     );
@@ -77,7 +84,9 @@ export const progressCommands: CommandHandlers = {
       await ack({ response_type: 'ephemeral', ...message });
       return;
     }
-    const stored = ctx.repos.profiles.get(owner)?.level ?? null;
+    const profile = ctx.repos.profiles.get(owner);
+    // A role the person chose is compared with the role above it (Senior TPM → Lead TPM).
+    const stored = profile?.levelRole ?? profile?.level ?? null;
     const level = stored === null ? undefined : ctx.ladder.levelsById.get(stored);
     await ack({
       response_type: 'ephemeral',

@@ -113,7 +113,7 @@ describe('buildRadarSvg', () => {
 describe('radarAltText', () => {
   it('states the numbers', () => {
     expect(radarAltText(TPM4_TO_TPM5)).toBe(
-      'Ada Lovelace: TPM4 → TPM5, last 12 months (steps out of 5). ' +
+      'Ada Lovelace: TPM4 → TPM5, last 12 months (steps out of 5). Current level: TPM4; Target level: TPM5. ' +
         'Technology: current 2, target 2, evidence 2/2; System: current 2, target 3, evidence 1/3; ' +
         'People: current 4, target 5, evidence 5/5; Process: current 5, target 5, evidence 3.3/5; ' +
         'Influence: current 3, target 4, evidence 0/4.',
@@ -137,7 +137,7 @@ describe('from a packet', () => {
     expect(evidenceCoverage(null, 9, 3)).toBeNull();
     const input = radarInputFromPacket(PACKET, { thinThreshold: 3 });
     expect(radarAltText(input)).toBe(
-      'Radar chart (steps out of 5). Technology: current 2, target 2, evidence 2/2; ' +
+      'Radar chart (steps out of 5). Current level: TPM4; Target level: TPM5. Technology: current 2, target 2, evidence 2/2; ' +
         'System: current 2, target 3, evidence 2/3; People: current 4, target 5, evidence 3.3/5; ' +
         'Process: current 5, target 5, evidence 5/5; Influence: current 3, target 4, evidence 4/4.',
     );

@@ -110,13 +110,32 @@ describe('profile builders', () => {
     expect(blockText(set)).toContain('Europe/Paris');
   });
 
-  it('says when a role was saved as its comparable position', () => {
+  it('names a chosen role first and says which position it is compared with, as an analogy', () => {
     const r = resolveProfileLevels(ladder, { level: 'tpm4', target: 'lead' });
     if (!r.ok) throw new Error('expected ok');
     const message = buildProfileSaved(r);
     expectWellFormed(message, levelIds);
-    expect(blockText(message)).toMatch(/Lead TPM is a role, so I saved its comparable position, \*TPM5\*/);
-    expect(message.text).toContain('comparable position');
+    const text = blockText(message);
+    expect(text).toContain('target *Lead TPM (compared with TPM5)*');
+    expect(text).toMatch(/Lead TPM is a role: I keep it as you chose it, and compare it with \*TPM5\*/);
+    expect(text).toContain('never says a Lead TPM has line reports or runs production systems');
+    expect(message.text).toContain('Lead TPM (compared with TPM5)');
+  });
+
+  it('`senior`: says it was read as the Senior TPM role and offers TPM3 (Senior Engineer)', () => {
+    const r = resolveProfileLevels(ladder, { level: 'senior', target: 'lead' });
+    if (!r.ok) throw new Error('expected ok');
+    const message = buildProfileSaved(r);
+    expectWellFormed(message, levelIds);
+    const text = blockText(message);
+    expect(text).toContain('level *Senior TPM (compared with TPM4)*');
+    expect(text).toContain('I read “senior” as the *Senior TPM* role.');
+    expect(text).toContain("TPM3's public title is Senior Engineer.");
+    expect(text).toContain('If you meant *TPM3 · Senior Engineer*: `/ladder me level tpm3`.');
+    // Typing the role's full name is not ambiguous.
+    const plain = resolveProfileLevels(ladder, { level: 'senior tpm', target: null });
+    if (!plain.ok) throw new Error('expected ok');
+    expect(blockText(buildProfileSaved(plain))).not.toContain('If you meant');
   });
 
   it('names the unknown level with suggestions and saves nothing', () => {
