@@ -76,6 +76,14 @@ describe('role names kept: me level senior target lead', () => {
       'From your level, *Senior TPM (compared with TPM4)*, to the next one up, *Lead TPM*',
     );
     expect(next).toContain('Enabling');
+    // The source's framing, in our words: delivering programs vs steadying the organisation,
+    // executing vs scaling execution, and promotion after months of next-level work.
+    expect(next).toContain(
+      'Delivers programs. That they can carry complex programs through to delivery (executing).',
+    );
+    expect(next).toContain('Keeps the organisation steady.');
+    expect(next).toContain('(scaling execution)');
+    expect(next).toContain('promoted once they have worked at the next level for months');
 
     // `/ladder senior` shows the role, says so, and offers TPM3; TPM3 keeps its Senior seniority.
     const card = await slash('senior');

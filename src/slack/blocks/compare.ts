@@ -189,8 +189,19 @@ function buildRoleComparison(
       `*${b}*\n_${escapeMrkdwn(to.question)}_`,
       fieldMax,
     ),
-    divider(),
   );
+  // The source's framing in our words: delivering vs steadying; executing vs scaling execution.
+  if (from.contribution && to.contribution && from.proves && to.proves) {
+    blocks.push(
+      sideBySide(
+        '*In short*',
+        `*${a}*\n${escapeMrkdwn(from.contribution)} ${escapeMrkdwn(from.proves)}`,
+        `*${b}*\n${escapeMrkdwn(to.contribution)} ${escapeMrkdwn(to.proves)}`,
+        fieldMax,
+      ),
+    );
+  }
+  blocks.push(divider());
 
   const { transition, shifts, reversed } = comparison;
   if (transition && shifts.length > 0) {
@@ -205,6 +216,7 @@ function buildRoleComparison(
       ),
     ];
     if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
+    if (!reversed && transition.promotion) lines.push(escapeMrkdwn(transition.promotion));
     blocks.push(section(lines.join('\n')));
     if (!reversed && transition.preparation.length > 0) {
       blocks.push(

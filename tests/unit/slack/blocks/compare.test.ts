@@ -55,7 +55,13 @@ describe('buildCompareLevels', () => {
     const sideBySide = message.blocks.filter(
       (b) => b.type === 'section' && 'fields' in b && b.fields?.length === 2,
     );
-    expect(sideBySide).toHaveLength(7); // core, five aspects, the question
+    expect(sideBySide).toHaveLength(8); // core, five aspects, the question, in short
+    // The source's framing, in our words.
+    expect(text).toContain('Delivers programs.');
+    expect(text).toContain('Keeps the organisation steady.');
+    expect(text).toContain('(executing)');
+    expect(text).toContain('(scaling execution)');
+    expect(text).toMatch(/promoted once they have worked at the next level for months/);
     expect(text).toContain('*Mindset shifts from Senior TPM to Lead TPM*');
     expect(text).toContain('from *Doing* to *Enabling*');
     expect(text).toContain('*How to prepare before the title changes*');
