@@ -1,6 +1,6 @@
 /**
  * "Our own words": no 8-word sequence of the two source documents appears in any file of
- * ladder-data/. The fixture holds only SHA-256 hashes of the sources' windows (made by
+ * ladder-data/, src/, docs/ or the README. The fixture holds only SHA-256 hashes of the sources' windows (made by
  * scripts/seed-hashes.ts), so the sources' text is not part of the project.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,6 +8,27 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normaliseWords, type SeedHashFile, sha256, WINDOW } from '../../../scripts/seed-hashes.ts';
 import { LADDER_DIR } from '../../helpers/ladder.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+/** Text files only: images and fonts have no words to copy. */
+const TEXT = /\.(ts|js|mjs|html|css|md|ya?ml|json|txt|sql)$/i;
+
+function textFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && TEXT.test(entry.name))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+function copiedWindows(text: string): string[] {
+  const words = normaliseWords(text);
+  const copied: string[] = [];
+  for (let i = 0; i + WINDOW <= words.length; i++) {
+    const window = words.slice(i, i + WINDOW).join(' ');
+    if (seedHashes.has(sha256(window))) copied.push(window);
+  }
+  return copied;
+}
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../fixtures/seed-8gram-hashes.json', import.meta.url), 'utf8'),
@@ -27,12 +48,23 @@ describe('ladder-data is in our own words', () => {
 
   const files = readdirSync(LADDER_DIR).filter((name) => !name.startsWith('.'));
   it.each(files)('%s shares no 8-word sequence with the sources', (file) => {
-    const words = normaliseWords(readFileSync(path.join(LADDER_DIR, file), 'utf8'));
-    const copied: string[] = [];
-    for (let i = 0; i + WINDOW <= words.length; i++) {
-      const window = words.slice(i, i + WINDOW).join(' ');
-      if (seedHashes.has(sha256(window))) copied.push(window);
-    }
+    const copied = copiedWindows(readFileSync(path.join(LADDER_DIR, file), 'utf8'));
+    expect(copied, `${file} repeats the sources word for word`).toEqual([]);
+  });
+
+  const elsewhere = [
+    ...textFilesUnder(path.join(ROOT, 'src')),
+    ...textFilesUnder(path.join(ROOT, 'docs')),
+    'README.md',
+  ];
+  it('looks at the code, the docs and the README too', () => {
+    expect(elsewhere).toEqual(
+      expect.arrayContaining(['README.md', 'src/domain/coaching.ts', 'docs/export-format.md']),
+    );
+    expect(elsewhere.length).toBeGreaterThan(100);
+  });
+  it.each(elsewhere)('%s shares no 8-word sequence with the sources', (file) => {
+    const copied = copiedWindows(readFileSync(path.join(ROOT, file), 'utf8'));
     expect(copied, `${file} repeats the sources word for word`).toEqual([]);
   });
 
