@@ -295,7 +295,10 @@ describe('/ladder forget', () => {
       await h.sender.command({ userId: u, text: `log First win of ${u} #people` });
       await h.sender.command({ userId: u, text: `log Second win of ${u}` });
       await h.sender.command({ userId: u, text: 'log' }); // leaves a pending modal row
+      // The profile keeps the roles chosen (level_role, target_role): forget removes them too.
+      await h.sender.command({ userId: u, text: 'me level senior target lead' });
     }
+    expect(h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({ levelRole: 'senior-tpm' });
     const ask = await h.sender.command({ userId: alice, text: 'forget' });
     const askText = JSON.stringify(ask.json);
     expect(askText).toContain('2 evidence entries');
@@ -332,6 +335,10 @@ describe('/ladder forget', () => {
       expect(left.n, `rows of the forgotten user left in ${table}`).toBe(0);
     }
     expect(h.app.ctx.repos.evidence.count(owner(bob))).toBe(2);
-    expect(h.app.ctx.repos.profiles.get(owner(bob))).toBeDefined();
+    expect(h.app.ctx.repos.profiles.get(owner(alice))).toBeUndefined();
+    expect(h.app.ctx.repos.profiles.get(owner(bob))).toMatchObject({
+      levelRole: 'senior-tpm',
+      targetRole: 'lead-tpm',
+    });
   });
 });

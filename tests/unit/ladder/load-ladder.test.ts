@@ -108,6 +108,25 @@ describe('loadLadder', () => {
     expect(loadLadder(without).prompts).toEqual([]);
   });
 
+  it("checks the prompts' steps and variant levels against the other files, with the line", () => {
+    const bad = copyWith({
+      'prompts.yaml': (t) =>
+        t
+          .replace('step: Coordinates', 'step: Coordinate')
+          .replace('levels: [tpm5, tpm6]', 'levels: [tpm5, tpm9]'),
+    });
+    const messages = errorOf(bad).problems.map((p) => `${p.file}: ${p.path}: ${p.message}`);
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^prompts\.yaml: prompts\[0\]\.step: unknown step "Coordinate" on People \(expected one of Learns, /,
+      ),
+      'prompts.yaml: variants[1].levels[1]: unknown position "tpm9"',
+    ]);
+    expect(errorOf(bad).problems[0]?.line).toBeGreaterThan(1);
+    const ladder = loadLadder(LADDER_DIR);
+    expect(ladder.promptVariants.map((v) => v.id)).toEqual(['program', 'portfolio']);
+  });
+
   it('ignores files that are not YAML (NOTICE) and picks up a new track file', () => {
     const dir = copyWith();
     writeFileSync(
