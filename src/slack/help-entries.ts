@@ -18,7 +18,7 @@ const FEATURE_ENTRIES: readonly HelpEntry[] = [
   {
     usage: 'me [level <X>] [target <Y>]',
     description:
-      'Your level and target, e.g. `me level tpm4 target lead` (a role is saved as its comparable position).',
+      'Your level and target, e.g. `me level senior target lead` (a role is kept as you chose it and compared with a position).',
   },
   {
     usage: 'next [level]',
@@ -27,7 +27,7 @@ const FEATURE_ENTRIES: readonly HelpEntry[] = [
   {
     usage: 'summary [period]',
     description:
-      'Where you stand against your target: entries per axis, thin growth axes with a next step, weeks ' +
+      'Where you stand against your target: entries per axis, thin growth axes with the next step for the step you aim at, weeks ' +
       'and months with evidence, mindset shifts (default `90d`; also `12w`, `quarter`, `year`, `all`).',
   },
   {
