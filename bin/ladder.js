@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { cliMain } = await import('../src/cli.ts');
+const { cliMain } = await import('../src/cli/index.ts');
 await cliMain();

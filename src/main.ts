@@ -7,7 +7,7 @@ import { MigrationError, migrate } from './db/migrate.ts';
 import { createRepositories } from './db/repositories.ts';
 import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
-import { LadderDataError, loadLadder } from './ladder/load-ladder.ts';
+import { LadderDataError, loadLadder } from './load-ladder.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';

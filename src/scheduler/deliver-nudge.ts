@@ -1,10 +1,10 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
+import { openDmChannel, pickPrompt, shiftOf } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimedNudge } from '../db/nudge-repository.ts';
 import { UNKNOWN_OUTCOME } from '../domain/nudge-report.ts';
 import { isPausedAt, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
 import { describeError } from '../log.ts';
-import { openDmChannel, pickPrompt, shiftOf } from '../services/nudges.ts';
 import { buildNudgeMessage } from '../slack/blocks/nudge.ts';
 
 /** What became of one claimed nudge. 'lost': another process took the claim over first. */

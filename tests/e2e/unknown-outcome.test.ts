@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { countUserData, deleteUserData } from '../../src/db/user-data.ts';
 import { createNudgeScheduler } from '../../src/scheduler/scheduler.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';

@@ -1,6 +1,6 @@
+import { saveEvidence } from '../../../app/evidence.ts';
 import { countUserData } from '../../../db/user-data.ts';
 import { localDate } from '../../../domain/evidence.ts';
-import { saveEvidence } from '../../../services/evidence.ts';
 import {
   buildEmptyLogHelp,
   buildEvidenceConfirmation,

@@ -1,4 +1,4 @@
-import { exportPeriod } from '../../../services/export.ts';
+import { exportPeriod } from '../../../app/export.ts';
 import { buildExportPeriodProblem } from '../../blocks/export.ts';
 import { replyWithChart, sendExport, uploadChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';

@@ -1,5 +1,5 @@
+import { applyNudgeCommand, sendNudgeNow } from '../../../app/nudges.ts';
 import { parseNudgeArgs } from '../../../domain/nudge-settings.ts';
-import { applyNudgeCommand, sendNudgeNow } from '../../../services/nudges.ts';
 import { buildNudgeReply } from '../../blocks/nudge.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';

@@ -1,7 +1,7 @@
+import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../../app/progress.ts';
 import { resolveLevel } from '../../../domain/ladder/resolve.ts';
 import { parsePeriod } from '../../../domain/period.ts';
 import { resolveProfileLevels } from '../../../domain/profile.ts';
-import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../../services/progress.ts';
 import { tagNames } from '../../blocks/evidence.ts';
 import {
   buildNext,

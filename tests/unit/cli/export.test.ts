@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
-import { openDatabase } from '../../src/db/connection.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { createRepositories } from '../../src/db/repositories.ts';
-import { parseExport } from '../../src/domain/export/json.ts';
-import type { Owner } from '../../src/domain/types.ts';
-import { LADDER_DIR, realLadder } from '../helpers/ladder.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { runCli } from '../../../src/cli/index.ts';
+import { openDatabase } from '../../../src/db/connection.ts';
+import { migrate } from '../../../src/db/migrate.ts';
+import { createRepositories } from '../../../src/db/repositories.ts';
+import { parseExport } from '../../../src/domain/export/json.ts';
+import type { Owner } from '../../../src/domain/types.ts';
+import { LADDER_DIR, realLadder } from '../../helpers/ladder.ts';
+import { tempDir } from '../../helpers/tmp.ts';
 
 const TEAM = 'T0LADDER1';
 const ADA: Owner = { teamId: TEAM, userId: 'U0ADA1234' };
