@@ -7,11 +7,15 @@ import { MigrationError, migrate } from './db/migrate.ts';
 import { createRepositories } from './db/repositories.ts';
 import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
+import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
 import { LadderDataError, loadLadder } from './load-ladder.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
 import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
+import { createNudgeDm } from './slack/dm.ts';
+import { helpEntries } from './slack/help-entries.ts';
+import { buildManifest } from './slack/manifest.ts';
 
 export interface StartOptions {
   env: NodeJS.ProcessEnv;
@@ -93,6 +97,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   const nudges = createNudgeScheduler({
     ctx,
     botToken: connection.botToken,
+    nudgeDm: (client) => createNudgeDm(ctx, client),
     ...(opts.schedulerClock ? { clock: opts.schedulerClock } : {}),
   });
   scheduler = nudges;
@@ -129,6 +134,8 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
   const workspace = await startLocalWorkspace({
     port: config.port,
     logger,
+    manifest: buildManifest(),
+    hint: helpEntries(),
     startApp: async (slack) => {
       const { SLACK_APP_TOKEN: _socketMode, ...env } = opts.env;
       app = await startLadder({
@@ -152,6 +159,10 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
         stop: () => running.stop(),
         // The page's clock control: the code path of `nudges run --at`, through this app's sender.
         runNudgesAt: async (at) => (await running.scheduler.runOnce(at)).lines.map(formatRunLine),
+        wallClock: {
+          toInstant: zonedToInstant,
+          format: (at, tz) => formatLocalDateTime(at, tz).replace('T', ' '),
+        },
         nextNudgeAt: (owner, after) => {
           const settings = nudges.getSettings(owner);
           if (!settings) return null;

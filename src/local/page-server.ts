@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { formatLocalDateTime } from '../domain/zoned-time.ts';
 import { describeError } from '../log.ts';
 import { act, isActName, type PageSession } from './page-actions.ts';
 import {
@@ -112,7 +111,7 @@ export function pageState(opts: PageServerOptions, user: DemoUser): Record<strin
   channels.sort((a, b) => a.name.localeCompare(b.name));
   const dmId = api.state.dmChannelId(user.id);
   const home = api.state.homeViews.get(user.id);
-  const { runNudgesAt, nextNudgeAt } = session.nudges;
+  const { runNudgesAt, nextNudgeAt, wallClock } = session.nudges;
   return {
     team: { id: api.teamId, name: opts.teamName },
     me: user,
@@ -134,7 +133,7 @@ export function pageState(opts: PageServerOptions, user: DemoUser): Record<strin
       available: runNudgesAt !== undefined,
       canJump: runNudgesAt !== undefined && nextNudgeAt !== undefined,
       at: session.clock.at?.toISOString() ?? null,
-      local: session.clock.at ? formatLocalDateTime(session.clock.at, user.tz).replace('T', ' ') : null,
+      local: session.clock.at && wallClock ? wallClock.format(session.clock.at, user.tz) : null,
       lines: session.clock.lines,
     },
     channels,

@@ -10,7 +10,6 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { buildChart, type ChartImage, type RenderedFile, renderExport } from '../app/export.ts';
-import { openDmChannel } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { UploadedFileKind } from '../db/export-repository.ts';
 import type { ExportFormat } from '../domain/command.ts';
@@ -26,6 +25,7 @@ import {
   exportInitialComment,
 } from './blocks/export.ts';
 import type { SlackMessage } from './blocks/format.ts';
+import { openDmChannel } from './dm.ts';
 import { type ResponseTarget, replyToUser } from './reply.ts';
 
 /** How long to wait before showing a just-uploaded image again (Slack may not have processed it). */

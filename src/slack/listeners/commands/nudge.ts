@@ -1,6 +1,7 @@
-import { applyNudgeCommand, sendNudgeNow } from '../../../app/nudges.ts';
+import { applyNudgeCommand } from '../../../app/nudges.ts';
 import { parseNudgeArgs } from '../../../domain/nudge-settings.ts';
 import { buildNudgeReply } from '../../blocks/nudge.ts';
+import { sendNudgeNow } from '../../dm.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
 import type { CommandHandlers } from './index.ts';
