@@ -221,7 +221,9 @@ export function exitWithStartupFailure(err: unknown): never {
   process.exit(1);
 }
 
-async function runFromCommandLine(): Promise<void> {
+/** The process entry: `node dist/main.js`, `npm start` (scripts/start.mjs) and `tsx src/main.ts`. */
+export async function runFromCommandLine(): Promise<void> {
+  process.setSourceMapsEnabled(true);
   let running: RunningLadder;
   try {
     running = await startLadder({ env: process.env, forceLocal: process.argv.includes('--local') });

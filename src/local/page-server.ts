@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { describeError } from '../log.ts';
+import { LOCAL_PAGE_DIR } from '../paths.ts';
 import { act, isActName, type PageSession } from './page-actions.ts';
 import {
   type DemoUser,
@@ -38,8 +39,6 @@ export interface PageServer {
   url: string;
   close(): Promise<void>;
 }
-
-const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -185,7 +184,7 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const asset = ASSETS[url.pathname];
     if (req.method === 'GET' && asset) {
-      const body = await readFile(`${PAGE_DIR}${asset.file}`);
+      const body = await readFile(path.join(LOCAL_PAGE_DIR, asset.file));
       return send(res, 200, asset.type, body);
     }
     if (req.method === 'GET' && url.pathname === '/healthz') {
