@@ -11,6 +11,7 @@ import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
 import { LadderDataError, loadLadder } from './load-ladder.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
+import { LOCAL_PAGE_DIR } from './paths.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
 import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
 import { createNudgeDm } from './slack/dm.ts';
@@ -136,6 +137,7 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     logger,
     manifest: buildManifest(),
     hint: helpEntries(),
+    pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
       const { SLACK_APP_TOKEN: _socketMode, ...env } = opts.env;
       app = await startLadder({

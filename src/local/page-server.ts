@@ -8,7 +8,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { describeError } from '../log.ts';
-import { LOCAL_PAGE_DIR } from '../paths.ts';
 import { act, isActName, type PageSession } from './page-actions.ts';
 import {
   type DemoUser,
@@ -32,6 +31,8 @@ export interface PageServerOptions {
   /** Subcommands for the composer's hint. */
   hint: readonly HintEntry[];
   teamName: string;
+  /** The folder of the page's files (index.html, app.js, …), handed in by the composition root. */
+  pageDir: string;
 }
 
 export interface PageServer {
@@ -184,7 +185,7 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const asset = ASSETS[url.pathname];
     if (req.method === 'GET' && asset) {
-      const body = await readFile(path.join(LOCAL_PAGE_DIR, asset.file));
+      const body = await readFile(path.join(opts.pageDir, asset.file));
       return send(res, 200, asset.type, body);
     }
     if (req.method === 'GET' && url.pathname === '/healthz') {

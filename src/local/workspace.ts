@@ -56,6 +56,8 @@ export interface LocalWorkspaceOptions {
   manifest: unknown;
   /** The app's subcommands, for the composer's hint. */
   hint: readonly HintEntry[];
+  /** The folder of the page's files. */
+  pageDir: string;
   /** Starts the real app in HTTP mode, listening on 127.0.0.1, with these credentials. */
   startApp(credentials: LocalAppCredentials): Promise<LocalApp>;
   users?: readonly DemoUser[];
@@ -159,6 +161,7 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
       port: opts.port,
       health: () => appRef.health(),
       hint: opts.hint,
+      pageDir: opts.pageDir,
       teamName: 'Ladder Local',
     });
   } catch (err) {
