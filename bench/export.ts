@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildChart, type ExportDeps, renderExport } from '../src/app/export.ts';
 import { openDatabase } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createRepositories } from '../src/db/repositories.ts';
@@ -7,8 +8,7 @@ import type { ExportFormat } from '../src/domain/command.ts';
 import type { Period } from '../src/domain/period.ts';
 import { AXIS_IDS, type AxisId, type Owner, SCOPE_IDS, SHIFT_IDS } from '../src/domain/types.ts';
 import { addDaysToLocalDate } from '../src/domain/zoned-time.ts';
-import { loadLadder } from '../src/ladder/load-ladder.ts';
-import { buildChart, type ExportDeps, renderExport } from '../src/services/export.ts';
+import { loadLadder } from '../src/load-ladder.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
 import { type BenchRow, ms } from './types.ts';
 

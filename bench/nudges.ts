@@ -16,6 +16,7 @@ import { createLogger } from '../src/log.ts';
 import { findDueNudges, newLeaseOwner, runNudgesOnce } from '../src/scheduler/nudge-run.ts';
 import { createNudgeSender } from '../src/scheduler/nudge-sender.ts';
 import { bulkClientOptions } from '../src/scheduler/scheduler.ts';
+import { createNudgeDm } from '../src/slack/dm.ts';
 import { BOT_TOKEN, manifestScopes } from '../tests/helpers/harness.ts';
 import { realLadder } from '../tests/helpers/ladder.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
@@ -199,7 +200,7 @@ async function deliverOneSlot(people: number, rate: number): Promise<Delivery> {
     const logger = createLogger({ level: 'error', write: () => {} });
     const sender = createNudgeSender({
       ctx,
-      client: new WebClient(BOT_TOKEN, bulkClientOptions(api.url, logger)),
+      dm: createNudgeDm(ctx, new WebClient(BOT_TOKEN, bulkClientOptions(api.url, logger))),
       ratePerMinute: rate,
     });
     let at = slot;

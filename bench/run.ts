@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   await optional('nudges.ts', 'Weekly nudges');
   await optional('reliability.ts', 'Load and memory');
   await optional('cpu.ts', 'CPU per request against bare Bolt');
+  await optional('start.ts', 'Start: the TypeScript loader against the bundle');
   const only = process.argv.slice(2);
   const out: string[] = [
     '# Benchmark results',

@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { periodRange } from '../src/domain/period.ts';
 import { summarise } from '../src/domain/summary.ts';
 import type { AxisId, EvidenceEntry, ShiftId } from '../src/domain/types.ts';
-import { loadLadder } from '../src/ladder/load-ladder.ts';
+import { loadLadder } from '../src/load-ladder.ts';
 import { appHomeOpenedEvent } from '../src/local/signed-sender.ts';
 import { interactiveClientOptions } from '../src/slack/app.ts';
 import { publishHome } from '../src/slack/home.ts';

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// The `ladder` bin: runs the TypeScript CLI through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `ladder` bin: the operator CLI from the bundle in dist/, built first when missing or stale.
+import { ensureBuilt } from '../scripts/build.mjs';
 
-register();
-const { cliMain } = await import('../src/cli.ts');
+try {
+  await ensureBuilt();
+} catch (err) {
+  process.stderr.write(`ladder: the build failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+const { cliMain } = await import('../dist/cli.js');
 await cliMain();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUNDLED_LADDER_DATA_DIR } from './paths.ts';
 
 /**
  * The environment contract of design.md, validated once at the edge.
@@ -97,7 +98,7 @@ export function loadBaseConfig(env: NodeJS.ProcessEnv, opts: { local?: boolean }
   return Object.freeze({
     port: e.PORT,
     databasePath: e.DATABASE_PATH ?? (opts.local ? './data/local.db' : './data/ladder.db'),
-    ladderDataDir: e.LADDER_DATA_DIR ?? './ladder-data',
+    ladderDataDir: e.LADDER_DATA_DIR ?? BUNDLED_LADDER_DATA_DIR,
     logLevel: e.LOG_LEVEL,
     nudgeLateWindowHours: e.NUDGE_LATE_WINDOW_HOURS,
     nudgeSendRate: e.NUDGE_SEND_RATE,

@@ -7,11 +7,16 @@ import { MigrationError, migrate } from './db/migrate.ts';
 import { createRepositories } from './db/repositories.ts';
 import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
-import { LadderDataError, loadLadder } from './ladder/load-ladder.ts';
+import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
+import { LadderDataError, loadLadder } from './load-ladder.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
+import { LOCAL_PAGE_DIR } from './paths.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
 import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
+import { createNudgeDm } from './slack/dm.ts';
+import { helpEntries } from './slack/help-entries.ts';
+import { buildManifest } from './slack/manifest.ts';
 
 export interface StartOptions {
   env: NodeJS.ProcessEnv;
@@ -93,6 +98,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   const nudges = createNudgeScheduler({
     ctx,
     botToken: connection.botToken,
+    nudgeDm: (client) => createNudgeDm(ctx, client),
     ...(opts.schedulerClock ? { clock: opts.schedulerClock } : {}),
   });
   scheduler = nudges;
@@ -129,6 +135,9 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
   const workspace = await startLocalWorkspace({
     port: config.port,
     logger,
+    manifest: buildManifest(),
+    hint: helpEntries(),
+    pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
       const { SLACK_APP_TOKEN: _socketMode, ...env } = opts.env;
       app = await startLadder({
@@ -152,6 +161,10 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
         stop: () => running.stop(),
         // The page's clock control: the code path of `nudges run --at`, through this app's sender.
         runNudgesAt: async (at) => (await running.scheduler.runOnce(at)).lines.map(formatRunLine),
+        wallClock: {
+          toInstant: zonedToInstant,
+          format: (at, tz) => formatLocalDateTime(at, tz).replace('T', ' '),
+        },
         nextNudgeAt: (owner, after) => {
           const settings = nudges.getSettings(owner);
           if (!settings) return null;
@@ -210,7 +223,9 @@ export function exitWithStartupFailure(err: unknown): never {
   process.exit(1);
 }
 
-async function runFromCommandLine(): Promise<void> {
+/** The process entry: `node dist/main.js`, `npm start` (scripts/start.mjs) and `tsx src/main.ts`. */
+export async function runFromCommandLine(): Promise<void> {
+  process.setSourceMapsEnabled(true);
   let running: RunningLadder;
   try {
     running = await startLadder({ env: process.env, forceLocal: process.argv.includes('--local') });

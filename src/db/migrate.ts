@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MIGRATIONS_DIR } from '../paths.ts';
 import type { Db } from './connection.ts';
-
-/** The project's migrations folder, wherever the process was started from. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 const FILE_PATTERN = /^(\d{4})_[a-z0-9_]+\.sql$/;
 

@@ -56,23 +56,6 @@ export type LadderCommand =
 
 export type LadderCommandKind = LadderCommand['kind'];
 
-export const LADDER_COMMAND_KINDS: readonly LadderCommandKind[] = [
-  'help',
-  'levels',
-  'level',
-  'compare',
-  'next',
-  'me',
-  'log',
-  'evidence',
-  'summary',
-  'chart',
-  'export',
-  'nudge',
-  'forget',
-  'usage',
-];
-
 const KEYWORDS: ReadonlySet<string> = new Set(COMMAND_KEYWORDS);
 
 function isKeyword(word: string): word is CommandKeyword {

@@ -6,7 +6,6 @@
  */
 import type { EventEmitter } from 'node:events';
 import { z } from 'zod';
-import { formatLocalDateTime, zonedToInstant } from '../domain/zoned-time.ts';
 import { describeError, type Logger } from '../log.ts';
 import { buildAction, buildStateValues, findElement } from './page-payloads.ts';
 import type { DemoUser, Notice } from './page-state.ts';
@@ -28,10 +27,20 @@ export interface InstalledApp {
  */
 export interface NudgeHooks {
   runNudgesAt?: (instant: Date) => Promise<unknown>;
+  /** The app's own wall-clock arithmetic, so the clock reads as the nudges are reckoned. */
+  wallClock?: WallClock;
   nextNudgeAt?: (
     owner: { teamId: string; userId: string },
     after: Date,
   ) => Date | null | undefined | Promise<Date | null | undefined>;
+}
+
+/** Wall-clock time in an IANA zone and the instant it names. */
+export interface WallClock {
+  /** `YYYY-MM-DD`, minutes since midnight, zone → the instant (DST as the app resolves it). */
+  toInstant(date: string, minuteOfDay: number, tz: string): Date;
+  /** The instant as `YYYY-MM-DD HH:mm` on the zone's wall clock. */
+  format(instant: Date, tz: string): string;
 }
 
 export interface ClockState {
@@ -331,8 +340,8 @@ function reportLines(result: unknown): string[] {
 }
 
 async function clock(session: PageSession, o: z.infer<typeof Schemas.clock>): Promise<ActResult> {
-  const { runNudgesAt, nextNudgeAt } = session.nudges;
-  if (!runNudgesAt) return { ok: false, error: 'Nudges are not part of this build yet.' };
+  const { runNudgesAt, nextNudgeAt, wallClock } = session.nudges;
+  if (!runNudgesAt || !wallClock) return { ok: false, error: 'Nudges are not part of this build yet.' };
   const user = session.users.find((u) => u.id === o.user);
   if (!user) return { ok: false, error: 'Unknown user.' };
   let at: Date;
@@ -347,7 +356,7 @@ async function clock(session: PageSession, o: z.infer<typeof Schemas.clock>): Pr
   } else {
     const [date = '', time = '00:00'] = (o.at ?? '').split('T');
     const [h = 0, m = 0] = time.split(':').map(Number);
-    at = zonedToInstant(date, h * 60 + m, user.tz);
+    at = wallClock.toInstant(date, h * 60 + m, user.tz);
   }
   const result = await runNudgesAt(at);
   session.clock.at = at;
@@ -355,7 +364,7 @@ async function clock(session: PageSession, o: z.infer<typeof Schemas.clock>): Pr
   session.changes.emit('change');
   return {
     ok: true,
-    message: `Nudges ran at ${formatLocalDateTime(at, user.tz).replace('T', ' ')} (${user.tz}).`,
+    message: `Nudges ran at ${wallClock.format(at, user.tz)} (${user.tz}).`,
   };
 }
 

@@ -6,8 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { formatLocalDateTime } from '../domain/zoned-time.ts';
+import path from 'node:path';
 import { describeError } from '../log.ts';
 import { act, isActName, type PageSession } from './page-actions.ts';
 import {
@@ -32,6 +31,8 @@ export interface PageServerOptions {
   /** Subcommands for the composer's hint. */
   hint: readonly HintEntry[];
   teamName: string;
+  /** The folder of the page's files (index.html, app.js, …), handed in by the composition root. */
+  pageDir: string;
 }
 
 export interface PageServer {
@@ -39,8 +40,6 @@ export interface PageServer {
   url: string;
   close(): Promise<void>;
 }
-
-const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -112,7 +111,7 @@ export function pageState(opts: PageServerOptions, user: DemoUser): Record<strin
   channels.sort((a, b) => a.name.localeCompare(b.name));
   const dmId = api.state.dmChannelId(user.id);
   const home = api.state.homeViews.get(user.id);
-  const { runNudgesAt, nextNudgeAt } = session.nudges;
+  const { runNudgesAt, nextNudgeAt, wallClock } = session.nudges;
   return {
     team: { id: api.teamId, name: opts.teamName },
     me: user,
@@ -134,7 +133,7 @@ export function pageState(opts: PageServerOptions, user: DemoUser): Record<strin
       available: runNudgesAt !== undefined,
       canJump: runNudgesAt !== undefined && nextNudgeAt !== undefined,
       at: session.clock.at?.toISOString() ?? null,
-      local: session.clock.at ? formatLocalDateTime(session.clock.at, user.tz).replace('T', ' ') : null,
+      local: session.clock.at && wallClock ? wallClock.format(session.clock.at, user.tz) : null,
       lines: session.clock.lines,
     },
     channels,
@@ -186,7 +185,7 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const asset = ASSETS[url.pathname];
     if (req.method === 'GET' && asset) {
-      const body = await readFile(`${PAGE_DIR}${asset.file}`);
+      const body = await readFile(path.join(opts.pageDir, asset.file));
       return send(res, 200, asset.type, body);
     }
     if (req.method === 'GET' && url.pathname === '/healthz') {

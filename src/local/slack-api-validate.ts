@@ -4,7 +4,7 @@ import {
   findViewProblems,
   formatProblem,
   jsonPointer,
-} from '../slack/block-limits.ts';
+} from './block-limits.ts';
 import { SlackApiError } from './slack-api-http.ts';
 import type { LocalSlackStore } from './slack-api-state.ts';
 

@@ -8,10 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
-import { helpEntries } from '../slack/help-entries.ts';
-import { buildManifest } from '../slack/manifest.ts';
 import type { InstalledApp, NudgeHooks, PageSession } from './page-actions.ts';
-import { type PageServer, startPageServer } from './page-server.ts';
+import { type HintEntry, type PageServer, startPageServer } from './page-server.ts';
 import type { DemoUser } from './page-state.ts';
 import { createSignedSender } from './signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from './slack-api.ts';
@@ -54,6 +52,12 @@ export interface LocalWorkspaceOptions {
   /** The page's port on 127.0.0.1; 0 picks a free one. */
   port: number;
   logger: Logger;
+  /** The app's manifest, installed into the workspace as Slack would. */
+  manifest: unknown;
+  /** The app's subcommands, for the composer's hint. */
+  hint: readonly HintEntry[];
+  /** The folder of the page's files. */
+  pageDir: string;
   /** Starts the real app in HTTP mode, listening on 127.0.0.1, with these credentials. */
   startApp(credentials: LocalAppCredentials): Promise<LocalApp>;
   users?: readonly DemoUser[];
@@ -113,7 +117,7 @@ function seedGeneral(api: LocalSlackApi, users: readonly DemoUser[]): void {
 export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<LocalWorkspace> {
   const users = opts.users ?? DEMO_USERS;
   const now = opts.now ?? Date.now;
-  const app = installedApp(buildManifest());
+  const app = installedApp(opts.manifest);
   const botToken = `xoxb-local-${randomBytes(16).toString('hex')}`;
   const signingSecret = randomBytes(32).toString('hex');
   const api = await startLocalSlackApi({
@@ -143,6 +147,7 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
       nudges: {
         ...(appRef.runNudgesAt ? { runNudgesAt: (at) => appRef.runNudgesAt?.(at) ?? Promise.resolve() } : {}),
         ...(appRef.nextNudgeAt ? { nextNudgeAt: (o, after) => appRef.nextNudgeAt?.(o, after) ?? null } : {}),
+        ...(appRef.wallClock ? { wallClock: appRef.wallClock } : {}),
       },
       clock: { at: null, lines: [] },
       notices: [],
@@ -155,7 +160,8 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
       session,
       port: opts.port,
       health: () => appRef.health(),
-      hint: helpEntries(),
+      hint: opts.hint,
+      pageDir: opts.pageDir,
       teamName: 'Ladder Local',
     });
   } catch (err) {

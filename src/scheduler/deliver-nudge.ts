@@ -1,11 +1,10 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import { ErrorCode } from '@slack/web-api';
+import { type NudgeDm, pickPrompt } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimedNudge } from '../db/nudge-repository.ts';
 import { UNKNOWN_OUTCOME } from '../domain/nudge-report.ts';
 import { isPausedAt, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
 import { describeError } from '../log.ts';
-import { openDmChannel, pickPrompt, promptPractice, shiftOf } from '../services/nudges.ts';
-import { buildNudgeMessage } from '../slack/blocks/nudge.ts';
 
 /** What became of one claimed nudge. 'lost': another process took the claim over first. */
 export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unconfirmed' | 'lost';
@@ -27,8 +26,8 @@ export interface DeliveryHooks {
 
 export interface DeliveryDeps {
   ctx: AppContext;
-  /** The bulk client: retries 0, rate-limited calls rejected (the ledger does the retrying). */
-  client: WebClient;
+  /** The DM on the bulk client: retries 0, rate-limited calls rejected (the ledger does the retrying). */
+  dm: NudgeDm;
   hooks?: DeliveryHooks;
   /** The workspace queue pauses for Slack's Retry-After (seconds). */
   onRateLimited: (retryAfterSeconds: number) => void;
@@ -86,7 +85,7 @@ function classify(err: unknown, posting: boolean): Failure {
  * row left in 'sending' is never sent again.
  */
 export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promise<DeliveryOutcome> {
-  const { ctx, client } = deps;
+  const { ctx, dm } = deps;
   const repo = ctx.repos.nudges;
   const owner = { teamId: job.teamId, userId: job.userId };
   // After app_uninstalled / tokens_revoked nothing more is sent to that workspace.
@@ -109,17 +108,14 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
 
   let channelId: string;
   try {
-    channelId = await openDmChannel(ctx, client, owner);
+    channelId = await dm.openDm(owner);
   } catch (err) {
     return handleFailure(deps, job, classify(err, false), err);
   }
   if (!repo.markSending(job, prompt.id, channelId, ctx.now())) return 'lost';
   let posted: { channel?: string; ts?: string };
   try {
-    posted = await client.chat.postMessage({
-      channel: channelId,
-      ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { practice: promptPractice(ctx, prompt) }),
-    });
+    posted = await dm.postPrompt(channelId, prompt);
   } catch (err) {
     return handleFailure(deps, job, classify(err, true), err);
   }

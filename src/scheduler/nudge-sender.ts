@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import type { NudgeDm } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimedNudge } from '../db/nudge-repository.ts';
 import { describeError } from '../log.ts';
@@ -6,8 +6,11 @@ import { type DeliveryHooks, type DeliveryOutcome, deliverNudge } from './delive
 
 export interface NudgeSenderOptions {
   ctx: AppContext;
-  /** Its own client: `retries: 0`, `rejectRateLimitedCalls: true`, never the one that answers commands. */
-  client: WebClient;
+  /**
+   * The DM on its own client (`retries: 0`, `rejectRateLimitedCalls: true`), never the one that
+   * answers commands.
+   */
+  dm: NudgeDm;
   /** Messages per minute per workspace (NUDGE_SEND_RATE). */
   ratePerMinute: number;
   /** Sends in flight per workspace at most (default 8). */
@@ -115,7 +118,7 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
       outcome = await deliverNudge(
         {
           ctx,
-          client: opts.client,
+          dm: opts.dm,
           ...(opts.hooks ? { hooks: opts.hooks } : {}),
           onRateLimited: (seconds) => {
             q.pausedUntil = Math.max(q.pausedUntil, clock() + seconds * 1000);

@@ -1,5 +1,6 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createTask, type ScheduledTask } from 'node-cron';
+import type { NudgeDm } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimResult } from '../db/nudge-repository.ts';
 import { describeError, type Logger, toSlackLogger } from '../log.ts';
@@ -62,6 +63,8 @@ export interface SchedulerOptions {
   botToken: string;
   /** Default: a bulk client for `botToken` at `ctx.config.slackApiUrl`. */
   client?: WebClient;
+  /** The Slack side of the nudge DM on that client (the composition root's). */
+  nudgeDm: (client: WebClient) => NudgeDm;
   /** Monotonic milliseconds for liveness, i.e. /healthz (default performance.now). */
   clock?: () => number;
   hooks?: DeliveryHooks;
@@ -76,7 +79,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   const leaseOwner = newLeaseOwner('app');
   const sender = createNudgeSender({
     ctx,
-    client,
+    dm: opts.nudgeDm(client),
     ratePerMinute: ctx.config.nudgeSendRate,
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
   });

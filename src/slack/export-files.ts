@@ -9,14 +9,13 @@
  * user id as channel_id, which is why the DM is opened first.
  */
 import type { WebClient } from '@slack/web-api';
+import { buildChart, type ChartImage, type RenderedFile, renderExport } from '../app/export.ts';
 import type { AppContext } from '../context.ts';
 import type { UploadedFileKind } from '../db/export-repository.ts';
 import type { ExportFormat } from '../domain/command.ts';
 import type { Period } from '../domain/period.ts';
 import type { Owner, Profile } from '../domain/types.ts';
 import { describeError } from '../log.ts';
-import { buildChart, type ChartImage, type RenderedFile, renderExport } from '../services/export.ts';
-import { openDmChannel } from '../services/nudges.ts';
 import {
   buildChartNeedsLevel,
   buildChartReply,
@@ -26,6 +25,7 @@ import {
   exportInitialComment,
 } from './blocks/export.ts';
 import type { SlackMessage } from './blocks/format.ts';
+import { openDmChannel } from './dm.ts';
 import { type ResponseTarget, replyToUser } from './reply.ts';
 
 /** How long to wait before showing a just-uploaded image again (Slack may not have processed it). */

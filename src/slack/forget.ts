@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
+import { eraseLeftovers } from '../app/evidence.ts';
 import type { AppContext } from '../context.ts';
 import { deleteUserData, type UserDataCounts } from '../db/user-data.ts';
 import type { Owner } from '../domain/types.ts';
-import { eraseLeftovers } from '../services/evidence.ts';
 import { deleteUploadedFiles } from './export-files.ts';
 
 /**

@@ -1,10 +1,10 @@
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../app/progress.ts';
 import type { AppContext } from '../context.ts';
 import { parsePeriod } from '../domain/period.ts';
 import type { EvidenceEntry, Owner, Profile } from '../domain/types.ts';
 import { describeError } from '../log.ts';
-import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../services/progress.ts';
 import { tagNames } from './blocks/evidence.ts';
 import { buildHome, HOME_RECENT_ENTRIES, type HomeSlot } from './blocks/home.ts';
 import { type HomeExtra, homeExtras } from './home-extras.ts';

@@ -5,7 +5,7 @@
  * retired since still works.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { askedIn, type Prompt } from '../../src/domain/prompts.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkMessage } from '../../src/slack/block-limits.ts';
+import { checkMessage } from '../../src/local/block-limits.ts';
 import { ActionId } from '../../src/slack/ids.ts';
 import { type Harness, startHarness, USERS } from '../helpers/harness.ts';
 

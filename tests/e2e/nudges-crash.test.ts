@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { type Db, openDatabase } from '../../src/db/connection.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createRepositories } from '../../src/db/repositories.ts';
@@ -49,7 +49,7 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
   }
 
   async function runAndCrash(at: string, crashAt: 'after-claim' | 'after-post') {
-    const child = spawnLadder({ ...env(), LADDER_TEST_CRASH_AT: crashAt }, 'src/cli.ts', [
+    const child = spawnLadder({ ...env(), LADDER_TEST_CRASH_AT: crashAt }, 'src/cli/index.ts', [
       'nudges',
       'run',
       '--at',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { countUserData, deleteUserData } from '../../src/db/user-data.ts';
 import { messageEvent } from '../../src/local/signed-sender.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';

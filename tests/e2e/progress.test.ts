@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewEvidence } from '../../src/db/evidence-repository.ts';
 import type { AxisId } from '../../src/domain/types.ts';
+import { checkMessage, checkView } from '../../src/local/block-limits.ts';
 import { appHomeOpenedEvent, type SentResponse } from '../../src/local/signed-sender.ts';
-import { checkMessage, checkView } from '../../src/slack/block-limits.ts';
 import { ActionId, BlockId } from '../../src/slack/ids.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { countUserData, deleteUserData } from '../../src/db/user-data.ts';
 import { createNudgeScheduler } from '../../src/scheduler/scheduler.ts';
+import { createNudgeDm } from '../../src/slack/dm.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 import { shown, waitFor } from '../helpers/reliability.ts';
 
@@ -142,6 +143,7 @@ describe('an unknown outcome is never repeated', () => {
     const scheduler = createNudgeScheduler({
       ctx: h.app.ctx,
       botToken: BOT_TOKEN,
+      nudgeDm: (client) => createNudgeDm(h.app.ctx, client),
       hooks: { afterPost: (job) => deleteUserData(h.app.ctx.db, owner(job.userId)) },
     });
     await scheduler.runOnce(new Date('2027-01-15T09:00:00Z'));

@@ -11,9 +11,18 @@ export interface ChildApp {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-/** Runs `src/main.ts` (or the CLI) in a child process, exactly as `npm start` does. */
+/** Runs `src/main.ts` (or the CLI) from the sources in a child process, through tsx as `npm run dev` does. */
 export function spawnLadder(env: NodeJS.ProcessEnv, script = 'src/main.ts', args: string[] = []): ChildApp {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  return spawnNode(env, ['--import', 'tsx', script, ...args]);
+}
+
+/** Runs a built bundle (`dist/main.js`, `dist/cli.js`) with plain node, as `npm start` does. */
+export function spawnBuilt(env: NodeJS.ProcessEnv, script = 'dist/main.js', args: string[] = []): ChildApp {
+  return spawnNode(env, [script, ...args]);
+}
+
+function spawnNode(env: NodeJS.ProcessEnv, argv: string[]): ChildApp {
+  const proc = spawn(process.execPath, argv, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Ladder } from '../../src/domain/ladder/model.ts';
-import { loadLadder } from '../../src/ladder/load-ladder.ts';
+import { loadLadder } from '../../src/load-ladder.ts';
 
 /** The project's own ladder-data/ folder. */
 export const LADDER_DIR = fileURLToPath(new URL('../../ladder-data/', import.meta.url));

@@ -201,7 +201,7 @@ describe('crash safety: SIGKILL during `cli migrate` of a fresh database', () =>
     /** Runs `cli migrate`; kills it `delayMs` after the database file appears. Resolves with the exit. */
     const migrateKilledAfter = (dbPath: string, delayMs: number | null) =>
       new Promise<{ signal: NodeJS.Signals | null; code: number | null; ms: number }>((resolve) => {
-        const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], {
+        const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'migrate'], {
           cwd: root,
           env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath },
           stdio: 'ignore',

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { ActionId, BlockId } from '../../src/slack/ids.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 import { shown, sleep, waitFor } from '../helpers/reliability.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { openDatabase } from '../../src/db/connection.ts';
 import { messageEvent, signSlackRequest } from '../../src/local/signed-sender.ts';
 import { ActionId, BlockId, ShortcutId } from '../../src/slack/ids.ts';
@@ -330,7 +330,7 @@ describe('`cli backup FILE`: an online, consistent, owner-only copy', () => {
         const before = count();
         // A separate process, as an operator would run it next to the app.
         const code = await new Promise<number | null>((resolve) => {
-          const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'backup', file], {
+          const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'backup', file], {
             cwd: root,
             env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath },
             stdio: 'ignore',

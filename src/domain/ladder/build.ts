@@ -1,6 +1,6 @@
 /**
  * Turns the parsed contents of the ladder files into a `Ladder`, or into the list of everything
- * wrong with them. Pure: the loader (src/ladder/load-ladder.ts) reads the files and passes the
+ * wrong with them. Pure: the loader (src/load-ladder.ts) reads the files and passes the
  * parsed YAML here, so the same checks run at start-up, in `cli validate-ladder` and in tests.
  */
 import type { z } from 'zod';

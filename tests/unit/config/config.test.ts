@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadBaseConfig, loadConfig } from '../../../src/config.ts';
+import { PROJECT_ROOT } from '../../../src/paths.ts';
 
 const BOT = 'xoxb-1111-2222-abcdef';
 const SECRET = 'abcdef0123456789abcdef';
@@ -21,7 +23,7 @@ describe('loadConfig', () => {
     expect(c.slack).toEqual({ mode: 'http', botToken: BOT, signingSecret: SECRET });
     expect(c.port).toBe(3000);
     expect(c.databasePath).toBe('./data/ladder.db');
-    expect(c.ladderDataDir).toBe('./ladder-data');
+    expect(c.ladderDataDir).toBe(path.join(PROJECT_ROOT, 'ladder-data'));
     expect(c.logLevel).toBe('info');
     expect(c.nudgeLateWindowHours).toBe(24);
     expect(c.nudgeSendRate).toBe(120);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/connection.ts';
-import { MIGRATIONS_DIR, MigrationError, migrate } from '../../../src/db/migrate.ts';
+import { MigrationError, migrate } from '../../../src/db/migrate.ts';
+import { MIGRATIONS_DIR } from '../../../src/paths.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 function copyMigrations(): string {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_KEYWORDS, LADDER_COMMAND_KINDS, parseLadderCommand } from '../../../src/domain/command.ts';
+import { COMMAND_KEYWORDS, parseLadderCommand } from '../../../src/domain/command.ts';
+import { HANDLERS } from '../../../src/slack/listeners/commands/index.ts';
 
 describe('parseLadderCommand', () => {
   it.each([
@@ -154,7 +155,7 @@ describe('parseLadderCommand', () => {
     fc.assert(
       fc.property(text, (input) => {
         const command = parseLadderCommand(input);
-        expect(LADDER_COMMAND_KINDS).toContain(command.kind);
+        expect(Object.keys(HANDLERS)).toContain(command.kind);
         if (command.kind === 'log' && command.text !== null) expect(input).toContain(command.text);
         if (command.kind === 'compare') expect(command.words.length).toBeGreaterThanOrEqual(2);
       }),

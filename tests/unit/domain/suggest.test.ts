@@ -12,7 +12,7 @@ import { buildLadder, type LadderFileInput } from '../../../src/domain/ladder/bu
 import { formatProblem } from '../../../src/domain/ladder/model.ts';
 import { compileSuggestionRules, suggestTags } from '../../../src/domain/suggest.ts';
 import { AXIS_IDS, SCOPE_IDS } from '../../../src/domain/types.ts';
-import { LadderDataError, loadLadder } from '../../../src/ladder/load-ladder.ts';
+import { LadderDataError, loadLadder } from '../../../src/load-ladder.ts';
 import { LADDER_DIR, realLadder } from '../../helpers/ladder.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 

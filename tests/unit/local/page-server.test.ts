@@ -7,6 +7,7 @@ import { createSignedSender } from '../../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../../src/local/slack-api.ts';
 import { DEMO_USERS } from '../../../src/local/workspace.ts';
 import { createLogger } from '../../../src/log.ts';
+import { LOCAL_PAGE_DIR } from '../../../src/paths.ts';
 
 const BOT = 'xoxb-page-server-test';
 const [alex, sam] = DEMO_USERS.map((u) => u.id) as [string, string];
@@ -52,6 +53,7 @@ describe('the page server: files and live updates', () => {
       health: () => ({ ok: true }),
       hint: [],
       teamName: 'Test',
+      pageDir: LOCAL_PAGE_DIR,
     });
     base = page.url;
     const client = new WebClient(BOT, { slackApiUrl: api.url, retryConfig: { retries: 0 } });

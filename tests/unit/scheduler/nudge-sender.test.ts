@@ -9,6 +9,7 @@ import { type LocalSlackApi, startLocalSlackApi } from '../../../src/local/slack
 import { createLogger } from '../../../src/log.ts';
 import { createNudgeSender } from '../../../src/scheduler/nudge-sender.ts';
 import { bulkClientOptions } from '../../../src/scheduler/scheduler.ts';
+import { createNudgeDm } from '../../../src/slack/dm.ts';
 import { BOT_TOKEN, manifestScopes } from '../../helpers/harness.ts';
 import { realLadder } from '../../helpers/ladder.ts';
 
@@ -66,7 +67,10 @@ describe('the throttled sender', () => {
     ).claimed;
     const sender = createNudgeSender({
       ctx,
-      client: new WebClient(BOT_TOKEN, { ...bulkClientOptions(api.url, logger), timeout: timeoutMs }),
+      dm: createNudgeDm(
+        ctx,
+        new WebClient(BOT_TOKEN, { ...bulkClientOptions(api.url, logger), timeout: timeoutMs }),
+      ),
       ratePerMinute: rate,
     });
     return { ctx, claimed, sender, logs };

@@ -1,8 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { exportPeriod } from '../../../app/export.ts';
 import type { AppContext } from '../../../context.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../domain/command.ts';
-import { exportPeriod } from '../../../services/export.ts';
-import { openDmChannel } from '../../../services/nudges.ts';
+import { openDmChannel } from '../../dm.ts';
 import { CHART_RETRY_DELAY_MS, sendExport, slackErrorCode, uploadChart } from '../../export-files.ts';
 import { publishHome } from '../../home.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';

@@ -1,7 +1,8 @@
 import type { App, BlockAction, BlockButtonAction, StaticSelectAction } from '@slack/bolt';
+import { applyNudgeCommand, type SettingsCommand } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
 import { DEFAULT_NUDGE_DAY, DEFAULT_NUDGE_MINUTE_OF_DAY } from '../../../domain/nudge-schedule.ts';
-import { applyNudgeCommand, type SettingsCommand, sendNudgeNow } from '../../../services/nudges.ts';
+import { sendNudgeNow } from '../../dm.ts';
 import { publishHome } from '../../home.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';

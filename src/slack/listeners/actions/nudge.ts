@@ -1,14 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { applyNudgeCommand, promptById, promptPractice, shiftOf, skipThisWeek } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
 import type { NudgeMessage } from '../../../db/nudge-repository.ts';
 import type { Owner } from '../../../domain/types.ts';
-import {
-  applyNudgeCommand,
-  promptById,
-  promptPractice,
-  shiftOf,
-  skipThisWeek,
-} from '../../../services/nudges.ts';
 import { buildNudgeAnswerModal, buildNudgeMessage, buildNudgeReply } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';

@@ -1,6 +1,6 @@
+import { saveEvidence } from '../../../app/evidence.ts';
 import { countUserData } from '../../../db/user-data.ts';
 import { localDate } from '../../../domain/evidence.ts';
-import { saveEvidence } from '../../../services/evidence.ts';
 import {
   buildEmptyLogHelp,
   buildEvidenceConfirmation,
@@ -16,7 +16,7 @@ import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
 import { forgetCounts } from '../forget-counts.ts';
 import type { CommandHandlers } from './index.ts';
 
-export const evidenceCommands: CommandHandlers = {
+export const evidenceCommands = {
   log: async ({ ctx, owner, command, body, ack, client }) => {
     ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     if (command.text === null) {
@@ -75,4 +75,4 @@ export const evidenceCommands: CommandHandlers = {
       ...buildForgetConfirm(forgetCounts(countUserData(ctx.db, owner))),
     });
   },
-};
+} satisfies CommandHandlers;

@@ -1,4 +1,4 @@
-import { exportPeriod } from '../../../services/export.ts';
+import { exportPeriod } from '../../../app/export.ts';
 import { buildExportPeriodProblem } from '../../blocks/export.ts';
 import { replyWithChart, sendExport, uploadChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';
@@ -9,7 +9,7 @@ import type { CommandHandlers } from './index.ts';
  * `/ladder export [md|csv|json] [period]` and `/ladder chart`. Both upload to the user's DM, so
  * they ack at once and answer through the response URL once the file is there.
  */
-export const exportCommands: CommandHandlers = {
+export const exportCommands = {
   export: async ({ ctx, owner, command, body, ack, client }) => {
     const format = command.format ?? 'md';
     const period = exportPeriod(format, command.period);
@@ -36,4 +36,4 @@ export const exportCommands: CommandHandlers = {
     }
     await replyWithChart(ctx, client, target, outcome.shown);
   },
-};
+} satisfies CommandHandlers;

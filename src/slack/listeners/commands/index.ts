@@ -22,19 +22,30 @@ export interface CommandCall<K extends LadderCommandKind = LadderCommandKind> {
   client: WebClient;
 }
 
-export type CommandHandlers = { [K in LadderCommandKind]?: (call: CommandCall<K>) => Promise<void> };
+export type Handler<K extends LadderCommandKind> = (call: CommandCall<K>) => Promise<void>;
+
+/** Handlers for some kinds: what one feature file contributes. */
+export type CommandHandlers = { [K in LadderCommandKind]?: Handler<K> };
 
 /**
- * Each feature contributes the subcommands it answers (no two claim the same kind); a test checks
- * that every kind the parser returns has a handler.
+ * Each feature contributes the subcommands it answers. The compiler proves every kind the parser
+ * can return has a handler: a new kind does not compile until one is added here.
  */
-export const HANDLERS: CommandHandlers = {
+export const HANDLERS = {
   ...contentCommands,
   ...evidenceCommands,
   ...progressCommands,
   ...nudgeCommands,
   ...exportCommands,
-};
+} satisfies { [K in LadderCommandKind]: Handler<K> };
+
+function dispatch<K extends LadderCommandKind>(
+  handlers: { [P in LadderCommandKind]: Handler<P> },
+  kind: K,
+  call: CommandCall<K>,
+): Promise<void> {
+  return handlers[kind](call);
+}
 
 /**
  * `/ladder …`: parse (a pure function that never throws) → the feature's handler. Handlers that
@@ -45,7 +56,14 @@ export function register(app: App, ctx: AppContext): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
     const owner = ownerOfCommand(command);
     const parsed = parseLadderCommand(unescapeSlackText(command.text ?? ''));
-    const handler = (HANDLERS[parsed.kind] ?? HANDLERS.help) as (call: CommandCall) => Promise<void>;
-    await handler({ ctx, owner, command: parsed, body: command, ack, respond, client });
+    await dispatch(HANDLERS, parsed.kind, {
+      ctx,
+      owner,
+      command: parsed,
+      body: command,
+      ack,
+      respond,
+      client,
+    });
   });
 }

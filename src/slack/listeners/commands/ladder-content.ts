@@ -7,7 +7,7 @@ import { helpEntries } from '../../help-entries.ts';
 import type { CommandHandlers } from './index.ts';
 
 /** help, levels, <level>, compare: pure lookups answered in the ack. */
-export const contentCommands: CommandHandlers = {
+export const contentCommands = {
   help: async ({ ack }) => {
     await ack({ response_type: 'ephemeral', ...buildHelp(helpEntries()) });
   },
@@ -32,4 +32,4 @@ export const contentCommands: CommandHandlers = {
       ...buildUsageHelp({ problem: command.problem, example: command.example }, helpEntries()),
     });
   },
-};
+} satisfies CommandHandlers;

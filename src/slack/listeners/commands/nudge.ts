@@ -1,11 +1,12 @@
+import { applyNudgeCommand } from '../../../app/nudges.ts';
 import { parseNudgeArgs } from '../../../domain/nudge-settings.ts';
-import { applyNudgeCommand, sendNudgeNow } from '../../../services/nudges.ts';
 import { buildNudgeReply } from '../../blocks/nudge.ts';
+import { sendNudgeNow } from '../../dm.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
 import type { CommandHandlers } from './index.ts';
 
-export const nudgeCommands: CommandHandlers = {
+export const nudgeCommands = {
   /**
    * `/ladder nudge …`. Answered in the ack when no Slack call is needed; otherwise (a time zone to
    * read first, or `nudge now`, which posts to the DM) ack at once and reply by response URL.
@@ -33,4 +34,4 @@ export const nudgeCommands: CommandHandlers = {
     if (slow) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
     else await ack({ response_type: 'ephemeral', ...message });
   },
-};
+} satisfies CommandHandlers;

@@ -1,7 +1,7 @@
+import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../../app/progress.ts';
 import { resolveLevel } from '../../../domain/ladder/resolve.ts';
 import { parsePeriod } from '../../../domain/period.ts';
 import { resolveProfileLevels } from '../../../domain/profile.ts';
-import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../../services/progress.ts';
 import { tagNames } from '../../blocks/evidence.ts';
 import {
   buildNext,
@@ -18,7 +18,7 @@ import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
 import type { CommandHandlers } from './index.ts';
 
 /** summary, me, next: where the user stands, their profile, and the level above theirs. */
-export const progressCommands: CommandHandlers = {
+export const progressCommands = {
   summary: async ({ ctx, owner, command, body, ack, client }) => {
     const period = parsePeriod(command.period ?? undefined, DEFAULT_SUMMARY_PERIOD);
     if (period.kind === 'invalid') {
@@ -93,4 +93,4 @@ export const progressCommands: CommandHandlers = {
       ...(level ? buildNext(ctx.ladder, level, 'profile') : buildNextNeedsLevel()),
     });
   },
-};
+} satisfies CommandHandlers;

@@ -1,15 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { eraseLeftovers, prepareEvidence, type SaveResult, saveEvidence } from '../../../app/evidence.ts';
+import { promptById } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
 import type { Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
-import {
-  eraseLeftovers,
-  prepareEvidence,
-  type SaveResult,
-  saveEvidence,
-} from '../../../services/evidence.ts';
-import { promptById } from '../../../services/nudges.ts';
 import { buildReplyTooLong } from '../../blocks/nudge.ts';
 import { ownerOfEvent } from '../../owner.ts';
 

@@ -1,9 +1,5 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { AppContext } from '../../../context.ts';
-import { isLocalDate, localDate, normaliseLink } from '../../../domain/evidence.ts';
-import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
-import { describeError } from '../../../log.ts';
 import {
   cleanAxes,
   cleanScope,
@@ -11,7 +7,11 @@ import {
   eraseLeftovers,
   prepareEvidence,
   type SuggestedTags,
-} from '../../../services/evidence.ts';
+} from '../../../app/evidence.ts';
+import type { AppContext } from '../../../context.ts';
+import { isLocalDate, localDate, normaliseLink } from '../../../domain/evidence.ts';
+import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
+import { describeError } from '../../../log.ts';
 import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
 import { isEditOrigin } from '../../evidence-modal.ts';
 import { publishHome } from '../../home.ts';

@@ -1,7 +1,7 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import { prepareEvidence } from '../../../app/evidence.ts';
+import { promptById } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
-import { prepareEvidence } from '../../../services/evidence.ts';
-import { promptById } from '../../../services/nudges.ts';
 import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
 import { ActionId, BlockId, ViewId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBlocks, checkMessage } from '../../../../src/slack/block-limits.ts';
+import { checkBlocks, checkMessage } from '../../../../src/local/block-limits.ts';
 import {
   buildChartNeedsLevel,
   buildChartReply,

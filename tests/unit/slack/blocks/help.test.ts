@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMessage } from '../../../../src/slack/block-limits.ts';
+import { checkMessage } from '../../../../src/local/block-limits.ts';
 import { buildHelp, buildUsageHelp, HELP_ENTRIES } from '../../../../src/slack/blocks/help.ts';
 import { blockText } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { checkMessage } from '../../../../src/slack/block-limits.ts';
+import { checkMessage } from '../../../../src/local/block-limits.ts';
 import type { SlackMessage } from '../../../../src/slack/blocks/format.ts';
 import { decodeLevelValue } from '../../../../src/slack/blocks/values.ts';
 import { ActionId, actionIdPattern } from '../../../../src/slack/ids.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMessage, checkView } from '../../../../src/slack/block-limits.ts';
+import { checkMessage, checkView } from '../../../../src/local/block-limits.ts';
 import {
   buildNudgeAnswerModal,
   buildNudgeMessage,

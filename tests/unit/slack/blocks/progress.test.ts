@@ -7,7 +7,7 @@ import { periodRange } from '../../../../src/domain/period.ts';
 import { resolveProfileLevels } from '../../../../src/domain/profile.ts';
 import { summarise } from '../../../../src/domain/summary.ts';
 import type { AxisId, EvidenceEntry } from '../../../../src/domain/types.ts';
-import { checkView } from '../../../../src/slack/block-limits.ts';
+import { checkView } from '../../../../src/local/block-limits.ts';
 import { tagNames } from '../../../../src/slack/blocks/evidence.ts';
 import { buildHome, HOME_SLOT_MAX_BLOCKS } from '../../../../src/slack/blocks/home.ts';
 import {

@@ -41,7 +41,7 @@ import {
 import { chosenLevel } from '../domain/profile.ts';
 import type { Prompt } from '../domain/prompts.ts';
 import type { EvidenceEntry, Owner, Profile } from '../domain/types.ts';
-import { renderSvgToPng } from '../render/png.ts';
+import { renderSvgToPng } from './png.ts';
 import { DEFAULT_SUMMARY_PERIOD } from './progress.ts';
 
 /** What the export service needs: the CLI builds these without Slack, the app passes its context. */

@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { bundledFontFiles, renderSvgToPng } from '../../../src/app/png.ts';
 import {
   buildRadarSvg,
   type Point,
@@ -8,7 +9,6 @@ import {
   type RadarSeries,
   radarVertices,
 } from '../../../src/domain/chart/radar.ts';
-import { bundledFontFiles, renderSvgToPng } from '../../../src/render/png.ts';
 import { TPM4_TO_TPM5 } from '../domain/chart/radar-fixture.ts';
 
 type Rgb = [number, number, number];

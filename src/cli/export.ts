@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadBaseConfig } from './config.ts';
-import { openDatabase } from './db/connection.ts';
-import { ImportConflictError } from './db/export-repository.ts';
-import { migrate } from './db/migrate.ts';
-import { createRepositories } from './db/repositories.ts';
-import { EXPORT_FORMATS, type ExportFormat } from './domain/command.ts';
-import { type ExportData, parseExport } from './domain/export/json.ts';
-import { parsePeriod } from './domain/period.ts';
-import { type Owner, UserFacingError } from './domain/types.ts';
-import { loadLadder } from './ladder/load-ladder.ts';
-import { CLI_DEFAULT_PERIOD, importAccount, renderExport } from './services/export.ts';
+import { CLI_DEFAULT_PERIOD, importAccount, renderExport } from '../app/export.ts';
+import { loadBaseConfig } from '../config.ts';
+import { openDatabase } from '../db/connection.ts';
+import { ImportConflictError } from '../db/export-repository.ts';
+import { migrate } from '../db/migrate.ts';
+import { createRepositories } from '../db/repositories.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../domain/command.ts';
+import { type ExportData, parseExport } from '../domain/export/json.ts';
+import { parsePeriod } from '../domain/period.ts';
+import { type Owner, UserFacingError } from '../domain/types.ts';
+import { loadLadder } from '../load-ladder.ts';
 
 export interface ExportCliIo {
   env: NodeJS.ProcessEnv;

@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
-import { ConfigError, type LogLevel, loadBaseConfig } from './config.ts';
-import type { AppContext } from './context.ts';
-import { openDatabase } from './db/connection.ts';
-import { migrate } from './db/migrate.ts';
-import { createRepositories } from './db/repositories.ts';
-import { formatRunLine } from './domain/nudge-report.ts';
-import { loadLadder } from './ladder/load-ladder.ts';
-import { createLogger } from './log.ts';
-import type { DeliveryHooks } from './scheduler/deliver-nudge.ts';
-import { newLeaseOwner, runNudgesOnce } from './scheduler/nudge-run.ts';
-import { createNudgeSender } from './scheduler/nudge-sender.ts';
-import { bulkClientOptions } from './scheduler/scheduler.ts';
+import { ConfigError, type LogLevel, loadBaseConfig } from '../config.ts';
+import type { AppContext } from '../context.ts';
+import { openDatabase } from '../db/connection.ts';
+import { migrate } from '../db/migrate.ts';
+import { createRepositories } from '../db/repositories.ts';
+import { formatRunLine } from '../domain/nudge-report.ts';
+import { loadLadder } from '../load-ladder.ts';
+import { createLogger } from '../log.ts';
+import type { DeliveryHooks } from '../scheduler/deliver-nudge.ts';
+import { newLeaseOwner, runNudgesOnce } from '../scheduler/nudge-run.ts';
+import { createNudgeSender } from '../scheduler/nudge-sender.ts';
+import { bulkClientOptions } from '../scheduler/scheduler.ts';
+import { createNudgeDm } from '../slack/dm.ts';
 
 export interface NudgesCliIo {
   env: NodeJS.ProcessEnv;
@@ -118,7 +119,7 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
     const crash = crashHooks(io.env);
     const sender = createNudgeSender({
       ctx,
-      client: new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger)),
+      dm: createNudgeDm(ctx, new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger))),
       ratePerMinute: config.nudgeSendRate,
       ...(crash.hooks ? { hooks: crash.hooks } : {}),
     });

@@ -1,15 +1,15 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { backupCommand } from './cli-backup.ts';
-import { exportCommand, importCommand } from './cli-export.ts';
-import { nudgesCommand } from './cli-nudges.ts';
-import { ConfigError, loadBaseConfig } from './config.ts';
-import { openDatabase } from './db/connection.ts';
-import { MigrationError, migrate } from './db/migrate.ts';
-import { formatProblem } from './domain/ladder/model.ts';
-import { readLadderDir } from './ladder/load-ladder.ts';
-import { describeError } from './log.ts';
-import { manifestYaml } from './slack/manifest.ts';
+import { ConfigError, loadBaseConfig } from '../config.ts';
+import { openDatabase } from '../db/connection.ts';
+import { MigrationError, migrate } from '../db/migrate.ts';
+import { formatProblem } from '../domain/ladder/model.ts';
+import { readLadderDir } from '../load-ladder.ts';
+import { describeError } from '../log.ts';
+import { manifestYaml } from '../slack/manifest.ts';
+import { backupCommand } from './backup.ts';
+import { exportCommand, importCommand } from './export.ts';
+import { nudgesCommand } from './nudges.ts';
 
 /**
  * The operator CLI: `npm run --silent cli -- <command>` or the `ladder` bin.

@@ -1,14 +1,9 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  formatLadderError,
-  LadderDataError,
-  loadLadder,
-  readLadderDir,
-} from '../../../src/ladder/load-ladder.ts';
-import { LADDER_DIR } from '../../helpers/ladder.ts';
-import { tempDir } from '../../helpers/tmp.ts';
+import { formatLadderError, LadderDataError, loadLadder, readLadderDir } from '../../src/load-ladder.ts';
+import { LADDER_DIR } from '../helpers/ladder.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 /** A copy of the real ladder-data/ in a temp folder, with `edit` applied to one file's text. */
 function copyWith(edits: Record<string, (text: string) => string | null> = {}): string {

@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { localDate } from '../domain/evidence.ts';
 import type { Shift } from '../domain/ladder/model.ts';
@@ -13,7 +12,6 @@ import {
 import { choosePrompt, type Prompt, variantFor } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
 import { addDaysToLocalDate } from '../domain/zoned-time.ts';
-import { buildNudgeMessage } from '../slack/blocks/nudge.ts';
 
 /** "The last four weeks" of evidence that prompt choice weighs: today and the 27 days before. */
 const EVIDENCE_WINDOW_DAYS = 28;
@@ -57,48 +55,12 @@ export function promptById(ctx: AppContext, id: string): Prompt | undefined {
 }
 
 /**
- * The DM channel with the bot: from the cache, else `conversations.open` (then cached). Weekly
- * sends would otherwise cost two calls each, and conversations.open is only Tier 3.
+ * The Slack side of a nudge, passed in by the composition root: the DM channel with the person
+ * and posting one prompt there. Both reject with the Slack client's errors.
  */
-export async function openDmChannel(ctx: AppContext, client: WebClient, owner: Owner): Promise<string> {
-  const cached = ctx.repos.nudges.dmChannel(owner);
-  if (cached) return cached;
-  const res = await client.conversations.open({ users: owner.userId });
-  const id = res.channel?.id;
-  if (!id) throw new Error('conversations.open returned no channel id');
-  ctx.repos.nudges.cacheDmChannel(owner, id, ctx.now());
-  return id;
-}
-
-export interface OnDemandResult {
-  prompt: Prompt;
-  channelId: string;
-  messageTs: string;
-}
-
-/**
- * `nudge now`: one prompt at once, through the client that answers the person. Recorded in the
- * prompt history (so the next weekly prompt differs) but not in the weekly ledger: it does not
- * count as the week's nudge. Null when the ladder has no prompts.
- */
-export async function sendNudgeNow(
-  ctx: AppContext,
-  client: WebClient,
-  owner: Owner,
-  tz: string | null,
-): Promise<OnDemandResult | null> {
-  const prompt = pickPrompt(ctx, owner, tz);
-  if (!prompt) return null;
-  const channelId = await openDmChannel(ctx, client, owner);
-  const res = await client.chat.postMessage({
-    channel: channelId,
-    ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { practice: promptPractice(ctx, prompt) }),
-  });
-  const messageTs = res.ts;
-  if (!messageTs) throw new Error('chat.postMessage returned no ts');
-  const sentIn = res.channel ?? channelId;
-  ctx.repos.nudges.recordOnDemand(owner, { promptId: prompt.id, channelId: sentIn, messageTs }, ctx.now());
-  return { prompt, channelId: sentIn, messageTs };
+export interface NudgeDm {
+  openDm(owner: Owner): Promise<string>;
+  postPrompt(channelId: string, prompt: Prompt): Promise<{ channel?: string; ts?: string }>;
 }
 
 export type SettingsCommand = Exclude<NudgeArgs, { kind: 'invalid' | 'now' }>;

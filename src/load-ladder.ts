@@ -8,9 +8,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { buildLadder, checkLadderFile, type LadderFileInput } from '../domain/ladder/build.ts';
-import { formatPath, formatProblem, type Ladder, type LadderProblem } from '../domain/ladder/model.ts';
-import { type Prompt, PromptsFileSchema, type PromptVariant, validatePrompts } from '../domain/prompts.ts';
+import { buildLadder, checkLadderFile, type LadderFileInput } from './domain/ladder/build.ts';
+import { formatPath, formatProblem, type Ladder, type LadderProblem } from './domain/ladder/model.ts';
+import { type Prompt, PromptsFileSchema, type PromptVariant, validatePrompts } from './domain/prompts.ts';
 
 /** The file with the weekly reflection prompts; it has no `kind`, its schema is its own. */
 export const PROMPTS_FILE = 'prompts.yaml';

@@ -7,7 +7,7 @@ import {
   findMessageProblems,
   findViewProblems,
   LIMITS,
-} from '../../../src/slack/block-limits.ts';
+} from '../../../src/local/block-limits.ts';
 
 const s = (n: number, ch = 'a') => ch.repeat(n);
 const plain = (text: string) => ({ type: 'plain_text', text });

@@ -1,15 +1,10 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { buildPacket, chartFromPacket, exportSourceFromRows, planImport } from '../../../src/app/export.ts';
 import type { UserRows } from '../../../src/db/export-repository.ts';
 import { buildExport, ExportFormatError, parseExport, renderJson } from '../../../src/domain/export/json.ts';
 import { periodRange } from '../../../src/domain/period.ts';
 import type { EvidenceEntry } from '../../../src/domain/types.ts';
-import {
-  buildPacket,
-  chartFromPacket,
-  exportSourceFromRows,
-  planImport,
-} from '../../../src/services/export.ts';
 import { realLadder } from '../../helpers/ladder.ts';
 
 const OWNER = { teamId: 'T0LADDER1', userId: 'U0ADA1234' };

@@ -7,14 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
-import { openDatabase } from '../../src/db/connection.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { createRepositories } from '../../src/db/repositories.ts';
-import { parseExport } from '../../src/domain/export/json.ts';
-import type { Owner } from '../../src/domain/types.ts';
-import { LADDER_DIR, realLadder } from '../helpers/ladder.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { runCli } from '../../../src/cli/index.ts';
+import { openDatabase } from '../../../src/db/connection.ts';
+import { migrate } from '../../../src/db/migrate.ts';
+import { createRepositories } from '../../../src/db/repositories.ts';
+import { parseExport } from '../../../src/domain/export/json.ts';
+import type { Owner } from '../../../src/domain/types.ts';
+import { LADDER_DIR, realLadder } from '../../helpers/ladder.ts';
+import { tempDir } from '../../helpers/tmp.ts';
 
 const TEAM = 'T0LADDER1';
 const ADA: Owner = { teamId: TEAM, userId: 'U0ADA1234' };
@@ -366,7 +366,7 @@ describe('ladder import', () => {
   });
 
   it('a version 1 file, written before roles were kept, still imports; exporting it again writes version 2', async () => {
-    const file = fileURLToPath(new URL('../fixtures/export-v1.json', import.meta.url));
+    const file = fileURLToPath(new URL('../../fixtures/export-v1.json', import.meta.url));
     const v1 = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(v1.version).toBe(1);
     const target = path.join(tempDir(), 'from-v1.db');

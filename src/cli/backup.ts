@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { loadBaseConfig } from './config.ts';
-import { openDatabase } from './db/connection.ts';
+import { loadBaseConfig } from '../config.ts';
+import { openDatabase } from '../db/connection.ts';
 
 export interface BackupCliIo {
   env: NodeJS.ProcessEnv;

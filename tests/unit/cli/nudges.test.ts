@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { runCli } from '../../../src/cli/index.ts';
+import { tempDir } from '../../helpers/tmp.ts';
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
