@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { NewEvidence } from '../db/evidence-repository.ts';
 import { checkEvidenceText, localDate } from '../domain/evidence.ts';
-import { suggestTags } from '../domain/suggest.ts';
+import { type SuggestionReasons, suggestionReasons, suggestTags } from '../domain/suggest.ts';
 import { parseEvidenceText } from '../domain/tags.ts';
 import {
   AXIS_IDS,
@@ -45,8 +45,13 @@ export interface SuggestedTags {
    * `acceptedSuggestions`), so everything stored, listed or exported is the user's own.
    */
   scope: ScopeId | null;
-  /** The words that fired, as written in ladder-data. */
-  words: string[];
+  /**
+   * A mindset shift the rules suggest when the entry has none. Like the scope it is never stored:
+   * the confirmation offers it, and Accept applies it (recomputed from the text).
+   */
+  shift: ShiftId | null;
+  /** Which of the user's words led to which suggested tag. */
+  reasons: SuggestionReasons;
 }
 
 export interface EvidenceInput {
@@ -101,18 +106,22 @@ export function prepareEvidence(
   if (!checked.ok) return checked;
   const axes = cleanAxes([...(input.axes ?? []), ...parsed.axes]);
   const scope = input.scope ?? parsed.scope;
+  const shift = input.shift ?? parsed.shift;
   // Explicit tags win: keyword rules speak only when the user gave no axis at all.
   const suggestion =
     input.suggest === false || axes.length > 0 ? null : suggestTags(checked.text, ctx.ladder.suggestionRules);
+  const suggestedScope = scope === null ? (suggestion?.scope ?? null) : null;
+  const suggestedShift = shift === null ? (suggestion?.shift ?? null) : null;
   return {
     ok: true,
     unknownTags: parsed.unknownTags,
     suggested:
-      suggestion && (suggestion.axes.length > 0 || (scope === null && suggestion.scope !== null))
+      suggestion && (suggestion.axes.length > 0 || suggestedScope !== null || suggestedShift !== null)
         ? {
             axes: suggestion.axes,
-            scope: scope === null ? suggestion.scope : null,
-            words: suggestion.matches.map((m) => m.word),
+            scope: suggestedScope,
+            shift: suggestedShift,
+            reasons: suggestionReasons(suggestion),
           }
         : null,
     entry: {
@@ -120,7 +129,7 @@ export function prepareEvidence(
       occurredOn: input.occurredOn ?? localDate(ctx.now(), input.tz),
       axes,
       suggestedAxes: suggestion?.axes ?? [],
-      shift: input.shift ?? parsed.shift,
+      shift,
       scope: scope ?? null,
       link: input.link ?? null,
       source: input.source,
@@ -155,17 +164,30 @@ export function saveEvidence(
 }
 
 /**
- * What Accept turns into the user's own tags: the stored suggested axes, and the scope the rules
- * suggest for the entry's text when the entry has none (the same pure function as at logging).
+ * What Accept turns into the user's own tags: the stored suggested axes, and the scope and the
+ * shift the rules suggest for the entry's text where the entry has none (the same pure function as
+ * at logging). The shift only where it was shown (`withShift`): the Home lists suggested axes only.
  */
 export function acceptedSuggestions(
   ctx: AppContext,
-  entry: Pick<EvidenceEntry, 'text' | 'axes' | 'suggestedAxes' | 'scope'>,
-): { axes: AxisId[]; suggestedAxes: AxisId[]; scope?: ScopeId } {
-  const scope = entry.scope === null ? suggestTags(entry.text, ctx.ladder.suggestionRules).scope : null;
+  entry: Pick<EvidenceEntry, 'text' | 'axes' | 'suggestedAxes' | 'scope' | 'shift'>,
+  options: { withShift: boolean } = { withShift: true },
+): { axes: AxisId[]; suggestedAxes: AxisId[]; scope?: ScopeId; shift?: ShiftId } {
+  const suggestion = suggestTags(entry.text, ctx.ladder.suggestionRules);
+  const scope = entry.scope === null ? suggestion.scope : null;
+  const shift = entry.shift === null && options.withShift ? suggestion.shift : null;
   return {
     axes: cleanAxes([...entry.axes, ...entry.suggestedAxes]),
     suggestedAxes: [],
     ...(scope ? { scope } : {}),
+    ...(shift ? { shift } : {}),
   };
+}
+
+/** The shift the rules suggest for an entry that has none (shown preselected by Change tags). */
+export function suggestedShiftFor(
+  ctx: AppContext,
+  entry: Pick<EvidenceEntry, 'text' | 'shift'>,
+): ShiftId | null {
+  return entry.shift === null ? suggestTags(entry.text, ctx.ladder.suggestionRules).shift : null;
 }

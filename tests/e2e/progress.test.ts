@@ -197,7 +197,7 @@ describe('progress, end to end', () => {
     });
     const modal = await waitFor(() => h.api.state.openModals(carol).at(-1));
     const modalText = JSON.stringify(modal.view);
-    expect(modalText).toContain('Suggested axes are preselected');
+    expect(modalText).toContain('Suggested tags are preselected');
     expect(modalText).toMatch(/"initial_options":\[\{"text":\{"type":"plain_text","text":"System"/);
     const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
     await h.sender.viewSubmission({

@@ -5,6 +5,7 @@
 import type { types } from '@slack/bolt';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Ladder } from '../../domain/ladder/model.ts';
+import type { SuggestionReasons } from '../../domain/suggest.ts';
 import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../../domain/types.ts';
 import { ActionId, BlockId, nthActionId, ViewId } from '../ids.ts';
 import {
@@ -62,13 +63,14 @@ export function quoteEntry(text: string, max = 2500): string {
 export function describeTags(
   entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes' | 'shift' | 'scope'>,
   names: TagNames,
-  opts: { suggestedScope?: ScopeId | null } = {},
+  opts: { suggestedScope?: ScopeId | null; suggestedShift?: ShiftId | null } = {},
 ): string {
   const parts: string[] = [];
   if (entry.axes.length > 0) parts.push(`*Axes:* ${entry.axes.map(names.axis).join(', ')}`);
   const suggested = entry.suggestedAxes.filter((a) => !entry.axes.includes(a));
   if (suggested.length > 0) parts.push(`*Suggested:* ${suggested.map(names.axis).join(', ')} (suggested)`);
   if (entry.shift) parts.push(`*Shift:* ${names.shift(entry.shift)}`);
+  else if (opts.suggestedShift) parts.push(`*Shift:* ${names.shift(opts.suggestedShift)} (suggested)`);
   if (entry.scope) parts.push(`*Scope:* ${names.scope(entry.scope)}`);
   else if (opts.suggestedScope) parts.push(`*Scope:* ${names.scope(opts.suggestedScope)} (suggested)`);
   return parts.length > 0 ? parts.join('  ·  ') : '_No tags yet: add some with Edit._';
@@ -91,7 +93,32 @@ export interface ConfirmationOptions {
   /** A line under the entry, e.g. after the suggested tags were accepted. */
   note?: string;
   /** Tags keyword rules added (from `prepareEvidence`): marked as suggested, with Accept and Change. */
-  suggested?: { scope: ScopeId | null; words: readonly string[] } | null;
+  suggested?: { scope: ScopeId | null; shift: ShiftId | null; reasons: SuggestionReasons } | null;
+}
+
+const MAX_REASON_WORDS = 3;
+
+/** "*Process* ← “risk register”, “roadmap”" per suggested tag: which words led to which tag. */
+function explainSuggestions(
+  axes: readonly AxisId[],
+  shift: ShiftId | null,
+  scope: ScopeId | null,
+  reasons: SuggestionReasons,
+  names: TagNames,
+): string {
+  const because = (words: readonly string[] | undefined) =>
+    (words ?? [])
+      .slice(0, MAX_REASON_WORDS)
+      .map((w) => `“${escapeMrkdwn(truncate(w, 60))}”`)
+      .join(', ');
+  const parts: string[] = [];
+  for (const axis of axes) {
+    const words = because(reasons.axes[axis]);
+    if (words) parts.push(`*${names.axis(axis)}* ← ${words}`);
+  }
+  if (shift && reasons.shift.length > 0) parts.push(`*${names.shift(shift)}* ← ${because(reasons.shift)}`);
+  if (scope && reasons.scope.length > 0) parts.push(`*${names.scope(scope)}* ← ${because(reasons.scope)}`);
+  return parts.join('  ·  ');
 }
 
 export function buildEvidenceConfirmation(
@@ -100,18 +127,22 @@ export function buildEvidenceConfirmation(
   options: ConfirmationOptions = {},
 ): SlackMessage {
   // A suggested scope is never stored (only Accept makes it the entry's): it is shown from here.
+  // A suggested scope or shift is never stored (only Accept makes it the entry's): shown from here.
   const suggestedScope = entry.scope === null ? (options.suggested?.scope ?? null) : null;
-  const hasSuggestions = pendingSuggestions(entry).length > 0 || suggestedScope !== null;
+  const suggestedShift = entry.shift === null ? (options.suggested?.shift ?? null) : null;
+  const pending = pendingSuggestions(entry);
+  const hasSuggestions = pending.length > 0 || suggestedScope !== null || suggestedShift !== null;
   const blocks: Block[] = [
     section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(entry.text)}`),
-    context(entryMeta(entry), describeTags(entry, names, { suggestedScope })),
+    context(entryMeta(entry), describeTags(entry, names, { suggestedScope, suggestedShift })),
   ];
   if (hasSuggestions) {
-    const words = [...new Set(options.suggested?.words ?? [])].slice(0, 5);
-    const because = words.length > 0 ? ` from the words ${words.map((w) => `“${w}”`).join(', ')}` : '';
+    const why = options.suggested
+      ? explainSuggestions(pending, suggestedShift, suggestedScope, options.suggested.reasons, names)
+      : '';
     blocks.push(
       context(
-        `:bulb: Tags marked (suggested) were picked${escapeMrkdwn(because)}. ` +
+        `:bulb: Tags marked (suggested) were picked from your words${why ? `: ${why}` : ''}. ` +
           '*Accept* keeps them; *Change tags* lets you pick others.',
       ),
     );

@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { acceptedSuggestions, eraseLeftovers } from '../../../app/evidence.ts';
 import type { AppContext } from '../../../context.ts';
 import { localDate } from '../../../domain/evidence.ts';
+import { acceptedSuggestions, eraseLeftovers, suggestedShiftFor } from '../../../app/evidence.ts';
 import {
   buildEntryGone,
   buildEvidenceConfirmation,
@@ -60,20 +60,23 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       }
       if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
       const suggested = pendingSuggestions(entry);
+      // Rules speak only for an entry without axes, and the Home lists suggested axes only: the
+      // shift is preselected where the confirmation offered it.
+      const suggestedShift = onHome || entry.axes.length > 0 ? null : suggestedShiftFor(ctx, entry);
       await openEvidenceModal(ctx, client, owner, {
         triggerId: body.trigger_id,
         origin: onHome ? 'home-edit' : 'edit',
         responseUrl: body.response_url ?? null,
         entryId: entry.id,
-        ...(suggested.length > 0
-          ? { note: 'Suggested axes are preselected: keep them, change them or clear them, then Save.' }
+        ...(suggested.length > 0 || suggestedShift !== null
+          ? { note: 'Suggested tags are preselected: keep them, change them or clear them, then Save.' }
           : {}),
         values: {
           text: entry.text,
           occurredOn: entry.occurredOn,
           // Suggestions preselected: saving the form is the user's own choice of axes.
           axes: [...entry.axes, ...suggested],
-          shift: entry.shift,
+          shift: entry.shift ?? suggestedShift,
           scope: entry.scope,
           link: entry.link,
         },
@@ -102,7 +105,12 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const id = entryIdOf(action.value);
       const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
       const accepted = entry
-        ? ctx.repos.evidence.update(owner, entry.id, acceptedSuggestions(ctx, entry), ctx.now())
+        ? ctx.repos.evidence.update(
+            owner,
+            entry.id,
+            acceptedSuggestions(ctx, entry, { withShift: !pressedOnHome(body) }),
+            ctx.now(),
+          )
         : undefined;
       if (pressedOnHome(body)) {
         const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE;
