@@ -322,10 +322,7 @@ describe('the rules file is validated', () => {
     for (const name of readdirSync(LADDER_DIR))
       copyFileSync(path.join(LADDER_DIR, name), path.join(dir, name));
     const text = readFileSync(path.join(LADDER_DIR, 'suggestions.yaml'), 'utf8');
-    writeFileSync(
-      path.join(dir, 'suggestions.yaml'),
-      text.replace('      - mentor\n', '      - mentor!\n'),
-    );
+    writeFileSync(path.join(dir, 'suggestions.yaml'), text.replace('      - mentor\n', '      - mentor!\n'));
     let error: unknown;
     try {
       loadLadder(dir);
