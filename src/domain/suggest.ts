@@ -58,10 +58,18 @@ export const NO_WORD_FORMS: WordForms = {
   numbers: [],
 };
 
+export interface NormalisedWord {
+  /** What the word is compared by. */
+  key: string;
+  /** Whether `{n}` matches it. */
+  number: boolean;
+}
+
 export interface WordNormaliser {
   /** The key a word is compared by. */
   key(word: string): string;
-  isNumber(word: string): boolean;
+  /** The key and whether it is a number, remembered for the words seen most. */
+  read(word: string): NormalisedWord;
 }
 
 const GAP_MAX = 4;
@@ -101,19 +109,20 @@ export function createWordNormaliser(forms: WordForms): WordNormaliser {
     for (const member of [name, ...members]) families.set(plain(member), `=${name}`);
   }
 
-  const cache = new Map<string, string>();
-  return {
-    key(word) {
-      const cached = cache.get(word);
-      if (cached !== undefined) return cached;
-      const folded = plain(word);
-      const key = families.get(folded) ?? (unstemmed.has(folded) ? `!${folded}` : stemmer(folded));
-      // The cache holds the words of the rules and the most common words of texts; it is bounded.
-      if (cache.size < 20_000) cache.set(word, key);
-      return key;
-    },
-    isNumber: (word) => /^\p{N}+$/u.test(word) || numbers.has(word.toLowerCase()),
+  const cache = new Map<string, NormalisedWord>();
+  const read = (word: string): NormalisedWord => {
+    const cached = cache.get(word);
+    if (cached !== undefined) return cached;
+    const folded = plain(word);
+    const result = {
+      key: families.get(folded) ?? (unstemmed.has(folded) ? `!${folded}` : stemmer(folded)),
+      number: /^\p{N}+$/u.test(word) || numbers.has(word.toLowerCase()),
+    };
+    // The cache holds the words of the rules and the most common words of texts; it is bounded.
+    if (cache.size < 20_000) cache.set(word, result);
+    return result;
   };
+  return { key: (word) => read(word).key, read };
 }
 
 type Element = { kind: 'word'; key: string } | { kind: 'number' } | { kind: 'gap' };
@@ -136,6 +145,8 @@ export interface SuggestionRules {
   byFirst: ReadonlyMap<string, readonly Pattern[]>;
   /** Patterns that start with `{n}`. */
   byNumber: readonly Pattern[];
+  /** The most words a pattern can match. */
+  maxSpan: number;
 }
 
 export interface SuggestionMatch {
@@ -199,11 +210,16 @@ export function compileSuggestionRules(
   const normaliser = createWordNormaliser(forms);
   const byFirst = new Map<string, Pattern[]>();
   const byNumber: Pattern[] = [];
+  let maxSpan = 1;
   rules.forEach((rule, index) => {
     const add = (word: string, except: boolean) => {
       const elements = parsePattern(word, normaliser);
       const first = elements[0];
       if (!first || first.kind === 'gap') return;
+      maxSpan = Math.max(
+        maxSpan,
+        elements.reduce((n, e) => n + (e.kind === 'gap' ? GAP_MAX : 1), 0),
+      );
       const pattern: Pattern = {
         elements,
         rule: index,
@@ -217,7 +233,7 @@ export function compileSuggestionRules(
     for (const word of rule.words) add(word, false);
     for (const word of rule.except) add(word, true);
   });
-  return { rules, normaliser, byFirst, byNumber };
+  return { rules, normaliser, byFirst, byNumber, maxSpan };
 }
 
 export const NO_SUGGESTION_RULES: SuggestionRules = compileSuggestionRules([]);
@@ -247,9 +263,10 @@ interface Token {
 function tokenise(text: string, normaliser: WordNormaliser): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
+    const { key, number } = normaliser.read(m[0]);
     tokens.push({
-      key: normaliser.key(m[0]),
-      number: normaliser.isNumber(m[0]),
+      key,
+      number,
       start: m.index,
       end: m.index + m[0].length,
     });
@@ -290,30 +307,45 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
   if (tokens.length === 0) return none;
 
   const hits: Hit[] = [];
-  tokens.forEach((token, at) => {
-    const candidates = rules.byFirst.get(token.key);
-    for (const pattern of [...(candidates ?? []), ...(token.number ? rules.byNumber : [])]) {
+  const tryAt = (patterns: readonly Pattern[], at: number) => {
+    for (const pattern of patterns) {
       const end = matchAt(pattern.elements, 0, tokens, at);
       if (end > at) hits.push({ pattern, start: at, end });
     }
+  };
+  tokens.forEach((token, at) => {
+    const candidates = rules.byFirst.get(token.key);
+    if (candidates) tryAt(candidates, at);
+    if (token.number) tryAt(rules.byNumber, at);
   });
   if (hits.length === 0) return none;
 
-  const overlaps = (a: Hit, b: Hit) => a.start < b.end && b.start < a.end;
-  const excepted = hits.filter((h) => h.pattern.except);
+  // Hits are in order of their start, and none spans more than maxSpan words: only neighbours overlap.
+  const overlapsAny = (list: readonly Hit[], i: number, test: (other: Hit, hit: Hit) => boolean): boolean => {
+    const hit = list[i] as Hit;
+    for (let j = i - 1; j >= 0 && (list[j] as Hit).start > hit.start - rules.maxSpan; j--) {
+      const other = list[j] as Hit;
+      if (other.end > hit.start && test(other, hit)) return true;
+    }
+    for (let j = i + 1; j < list.length && (list[j] as Hit).start < hit.end; j++) {
+      if (test(list[j] as Hit, hit)) return true;
+    }
+    return false;
+  };
   const words = hits.filter(
-    (h) => !h.pattern.except && !excepted.some((e) => e.pattern.rule === h.pattern.rule && overlaps(e, h)),
+    (h, i) =>
+      !h.pattern.except &&
+      !overlapsAny(hits, i, (o) => o.pattern.except && o.pattern.rule === h.pattern.rule),
   );
   // The longer of two overlapping matches wins; on equal length, both stay. A phrase with a gap
   // never hides another match: what it skipped may be a phrase of its own.
   const kept = words.filter(
-    (h) =>
-      !words.some((o) => o !== h && !o.pattern.gap && overlaps(o, h) && o.end - o.start > h.end - h.start),
+    (_h, i) => !overlapsAny(words, i, (o, h) => !o.pattern.gap && o.end - o.start > h.end - h.start),
   );
 
   const matches: SuggestionMatch[] = [];
   const seen = new Set<string>();
-  for (const hit of kept.sort((a, b) => a.start - b.start)) {
+  for (const hit of kept) {
     const rule = rules.rules[hit.pattern.rule] as SuggestionRule;
     const id = `${hit.pattern.rule}\u0000${hit.pattern.word}`;
     if (seen.has(id)) continue;
@@ -328,11 +360,12 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
     });
   }
 
+  const lead = matches.find((x) => x.axes.length > 0);
   const axisScore = new Map<AxisId, number>();
   const shiftScore = new Map<ShiftId, number>();
   const scopes = new Set<ScopeId>();
   for (const m of matches) {
-    const weight = m === matches.find((x) => x.axes.length > 0) ? 1 + LEAD_BONUS : 1;
+    const weight = m === lead ? 1 + LEAD_BONUS : 1;
     for (const axis of m.axes) axisScore.set(axis, (axisScore.get(axis) ?? 0) + weight);
     if (m.shift) shiftScore.set(m.shift, (shiftScore.get(m.shift) ?? 0) + 1);
     if (m.scope) scopes.add(m.scope);
