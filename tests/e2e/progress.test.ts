@@ -305,7 +305,7 @@ describe('progress, end to end', () => {
     const modalText = JSON.stringify(modal.view);
     expect(modalText).toContain('Suggested tags are preselected');
     expect(modalText).toContain(
-      '"initial_option":{"text":{"type":"plain_text","text":"' + names.shift('enabling'),
+      `"initial_option":{"text":{"type":"plain_text","text":"${names.shift('enabling')}`,
     );
   });
 
