@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { acceptedSuggestions, eraseLeftovers, suggestedShiftFor } from '../../../app/evidence.ts';
 import type { AppContext } from '../../../context.ts';
 import { localDate } from '../../../domain/evidence.ts';
-import { acceptedSuggestions, eraseLeftovers, suggestedShiftFor } from '../../../app/evidence.ts';
 import {
   buildEntryGone,
   buildEvidenceConfirmation,
