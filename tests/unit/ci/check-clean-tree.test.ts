@@ -19,8 +19,7 @@ function repo(): string {
   return dir;
 }
 
-const run = (dir: string) =>
-  spawnSync('bash', ['.ci/check-clean-tree'], { cwd: dir, encoding: 'utf8' });
+const run = (dir: string) => spawnSync('bash', ['.ci/check-clean-tree'], { cwd: dir, encoding: 'utf8' });
 
 describe('.ci/check-clean-tree (run by .ci/run right after npm install)', () => {
   it('passes on a tree that is exactly as committed', () => {
