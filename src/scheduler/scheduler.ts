@@ -15,6 +15,7 @@ import {
   runNudgesOnce,
 } from './nudge-run.ts';
 import { type BatchOutcomes, createNudgeSender, type NudgeSender } from './nudge-sender.ts';
+import { type ConversionPass, convertUnreadableEntries } from './readable-text.ts';
 import { refreshTimeZones } from './time-zone-refresh.ts';
 
 /** /healthz turns 503 when a started scheduler has not ticked for this long. */
@@ -54,6 +55,8 @@ export interface NudgeScheduler {
   tick(): TickResult;
   /** `nudges run --at` through this scheduler's sender (the local workspace's clock control). */
   runOnce(at: Date, opts?: { dryRun?: boolean }): Promise<RunOnceResult>;
+  /** One pass of the readable-text conversion (every tick starts one when none is running). */
+  convertEntries(): Promise<ConversionPass>;
   readonly sender: NudgeSender;
   readonly leaseOwner: string;
 }
@@ -87,6 +90,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
   let refreshing = false;
+  let converting: Promise<ConversionPass> | undefined;
   let stopped = false;
   const reportedUnconfirmed = new Set<string>();
 
@@ -119,13 +123,27 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
           refreshing = false;
         });
     }
+    if (!converting && !stopped) void convertEntries();
     return { check, claim, sends };
+  }
+
+  function convertEntries(): Promise<ConversionPass> {
+    converting ??= convertUnreadableEntries(ctx, client)
+      .catch((err: unknown) => {
+        logger.warn('readable text conversion failed; trying again next tick', { error: describeError(err) });
+        return { converted: 0, remaining: -1 };
+      })
+      .finally(() => {
+        converting = undefined;
+      });
+    return converting;
   }
 
   return {
     sender,
     leaseOwner,
     tick,
+    convertEntries,
 
     start() {
       if (task) return;

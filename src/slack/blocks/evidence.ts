@@ -323,6 +323,41 @@ export function buildEvidenceModal(
   };
 }
 
+/** What "Save as evidence" shows for a message that is already an entry: where it is, and a way there. */
+export function buildAlreadySavedModal(entry: EvidenceEntry): View {
+  return {
+    type: 'modal',
+    callback_id: ViewId.evidenceAlreadySaved,
+    title: { type: 'plain_text', text: 'Already saved' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [
+      section(
+        `:white_check_mark: *This message is already in your evidence*, as the entry of ${slackDate(entry.occurredOn)}:\n${quoteEntry(entry.text, 600)}`,
+      ),
+      context(
+        'Saving it again would make a copy, so I did not. Open the entry to change its text or tags; `/ladder evidence` lists it too.',
+      ),
+      {
+        type: 'actions',
+        block_id: BlockId.evidenceActions,
+        elements: [
+          button({
+            text: 'Open the entry',
+            actionId: ActionId.evidenceOpenSaved,
+            value: String(entry.id),
+            style: 'primary',
+          }),
+        ],
+      },
+    ],
+  };
+}
+
+/** The form's error when the same message was saved from another form meanwhile. */
+export function alreadySavedError(entry: EvidenceEntry): string {
+  return `This message was saved meanwhile (the entry of ${entry.occurredOn}); nothing was copied. Close this form: /ladder evidence shows it.`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The list
 

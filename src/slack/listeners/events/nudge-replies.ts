@@ -7,6 +7,8 @@ import type { Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
 import { buildReplyTooLong } from '../../blocks/nudge.ts';
 import { ownerOfEvent } from '../../owner.ts';
+import { unescapeSlackText } from '../../text.ts';
+import { resolveUserNames } from '../../user-names.ts';
 
 /** What the app reads of a message event (Slack's message events are a wide union). */
 interface MessageFields {
@@ -63,12 +65,16 @@ async function onReply(
   // The same message delivered again under another event id (Socket Mode, a reconnect) is found by its ts.
   if (!ctx.repos.evidence.findByMessage(owner, channel, m.ts)) {
     const prompt = promptById(ctx, nudge.promptId);
+    const text = unescapeSlackText(m.text ?? '');
+    const lookup = await resolveUserNames(ctx, client, owner.teamId, text);
     const result = saveOnce(() =>
       saveEvidence(
         ctx,
         owner,
         {
-          text: m.text ?? '',
+          text,
+          names: lookup.names,
+          namesComplete: !lookup.incomplete,
           source: 'reflection',
           tz: ctx.repos.profiles.getOrEmpty(owner).tz,
           shift: prompt?.shift ?? null,
@@ -113,8 +119,12 @@ async function onEdit(
   }
   // Unfurls and other changes that leave the text alone must not undo tags edited in Ladder.
   if (previous?.text !== undefined && previous.text === edited.text) return;
+  const text = unescapeSlackText(edited.text ?? '');
+  const lookup = await resolveUserNames(ctx, client, owner.teamId, text);
   const prepared = prepareEvidence(ctx, {
-    text: edited.text ?? '',
+    text,
+    names: lookup.names,
+    namesComplete: !lookup.incomplete,
     source: 'reflection',
     tz: ctx.repos.profiles.getOrEmpty(owner).tz,
     occurredOn: entry.occurredOn,
@@ -126,7 +136,12 @@ async function onEdit(
   ctx.repos.evidence.update(
     owner,
     entry.id,
-    { text: prepared.entry.text, axes: prepared.entry.axes, scope: prepared.entry.scope },
+    {
+      text: prepared.entry.text,
+      originalText: prepared.entry.originalText ?? prepared.entry.text,
+      axes: prepared.entry.axes,
+      scope: prepared.entry.scope,
+    },
     ctx.now(),
   );
   void eraseLeftovers(ctx);
