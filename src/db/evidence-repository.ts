@@ -1,3 +1,4 @@
+import { slackTextToReadable } from '../domain/slack-text.ts';
 import type {
   AxisId,
   EvidenceEntry,
@@ -7,7 +8,6 @@ import type {
   ScopeId,
   ShiftId,
 } from '../domain/types.ts';
-import { slackTextToReadable } from '../domain/slack-text.ts';
 import type { Db } from './connection.ts';
 
 export interface NewEvidence {

@@ -8,7 +8,14 @@ import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence.t
  * pressed on the App Home: it confirms by re-publishing the Home, as `home` does. `shortcut-edit`
  * is the entry opened from "Save as evidence" on a message already saved.
  */
-export type ModalOrigin = 'command' | 'shortcut' | 'home' | 'edit' | 'home-edit' | 'shortcut-edit' | 'message';
+export type ModalOrigin =
+  | 'command'
+  | 'shortcut'
+  | 'home'
+  | 'edit'
+  | 'home-edit'
+  | 'shortcut-edit'
+  | 'message';
 
 export function isEditOrigin(kind: string | null | undefined): boolean {
   return kind === 'edit' || kind === 'home-edit' || kind === 'shortcut-edit';
