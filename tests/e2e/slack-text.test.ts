@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.ts';
+import { runCli } from '../../src/cli/index.ts';
 import { parseExport } from '../../src/domain/export/json.ts';
 import { appHomeOpenedEvent, messageEvent, type SentResponse } from '../../src/local/signed-sender.ts';
 import type { LocalFile } from '../../src/local/slack-api-state.ts';

@@ -72,7 +72,7 @@ export const evidenceCommands = {
     await ack({
       response_type: 'ephemeral',
       ...buildEvidenceList(
-        { entries, total, offset: 0, pageSize, query: command.query },
+        { entries, total, offset: 0, pageSize, query: command.query, askedFor: command.limit },
         tagNames(ctx.ladder),
       ),
     });
