@@ -344,6 +344,13 @@ export function nextNudge(
   }
   const { timeZone } = resolveTimeZone(settings.tz);
   let week = weekKeyAt(now, timeZone);
+  // A week already in the ledger (sent, sending, skipped, or failed past retrying) is done: its
+  // slot is never the next one, whatever the clock says (the local clock can deliver ahead of now).
+  const handled = new Set(
+    (options.ledger ?? [])
+      .filter((r) => r.teamId === settings.teamId && r.userId === settings.userId)
+      .map((r) => r.weekKey),
+  );
   // Jump over a long pause instead of walking week by week.
   if (effective.pausedThrough !== null && parseLocalDate(effective.pausedThrough)) {
     const pauseWeek = isoWeekKeyOf(effective.pausedThrough);
@@ -356,7 +363,7 @@ export function nextNudge(
       timeZone,
     );
     if (slotAt.getTime() <= now.getTime() || slotAt.getTime() < settings.createdAt.getTime()) continue;
-    if (isPausedAt(effective, slotAt) || effective.skipWeek === week) continue;
+    if (isPausedAt(effective, slotAt) || effective.skipWeek === week || handled.has(week)) continue;
     return { weekKey: week, slotAt, pending: false };
   }
   return null;

@@ -3,9 +3,10 @@ import type { WebClient } from '@slack/web-api';
 import { eraseLeftovers, prepareEvidence, type SaveResult, saveEvidence } from '../../../app/evidence.ts';
 import { promptById } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
+import { countUserData } from '../../../db/user-data.ts';
 import type { Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
-import { buildReplyTooLong } from '../../blocks/nudge.ts';
+import { buildNothingHeld, buildReplyTooLong } from '../../blocks/nudge.ts';
 import { ownerOfEvent } from '../../owner.ts';
 import { unescapeSlackText } from '../../text.ts';
 import { resolveUserNames } from '../../user-names.ts';
@@ -61,7 +62,14 @@ async function onReply(
   if (m.bot_id || !m.user || !m.ts || !m.thread_ts || m.thread_ts === m.ts) return;
   const owner = ownerOfEvent(envelope, m.user);
   const nudge = ctx.repos.nudges.findMessage(owner, channel, m.thread_ts);
-  if (!nudge) return;
+  if (!nudge) {
+    // A thread in the DM with the bot, from someone Ladder holds nothing about: a nudge from before
+    // `/ladder forget`. Say so in the thread rather than leave the reply without a word.
+    if (Object.values(countUserData(ctx.db, owner)).every((n) => n === 0)) {
+      await client.chat.postMessage({ channel, thread_ts: m.thread_ts, ...buildNothingHeld('reply') });
+    }
+    return;
+  }
   // The same message delivered again under another event id (Socket Mode, a reconnect) is found by its ts.
   if (!ctx.repos.evidence.findByMessage(owner, channel, m.ts)) {
     const prompt = promptById(ctx, nudge.promptId);
