@@ -1,6 +1,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { NudgeDm } from '../app/nudges.ts';
+import { type ConversionPass, convertUnreadableEntries, type NameLookup } from '../app/readable-text.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimResult } from '../db/nudge-repository.ts';
 import { describeError, type Logger, toSlackLogger } from '../log.ts';
@@ -15,7 +16,6 @@ import {
   runNudgesOnce,
 } from './nudge-run.ts';
 import { type BatchOutcomes, createNudgeSender, type NudgeSender } from './nudge-sender.ts';
-import { type ConversionPass, convertUnreadableEntries } from './readable-text.ts';
 import { refreshTimeZones } from './time-zone-refresh.ts';
 
 /** /healthz turns 503 when a started scheduler has not ticked for this long. */
@@ -68,6 +68,11 @@ export interface SchedulerOptions {
   client?: WebClient;
   /** The Slack side of the nudge DM on that client (the composition root's). */
   nudgeDm: (client: WebClient) => NudgeDm;
+  /**
+   * Names people for the readable-text conversion of older entries (slack/user-names.ts); without
+   * it the scheduler converts nothing (the CLI's one-off runs).
+   */
+  nameLookup?: (client: WebClient) => NameLookup;
   /** Monotonic milliseconds for liveness, i.e. /healthz (default performance.now). */
   clock?: () => number;
   hooks?: DeliveryHooks;
@@ -128,7 +133,9 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   }
 
   function convertEntries(): Promise<ConversionPass> {
-    converting ??= convertUnreadableEntries(ctx, client)
+    const lookup = opts.nameLookup?.(client);
+    if (!lookup) return Promise.resolve({ converted: 0, remaining: ctx.repos.evidence.unconvertedCount() });
+    converting ??= convertUnreadableEntries(ctx, lookup)
       .catch((err: unknown) => {
         logger.warn('readable text conversion failed; trying again next tick', { error: describeError(err) });
         return { converted: 0, remaining: -1 };

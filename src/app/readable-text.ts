@@ -1,8 +1,16 @@
-import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import type { UnconvertedEvidence } from '../db/evidence-repository.ts';
 import { slackTextToReadable } from '../domain/slack-text.ts';
-import { resolveUserNames } from '../slack/user-names.ts';
+
+/**
+ * The port that names people: the display names of the people a Slack text mentions without a
+ * label, looked up in the tenant's Slack (slack/user-names.ts). `incomplete`: a lookup failed for a
+ * reason that may pass (rate limit, timeout), so it is worth trying again later.
+ */
+export type NameLookup = (
+  teamId: string,
+  slackText: string,
+) => Promise<{ names: Map<string, string>; incomplete: boolean }>;
 
 /** Rows per committed batch, and at most this many batches per pass (one pass per tick). */
 const BATCH = 50;
@@ -21,7 +29,10 @@ export interface ConversionPass {
  * cannot name reads `@someone`; a lookup that may pass (rate limit, timeout) leaves the row for a
  * later pass. Runs in the app, on the scheduler's tick, because it needs Slack to name people.
  */
-export async function convertUnreadableEntries(ctx: AppContext, client: WebClient): Promise<ConversionPass> {
+export async function convertUnreadableEntries(
+  ctx: AppContext,
+  lookupNames: NameLookup,
+): Promise<ConversionPass> {
   const repo = ctx.repos.evidence;
   let afterId = 0;
   let converted = 0;
@@ -37,7 +48,7 @@ export async function convertUnreadableEntries(ctx: AppContext, client: WebClien
       const active = ctx.repos.workspaces.isWorkspaceActive(entry.owner.teamId);
       // An uninstalled workspace cannot be asked: its people read @someone.
       const lookup = active
-        ? await resolveUserNames(ctx, client, entry.owner.teamId, entry.originalText)
+        ? await lookupNames(entry.owner.teamId, entry.originalText)
         : { names: new Map<string, string>(), incomplete: false };
       const readable = slackTextToReadable(entry.originalText, { names: lookup.names, decodeEntities });
       if (lookup.incomplete && readable.unresolved.length > 0) {
