@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { NewEvidence } from '../db/evidence-repository.ts';
 import { checkEvidenceText, localDate } from '../domain/evidence.ts';
+import { slackTextToReadable } from '../domain/slack-text.ts';
 import { type SuggestionReasons, suggestionReasons, suggestTags } from '../domain/suggest.ts';
 import { parseEvidenceText } from '../domain/tags.ts';
 import {
@@ -55,8 +56,19 @@ export interface SuggestedTags {
 }
 
 export interface EvidenceInput {
-  /** As typed: hashtags are read from it (explicit selects are merged in). */
+  /**
+   * As typed or as Slack sent it (mentions, links and channels as `<…>` tokens): hashtags are read
+   * from it (explicit selects are merged in), then it is made readable (domain/slack-text.ts).
+   */
   text: string;
+  /** The Slack text to keep as the entry's original when it is not `text` (a saved message). */
+  originalText?: string;
+  /** People's names looked up in Slack, for mentions without a label. */
+  names?: ReadonlyMap<string, string>;
+  /** False when a lookup failed for a passing reason: the conversion job names them later. */
+  namesComplete?: boolean;
+  /** The text still has Slack's `&lt;` escapes (a message event's text). */
+  decodeEntities?: boolean;
   source: EvidenceSource;
   tz: string | null;
   occurredOn?: string;
@@ -102,7 +114,11 @@ export function prepareEvidence(
     }
   | Extract<SaveResult, { ok: false }> {
   const parsed = parseEvidenceText(input.text, ctx.ladder.tags);
-  const checked = checkEvidenceText(parsed.text);
+  const readable = slackTextToReadable(parsed.text, {
+    ...(input.names ? { names: input.names } : {}),
+    decodeEntities: input.decodeEntities ?? false,
+  });
+  const checked = checkEvidenceText(readable.text);
   if (!checked.ok) return checked;
   const axes = cleanAxes([...(input.axes ?? []), ...parsed.axes]);
   const scope = input.scope ?? parsed.scope;
@@ -126,6 +142,12 @@ export function prepareEvidence(
         : null,
     entry: {
       text: checked.text,
+      // Tags that became tags leave the original too, so the readable text is always made from it.
+      originalText:
+        input.originalText === undefined
+          ? parsed.text.trim()
+          : parseEvidenceText(input.originalText, ctx.ladder.tags).text.trim(),
+      readable: input.namesComplete !== false || readable.unresolved.length === 0,
       occurredOn: input.occurredOn ?? localDate(ctx.now(), input.tz),
       axes,
       suggestedAxes: suggestion?.axes ?? [],

@@ -3,6 +3,7 @@
  * "too long" reply that gives the text back, and /ladder forget. Pure builders.
  */
 import type { types } from '@slack/bolt';
+import { MAX_EVIDENCE_LIMIT } from '../../domain/command.ts';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { SuggestionReasons } from '../../domain/suggest.ts';
@@ -354,6 +355,41 @@ export function buildEvidenceModal(
   };
 }
 
+/** What "Save as evidence" shows for a message that is already an entry: where it is, and a way there. */
+export function buildAlreadySavedModal(entry: EvidenceEntry): View {
+  return {
+    type: 'modal',
+    callback_id: ViewId.evidenceAlreadySaved,
+    title: { type: 'plain_text', text: 'Already saved' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [
+      section(
+        `:white_check_mark: *This message is already in your evidence*, as the entry of ${slackDate(entry.occurredOn)}:\n${quoteEntry(entry.text, 600)}`,
+      ),
+      context(
+        'Saving it again would make a copy, so I did not. Open the entry to change its text or tags; `/ladder evidence` lists it too.',
+      ),
+      {
+        type: 'actions',
+        block_id: BlockId.evidenceActions,
+        elements: [
+          button({
+            text: 'Open the entry',
+            actionId: ActionId.evidenceOpenSaved,
+            value: String(entry.id),
+            style: 'primary',
+          }),
+        ],
+      },
+    ],
+  };
+}
+
+/** The form's error when the same message was saved from another form meanwhile. */
+export function alreadySavedError(entry: EvidenceEntry): string {
+  return `This message was saved meanwhile (the entry of ${entry.occurredOn}); nothing was copied. Close this form: /ladder evidence shows it.`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The list
 
@@ -363,6 +399,8 @@ export interface EvidencePage {
   offset: number;
   pageSize: number;
   query: string | null;
+  /** The count the person asked for, when it was more than one page holds. */
+  askedFor?: number | null;
 }
 
 export function encodePage(offset: number, pageSize: number, query: string | null): string {
@@ -386,21 +424,41 @@ export function decodePage(
 
 export const MAX_PAGE_SIZE = 10;
 
+/** A bare number bigger than `evidence N` takes is searched for as text: said so under the list. */
+function numberSearchHint(query: string | null): string | null {
+  if (query === null || !/^\d+$/.test(query.trim())) return null;
+  return (
+    `A number above ${MAX_EVIDENCE_LIMIT} is searched for as text. To list your newest entries, ` +
+    `use \`/ladder evidence ${MAX_PAGE_SIZE}\` (up to ${MAX_EVIDENCE_LIMIT}, ${MAX_PAGE_SIZE} per page).`
+  );
+}
+
 export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMessage {
   const { entries, total, offset, pageSize, query } = page;
-  const what = query ? `matching “${escapeMrkdwn(truncate(query, 60))}”` : '';
+  const what = query ? ` matching “${escapeMrkdwn(truncate(query, 60))}”` : '';
+  const hint = numberSearchHint(query);
   if (total === 0) {
     const t = query
-      ? `No evidence ${what}. Try other words, or \`/ladder evidence\` for everything.`
+      ? `No evidence${what}. Try other words, or \`/ladder evidence\` for everything.`
       : 'No evidence yet. Log your first win with `/ladder log <what you did>`, or `/ladder log` for the form.';
-    return { text: fallback(t.replace(/[“”]/g, '"')), blocks: [section(t)] };
+    const blocks = [section(t), ...(hint ? [context(hint)] : [])];
+    return { text: fallback(t.replace(/[“”]/g, '"')), blocks };
   }
   const from = offset + 1;
   const to = offset + entries.length;
   const blocks: Block[] = [
     header(`Your evidence ${query ? '(search)' : ''}`.trim()),
-    context(`Entries ${from}–${to} of ${total} ${what}, newest first. Only you can see these.`),
+    context(`Entries ${from}–${to} of ${total}${what}, newest first. Only you can see these.`),
   ];
+  if (hint) blocks.push(context(hint));
+  if (page.askedFor && page.askedFor > pageSize && to < total) {
+    blocks.push(
+      context(
+        `You asked for ${page.askedFor}: one message holds at most ${pageSize}, so here are the newest ${pageSize}. ` +
+          '*Older →* at the bottom shows the next ones.',
+      ),
+    );
+  }
   entries.forEach((entry, i) => {
     blocks.push(
       {

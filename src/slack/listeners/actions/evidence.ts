@@ -6,6 +6,7 @@ import {
   buildEntryGone,
   buildEvidenceConfirmation,
   buildEvidenceList,
+  buildEvidenceModal,
   buildForgetCancelled,
   buildForgetDone,
   buildUndone,
@@ -83,6 +84,50 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       });
     },
   );
+
+  // "Already saved" → the entry itself, in the same modal: Save updates it, nothing is copied.
+  app.action<BlockButtonAction>(ActionId.evidenceOpenSaved, async ({ ack, body, action, client }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const viewId = body.view?.id;
+    const pending = viewId ? ctx.repos.slackState.findView(owner, viewId) : undefined;
+    const id = entryIdOf(action.value);
+    const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+    if (!viewId || !pending) return;
+    if (!entry) {
+      await client.views.update({
+        view_id: viewId,
+        view: {
+          type: 'modal',
+          title: { type: 'plain_text', text: 'Already saved' },
+          close: { type: 'plain_text', text: 'Close' },
+          blocks: buildEntryGone().blocks,
+        },
+      });
+      return;
+    }
+    const suggested = pendingSuggestions(entry);
+    await client.views.update({
+      view_id: viewId,
+      view: buildEvidenceModal(
+        ctx.ladder,
+        {
+          text: entry.text,
+          occurredOn: entry.occurredOn,
+          axes: [...entry.axes, ...suggested],
+          shift: entry.shift,
+          scope: entry.scope,
+          link: entry.link,
+        },
+        { mode: 'edit', note: 'This is the entry you saved from that message: Save updates it.' },
+      ),
+    });
+    ctx.repos.slackState.rememberView(
+      owner,
+      { viewId, kind: 'shortcut-edit', responseUrl: pending.responseUrl, entryId: entry.id },
+      ctx.now(),
+    );
+  });
 
   app.action<BlockButtonAction>(ActionId.evidenceUndo, async ({ ack, body, action, respond }) => {
     await ack();

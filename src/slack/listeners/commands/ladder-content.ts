@@ -17,13 +17,18 @@ export const contentCommands = {
   level: async ({ ack, ctx, command }) => {
     await ack({
       response_type: 'ephemeral',
-      ...buildLevelReply(ctx.ladder, resolveLevel(ctx.ladder, command.query)),
+      ...buildLevelReply(ctx.ladder, resolveLevel(ctx.ladder, command.query), command.query),
     });
   },
   compare: async ({ ack, ctx, command }) => {
     await ack({
       response_type: 'ephemeral',
-      ...buildCompareReply(ctx.ladder, resolveLevelPair(ctx.ladder, command.words)),
+      ...buildCompareReply(
+        ctx.ladder,
+        resolveLevelPair(ctx.ladder, command.words),
+        undefined,
+        command.words.join(' '),
+      ),
     });
   },
   usage: async ({ ack, command }) => {
