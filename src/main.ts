@@ -17,6 +17,7 @@ import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackA
 import { createNudgeDm } from './slack/dm.ts';
 import { helpEntries } from './slack/help-entries.ts';
 import { buildManifest } from './slack/manifest.ts';
+import { resolveUserNames } from './slack/user-names.ts';
 
 export interface StartOptions {
   env: NodeJS.ProcessEnv;
@@ -99,6 +100,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     ctx,
     botToken: connection.botToken,
     nudgeDm: (client) => createNudgeDm(ctx, client),
+    nameLookup: (client) => (teamId, text) => resolveUserNames(ctx, client, teamId, text),
     ...(opts.schedulerClock ? { clock: opts.schedulerClock } : {}),
   });
   scheduler = nudges;

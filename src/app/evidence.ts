@@ -1,7 +1,8 @@
 import type { AppContext } from '../context.ts';
 import type { NewEvidence } from '../db/evidence-repository.ts';
 import { checkEvidenceText, localDate } from '../domain/evidence.ts';
-import { suggestTags } from '../domain/suggest.ts';
+import { slackTextToReadable } from '../domain/slack-text.ts';
+import { type SuggestionReasons, suggestionReasons, suggestTags } from '../domain/suggest.ts';
 import { parseEvidenceText } from '../domain/tags.ts';
 import {
   AXIS_IDS,
@@ -45,13 +46,29 @@ export interface SuggestedTags {
    * `acceptedSuggestions`), so everything stored, listed or exported is the user's own.
    */
   scope: ScopeId | null;
-  /** The words that fired, as written in ladder-data. */
-  words: string[];
+  /**
+   * A mindset shift the rules suggest when the entry has none. Like the scope it is never stored:
+   * the confirmation offers it, and Accept applies it (recomputed from the text).
+   */
+  shift: ShiftId | null;
+  /** Which of the user's words led to which suggested tag. */
+  reasons: SuggestionReasons;
 }
 
 export interface EvidenceInput {
-  /** As typed: hashtags are read from it (explicit selects are merged in). */
+  /**
+   * As typed or as Slack sent it (mentions, links and channels as `<…>` tokens): hashtags are read
+   * from it (explicit selects are merged in), then it is made readable (domain/slack-text.ts).
+   */
   text: string;
+  /** The Slack text to keep as the entry's original when it is not `text` (a saved message). */
+  originalText?: string;
+  /** People's names looked up in Slack, for mentions without a label. */
+  names?: ReadonlyMap<string, string>;
+  /** False when a lookup failed for a passing reason: the conversion job names them later. */
+  namesComplete?: boolean;
+  /** The text still has Slack's `&lt;` escapes (a message event's text). */
+  decodeEntities?: boolean;
   source: EvidenceSource;
   tz: string | null;
   occurredOn?: string;
@@ -97,30 +114,44 @@ export function prepareEvidence(
     }
   | Extract<SaveResult, { ok: false }> {
   const parsed = parseEvidenceText(input.text, ctx.ladder.tags);
-  const checked = checkEvidenceText(parsed.text);
+  const readable = slackTextToReadable(parsed.text, {
+    ...(input.names ? { names: input.names } : {}),
+    decodeEntities: input.decodeEntities ?? false,
+  });
+  const checked = checkEvidenceText(readable.text);
   if (!checked.ok) return checked;
   const axes = cleanAxes([...(input.axes ?? []), ...parsed.axes]);
   const scope = input.scope ?? parsed.scope;
+  const shift = input.shift ?? parsed.shift;
   // Explicit tags win: keyword rules speak only when the user gave no axis at all.
   const suggestion =
     input.suggest === false || axes.length > 0 ? null : suggestTags(checked.text, ctx.ladder.suggestionRules);
+  const suggestedScope = scope === null ? (suggestion?.scope ?? null) : null;
+  const suggestedShift = shift === null ? (suggestion?.shift ?? null) : null;
   return {
     ok: true,
     unknownTags: parsed.unknownTags,
     suggested:
-      suggestion && (suggestion.axes.length > 0 || (scope === null && suggestion.scope !== null))
+      suggestion && (suggestion.axes.length > 0 || suggestedScope !== null || suggestedShift !== null)
         ? {
             axes: suggestion.axes,
-            scope: scope === null ? suggestion.scope : null,
-            words: suggestion.matches.map((m) => m.word),
+            scope: suggestedScope,
+            shift: suggestedShift,
+            reasons: suggestionReasons(suggestion),
           }
         : null,
     entry: {
       text: checked.text,
+      // Tags that became tags leave the original too, so the readable text is always made from it.
+      originalText:
+        input.originalText === undefined
+          ? parsed.text.trim()
+          : parseEvidenceText(input.originalText, ctx.ladder.tags).text.trim(),
+      readable: input.namesComplete !== false || readable.unresolved.length === 0,
       occurredOn: input.occurredOn ?? localDate(ctx.now(), input.tz),
       axes,
       suggestedAxes: suggestion?.axes ?? [],
-      shift: input.shift ?? parsed.shift,
+      shift,
       scope: scope ?? null,
       link: input.link ?? null,
       source: input.source,
@@ -155,17 +186,30 @@ export function saveEvidence(
 }
 
 /**
- * What Accept turns into the user's own tags: the stored suggested axes, and the scope the rules
- * suggest for the entry's text when the entry has none (the same pure function as at logging).
+ * What Accept turns into the user's own tags: the stored suggested axes, and the scope and the
+ * shift the rules suggest for the entry's text where the entry has none (the same pure function as
+ * at logging). The shift only where it was shown (`withShift`): the Home lists suggested axes only.
  */
 export function acceptedSuggestions(
   ctx: AppContext,
-  entry: Pick<EvidenceEntry, 'text' | 'axes' | 'suggestedAxes' | 'scope'>,
-): { axes: AxisId[]; suggestedAxes: AxisId[]; scope?: ScopeId } {
-  const scope = entry.scope === null ? suggestTags(entry.text, ctx.ladder.suggestionRules).scope : null;
+  entry: Pick<EvidenceEntry, 'text' | 'axes' | 'suggestedAxes' | 'scope' | 'shift'>,
+  options: { withShift: boolean } = { withShift: true },
+): { axes: AxisId[]; suggestedAxes: AxisId[]; scope?: ScopeId; shift?: ShiftId } {
+  const suggestion = suggestTags(entry.text, ctx.ladder.suggestionRules);
+  const scope = entry.scope === null ? suggestion.scope : null;
+  const shift = entry.shift === null && options.withShift ? suggestion.shift : null;
   return {
     axes: cleanAxes([...entry.axes, ...entry.suggestedAxes]),
     suggestedAxes: [],
     ...(scope ? { scope } : {}),
+    ...(shift ? { shift } : {}),
   };
+}
+
+/** The shift the rules suggest for an entry that has none (shown preselected by Change tags). */
+export function suggestedShiftFor(
+  ctx: AppContext,
+  entry: Pick<EvidenceEntry, 'text' | 'shift'>,
+): ShiftId | null {
+  return entry.shift === null ? suggestTags(entry.text, ctx.ladder.suggestionRules).shift : null;
 }

@@ -6,6 +6,7 @@
  * Privacy: every read is scoped by the owner passed in (from the verified request or the
  * operator's --team/--user), and the JSON builder refuses an entry of anyone else.
  */
+
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import type { ImportCounts, ImportRows, UploadedFileKind, UserRows } from '../db/export-repository.ts';
@@ -40,6 +41,7 @@ import {
 } from '../domain/period.ts';
 import { chosenLevel } from '../domain/profile.ts';
 import type { Prompt } from '../domain/prompts.ts';
+import { slackTextToReadable } from '../domain/slack-text.ts';
 import type { EvidenceEntry, Owner, Profile } from '../domain/types.ts';
 import { renderSvgToPng } from './png.ts';
 import { DEFAULT_SUMMARY_PERIOD } from './progress.ts';
@@ -477,9 +479,16 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
   });
   const entries = data.entries.map((e) => {
     const r = byEntry.get(e.id);
+    // The same conversion as at saving: a version 1 file holds Slack text only. A person only Slack
+    // can name leaves the readable text to the running app's conversion job.
+    const readable = slackTextToReadable(e.text, {
+      decodeEntities: e.originalText === undefined && e.source === 'reflection',
+    });
     return {
       ref: e.id,
       text: e.text,
+      originalText: e.originalText ?? e.text,
+      readableText: readable.unresolved.length > 0 ? null : readable.text,
       occurredOn: e.occurredOn,
       axes: e.axes,
       suggestedAxes: e.suggestedAxes,
@@ -533,7 +542,15 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
   }
   return {
     rows: {
-      profile: data.profile,
+      // Files before version 4 knew positions only: nobody had chosen a role.
+      profile:
+        data.profile === null
+          ? null
+          : {
+              ...data.profile,
+              levelRole: data.profile.levelRole ?? null,
+              targetRole: data.profile.targetRole ?? null,
+            },
       nudgeSettings:
         data.nudgeSettings === null
           ? null

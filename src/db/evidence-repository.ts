@@ -1,3 +1,4 @@
+import { slackTextToReadable } from '../domain/slack-text.ts';
 import type {
   AxisId,
   EvidenceEntry,
@@ -10,7 +11,15 @@ import type {
 import type { Db } from './connection.ts';
 
 export interface NewEvidence {
+  /** What every surface shows: the readable text (see domain/slack-text.ts). */
   text: string;
+  /**
+   * The Slack text the entry came from, kept as it was (default: `text`). Null `readable` below
+   * means the readable text still has to be made from it.
+   */
+  originalText?: string;
+  /** False when names could not be looked up yet: the conversion job finishes the readable text. */
+  readable?: boolean;
   occurredOn: LocalDate;
   axes: AxisId[];
   suggestedAxes?: AxisId[];
@@ -25,8 +34,19 @@ export interface NewEvidence {
 }
 
 export type EvidencePatch = Partial<
-  Pick<NewEvidence, 'text' | 'occurredOn' | 'axes' | 'suggestedAxes' | 'shift' | 'scope' | 'link'>
+  Pick<
+    NewEvidence,
+    'text' | 'originalText' | 'occurredOn' | 'axes' | 'suggestedAxes' | 'shift' | 'scope' | 'link'
+  >
 >;
+
+/** An entry the conversion job still has to make readable (any owner). */
+export interface UnconvertedEvidence {
+  owner: Owner;
+  id: number;
+  originalText: string;
+  source: EvidenceSource;
+}
 
 export interface InsertResult {
   entry: EvidenceEntry;
@@ -39,6 +59,7 @@ interface Row {
   team_id: string;
   user_id: string;
   text: string;
+  readable_text: string | null;
   occurred_on: string;
   axes: string;
   suggested_axes: string;
@@ -55,6 +76,10 @@ interface Row {
 }
 
 export interface StoredEvidence extends EvidenceEntry {
+  /** The Slack text the entry came from, never rewritten by the conversion. */
+  originalText: string;
+  /** False until the readable text is stored (until then `text` names unlabelled people `@someone`). */
+  converted: boolean;
   nudgeWeek: string | null;
   channelId: string | null;
   messageTs: string | null;
@@ -65,7 +90,10 @@ function toEntry(r: Row): StoredEvidence {
     id: r.id,
     teamId: r.team_id,
     userId: r.user_id,
-    text: r.text,
+    // Not converted yet: shown readable anyway, people it cannot name as @someone, never a raw mention.
+    text: r.readable_text ?? slackTextToReadable(r.text, { decodeEntities: r.source === 'reflection' }).text,
+    originalText: r.text,
+    converted: r.readable_text !== null,
     occurredOn: r.occurred_on,
     axes: JSON.parse(r.axes) as AxisId[],
     suggestedAxes: JSON.parse(r.suggested_axes) as AxisId[],
@@ -82,7 +110,7 @@ function toEntry(r: Row): StoredEvidence {
   };
 }
 
-const COLUMNS = `id, team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source,
+const COLUMNS = `id, team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope, link, source,
   prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at`;
 
 /**
@@ -91,9 +119,10 @@ const COLUMNS = `id, team_id, user_id, text, occurred_on, axes, suggested_axes, 
  */
 export function createEvidenceRepository(db: Db) {
   const insertStmt = db.prepare(
-    `INSERT INTO evidence (team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source,
-       prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
-     VALUES (@teamId, @userId, @text, @occurredOn, @axes, @suggestedAxes, @shift, @scope, @link, @source,
+    `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
+       link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
+     VALUES (@teamId, @userId, @originalText, @readableText, @occurredOn, @axes, @suggestedAxes, @shift, @scope,
+       @link, @source,
        @promptId, @nudgeWeek, @channelId, @messageTs, @now, @now)
      RETURNING ${COLUMNS}`,
   );
@@ -111,11 +140,12 @@ export function createEvidenceRepository(db: Db) {
   );
   const countStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?');
   const searchStmt = db.prepare(
-    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(text), lower(?)) > 0
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0
      ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
   );
   const searchCountStmt = db.prepare(
-    'SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(text), lower(?)) > 0',
+    `SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?
+     AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0`,
   );
   const rangeStmt = db.prepare(
     `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?
@@ -127,6 +157,32 @@ export function createEvidenceRepository(db: Db) {
   );
   const byMessageStmt = db.prepare(
     `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND channel_id = ? AND message_ts = ?`,
+  );
+
+  const unconvertedStmt = db.prepare(
+    `SELECT id, team_id, user_id, text, source FROM evidence WHERE readable_text IS NULL AND id > ?
+     ORDER BY id LIMIT ?`,
+  );
+  const unconvertedCountStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE readable_text IS NULL');
+  // Guarded by the original text: an entry edited meanwhile keeps what its edit wrote.
+  const setReadableStmt = db.prepare(
+    `UPDATE evidence SET readable_text = ?
+     WHERE team_id = ? AND user_id = ? AND id = ? AND readable_text IS NULL AND text = ?`,
+  );
+  const setReadableBatch = db.transaction(
+    (rows: ReadonlyArray<{ entry: UnconvertedEvidence; readableText: string }>): number => {
+      let n = 0;
+      for (const { entry, readableText } of rows) {
+        n += setReadableStmt.run(
+          readableText,
+          entry.owner.teamId,
+          entry.owner.userId,
+          entry.id,
+          entry.originalText,
+        ).changes;
+      }
+      return n;
+    },
   );
 
   const insertWithDelivery = db.transaction(
@@ -143,7 +199,8 @@ export function createEvidenceRepository(db: Db) {
       const row = insertStmt.get({
         teamId: owner.teamId,
         userId: owner.userId,
-        text: e.text,
+        originalText: e.originalText ?? e.text,
+        readableText: e.readable === false ? null : e.text,
         occurredOn: e.occurredOn,
         axes: JSON.stringify(e.axes),
         suggestedAxes: JSON.stringify(e.suggestedAxes ?? []),
@@ -185,7 +242,8 @@ export function createEvidenceRepository(db: Db) {
         now: now.toISOString(),
       };
       const map: Record<keyof EvidencePatch, string> = {
-        text: 'text',
+        text: 'readable_text',
+        originalText: 'text',
         occurredOn: 'occurred_on',
         axes: 'axes',
         suggestedAxes: 'suggested_axes',
@@ -246,6 +304,33 @@ export function createEvidenceRepository(db: Db) {
 
     count(owner: Owner): number {
       return (countStmt.get(owner.teamId, owner.userId) as { n: number }).n;
+    },
+
+    /** Entries still without readable text, oldest first, after `afterId` (every owner: a job). */
+    unconverted(afterId: number, limit: number): UnconvertedEvidence[] {
+      return (
+        unconvertedStmt.all(afterId, limit) as Array<{
+          id: number;
+          team_id: string;
+          user_id: string;
+          text: string;
+          source: string;
+        }>
+      ).map((r) => ({
+        owner: { teamId: r.team_id, userId: r.user_id },
+        id: r.id,
+        originalText: r.text,
+        source: r.source as EvidenceSource,
+      }));
+    },
+
+    unconvertedCount(): number {
+      return (unconvertedCountStmt.get() as { n: number }).n;
+    },
+
+    /** Stores readable texts in one transaction; returns how many rows took them. */
+    setReadable(rows: ReadonlyArray<{ entry: UnconvertedEvidence; readableText: string }>): number {
+      return setReadableBatch.immediate(rows);
     },
 
     findByMessage(owner: Owner, channelId: string, messageTs: string): StoredEvidence | undefined {

@@ -78,7 +78,12 @@ export interface ImportRows {
   /** `ref` is the entry's number in the file; the database assigns the new id. */
   entries: Array<{
     ref: number;
+    /** As in the file: the readable text (version 3) or the Slack text (version 1). */
     text: string;
+    /** Kept as the entry's original (the `text` column). */
+    originalText: string;
+    /** Null: made by the running app's conversion job (it names people through Slack). */
+    readableText: string | null;
     occurredOn: LocalDate;
     axes: AxisId[];
     suggestedAxes: AxisId[];
@@ -191,9 +196,9 @@ export function createExportRepository(db: Db) {
     'INSERT INTO nudge_dm_channels (team_id, user_id, channel_id, cached_at) VALUES (?, ?, ?, ?)',
   );
   const putEntry = db.prepare(
-    `INSERT INTO evidence (team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source,
-       prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
-     VALUES (@teamId, @userId, @text, @occurredOn, @axes, @suggestedAxes, @shift, @scope, @link, @source,
+    `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
+       link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
+     VALUES (@teamId, @userId, @originalText, @readableText, @occurredOn, @axes, @suggestedAxes, @shift, @scope, @link, @source,
        @promptId, @nudgeWeek, @channelId, @messageTs, @createdAt, @updatedAt)`,
   );
   // A claimed row is imported without its lease: the next due-check treats it as abandoned.
@@ -245,7 +250,8 @@ export function createExportRepository(db: Db) {
       putEntry.run({
         teamId,
         userId,
-        text: e.text,
+        originalText: e.originalText,
+        readableText: e.readableText,
         occurredOn: e.occurredOn,
         axes: JSON.stringify(e.axes),
         suggestedAxes: JSON.stringify(e.suggestedAxes),

@@ -129,7 +129,11 @@ export function parseTimeOfDay(input: string): TimeResult {
     if (hour < 1 || hour > 12) return bad;
     return { ok: true, minuteOfDay: ((hour % 12) + (meridiem === 'p' ? 12 : 0)) * 60 + minute };
   }
-  if (hour > 23) return bad;
+  if (hour > 23)
+    return {
+      ok: false,
+      message: `${quote(input)} is not a time of day: hours go from 0 to 23. ${TIME_HELP}`,
+    };
   if (m[2] === undefined && !/h$/.test(text) && hour >= 1 && hour <= 12) {
     return {
       ok: false,
@@ -158,11 +162,21 @@ function parseSchedule(tokens: string[]): NudgeArgs {
     const unknown = rest.find((t) => !/\d/.test(t) && !/^(a\.?m\.?|p\.?m\.?|noon|midday|midnight)$/.test(t));
     if (unknown !== undefined) {
       const suggestion = suggestDay(unknown);
+      const timeWords = rest.filter((t) => t !== unknown).join(' ');
+      const time = timeWords === '' ? null : parseTimeOfDay(timeWords);
+      if (!suggestion && time?.ok !== false) {
+        return { kind: 'invalid', message: `I didn't understand ${quote(tokens.join(' '))}. ${USAGE}` };
+      }
+      // Say every part that is wrong, and suggest only a time that exists.
+      const validTime = time?.ok ? formatMinuteOfDay(time.minuteOfDay) : '16:00';
+      const example = `\`nudge ${suggestion ?? 'fri'} ${validTime}\``;
+      const day = `${quote(unknown)} is not a day of the week`;
       return {
         kind: 'invalid',
-        message: suggestion
-          ? `I don't know the day ${quote(unknown)}. Did you mean \`nudge ${suggestion} ${rest.filter((t) => t !== unknown).join(' ') || '16:00'}\`?`
-          : `I didn't understand ${quote(tokens.join(' '))}. ${USAGE}`,
+        message:
+          time && !time.ok
+            ? `Two parts are wrong: ${day}, and ${quote(timeWords)} is not a time of day (hours go from 0 to 23: ${TIME_HELP.replace(/^Use (.*)\.$/, 'use $1')}). ${suggestion ? 'Did you mean' : 'For example:'} ${example}${suggestion ? '?' : '.'}`
+            : `${day}. Did you mean ${example}?`,
       };
     }
     return { kind: 'invalid', message: `Which day? Add one, e.g. \`nudge fri ${timeText || '15:30'}\`.` };
@@ -330,6 +344,13 @@ export function nextNudge(
   }
   const { timeZone } = resolveTimeZone(settings.tz);
   let week = weekKeyAt(now, timeZone);
+  // A week already in the ledger (sent, sending, skipped, or failed past retrying) is done: its
+  // slot is never the next one, whatever the clock says (the local clock can deliver ahead of now).
+  const handled = new Set(
+    (options.ledger ?? [])
+      .filter((r) => r.teamId === settings.teamId && r.userId === settings.userId)
+      .map((r) => r.weekKey),
+  );
   // Jump over a long pause instead of walking week by week.
   if (effective.pausedThrough !== null && parseLocalDate(effective.pausedThrough)) {
     const pauseWeek = isoWeekKeyOf(effective.pausedThrough);
@@ -342,7 +363,7 @@ export function nextNudge(
       timeZone,
     );
     if (slotAt.getTime() <= now.getTime() || slotAt.getTime() < settings.createdAt.getTime()) continue;
-    if (isPausedAt(effective, slotAt) || effective.skipWeek === week) continue;
+    if (isPausedAt(effective, slotAt) || effective.skipWeek === week || handled.has(week)) continue;
     return { weekKey: week, slotAt, pending: false };
   }
   return null;

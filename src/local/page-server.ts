@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { describeError } from '../log.ts';
+import { emojiShortcodes } from './emoji-shortcodes.ts';
 import { act, isActName, type PageSession } from './page-actions.ts';
 import {
   type DemoUser,
@@ -187,6 +188,9 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
     if (req.method === 'GET' && asset) {
       const body = await readFile(path.join(opts.pageDir, asset.file));
       return send(res, 200, asset.type, body);
+    }
+    if (req.method === 'GET' && url.pathname === '/emoji.json') {
+      return sendJson(res, 200, emojiShortcodes());
     }
     if (req.method === 'GET' && url.pathname === '/healthz') {
       const h = opts.health();

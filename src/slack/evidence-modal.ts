@@ -5,12 +5,20 @@ import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence.t
 
 /**
  * Where the modal was opened from decides where its confirmation goes. `home-edit` is an Edit
- * pressed on the App Home: it confirms by re-publishing the Home, as `home` does.
+ * pressed on the App Home: it confirms by re-publishing the Home, as `home` does. `shortcut-edit`
+ * is the entry opened from "Save as evidence" on a message already saved.
  */
-export type ModalOrigin = 'command' | 'shortcut' | 'home' | 'edit' | 'home-edit' | 'message';
+export type ModalOrigin =
+  | 'command'
+  | 'shortcut'
+  | 'home'
+  | 'edit'
+  | 'home-edit'
+  | 'shortcut-edit'
+  | 'message';
 
 export function isEditOrigin(kind: string | null | undefined): boolean {
-  return kind === 'edit' || kind === 'home-edit';
+  return kind === 'edit' || kind === 'home-edit' || kind === 'shortcut-edit';
 }
 
 /**
@@ -28,6 +36,8 @@ export async function openEvidenceModal(
     entryId?: number;
     values: EvidenceFormValues;
     note?: string;
+    /** "Save as evidence": the message it came from (channel, ts and its Slack text). */
+    message?: { channelId: string; ts: string; text: string };
   },
 ): Promise<string | undefined> {
   const view = buildEvidenceModal(ctx.ladder, opts.values, {
@@ -39,7 +49,13 @@ export async function openEvidenceModal(
   if (viewId) {
     ctx.repos.slackState.rememberView(
       owner,
-      { viewId, kind: opts.origin, responseUrl: opts.responseUrl, entryId: opts.entryId ?? null },
+      {
+        viewId,
+        kind: opts.origin,
+        responseUrl: opts.responseUrl,
+        entryId: opts.entryId ?? null,
+        message: opts.message ?? null,
+      },
       ctx.now(),
     );
   }

@@ -101,7 +101,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     await slash(frank, 'nudge on');
     expect(await slash(frank, 'nudge skip')).toContain('Skipping the next one');
     expect(await slash(alice, 'nudge status')).toContain('Next: Friday 8 January 2027 at 16:00');
-    expect(await slash(alice, 'nudge fri 25:00')).toContain("couldn't read the time");
+    expect(await slash(alice, 'nudge fri 25:00')).toContain('is not a time of day: hours go from 0 to 23');
     expect(h.app.ctx.repos.nudges.getSettings(owner(dan))?.enabled).toBe(false);
   });
 

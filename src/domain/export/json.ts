@@ -18,10 +18,12 @@ import {
 import { sortEntries } from './packet.ts';
 
 export const EXPORT_FORMAT = 'ladder-export';
-/** Version 2 added `profile.levelRole` and `profile.targetRole`; version 1 files still import. */
-export const EXPORT_FORMAT_VERSION = 2;
-/** The oldest version `parseExport` reads (upgraded to the current one as it is read). */
-export const OLDEST_READABLE_VERSION = 1;
+/**
+ * Version 3 adds each entry's `originalText`; version 4 the profile's `levelRole` and `targetRole`
+ * (the role a person chose). Files of versions 1 and 3 (without them) are still read.
+ */
+export const EXPORT_FORMAT_VERSION = 4;
+export const READABLE_EXPORT_VERSIONS = [1, 3, 4] as const;
 /** The longest entry text the app accepts, in code points (as on every logging path). */
 export const MAX_ENTRY_TEXT_CODE_POINTS = 3000;
 
@@ -46,22 +48,13 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 const SlackMessageSchema = z.strictObject({ channelId: SlackId, ts: MessageTs });
 
-/** Version 1's profile: positions only. */
-export const ExportProfileV1Schema = z.strictObject({
-  level: Id.nullable(),
-  target: Id.nullable(),
-  tz: z.string().min(1).max(100).nullable(),
-  tzCheckedAt: Instant.nullable(),
-  createdAt: Instant,
-  updatedAt: Instant,
-});
-
-/** Version 2: also the role the person chose for the level and the target (role ids), or null. */
 export const ExportProfileSchema = z.strictObject({
   level: Id.nullable(),
-  levelRole: Id.nullable(),
+  /** Version 4: the role chosen as the level (e.g. 'senior-tpm'); `level` is then its comparable position. */
+  levelRole: Id.nullable().optional(),
   target: Id.nullable(),
-  targetRole: Id.nullable(),
+  /** Version 4: the role chosen as the target (e.g. 'lead-tpm'). */
+  targetRole: Id.nullable().optional(),
   tz: z.string().min(1).max(100).nullable(),
   tzCheckedAt: Instant.nullable(),
   createdAt: Instant,
@@ -93,6 +86,12 @@ export const ExportEntrySchema = z.strictObject({
     .refine((text) => codePoints(text) <= MAX_ENTRY_TEXT_CODE_POINTS, {
       error: `expected at most ${MAX_ENTRY_TEXT_CODE_POINTS} characters`,
     }),
+  /** Version 3: the Slack text the entry came from (mentions as `<@U…>`); `text` is its readable form. */
+  originalText: z
+    .string()
+    .min(1, { error: 'expected a non-empty text' })
+    .max(4 * MAX_ENTRY_TEXT_CODE_POINTS, { error: 'expected a shorter original text' })
+    .optional(),
   axes: z.array(oneOf(AXIS_IDS)),
   suggestedAxes: z.array(oneOf(AXIS_IDS)),
   shift: oneOf(SHIFT_IDS).nullable(),
@@ -143,64 +142,62 @@ export const ExportFileSchema = z.strictObject({
   createdAt: Instant,
 });
 
-function exportSchemaOf<P extends z.ZodType>(version: number, profile: P) {
-  return z
-    .strictObject({
-      format: z.literal(EXPORT_FORMAT),
-      version: z.literal(version),
-      exportedAt: Instant,
-      team_id: SlackId,
-      user_id: SlackId,
-      profile: profile.nullable(),
-      nudgeSettings: ExportNudgeSettingsSchema.nullable(),
-      dmChannel: ExportDmChannelSchema.nullable(),
-      entries: z.array(ExportEntrySchema),
-      reflections: z.array(ExportReflectionSchema),
-      nudgeLedger: z.array(ExportNudgeLedgerRowSchema),
-      nudgeHistory: z.array(ExportNudgeHistoryRowSchema),
-      exports: z.array(ExportFileSchema),
-    })
-    .superRefine((data, ctx) => {
-      const ids = new Set<number>();
-      data.entries.forEach((entry, i) => {
-        if (ids.has(entry.id))
-          ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: 'duplicate id' });
-        ids.add(entry.id);
-      });
-      const answered = new Set<number>();
-      data.reflections.forEach((r, i) => {
-        if (!ids.has(r.entryId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['reflections', i, 'entryId'],
-            message: 'no entry has this id',
-          });
-        } else if (answered.has(r.entryId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['reflections', i, 'entryId'],
-            message: 'this entry already answers another reflection',
-          });
-        }
-        answered.add(r.entryId);
-      });
-      const weeks = new Set<string>();
-      data.nudgeLedger.forEach((row, i) => {
-        if (weeks.has(row.week)) {
-          ctx.addIssue({ code: 'custom', path: ['nudgeLedger', i, 'week'], message: 'duplicate week' });
-        }
-        weeks.add(row.week);
-      });
+export const ExportSchema = z
+  .strictObject({
+    format: z.literal(EXPORT_FORMAT),
+    version: z.union(
+      READABLE_EXPORT_VERSIONS.map((v) => z.literal(v)),
+      {
+        error: `expected version ${READABLE_EXPORT_VERSIONS.join(' or ')}`,
+      },
+    ),
+    exportedAt: Instant,
+    team_id: SlackId,
+    user_id: SlackId,
+    profile: ExportProfileSchema.nullable(),
+    nudgeSettings: ExportNudgeSettingsSchema.nullable(),
+    dmChannel: ExportDmChannelSchema.nullable(),
+    entries: z.array(ExportEntrySchema),
+    reflections: z.array(ExportReflectionSchema),
+    nudgeLedger: z.array(ExportNudgeLedgerRowSchema),
+    nudgeHistory: z.array(ExportNudgeHistoryRowSchema),
+    exports: z.array(ExportFileSchema),
+  })
+  .superRefine((data, ctx) => {
+    const ids = new Set<number>();
+    data.entries.forEach((entry, i) => {
+      if (ids.has(entry.id))
+        ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: 'duplicate id' });
+      ids.add(entry.id);
     });
-}
+    const answered = new Set<number>();
+    data.reflections.forEach((r, i) => {
+      if (!ids.has(r.entryId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reflections', i, 'entryId'],
+          message: 'no entry has this id',
+        });
+      } else if (answered.has(r.entryId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reflections', i, 'entryId'],
+          message: 'this entry already answers another reflection',
+        });
+      }
+      answered.add(r.entryId);
+    });
+    const weeks = new Set<string>();
+    data.nudgeLedger.forEach((row, i) => {
+      if (weeks.has(row.week)) {
+        ctx.addIssue({ code: 'custom', path: ['nudgeLedger', i, 'week'], message: 'duplicate week' });
+      }
+      weeks.add(row.week);
+    });
+  });
 
-export const ExportSchema = exportSchemaOf(EXPORT_FORMAT_VERSION, ExportProfileSchema);
-/** A version 1 file, read and then upgraded by `parseExport`. */
-const ExportSchemaV1 = exportSchemaOf(1, ExportProfileV1Schema);
-
-export type ExportData = z.infer<typeof ExportSchema> & { profile: ExportProfile | null };
+export type ExportData = z.infer<typeof ExportSchema>;
 export type ExportProfile = z.infer<typeof ExportProfileSchema>;
-export type ExportProfileV1 = z.infer<typeof ExportProfileV1Schema>;
 export type ExportNudgeSettings = z.infer<typeof ExportNudgeSettingsSchema>;
 export type ExportDmChannel = z.infer<typeof ExportDmChannelSchema>;
 export type ExportEntry = z.infer<typeof ExportEntrySchema>;
@@ -216,8 +213,9 @@ export interface ExportSource {
   userId: string;
   profile:
     | (Pick<Profile, 'level' | 'target' | 'tz' | 'tzCheckedAt'> & {
-        levelRole: string | null;
-        targetRole: string | null;
+        /** Absent (a file before version 4): no role chosen. */
+        levelRole?: string | null;
+        targetRole?: string | null;
         createdAt: string;
         updatedAt: string;
       })
@@ -249,6 +247,7 @@ export function buildExport(source: ExportSource): ExportData {
       id: i + 1,
       occurredOn: entry.occurredOn,
       text: entry.text,
+      originalText: entry.originalText ?? entry.text,
       axes: entry.axes,
       suggestedAxes: entry.suggestedAxes,
       shift: entry.shift,
@@ -277,9 +276,9 @@ export function buildExport(source: ExportSource): ExportData {
         ? null
         : {
             level: source.profile.level,
-            levelRole: source.profile.levelRole,
+            levelRole: source.profile.levelRole ?? null,
             target: source.profile.target,
-            targetRole: source.profile.targetRole,
+            targetRole: source.profile.targetRole ?? null,
             tz: source.profile.tz,
             tzCheckedAt: source.profile.tzCheckedAt,
             createdAt: source.profile.createdAt,
@@ -349,41 +348,15 @@ export function parseExport(text: string): ExportData {
       'version',
     );
   }
-  if (header.version === 1) {
-    const v1 = ExportSchemaV1.safeParse(raw);
-    if (!v1.success) throw invalid(v1.error.issues);
-    // Version 1 knew positions only: nobody had chosen a role.
-    const profile =
-      v1.data.profile === null ? null : { ...v1.data.profile, levelRole: null, targetRole: null };
-    return {
-      ...v1.data,
-      version: EXPORT_FORMAT_VERSION,
-      profile:
-        profile === null
-          ? null
-          : {
-              level: profile.level,
-              levelRole: null,
-              target: profile.target,
-              targetRole: null,
-              tz: profile.tz,
-              tzCheckedAt: profile.tzCheckedAt,
-              createdAt: profile.createdAt,
-              updatedAt: profile.updatedAt,
-            },
-    } as ExportData;
-  }
   const result = ExportSchema.safeParse(raw);
-  if (!result.success) throw invalid(result.error.issues);
-  return result.data as ExportData;
-}
-
-function invalid(issues: readonly z.core.$ZodIssue[]): ExportFormatError {
-  const [first] = issues;
-  return new ExportFormatError(
-    `This export is not valid: ${describeIssues(issues)}.`,
-    first === undefined ? '' : formatPath(first.path),
-  );
+  if (!result.success) {
+    const [first] = result.error.issues;
+    throw new ExportFormatError(
+      `This export is not valid: ${describeIssues(result.error.issues)}.`,
+      first === undefined ? '' : formatPath(first.path),
+    );
+  }
+  return result.data;
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

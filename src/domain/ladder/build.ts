@@ -12,6 +12,7 @@ import {
   DEFAULT_THIN_THRESHOLD,
   type GrowthSuggestions,
   NO_SUGGESTION_RULES,
+  NO_WORD_FORMS,
   type SuggestionRules,
 } from '../suggest.ts';
 import { createTagTable, normaliseTag, type TagDefinition } from '../tags.ts';
@@ -462,12 +463,15 @@ function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Problems):
     id: rule.id,
     axes: AXIS_IDS.filter((id) => rule.axes.includes(id)),
     scope: rule.scope ?? null,
+    shift: rule.shift ?? null,
     words: rule.words,
     except: rule.except,
   }));
-  for (const problem of checkSuggestionRules(rules)) problems.add(file, problem.segments, problem.message);
+  const forms = data.normalise ?? NO_WORD_FORMS;
+  for (const problem of checkSuggestionRules(rules, forms))
+    problems.add(file, problem.segments, problem.message);
   return {
-    rules: compileSuggestionRules(rules),
+    rules: compileSuggestionRules(rules, forms),
     thinThreshold: data.thin_threshold,
     growth: { axes: data.growth.axes ?? {}, shifts: data.growth.shifts },
   };

@@ -13,6 +13,8 @@ const ladder = realLadder();
 const prompt = ladder.prompts[0] as NonNullable<(typeof ladder.prompts)[0]>;
 
 type Stored = EvidenceEntry & {
+  originalText: string;
+  converted: boolean;
   nudgeWeek: string | null;
   channelId: string | null;
   messageTs: string | null;
@@ -23,6 +25,8 @@ function entry(id: number, fields: Partial<Stored> = {}): Stored {
     id,
     ...OWNER,
     text: `Win ${id}`,
+    originalText: `Win ${id}`,
+    converted: true,
     occurredOn: '2026-05-01',
     axes: ['people'],
     suggestedAxes: [],

@@ -63,7 +63,7 @@ describe('parseNudgeArgs', () => {
     ['pause tomorrow', /nudge pause 2w/],
     ['fri', /At what time on Friday\?.*nudge fri 15:30/],
     ['15:30', /Which day\?.*nudge fri 15:30/],
-    ['fri 25:00', /couldn't read the time/],
+    ['fri 25:00', /not a time of day: hours go from 0 to 23/],
     ['fri 13pm', /couldn't read the time/],
     ['fri 9:75', /couldn't read the time/],
     ['fri 3', /morning or the afternoon.*3am.*3pm.*03:00/],

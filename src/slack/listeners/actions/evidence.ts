@@ -1,11 +1,12 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { acceptedSuggestions, eraseLeftovers } from '../../../app/evidence.ts';
+import { acceptedSuggestions, eraseLeftovers, suggestedShiftFor } from '../../../app/evidence.ts';
 import type { AppContext } from '../../../context.ts';
 import { localDate } from '../../../domain/evidence.ts';
 import {
   buildEntryGone,
   buildEvidenceConfirmation,
   buildEvidenceList,
+  buildEvidenceModal,
   buildForgetCancelled,
   buildForgetDone,
   buildUndone,
@@ -60,26 +61,73 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       }
       if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
       const suggested = pendingSuggestions(entry);
+      // Rules speak only for an entry without axes, and the Home lists suggested axes only: the
+      // shift is preselected where the confirmation offered it.
+      const suggestedShift = onHome || entry.axes.length > 0 ? null : suggestedShiftFor(ctx, entry);
       await openEvidenceModal(ctx, client, owner, {
         triggerId: body.trigger_id,
         origin: onHome ? 'home-edit' : 'edit',
         responseUrl: body.response_url ?? null,
         entryId: entry.id,
-        ...(suggested.length > 0
-          ? { note: 'Suggested axes are preselected: keep them, change them or clear them, then Save.' }
+        ...(suggested.length > 0 || suggestedShift !== null
+          ? { note: 'Suggested tags are preselected: keep them, change them or clear them, then Save.' }
           : {}),
         values: {
           text: entry.text,
           occurredOn: entry.occurredOn,
           // Suggestions preselected: saving the form is the user's own choice of axes.
           axes: [...entry.axes, ...suggested],
-          shift: entry.shift,
+          shift: entry.shift ?? suggestedShift,
           scope: entry.scope,
           link: entry.link,
         },
       });
     },
   );
+
+  // "Already saved" → the entry itself, in the same modal: Save updates it, nothing is copied.
+  app.action<BlockButtonAction>(ActionId.evidenceOpenSaved, async ({ ack, body, action, client }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const viewId = body.view?.id;
+    const pending = viewId ? ctx.repos.slackState.findView(owner, viewId) : undefined;
+    const id = entryIdOf(action.value);
+    const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+    if (!viewId || !pending) return;
+    if (!entry) {
+      await client.views.update({
+        view_id: viewId,
+        view: {
+          type: 'modal',
+          title: { type: 'plain_text', text: 'Already saved' },
+          close: { type: 'plain_text', text: 'Close' },
+          blocks: buildEntryGone().blocks,
+        },
+      });
+      return;
+    }
+    const suggested = pendingSuggestions(entry);
+    await client.views.update({
+      view_id: viewId,
+      view: buildEvidenceModal(
+        ctx.ladder,
+        {
+          text: entry.text,
+          occurredOn: entry.occurredOn,
+          axes: [...entry.axes, ...suggested],
+          shift: entry.shift,
+          scope: entry.scope,
+          link: entry.link,
+        },
+        { mode: 'edit', note: 'This is the entry you saved from that message: Save updates it.' },
+      ),
+    });
+    ctx.repos.slackState.rememberView(
+      owner,
+      { viewId, kind: 'shortcut-edit', responseUrl: pending.responseUrl, entryId: entry.id },
+      ctx.now(),
+    );
+  });
 
   app.action<BlockButtonAction>(ActionId.evidenceUndo, async ({ ack, body, action, respond }) => {
     await ack();
@@ -102,7 +150,12 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const id = entryIdOf(action.value);
       const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
       const accepted = entry
-        ? ctx.repos.evidence.update(owner, entry.id, acceptedSuggestions(ctx, entry), ctx.now())
+        ? ctx.repos.evidence.update(
+            owner,
+            entry.id,
+            acceptedSuggestions(ctx, entry, { withShift: !pressedOnHome(body) }),
+            ctx.now(),
+          )
         : undefined;
       if (pressedOnHome(body)) {
         const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE;

@@ -1,6 +1,7 @@
 import { saveEvidence } from '../../../app/evidence.ts';
 import { countUserData } from '../../../db/user-data.ts';
 import { localDate } from '../../../domain/evidence.ts';
+import { unlabelledUserIds } from '../../../domain/slack-text.ts';
 import {
   buildEmptyLogHelp,
   buildEvidenceConfirmation,
@@ -13,6 +14,7 @@ import {
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
+import { resolveUserNames } from '../../user-names.ts';
 import { forgetCounts } from '../forget-counts.ts';
 import type { CommandHandlers } from './index.ts';
 
@@ -30,15 +32,23 @@ export const evidenceCommands = {
       });
       return;
     }
-    // A Slack call (users.info) comes first when the time zone is unknown or old: ack at once then.
+    // Slack calls (users.info: the time zone when unknown or old, the names of people mentioned)
+    // come first: ack at once then, and answer through the response URL.
     const stale = timeZoneIsStale(ctx, owner);
-    if (stale) await ack();
+    const mentions = unlabelledUserIds(command.text).length > 0;
+    if (stale || mentions) await ack();
     const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
+    const lookup = mentions ? await resolveUserNames(ctx, client, owner.teamId, command.text) : undefined;
     // Slack never retries a slash command, but a replayed request carries the same trigger id.
     const result = saveEvidence(
       ctx,
       owner,
-      { text: command.text, source: 'command', tz: profile.tz },
+      {
+        text: command.text,
+        source: 'command',
+        tz: profile.tz,
+        ...(lookup ? { names: lookup.names, namesComplete: !lookup.incomplete } : {}),
+      },
       `cmd:${body.trigger_id}`,
     );
     const message = result.ok
@@ -49,7 +59,7 @@ export const evidenceCommands = {
       : result.reason === 'empty'
         ? buildEmptyLogHelp()
         : buildTooLong(command.text, result.length, result.limit);
-    if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
+    if (stale || mentions) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
     else await ack({ response_type: 'ephemeral', ...message });
   },
 
@@ -62,7 +72,7 @@ export const evidenceCommands = {
     await ack({
       response_type: 'ephemeral',
       ...buildEvidenceList(
-        { entries, total, offset: 0, pageSize, query: command.query },
+        { entries, total, offset: 0, pageSize, query: command.query, askedFor: command.limit },
         tagNames(ctx.ladder),
       ),
     });

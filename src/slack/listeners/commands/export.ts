@@ -1,5 +1,6 @@
 import { exportPeriod } from '../../../app/export.ts';
-import { buildExportPeriodProblem } from '../../blocks/export.ts';
+import { periodProblemAt } from '../../../domain/period.ts';
+import { buildExportPeriodProblem, buildUnknownExportFormat } from '../../blocks/export.ts';
 import { replyWithChart, sendExport, uploadChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
@@ -14,12 +15,28 @@ export const exportCommands = {
     const format = command.format ?? 'md';
     const period = exportPeriod(format, command.period);
     if (period.kind === 'invalid') {
-      await ack({ response_type: 'ephemeral', ...buildExportPeriodProblem(period.message) });
+      // A bare word where the format goes (`export pdf`) is a format Ladder does not make.
+      const word = command.format === null ? /^\s*([a-z]+)\b/i.exec(command.period ?? '')?.[1] : undefined;
+      const asFormat = word !== undefined && !['since', 'from', 'last'].includes(word.toLowerCase());
+      await ack({
+        response_type: 'ephemeral',
+        ...(asFormat ? buildUnknownExportFormat(word) : buildExportPeriodProblem(period.message)),
+      });
       return;
     }
     ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     await ack();
     const profile = await ensureTimeZone(ctx, client, owner);
+    const problem = periodProblemAt(period, ctx.now(), profile.tz);
+    if (problem) {
+      await replyToUser(
+        ctx,
+        client,
+        { owner, responseUrl: body.response_url },
+        buildExportPeriodProblem(problem),
+      );
+      return;
+    }
     const outcome = await sendExport(ctx, client, owner, { format, period, profile });
     await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, outcome.message);
   },

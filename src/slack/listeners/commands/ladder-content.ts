@@ -23,7 +23,12 @@ export const contentCommands = {
   compare: async ({ ack, ctx, command }) => {
     await ack({
       response_type: 'ephemeral',
-      ...buildCompareReply(ctx.ladder, resolveLevelPair(ctx.ladder, command.words)),
+      ...buildCompareReply(
+        ctx.ladder,
+        resolveLevelPair(ctx.ladder, command.words),
+        undefined,
+        command.words.join(' '),
+      ),
     });
   },
   usage: async ({ ack, command }) => {

@@ -1,7 +1,10 @@
+import type { WebClient } from '@slack/web-api';
 import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../../app/progress.ts';
+import type { AppContext } from '../../../context.ts';
 import { resolveLevel } from '../../../domain/ladder/resolve.ts';
-import { parsePeriod } from '../../../domain/period.ts';
+import { type Period, parsePeriod, periodProblemAt } from '../../../domain/period.ts';
 import { resolveProfileLevels } from '../../../domain/profile.ts';
+import type { Owner, Profile } from '../../../domain/types.ts';
 import { tagNames } from '../../blocks/evidence.ts';
 import {
   buildNext,
@@ -12,7 +15,7 @@ import {
 } from '../../blocks/profile.ts';
 import { buildPeriodProblem, buildSummary } from '../../blocks/summary.ts';
 import { buildUnknownLevel } from '../../blocks/unknown-level.ts';
-import { ensureHomeChart, replyWithChart } from '../../export-files.ts';
+import { ensureHomeChart, replyWithChart, uploadChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
 import type { CommandHandlers } from './index.ts';
@@ -32,6 +35,14 @@ export const progressCommands = {
       await ack();
     }
     const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
+    // "Today" is the person's: a since-date after it is refused with the reason, not summed to zero.
+    const problem = periodProblemAt(period, ctx.now(), profile.tz);
+    if (problem) {
+      const refusal = buildPeriodProblem(problem);
+      if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, refusal);
+      else await ack({ response_type: 'ephemeral', ...refusal });
+      return;
+    }
     const message = buildSummary(summaryFor(ctx, owner, profile, period), tagNames(ctx.ladder));
     if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
     else {
@@ -40,7 +51,11 @@ export const progressCommands = {
     }
     // The radar chart follows the summary, as a picture uploaded to the user's DM first.
     if (profile.level) {
-      const shown = await ensureHomeChart(ctx, client, owner, profile);
+      // The summary's period: the Home's chart when it is the default, else one drawn for it.
+      const shown =
+        command.period === null
+          ? await ensureHomeChart(ctx, client, owner, profile)
+          : await chartFor(ctx, client, owner, profile, period);
       if (shown) await replyWithChart(ctx, client, { owner, responseUrl: body.response_url }, shown);
     }
   },
@@ -94,3 +109,8 @@ export const progressCommands = {
     });
   },
 } satisfies CommandHandlers;
+
+async function chartFor(ctx: AppContext, client: WebClient, owner: Owner, profile: Profile, period: Period) {
+  const outcome = await uploadChart(ctx, client, owner, { profile, period });
+  return outcome.kind === 'uploaded' ? outcome.shown : null;
+}

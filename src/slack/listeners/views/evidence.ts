@@ -12,7 +12,7 @@ import type { AppContext } from '../../../context.ts';
 import { isLocalDate, localDate, normaliseLink } from '../../../domain/evidence.ts';
 import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
-import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
+import { alreadySavedError, buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
 import { isEditOrigin } from '../../evidence-modal.ts';
 import { publishHome } from '../../home.ts';
 import { ActionId, BlockId, ViewId } from '../../ids.ts';
@@ -89,6 +89,7 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
     else if (form.date > today)
       errors[BlockId.evidenceDate] = 'That day is in the future: pick the day it happened.';
     const editing = isEditOrigin(pending?.kind) && pending?.entryId !== null;
+    const fromMessage = !editing && pending?.kind === 'shortcut' ? (pending.message ?? null) : null;
     const prepared = prepareEvidence(ctx, {
       // An edit is the user reviewing the tags: what they leave empty stays empty.
       suggest: !editing,
@@ -100,6 +101,10 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
       shift: form.shift,
       scope: form.scope,
       link: link === 'invalid' ? null : link,
+      // A saved message keeps its Slack text as the original, and where it was.
+      ...(fromMessage
+        ? { originalText: fromMessage.text, channelId: fromMessage.channelId, messageTs: fromMessage.ts }
+        : {}),
     });
     if (!prepared.ok) {
       errors[BlockId.evidenceText] =
@@ -114,11 +119,15 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
     }
 
     if (editing && pending && pending.entryId !== null) {
+      const before = ctx.repos.evidence.get(owner, pending.entryId);
+      // The original Slack text is kept while the words stay; new words are their own original.
+      const textChanged = before?.text !== prepared.entry.text;
       const updated = ctx.repos.evidence.update(
         owner,
         pending.entryId,
         {
           text: prepared.entry.text,
+          ...(textChanged ? { originalText: prepared.entry.originalText ?? prepared.entry.text } : {}),
           occurredOn: prepared.entry.occurredOn,
           axes: prepared.entry.axes,
           // The modal showed the suggestions preselected: what was saved is the user's choice.
@@ -147,7 +156,18 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
     }
 
     // A retried submission of the same modal finds its delivery key and stores nothing twice.
-    const { entry } = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), `view:${view.id}`);
+    let entry: EvidenceEntry;
+    try {
+      entry = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), `view:${view.id}`).entry;
+    } catch (err) {
+      // The same message saved from another form meanwhile: the unique index kept one entry.
+      const saved = fromMessage
+        ? ctx.repos.evidence.findByMessage(owner, fromMessage.channelId, fromMessage.ts)
+        : undefined;
+      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || !saved) throw err;
+      await ack({ response_action: 'errors', errors: { [BlockId.evidenceText]: alreadySavedError(saved) } });
+      return;
+    }
     await ack();
     ctx.repos.slackState.forgetView(owner, view.id);
     const linkNote =

@@ -111,20 +111,23 @@ describe('parseExport', () => {
     return JSON.stringify(raw);
   };
 
-  it('reads a version 1 file (written before roles were kept): nobody had chosen a role', () => {
+  it('reads files written before roles were kept (versions 1 and 3): nobody had chosen a role', () => {
     const v1 = readFileSync(new URL('../../../fixtures/export-v1.json', import.meta.url), 'utf8');
     expect(JSON.parse(v1).version).toBe(1);
     const data = parseExport(v1);
-    expect(data.version).toBe(2);
-    expect(data.profile).toMatchObject({ level: 'tpm4', levelRole: null, target: 'tpm5', targetRole: null });
-    // Everything else is carried over as it was.
-    const current = JSON.parse(json);
-    current.profile.targetRole = null;
-    expect(JSON.parse(renderJson(data))).toEqual(current);
-    // A version 1 file cannot carry the version 2 keys.
-    const mixed = JSON.parse(v1);
-    mixed.profile.levelRole = 'senior-tpm';
-    expect(errorOf(JSON.stringify(mixed)).message).toContain('Unrecognized key: "levelRole"');
+    expect(data.profile).toMatchObject({ level: 'tpm4', target: 'tpm5' });
+    expect(data.profile?.levelRole ?? null).toBeNull();
+    expect(data.profile?.targetRole ?? null).toBeNull();
+    const v3 = JSON.parse(json);
+    v3.version = 3;
+    delete v3.profile.levelRole;
+    delete v3.profile.targetRole;
+    expect(parseExport(JSON.stringify(v3)).profile?.targetRole ?? null).toBeNull();
+    // Version 4 carries the roles.
+    expect(JSON.parse(json)).toMatchObject({
+      version: 4,
+      profile: { levelRole: null, targetRole: 'lead-tpm' },
+    });
   });
 
   it('accepts a file saved with a byte-order mark', () => {
@@ -143,10 +146,10 @@ describe('parseExport', () => {
     expect(
       errorOf(
         mutate((raw) => {
-          raw.version = 3;
+          raw.version = 5;
         }),
       ).message,
-    ).toBe('This export is format version 3, made by a newer Ladder; this one reads version 2.');
+    ).toBe('This export is format version 5, made by a newer Ladder; this one reads version 4.');
 
     const badDate = errorOf(
       mutate((raw) => {
