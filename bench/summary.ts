@@ -91,7 +91,7 @@ export async function run(): Promise<BenchRow[]> {
     const alice = USERS[0]?.id as string;
     const owner = { teamId: TEAM, userId: alice };
     const { ctx } = h.app;
-    ctx.db.transaction(() => {
+    h.app.db.transaction(() => {
       for (const e of entries(10_000)) {
         ctx.repos.evidence.insert(
           owner,

@@ -1,21 +1,24 @@
-import type { Db } from './connection.ts';
+import { createConnectionStatus, type Db } from './connection.ts';
 import { createErasure } from './erasure.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
 import { createExportRepository } from './export-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
 import { createProfileRepository } from './profile-repository.ts';
 import { createSlackStateRepository } from './slack-state-repository.ts';
+import { createUserDataRepository } from './user-data.ts';
 import { createWorkspaceRepository } from './workspace-repository.ts';
 
 /** Every repository, built once over one connection by the composition root. */
 export function createRepositories(db: Db) {
   return {
+    connection: createConnectionStatus(db),
     erasure: createErasure(db),
     evidence: createEvidenceRepository(db),
     exports: createExportRepository(db),
     nudges: createNudgeRepository(db),
     profiles: createProfileRepository(db),
     slackState: createSlackStateRepository(db),
+    userData: createUserDataRepository(db),
     workspaces: createWorkspaceRepository(db),
   };
 }

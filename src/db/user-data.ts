@@ -47,3 +47,11 @@ export function deleteUserData(db: Db, owner: Owner): UserDataCounts {
   });
   return tx.immediate();
 }
+
+/** Counting and deleting everything a person has, for `/ladder forget`. */
+export function createUserDataRepository(db: Db) {
+  return {
+    count: (owner: Owner): UserDataCounts => countUserData(db, owner),
+    deleteAll: (owner: Owner): UserDataCounts => deleteUserData(db, owner),
+  };
+}

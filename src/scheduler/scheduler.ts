@@ -159,7 +159,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       if (task) await task.destroy();
       task = undefined;
       const unstarted = await sender.stop();
-      if (unstarted.length > 0 && ctx.db.open) ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
+      if (unstarted.length > 0 && ctx.repos.connection.isOpen())
+        ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
     },
 
     health() {

@@ -72,7 +72,7 @@ export const evidenceCommands = {
     ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     await ack({
       response_type: 'ephemeral',
-      ...buildForgetConfirm(forgetCounts(countUserData(ctx.db, owner))),
+      ...buildForgetConfirm(forgetCounts(ctx.repos.userData.count(owner))),
     });
   },
 } satisfies CommandHandlers;
