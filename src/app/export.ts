@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import type { ImportCounts, ImportRows, UploadedFileKind, UserRows } from '../db/export-repository.ts';
+import type { UploadedFileKind } from '../db/export-repository.ts';
+import type { ImportCounts, ImportRows, UserRows } from '../db/user-data.ts';
 import { buildRadarSvg, type RadarInput, radarAltText, radarInputFromPacket } from '../domain/chart/radar.ts';
 import type { ExportFormat } from '../domain/command.ts';
 import { renderCsv } from '../domain/export/csv.ts';
@@ -280,7 +281,7 @@ export function renderExport(
     description: FORMAT_NAME[opts.format],
   };
   if (opts.format === 'json') {
-    const rows = deps.repos.exports.userRows(owner);
+    const rows = deps.repos.userData.rows(owner);
     const source = exportSourceFromRows(rows, {
       owner,
       exportedAt: now,
@@ -548,5 +549,5 @@ export function importAccount(
   data: ExportData,
 ): ImportCounts & { notes: string[] } {
   const plan = planImport(data, owner);
-  return { ...deps.repos.exports.importUser(owner, plan.rows, deps.now()), notes: plan.notes };
+  return { ...deps.repos.userData.importAll(owner, plan.rows, deps.now()), notes: plan.notes };
 }

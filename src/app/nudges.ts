@@ -22,7 +22,7 @@ export function pickPrompt(ctx: AppContext, owner: Owner, tz: string | null): Pr
   return choosePrompt({
     prompts: ctx.ladder.prompts,
     history: ctx.repos.nudges.promptHistory(owner),
-    evidenceByShift: ctx.repos.nudges.evidenceByShiftSince(owner, since),
+    evidenceByShift: ctx.repos.evidence.countByShiftSince(owner, since),
   });
 }
 

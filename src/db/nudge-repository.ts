@@ -6,8 +6,9 @@ import type {
   RetryCandidate,
 } from '../domain/nudge-schedule.ts';
 import type { PromptHistoryItem } from '../domain/prompts.ts';
-import { type LocalDate, type Owner, SHIFT_IDS, type ShiftId } from '../domain/types.ts';
+import type { Owner } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { createNudgeRows } from './nudge-repository-rows.ts';
 
 /** A ledger row with what the sender recorded on it. */
 export interface LedgerEntry extends LedgerRow {
@@ -234,10 +235,6 @@ export function createNudgeRepository(db: Db) {
     `SELECT id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at FROM nudge_history
      WHERE team_id = ? AND user_id = ? AND id = ?`,
   );
-  const shiftCountStmt = db.prepare(
-    `SELECT shift, COUNT(*) AS n FROM evidence
-     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND shift IS NOT NULL GROUP BY shift`,
-  );
   const staleTzStmt = db.prepare(
     `SELECT s.team_id, s.user_id FROM nudge_settings s
      LEFT JOIN profiles p ON p.team_id = s.team_id AND p.user_id = s.user_id
@@ -324,6 +321,8 @@ export function createNudgeRepository(db: Db) {
   );
 
   return {
+    ...createNudgeRows(db),
+
     getSettings(owner: Owner): (NudgeSettings & { offReason: string | null }) | undefined {
       const r = getSettingsStmt.get(owner.teamId, owner.userId) as SettingsRow | undefined;
       return r ? toSettings(r) : undefined;
@@ -499,19 +498,6 @@ export function createNudgeRepository(db: Db) {
     messageById(owner: Owner, id: number): NudgeMessage | undefined {
       const r = messageByIdStmt.get(owner.teamId, owner.userId, id) as HistoryRow | undefined;
       return r ? toMessage(r) : undefined;
-    },
-
-    /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
-    evidenceByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
-      const out: Partial<Record<ShiftId, number>> = {};
-      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{
-        shift: string;
-        n: number;
-      }>;
-      for (const r of rows) {
-        if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
-      }
-      return out;
     },
 
     /** Opted-in people whose time zone was last read before `checkedBefore` (never read first). */

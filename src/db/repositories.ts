@@ -10,16 +10,20 @@ import { createWorkspaceRepository } from './workspace-repository.ts';
 
 /** Every repository, built once over one connection by the composition root. */
 export function createRepositories(db: Db) {
-  return {
-    connection: createConnectionStatus(db),
-    erasure: createErasure(db),
+  const owners = {
     evidence: createEvidenceRepository(db),
     exports: createExportRepository(db),
     nudges: createNudgeRepository(db),
     profiles: createProfileRepository(db),
     slackState: createSlackStateRepository(db),
-    userData: createUserDataRepository(db),
+  };
+  return {
+    ...owners,
+    connection: createConnectionStatus(db),
+    erasure: createErasure(db),
     workspaces: createWorkspaceRepository(db),
+    /** A person's data across the repositories above: forget, the JSON export, import. */
+    userData: createUserDataRepository(db, owners),
   };
 }
 
