@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CLI_DEFAULT_PERIOD, importAccount, renderExport } from '../app/export.ts';
 import { loadBaseConfig } from '../config.ts';
-import { migrate, openAndMigrate } from '../db/migrate.ts';
+import { openAndMigrate } from '../db/migrate.ts';
 import { createRepositories } from '../db/repositories.ts';
 import { ImportConflictError } from '../db/user-data.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../domain/command.ts';

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadBaseConfig } from '../config.ts';
-import { MigrationError, migrate, openAndMigrate } from '../db/migrate.ts';
+import { MigrationError, openAndMigrate } from '../db/migrate.ts';
 import { formatProblem } from '../domain/ladder/model.ts';
 import { readLadderDir } from '../load-ladder.ts';
 import { describeError } from '../log.ts';

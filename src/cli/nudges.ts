@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { ConfigError, type LogLevel, loadBaseConfig } from '../config.ts';
-import type { AppContext } from '../context.ts';
 import { createAppContext } from '../context.ts';
-import { migrate, openAndMigrate } from '../db/migrate.ts';
-import { createRepositories } from '../db/repositories.ts';
+import { openAndMigrate } from '../db/migrate.ts';
 import { formatRunLine } from '../domain/nudge-report.ts';
 import { loadLadder } from '../load-ladder.ts';
 import { createLogger } from '../log.ts';

@@ -15,7 +15,7 @@ import {
 } from '../../blocks/evidence.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
-import { publishHome } from '../../home.ts';
+import { publishHome } from '../../home/publish.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';

@@ -1,5 +1,4 @@
 import { saveEvidence } from '../../../app/evidence.ts';
-import { countUserData } from '../../../db/user-data.ts';
 import { localDate } from '../../../domain/evidence.ts';
 import {
   buildEmptyLogHelp,
@@ -11,15 +10,16 @@ import {
   tagNames,
 } from '../../blocks/evidence.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
-import { replyToUser } from '../../reply.ts';
-import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
+import { ensureTimeZone } from '../../time-zone.ts';
 import { forgetCounts } from '../forget-counts.ts';
+import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
 export const evidenceCommands = {
-  log: async ({ ctx, owner, command, body, ack, client }) => {
-    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+  log: async (call) => {
+    const { ctx, owner, command, body, ack, client } = call;
     if (command.text === null) {
+      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
       await ack();
       const profile = await ensureTimeZone(ctx, client, owner);
       await openEvidenceModal(ctx, client, owner, {
@@ -30,27 +30,24 @@ export const evidenceCommands = {
       });
       return;
     }
-    // A Slack call (users.info) comes first when the time zone is unknown or old: ack at once then.
-    const stale = timeZoneIsStale(ctx, owner);
-    if (stale) await ack();
-    const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
-    // Slack never retries a slash command, but a replayed request carries the same trigger id.
-    const result = saveEvidence(
-      ctx,
-      owner,
-      { text: command.text, source: 'command', tz: profile.tz },
-      `cmd:${body.trigger_id}`,
-    );
-    const message = result.ok
-      ? buildEvidenceConfirmation(result.entry, tagNames(ctx.ladder), {
-          unknownTags: result.unknownTags,
-          suggested: result.suggested,
-        })
-      : result.reason === 'empty'
-        ? buildEmptyLogHelp()
-        : buildTooLong(command.text, result.length, result.limit);
-    if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
-    else await ack({ response_type: 'ephemeral', ...message });
+    const text = command.text;
+    await answerWithProfile(call, (profile) => {
+      // Slack never retries a slash command, but a replayed request carries the same trigger id.
+      const result = saveEvidence(
+        ctx,
+        owner,
+        { text, source: 'command', tz: profile.tz },
+        `cmd:${body.trigger_id}`,
+      );
+      return result.ok
+        ? buildEvidenceConfirmation(result.entry, tagNames(ctx.ladder), {
+            unknownTags: result.unknownTags,
+            suggested: result.suggested,
+          })
+        : result.reason === 'empty'
+          ? buildEmptyLogHelp()
+          : buildTooLong(text, result.length, result.limit);
+    });
   },
 
   evidence: async ({ ctx, owner, command, ack }) => {

@@ -3,6 +3,7 @@ import { buildExportPeriodProblem } from '../../blocks/export.ts';
 import { replyWithChart, sendExport, uploadChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
+import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
 /**
@@ -10,18 +11,19 @@ import type { CommandHandlers } from './index.ts';
  * they ack at once and answer through the response URL once the file is there.
  */
 export const exportCommands = {
-  export: async ({ ctx, owner, command, body, ack, client }) => {
+  export: async (call) => {
+    const { ctx, owner, command, ack, client } = call;
     const format = command.format ?? 'md';
     const period = exportPeriod(format, command.period);
     if (period.kind === 'invalid') {
       await ack({ response_type: 'ephemeral', ...buildExportPeriodProblem(period.message) });
       return;
     }
-    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-    await ack();
-    const profile = await ensureTimeZone(ctx, client, owner);
-    const outcome = await sendExport(ctx, client, owner, { format, period, profile });
-    await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, outcome.message);
+    await answerWithProfile(
+      call,
+      async (profile) => (await sendExport(ctx, client, owner, { format, period, profile })).message,
+      { slow: true },
+    );
   },
 
   chart: async ({ ctx, owner, body, ack, client }) => {

@@ -14,7 +14,7 @@ import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
 import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
 import { isEditOrigin } from '../../evidence-modal.ts';
-import { publishHome } from '../../home.ts';
+import { publishHome } from '../../home/publish.ts';
 import { ActionId, BlockId, ViewId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { replyToUser } from '../../reply.ts';
