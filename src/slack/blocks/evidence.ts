@@ -3,6 +3,7 @@
  * "too long" reply that gives the text back, and /ladder forget. Pure builders.
  */
 import type { types } from '@slack/bolt';
+import type { EvidenceFormProblems } from '../../app/evidence.ts';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../../domain/types.ts';
@@ -200,6 +201,27 @@ export function buildEmptyLogHelp(): SlackMessage {
     'Tell me what you did, e.g. `/ladder log Ran the cross-team launch review #process #multi-team`, ' +
     'or type `/ladder log` alone to open the form.';
   return { text: fallback(t), blocks: [section(t)] };
+}
+
+/** Shown with a shortcut's confirmation when Slack gave no permalink for the message. */
+export const SHORTCUT_NO_LINK_NOTE =
+  'Saved without a link: Slack would not give me one for that message (the bot cannot see private conversations).';
+
+/** The evidence modal's problems, on their fields (`response_action: 'errors'`). */
+export function buildEvidenceFormErrors(problems: EvidenceFormProblems): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (problems.link) errors[BlockId.evidenceLink] = 'Use a full https:// link, or leave it empty.';
+  if (problems.date === 'missing') errors[BlockId.evidenceDate] = 'Pick the day it happened.';
+  if (problems.date === 'future')
+    errors[BlockId.evidenceDate] = 'That day is in the future: pick the day it happened.';
+  const text = problems.text;
+  if (text) {
+    errors[BlockId.evidenceText] =
+      text.reason === 'empty'
+        ? 'Tell me what you did: the outcome and your part in it.'
+        : `This is ${text.length.toLocaleString('en-US')} characters; the limit is ${text.limit.toLocaleString('en-US')}.`;
+  }
+  return errors;
 }
 
 // ---------------------------------------------------------------------------------------------
