@@ -101,10 +101,6 @@ const commands: Record<string, Command> = {
   },
 };
 
-export function registerCliCommand(name: string, command: Command): void {
-  commands[name] = command;
-}
-
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
