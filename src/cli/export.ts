@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CLI_DEFAULT_PERIOD, importAccount, renderExport } from '../app/export.ts';
+import { CLI_DEFAULT_PERIOD, renderExport } from '../app/export.ts';
+import { importAccount } from '../app/import.ts';
 import { loadBaseConfig } from '../config.ts';
 import { openAndMigrate } from '../db/migrate.ts';
 import { createRepositories } from '../db/repositories.ts';

@@ -2,7 +2,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { NudgeDm } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
-import type { ClaimResult } from '../db/nudge-repository.ts';
+import type { ClaimResult } from '../db/nudge-model.ts';
 import { describeError, type Logger, toSlackLogger } from '../log.ts';
 import type { DeliveryHooks } from './deliver-nudge.ts';
 import {

@@ -15,18 +15,12 @@ const MAX_FUNCTION_LINES = 80;
 const FILE_EXEMPT = [/^src\/local\/slack-api-methods\.ts$/, /^src\/local\/page\//];
 
 /**
- * Over the limits when the limits came (issue 13), still to be split. These lists may only
- * shrink: a new long file or function fails, and so does one that was fixed but is still listed.
+ * Functions over the limit when the limit came (issue 13), still to be split, as `file:function`
+ * (the function, or the variable or property holding it). The list may only shrink: a new long
+ * function fails, and so does one that was fixed but is still listed.
  */
-const KNOWN_LONG_FILES: readonly string[] = [
-  'src/app/export.ts',
-  'src/db/nudge-repository.ts',
-  'src/domain/ladder/build.ts',
-  'src/domain/nudge-settings.ts',
-];
-/** `file:function` (the function, or the variable or property holding it). */
 const KNOWN_LONG_FUNCTIONS: readonly string[] = [
-  'src/app/export.ts:planImport',
+  'src/app/import.ts:planImport',
   'src/db/evidence-repository.ts:createEvidenceRepository',
   'src/db/export-repository.ts:createExportRepository',
   'src/db/nudge-repository-rows.ts:createNudgeRows',
@@ -127,7 +121,7 @@ describe('sizes in src/', () => {
     const long = srcFiles
       .filter((f) => !FILE_EXEMPT.some((re) => re.test(f)))
       .filter((f) => lineCount(readFileSync(path.join(ROOT, f), 'utf8')) > MAX_FILE_LINES);
-    expect(long).toEqual([...KNOWN_LONG_FILES].sort());
+    expect(long).toEqual([]);
   });
 
   it(`no function over ${MAX_FUNCTION_LINES} lines`, () => {

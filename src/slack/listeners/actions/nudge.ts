@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { applyNudgeCommand, promptById, shiftOf, skipThisWeek } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
-import type { NudgeMessage } from '../../../db/nudge-repository.ts';
+import type { NudgeMessage } from '../../../db/nudge-model.ts';
 import type { Owner } from '../../../domain/types.ts';
 import { buildNudgeAnswerModal, buildNudgeMessage, buildNudgeReply } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';

@@ -1,5 +1,5 @@
 import { applyNudgeCommand } from '../../../app/nudges.ts';
-import { parseNudgeArgs } from '../../../domain/nudge-settings.ts';
+import { parseNudgeArgs } from '../../../domain/nudge-args.ts';
 import { buildNudgeReply } from '../../blocks/nudge.ts';
 import { sendNudgeNow } from '../../dm.ts';
 import { answerWithProfile } from './answer-later.ts';
