@@ -21,6 +21,50 @@ export interface ImportPlan {
  */
 export function planImport(data: ExportData, owner: Owner): ImportPlan {
   const notes: string[] = [];
+  const entries = importedEntries(data);
+  const history = importedHistory(data, notes);
+  const sameAccount = data.team_id === owner.teamId && data.user_id === owner.userId;
+  if (data.dmChannel !== null && !sameAccount) {
+    notes.push(
+      'The cached DM channel belongs to the exported account and was left out (it is looked up again).',
+    );
+  }
+  const settings = data.nudgeSettings;
+  return {
+    rows: {
+      profile: data.profile,
+      nudgeSettings:
+        settings === null
+          ? null
+          : {
+              enabled: settings.enabled,
+              day: settings.day,
+              minuteOfDay: settings.minuteOfDay,
+              pausedThrough: settings.pausedThrough,
+              skipWeek: settings.skipWeek,
+              effectiveFrom: settings.createdAt,
+            },
+      dmChannel: sameAccount ? data.dmChannel : null,
+      entries,
+      ledger: data.nudgeLedger.map((l) => ({
+        week: l.week,
+        slotAt: l.slotAt,
+        state: l.state,
+        attempts: l.attempts,
+        nextAttemptAt: l.nextAttemptAt,
+        promptId: l.promptId,
+        channelId: l.message?.channelId ?? null,
+        messageTs: l.message?.ts ?? null,
+      })),
+      history,
+      files: data.exports.map((f) => ({ fileId: f.fileId, kind: f.kind, createdAt: f.createdAt })),
+    },
+    notes,
+  };
+}
+
+/** The entries with what their reflection adds; two reflections from one message are refused. */
+function importedEntries(data: ExportData): ImportRows['entries'] {
   const byEntry = new Map(data.reflections.map((r) => [r.entryId, r]));
   const replies = new Set<string>();
   data.reflections.forEach((r, i) => {
@@ -34,7 +78,7 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
     }
     replies.add(key);
   });
-  const entries = data.entries.map((e) => {
+  return data.entries.map((e) => {
     const r = byEntry.get(e.id);
     return {
       ref: e.id,
@@ -54,6 +98,10 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
       updatedAt: e.updatedAt,
     };
   });
+}
+
+/** The prompts sent; one without its message is left out with a note, two with one are refused. */
+function importedHistory(data: ExportData, notes: string[]): ImportRows['history'] {
   const weekOfMessage = new Map<string, string>();
   for (const l of data.nudgeLedger) {
     if (l.message !== null) weekOfMessage.set(`${l.message.channelId}/${l.message.ts}`, l.week);
@@ -84,43 +132,7 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
       messageTs: h.message.ts,
     });
   });
-  const sameAccount = data.team_id === owner.teamId && data.user_id === owner.userId;
-  if (data.dmChannel !== null && !sameAccount) {
-    notes.push(
-      'The cached DM channel belongs to the exported account and was left out (it is looked up again).',
-    );
-  }
-  return {
-    rows: {
-      profile: data.profile,
-      nudgeSettings:
-        data.nudgeSettings === null
-          ? null
-          : {
-              enabled: data.nudgeSettings.enabled,
-              day: data.nudgeSettings.day,
-              minuteOfDay: data.nudgeSettings.minuteOfDay,
-              pausedThrough: data.nudgeSettings.pausedThrough,
-              skipWeek: data.nudgeSettings.skipWeek,
-              effectiveFrom: data.nudgeSettings.createdAt,
-            },
-      dmChannel: sameAccount ? data.dmChannel : null,
-      entries,
-      ledger: data.nudgeLedger.map((l) => ({
-        week: l.week,
-        slotAt: l.slotAt,
-        state: l.state,
-        attempts: l.attempts,
-        nextAttemptAt: l.nextAttemptAt,
-        promptId: l.promptId,
-        channelId: l.message?.channelId ?? null,
-        messageTs: l.message?.ts ?? null,
-      })),
-      history,
-      files: data.exports.map((f) => ({ fileId: f.fileId, kind: f.kind, createdAt: f.createdAt })),
-    },
-    notes,
-  };
+  return history;
 }
 
 /** `ladder import`: the whole account in one transaction, into an account with no data yet. */

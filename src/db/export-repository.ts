@@ -52,6 +52,21 @@ const toFile = (r: FileRow): UploadedFile => ({
 const FILE_COLUMNS = 'file_id, kind, channel_id, on_home, fingerprint, alt_text, created_at';
 
 /** Uploaded files (exports and charts). Every statement is scoped by the owner. */
+/** The insert's parameters for one file. */
+function fileParams(owner: Owner, file: NewUploadedFile, createdAt: string) {
+  return {
+    teamId: owner.teamId,
+    userId: owner.userId,
+    fileId: file.fileId,
+    kind: file.kind,
+    channelId: file.channelId,
+    onHome: file.onHome ? 1 : 0,
+    fingerprint: file.fingerprint ?? null,
+    altText: file.altText ?? null,
+    createdAt,
+  };
+}
+
 export function createExportRepository(db: Db) {
   const insertFile = db.prepare(
     `INSERT INTO exports (team_id, user_id, file_id, kind, channel_id, on_home, fingerprint, alt_text, created_at)
@@ -73,17 +88,7 @@ export function createExportRepository(db: Db) {
 
   const recordTx = db.transaction((owner: Owner, file: NewUploadedFile, now: string) => {
     if (file.onHome) clearHome.run(owner.teamId, owner.userId);
-    insertFile.run({
-      teamId: owner.teamId,
-      userId: owner.userId,
-      fileId: file.fileId,
-      kind: file.kind,
-      channelId: file.channelId,
-      onHome: file.onHome ? 1 : 0,
-      fingerprint: file.fingerprint ?? null,
-      altText: file.altText ?? null,
-      createdAt: now,
-    });
+    insertFile.run(fileParams(owner, file, now));
   });
 
   return {
@@ -119,17 +124,7 @@ export function createExportRepository(db: Db) {
     /** `ladder import`: call inside the import's transaction. */
     importRows(owner: Owner, files: readonly ImportedFile[]): void {
       for (const f of files) {
-        insertFile.run({
-          teamId: owner.teamId,
-          userId: owner.userId,
-          fileId: f.fileId,
-          kind: f.kind,
-          channelId: null,
-          onHome: 0,
-          fingerprint: null,
-          altText: null,
-          createdAt: f.createdAt,
-        });
+        insertFile.run(fileParams(owner, { fileId: f.fileId, kind: f.kind, channelId: null }, f.createdAt));
       }
     },
 
