@@ -71,7 +71,8 @@ interface HistoryRow {
   message_ts: string;
 }
 
-export function createNudgeRows(db: Db) {
+/** The person's nudge rows, for the JSON export. */
+function exportRows(db: Db) {
   const settingsStmt = db.prepare(
     `SELECT enabled, day, minute_of_day, paused_through, skip_week, effective_from FROM nudge_settings
      WHERE team_id = ? AND user_id = ?`,
@@ -87,6 +88,46 @@ export function createNudgeRows(db: Db) {
     `SELECT prompt_id, sent_at, trigger, week_key, channel_id, message_ts FROM nudge_history
      WHERE team_id = ? AND user_id = ? ORDER BY sent_at, id`,
   );
+  return (owner: Owner): NudgeRows => {
+    const args = [owner.teamId, owner.userId] as const;
+    const s = settingsStmt.get(...args) as SettingsRow | undefined;
+    const dm = dmStmt.get(...args) as { channel_id: string; cached_at: string } | undefined;
+    return {
+      nudgeSettings: s
+        ? {
+            enabled: s.enabled === 1,
+            day: s.day,
+            minuteOfDay: s.minute_of_day,
+            pausedThrough: s.paused_through,
+            skipWeek: s.skip_week,
+            effectiveFrom: s.effective_from,
+          }
+        : null,
+      dmChannel: dm ? { channelId: dm.channel_id, cachedAt: dm.cached_at } : null,
+      ledger: (ledgerStmt.all(...args) as LedgerRow[]).map((r) => ({
+        week: r.week_key,
+        slotAt: r.slot_at,
+        state: r.state,
+        attempts: r.attempts,
+        nextAttemptAt: r.next_attempt_at,
+        promptId: r.prompt_id,
+        channelId: r.channel_id,
+        messageTs: r.message_ts,
+      })),
+      history: (historyStmt.all(...args) as HistoryRow[]).map((r) => ({
+        promptId: r.prompt_id,
+        sentAt: r.sent_at,
+        trigger: r.trigger,
+        weekKey: r.week_key,
+        channelId: r.channel_id,
+        messageTs: r.message_ts,
+      })),
+    };
+  };
+}
+
+/** `ladder import`'s writes. `now`: ISO instant of the import. */
+function importRows(db: Db) {
   const putSettings = db.prepare(
     `INSERT INTO nudge_settings (team_id, user_id, enabled, day, minute_of_day, paused_through, skip_week,
        effective_from, off_reason, created_at, updated_at)
@@ -105,88 +146,54 @@ export function createNudgeRows(db: Db) {
     `INSERT INTO nudge_history (team_id, user_id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const owned = ownedTables(db, NUDGE_TABLES);
+  return (owner: Owner, rows: NudgeRows, now: string): void => {
+    const { teamId, userId } = owner;
+    const s = rows.nudgeSettings;
+    if (s) {
+      putSettings.run(
+        teamId,
+        userId,
+        s.enabled ? 1 : 0,
+        s.day,
+        s.minuteOfDay,
+        s.pausedThrough,
+        s.skipWeek,
+        s.effectiveFrom,
+        s.effectiveFrom,
+        now,
+      );
+    }
+    if (rows.dmChannel) putDm.run(teamId, userId, rows.dmChannel.channelId, rows.dmChannel.cachedAt);
+    for (const l of rows.ledger) {
+      putLedger.run(
+        teamId,
+        userId,
+        l.week,
+        l.slotAt,
+        l.state,
+        l.attempts,
+        l.nextAttemptAt,
+        l.promptId,
+        l.channelId,
+        l.messageTs,
+        now,
+        now,
+      );
+    }
+    for (const h of rows.history) {
+      putHistory.run(teamId, userId, h.promptId, h.trigger, h.weekKey, h.channelId, h.messageTs, h.sentAt);
+    }
+  };
+}
 
+export function createNudgeRows(db: Db) {
+  const owned = ownedTables(db, NUDGE_TABLES);
   return {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
-
     /** The person's nudge rows, for the JSON export; call inside the export's read transaction. */
-    rowsOf(owner: Owner): NudgeRows {
-      const args = [owner.teamId, owner.userId] as const;
-      const s = settingsStmt.get(...args) as SettingsRow | undefined;
-      const dm = dmStmt.get(...args) as { channel_id: string; cached_at: string } | undefined;
-      return {
-        nudgeSettings: s
-          ? {
-              enabled: s.enabled === 1,
-              day: s.day,
-              minuteOfDay: s.minute_of_day,
-              pausedThrough: s.paused_through,
-              skipWeek: s.skip_week,
-              effectiveFrom: s.effective_from,
-            }
-          : null,
-        dmChannel: dm ? { channelId: dm.channel_id, cachedAt: dm.cached_at } : null,
-        ledger: (ledgerStmt.all(...args) as LedgerRow[]).map((r) => ({
-          week: r.week_key,
-          slotAt: r.slot_at,
-          state: r.state,
-          attempts: r.attempts,
-          nextAttemptAt: r.next_attempt_at,
-          promptId: r.prompt_id,
-          channelId: r.channel_id,
-          messageTs: r.message_ts,
-        })),
-        history: (historyStmt.all(...args) as HistoryRow[]).map((r) => ({
-          promptId: r.prompt_id,
-          sentAt: r.sent_at,
-          trigger: r.trigger,
-          weekKey: r.week_key,
-          channelId: r.channel_id,
-          messageTs: r.message_ts,
-        })),
-      };
-    },
-
+    rowsOf: exportRows(db),
     /** `ladder import`: call inside the import's transaction. `now`: ISO instant of the import. */
-    importRows(owner: Owner, rows: NudgeRows, now: string): void {
-      const { teamId, userId } = owner;
-      const s = rows.nudgeSettings;
-      if (s) {
-        putSettings.run(
-          teamId,
-          userId,
-          s.enabled ? 1 : 0,
-          s.day,
-          s.minuteOfDay,
-          s.pausedThrough,
-          s.skipWeek,
-          s.effectiveFrom,
-          s.effectiveFrom,
-          now,
-        );
-      }
-      if (rows.dmChannel) putDm.run(teamId, userId, rows.dmChannel.channelId, rows.dmChannel.cachedAt);
-      for (const l of rows.ledger) {
-        putLedger.run(
-          teamId,
-          userId,
-          l.week,
-          l.slotAt,
-          l.state,
-          l.attempts,
-          l.nextAttemptAt,
-          l.promptId,
-          l.channelId,
-          l.messageTs,
-          now,
-          now,
-        );
-      }
-      for (const h of rows.history) {
-        putHistory.run(teamId, userId, h.promptId, h.trigger, h.weekKey, h.channelId, h.messageTs, h.sentAt);
-      }
-    },
+    importRows: importRows(db),
   };
 }

@@ -33,10 +33,8 @@ const toProfile = (r: Row): Profile => ({
   tzCheckedAt: r.tz_checked_at,
 });
 
-export function createProfileRepository(db: Db) {
-  const getStmt = db.prepare(
-    'SELECT team_id, user_id, level, target, tz, tz_checked_at FROM profiles WHERE team_id = ? AND user_id = ?',
-  );
+/** The whole-account reads and writes: the JSON export, `ladder import`, `/ladder forget`. */
+function profileAccountRows(db: Db) {
   const storedStmt = db.prepare(
     `SELECT level, target, tz, tz_checked_at, created_at, updated_at FROM profiles
      WHERE team_id = ? AND user_id = ?`,
@@ -46,6 +44,54 @@ export function createProfileRepository(db: Db) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const owned = ownedTables(db, PROFILE_TABLES);
+  return {
+    /** The profile as stored, for the JSON export. */
+    rowsOf(owner: Owner): StoredProfile | null {
+      const p = storedStmt.get(owner.teamId, owner.userId) as
+        | {
+            level: string | null;
+            target: string | null;
+            tz: string | null;
+            tz_checked_at: string | null;
+            created_at: string;
+            updated_at: string;
+          }
+        | undefined;
+      if (!p) return null;
+      return {
+        level: p.level,
+        target: p.target,
+        tz: p.tz,
+        tzCheckedAt: p.tz_checked_at,
+        createdAt: p.created_at,
+        updatedAt: p.updated_at,
+      };
+    },
+
+    /** `ladder import`: call inside the import's transaction. */
+    importRows(owner: Owner, p: StoredProfile | null): void {
+      if (p)
+        putStmt.run(
+          owner.teamId,
+          owner.userId,
+          p.level,
+          p.target,
+          p.tz,
+          p.tzCheckedAt,
+          p.createdAt,
+          p.updatedAt,
+        );
+    },
+
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
+  };
+}
+
+export function createProfileRepository(db: Db) {
+  const getStmt = db.prepare(
+    'SELECT team_id, user_id, level, target, tz, tz_checked_at FROM profiles WHERE team_id = ? AND user_id = ?',
+  );
   const ensureStmt = db.prepare(
     `INSERT INTO profiles (team_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (team_id, user_id) DO NOTHING`,
@@ -97,46 +143,7 @@ export function createProfileRepository(db: Db) {
       })();
     },
 
-    /** The profile as stored, for the JSON export. */
-    rowsOf(owner: Owner): StoredProfile | null {
-      const p = storedStmt.get(owner.teamId, owner.userId) as
-        | {
-            level: string | null;
-            target: string | null;
-            tz: string | null;
-            tz_checked_at: string | null;
-            created_at: string;
-            updated_at: string;
-          }
-        | undefined;
-      if (!p) return null;
-      return {
-        level: p.level,
-        target: p.target,
-        tz: p.tz,
-        tzCheckedAt: p.tz_checked_at,
-        createdAt: p.created_at,
-        updatedAt: p.updated_at,
-      };
-    },
-
-    /** `ladder import`: call inside the import's transaction. */
-    importRows(owner: Owner, p: StoredProfile | null): void {
-      if (p)
-        putStmt.run(
-          owner.teamId,
-          owner.userId,
-          p.level,
-          p.target,
-          p.tz,
-          p.tzCheckedAt,
-          p.createdAt,
-          p.updatedAt,
-        );
-    },
-
-    countOf: owned.countOf,
-    deleteOf: owned.deleteOf,
+    ...profileAccountRows(db),
   };
 }
 

@@ -21,9 +21,7 @@ const FILE_EXEMPT = [/^src\/local\/slack-api-methods\.ts$/, /^src\/local\/page\/
  */
 const KNOWN_LONG_FUNCTIONS: readonly string[] = [
   'src/db/evidence-repository.ts:createEvidenceRepository',
-  'src/db/nudge-repository-rows.ts:createNudgeRows',
   'src/db/nudge-repository.ts:createNudgeRepository',
-  'src/db/profile-repository.ts:createProfileRepository',
   'src/domain/chart/radar.ts:buildRadarSvg',
   'src/domain/export/markdown.ts:renderMarkdown',
   'src/domain/ladder/build.ts:buildLadder',
@@ -32,7 +30,6 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
   'src/local/slack-api-hooks.ts:handleResponseUrlPost',
   'src/local/slack-api.ts:startLocalSlackApi',
   'src/local/socket-mode-server.ts:createSocketModeServer',
-  'src/local/workspace.ts:startLocalWorkspace',
   'src/scheduler/nudge-sender.ts:createNudgeSender',
   'src/scheduler/scheduler.ts:createNudgeScheduler',
   'src/slack/app.ts:startSlackApp',
