@@ -34,7 +34,6 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
   'src/scheduler/scheduler.ts:createNudgeScheduler',
   'src/slack/app.ts:startSlackApp',
   'src/slack/blocks/evidence.ts:buildEvidenceModal',
-  'src/slack/listeners/actions/evidence.ts:registerEvidenceActions',
 ];
 
 /** Lines as an editor numbers them: a final newline does not start another. */

@@ -42,6 +42,13 @@ export function pressedOnHome(body: { container?: { type?: string }; view?: { ty
  * entry, and every lookup is scoped to that owner, so a replayed value reveals and changes nothing.
  */
 export function registerEvidenceActions(app: App, ctx: AppContext): void {
+  registerEntryActions(app, ctx);
+  registerEvidenceListActions(app, ctx);
+  registerEvidenceAccountActions(app, ctx);
+}
+
+/** Edit and Undo on an entry. */
+function registerEntryActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceEdit),
     async ({ ack, body, action, client, respond }) => {
@@ -93,7 +100,10 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       ...(deleted ? buildUndone() : buildEntryGone()),
     });
   });
+}
 
+/** Accept suggested tags, Delete, and the pages of `/ladder evidence`. */
+function registerEvidenceListActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceAccept),
     async ({ ack, body, action, respond, client }) => {
@@ -170,7 +180,10 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       });
     },
   );
+}
 
+/** Forget (confirm, cancel) and Log a win. */
+function registerEvidenceAccountActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.forgetConfirm, async ({ ack, body, respond, client }) => {
     await ack();
     const owner = ownerOfInteraction(body);
