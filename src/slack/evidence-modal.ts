@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import type { EvidenceSource, Owner } from '../domain/types.ts';
-import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence.ts';
+import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence-modal.ts';
 
 /**
  * Where the modal was opened from decides where its confirmation goes. `home-edit` is an Edit

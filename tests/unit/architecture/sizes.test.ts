@@ -33,7 +33,6 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
   'src/scheduler/nudge-sender.ts:createNudgeSender',
   'src/scheduler/scheduler.ts:createNudgeScheduler',
   'src/slack/app.ts:startSlackApp',
-  'src/slack/blocks/evidence.ts:buildEvidenceModal',
 ];
 
 /** Lines as an editor numbers them: a final newline does not start another. */

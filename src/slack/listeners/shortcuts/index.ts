@@ -2,7 +2,7 @@ import type { App, MessageShortcut } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { localDate, MAX_EVIDENCE_CHARS } from '../../../domain/evidence.ts';
 import { describeError } from '../../../log.ts';
-import { buildEvidenceModal } from '../../blocks/evidence.ts';
+import { buildEvidenceModal } from '../../blocks/evidence-modal.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { ShortcutId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';

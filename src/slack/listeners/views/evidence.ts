@@ -13,12 +13,8 @@ import {
 import type { AppContext } from '../../../context.ts';
 import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
-import {
-  buildEvidenceConfirmation,
-  buildEvidenceFormErrors,
-  SHORTCUT_NO_LINK_NOTE,
-  tagNames,
-} from '../../blocks/evidence.ts';
+import { buildEvidenceConfirmation, SHORTCUT_NO_LINK_NOTE, tagNames } from '../../blocks/evidence.ts';
+import { buildEvidenceFormErrors } from '../../blocks/evidence-modal.ts';
 import { isEditOrigin, type ModalOrigin, modalOriginOf, sourceOfOrigin } from '../../evidence-modal.ts';
 import { publishHome } from '../../home/publish.ts';
 import { ActionId, BlockId, ViewId } from '../../ids.ts';
