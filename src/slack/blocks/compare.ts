@@ -155,6 +155,35 @@ function sideBySide(title: string, left: string, right: string, max: number): Bl
   };
 }
 
+/** The mindset shifts between the two roles, and how to prepare (looking up only). */
+function shiftBlocks(comparison: RoleComparison): Block[] {
+  const { from, to, transition, shifts, reversed } = comparison;
+  if (!transition || shifts.length === 0) return [];
+  const up = reversed ? to : from;
+  const down = reversed ? from : to;
+  const lines = [
+    `*Mindset shifts from ${escapeMrkdwn(up.name)} to ${escapeMrkdwn(down.name)}*` +
+      (reversed ? ' (this comparison looks down; these are the shifts for the move up)' : ''),
+    ...shifts.map(
+      (shift) =>
+        `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
+    ),
+  ];
+  if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
+  const blocks = [section(lines.join('\n'))];
+  if (!reversed && transition.preparation.length > 0) {
+    blocks.push(
+      section(
+        [
+          '*How to prepare before the title changes*',
+          ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
+        ].join('\n'),
+      ),
+    );
+  }
+  return blocks;
+}
+
 function buildRoleComparison(
   ladder: Ladder,
   comparison: RoleComparison,
@@ -194,31 +223,8 @@ function buildRoleComparison(
     divider(),
   );
 
-  const { transition, shifts, reversed } = comparison;
-  if (transition && shifts.length > 0) {
-    const up = reversed ? to : from;
-    const down = reversed ? from : to;
-    const lines = [
-      `*Mindset shifts from ${escapeMrkdwn(up.name)} to ${escapeMrkdwn(down.name)}*` +
-        (reversed ? ' (this comparison looks down; these are the shifts for the move up)' : ''),
-      ...shifts.map(
-        (shift) =>
-          `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
-      ),
-    ];
-    if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
-    blocks.push(section(lines.join('\n')));
-    if (!reversed && transition.preparation.length > 0) {
-      blocks.push(
-        section(
-          [
-            '*How to prepare before the title changes*',
-            ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
-          ].join('\n'),
-        ),
-      );
-    }
-  }
+  const { shifts } = comparison;
+  blocks.push(...shiftBlocks(comparison));
 
   const positionOf = (id: string): string => {
     const level = ladder.levelsById.get(id);
