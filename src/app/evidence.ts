@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import type { NewEvidence } from '../db/evidence-repository.ts';
-import { checkEvidenceText, localDate } from '../domain/evidence.ts';
+import { checkEvidenceText, isLocalDate, localDate, normaliseLink } from '../domain/evidence.ts';
 import { slackTextToReadable } from '../domain/slack-text.ts';
 import { type SuggestionReasons, suggestionReasons, suggestTags } from '../domain/suggest.ts';
 import { parseEvidenceText } from '../domain/tags.ts';
@@ -212,4 +212,100 @@ export function suggestedShiftFor(
   entry: Pick<EvidenceEntry, 'text' | 'shift'>,
 ): ShiftId | null {
   return entry.shift === null ? suggestTags(entry.text, ctx.ladder.suggestionRules).shift : null;
+}
+
+/** What the evidence modal submitted, read defensively (every value is untrusted). */
+export interface EvidenceForm {
+  text: string;
+  date: string | null;
+  axes: AxisId[];
+  shift: ShiftId | null;
+  scope: ScopeId | null;
+  link: string | null;
+}
+
+/** What is wrong with a submitted form, per field; the builder words it. */
+export interface EvidenceFormProblems {
+  link?: 'invalid';
+  date?: 'missing' | 'future';
+  text?: Extract<SaveResult, { ok: false }>;
+}
+
+export type PreparedEvidence = Extract<ReturnType<typeof prepareEvidence>, { ok: true }>;
+
+/**
+ * Checks a submitted evidence form against the person's today and prepares the entry. An edit is
+ * the user reviewing the tags: what they leave empty stays empty (no suggestions).
+ */
+export function checkEvidenceForm(
+  ctx: AppContext,
+  form: EvidenceForm,
+  opts: {
+    tz: string | null;
+    editing: boolean;
+    source: EvidenceSource;
+    /** Save as evidence: the message, whose Slack text is kept as the original, and where it was. */
+    fromMessage?: { text: string; channelId: string; ts: string } | null;
+  },
+): { ok: true; prepared: PreparedEvidence } | { ok: false; problems: EvidenceFormProblems } {
+  const today = localDate(ctx.now(), opts.tz);
+  const problems: EvidenceFormProblems = {};
+  const link = normaliseLink(form.link);
+  if (link === 'invalid') problems.link = 'invalid';
+  if (!form.date || !isLocalDate(form.date)) problems.date = 'missing';
+  else if (form.date > today) problems.date = 'future';
+  const prepared = prepareEvidence(ctx, {
+    suggest: !opts.editing,
+    text: form.text,
+    source: opts.source,
+    tz: opts.tz,
+    occurredOn: form.date ?? today,
+    axes: form.axes,
+    shift: form.shift,
+    scope: form.scope,
+    link: link === 'invalid' ? null : link,
+    ...(opts.fromMessage
+      ? {
+          originalText: opts.fromMessage.text,
+          channelId: opts.fromMessage.channelId,
+          messageTs: opts.fromMessage.ts,
+        }
+      : {}),
+  });
+  if (!prepared.ok) problems.text = prepared;
+  if (Object.keys(problems).length > 0 || !prepared.ok) return { ok: false, problems };
+  return { ok: true, prepared };
+}
+
+/**
+ * Stores a checked form: a new entry (a retried submission finds its delivery key and stores
+ * nothing twice), or the edit of `editId`. Returns after the commit; undefined when the entry to
+ * edit is gone.
+ */
+export function saveEvidenceForm(
+  ctx: AppContext,
+  owner: Owner,
+  prepared: PreparedEvidence,
+  opts: { editId: number | null; deliveryKey: string },
+): EvidenceEntry | undefined {
+  const e = prepared.entry;
+  if (opts.editId === null) return ctx.repos.evidence.insert(owner, e, ctx.now(), opts.deliveryKey).entry;
+  // The original Slack text is kept while the words stay; new words are their own original.
+  const textChanged = ctx.repos.evidence.get(owner, opts.editId)?.text !== e.text;
+  return ctx.repos.evidence.update(
+    owner,
+    opts.editId,
+    // The modal showed the suggestions preselected: what was saved is the user's choice.
+    {
+      text: e.text,
+      ...(textChanged ? { originalText: e.originalText ?? e.text } : {}),
+      occurredOn: e.occurredOn,
+      axes: e.axes,
+      suggestedAxes: [],
+      shift: e.shift,
+      scope: e.scope,
+      link: e.link,
+    },
+    ctx.now(),
+  );
 }

@@ -57,11 +57,11 @@ export async function convertUnreadableEntries(
       }
       done.push({ entry, readableText: readable.text });
     }
-    if (!ctx.db.open) break;
+    if (!ctx.repos.connection.isOpen()) break;
     converted += repo.setReadable(done);
     if (retryLater) break;
   }
-  if (!ctx.db.open) return { converted, remaining: -1 };
+  if (!ctx.repos.connection.isOpen()) return { converted, remaining: -1 };
   const remaining = repo.unconvertedCount();
   if (converted > 0 || remaining > 0) ctx.logger.info('readable text conversion', { converted, remaining });
   return { converted, remaining };

@@ -8,7 +8,9 @@ import type {
   ScopeId,
   ShiftId,
 } from '../domain/types.ts';
+import { SHIFT_IDS } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { ownedTables } from './owned-tables.ts';
 
 export interface NewEvidence {
   /** What every surface shows: the readable text (see domain/slack-text.ts). */
@@ -73,6 +75,32 @@ interface Row {
   message_ts: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** The tables this repository owns, each keyed by (team_id, user_id). */
+export const EVIDENCE_TABLES = ['evidence', 'deliveries'] as const;
+
+/** An entry as `ladder import` writes it; the database assigns the new id. */
+export interface ImportedEvidence {
+  /** As in the file: the readable text (version 3) or the Slack text (version 1). */
+  text: string;
+  /** Kept as the entry's original (the `text` column). */
+  originalText: string;
+  /** Null: made by the running app's conversion job (it names people through Slack). */
+  readableText: string | null;
+  occurredOn: LocalDate;
+  axes: AxisId[];
+  suggestedAxes: AxisId[];
+  shift: ShiftId | null;
+  scope: ScopeId | null;
+  link: string | null;
+  source: EvidenceSource;
+  promptId: string | null;
+  nudgeWeek: string | null;
+  channelId: string | null;
+  messageTs: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface StoredEvidence extends EvidenceEntry {
@@ -184,6 +212,17 @@ export function createEvidenceRepository(db: Db) {
       return n;
     },
   );
+  const importStmt = db.prepare(
+    `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
+       link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
+     VALUES (@teamId, @userId, @originalText, @readableText, @occurredOn, @axes, @suggestedAxes, @shift, @scope,
+       @link, @source, @promptId, @nudgeWeek, @channelId, @messageTs, @createdAt, @updatedAt)`,
+  );
+  const shiftCountStmt = db.prepare(
+    `SELECT shift, COUNT(*) AS n FROM evidence
+     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND shift IS NOT NULL GROUP BY shift`,
+  );
+  const owned = ownedTables(db, EVIDENCE_TABLES);
 
   const insertWithDelivery = db.transaction(
     (owner: Owner, e: NewEvidence, now: string, deliveryKey: string | undefined): InsertResult => {
@@ -337,6 +376,52 @@ export function createEvidenceRepository(db: Db) {
       const row = byMessageStmt.get(owner.teamId, owner.userId, channelId, messageTs) as Row | undefined;
       return row ? toEntry(row) : undefined;
     },
+
+    /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
+    countByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
+      const out: Partial<Record<ShiftId, number>> = {};
+      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{
+        shift: string;
+        n: number;
+      }>;
+      for (const r of rows) {
+        if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
+      }
+      return out;
+    },
+
+    /** Every entry of the person, for the JSON export (in any order). */
+    rowsOf(owner: Owner): StoredEvidence[] {
+      return this.inRange(owner, null, '9999-12-31');
+    },
+
+    /** `ladder import`: writes the entries as they were; call inside the import's transaction. */
+    importRows(owner: Owner, entries: readonly ImportedEvidence[]): void {
+      for (const e of entries) {
+        importStmt.run({
+          teamId: owner.teamId,
+          userId: owner.userId,
+          originalText: e.originalText,
+          readableText: e.readableText,
+          occurredOn: e.occurredOn,
+          axes: JSON.stringify(e.axes),
+          suggestedAxes: JSON.stringify(e.suggestedAxes),
+          shift: e.shift,
+          scope: e.scope,
+          link: e.link,
+          source: e.source,
+          promptId: e.promptId,
+          nudgeWeek: e.nudgeWeek,
+          channelId: e.channelId,
+          messageTs: e.messageTs,
+          createdAt: e.createdAt,
+          updatedAt: e.updatedAt,
+        });
+      }
+    },
+
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
   };
 }
 

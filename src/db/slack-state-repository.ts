@@ -1,5 +1,9 @@
 import type { Owner } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { ownedTables } from './owned-tables.ts';
+
+/** The tables this repository owns, each keyed by (team_id, user_id). */
+export const SLACK_STATE_TABLES = ['pending_views', 'response_urls'] as const;
 
 /** Slack allows 5 posts to a response URL within 30 minutes. */
 export const RESPONSE_URL_MAX_USES = 5;
@@ -55,8 +59,12 @@ export function createSlackStateRepository(db: Db) {
      ON CONFLICT (url) DO NOTHING`,
   );
   const pruneUrls = db.prepare('DELETE FROM response_urls WHERE created_at < ?');
+  const owned = ownedTables(db, SLACK_STATE_TABLES);
 
   return {
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
+
     rememberView(owner: Owner, v: PendingView, now: Date): void {
       putView.run(
         v.viewId,

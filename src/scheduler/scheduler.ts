@@ -3,7 +3,7 @@ import { createTask, type ScheduledTask } from 'node-cron';
 import type { NudgeDm } from '../app/nudges.ts';
 import { type ConversionPass, convertUnreadableEntries, type NameLookup } from '../app/readable-text.ts';
 import type { AppContext } from '../context.ts';
-import type { ClaimResult } from '../db/nudge-repository.ts';
+import type { ClaimResult } from '../db/nudge-model.ts';
 import { describeError, type Logger, toSlackLogger } from '../log.ts';
 import type { DeliveryHooks } from './deliver-nudge.ts';
 import {
@@ -184,7 +184,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       if (task) await task.destroy();
       task = undefined;
       const unstarted = await sender.stop();
-      if (unstarted.length > 0 && ctx.db.open) ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
+      if (unstarted.length > 0 && ctx.repos.connection.isOpen())
+        ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
     },
 
     health() {

@@ -4,6 +4,7 @@
  * the variant their level picks; a `nudge now` counts as history; Answer on a nudge whose prompt was
  * retired since still works.
  */
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { askedIn, type Prompt } from '../../src/domain/prompts.ts';
@@ -144,9 +145,12 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
       .messages(dm(alice))
       .filter((m) => m.user === h.api.botUserId)
       .at(-1) as LocalMessage;
-    h.app.ctx.db
+    // Written by a second connection, as an older version of the app would have left it.
+    const older = new Database(h.dbPath);
+    older
       .prepare('UPDATE nudge_history SET prompt_id = ? WHERE team_id = ? AND user_id = ? AND message_ts = ?')
       .run(retired.id, TEAM, alice, nudge.ts);
+    older.close();
     const click = await h.sender.blockActions({
       userId: alice,
       actions: [{ action_id: ActionId.nudgeAnswer, block_id: BlockId.nudgeActions, value: retired.id }],

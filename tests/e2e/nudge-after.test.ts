@@ -106,7 +106,7 @@ describe('nudges after a run and after forget, end to end', () => {
     });
     await h.sender.waitForResponse(confirm.responseUrl as string);
     // The Home republished after forget is read-only; nothing of Bob is held.
-    await waitFor(() => Object.values(countUserData(h.app.ctx.db, owner(bob))).every((n) => n === 0));
+    await waitFor(() => Object.values(countUserData(h.app.db, owner(bob))).every((n) => n === 0));
 
     const reply = h.api.postAsUser({ user: bob, text: 'Handed the release to Priya', thread_ts: nudge.ts });
     await h.sender.event({ event: messageEvent(h.api, reply) });

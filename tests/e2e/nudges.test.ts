@@ -382,14 +382,14 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
   });
 
   it('forget removes the settings, the ledger, the DM cache and the prompt history', () => {
-    const before = countUserData(h.app.ctx.db, owner(alice));
+    const before = countUserData(h.app.db, owner(alice));
     for (const table of ['nudge_settings', 'nudge_ledger', 'nudge_dm_channels', 'nudge_history'] as const) {
       expect(before[table]).toBeGreaterThan(0);
     }
-    const bobBefore = countUserData(h.app.ctx.db, owner(bob));
-    deleteUserData(h.app.ctx.db, owner(alice));
-    expect(Object.values(countUserData(h.app.ctx.db, owner(alice))).every((n) => n === 0)).toBe(true);
-    expect(countUserData(h.app.ctx.db, owner(bob))).toEqual(bobBefore);
+    const bobBefore = countUserData(h.app.db, owner(bob));
+    deleteUserData(h.app.db, owner(alice));
+    expect(Object.values(countUserData(h.app.db, owner(alice))).every((n) => n === 0)).toBe(true);
+    expect(countUserData(h.app.db, owner(bob))).toEqual(bobBefore);
   });
 
   it('logs counts, never user text', () => {

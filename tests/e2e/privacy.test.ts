@@ -338,7 +338,7 @@ describe('/ladder forget', () => {
     const done = JSON.stringify((await h.sender.waitForResponse(confirm.responseUrl as string)).body);
     expect(done).toContain('2 evidence entries');
 
-    const db = h.app.ctx.db;
+    const db = h.app.db;
     const tables = (
       db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")

@@ -470,7 +470,7 @@ describe('progress, end to end', () => {
   });
 
   it('the Home stays within limits with 10,000 entries', async () => {
-    const db = h.app.ctx.db;
+    const db = h.app.db;
     db.transaction(() => {
       for (let i = 0; i < 10_000; i++) {
         const day = new Date(Date.UTC(2026, 10, 19) - (i % 700) * 86_400_000).toISOString().slice(0, 10);

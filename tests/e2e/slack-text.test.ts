@@ -289,7 +289,7 @@ describe('Slack text in, readable text out, end to end', () => {
   it('older entries are converted by a resumable job; the original column is never rewritten', async () => {
     const legacy = `Unblocked <@${bob}> and <@U0GONE> in <#${CHANNEL}|launches> &lt;fast&gt;`;
     // Rows as they were before readable text existed: Slack text only (a reply kept its escapes).
-    const insert = h.app.ctx.db.prepare(
+    const insert = h.app.db.prepare(
       `INSERT INTO evidence (team_id, user_id, text, occurred_on, source, created_at, updated_at)
        VALUES (?, ?, ?, '2026-11-01', ?, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')`,
     );
@@ -315,7 +315,7 @@ describe('Slack text in, readable text out, end to end', () => {
       converted: true,
     });
     expect(get(ids[1] as number)?.text).toBe('Thanked @carol');
-    const raw = h.app.ctx.db.prepare('SELECT text FROM evidence WHERE id = ?').get(ids[0]) as {
+    const raw = h.app.db.prepare('SELECT text FROM evidence WHERE id = ?').get(ids[0]) as {
       text: string;
     };
     expect(raw.text).toBe(legacy);

@@ -11,7 +11,7 @@ import {
   type PositionComparison,
   type RoleComparison,
 } from '../../domain/ladder/compare.ts';
-import type { Ladder, Level } from '../../domain/ladder/model.ts';
+import type { Ladder, Level, Role } from '../../domain/ladder/model.ts';
 import type { LevelPairResolution } from '../../domain/ladder/resolve.ts';
 import { ActionId, COMMAND, nthActionId } from '../ids.ts';
 import {
@@ -155,6 +155,49 @@ function sideBySide(title: string, left: string, right: string, max: number): Bl
   };
 }
 
+/** The mindset shifts between the two roles, and how to prepare (looking up only). */
+function shiftBlocks(comparison: RoleComparison): Block[] {
+  const { from, to, transition, shifts, reversed } = comparison;
+  if (!transition || shifts.length === 0) return [];
+  const up = reversed ? to : from;
+  const down = reversed ? from : to;
+  const lines = [
+    `*Mindset shifts from ${escapeMrkdwn(up.name)} to ${escapeMrkdwn(down.name)}*` +
+      (reversed ? ' (this comparison looks down; these are the shifts for the move up)' : ''),
+    ...shifts.map(
+      (shift) =>
+        `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
+    ),
+  ];
+  if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
+  if (!reversed && transition.promotion) lines.push(escapeMrkdwn(transition.promotion));
+  const blocks = [section(lines.join('\n'))];
+  if (!reversed && transition.preparation.length > 0) {
+    blocks.push(
+      section(
+        [
+          '*How to prepare before the title changes*',
+          ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
+        ].join('\n'),
+      ),
+    );
+  }
+  return blocks;
+}
+
+/** The source's framing in our words: delivering vs steadying; executing vs scaling execution. */
+function inShort(from: Role, to: Role, fieldMax: number): Block[] {
+  if (!from.contribution || !to.contribution || !from.proves || !to.proves) return [];
+  return [
+    sideBySide(
+      '*In short*',
+      `*${escapeMrkdwn(from.name)}*\n${escapeMrkdwn(from.contribution)} ${escapeMrkdwn(from.proves)}`,
+      `*${escapeMrkdwn(to.name)}*\n${escapeMrkdwn(to.contribution)} ${escapeMrkdwn(to.proves)}`,
+      fieldMax,
+    ),
+  ];
+}
+
 function buildRoleComparison(
   ladder: Ladder,
   comparison: RoleComparison,
@@ -192,45 +235,10 @@ function buildRoleComparison(
       fieldMax,
     ),
   );
-  // The source's framing in our words: delivering vs steadying; executing vs scaling execution.
-  if (from.contribution && to.contribution && from.proves && to.proves) {
-    blocks.push(
-      sideBySide(
-        '*In short*',
-        `*${a}*\n${escapeMrkdwn(from.contribution)} ${escapeMrkdwn(from.proves)}`,
-        `*${b}*\n${escapeMrkdwn(to.contribution)} ${escapeMrkdwn(to.proves)}`,
-        fieldMax,
-      ),
-    );
-  }
-  blocks.push(divider());
+  blocks.push(...inShort(from, to, fieldMax), divider());
 
-  const { transition, shifts, reversed } = comparison;
-  if (transition && shifts.length > 0) {
-    const up = reversed ? to : from;
-    const down = reversed ? from : to;
-    const lines = [
-      `*Mindset shifts from ${escapeMrkdwn(up.name)} to ${escapeMrkdwn(down.name)}*` +
-        (reversed ? ' (this comparison looks down; these are the shifts for the move up)' : ''),
-      ...shifts.map(
-        (shift) =>
-          `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
-      ),
-    ];
-    if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
-    if (!reversed && transition.promotion) lines.push(escapeMrkdwn(transition.promotion));
-    blocks.push(section(lines.join('\n')));
-    if (!reversed && transition.preparation.length > 0) {
-      blocks.push(
-        section(
-          [
-            '*How to prepare before the title changes*',
-            ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
-          ].join('\n'),
-        ),
-      );
-    }
-  }
+  const { shifts } = comparison;
+  blocks.push(...shiftBlocks(comparison));
 
   const positionOf = (id: string): string => {
     const level = ladder.levelsById.get(id);

@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { buildPacket, chartFromPacket, exportSourceFromRows, planImport } from '../../../src/app/export.ts';
-import type { UserRows } from '../../../src/db/export-repository.ts';
+import { buildPacket, chartFromPacket, exportSourceFromRows } from '../../../src/app/export.ts';
+import { planImport } from '../../../src/app/import.ts';
+import type { UserRows } from '../../../src/db/user-data.ts';
 import { buildExport, ExportFormatError, parseExport, renderJson } from '../../../src/domain/export/json.ts';
 import { periodRange } from '../../../src/domain/period.ts';
 import type { EvidenceEntry } from '../../../src/domain/types.ts';

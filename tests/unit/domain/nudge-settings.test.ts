@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type NudgeArgs, parseNudgeArgs, parseTimeOfDay } from '../../../src/domain/nudge-args.ts';
 import { defaultNudgeSettings, dueNudges, type NudgeSettings } from '../../../src/domain/nudge-schedule.ts';
 import {
   applyNudgeChange,
   describeSchedule,
-  type NudgeArgs,
   nextNudge,
-  parseNudgeArgs,
-  parseTimeOfDay,
   resolvePauseUntil,
   weekToSkip,
 } from '../../../src/domain/nudge-settings.ts';

@@ -6,7 +6,6 @@ import {
   buildEntryGone,
   buildEvidenceConfirmation,
   buildEvidenceList,
-  buildEvidenceModal,
   buildForgetCancelled,
   buildForgetDone,
   buildUndone,
@@ -14,9 +13,10 @@ import {
   pendingSuggestions,
   tagNames,
 } from '../../blocks/evidence.ts';
+import { buildEvidenceModal } from '../../blocks/evidence-modal.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
-import { publishHome } from '../../home.ts';
+import { publishHome } from '../../home/publish.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
@@ -43,6 +43,13 @@ export function pressedOnHome(body: { container?: { type?: string }; view?: { ty
  * entry, and every lookup is scoped to that owner, so a replayed value reveals and changes nothing.
  */
 export function registerEvidenceActions(app: App, ctx: AppContext): void {
+  registerEntryActions(app, ctx);
+  registerEvidenceListActions(app, ctx);
+  registerEvidenceAccountActions(app, ctx);
+}
+
+/** Edit and Undo on an entry. */
+function registerEntryActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceEdit),
     async ({ ack, body, action, client, respond }) => {
@@ -141,7 +148,10 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       ...(deleted ? buildUndone() : buildEntryGone()),
     });
   });
+}
 
+/** Accept suggested tags, Delete, and the pages of `/ladder evidence`. */
+function registerEvidenceListActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceAccept),
     async ({ ack, body, action, respond, client }) => {
@@ -223,7 +233,10 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       });
     },
   );
+}
 
+/** Forget (confirm, cancel) and Log a win. */
+function registerEvidenceAccountActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.forgetConfirm, async ({ ack, body, respond, client }) => {
     await ack();
     const owner = ownerOfInteraction(body);

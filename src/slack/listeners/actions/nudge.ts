@@ -1,8 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { applyNudgeCommand, promptById, promptPractice, shiftOf, skipThisWeek } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
-import type { NudgeMessage } from '../../../db/nudge-repository.ts';
-import { countUserData } from '../../../db/user-data.ts';
+import type { NudgeMessage } from '../../../db/nudge-model.ts';
 import type { Owner } from '../../../domain/types.ts';
 import {
   buildNothingHeld,
@@ -33,7 +32,7 @@ type Control = 'skip' | 'pause' | 'stop';
 
 /** True when Ladder holds no row at all about the person (after `/ladder forget`). */
 function holdsNothing(ctx: AppContext, owner: Owner): boolean {
-  return Object.values(countUserData(ctx.db, owner)).every((n) => n === 0);
+  return Object.values(ctx.repos.userData.count(owner)).every((n) => n === 0);
 }
 
 export function registerNudgeActions(app: App, ctx: AppContext): void {

@@ -4,6 +4,7 @@ import { buildExportPeriodProblem, buildUnknownExportFormat } from '../../blocks
 import { replyWithChart, sendExport, uploadChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
+import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
 /**
@@ -11,7 +12,8 @@ import type { CommandHandlers } from './index.ts';
  * they ack at once and answer through the response URL once the file is there.
  */
 export const exportCommands = {
-  export: async ({ ctx, owner, command, body, ack, client }) => {
+  export: async (call) => {
+    const { ctx, owner, command, ack, client } = call;
     const format = command.format ?? 'md';
     const period = exportPeriod(format, command.period);
     if (period.kind === 'invalid') {
@@ -24,21 +26,16 @@ export const exportCommands = {
       });
       return;
     }
-    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-    await ack();
-    const profile = await ensureTimeZone(ctx, client, owner);
-    const problem = periodProblemAt(period, ctx.now(), profile.tz);
-    if (problem) {
-      await replyToUser(
-        ctx,
-        client,
-        { owner, responseUrl: body.response_url },
-        buildExportPeriodProblem(problem),
-      );
-      return;
-    }
-    const outcome = await sendExport(ctx, client, owner, { format, period, profile });
-    await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, outcome.message);
+    await answerWithProfile(
+      call,
+      async (profile) => {
+        // "Today" is the person's: a since-date after it is refused with the reason.
+        const problem = periodProblemAt(period, ctx.now(), profile.tz);
+        if (problem) return buildExportPeriodProblem(problem);
+        return (await sendExport(ctx, client, owner, { format, period, profile })).message;
+      },
+      { slow: true },
+    );
   },
 
   chart: async ({ ctx, owner, body, ack, client }) => {

@@ -16,41 +16,29 @@ import {
 import { buildPeriodProblem, buildSummary } from '../../blocks/summary.ts';
 import { buildUnknownLevel } from '../../blocks/unknown-level.ts';
 import { ensureHomeChart, replyWithChart, uploadChart } from '../../export-files.ts';
-import { replyToUser } from '../../reply.ts';
-import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
+import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
 /** summary, me, next: where the user stands, their profile, and the level above theirs. */
 export const progressCommands = {
-  summary: async ({ ctx, owner, command, body, ack, client }) => {
+  summary: async (call) => {
+    const { ctx, owner, command, body, ack, client } = call;
     const period = parsePeriod(command.period ?? undefined, DEFAULT_SUMMARY_PERIOD);
     if (period.kind === 'invalid') {
       await ack({ response_type: 'ephemeral', ...buildPeriodProblem(period.message) });
       return;
     }
     // Weeks and months are the user's: when their time zone needs a Slack call, ack first.
-    const stale = timeZoneIsStale(ctx, owner);
-    if (stale) {
-      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-      await ack();
-    }
-    const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
-    // "Today" is the person's: a since-date after it is refused with the reason, not summed to zero.
-    const problem = periodProblemAt(period, ctx.now(), profile.tz);
-    if (problem) {
-      const refusal = buildPeriodProblem(problem);
-      if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, refusal);
-      else await ack({ response_type: 'ephemeral', ...refusal });
-      return;
-    }
-    const message = buildSummary(summaryFor(ctx, owner, profile, period), tagNames(ctx.ladder));
-    if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
-    else {
-      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-      await ack({ response_type: 'ephemeral', ...message });
-    }
+    let refused = false;
+    const profile = await answerWithProfile(call, (p) => {
+      // "Today" is the person's: a since-date after it is refused with the reason, not summed to zero.
+      const problem = periodProblemAt(period, ctx.now(), p.tz);
+      refused = problem !== null;
+      if (problem) return buildPeriodProblem(problem);
+      return buildSummary(summaryFor(ctx, owner, p, period), tagNames(ctx.ladder));
+    });
     // The radar chart follows the summary, as a picture uploaded to the user's DM first.
-    if (profile.level) {
+    if (profile.level && !refused) {
       // The summary's period: the Home's chart when it is the default, else one drawn for it.
       const shown =
         command.period === null

@@ -3,7 +3,6 @@ import type { WebClient } from '@slack/web-api';
 import { eraseLeftovers, prepareEvidence, type SaveResult, saveEvidence } from '../../../app/evidence.ts';
 import { promptById } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
-import { countUserData } from '../../../db/user-data.ts';
 import type { Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
 import { buildNothingHeld, buildReplyTooLong } from '../../blocks/nudge.ts';
@@ -65,7 +64,7 @@ async function onReply(
   if (!nudge) {
     // A thread in the DM with the bot, from someone Ladder holds nothing about: a nudge from before
     // `/ladder forget`. Say so in the thread rather than leave the reply without a word.
-    if (Object.values(countUserData(ctx.db, owner)).every((n) => n === 0)) {
+    if (Object.values(ctx.repos.userData.count(owner)).every((n) => n === 0)) {
       await client.chat.postMessage({ channel, thread_ts: m.thread_ts, ...buildNothingHeld('reply') });
     }
     return;

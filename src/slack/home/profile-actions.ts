@@ -1,14 +1,15 @@
 import type { App, BlockStaticSelectAction } from '@slack/bolt';
-import type { AppContext } from '../../../context.ts';
-import { chosenLevel, resolveProfileLevels } from '../../../domain/profile.ts';
-import { chosenName } from '../../blocks/format.ts';
-import { publishHome } from '../../home.ts';
-import { ActionId } from '../../ids.ts';
-import { ownerOfInteraction } from '../../owner.ts';
+import type { AppContext } from '../../context.ts';
+import { chosenLevel, resolveProfileLevels } from '../../domain/profile.ts';
+import { chosenName } from '../blocks/format.ts';
+import { ActionId } from '../ids.ts';
+import { ownerOfInteraction } from '../owner.ts';
+import { publishHome } from './publish.ts';
 
 /**
  * The App Home's level and target pickers. The value is a public position or role id, checked
- * against the ladder (a role is kept as chosen, with its comparable position); the profile changed is always the clicking user's own (from the signed payload).
+ * against the ladder (a role is kept as chosen, with its comparable position); the profile changed
+ * is always the clicking user's own (from the signed payload).
  */
 export function registerHomeActions(app: App, ctx: AppContext): void {
   for (const slot of ['level', 'target'] as const) {
