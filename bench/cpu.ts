@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../src/local/slack-api.ts';
-import { spawnLadder } from '../tests/helpers/child.ts';
+import { spawnBuilt, spawnLadder } from '../tests/helpers/child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, USERS } from '../tests/helpers/harness.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
 import { type BenchRow, measureConcurrent } from './types.ts';
@@ -50,7 +51,8 @@ async function cpuPerRequest(
 }
 
 async function startChild(script: string, env: NodeJS.ProcessEnv) {
-  const child = spawnLadder(env, script);
+  // The app as `npm start` runs it (the bundle); bare Bolt through the loader (it is one small file).
+  const child = script.startsWith('dist/') ? spawnBuilt(env, script) : spawnLadder(env, script);
   const started = await child.waitForLog('ladder started', 30_000);
   return {
     pid: child.proc.pid as number,
@@ -76,7 +78,11 @@ export async function run(): Promise<BenchRow[]> {
     LOG_LEVEL: 'info',
   };
   const bare = await startChild('bench/bare-bolt.ts', env);
-  const app = await startChild('src/main.ts', env);
+  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    stdio: 'ignore',
+  });
+  const app = await startChild('dist/main.js', env);
   const bareSender = createSignedSender({ appUrl: bare.url, signingSecret: SIGNING_SECRET, api });
   const sender = createSignedSender({ appUrl: app.url, signingSecret: SIGNING_SECRET, api });
   const rows: BenchRow[] = [];
