@@ -9,6 +9,7 @@ import { COMMAND, MESSAGE_SHORTCUTS } from './ids.ts';
 import { registerListeners } from './listeners/index.ts';
 import { postFailureNotice } from './reply.ts';
 import { gateSocketModeEvents, type SlackEventsOptions, serveSlackEvents } from './request-gate.ts';
+import { createListenerRouter } from './router.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }
@@ -188,7 +189,10 @@ export async function startSlackApp(
     }
   });
 
-  registerListeners(app, ctx);
+  // One Bolt listener per kind, routed by id: Bolt would run every listener's matchers per request.
+  const router = createListenerRouter(app);
+  registerListeners(router.app, ctx);
+  router.install();
 
   // The one global error handler: tell the user, log one line with context, never crash.
   app.error((async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
