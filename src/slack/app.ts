@@ -179,15 +179,18 @@ export async function startSlackApp(
     extendedErrorHandler: true,
   });
 
+  // Requests being processed, counted where the receivers hand them to Bolt (Bolt resolves once
+  // every listener has finished), rather than by a middleware every request would pass through.
   let inFlight = 0;
-  app.use(async ({ next }) => {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
     inFlight += 1;
     try {
-      await next();
+      await processEvent(event);
     } finally {
       inFlight -= 1;
     }
-  });
+  };
 
   // One Bolt listener per kind, routed by id: Bolt would run every listener's matchers per request.
   const router = createListenerRouter(app);
