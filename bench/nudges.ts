@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
-import type { AppContext } from '../src/context.ts';
-import { openDatabase } from '../src/db/connection.ts';
+import { type AppContext, createAppContext } from '../src/context.ts';
+import { type Db, openDatabase } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createRepositories } from '../src/db/repositories.ts';
 import {
   defaultNudgeSettings,
   dueNudges,
@@ -96,10 +95,10 @@ function timeDueCheck(n: number): number {
   return times[Math.floor(times.length / 2)] as number;
 }
 
-function benchContext(dbPath: string, rate: number, slackApiUrl: string): AppContext {
+function benchContext(dbPath: string, rate: number, slackApiUrl: string): AppContext & { db: Db } {
   const db = openDatabase(dbPath);
   migrate(db);
-  return {
+  const ctx = createAppContext({
     config: {
       port: 0,
       databasePath: dbPath,
@@ -110,12 +109,11 @@ function benchContext(dbPath: string, rate: number, slackApiUrl: string): AppCon
       slackApiUrl,
     },
     db,
-    repos: createRepositories(db),
     ladder: realLadder(),
     logger: createLogger({ level: 'error', write: () => {} }),
     now: () => NOW,
-    health: () => ({ ok: true, database: true, scheduler: 'not-started' }),
-  };
+  });
+  return { ...ctx, db };
 }
 
 /** The full due-check the tick runs: read settings and ledger from SQLite, then the rules. */

@@ -47,7 +47,7 @@ export async function run(): Promise<BenchRow[]> {
     },
     {
       name: 'app RSS every 5 s after warm-up',
-      value: r.rssSamples.map((b) => (b / 2 ** 20).toFixed(0)).join(', ') + ' MB',
+      value: `${r.rssSamples.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MB`,
       goal: 'reported (flat, no upward trend)',
       pass: null,
     },

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   await optional('reliability.ts', 'Load and memory');
   await optional('cpu.ts', 'CPU per request against bare Bolt');
   await optional('start.ts', 'Start: the TypeScript loader against the bundle');
+  await optional('suggestions.ts', 'Tag suggestions');
   const only = process.argv.slice(2);
   const out: string[] = [
     '# Benchmark results',

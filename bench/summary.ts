@@ -5,7 +5,7 @@ import type { AxisId, EvidenceEntry, ShiftId } from '../src/domain/types.ts';
 import { loadLadder } from '../src/load-ladder.ts';
 import { appHomeOpenedEvent } from '../src/local/signed-sender.ts';
 import { interactiveClientOptions } from '../src/slack/app.ts';
-import { publishHome } from '../src/slack/home.ts';
+import { publishHome } from '../src/slack/home/publish.ts';
 import { BOT_TOKEN, startHarness, TEAM, USERS } from '../tests/helpers/harness.ts';
 import { LADDER_DIR } from '../tests/helpers/ladder.ts';
 import { type BenchRow, ms, percentile } from './types.ts';
@@ -91,7 +91,7 @@ export async function run(): Promise<BenchRow[]> {
     const alice = USERS[0]?.id as string;
     const owner = { teamId: TEAM, userId: alice };
     const { ctx } = h.app;
-    ctx.db.transaction(() => {
+    h.app.db.transaction(() => {
       for (const e of entries(10_000)) {
         ctx.repos.evidence.insert(
           owner,

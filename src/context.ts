@@ -1,6 +1,6 @@
 import type { BaseConfig } from './config.ts';
 import type { Db } from './db/connection.ts';
-import type { Repositories } from './db/repositories.ts';
+import { createRepositories, type Repositories } from './db/repositories.ts';
 import type { Ladder } from './domain/ladder/model.ts';
 import type { Logger } from './log.ts';
 
@@ -11,16 +11,46 @@ export interface Health {
 }
 
 /**
- * What the composition root builds once and hands down: configuration, the database and its
- * repositories, the ladder content, the logger and the clock. Listeners and jobs take what they
- * need from it; nothing reads process.env or the system clock directly.
+ * What the composition root builds once and hands down: configuration, the repositories over
+ * one database, the ladder content, the logger and the clock. Listeners and jobs take what they
+ * need from it; nothing reads process.env or the system clock directly, and nothing below the
+ * composition root holds the raw connection.
  */
 export interface AppContext {
   config: Readonly<BaseConfig>;
-  db: Db;
   repos: Repositories;
   ladder: Ladder;
   logger: Logger;
   now: () => Date;
   health: () => Health;
+}
+
+export interface AppContextParts {
+  config: Readonly<BaseConfig>;
+  /** An open, migrated database (`openAndMigrate`). */
+  db: Db;
+  ladder: Ladder;
+  logger: Logger;
+  /** Default: the system clock. */
+  now?: () => Date;
+  /** Default: healthy while the database answers; no scheduler. */
+  health?: () => Health;
+}
+
+/** The one way main.ts and the CLI build a context. */
+export function createAppContext(parts: AppContextParts): AppContext {
+  const repos = createRepositories(parts.db);
+  return {
+    config: parts.config,
+    repos,
+    ladder: parts.ladder,
+    logger: parts.logger,
+    now: parts.now ?? (() => new Date()),
+    health:
+      parts.health ??
+      (() => {
+        const database = repos.connection.isHealthy();
+        return { ok: database, database, scheduler: 'not-started' };
+      }),
+  };
 }

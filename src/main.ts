@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext, Health } from './context.ts';
-import { type Db, isDatabaseHealthy, openDatabase } from './db/connection.ts';
+import { createAppContext } from './context.ts';
+import { type Db, isDatabaseHealthy } from './db/connection.ts';
 import { LocalDatabaseError, prepareLocalDatabase } from './db/local-database.ts';
-import { MigrationError, migrate } from './db/migrate.ts';
-import { createRepositories } from './db/repositories.ts';
+import { MigrationError, openAndMigrate } from './db/migrate.ts';
 import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
 import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
@@ -17,6 +17,7 @@ import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackA
 import { createNudgeDm } from './slack/dm.ts';
 import { helpEntries } from './slack/help-entries.ts';
 import { buildManifest } from './slack/manifest.ts';
+import { resolveUserNames } from './slack/user-names.ts';
 
 export interface StartOptions {
   env: NodeJS.ProcessEnv;
@@ -35,6 +36,8 @@ export interface RunningLadder {
   /** Port of the HTTP server: Slack requests (HTTP mode) and /healthz. */
   port: number;
   ctx: AppContext;
+  /** The connection under the repositories: for tests and benchmarks that read the tables. */
+  db: Db;
   /** The weekly nudge scheduler (started: it ticks every minute). */
   scheduler: NudgeScheduler;
   /** Local mode: the page of the local workspace. */
@@ -64,22 +67,24 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   });
   if (config.slack.mode === 'local') return startLocalMode(opts, config, logger);
   const ladder = loadLadder(config.ladderDataDir);
-  const db = openAndMigrate(config.databasePath, logger);
-  const now = opts.now ?? (() => new Date());
+  const db = openAndMigrate(config.databasePath, {
+    onMigrated: ({ applied }) => {
+      if (applied.length > 0) logger.info('migrations applied', { applied });
+    },
+  });
   let scheduler: NudgeScheduler | undefined;
-  const ctx: AppContext = {
+  const ctx = createAppContext({
     config,
     db,
-    repos: createRepositories(db),
     ladder,
     logger,
-    now,
+    ...(opts.now ? { now: opts.now } : {}),
     health: (): Health => {
       const database = isDatabaseHealthy(db);
       const nudges = scheduler?.health() ?? 'not-started';
       return { ok: database && nudges !== 'stalled', database, scheduler: nudges };
     },
-  };
+  });
   const connection: SlackConnection =
     config.slack.mode === 'socket'
       ? { mode: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken }
@@ -99,6 +104,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     ctx,
     botToken: connection.botToken,
     nudgeDm: (client) => createNudgeDm(ctx, client),
+    nameLookup: (client) => (teamId, text) => resolveUserNames(ctx, client, teamId, text),
     ...(opts.schedulerClock ? { clock: opts.schedulerClock } : {}),
   });
   scheduler = nudges;
@@ -110,6 +116,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     config,
     port: slack.port,
     ctx,
+    db,
     scheduler: nudges,
     stop() {
       stopping ??= (async () => {
@@ -179,22 +186,11 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     config,
     port: workspace.port,
     ctx: app.ctx,
+    db: app.db,
     scheduler: app.scheduler,
     localUrl: workspace.url,
     stop: () => workspace.stop(),
   };
-}
-
-export function openAndMigrate(file: string, logger: Logger): Db {
-  const db = openDatabase(file);
-  try {
-    const result = migrate(db);
-    if (result.applied.length > 0) logger.info('migrations applied', { applied: result.applied });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  return db;
 }
 
 function collectSecrets(config: Config): string[] {

@@ -6,20 +6,15 @@
  * Privacy: every read is scoped by the owner passed in (from the verified request or the
  * operator's --team/--user), and the JSON builder refuses an entry of anyone else.
  */
+
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import type { ImportCounts, ImportRows, UploadedFileKind, UserRows } from '../db/export-repository.ts';
+import type { UploadedFileKind } from '../db/export-repository.ts';
+import type { UserRows } from '../db/user-data.ts';
 import { buildRadarSvg, type RadarInput, radarAltText, radarInputFromPacket } from '../domain/chart/radar.ts';
 import type { ExportFormat } from '../domain/command.ts';
 import { renderCsv } from '../domain/export/csv.ts';
-import {
-  buildExport,
-  type ExportData,
-  ExportFormatError,
-  type ExportReflection,
-  type ExportSource,
-  renderJson,
-} from '../domain/export/json.ts';
+import { buildExport, type ExportReflection, type ExportSource, renderJson } from '../domain/export/json.ts';
 import { renderMarkdown } from '../domain/export/markdown.ts';
 import type { PacketInput, PacketLevel, PacketReflection, PacketStep } from '../domain/export/packet.ts';
 import { nextLevel, toPosition } from '../domain/ladder/compare.ts';
@@ -280,7 +275,7 @@ export function renderExport(
     description: FORMAT_NAME[opts.format],
   };
   if (opts.format === 'json') {
-    const rows = deps.repos.exports.userRows(owner);
+    const rows = deps.repos.userData.rows(owner);
     const source = exportSourceFromRows(rows, {
       owner,
       exportedAt: now,
@@ -423,130 +418,4 @@ export function exportSourceFromRows(
     })),
     exports: rows.files.map((f) => ({ fileId: f.fileId, kind: f.kind, createdAt: f.createdAt })),
   };
-}
-
-export interface ImportPlan {
-  rows: ImportRows;
-  /** What the import leaves out, in words for the operator. */
-  notes: string[];
-}
-
-/**
- * Maps a validated export onto the rows of `owner` (re-keyed: the file's team and user are not
- * used). Pure. Throws {@link ExportFormatError} for a file the database would refuse (two entries
- * from the same Slack message). The cached DM channel is kept only for the same workspace and
- * user: another workspace's channel id means nothing here.
- */
-export function planImport(data: ExportData, owner: Owner): ImportPlan {
-  const notes: string[] = [];
-  const byEntry = new Map(data.reflections.map((r) => [r.entryId, r]));
-  const replies = new Set<string>();
-  data.reflections.forEach((r, i) => {
-    if (r.reply === null) return;
-    const key = `${r.reply.channelId}/${r.reply.ts}`;
-    if (replies.has(key)) {
-      throw new ExportFormatError(
-        `This export is not valid: reflections[${i}].reply: another reflection comes from the same message.`,
-        `reflections[${i}].reply`,
-      );
-    }
-    replies.add(key);
-  });
-  const entries = data.entries.map((e) => {
-    const r = byEntry.get(e.id);
-    return {
-      ref: e.id,
-      text: e.text,
-      occurredOn: e.occurredOn,
-      axes: e.axes,
-      suggestedAxes: e.suggestedAxes,
-      shift: e.shift,
-      scope: e.scope,
-      link: e.link,
-      source: e.source,
-      promptId: e.promptId ?? r?.promptId ?? null,
-      nudgeWeek: r?.week ?? null,
-      channelId: r?.reply?.channelId ?? null,
-      messageTs: r?.reply?.ts ?? null,
-      createdAt: e.createdAt,
-      updatedAt: e.updatedAt,
-    };
-  });
-  const weekOfMessage = new Map<string, string>();
-  for (const l of data.nudgeLedger) {
-    if (l.message !== null) weekOfMessage.set(`${l.message.channelId}/${l.message.ts}`, l.week);
-  }
-  const sent = new Set<string>();
-  const history: ImportRows['history'] = [];
-  data.nudgeHistory.forEach((h, i) => {
-    if (h.message === null) {
-      notes.push(
-        `nudgeHistory[${i}] has no message and was left out (the database keeps only delivered prompts).`,
-      );
-      return;
-    }
-    const key = `${h.message.channelId}/${h.message.ts}`;
-    if (sent.has(key)) {
-      throw new ExportFormatError(
-        `This export is not valid: nudgeHistory[${i}].message: another prompt has the same message.`,
-        `nudgeHistory[${i}].message`,
-      );
-    }
-    sent.add(key);
-    history.push({
-      promptId: h.promptId,
-      sentAt: h.sentAt,
-      trigger: h.trigger,
-      weekKey: h.trigger === 'weekly' ? (weekOfMessage.get(key) ?? null) : null,
-      channelId: h.message.channelId,
-      messageTs: h.message.ts,
-    });
-  });
-  const sameAccount = data.team_id === owner.teamId && data.user_id === owner.userId;
-  if (data.dmChannel !== null && !sameAccount) {
-    notes.push(
-      'The cached DM channel belongs to the exported account and was left out (it is looked up again).',
-    );
-  }
-  return {
-    rows: {
-      profile: data.profile,
-      nudgeSettings:
-        data.nudgeSettings === null
-          ? null
-          : {
-              enabled: data.nudgeSettings.enabled,
-              day: data.nudgeSettings.day,
-              minuteOfDay: data.nudgeSettings.minuteOfDay,
-              pausedThrough: data.nudgeSettings.pausedThrough,
-              skipWeek: data.nudgeSettings.skipWeek,
-              effectiveFrom: data.nudgeSettings.createdAt,
-            },
-      dmChannel: sameAccount ? data.dmChannel : null,
-      entries,
-      ledger: data.nudgeLedger.map((l) => ({
-        week: l.week,
-        slotAt: l.slotAt,
-        state: l.state,
-        attempts: l.attempts,
-        nextAttemptAt: l.nextAttemptAt,
-        promptId: l.promptId,
-        channelId: l.message?.channelId ?? null,
-        messageTs: l.message?.ts ?? null,
-      })),
-      history,
-      files: data.exports.map((f) => ({ fileId: f.fileId, kind: f.kind, createdAt: f.createdAt })),
-    },
-    notes,
-  };
-}
-
-/** `ladder import`: the whole account in one transaction, into an account with no data yet. */
-export function importAccount(
-  deps: Pick<ExportDeps, 'repos' | 'now'>,
-  owner: Owner,
-  data: ExportData,
-): ImportCounts & { notes: string[] } {
-  const plan = planImport(data, owner);
-  return { ...deps.repos.exports.importUser(owner, plan.rows, deps.now()), notes: plan.notes };
 }

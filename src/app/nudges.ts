@@ -1,14 +1,9 @@
 import type { AppContext } from '../context.ts';
 import { localDate } from '../domain/evidence.ts';
 import type { Shift } from '../domain/ladder/model.ts';
+import type { NudgeArgs } from '../domain/nudge-args.ts';
 import { defaultNudgeSettings, type NudgeSettings, weekKeyAt } from '../domain/nudge-schedule.ts';
-import {
-  applyNudgeChange,
-  describeSchedule,
-  type NudgeArgs,
-  type NudgeChange,
-  nextNudge,
-} from '../domain/nudge-settings.ts';
+import { applyNudgeChange, describeSchedule, type NudgeChange, nextNudge } from '../domain/nudge-settings.ts';
 import { choosePrompt, type Prompt } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
 import { addDaysToLocalDate } from '../domain/zoned-time.ts';
@@ -22,7 +17,7 @@ export function pickPrompt(ctx: AppContext, owner: Owner, tz: string | null): Pr
   return choosePrompt({
     prompts: ctx.ladder.prompts,
     history: ctx.repos.nudges.promptHistory(owner),
-    evidenceByShift: ctx.repos.nudges.evidenceByShiftSince(owner, since),
+    evidenceByShift: ctx.repos.evidence.countByShiftSince(owner, since),
   });
 }
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CLI_DEFAULT_PERIOD, importAccount, renderExport } from '../app/export.ts';
+import { CLI_DEFAULT_PERIOD, renderExport } from '../app/export.ts';
+import { importAccount } from '../app/import.ts';
 import { loadBaseConfig } from '../config.ts';
-import { openDatabase } from '../db/connection.ts';
-import { ImportConflictError } from '../db/export-repository.ts';
-import { migrate } from '../db/migrate.ts';
+import { openAndMigrate } from '../db/migrate.ts';
 import { createRepositories } from '../db/repositories.ts';
+import { ImportConflictError } from '../db/user-data.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../domain/command.ts';
 import { type ExportData, parseExport } from '../domain/export/json.ts';
 import { parsePeriod } from '../domain/period.ts';
@@ -102,9 +102,8 @@ export function exportCommand(args: string[], io: ExportCliIo): Promise<number> 
 
     const config = loadBaseConfig(io.env);
     const ladder = loadLadder(config.ladderDataDir);
-    const db = openDatabase(config.databasePath);
+    const db = openAndMigrate(config.databasePath);
     try {
-      migrate(db);
       const repos = createRepositories(db);
       const rendered = renderExport({ repos, ladder, now: io.now ?? (() => new Date()) }, owner, {
         format: format as ExportFormat,
@@ -159,9 +158,8 @@ export function importCommand(args: string[], io: ExportCliIo): Promise<number> 
     const data: ExportData = parseExport(text);
 
     const config = loadBaseConfig(io.env);
-    const db = openDatabase(config.databasePath);
+    const db = openAndMigrate(config.databasePath);
     try {
-      migrate(db);
       const repos = createRepositories(db);
       let result: ReturnType<typeof importAccount>;
       try {

@@ -1,8 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadBaseConfig } from '../config.ts';
-import { openDatabase } from '../db/connection.ts';
-import { MigrationError, migrate } from '../db/migrate.ts';
+import { MigrationError, openAndMigrate } from '../db/migrate.ts';
 import { formatProblem } from '../domain/ladder/model.ts';
 import { readLadderDir } from '../load-ladder.ts';
 import { describeError } from '../log.ts';
@@ -60,17 +59,15 @@ const commands: Record<string, Command> = {
   migrate: (args, io) => {
     parseArgs({ args, options: {}, allowPositionals: false });
     const config = loadBaseConfig(io.env);
-    const db = openDatabase(config.databasePath);
-    try {
-      const result = migrate(db);
-      io.stdout(
-        result.applied.length > 0
-          ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`
-          : `Database is up to date (${result.alreadyApplied} migration(s) applied).\n`,
-      );
-    } finally {
-      db.close();
-    }
+    const db = openAndMigrate(config.databasePath, {
+      onMigrated: (result) =>
+        io.stdout(
+          result.applied.length > 0
+            ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`
+            : `Database is up to date (${result.alreadyApplied} migration(s) applied).\n`,
+        ),
+    });
+    db.close();
     return 0;
   },
 
@@ -103,10 +100,6 @@ const commands: Record<string, Command> = {
     return 0;
   },
 };
-
-export function registerCliCommand(name: string, command: Command): void {
-  commands[name] = command;
-}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { ConfigError, type LogLevel, loadBaseConfig } from '../config.ts';
-import type { AppContext } from '../context.ts';
-import { openDatabase } from '../db/connection.ts';
-import { migrate } from '../db/migrate.ts';
-import { createRepositories } from '../db/repositories.ts';
+import { createAppContext } from '../context.ts';
+import { openAndMigrate } from '../db/migrate.ts';
 import { formatRunLine } from '../domain/nudge-report.ts';
 import { loadLadder } from '../load-ladder.ts';
 import { createLogger } from '../log.ts';
@@ -103,19 +101,11 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
     write: (line) => io.stderr(`${line}\n`),
   });
   const ladder = loadLadder(config.ladderDataDir);
-  const db = openDatabase(config.databasePath);
+  const db = openAndMigrate(config.databasePath);
   try {
-    migrate(db);
     const fixed = at;
-    const ctx: AppContext = {
-      config,
-      db,
-      repos: createRepositories(db),
-      ladder,
-      logger,
-      now: fixed ? () => fixed : (io.now ?? (() => new Date())),
-      health: () => ({ ok: true, database: true, scheduler: 'not-started' }),
-    };
+    const now = fixed ? () => fixed : io.now;
+    const ctx = createAppContext({ config, db, ladder, logger, ...(now ? { now } : {}) });
     const crash = crashHooks(io.env);
     const sender = createNudgeSender({
       ctx,

@@ -54,3 +54,11 @@ export function isDatabaseHealthy(db: Db): boolean {
     return false;
   }
 }
+
+/** The connection's state, for /healthz and shutdown, without handing out the connection. */
+export function createConnectionStatus(db: Db) {
+  return {
+    isOpen: (): boolean => db.open,
+    isHealthy: (): boolean => isDatabaseHealthy(db),
+  };
+}

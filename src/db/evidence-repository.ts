@@ -1,3 +1,4 @@
+import { slackTextToReadable } from '../domain/slack-text.ts';
 import type {
   AxisId,
   EvidenceEntry,
@@ -7,10 +8,20 @@ import type {
   ScopeId,
   ShiftId,
 } from '../domain/types.ts';
+import { SHIFT_IDS } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { ownedTables } from './owned-tables.ts';
 
 export interface NewEvidence {
+  /** What every surface shows: the readable text (see domain/slack-text.ts). */
   text: string;
+  /**
+   * The Slack text the entry came from, kept as it was (default: `text`). Null `readable` below
+   * means the readable text still has to be made from it.
+   */
+  originalText?: string;
+  /** False when names could not be looked up yet: the conversion job finishes the readable text. */
+  readable?: boolean;
   occurredOn: LocalDate;
   axes: AxisId[];
   suggestedAxes?: AxisId[];
@@ -25,8 +36,19 @@ export interface NewEvidence {
 }
 
 export type EvidencePatch = Partial<
-  Pick<NewEvidence, 'text' | 'occurredOn' | 'axes' | 'suggestedAxes' | 'shift' | 'scope' | 'link'>
+  Pick<
+    NewEvidence,
+    'text' | 'originalText' | 'occurredOn' | 'axes' | 'suggestedAxes' | 'shift' | 'scope' | 'link'
+  >
 >;
+
+/** An entry the conversion job still has to make readable (any owner). */
+export interface UnconvertedEvidence {
+  owner: Owner;
+  id: number;
+  originalText: string;
+  source: EvidenceSource;
+}
 
 export interface InsertResult {
   entry: EvidenceEntry;
@@ -39,6 +61,7 @@ interface Row {
   team_id: string;
   user_id: string;
   text: string;
+  readable_text: string | null;
   occurred_on: string;
   axes: string;
   suggested_axes: string;
@@ -54,7 +77,37 @@ interface Row {
   updated_at: string;
 }
 
+/** The tables this repository owns, each keyed by (team_id, user_id). */
+export const EVIDENCE_TABLES = ['evidence', 'deliveries'] as const;
+
+/** An entry as `ladder import` writes it; the database assigns the new id. */
+export interface ImportedEvidence {
+  /** As in the file: the readable text (version 3) or the Slack text (version 1). */
+  text: string;
+  /** Kept as the entry's original (the `text` column). */
+  originalText: string;
+  /** Null: made by the running app's conversion job (it names people through Slack). */
+  readableText: string | null;
+  occurredOn: LocalDate;
+  axes: AxisId[];
+  suggestedAxes: AxisId[];
+  shift: ShiftId | null;
+  scope: ScopeId | null;
+  link: string | null;
+  source: EvidenceSource;
+  promptId: string | null;
+  nudgeWeek: string | null;
+  channelId: string | null;
+  messageTs: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface StoredEvidence extends EvidenceEntry {
+  /** The Slack text the entry came from, never rewritten by the conversion. */
+  originalText: string;
+  /** False until the readable text is stored (until then `text` names unlabelled people `@someone`). */
+  converted: boolean;
   nudgeWeek: string | null;
   channelId: string | null;
   messageTs: string | null;
@@ -65,7 +118,10 @@ function toEntry(r: Row): StoredEvidence {
     id: r.id,
     teamId: r.team_id,
     userId: r.user_id,
-    text: r.text,
+    // Not converted yet: shown readable anyway, people it cannot name as @someone, never a raw mention.
+    text: r.readable_text ?? slackTextToReadable(r.text, { decodeEntities: r.source === 'reflection' }).text,
+    originalText: r.text,
+    converted: r.readable_text !== null,
     occurredOn: r.occurred_on,
     axes: JSON.parse(r.axes) as AxisId[],
     suggestedAxes: JSON.parse(r.suggested_axes) as AxisId[],
@@ -82,7 +138,7 @@ function toEntry(r: Row): StoredEvidence {
   };
 }
 
-const COLUMNS = `id, team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source,
+const COLUMNS = `id, team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope, link, source,
   prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at`;
 
 /**
@@ -91,9 +147,10 @@ const COLUMNS = `id, team_id, user_id, text, occurred_on, axes, suggested_axes, 
  */
 export function createEvidenceRepository(db: Db) {
   const insertStmt = db.prepare(
-    `INSERT INTO evidence (team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source,
-       prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
-     VALUES (@teamId, @userId, @text, @occurredOn, @axes, @suggestedAxes, @shift, @scope, @link, @source,
+    `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
+       link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
+     VALUES (@teamId, @userId, @originalText, @readableText, @occurredOn, @axes, @suggestedAxes, @shift, @scope,
+       @link, @source,
        @promptId, @nudgeWeek, @channelId, @messageTs, @now, @now)
      RETURNING ${COLUMNS}`,
   );
@@ -111,11 +168,12 @@ export function createEvidenceRepository(db: Db) {
   );
   const countStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?');
   const searchStmt = db.prepare(
-    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(text), lower(?)) > 0
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0
      ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
   );
   const searchCountStmt = db.prepare(
-    'SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(text), lower(?)) > 0',
+    `SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?
+     AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0`,
   );
   const rangeStmt = db.prepare(
     `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?
@@ -128,6 +186,43 @@ export function createEvidenceRepository(db: Db) {
   const byMessageStmt = db.prepare(
     `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND channel_id = ? AND message_ts = ?`,
   );
+
+  const unconvertedStmt = db.prepare(
+    `SELECT id, team_id, user_id, text, source FROM evidence WHERE readable_text IS NULL AND id > ?
+     ORDER BY id LIMIT ?`,
+  );
+  const unconvertedCountStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE readable_text IS NULL');
+  // Guarded by the original text: an entry edited meanwhile keeps what its edit wrote.
+  const setReadableStmt = db.prepare(
+    `UPDATE evidence SET readable_text = ?
+     WHERE team_id = ? AND user_id = ? AND id = ? AND readable_text IS NULL AND text = ?`,
+  );
+  const setReadableBatch = db.transaction(
+    (rows: ReadonlyArray<{ entry: UnconvertedEvidence; readableText: string }>): number => {
+      let n = 0;
+      for (const { entry, readableText } of rows) {
+        n += setReadableStmt.run(
+          readableText,
+          entry.owner.teamId,
+          entry.owner.userId,
+          entry.id,
+          entry.originalText,
+        ).changes;
+      }
+      return n;
+    },
+  );
+  const importStmt = db.prepare(
+    `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
+       link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
+     VALUES (@teamId, @userId, @originalText, @readableText, @occurredOn, @axes, @suggestedAxes, @shift, @scope,
+       @link, @source, @promptId, @nudgeWeek, @channelId, @messageTs, @createdAt, @updatedAt)`,
+  );
+  const shiftCountStmt = db.prepare(
+    `SELECT shift, COUNT(*) AS n FROM evidence
+     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND shift IS NOT NULL GROUP BY shift`,
+  );
+  const owned = ownedTables(db, EVIDENCE_TABLES);
 
   const insertWithDelivery = db.transaction(
     (owner: Owner, e: NewEvidence, now: string, deliveryKey: string | undefined): InsertResult => {
@@ -143,7 +238,8 @@ export function createEvidenceRepository(db: Db) {
       const row = insertStmt.get({
         teamId: owner.teamId,
         userId: owner.userId,
-        text: e.text,
+        originalText: e.originalText ?? e.text,
+        readableText: e.readable === false ? null : e.text,
         occurredOn: e.occurredOn,
         axes: JSON.stringify(e.axes),
         suggestedAxes: JSON.stringify(e.suggestedAxes ?? []),
@@ -185,7 +281,8 @@ export function createEvidenceRepository(db: Db) {
         now: now.toISOString(),
       };
       const map: Record<keyof EvidencePatch, string> = {
-        text: 'text',
+        text: 'readable_text',
+        originalText: 'text',
         occurredOn: 'occurred_on',
         axes: 'axes',
         suggestedAxes: 'suggested_axes',
@@ -248,10 +345,83 @@ export function createEvidenceRepository(db: Db) {
       return (countStmt.get(owner.teamId, owner.userId) as { n: number }).n;
     },
 
+    /** Entries still without readable text, oldest first, after `afterId` (every owner: a job). */
+    unconverted(afterId: number, limit: number): UnconvertedEvidence[] {
+      return (
+        unconvertedStmt.all(afterId, limit) as Array<{
+          id: number;
+          team_id: string;
+          user_id: string;
+          text: string;
+          source: string;
+        }>
+      ).map((r) => ({
+        owner: { teamId: r.team_id, userId: r.user_id },
+        id: r.id,
+        originalText: r.text,
+        source: r.source as EvidenceSource,
+      }));
+    },
+
+    unconvertedCount(): number {
+      return (unconvertedCountStmt.get() as { n: number }).n;
+    },
+
+    /** Stores readable texts in one transaction; returns how many rows took them. */
+    setReadable(rows: ReadonlyArray<{ entry: UnconvertedEvidence; readableText: string }>): number {
+      return setReadableBatch.immediate(rows);
+    },
+
     findByMessage(owner: Owner, channelId: string, messageTs: string): StoredEvidence | undefined {
       const row = byMessageStmt.get(owner.teamId, owner.userId, channelId, messageTs) as Row | undefined;
       return row ? toEntry(row) : undefined;
     },
+
+    /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
+    countByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
+      const out: Partial<Record<ShiftId, number>> = {};
+      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{
+        shift: string;
+        n: number;
+      }>;
+      for (const r of rows) {
+        if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
+      }
+      return out;
+    },
+
+    /** Every entry of the person, for the JSON export (in any order). */
+    rowsOf(owner: Owner): StoredEvidence[] {
+      return this.inRange(owner, null, '9999-12-31');
+    },
+
+    /** `ladder import`: writes the entries as they were; call inside the import's transaction. */
+    importRows(owner: Owner, entries: readonly ImportedEvidence[]): void {
+      for (const e of entries) {
+        importStmt.run({
+          teamId: owner.teamId,
+          userId: owner.userId,
+          originalText: e.originalText,
+          readableText: e.readableText,
+          occurredOn: e.occurredOn,
+          axes: JSON.stringify(e.axes),
+          suggestedAxes: JSON.stringify(e.suggestedAxes),
+          shift: e.shift,
+          scope: e.scope,
+          link: e.link,
+          source: e.source,
+          promptId: e.promptId,
+          nudgeWeek: e.nudgeWeek,
+          channelId: e.channelId,
+          messageTs: e.messageTs,
+          createdAt: e.createdAt,
+          updatedAt: e.updatedAt,
+        });
+      }
+    },
+
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
   };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS_DIR } from '../paths.ts';
-import type { Db } from './connection.ts';
+import { type Db, openDatabase } from './connection.ts';
 
 const FILE_PATTERN = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
@@ -102,4 +102,23 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
     }
   }
   return { applied: pending.map((f) => f.name), alreadyApplied: applied.length };
+}
+
+/**
+ * Opens the database file (created with its folder, owner-only) and applies the pending
+ * migrations; closes it again if they fail. The one way the app and the CLI open a database.
+ */
+export function openAndMigrate(
+  file: string,
+  opts: { onMigrated?: (result: MigrationResult) => void } = {},
+): Db {
+  const db = openDatabase(file);
+  try {
+    const result = migrate(db);
+    opts.onMigrated?.(result);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
 }

@@ -1,136 +1,21 @@
-import type {
-  LedgerRow,
-  LedgerState,
-  NudgeDecision,
-  NudgeSettings,
-  RetryCandidate,
-} from '../domain/nudge-schedule.ts';
+import type { NudgeDecision, NudgeSettings, RetryCandidate } from '../domain/nudge-schedule.ts';
 import type { PromptHistoryItem } from '../domain/prompts.ts';
-import { type LocalDate, type Owner, SHIFT_IDS, type ShiftId } from '../domain/types.ts';
+import type { Owner } from '../domain/types.ts';
 import type { Db } from './connection.ts';
-
-/** A ledger row with what the sender recorded on it. */
-export interface LedgerEntry extends LedgerRow {
-  /** Skip reason, or the last failure. */
-  reason: string | null;
-  promptId: string | null;
-  channelId: string | null;
-  messageTs: string | null;
-}
-
-export interface NudgeKey {
-  teamId: string;
-  userId: string;
-  weekKey: string;
-}
-
-/** A ledger row this process now owns (state 'claimed', lease_owner = owner): one send to make. */
-export interface ClaimedNudge extends NudgeKey {
-  slotAt: Date;
-  leaseOwner: string;
-  /** The instant of the run that claimed it: retry backoff is computed from it. */
-  tickAt: Date;
-  /** Failed attempts before this one. */
-  attempts: number;
-}
-
-export interface ClaimResult {
-  claimed: ClaimedNudge[];
-  /** Rows written as 'skipped' by this claim (paused, skipped by the user, too late). */
-  skipped: NudgeKey[];
-}
-
-export type NudgeTrigger = 'weekly' | 'now';
-
-export interface NudgeMessage {
-  id: number;
-  promptId: string;
-  trigger: NudgeTrigger;
-  weekKey: string | null;
-  channelId: string;
-  messageTs: string;
-  sentAt: string;
-}
-
-interface SettingsRow {
-  team_id: string;
-  user_id: string;
-  enabled: number;
-  day: number;
-  minute_of_day: number;
-  paused_through: string | null;
-  skip_week: string | null;
-  effective_from: string;
-  off_reason: string | null;
-  tz: string | null;
-}
-
-interface LedgerDbRow {
-  team_id: string;
-  user_id: string;
-  week_key: string;
-  slot_at: string;
-  state: LedgerState;
-  reason: string | null;
-  attempts: number;
-  next_attempt_at: string | null;
-  lease_owner: string | null;
-  lease_expires_at: string | null;
-  prompt_id: string | null;
-  channel_id: string | null;
-  message_ts: string | null;
-}
-
-interface HistoryRow {
-  id: number;
-  prompt_id: string;
-  trigger: NudgeTrigger;
-  week_key: string | null;
-  channel_id: string;
-  message_ts: string;
-  sent_at: string;
-}
-
-const toSettings = (r: SettingsRow): NudgeSettings & { offReason: string | null } => ({
-  teamId: r.team_id,
-  userId: r.user_id,
-  enabled: r.enabled === 1,
-  day: r.day,
-  minuteOfDay: r.minute_of_day,
-  tz: r.tz,
-  pausedThrough: r.paused_through,
-  skipWeek: r.skip_week,
-  createdAt: new Date(r.effective_from),
-  offReason: r.off_reason,
-});
-
-const date = (s: string | null): Date | null => (s === null ? null : new Date(s));
-
-const toLedger = (r: LedgerDbRow): LedgerEntry => ({
-  teamId: r.team_id,
-  userId: r.user_id,
-  weekKey: r.week_key,
-  slotAt: new Date(r.slot_at),
-  state: r.state,
-  attempts: r.attempts,
-  nextAttemptAt: date(r.next_attempt_at),
-  leaseOwner: r.lease_owner,
-  leaseExpiresAt: date(r.lease_expires_at),
-  reason: r.reason,
-  promptId: r.prompt_id,
-  channelId: r.channel_id,
-  messageTs: r.message_ts,
-});
-
-const toMessage = (r: HistoryRow): NudgeMessage => ({
-  id: r.id,
-  promptId: r.prompt_id,
-  trigger: r.trigger,
-  weekKey: r.week_key,
-  channelId: r.channel_id,
-  messageTs: r.message_ts,
-  sentAt: r.sent_at,
-});
+import {
+  type ClaimedNudge,
+  type ClaimResult,
+  type HistoryRow,
+  type LedgerDbRow,
+  type LedgerEntry,
+  type NudgeKey,
+  type NudgeMessage,
+  type SettingsRow,
+  toLedger,
+  toMessage,
+  toSettings,
+} from './nudge-model.ts';
+import { createNudgeRows } from './nudge-repository-rows.ts';
 
 const SETTINGS_COLUMNS = `s.team_id, s.user_id, s.enabled, s.day, s.minute_of_day, s.paused_through, s.skip_week,
   s.effective_from, s.off_reason, p.tz`;
@@ -234,10 +119,6 @@ export function createNudgeRepository(db: Db) {
     `SELECT id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at FROM nudge_history
      WHERE team_id = ? AND user_id = ? AND id = ?`,
   );
-  const shiftCountStmt = db.prepare(
-    `SELECT shift, COUNT(*) AS n FROM evidence
-     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND shift IS NOT NULL GROUP BY shift`,
-  );
   const staleTzStmt = db.prepare(
     `SELECT s.team_id, s.user_id FROM nudge_settings s
      LEFT JOIN profiles p ON p.team_id = s.team_id AND p.user_id = s.user_id
@@ -324,6 +205,8 @@ export function createNudgeRepository(db: Db) {
   );
 
   return {
+    ...createNudgeRows(db),
+
     getSettings(owner: Owner): (NudgeSettings & { offReason: string | null }) | undefined {
       const r = getSettingsStmt.get(owner.teamId, owner.userId) as SettingsRow | undefined;
       return r ? toSettings(r) : undefined;
@@ -499,19 +382,6 @@ export function createNudgeRepository(db: Db) {
     messageById(owner: Owner, id: number): NudgeMessage | undefined {
       const r = messageByIdStmt.get(owner.teamId, owner.userId, id) as HistoryRow | undefined;
       return r ? toMessage(r) : undefined;
-    },
-
-    /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
-    evidenceByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
-      const out: Partial<Record<ShiftId, number>> = {};
-      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{
-        shift: string;
-        n: number;
-      }>;
-      for (const r of rows) {
-        if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
-      }
-      return out;
     },
 
     /** Opted-in people whose time zone was last read before `checkedBefore` (never read first). */

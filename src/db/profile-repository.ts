@@ -1,5 +1,19 @@
 import type { Owner, Profile } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { ownedTables } from './owned-tables.ts';
+
+/** The tables this repository owns, each keyed by (team_id, user_id). */
+export const PROFILE_TABLES = ['profiles'] as const;
+
+/** A profile as stored, for the JSON export and `ladder import`. */
+export interface StoredProfile {
+  level: string | null;
+  target: string | null;
+  tz: string | null;
+  tzCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 
 interface Row {
   team_id: string;
@@ -18,6 +32,61 @@ const toProfile = (r: Row): Profile => ({
   tz: r.tz,
   tzCheckedAt: r.tz_checked_at,
 });
+
+/** The whole-account reads and writes: the JSON export, `ladder import`, `/ladder forget`. */
+function profileAccountRows(db: Db) {
+  const storedStmt = db.prepare(
+    `SELECT level, target, tz, tz_checked_at, created_at, updated_at FROM profiles
+     WHERE team_id = ? AND user_id = ?`,
+  );
+  const putStmt = db.prepare(
+    `INSERT INTO profiles (team_id, user_id, level, target, tz, tz_checked_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const owned = ownedTables(db, PROFILE_TABLES);
+  return {
+    /** The profile as stored, for the JSON export. */
+    rowsOf(owner: Owner): StoredProfile | null {
+      const p = storedStmt.get(owner.teamId, owner.userId) as
+        | {
+            level: string | null;
+            target: string | null;
+            tz: string | null;
+            tz_checked_at: string | null;
+            created_at: string;
+            updated_at: string;
+          }
+        | undefined;
+      if (!p) return null;
+      return {
+        level: p.level,
+        target: p.target,
+        tz: p.tz,
+        tzCheckedAt: p.tz_checked_at,
+        createdAt: p.created_at,
+        updatedAt: p.updated_at,
+      };
+    },
+
+    /** `ladder import`: call inside the import's transaction. */
+    importRows(owner: Owner, p: StoredProfile | null): void {
+      if (p)
+        putStmt.run(
+          owner.teamId,
+          owner.userId,
+          p.level,
+          p.target,
+          p.tz,
+          p.tzCheckedAt,
+          p.createdAt,
+          p.updatedAt,
+        );
+    },
+
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
+  };
+}
 
 export function createProfileRepository(db: Db) {
   const getStmt = db.prepare(
@@ -73,6 +142,8 @@ export function createProfileRepository(db: Db) {
         ).run(tz, iso, iso, owner.teamId, owner.userId);
       })();
     },
+
+    ...profileAccountRows(db),
   };
 }
 

@@ -1,22 +1,29 @@
-import type { Db } from './connection.ts';
+import { createConnectionStatus, type Db } from './connection.ts';
 import { createErasure } from './erasure.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
 import { createExportRepository } from './export-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
 import { createProfileRepository } from './profile-repository.ts';
 import { createSlackStateRepository } from './slack-state-repository.ts';
+import { createUserDataRepository } from './user-data.ts';
 import { createWorkspaceRepository } from './workspace-repository.ts';
 
 /** Every repository, built once over one connection by the composition root. */
 export function createRepositories(db: Db) {
-  return {
-    erasure: createErasure(db),
+  const owners = {
     evidence: createEvidenceRepository(db),
     exports: createExportRepository(db),
     nudges: createNudgeRepository(db),
     profiles: createProfileRepository(db),
     slackState: createSlackStateRepository(db),
+  };
+  return {
+    ...owners,
+    connection: createConnectionStatus(db),
+    erasure: createErasure(db),
     workspaces: createWorkspaceRepository(db),
+    /** A person's data across the repositories above: forget, the JSON export, import. */
+    userData: createUserDataRepository(db, owners),
   };
 }
 

@@ -1,5 +1,9 @@
 import type { Owner } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { ownedTables } from './owned-tables.ts';
+
+/** The tables this repository owns, each keyed by (team_id, user_id). */
+export const SLACK_STATE_TABLES = ['pending_views', 'response_urls'] as const;
 
 /** Slack allows 5 posts to a response URL within 30 minutes. */
 export const RESPONSE_URL_MAX_USES = 5;
@@ -10,6 +14,18 @@ export interface PendingView {
   kind: string;
   responseUrl: string | null;
   entryId: number | null;
+  /** "Save as evidence": the message the modal came from, and its Slack text. */
+  message?: { channelId: string; ts: string; text: string } | null;
+}
+
+interface ViewRow {
+  view_id: string;
+  kind: string;
+  response_url: string | null;
+  entry_id: number | null;
+  message_channel: string | null;
+  message_ts: string | null;
+  message_text: string | null;
 }
 
 /**
@@ -18,13 +34,17 @@ export interface PendingView {
  */
 export function createSlackStateRepository(db: Db) {
   const putView = db.prepare(
-    `INSERT INTO pending_views (view_id, team_id, user_id, kind, response_url, entry_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO pending_views (view_id, team_id, user_id, kind, response_url, entry_id, created_at,
+       message_channel, message_ts, message_text)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (view_id) DO UPDATE SET kind = excluded.kind, response_url = excluded.response_url,
-       entry_id = excluded.entry_id`,
+       entry_id = excluded.entry_id, message_channel = excluded.message_channel,
+       message_ts = excluded.message_ts, message_text = excluded.message_text
+     WHERE pending_views.team_id = excluded.team_id AND pending_views.user_id = excluded.user_id`,
   );
   const getView = db.prepare(
-    'SELECT view_id, kind, response_url, entry_id FROM pending_views WHERE view_id = ? AND team_id = ? AND user_id = ?',
+    `SELECT view_id, kind, response_url, entry_id, message_channel, message_ts, message_text FROM pending_views
+     WHERE view_id = ? AND team_id = ? AND user_id = ?`,
   );
   const dropView = db.prepare('DELETE FROM pending_views WHERE view_id = ? AND team_id = ? AND user_id = ?');
   const pruneViews = db.prepare('DELETE FROM pending_views WHERE created_at < ?');
@@ -39,20 +59,41 @@ export function createSlackStateRepository(db: Db) {
      ON CONFLICT (url) DO NOTHING`,
   );
   const pruneUrls = db.prepare('DELETE FROM response_urls WHERE created_at < ?');
+  const owned = ownedTables(db, SLACK_STATE_TABLES);
 
   return {
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
+
     rememberView(owner: Owner, v: PendingView, now: Date): void {
-      putView.run(v.viewId, owner.teamId, owner.userId, v.kind, v.responseUrl, v.entryId, now.toISOString());
+      putView.run(
+        v.viewId,
+        owner.teamId,
+        owner.userId,
+        v.kind,
+        v.responseUrl,
+        v.entryId,
+        now.toISOString(),
+        v.message?.channelId ?? null,
+        v.message?.ts ?? null,
+        v.message?.text ?? null,
+      );
     },
 
     /** The pending view, only if it belongs to this owner. */
     findView(owner: Owner, viewId: string): PendingView | undefined {
-      const r = getView.get(viewId, owner.teamId, owner.userId) as
-        | { view_id: string; kind: string; response_url: string | null; entry_id: number | null }
-        | undefined;
-      return r
-        ? { viewId: r.view_id, kind: r.kind, responseUrl: r.response_url, entryId: r.entry_id }
-        : undefined;
+      const r = getView.get(viewId, owner.teamId, owner.userId) as ViewRow | undefined;
+      if (!r) return undefined;
+      return {
+        viewId: r.view_id,
+        kind: r.kind,
+        responseUrl: r.response_url,
+        entryId: r.entry_id,
+        message:
+          r.message_channel && r.message_ts
+            ? { channelId: r.message_channel, ts: r.message_ts, text: r.message_text ?? '' }
+            : null,
+      };
     },
 
     forgetView(owner: Owner, viewId: string): void {

@@ -160,3 +160,14 @@ export function periodRange(period: Period, now: Date, tz: string | null): Perio
     }
   }
 }
+
+/**
+ * Why a period cannot be used at `now` in `tz`, or null: a `since` date after today would give an
+ * empty range that reads like "no evidence" rather than a mistake.
+ */
+export function periodProblemAt(period: Period, now: Date, tz: string | null): string | null {
+  if (period.kind !== 'since') return null;
+  const today = toLocal(now, resolveTimeZone(tz).timeZone).date;
+  if (period.date <= today) return null;
+  return `${quote(period.date)} is in the future (today is ${today}): a period starts on a day that has happened, e.g. \`since ${addMonthsToLocalDate(today, -3)}\`.`;
+}

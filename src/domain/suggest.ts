@@ -1,42 +1,163 @@
 /**
  * Tag suggestions for evidence the user did not tag: keyword rules from ladder-data/suggestions.yaml
- * ("mentoring", "coaching" → People; "retro", "cadence" → Process; "org-wide", "exec" → Influence at
- * Company scope). Pure.
+ * ("mentored", "1:1s" → People; "risk register" → Process and the preventing shift; "exec" →
+ * Influence at Company scope). Pure.
  *
- * Words match whole words only, ignoring case, so "process" fires on "Process review" and
- * "process-heavy" but never on "processed", "procession" or "processor". A space or hyphen inside a
- * phrase matches either ("on-call" also finds "on call"). A rule's `except` phrases are removed
- * before its words are looked for ("due process" is not about the Process axis).
+ * Text and rule words go through the same normalisation before they are compared, word by word:
+ * lower case; British spellings folded to US ones ("prioritised" → "prioritized"); a word of a
+ * declared family stands for its family ("priorities", "prioritisation" → prioritize); a word
+ * listed as unstemmed stays as it is ("processed" never becomes "process"); any other word is
+ * reduced to its Porter stem ("mentoring" → "mentor"). All of that is data (`normalise:` in the
+ * suggestions file) except the stemmer itself.
+ *
+ * A rule word may be a phrase: its words must follow each other in the text, a space or a hyphen
+ * between them ("on-call" also finds "on call"); `{n}` stands for any number ("across {n} teams"
+ * finds "across 6 teams" and "across three teams"), `*` for up to four words of any kind
+ * ("escalated * to"). A rule's `except` phrases cover its words where they say nothing about the
+ * axis ("due process"). Where two matches overlap, the longer one wins ("capacity planning" over
+ * "planning").
  */
+import { stemmer } from 'stemmer';
 import { AXIS_IDS, type AxisId, type ScopeId, type ShiftId } from './types.ts';
 
 export interface SuggestionRule {
   id: string;
   axes: readonly AxisId[];
   scope: ScopeId | null;
+  /** The mindset shift the words point to, if any. */
+  shift: ShiftId | null;
   words: readonly string[];
   except: readonly string[];
 }
 
-/** Rules ready to match: each with its regular expressions built once, at start-up. */
-export interface SuggestionRules {
-  rules: readonly SuggestionRule[];
-  /** Same order as `rules`. */
-  compiled: readonly CompiledRule[];
+/** How words are normalised before matching (the `normalise:` section of the suggestions file). */
+export interface WordForms {
+  /** British → US spelling: whole words first, then word endings. */
+  spelling: {
+    words: Readonly<Record<string, string>>;
+    /** Ending → replacement, e.g. `isation: ization`; the longest ending that fits is used. */
+    endings: Readonly<Record<string, string>>;
+    /**
+     * Words whose endings are not folded ("promise", "raise"), with their forms: an ending's first
+     * three letters make the word's base form, so "promise" also keeps "promised" and "promising".
+     */
+    keep: readonly string[];
+  };
+  /** Family name → its members (US spelling): any member matches any other. */
+  families: Readonly<Record<string, readonly string[]>>;
+  /** Words never reduced to a stem: they match only themselves ("processed"). */
+  unstemmed: readonly string[];
+  /** Number words that `{n}` matches besides digits. */
+  numbers: readonly string[];
 }
 
-interface CompiledRule {
-  rule: SuggestionRule;
-  words: RegExp;
-  except: RegExp | null;
-  /** Normalised matched text → the word as written in the data. */
-  byKey: ReadonlyMap<string, string>;
+export const NO_WORD_FORMS: WordForms = {
+  spelling: { words: {}, endings: {}, keep: [] },
+  families: {},
+  unstemmed: [],
+  numbers: [],
+};
+
+export interface NormalisedWord {
+  /** What the word is compared by. */
+  key: string;
+  /** Whether `{n}` matches it. */
+  number: boolean;
+}
+
+export interface WordNormaliser {
+  /** The key a word is compared by. */
+  key(word: string): string;
+  /** The key and whether it is a number, remembered for the words seen most. */
+  read(word: string): NormalisedWord;
+}
+
+const GAP_MAX = 4;
+/** Longer texts are cut before matching; evidence is at most 3,000 characters anyway. */
+const MAX_MATCH_LENGTH = 10_000;
+/** Words of the text as the rules read them: "1:1" is one word, "team's" is "team". */
+const WORD = /\p{N}+:\p{N}+s?|[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
+
+export function createWordNormaliser(forms: WordForms): WordNormaliser {
+  const spellingWords = new Map(Object.entries(forms.spelling.words).map(([k, v]) => [k.toLowerCase(), v]));
+  const endings = Object.entries(forms.spelling.endings).sort((a, b) => b[0].length - a[0].length);
+  const keep = new Set(forms.spelling.keep.map((w) => w.toLowerCase()));
+  const numbers = new Set(forms.numbers.map((w) => w.toLowerCase()));
+  const unstemmed = new Set<string>();
+  const families = new Map<string, string>();
+
+  const fold = (word: string): string => {
+    const whole = spellingWords.get(word);
+    if (whole !== undefined) return whole;
+    for (const [from, to] of endings) {
+      if (word.length < from.length + 3 || !word.endsWith(from)) continue;
+      const root = word.slice(0, -from.length);
+      return keep.has(word) || keep.has(root + from.slice(0, 3)) ? word : root + to;
+    }
+    return word;
+  };
+  const plain = (word: string): string =>
+    fold(
+      word
+        .toLowerCase()
+        .replace(/['\u2019]s$/u, '')
+        .replace(/['\u2019]/gu, ''),
+    );
+
+  for (const word of forms.unstemmed) unstemmed.add(plain(word));
+  for (const [name, members] of Object.entries(forms.families)) {
+    for (const member of [name, ...members]) families.set(plain(member), `=${name}`);
+  }
+
+  const cache = new Map<string, NormalisedWord>();
+  const read = (word: string): NormalisedWord => {
+    const cached = cache.get(word);
+    if (cached !== undefined) return cached;
+    const folded = plain(word);
+    const result = {
+      key: families.get(folded) ?? (unstemmed.has(folded) ? `!${folded}` : stemmer(folded)),
+      number: /^\p{N}+$/u.test(word) || numbers.has(word.toLowerCase()),
+    };
+    // The cache holds the words of the rules and the most common words of texts; it is bounded.
+    if (cache.size < 20_000) cache.set(word, result);
+    return result;
+  };
+  return { key: (word) => read(word).key, read };
+}
+
+type Element = { kind: 'word'; key: string } | { kind: 'number' } | { kind: 'gap' };
+
+interface Pattern {
+  elements: Element[];
+  rule: number;
+  except: boolean;
+  /** Holds a `*`. */
+  gap: boolean;
+  /** As written in the data. */
+  word: string;
+}
+
+/** Rules ready to match: built once, at start-up. */
+export interface SuggestionRules {
+  rules: readonly SuggestionRule[];
+  normaliser: WordNormaliser;
+  /** First word's key → the patterns that start with it. */
+  byFirst: ReadonlyMap<string, readonly Pattern[]>;
+  /** Patterns that start with `{n}`. */
+  byNumber: readonly Pattern[];
+  /** The most words a pattern can match. */
+  maxSpan: number;
 }
 
 export interface SuggestionMatch {
   ruleId: string;
   /** The rule's word as written in the data. */
   word: string;
+  /** The words of the entry that matched, as the user wrote them. */
+  text: string;
+  axes: readonly AxisId[];
+  shift: ShiftId | null;
+  scope: ScopeId | null;
 }
 
 export interface TagSuggestion {
@@ -44,7 +165,9 @@ export interface TagSuggestion {
   axes: AxisId[];
   /** Only when every rule that fired and names a scope names the same one; else null. */
   scope: ScopeId | null;
-  /** Which words fired, first occurrence of each rule only; for explaining the suggestion. */
+  /** The shift most matches point to (a tie goes to the one named first); null when none does. */
+  shift: ShiftId | null;
+  /** What fired, first occurrence of each rule word, in text order: which words led to which tag. */
   matches: SuggestionMatch[];
 }
 
@@ -57,45 +180,63 @@ export interface GrowthSuggestions {
 /** Below this many entries in the period, a growth axis is thin (ladder-data can change it). */
 export const DEFAULT_THIN_THRESHOLD = 3;
 
-const LETTER_OR_DIGIT = String.raw`[\p{L}\p{N}]`;
-/** Longer texts are cut before matching; evidence is at most 3,000 characters anyway. */
-const MAX_MATCH_LENGTH = 10_000;
+/**
+ * An axis is suggested when its score is at least this share of the best axis' score: one stray
+ * word beside two strong ones does not add an axis. Each match scores 1 for each of its axes.
+ * (Chosen on the tuning part of the labelled wins, with LEAD_BONUS.)
+ */
+const AXIS_SHARE = 0.5;
+/**
+ * The first match that names an axis scores this much more: a win usually opens with what it was
+ * about ("Coached the Payments TPM through her first exec review" is about People first).
+ */
+const LEAD_BONUS = 0.5;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** How matched text and data words compare: lower case, one space between words. */
-function wordKey(text: string): string {
-  return text.toLowerCase().replace(/[\s-]+/gu, ' ');
-}
-
-function phrasePattern(word: string): string {
+function parsePattern(word: string, normaliser: WordNormaliser): Element[] {
   return word
-    .split(/[ -]/u)
-    .map((part) => escapeRegExp(part))
-    .join(String.raw`[\s-]+`);
+    .split(/[ -]+/u)
+    .filter((part) => part !== '')
+    .map((part): Element => {
+      if (part === '{n}') return { kind: 'number' };
+      if (part === '*') return { kind: 'gap' };
+      return { kind: 'word', key: normaliser.key(part) };
+    });
 }
 
-/** One expression for a list of phrases, whole words only; longest first so phrases win over their words. */
-function wholeWords(list: readonly string[]): RegExp {
-  const alternatives = [...new Set(list)].sort((a, b) => b.length - a.length).map(phrasePattern);
-  return new RegExp(`(?<!${LETTER_OR_DIGIT})(?:${alternatives.join('|')})(?!${LETTER_OR_DIGIT})`, 'giu');
+export function compileSuggestionRules(
+  rules: readonly SuggestionRule[],
+  forms: WordForms = NO_WORD_FORMS,
+): SuggestionRules {
+  const normaliser = createWordNormaliser(forms);
+  const byFirst = new Map<string, Pattern[]>();
+  const byNumber: Pattern[] = [];
+  let maxSpan = 1;
+  rules.forEach((rule, index) => {
+    const add = (word: string, except: boolean) => {
+      const elements = parsePattern(word, normaliser);
+      const first = elements[0];
+      if (!first || first.kind === 'gap') return;
+      maxSpan = Math.max(
+        maxSpan,
+        elements.reduce((n, e) => n + (e.kind === 'gap' ? GAP_MAX : 1), 0),
+      );
+      const pattern: Pattern = {
+        elements,
+        rule: index,
+        except,
+        gap: elements.some((e) => e.kind === 'gap'),
+        word,
+      };
+      if (first.kind === 'number') byNumber.push(pattern);
+      else byFirst.set(first.key, [...(byFirst.get(first.key) ?? []), pattern]);
+    };
+    for (const word of rule.words) add(word, false);
+    for (const word of rule.except) add(word, true);
+  });
+  return { rules, normaliser, byFirst, byNumber, maxSpan };
 }
 
-export function compileSuggestionRules(rules: readonly SuggestionRule[]): SuggestionRules {
-  return {
-    rules,
-    compiled: rules.map((rule) => ({
-      rule,
-      words: wholeWords(rule.words),
-      except: rule.except.length > 0 ? wholeWords(rule.except) : null,
-      byKey: new Map(rule.words.map((word) => [wordKey(word), word])),
-    })),
-  };
-}
-
-export const NO_SUGGESTION_RULES: SuggestionRules = { rules: [], compiled: [] };
+export const NO_SUGGESTION_RULES: SuggestionRules = compileSuggestionRules([]);
 
 /**
  * Text as the rules read it: Unicode dashes as "-", and links left out (a word in a URL says
@@ -112,27 +253,142 @@ function prepare(text: string): string {
     .replace(/\bhttps?:\/\/\S+/giu, ' ');
 }
 
-/** The axes (and, where clear, the scope) the rules suggest for a text. Never throws. */
-export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion {
-  const source = typeof text === 'string' ? prepare(text) : '';
-  const axes = new Set<AxisId>();
-  const scopes = new Set<ScopeId>();
-  const matches: SuggestionMatch[] = [];
-  if (source.trim() === '') return { axes: [], scope: null, matches };
-  for (const { rule, words, except, byKey } of rules.compiled) {
-    const subject = except ? source.replace(except, (m) => ' '.repeat(m.length)) : source;
-    words.lastIndex = 0;
-    const found = words.exec(subject);
-    if (!found) continue;
-    for (const axis of rule.axes) axes.add(axis);
-    if (rule.scope) scopes.add(rule.scope);
-    matches.push({ ruleId: rule.id, word: byKey.get(wordKey(found[0])) ?? found[0] });
+interface Token {
+  key: string;
+  number: boolean;
+  start: number;
+  end: number;
+}
+
+function tokenise(text: string, normaliser: WordNormaliser): Token[] {
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const { key, number } = normaliser.read(m[0]);
+    tokens.push({
+      key,
+      number,
+      start: m.index,
+      end: m.index + m[0].length,
+    });
   }
+  return tokens;
+}
+
+/** The index just past the match of `elements[from…]` at token `at`, or -1. */
+function matchAt(elements: readonly Element[], from: number, tokens: readonly Token[], at: number): number {
+  if (from === elements.length) return at;
+  const element = elements[from] as Element;
+  if (element.kind === 'gap') {
+    for (let skip = 0; skip <= GAP_MAX && at + skip <= tokens.length; skip++) {
+      const end = matchAt(elements, from + 1, tokens, at + skip);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  const token = tokens[at];
+  if (!token) return -1;
+  const ok = element.kind === 'number' ? token.number : token.key === element.key;
+  return ok ? matchAt(elements, from + 1, tokens, at + 1) : -1;
+}
+
+interface Hit {
+  pattern: Pattern;
+  start: number;
+  /** Exclusive. */
+  end: number;
+}
+
+/** The axes, scope and shift the rules suggest for a text, with the words behind each. Never throws. */
+export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion {
+  const none: TagSuggestion = { axes: [], scope: null, shift: null, matches: [] };
+  if (typeof text !== 'string' || rules.rules.length === 0) return none;
+  const source = prepare(text);
+  const tokens = tokenise(source, rules.normaliser);
+  if (tokens.length === 0) return none;
+
+  const hits: Hit[] = [];
+  const tryAt = (patterns: readonly Pattern[], at: number) => {
+    for (const pattern of patterns) {
+      const end = matchAt(pattern.elements, 0, tokens, at);
+      if (end > at) hits.push({ pattern, start: at, end });
+    }
+  };
+  tokens.forEach((token, at) => {
+    const candidates = rules.byFirst.get(token.key);
+    if (candidates) tryAt(candidates, at);
+    if (token.number) tryAt(rules.byNumber, at);
+  });
+  if (hits.length === 0) return none;
+
+  // Hits are in order of their start, and none spans more than maxSpan words: only neighbours overlap.
+  const overlapsAny = (list: readonly Hit[], i: number, test: (other: Hit, hit: Hit) => boolean): boolean => {
+    const hit = list[i] as Hit;
+    for (let j = i - 1; j >= 0 && (list[j] as Hit).start > hit.start - rules.maxSpan; j--) {
+      const other = list[j] as Hit;
+      if (other.end > hit.start && test(other, hit)) return true;
+    }
+    for (let j = i + 1; j < list.length && (list[j] as Hit).start < hit.end; j++) {
+      if (test(list[j] as Hit, hit)) return true;
+    }
+    return false;
+  };
+  const words = hits.filter(
+    (h, i) =>
+      !h.pattern.except &&
+      !overlapsAny(hits, i, (o) => o.pattern.except && o.pattern.rule === h.pattern.rule),
+  );
+  // The longer of two overlapping matches wins; on equal length, both stay. A phrase with a gap
+  // never hides another match: what it skipped may be a phrase of its own.
+  const kept = words.filter(
+    (_h, i) => !overlapsAny(words, i, (o, h) => !o.pattern.gap && o.end - o.start > h.end - h.start),
+  );
+
+  const matches: SuggestionMatch[] = [];
+  const seen = new Set<string>();
+  for (const hit of kept) {
+    const rule = rules.rules[hit.pattern.rule] as SuggestionRule;
+    const id = `${hit.pattern.rule}\u0000${hit.pattern.word}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    matches.push({
+      ruleId: rule.id,
+      word: hit.pattern.word,
+      text: source.slice((tokens[hit.start] as Token).start, (tokens[hit.end - 1] as Token).end),
+      axes: rule.axes,
+      shift: rule.shift,
+      scope: rule.scope,
+    });
+  }
+
+  const lead = matches.find((x) => x.axes.length > 0);
+  const axisScore = new Map<AxisId, number>();
+  const shiftScore = new Map<ShiftId, number>();
+  const scopes = new Set<ScopeId>();
+  for (const m of matches) {
+    const weight = m === lead ? 1 + LEAD_BONUS : 1;
+    for (const axis of m.axes) axisScore.set(axis, (axisScore.get(axis) ?? 0) + weight);
+    if (m.shift) shiftScore.set(m.shift, (shiftScore.get(m.shift) ?? 0) + 1);
+    if (m.scope) scopes.add(m.scope);
+  }
+  const best = Math.max(0, ...axisScore.values());
+  const axes = AXIS_IDS.filter((id) => (axisScore.get(id) ?? 0) >= Math.max(1, best * AXIS_SHARE));
+  const bestShift = Math.max(0, ...shiftScore.values());
+  // A tie goes to the shift named first in the text.
+  const topShift = matches.find((m) => m.shift !== null && shiftScore.get(m.shift) === bestShift)?.shift;
   const [onlyScope] = scopes;
+  const shift = topShift ?? null;
+  const scope = scopes.size === 1 && onlyScope !== undefined ? onlyScope : null;
   return {
-    axes: AXIS_IDS.filter((id) => axes.has(id)),
-    scope: scopes.size === 1 && onlyScope !== undefined ? onlyScope : null,
-    matches,
+    axes,
+    scope,
+    shift,
+    // Only what explains a suggested tag.
+    matches: matches.filter(
+      (m) =>
+        m.axes.some((a) => axes.includes(a)) ||
+        (m.shift !== null && m.shift === shift) ||
+        (m.scope !== null && m.scope === scope),
+    ),
   };
 }
 
@@ -142,40 +398,59 @@ export interface SuggestionRuleProblem {
   message: string;
 }
 
+function patternKey(word: string, normaliser: WordNormaliser): string {
+  return parsePattern(word, normaliser)
+    .map((e) => (e.kind === 'word' ? e.key : e.kind === 'number' ? '{n}' : '*'))
+    .join(' ');
+}
+
 /**
- * Checks the rules need a schema cannot express: a word used by two rules (which one would win is
- * unclear), and `except` phrases that hold none of the rule's words (they would do nothing).
+ * Checks the rules need a schema cannot express: a word used by two rules once normalised (which
+ * one would win is unclear), a phrase made of a gap alone, and `except` phrases that hold none of
+ * the rule's words (they would do nothing).
  */
-export function checkSuggestionRules(rules: readonly SuggestionRule[]): SuggestionRuleProblem[] {
+export function checkSuggestionRules(
+  rules: readonly SuggestionRule[],
+  forms: WordForms = NO_WORD_FORMS,
+): SuggestionRuleProblem[] {
+  const normaliser = createWordNormaliser(forms);
   const problems: SuggestionRuleProblem[] = [];
   const ruleIds = new Map<string, number>();
-  const owners = new Map<string, string>();
+  const owners = new Map<string, { rule: string; word: string }>();
   rules.forEach((rule, i) => {
     if (ruleIds.has(rule.id))
       problems.push({ segments: ['rules', i, 'id'], message: `rule "${rule.id}" is defined twice` });
     ruleIds.set(rule.id, i);
     rule.words.forEach((word, j) => {
-      const key = wordKey(word);
-      const owner = owners.get(key);
-      if (owner === rule.id) {
+      const elements = parsePattern(word, normaliser);
+      if (elements[0]?.kind === 'gap' || elements.at(-1)?.kind === 'gap') {
         problems.push({
           segments: ['rules', i, 'words', j],
-          message: `"${word}" is listed twice in this rule`,
+          message: `"${word}" starts or ends with "*"; a gap belongs between words`,
+        });
+        return;
+      }
+      const key = patternKey(word, normaliser);
+      const owner = owners.get(key);
+      const same = owner && owner.word !== word ? ` (the same word as "${owner.word}" once normalised)` : '';
+      if (owner?.rule === rule.id) {
+        problems.push({
+          segments: ['rules', i, 'words', j],
+          message: `"${word}" is listed twice in this rule${same}`,
         });
       } else if (owner !== undefined) {
         problems.push({
           segments: ['rules', i, 'words', j],
-          message: `"${word}" is already a word of rule "${owner}" (each word belongs to one rule)`,
+          message: `"${word}" is already a word of rule "${owner.rule}"${same} (each word belongs to one rule)`,
         });
       } else {
-        owners.set(key, rule.id);
+        owners.set(key, { rule: rule.id, word });
       }
     });
     if (rule.except.length > 0) {
-      const own = wholeWords(rule.words);
+      const own = compileSuggestionRules([{ ...rule, except: [] }], forms);
       rule.except.forEach((phrase, j) => {
-        own.lastIndex = 0;
-        if (!own.test(phrase)) {
+        if (suggestTags(phrase, own).matches.length === 0) {
           problems.push({
             segments: ['rules', i, 'except', j],
             message: `"${phrase}" holds none of this rule's words, so it would change nothing`,
@@ -185,4 +460,33 @@ export function checkSuggestionRules(rules: readonly SuggestionRule[]): Suggesti
     }
   });
   return problems;
+}
+
+/** Which of the user's words led to each suggested tag, as they wrote them, without repeats. */
+export interface SuggestionReasons {
+  axes: Partial<Record<AxisId, string[]>>;
+  shift: string[];
+  scope: string[];
+}
+
+export function suggestionReasons(suggestion: TagSuggestion): SuggestionReasons {
+  const words = (matches: readonly SuggestionMatch[]) => {
+    const seen = new Set<string>();
+    return matches
+      .map((m) => m.text)
+      .filter((t) => {
+        const key = t.toLowerCase();
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+  };
+  const axes: Partial<Record<AxisId, string[]>> = {};
+  for (const axis of suggestion.axes)
+    axes[axis] = words(suggestion.matches.filter((m) => m.axes.includes(axis)));
+  return {
+    axes,
+    shift: suggestion.shift ? words(suggestion.matches.filter((m) => m.shift === suggestion.shift)) : [],
+    scope: suggestion.scope ? words(suggestion.matches.filter((m) => m.scope === suggestion.scope)) : [],
+  };
 }

@@ -172,43 +172,52 @@ function newestFirst(a: EvidenceEntry, b: EvidenceEntry): number {
   return b.id - a.id;
 }
 
-export function summarise(input: SummaryInput): Summary {
-  const { ladder, entries, range } = input;
-  const zone = resolveTimeZone(input.tz);
-  const local = toLocal(input.now, zone.timeZone);
-  const today = local.date;
-  const thinThreshold = input.thinThreshold ?? ladder.thinThreshold ?? DEFAULT_THIN_THRESHOLD;
-
-  const level = positionOf(ladder, input.profile.level);
-  const profileTarget = positionOf(ladder, input.profile.target);
-  const target = profileTarget ?? (level ? nextLevel(ladder, level.id) : null);
-  const targetIsNextLevel = profileTarget === null && target !== null;
-
-  const axisIds = ladder.axes.map((axis) => axis.id);
-  const growthIds = ladder.axes
+/** Axes whose step rises from the level to the target: where growth is expected. */
+function growthAxisIds(ladder: Ladder, level: Position | null, target: Position | null): AxisId[] {
+  return ladder.axes
     .filter((axis) => {
       const from = level?.steps[axis.id];
       const to = target?.steps[axis.id];
       return from !== undefined && to !== undefined && to.number > from.number;
     })
     .map((axis) => axis.id);
+}
 
-  const start = range.startDate;
-  const end = range.endDate;
-  const counts = new Map<AxisId, number>(axisIds.map((id) => [id, 0]));
-  const suggestedCounts = new Map<AxisId, number>(axisIds.map((id) => [id, 0]));
-  const shiftCounts = new Map<string, number>();
-  const months = new Map<string, { entries: number; growth: Map<AxisId, number> }>();
-  const activeWeeks = new Set<number>();
-  const periodWeeks = new Set<number>();
+/** What one pass over the entries counts. */
+interface Tally {
+  total: number;
+  untagged: number;
+  earliest: LocalDate | null;
+  counts: Map<AxisId, number>;
+  suggestedCounts: Map<AxisId, number>;
+  shiftCounts: Map<string, number>;
+  months: Map<string, { entries: number; growth: Map<AxisId, number> }>;
+  /** Weeks (any time up to today) with an entry, for streaks. */
+  activeWeeks: Set<number>;
+  /** Weeks of the period with an entry. */
+  periodWeeks: Set<number>;
+  /** The three newest entries of the period. */
+  recent: EvidenceEntry[];
+}
+
+/** Counts the period's entries per axis, shift, month and week, in one pass. */
+function tallyEntries(input: SummaryInput, today: LocalDate, growthIds: readonly AxisId[]): Tally {
+  const { range } = input;
+  const axisIds = input.ladder.axes.map((axis) => axis.id);
+  const t: Tally = {
+    total: 0,
+    untagged: 0,
+    earliest: null,
+    counts: new Map(axisIds.map((id) => [id, 0])),
+    suggestedCounts: new Map(axisIds.map((id) => [id, 0])),
+    shiftCounts: new Map(),
+    months: new Map(),
+    activeWeeks: new Set(),
+    periodWeeks: new Set(),
+    recent: [],
+  };
   const dayCache = new Map<LocalDate, number>();
-  const recent: EvidenceEntry[] = [];
-  let total = 0;
-  let untagged = 0;
-  let earliest: LocalDate | null = null;
-  const todayWeek = weekIndex(local.days);
-
-  for (const entry of entries) {
+  for (const entry of input.entries) {
     const date = entry.occurredOn;
     let days = dayCache.get(date);
     if (days === undefined) {
@@ -220,28 +229,28 @@ export function summarise(input: SummaryInput): Summary {
       dayCache.set(date, days);
     }
     const week = weekIndex(days);
-    if (!input.activityDates && date <= today) activeWeeks.add(week);
-    if ((start !== null && date < start) || date > end) continue;
+    if (!input.activityDates && date <= today) t.activeWeeks.add(week);
+    if ((range.startDate !== null && date < range.startDate) || date > range.endDate) continue;
 
-    total += 1;
-    periodWeeks.add(week);
-    if (earliest === null || date < earliest) earliest = date;
+    t.total += 1;
+    t.periodWeeks.add(week);
+    if (t.earliest === null || date < t.earliest) t.earliest = date;
     const { axes, suggestedAxes } = entry;
-    if (axes.length === 0 && suggestedAxes.length === 0) untagged += 1;
+    if (axes.length === 0 && suggestedAxes.length === 0) t.untagged += 1;
     for (const id of axisIds) {
       const confirmed = axes.includes(id);
       if (confirmed || suggestedAxes.includes(id)) {
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-        if (!confirmed) suggestedCounts.set(id, (suggestedCounts.get(id) ?? 0) + 1);
+        t.counts.set(id, (t.counts.get(id) ?? 0) + 1);
+        if (!confirmed) t.suggestedCounts.set(id, (t.suggestedCounts.get(id) ?? 0) + 1);
       }
     }
-    if (entry.shift) shiftCounts.set(entry.shift, (shiftCounts.get(entry.shift) ?? 0) + 1);
+    if (entry.shift) t.shiftCounts.set(entry.shift, (t.shiftCounts.get(entry.shift) ?? 0) + 1);
 
     const key = monthKey(date);
-    let month = months.get(key);
+    let month = t.months.get(key);
     if (!month) {
       month = { entries: 0, growth: new Map() };
-      months.set(key, month);
+      t.months.set(key, month);
     }
     month.entries += 1;
     for (const id of growthIds) {
@@ -250,31 +259,87 @@ export function summarise(input: SummaryInput): Summary {
     }
 
     // The three newest, kept sorted as we go: no sort of the whole list.
+    const { recent } = t;
     if (recent.length < 3 || newestFirst(entry, recent[recent.length - 1] as EvidenceEntry) < 0) {
       recent.push(entry);
       recent.sort(newestFirst);
       if (recent.length > 3) recent.pop();
     }
   }
-
   for (const date of input.activityDates ?? []) {
     if (date > today) continue;
     try {
-      activeWeeks.add(weekIndex(localDateToDays(date)));
+      t.activeWeeks.add(weekIndex(localDateToDays(date)));
     } catch {
       // Not a calendar date: ignored, as for entries.
     }
   }
+  return t;
+}
+
+/** Every month the period touches, oldest first (for `all`, from the first entry's month). */
+function monthSummaries(
+  tally: Tally,
+  growthIds: readonly AxisId[],
+  firstDate: LocalDate,
+  end: LocalDate,
+): MonthSummary[] {
+  const monthList: MonthSummary[] = [];
+  const lastKey = monthKey(end);
+  for (let key = monthKey(firstDate); key <= lastKey; key = nextMonthKey(key)) {
+    const month = tally.months.get(key);
+    const growthCounts: Partial<Record<AxisId, number>> = {};
+    for (const id of growthIds) growthCounts[id] = month?.growth.get(id) ?? 0;
+    monthList.push({
+      month: key,
+      label: monthLabel(key),
+      entries: month?.entries ?? 0,
+      growthCounts,
+      covered: growthIds.length > 0 && growthIds.every((id) => (growthCounts[id] ?? 0) > 0),
+      partial: (key === monthKey(firstDate) && !firstDate.endsWith('-01')) || lastDayOfMonth(key) > end,
+    });
+  }
+  return monthList;
+}
+
+/** The current run of weeks with evidence (this week counts once it has one) and the longest. */
+function weekStreaks(activeWeeks: ReadonlySet<number>, todayWeek: number) {
+  const thisWeekHasEntry = activeWeeks.has(todayWeek);
+  let streak = 0;
+  for (let week = thisWeekHasEntry ? todayWeek : todayWeek - 1; activeWeeks.has(week); week -= 1) streak += 1;
+  let longestStreak = 0;
+  for (const week of activeWeeks) {
+    if (activeWeeks.has(week - 1)) continue; // not the start of a run
+    let run = 1;
+    while (activeWeeks.has(week + run)) run += 1;
+    if (run > longestStreak) longestStreak = run;
+  }
+  return { thisWeekHasEntry, streak, longestStreak };
+}
+
+export function summarise(input: SummaryInput): Summary {
+  const { ladder, range } = input;
+  const zone = resolveTimeZone(input.tz);
+  const local = toLocal(input.now, zone.timeZone);
+  const today = local.date;
+  const thinThreshold = input.thinThreshold ?? ladder.thinThreshold ?? DEFAULT_THIN_THRESHOLD;
+
+  const level = positionOf(ladder, input.profile.level);
+  const profileTarget = positionOf(ladder, input.profile.target);
+  const target = profileTarget ?? (level ? nextLevel(ladder, level.id) : null);
+  const growthIds = growthAxisIds(ladder, level, target);
+  const start = range.startDate;
+  const end = range.endDate;
+  const tally = tallyEntries(input, today, growthIds);
 
   const axisSummaries: AxisSummary[] = ladder.axes.map((axis) => ({
     axis,
-    count: counts.get(axis.id) ?? 0,
-    suggested: suggestedCounts.get(axis.id) ?? 0,
+    count: tally.counts.get(axis.id) ?? 0,
+    suggested: tally.suggestedCounts.get(axis.id) ?? 0,
     current: level?.steps[axis.id] ?? null,
     target: target?.steps[axis.id] ?? null,
     growth: growthIds.includes(axis.id),
   }));
-
   const growth: GrowthAxis[] = axisSummaries
     .filter((a) => a.growth && a.current && a.target)
     .map((a) => ({
@@ -287,65 +352,37 @@ export function summarise(input: SummaryInput): Summary {
       suggestion: ladder.growthSuggestions.axes[a.axis.id] ?? null,
     }));
 
-  // Every month the period touches, oldest first (for `all`, from the first entry's month).
-  const firstDate = start ?? earliest ?? today;
-  const monthList: MonthSummary[] = [];
-  const lastKey = monthKey(end);
-  for (let key = monthKey(firstDate); key <= lastKey; key = nextMonthKey(key)) {
-    const month = months.get(key);
-    const growthCounts: Partial<Record<AxisId, number>> = {};
-    for (const id of growthIds) growthCounts[id] = month?.growth.get(id) ?? 0;
-    monthList.push({
-      month: key,
-      label: monthLabel(key),
-      entries: month?.entries ?? 0,
-      growthCounts,
-      covered: growthIds.length > 0 && growthIds.every((id) => (growthCounts[id] ?? 0) > 0),
-      partial: (key === monthKey(firstDate) && !firstDate.endsWith('-01')) || lastDayOfMonth(key) > end,
-    });
-  }
-
+  const firstDate = start ?? tally.earliest ?? today;
+  const monthList = monthSummaries(tally, growthIds, firstDate, end);
   const firstWeek = weekIndex(Math.min(localDateToDays(firstDate), local.days));
   const lastWeek = weekIndex(localDateToDays(end));
-  const thisWeekHasEntry = activeWeeks.has(todayWeek);
-  let streak = 0;
-  for (let week = thisWeekHasEntry ? todayWeek : todayWeek - 1; activeWeeks.has(week); week -= 1) streak += 1;
-  let longestStreak = 0;
-  for (const week of activeWeeks) {
-    if (activeWeeks.has(week - 1)) continue; // not the start of a run
-    let run = 1;
-    while (activeWeeks.has(week + run)) run += 1;
-    if (run > longestStreak) longestStreak = run;
-  }
 
   return {
     period: { label: range.label, startDate: start, endDate: end },
     today,
     timeZone: zone.timeZone,
     timeZoneFallback: zone.fallback,
-    total,
-    untagged,
+    total: tally.total,
+    untagged: tally.untagged,
     level,
     target,
-    targetIsNextLevel,
+    targetIsNextLevel: profileTarget === null && target !== null,
     thinThreshold,
     axes: axisSummaries,
     growth,
     months: monthList,
     sustainedMonths: growthIds.length > 0 ? monthList.filter((m) => m.covered).length : null,
     weeks: {
-      withEntries: periodWeeks.size,
+      withEntries: tally.periodWeeks.size,
       total: Math.max(0, lastWeek - firstWeek + 1),
       currentWeek: isoWeekKeyOfDays(local.days),
-      thisWeekHasEntry,
-      streak,
-      longestStreak,
+      ...weekStreaks(tally.activeWeeks, weekIndex(local.days)),
     },
     shifts: ladder.shifts.map((shift) => ({
       shift,
-      count: shiftCounts.get(shift.id) ?? 0,
+      count: tally.shiftCounts.get(shift.id) ?? 0,
       suggestion: ladder.growthSuggestions.shifts[shift.id] ?? null,
     })),
-    recent,
+    recent: tally.recent,
   };
 }

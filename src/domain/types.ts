@@ -32,7 +32,10 @@ export interface EvidenceEntry {
   id: number;
   teamId: string;
   userId: string;
+  /** What every surface shows: readable, with no Slack markup. */
   text: string;
+  /** The Slack text the entry came from (mentions as `<@U…>`), when it is kept beside `text`. */
+  originalText?: string;
   occurredOn: LocalDate;
   axes: AxisId[];
   /** Axes suggested by keyword rules and not yet confirmed by the user. */

@@ -6,50 +6,13 @@
  * so an emoji is one character here as it is there.
  */
 
-export type Surface = 'message' | 'modal' | 'home';
+import { SLACK_LIMITS } from '../slack-limits.ts';
+import { ACCESSORY_TYPES, BLOCK_TYPES, INPUT_ELEMENT_TYPES, INTERACTIVE_TYPES } from './block-kit-types.ts';
 
-export const LIMITS = {
-  blocksPerMessage: 50,
-  blocksPerView: 100,
-  sectionText: 3000,
-  sectionFields: 10,
-  sectionFieldText: 2000,
-  headerText: 150,
-  contextElements: 10,
-  actionsElements: 25,
-  buttonText: 75,
-  buttonValue: 2000,
-  url: 3000,
-  actionId: 255,
-  blockId: 255,
-  callbackId: 255,
-  externalId: 255,
-  selectOptions: 100,
-  selectOptionGroups: 100,
-  optionText: 75,
-  optionValue: 75,
-  optionDescription: 75,
-  overflowOptions: 5,
-  checkboxOptions: 10,
-  radioOptions: 10,
-  placeholder: 150,
-  plainTextInputMaxLength: 3000,
-  inputLabel: 2000,
-  inputHint: 2000,
-  imageAltText: 2000,
-  imageTitle: 2000,
-  markdownBlockText: 12_000,
-  viewTitle: 24,
-  viewSubmit: 24,
-  viewClose: 24,
-  privateMetadata: 3000,
-  /** 250 kB of view JSON. */
-  viewBytes: 250_000,
-  /** Sum of block text in one message above which Slack answers `msg_blocks_too_long`. */
-  messageBlockText: 13_000,
-  /** `text` above this is refused with `msg_too_long`. */
-  messageText: 40_000,
-} as const;
+/** Slack's limits (src/slack-limits.ts), as the checks here name them. */
+export const LIMITS = SLACK_LIMITS;
+
+export type Surface = 'message' | 'modal' | 'home';
 
 /**
  * What a problem means to Slack: the local API maps it to the error code Slack would answer.
@@ -66,62 +29,6 @@ export interface BlockProblem {
 
 type Path = ReadonlyArray<string | number>;
 type Obj = Record<string, unknown>;
-
-const BLOCK_TYPES = new Set([
-  'actions',
-  'context',
-  'divider',
-  'file',
-  'header',
-  'image',
-  'input',
-  'markdown',
-  'rich_text',
-  'section',
-  'video',
-]);
-
-const SELECT_TYPES = new Set([
-  'static_select',
-  'external_select',
-  'users_select',
-  'conversations_select',
-  'channels_select',
-  'multi_static_select',
-  'multi_external_select',
-  'multi_users_select',
-  'multi_conversations_select',
-  'multi_channels_select',
-]);
-
-const INTERACTIVE_TYPES = new Set([
-  ...SELECT_TYPES,
-  'button',
-  'checkboxes',
-  'datepicker',
-  'datetimepicker',
-  'overflow',
-  'radio_buttons',
-  'timepicker',
-  'workflow_button',
-]);
-
-const INPUT_ELEMENT_TYPES = new Set([
-  ...SELECT_TYPES,
-  'checkboxes',
-  'datepicker',
-  'datetimepicker',
-  'email_text_input',
-  'file_input',
-  'number_input',
-  'plain_text_input',
-  'radio_buttons',
-  'rich_text_input',
-  'timepicker',
-  'url_text_input',
-]);
-
-const ACCESSORY_TYPES = new Set([...INTERACTIVE_TYPES, 'image']);
 
 export function charCount(s: string): number {
   return [...s].length;
@@ -246,6 +153,39 @@ function checkOptions(c: Collector, o: Obj, path: Path, max: number, required: b
   });
 }
 
+function checkStaticSelect(c: Collector, v: Obj, path: Path): void {
+  const hasGroups = v.option_groups !== undefined;
+  if (hasGroups === (v.options !== undefined)) {
+    c.add(path, 'needs exactly one of options and option_groups');
+  }
+  if (!hasGroups) {
+    checkOptions(c, v, path, LIMITS.selectOptions, true);
+    return;
+  }
+  const groups = c.array(v, 'option_groups', path, LIMITS.selectOptionGroups, true);
+  groups?.forEach((g, i) => {
+    const gp = [...path, 'option_groups', i];
+    if (!isObj(g)) {
+      c.add(gp, 'must be an option group');
+      return;
+    }
+    c.text(g.label, [...gp, 'label'], LIMITS.optionText, { plainOnly: true, required: true });
+    checkOptions(c, g, gp, LIMITS.selectOptions, true);
+  });
+}
+
+function checkInputLengths(c: Collector, v: Obj, path: Path): void {
+  for (const key of ['max_length', 'min_length'] as const) {
+    const n = v[key];
+    if (n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+      c.add([...path, key], 'must be a non-negative integer');
+    } else if (n > LIMITS.plainTextInputMaxLength) {
+      c.add([...path, key], `${n} > ${LIMITS.plainTextInputMaxLength}`);
+    }
+  }
+}
+
 function checkElement(
   c: Collector,
   v: unknown,
@@ -287,27 +227,9 @@ function checkElement(
       }
       break;
     case 'static_select':
-    case 'multi_static_select': {
-      const hasGroups = v.option_groups !== undefined;
-      if (hasGroups === (v.options !== undefined)) {
-        c.add(path, 'needs exactly one of options and option_groups');
-      }
-      if (hasGroups) {
-        const groups = c.array(v, 'option_groups', path, LIMITS.selectOptionGroups, true);
-        groups?.forEach((g, i) => {
-          const gp = [...path, 'option_groups', i];
-          if (!isObj(g)) {
-            c.add(gp, 'must be an option group');
-            return;
-          }
-          c.text(g.label, [...gp, 'label'], LIMITS.optionText, { plainOnly: true, required: true });
-          checkOptions(c, g, gp, LIMITS.selectOptions, true);
-        });
-      } else {
-        checkOptions(c, v, path, LIMITS.selectOptions, true);
-      }
+    case 'multi_static_select':
+      checkStaticSelect(c, v, path);
       break;
-    }
     case 'overflow':
       checkOptions(c, v, path, LIMITS.overflowOptions, true);
       break;
@@ -318,16 +240,22 @@ function checkElement(
       checkOptions(c, v, path, LIMITS.radioOptions, true);
       break;
     case 'plain_text_input':
-      for (const key of ['max_length', 'min_length'] as const) {
-        const n = v[key];
-        if (n === undefined) continue;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-          c.add([...path, key], 'must be a non-negative integer');
-        } else if (n > LIMITS.plainTextInputMaxLength) {
-          c.add([...path, key], `${n} > ${LIMITS.plainTextInputMaxLength}`);
-        }
-      }
+      checkInputLengths(c, v, path);
       break;
+  }
+}
+
+function checkSection(c: Collector, block: Obj, path: Path, actionIds: Set<string>): void {
+  if (block.text === undefined && block.fields === undefined) {
+    c.add(path, 'section needs text or fields');
+  }
+  c.text(block.text, [...path, 'text'], LIMITS.sectionText);
+  const fields = c.array(block, 'fields', path, LIMITS.sectionFields, false);
+  fields?.forEach((f, i) => {
+    c.text(f, [...path, 'fields', i], LIMITS.sectionFieldText, { required: true });
+  });
+  if (block.accessory !== undefined) {
+    checkElement(c, block.accessory, [...path, 'accessory'], ACCESSORY_TYPES, actionIds);
   }
 }
 
@@ -354,20 +282,9 @@ function checkBlock(c: Collector, surface: Surface, block: unknown, path: Path, 
   }
   const actionIds = new Set<string>();
   switch (type) {
-    case 'section': {
-      if (block.text === undefined && block.fields === undefined) {
-        c.add(path, 'section needs text or fields');
-      }
-      c.text(block.text, [...path, 'text'], LIMITS.sectionText);
-      const fields = c.array(block, 'fields', path, LIMITS.sectionFields, false);
-      fields?.forEach((f, i) => {
-        c.text(f, [...path, 'fields', i], LIMITS.sectionFieldText, { required: true });
-      });
-      if (block.accessory !== undefined) {
-        checkElement(c, block.accessory, [...path, 'accessory'], ACCESSORY_TYPES, actionIds);
-      }
+    case 'section':
+      checkSection(c, block, path, actionIds);
       break;
-    }
     case 'header':
       c.text(block.text, [...path, 'text'], LIMITS.headerText, { plainOnly: true, required: true });
       break;

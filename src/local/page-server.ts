@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { describeError } from '../log.ts';
-import { act, isActName, type PageSession } from './page-actions.ts';
+import { emojiShortcodes } from './emoji-shortcodes.ts';
+import { type ActName, act, isActName, type PageSession } from './page-actions.ts';
 import {
   type DemoUser,
   isInlineImage,
@@ -164,6 +165,35 @@ function serveFile(opts: PageServerOptions, url: URL, res: ServerResponse): void
   });
 }
 
+/** Server-sent events: the page reloads its state on each `change`. */
+function openStream(req: IncomingMessage, res: ServerResponse, streams: Set<ServerResponse>): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': 'text/event-stream; charset=utf-8',
+    connection: 'keep-alive',
+  });
+  res.write('retry: 1000\n\n');
+  streams.add(res);
+  req.on('close', () => streams.delete(res));
+}
+
+/** One of the page's actions (`POST /act/<name>`, a JSON body). */
+async function postAct(
+  session: PageSession,
+  name: ActName,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let body: unknown;
+  try {
+    body = await readJson(req);
+  } catch {
+    return sendJson(res, 400, { ok: false, error: 'Invalid request.' });
+  }
+  const result = await act(session, name, body);
+  return sendJson(res, result.ok ? 200 : 422, result);
+}
+
 export async function startPageServer(opts: PageServerOptions): Promise<PageServer> {
   const { session } = opts;
   const streams = new Set<ServerResponse>();
@@ -188,6 +218,9 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
       const body = await readFile(path.join(opts.pageDir, asset.file));
       return send(res, 200, asset.type, body);
     }
+    if (req.method === 'GET' && url.pathname === '/emoji.json') {
+      return sendJson(res, 200, emojiShortcodes());
+    }
     if (req.method === 'GET' && url.pathname === '/healthz') {
       const h = opts.health();
       return sendJson(res, h.ok ? 200 : 503, h);
@@ -197,28 +230,11 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
       if (!user) return sendJson(res, 404, { error: 'no users' });
       return sendJson(res, 200, pageState(opts, user));
     }
-    if (req.method === 'GET' && url.pathname === '/events') {
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'content-type': 'text/event-stream; charset=utf-8',
-        connection: 'keep-alive',
-      });
-      res.write('retry: 1000\n\n');
-      streams.add(res);
-      req.on('close', () => streams.delete(res));
-      return;
-    }
+    if (req.method === 'GET' && url.pathname === '/events') return openStream(req, res, streams);
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) return serveFile(opts, url, res);
     const actMatch = /^\/act\/([a-zA-Z]+)$/.exec(url.pathname);
     if (req.method === 'POST' && actMatch?.[1] && isActName(actMatch[1])) {
-      let body: unknown;
-      try {
-        body = await readJson(req);
-      } catch {
-        return sendJson(res, 400, { ok: false, error: 'Invalid request.' });
-      }
-      const result = await act(session, actMatch[1], body);
-      return sendJson(res, result.ok ? 200 : 422, result);
+      return postAct(session, actMatch[1], req, res);
     }
     send(res, 404, 'text/plain; charset=utf-8', 'not found');
   }

@@ -112,11 +112,6 @@ export function optString(params: Params, key: string): string | undefined {
   });
 }
 
-export function optBool(params: Params, key: string): boolean {
-  const v = params[key];
-  return v === true || v === 'true' || v === '1' || v === 1;
-}
-
 /**
  * A nested parameter: a JSON string in form bodies, a value in JSON bodies. `undefined` when absent.
  * Unparseable JSON throws `formatError` (Slack answers `invalid_blocks_format` for blocks).

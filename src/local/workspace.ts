@@ -114,6 +114,26 @@ function seedGeneral(api: LocalSlackApi, users: readonly DemoUser[]): void {
   });
 }
 
+/** The page's port taken: a message that says what to do. */
+function portInUse(err: unknown, port: number): LocalWorkspaceError | undefined {
+  if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return undefined;
+  return new LocalWorkspaceError(
+    `port ${port} is already in use: set PORT to a free port (PORT=0 picks one)`,
+    {
+      cause: err,
+    },
+  );
+}
+
+/** The clock control's hooks, from what the running app offers. */
+function nudgeHooksOf(app: LocalApp): NudgeHooks {
+  return {
+    ...(app.runNudgesAt ? { runNudgesAt: (at) => app.runNudgesAt?.(at) ?? Promise.resolve() } : {}),
+    ...(app.nextNudgeAt ? { nextNudgeAt: (o, after) => app.nextNudgeAt?.(o, after) ?? null } : {}),
+    ...(app.wallClock ? { wallClock: app.wallClock } : {}),
+  };
+}
+
 export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<LocalWorkspace> {
   const users = opts.users ?? DEMO_USERS;
   const now = opts.now ?? Date.now;
@@ -144,11 +164,7 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
       sender,
       users,
       app,
-      nudges: {
-        ...(appRef.runNudgesAt ? { runNudgesAt: (at) => appRef.runNudgesAt?.(at) ?? Promise.resolve() } : {}),
-        ...(appRef.nextNudgeAt ? { nextNudgeAt: (o, after) => appRef.nextNudgeAt?.(o, after) ?? null } : {}),
-        ...(appRef.wallClock ? { wallClock: appRef.wallClock } : {}),
-      },
+      nudges: nudgeHooksOf(appRef),
       clock: { at: null, lines: [] },
       notices: [],
       commands: new Map(),
@@ -167,15 +183,7 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
   } catch (err) {
     await running?.stop().catch(() => {});
     await api.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new LocalWorkspaceError(
-        `port ${opts.port} is already in use: set PORT to a free port (PORT=0 picks one)`,
-        {
-          cause: err,
-        },
-      );
-    }
-    throw err;
+    throw portInUse(err, opts.port) ?? err;
   }
   const appRunning = running;
   opts.logger.info('local workspace ready', {

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@slack/web-api';
 import { type NudgeDm, pickPrompt } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
-import type { ClaimedNudge } from '../db/nudge-repository.ts';
+import type { ClaimedNudge } from '../db/nudge-model.ts';
 import { UNKNOWN_OUTCOME } from '../domain/nudge-report.ts';
 import { isPausedAt, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
 import { describeError } from '../log.ts';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { AppContext } from '../context.ts';
-import type { ClaimResult, LedgerEntry } from '../db/nudge-repository.ts';
+import type { ClaimResult, LedgerEntry } from '../db/nudge-model.ts';
 import { buildRunReport, type RunLine } from '../domain/nudge-report.ts';
 import {
   dueNudges,

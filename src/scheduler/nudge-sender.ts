@@ -1,6 +1,6 @@
 import type { NudgeDm } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
-import type { ClaimedNudge } from '../db/nudge-repository.ts';
+import type { ClaimedNudge } from '../db/nudge-model.ts';
 import { describeError } from '../log.ts';
 import { type DeliveryHooks, type DeliveryOutcome, deliverNudge } from './deliver-nudge.ts';
 

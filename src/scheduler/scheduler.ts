@@ -1,8 +1,9 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { NudgeDm } from '../app/nudges.ts';
+import { type ConversionPass, convertUnreadableEntries, type NameLookup } from '../app/readable-text.ts';
 import type { AppContext } from '../context.ts';
-import type { ClaimResult } from '../db/nudge-repository.ts';
+import type { ClaimResult } from '../db/nudge-model.ts';
 import { describeError, type Logger, toSlackLogger } from '../log.ts';
 import type { DeliveryHooks } from './deliver-nudge.ts';
 import {
@@ -54,6 +55,8 @@ export interface NudgeScheduler {
   tick(): TickResult;
   /** `nudges run --at` through this scheduler's sender (the local workspace's clock control). */
   runOnce(at: Date, opts?: { dryRun?: boolean }): Promise<RunOnceResult>;
+  /** One pass of the readable-text conversion (every tick starts one when none is running). */
+  convertEntries(): Promise<ConversionPass>;
   readonly sender: NudgeSender;
   readonly leaseOwner: string;
 }
@@ -65,6 +68,11 @@ export interface SchedulerOptions {
   client?: WebClient;
   /** The Slack side of the nudge DM on that client (the composition root's). */
   nudgeDm: (client: WebClient) => NudgeDm;
+  /**
+   * Names people for the readable-text conversion of older entries (slack/user-names.ts); without
+   * it the scheduler converts nothing (the CLI's one-off runs).
+   */
+  nameLookup?: (client: WebClient) => NameLookup;
   /** Monotonic milliseconds for liveness, i.e. /healthz (default performance.now). */
   clock?: () => number;
   hooks?: DeliveryHooks;
@@ -87,6 +95,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
   let refreshing = false;
+  let converting: Promise<ConversionPass> | undefined;
   let stopped = false;
   const reportedUnconfirmed = new Set<string>();
 
@@ -119,13 +128,29 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
           refreshing = false;
         });
     }
+    if (!converting && !stopped) void convertEntries();
     return { check, claim, sends };
+  }
+
+  function convertEntries(): Promise<ConversionPass> {
+    const lookup = opts.nameLookup?.(client);
+    if (!lookup) return Promise.resolve({ converted: 0, remaining: ctx.repos.evidence.unconvertedCount() });
+    converting ??= convertUnreadableEntries(ctx, lookup)
+      .catch((err: unknown) => {
+        logger.warn('readable text conversion failed; trying again next tick', { error: describeError(err) });
+        return { converted: 0, remaining: -1 };
+      })
+      .finally(() => {
+        converting = undefined;
+      });
+    return converting;
   }
 
   return {
     sender,
     leaseOwner,
     tick,
+    convertEntries,
 
     start() {
       if (task) return;
@@ -159,7 +184,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       if (task) await task.destroy();
       task = undefined;
       const unstarted = await sender.stop();
-      if (unstarted.length > 0 && ctx.db.open) ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
+      if (unstarted.length > 0 && ctx.repos.connection.isOpen())
+        ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
     },
 
     health() {

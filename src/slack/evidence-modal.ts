@@ -1,16 +1,36 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
-import type { Owner } from '../domain/types.ts';
-import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence.ts';
+import type { EvidenceSource, Owner } from '../domain/types.ts';
+import { buildEvidenceModal, type EvidenceFormValues } from './blocks/evidence-modal.ts';
 
 /**
  * Where the modal was opened from decides where its confirmation goes. `home-edit` is an Edit
- * pressed on the App Home: it confirms by re-publishing the Home, as `home` does.
+ * pressed on the App Home: it confirms by re-publishing the Home, as `home` does. `shortcut-edit`
+ * is the entry opened from "Save as evidence" on a message already saved.
  */
-export type ModalOrigin = 'command' | 'shortcut' | 'home' | 'edit' | 'home-edit' | 'message';
+export const MODAL_ORIGINS = [
+  'command',
+  'shortcut',
+  'home',
+  'edit',
+  'home-edit',
+  'shortcut-edit',
+  'message',
+] as const;
+export type ModalOrigin = (typeof MODAL_ORIGINS)[number];
 
-export function isEditOrigin(kind: string | null | undefined): boolean {
-  return kind === 'edit' || kind === 'home-edit';
+/** The origin a pending view was stored with; null for anything else (another modal's view, none). */
+export function modalOriginOf(kind: string | null | undefined): ModalOrigin | null {
+  return (MODAL_ORIGINS as readonly unknown[]).includes(kind) ? (kind as ModalOrigin) : null;
+}
+
+export function isEditOrigin(origin: ModalOrigin | null): boolean {
+  return origin === 'edit' || origin === 'home-edit' || origin === 'shortcut-edit';
+}
+
+/** What an entry saved from the modal records as its source. */
+export function sourceOfOrigin(origin: ModalOrigin | null): EvidenceSource {
+  return origin === 'shortcut' ? 'shortcut' : origin === 'home' ? 'home' : 'modal';
 }
 
 /**
@@ -28,6 +48,8 @@ export async function openEvidenceModal(
     entryId?: number;
     values: EvidenceFormValues;
     note?: string;
+    /** "Save as evidence": the message it came from (channel, ts and its Slack text). */
+    message?: { channelId: string; ts: string; text: string };
   },
 ): Promise<string | undefined> {
   const view = buildEvidenceModal(ctx.ladder, opts.values, {
@@ -39,7 +61,13 @@ export async function openEvidenceModal(
   if (viewId) {
     ctx.repos.slackState.rememberView(
       owner,
-      { viewId, kind: opts.origin, responseUrl: opts.responseUrl, entryId: opts.entryId ?? null },
+      {
+        viewId,
+        kind: opts.origin,
+        responseUrl: opts.responseUrl,
+        entryId: opts.entryId ?? null,
+        message: opts.message ?? null,
+      },
       ctx.now(),
     );
   }

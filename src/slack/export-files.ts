@@ -232,13 +232,17 @@ export async function uploadChart(
   ctx: AppContext,
   client: WebClient,
   owner: Owner,
-  opts: { profile: Profile; reuseUnchanged?: boolean },
+  opts: { profile: Profile; reuseUnchanged?: boolean; period?: Period },
 ): Promise<ChartOutcome> {
   const userName = await userDisplayName(ctx, client, owner);
-  const chart = buildChart(ctx, owner, { profile: opts.profile, userName });
+  const chart = buildChart(ctx, owner, {
+    profile: opts.profile,
+    userName,
+    ...(opts.period ? { period: opts.period } : {}),
+  });
   if (chart === null) return { kind: 'needs-level', message: buildChartNeedsLevel() };
   const current = ctx.repos.exports.homeChart(owner);
-  if (opts.reuseUnchanged && current && current.fingerprint === chart.fingerprint) {
+  if (opts.reuseUnchanged && !opts.period && current && current.fingerprint === chart.fingerprint) {
     return {
       kind: 'uploaded',
       chart,
@@ -251,8 +255,9 @@ export async function uploadChart(
     owner,
     [{ file: chart, kind: 'chart', altText: chart.altText }],
     {
-      initialComment: `Your radar chart: level, target and evidence per axis over the ${chart.range.label}.`,
-      home: { fingerprint: chart.fingerprint, altText: chart.altText },
+      initialComment: `Your radar chart: level, target and evidence per axis (evidence: ${chart.range.label}).`,
+      // A chart of another period (a summary's) is the reply's, not the Home's.
+      ...(opts.period ? {} : { home: { fingerprint: chart.fingerprint, altText: chart.altText } }),
     },
   );
   const fileId = files[0]?.fileId as string;

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { eraseLeftovers } from '../app/evidence.ts';
 import type { AppContext } from '../context.ts';
-import { deleteUserData, type UserDataCounts } from '../db/user-data.ts';
+import type { UserDataCounts } from '../db/user-data.ts';
 import type { Owner } from '../domain/types.ts';
 import { deleteUploadedFiles } from './export-files.ts';
 
@@ -14,7 +14,7 @@ import { deleteUploadedFiles } from './export-files.ts';
 export async function forgetUser(ctx: AppContext, client: WebClient, owner: Owner): Promise<UserDataCounts> {
   const files = ctx.repos.exports.files(owner).length;
   await deleteUploadedFiles(ctx, client, owner);
-  const deleted = deleteUserData(ctx.db, owner);
+  const deleted = ctx.repos.userData.deleteAll(owner);
   await eraseLeftovers(ctx);
   // Each file's row went as soon as Slack deleted the file: report them with the rest.
   return { ...deleted, exports: files };

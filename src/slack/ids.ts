@@ -32,6 +32,8 @@ export const ActionId = {
   /** Keeps the tags keyword rules suggested on an entry (they become the user's own). */
   evidenceAccept: 'evidence_accept',
   evidencePage: 'evidence_page',
+  /** "Save as evidence" on a message already saved: opens that entry instead of making a copy. */
+  evidenceOpenSaved: 'evidence_open_saved',
   /** App Home profile pickers: the value is a public position id; they set the clicker's own profile. */
   homeSetLevel: 'home_set_level',
   homeSetTarget: 'home_set_target',
@@ -73,6 +75,8 @@ export const BlockId = {
 
 export const ViewId = {
   evidenceModal: 'evidence_modal',
+  /** Shown instead of the form when the message is already evidence. */
+  evidenceAlreadySaved: 'evidence_already_saved_modal',
   nudgeAnswer: 'nudge_answer_modal',
 } as const;
 

@@ -81,11 +81,15 @@ describe('evidence capture, end to end', () => {
     expect(entries(alice)[0]).toMatchObject({ text: 'Coached the people leads on #okrs', axes: ['people'] });
   });
 
-  it('stores emoji, quotes, newlines, mentions and SQL-looking text exactly', async () => {
+  it('stores emoji, quotes, newlines and SQL-looking text exactly; a mention is kept and shown by name', async () => {
     const text = `Shipped 🚀 "v2" with <@U0BOB>'s help\nline two; DROP TABLE evidence; -- 👩🏽‍💻`;
     const res = await h.sender.command({ userId: alice, text: `log ${text}` });
-    expect(shown(res.json)).toContain('Saved to your evidence');
-    expect(entries(alice)[0]?.text).toBe(text);
+    // A mention to name is a Slack call: the answer comes through the response URL.
+    const reply = await h.sender.waitForResponse(res.responseUrl as string);
+    expect(shown(reply.body)).toContain('Saved to your evidence');
+    expect(shown(reply.body)).not.toContain('<@U0BOB>');
+    expect(entries(alice)[0]?.originalText).toBe(text);
+    expect(entries(alice)[0]?.text).toBe(text.replace('<@U0BOB>', '@bob'));
   });
 
   it('decodes the &, < and > Slack escapes in command text, so the entry is what the user typed', async () => {

@@ -157,7 +157,13 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
     await modal.locator('.js-modal-submit').click();
     await expect.poll(() => modal.locator('.b-error').count()).toBeGreaterThan(0);
     await modal.locator('[data-block-id="evidence_text"] textarea').fill(`${WIN} #process`);
-    await modal.locator('[data-block-id="evidence_axes"] select').selectOption(['people']);
+    // Axes are Slack's pill picker: picking adds a removable pill (no Ctrl-click list).
+    const axes = modal.locator('[data-block-id="evidence_axes"]');
+    expect(await axes.locator('select[multiple]').count()).toBe(0);
+    await axes.locator('select.pill-add').selectOption('process');
+    await axes.locator('select.pill-add').selectOption('people');
+    await axes.locator('.pill', { hasText: 'Process' }).locator('.pill-remove').click();
+    await expect.poll(() => axes.locator('.pill').allTextContents()).toEqual(['People×']);
     // The app's own validation comes back as response_action: errors, shown on the field.
     const date = modal.locator('[data-block-id="evidence_date"] input');
     await date.fill('2099-01-01');
@@ -178,11 +184,17 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
     await thanks.locator('.js-more').click();
     await page.locator('.js-shortcut', { hasText: 'Save as evidence' }).click();
     await modal.waitFor();
+    // The message mentions Alex as Slack does (<@U0DEMO1>): the form and the Home read @alex.
     await expect
       .poll(() => modal.locator('[data-block-id="evidence_text"] textarea').inputValue())
-      .toContain('cross-team launch review');
+      .toContain('Thanks @alex for running the cross-team launch review');
     await modal.locator('.js-modal-submit').click();
     await modal.waitFor({ state: 'detached' });
+    await page.locator('.js-nav-app').click();
+    await page.locator('.js-tab', { hasText: 'Home' }).click();
+    const home = page.locator('.home', { hasText: 'Thanks @alex' });
+    await home.waitFor();
+    expect(await home.textContent()).not.toContain('<@');
 
     const state = await (await page.request.get(`${app.url}state?user=U0DEMO1`)).json();
     const usages: string[] = state.app.hint.map((h: { usage: string }) => h.usage);
@@ -239,6 +251,18 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
       await expect
         .poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
         .toBeGreaterThan(0);
+
+      // Emoji shortcodes show as emoji, as in Slack: none is left as `:name:` text in a summary
+      // or on the Home.
+      await sendInComposer(page, '/ladder summary');
+      const summary = page.locator('.msg.ephemeral', { hasText: 'Entries per axis' }).last();
+      await summary.waitFor({ timeout: 15_000 });
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is what is visible (no hidden option text)
+      expect(await summary.innerText()).not.toMatch(/:[a-z0-9_+-]+:/);
+      await page.locator('.js-tab', { hasText: 'Home' }).click();
+      await page.locator('.home', { hasText: 'Thanks @alex' }).waitFor();
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is what is visible (no hidden option text)
+      expect(await page.locator('.home').innerText()).not.toMatch(/:[a-z0-9_+-]+:/);
     } else {
       console.warn('local-mode browser test: no chart in this build yet; the PNG step did not run');
     }

@@ -101,7 +101,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     await slash(frank, 'nudge on');
     expect(await slash(frank, 'nudge skip')).toContain('Skipping the next one');
     expect(await slash(alice, 'nudge status')).toContain('Next: Friday 8 January 2027 at 16:00');
-    expect(await slash(alice, 'nudge fri 25:00')).toContain("couldn't read the time");
+    expect(await slash(alice, 'nudge fri 25:00')).toContain('is not a time of day: hours go from 0 to 23');
     expect(h.app.ctx.repos.nudges.getSettings(owner(dan))?.enabled).toBe(false);
   });
 
@@ -382,14 +382,14 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
   });
 
   it('forget removes the settings, the ledger, the DM cache and the prompt history', () => {
-    const before = countUserData(h.app.ctx.db, owner(alice));
+    const before = countUserData(h.app.db, owner(alice));
     for (const table of ['nudge_settings', 'nudge_ledger', 'nudge_dm_channels', 'nudge_history'] as const) {
       expect(before[table]).toBeGreaterThan(0);
     }
-    const bobBefore = countUserData(h.app.ctx.db, owner(bob));
-    deleteUserData(h.app.ctx.db, owner(alice));
-    expect(Object.values(countUserData(h.app.ctx.db, owner(alice))).every((n) => n === 0)).toBe(true);
-    expect(countUserData(h.app.ctx.db, owner(bob))).toEqual(bobBefore);
+    const bobBefore = countUserData(h.app.db, owner(bob));
+    deleteUserData(h.app.db, owner(alice));
+    expect(Object.values(countUserData(h.app.db, owner(alice))).every((n) => n === 0)).toBe(true);
+    expect(countUserData(h.app.db, owner(bob))).toEqual(bobBefore);
   });
 
   it('logs counts, never user text', () => {

@@ -72,6 +72,32 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
       return JSON.stringify(reply.body) + JSON.stringify(h.api.state.openModals(bob).map((v) => v.view));
     },
   },
+  [ActionId.evidenceOpenSaved]: {
+    // Bob, in a form of his own, presses "Open the entry" with Alice's entry id.
+    replay: async (h, id) => {
+      await h.sender.command({ userId: bob, text: 'log' });
+      const deadline = Date.now() + 5_000;
+      while (h.api.state.openModals(bob).length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const modal = h.api.state.openModals(bob).at(-1);
+      await h.sender.blockActions({
+        userId: bob,
+        actions: [
+          { action_id: ActionId.evidenceOpenSaved, block_id: BlockId.evidenceActions, value: String(id) },
+        ],
+        container: { type: 'view', view_id: modal?.id },
+        view: { ...(modal?.view as Record<string, unknown>), id: modal?.id },
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const seen = JSON.stringify(h.api.state.openModals(bob).map((v) => v.view));
+      for (const v of h.api.state.openModals(bob)) h.api.closeView(v.id);
+      return seen;
+    },
+  },
+  [ViewId.evidenceAlreadySaved]: {
+    exempt: 'has no submit button: it only shows the clicking user their own entry',
+  },
   [ActionId.evidenceUndo]: {
     replay: async (h, id) => {
       const res = await h.sender.blockActions({
@@ -308,7 +334,7 @@ describe('/ladder forget', () => {
     const done = JSON.stringify((await h.sender.waitForResponse(confirm.responseUrl as string)).body);
     expect(done).toContain('2 evidence entries');
 
-    const db = h.app.ctx.db;
+    const db = h.app.db;
     const tables = (
       db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")

@@ -7,6 +7,7 @@ import type { NewEvidence } from '../../src/db/evidence-repository.ts';
 import type { AxisId } from '../../src/domain/types.ts';
 import { checkMessage, checkView } from '../../src/local/block-limits.ts';
 import { appHomeOpenedEvent, type SentResponse } from '../../src/local/signed-sender.ts';
+import { tagNames } from '../../src/slack/blocks/evidence.ts';
 import { ActionId, BlockId } from '../../src/slack/ids.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
@@ -197,7 +198,7 @@ describe('progress, end to end', () => {
     });
     const modal = await waitFor(() => h.api.state.openModals(carol).at(-1));
     const modalText = JSON.stringify(modal.view);
-    expect(modalText).toContain('Suggested axes are preselected');
+    expect(modalText).toContain('Suggested tags are preselected');
     expect(modalText).toMatch(/"initial_options":\[\{"text":\{"type":"plain_text","text":"System"/);
     const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
     await h.sender.viewSubmission({
@@ -247,6 +248,73 @@ describe('progress, end to end', () => {
       suggestedAxes: [],
       scope: 'company',
     });
+  });
+
+  it('a mindset shift is suggested like an axis, says which words led to it, and Accept makes it the entry’s', async () => {
+    const names = tagNames(h.app.ctx.ladder);
+    const confirmation = shown(
+      await reply(
+        await h.sender.command({
+          userId: carol,
+          text: 'log Set up a risk register for the payments migration',
+        }),
+      ),
+    );
+    expect(confirmation).toContain('*Suggested:* Process (suggested)');
+    expect(confirmation).toContain(`*Shift:* ${names.shift('preventing')} (suggested)`);
+    // Which words led to which tag, in the user's own words.
+    expect(confirmation).toContain('*Process* ← “risk register”');
+    expect(confirmation).toContain(`*${names.shift('preventing')}* ← “risk register”`);
+    expect(confirmation).toContain(ActionId.evidenceAccept);
+    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    // Not the user's until accepted: the shift is offered, never stored.
+    expect(entry).toMatchObject({ axes: [], suggestedAxes: ['process'], shift: null });
+
+    const click = await h.sender.blockActions({
+      userId: carol,
+      actions: [
+        { action_id: ActionId.evidenceAccept, block_id: BlockId.evidenceActions, value: String(entry?.id) },
+      ],
+    });
+    const accepted = shown((await h.sender.waitForResponse(click.responseUrl as string)).body);
+    expect(accepted).toContain(`*Shift:* ${names.shift('preventing')}`);
+    expect(accepted).not.toContain('(suggested)');
+    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+      axes: ['process'],
+      suggestedAxes: [],
+      shift: 'preventing',
+    });
+  });
+
+  it('a shift alone is offered too; Change tags opens the form with it preselected', async () => {
+    const names = tagNames(h.app.ctx.ladder);
+    const confirmation = shown(
+      await reply(await h.sender.command({ userId: carol, text: 'log Delegated it to Sam' })),
+    );
+    expect(confirmation).toContain(`*Shift:* ${names.shift('enabling')} (suggested)`);
+    expect(confirmation).toContain('“Delegated”');
+    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    expect(entry).toMatchObject({ axes: [], suggestedAxes: [], shift: null });
+    await h.sender.blockActions({
+      userId: carol,
+      actions: [
+        { action_id: ActionId.evidenceEdit, block_id: BlockId.evidenceActions, value: String(entry?.id) },
+      ],
+    });
+    const modal = await waitFor(() => h.api.state.openModals(carol).at(-1));
+    const modalText = JSON.stringify(modal.view);
+    expect(modalText).toContain('Suggested tags are preselected');
+    expect(modalText).toContain(
+      `"initial_option":{"text":{"type":"plain_text","text":"${names.shift('enabling')}`,
+    );
+  });
+
+  it('nothing is suggested for a line with nothing to tag', async () => {
+    const confirmation = shown(
+      await reply(await h.sender.command({ userId: carol, text: 'log Took Friday off' })),
+    );
+    expect(confirmation).not.toContain('(suggested)');
+    expect(confirmation).not.toContain(ActionId.evidenceAccept);
   });
 
   it('the App Home shows the profile, the counts and the gaps, recent entries and the slots', async () => {
@@ -392,7 +460,7 @@ describe('progress, end to end', () => {
   });
 
   it('the Home stays within limits with 10,000 entries', async () => {
-    const db = h.app.ctx.db;
+    const db = h.app.db;
     db.transaction(() => {
       for (let i = 0; i < 10_000; i++) {
         const day = new Date(Date.UTC(2026, 10, 19) - (i % 700) * 86_400_000).toISOString().slice(0, 10);

@@ -144,11 +144,11 @@ describe('an unknown outcome is never repeated', () => {
       ctx: h.app.ctx,
       botToken: BOT_TOKEN,
       nudgeDm: (client) => createNudgeDm(h.app.ctx, client),
-      hooks: { afterPost: (job) => deleteUserData(h.app.ctx.db, owner(job.userId)) },
+      hooks: { afterPost: (job) => deleteUserData(h.app.db, owner(job.userId)) },
     });
     await scheduler.runOnce(new Date('2027-01-15T09:00:00Z'));
     await scheduler.stop();
     expect(nudgesOf(carol)).toHaveLength(2);
-    expect(Object.values(countUserData(h.app.ctx.db, owner(carol))).every((n) => n === 0)).toBe(true);
+    expect(Object.values(countUserData(h.app.db, owner(carol))).every((n) => n === 0)).toBe(true);
   });
 });

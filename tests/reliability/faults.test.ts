@@ -339,7 +339,7 @@ const forgetWithFiles: Scenario = {
   }),
   // All or nothing: done means nothing is left; not done means the entry is still there to retry.
   check: (c, outcome) => {
-    const left = countUserData(c.h.app.ctx.db, { teamId: TEAM, userId: c.user });
+    const left = countUserData(c.h.app.db, { teamId: TEAM, userId: c.user });
     if (outcome.success)
       expect(
         Object.values(left).every((n) => n === 0),

@@ -82,7 +82,7 @@ function victimState(): string {
     .messages(victim.dm)
     .map((m) => [m.ts, m.text, m.blocks, m.edited, m.reactions, m.replies]);
   const modals = h.api.state.openModals(VICTIM).map((v) => [v.id, v.hash]);
-  return `${dumpUserRows(h.app.ctx.db, VICTIM_OWNER)}\n${JSON.stringify({ home, dm, modals })}`;
+  return `${dumpUserRows(h.app.db, VICTIM_OWNER)}\n${JSON.stringify({ home, dm, modals })}`;
 }
 
 /** What others can see: every reply, message, modal and Home not the victim's own. */

@@ -118,7 +118,7 @@ describe('signatures on every kind of request: forged, stale, missing or tampere
   ];
 
   it.each(requests)('%s', async (_name, body, contentType) => {
-    const before = dumpAll(h.app.ctx.db);
+    const before = dumpAll(h.app.db);
     // Bolt's own auth.test (once, at the first request) is not the request's doing.
     const slackCalls = () => h.api.calls.filter((c) => c.method !== 'auth.test').length;
     const calls = slackCalls();
@@ -145,13 +145,13 @@ describe('signatures on every kind of request: forged, stale, missing or tampere
     ]);
     await sleep(100);
     expect(slackCalls()).toBe(calls);
-    expect(dumpAll(h.app.ctx.db)).toBe(before);
+    expect(dumpAll(h.app.db)).toBe(before);
   });
 
   it.each(requests)(
     '%s, correctly signed but stamped an hour or a year away → 401, no effect',
     async (_n, body, contentType) => {
-      const before = dumpAll(h.app.ctx.db);
+      const before = dumpAll(h.app.db);
       const slackCalls = () => h.api.calls.filter((c) => c.method !== 'auth.test').length;
       const calls = slackCalls();
       const hour = 60 * 60;
@@ -163,7 +163,7 @@ describe('signatures on every kind of request: forged, stale, missing or tampere
       expect(statuses).toEqual([401, 401, 401]);
       await sleep(100);
       expect(slackCalls()).toBe(calls);
-      expect(dumpAll(h.app.ctx.db)).toBe(before);
+      expect(dumpAll(h.app.db)).toBe(before);
     },
   );
 
@@ -440,7 +440,7 @@ describe('app_uninstalled and tokens_revoked', () => {
     await h.close();
   });
   const status = () =>
-    h.app.ctx.db.prepare('SELECT status FROM workspaces WHERE team_id = ?').pluck().get(TEAM) as
+    h.app.db.prepare('SELECT status FROM workspaces WHERE team_id = ?').pluck().get(TEAM) as
       | string
       | undefined;
 

@@ -18,7 +18,9 @@ import {
 import { sortEntries } from './packet.ts';
 
 export const EXPORT_FORMAT = 'ladder-export';
-export const EXPORT_FORMAT_VERSION = 1;
+/** Version 3 adds each entry's `originalText`; version 1 files (without it) are still read. */
+export const EXPORT_FORMAT_VERSION = 3;
+export const READABLE_EXPORT_VERSIONS = [1, 3] as const;
 /** The longest entry text the app accepts, in code points (as on every logging path). */
 export const MAX_ENTRY_TEXT_CODE_POINTS = 3000;
 
@@ -77,6 +79,12 @@ export const ExportEntrySchema = z.strictObject({
     .refine((text) => codePoints(text) <= MAX_ENTRY_TEXT_CODE_POINTS, {
       error: `expected at most ${MAX_ENTRY_TEXT_CODE_POINTS} characters`,
     }),
+  /** Version 3: the Slack text the entry came from (mentions as `<@U…>`); `text` is its readable form. */
+  originalText: z
+    .string()
+    .min(1, { error: 'expected a non-empty text' })
+    .max(4 * MAX_ENTRY_TEXT_CODE_POINTS, { error: 'expected a shorter original text' })
+    .optional(),
   axes: z.array(oneOf(AXIS_IDS)),
   suggestedAxes: z.array(oneOf(AXIS_IDS)),
   shift: oneOf(SHIFT_IDS).nullable(),
@@ -130,7 +138,12 @@ export const ExportFileSchema = z.strictObject({
 export const ExportSchema = z
   .strictObject({
     format: z.literal(EXPORT_FORMAT),
-    version: z.literal(EXPORT_FORMAT_VERSION),
+    version: z.union(
+      READABLE_EXPORT_VERSIONS.map((v) => z.literal(v)),
+      {
+        error: `expected version ${READABLE_EXPORT_VERSIONS.join(' or ')}`,
+      },
+    ),
     exportedAt: Instant,
     team_id: SlackId,
     user_id: SlackId,
@@ -221,6 +234,7 @@ export function buildExport(source: ExportSource): ExportData {
       id: i + 1,
       occurredOn: entry.occurredOn,
       text: entry.text,
+      originalText: entry.originalText ?? entry.text,
       axes: entry.axes,
       suggestedAxes: entry.suggestedAxes,
       shift: entry.shift,

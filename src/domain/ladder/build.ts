@@ -4,20 +4,12 @@
  * parsed YAML here, so the same checks run at start-up, in `cli validate-ladder` and in tests.
  */
 import type { z } from 'zod';
-import { COMMAND_KEYWORDS } from '../command.ts';
 import type { Prompt } from '../prompts.ts';
-import {
-  checkSuggestionRules,
-  compileSuggestionRules,
-  DEFAULT_THIN_THRESHOLD,
-  type GrowthSuggestions,
-  NO_SUGGESTION_RULES,
-  type SuggestionRules,
-} from '../suggest.ts';
-import { createTagTable, normaliseTag, type TagDefinition } from '../tags.ts';
-import { AXIS_IDS, type AxisId, SCOPE_IDS, SHIFT_IDS } from '../types.ts';
+import { createTagTable } from '../tags.ts';
+import { AXIS_IDS, type AxisId } from '../types.ts';
+import { ALL_FILES, type Parsed, Problems, quoteList } from './build-problems.ts';
+import { buildAliases, buildSuggestions, buildTags } from './build-words.ts';
 import type {
-  AliasEntry,
   Axis,
   Ladder,
   LadderFileInfo,
@@ -30,8 +22,6 @@ import type {
   Step,
   Track,
 } from './model.ts';
-import { formatPath } from './model.ts';
-import { COMPARE_SEPARATORS, normaliseLevelQuery } from './normalise.ts';
 import {
   type AxesFile,
   AxesFileSchema,
@@ -55,9 +45,6 @@ export interface LadderFileInput {
 
 export type LadderBuildResult = { ok: true; ladder: Ladder } | { ok: false; problems: LadderProblem[] };
 
-/** Where problems about the set of files as a whole are filed. */
-export const ALL_FILES = '(ladder data)';
-
 const SCHEMAS = {
   axes: AxesFileSchema,
   track: TrackFileSchema,
@@ -65,15 +52,6 @@ const SCHEMAS = {
   tags: TagsFileSchema,
   suggestions: SuggestionsFileSchema,
 } as const;
-
-type Parsed<F> = { file: string; data: F };
-
-class Problems {
-  readonly list: LadderProblem[] = [];
-  add(file: string, segments: readonly (string | number)[], message: string): void {
-    this.list.push({ file, path: formatPath(segments), segments, message });
-  }
-}
 
 function toSegments(path: readonly PropertyKey[]): (string | number)[] {
   return path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
@@ -101,10 +79,6 @@ function parseFile(input: LadderFileInput, problems: Problems): LadderFile | nul
     problems.add(file, toSegments(issue.path), issue.message);
   }
   return null;
-}
-
-function quoteList(values: readonly string[]): string {
-  return values.join(', ');
 }
 
 function buildAxes(axesFiles: Parsed<AxesFile>[], problems: Problems): Axis[] | null {
@@ -331,141 +305,6 @@ function buildRoleFamily(
       preparation: t.preparation,
     })),
   };
-}
-
-function buildTags(tagFiles: Parsed<TagsFile>[], problems: Problems): TagDefinition[] {
-  if (tagFiles.length === 0) {
-    problems.add(ALL_FILES, [], 'no file has "kind: tags"; the evidence tag table is required');
-    return [];
-  }
-  for (const extra of tagFiles.slice(1)) {
-    problems.add(
-      extra.file,
-      ['kind'],
-      `only one tags file is allowed (already defined in ${tagFiles[0]?.file})`,
-    );
-  }
-  const { file, data } = tagFiles[0] as Parsed<TagsFile>;
-  const definitions: TagDefinition[] = [
-    ...AXIS_IDS.map((id) => ({ tag: id, target: { kind: 'axis', id } as const, aliases: data.axes[id] })),
-    ...SHIFT_IDS.map((id) => ({ tag: id, target: { kind: 'shift', id } as const, aliases: data.shifts[id] })),
-    ...SCOPE_IDS.map((id) => ({ tag: id, target: { kind: 'scope', id } as const, aliases: data.scopes[id] })),
-  ];
-  const owners = new Map<string, string>();
-  for (const definition of definitions) owners.set(normaliseTag(definition.tag), definition.tag);
-  for (const definition of definitions) {
-    const group = `${definition.target.kind === 'axis' ? 'axes' : definition.target.kind === 'shift' ? 'shifts' : 'scopes'}`;
-    definition.aliases.forEach((alias, i) => {
-      const key = normaliseTag(alias);
-      const owner = owners.get(key);
-      if (owner !== undefined) {
-        const what = owner === definition.tag ? 'already matches this tag' : `is already used by #${owner}`;
-        problems.add(
-          file,
-          [group, definition.tag, i],
-          `alias #${alias} ${what} (tags match ignoring case, "-" and "_")`,
-        );
-      } else {
-        owners.set(key, definition.tag);
-      }
-    });
-  }
-  return definitions;
-}
-
-interface BuiltSuggestions {
-  rules: SuggestionRules;
-  thinThreshold: number;
-  growth: GrowthSuggestions;
-}
-
-/** The suggestions file is optional: without it nothing is suggested and the threshold is 3. */
-function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Problems): BuiltSuggestions {
-  if (files.length === 0) {
-    return {
-      rules: NO_SUGGESTION_RULES,
-      thinThreshold: DEFAULT_THIN_THRESHOLD,
-      growth: { axes: {}, shifts: {} },
-    };
-  }
-  for (const extra of files.slice(1)) {
-    problems.add(
-      extra.file,
-      ['kind'],
-      `only one suggestions file is allowed (already defined in ${files[0]?.file})`,
-    );
-  }
-  const { file, data } = files[0] as Parsed<SuggestionsFile>;
-  const rules = data.rules.map((rule) => ({
-    id: rule.id,
-    axes: AXIS_IDS.filter((id) => rule.axes.includes(id)),
-    scope: rule.scope ?? null,
-    words: rule.words,
-    except: rule.except,
-  }));
-  for (const problem of checkSuggestionRules(rules)) problems.add(file, problem.segments, problem.message);
-  return {
-    rules: compileSuggestionRules(rules),
-    thinThreshold: data.thin_threshold,
-    growth: { axes: data.growth.axes, shifts: data.growth.shifts },
-  };
-}
-
-const RESERVED_WORDS: ReadonlySet<string> = new Set(
-  [...COMMAND_KEYWORDS, ...COMPARE_SEPARATORS].map(normaliseLevelQuery).filter((key) => key !== ''),
-);
-
-function buildAliases(
-  tracks: readonly { track: Track; file: string }[],
-  families: readonly RoleFamily[],
-  problems: Problems,
-): AliasEntry[] {
-  const index = new Map<string, { entry: AliasEntry; file: string }>();
-  const add = (level: Level, file: string, alias: string, segments: (string | number)[]): void => {
-    const key = normaliseLevelQuery(alias);
-    if (key === '') {
-      problems.add(file, segments, `alias ${JSON.stringify(alias)} has no letters or digits`);
-      return;
-    }
-    if (RESERVED_WORDS.has(key)) {
-      problems.add(file, segments, `"${alias}" is a command word of /ladder and cannot name a level`);
-      return;
-    }
-    const existing = index.get(key);
-    if (existing && existing.entry.levelId !== level.id) {
-      problems.add(
-        file,
-        segments,
-        `alias "${alias}" is already used by ${existing.entry.levelId} in ${existing.file} ` +
-          '(aliases must be unique ignoring case, spaces and hyphens)',
-      );
-      return;
-    }
-    if (!existing) index.set(key, { entry: { key, alias, levelId: level.id }, file });
-  };
-  for (const { track, file } of tracks) {
-    track.positions.forEach((position, i) => {
-      const extra = position.aliases.slice(3);
-      add(position, file, position.id, ['positions', i, 'id']);
-      add(position, file, position.code, ['positions', i, 'code']);
-      add(position, file, position.title, ['positions', i, 'title']);
-      extra.forEach((alias, j) => {
-        add(position, file, alias, ['positions', i, 'aliases', j]);
-      });
-    });
-  }
-  for (const family of families) {
-    family.roles.forEach((role, i) => {
-      add(role, family.file, role.id, ['roles', i, 'id']);
-      add(role, family.file, role.name, ['roles', i, 'name']);
-      role.aliases.slice(2).forEach((alias, j) => {
-        add(role, family.file, alias, ['roles', i, 'aliases', j]);
-      });
-    });
-  }
-  return [...index.values()]
-    .map(({ entry }) => entry)
-    .sort((a, b) => b.key.length - a.key.length || a.key.localeCompare(b.key));
 }
 
 /**

@@ -40,11 +40,6 @@ export function getPosition(ladder: Ladder, id: string): Position | undefined {
   return level?.kind === 'position' ? level : undefined;
 }
 
-export function getRole(ladder: Ladder, id: string): Role | undefined {
-  const level = ladder.levelsById.get(id);
-  return level?.kind === 'role' ? level : undefined;
-}
-
 /** Exact match only (normalised): the level, or undefined. */
 export function findLevel(ladder: Ladder, query: string): Level | undefined {
   const entry = ladder.aliasIndex.get(normaliseLevelQuery(query));

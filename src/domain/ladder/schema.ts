@@ -163,15 +163,44 @@ export type TagsFile = z.infer<typeof TagsFileSchema>;
 
 /**
  * A word or phrase of a suggestion rule: letters and digits, words joined by one space or hyphen.
- * A space or hyphen in a phrase matches either in the text ("on-call" also finds "on call").
+ * A space or hyphen in a phrase matches either in the text ("on-call" also finds "on call"); inside
+ * a phrase `{n}` stands for any number and `*` for up to four words of any kind.
  */
 export const SuggestionWordSchema = z
   .string()
   .max(60, 'must be at most 60 characters')
   .regex(
-    /^[\p{L}\p{N}]+(?:[ -][\p{L}\p{N}]+)*$/u,
-    'use letters and digits, words joined by one space or hyphen (e.g. "on-call", "due process")',
+    /^(?:[\p{L}\p{N}]+|\{n\})(?:[ -](?:[\p{L}\p{N}]+|\{n\}|\*))*$/u,
+    'use letters and digits, words joined by one space or hyphen (e.g. "on-call", "due process"); ' +
+      'inside a phrase {n} stands for a number and * for up to four words',
   );
+
+/** One word as written in a text, for the normalisation lists: letters and digits, or a "1:1". */
+const FormWordSchema = z
+  .string()
+  .max(40, 'must be at most 40 characters')
+  .regex(
+    /^(?:[\p{L}\p{N}]+|\p{N}+:\p{N}+s?)$/u,
+    'use one word of letters and digits (or a form such as "1:1")',
+  );
+
+/** A word ending for the spelling fold: lowercase letters only. */
+const EndingSchema = z.string().regex(/^\p{Ll}{3,12}$/u, 'use 3 to 12 lowercase letters');
+
+/** How words are normalised before matching (see `WordForms` in domain/suggest.ts). */
+export const WordFormsSchema = z.strictObject({
+  spelling: z
+    .strictObject({
+      words: z.record(FormWordSchema, FormWordSchema).default({}),
+      endings: z.record(EndingSchema, EndingSchema).default({}),
+      keep: z.array(FormWordSchema).default([]),
+    })
+    .default({ words: {}, endings: {}, keep: [] }),
+  families: z.record(FormWordSchema, z.array(FormWordSchema).min(1, 'list at least one member')).default({}),
+  unstemmed: z.array(FormWordSchema).default([]),
+  numbers: z.array(FormWordSchema).default([]),
+});
+export type WordFormsInput = z.infer<typeof WordFormsSchema>;
 
 export const SuggestionRuleSchema = z
   .strictObject({
@@ -180,13 +209,15 @@ export const SuggestionRuleSchema = z
     axes: z.array(z.enum(AXIS_IDS)).default([]),
     /** The scope of influence the words point to, if any. */
     scope: z.enum(SCOPE_IDS).optional(),
-    /** Matched as whole words, ignoring case: "process" does not fire on "processed". */
+    /** The mindset shift the words point to, if any; suggested like an axis. */
+    shift: z.enum(SHIFT_IDS).optional(),
+    /** Matched word by word after normalisation: "process" does not fire on "processed". */
     words: z.array(SuggestionWordSchema).min(1, 'list at least one word'),
     /** Phrases holding one of the words that must not fire the rule ("due process"). */
     except: z.array(SuggestionWordSchema).default([]),
   })
-  .refine((rule) => rule.axes.length > 0 || rule.scope !== undefined, {
-    message: 'a rule needs "axes", "scope" or both',
+  .refine((rule) => rule.axes.length > 0 || rule.scope !== undefined || rule.shift !== undefined, {
+    message: 'a rule needs "axes", "scope", "shift" or several of them',
     path: ['axes'],
   });
 export type SuggestionRuleInput = z.infer<typeof SuggestionRuleSchema>;
@@ -197,6 +228,8 @@ export const SuggestionsFileSchema = z.strictObject({
   sources: SourcesSchema,
   /** A growth axis with fewer entries than this in the summary's period is flagged as thin. */
   thin_threshold: z.int().min(1).max(100).default(3),
+  /** Spelling fold, word families and words never stemmed; without it only the stemmer applies. */
+  normalise: WordFormsSchema.optional(),
   rules: z.array(SuggestionRuleSchema).min(1),
   /** One concrete thing to do or log next, per axis and per mindset shift. */
   growth: z.strictObject({

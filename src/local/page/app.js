@@ -3,7 +3,7 @@
  * person (GET /state, refreshed on every Server-Sent Event) and sends what they do to the page
  * server (POST /act/…), which turns it into correctly signed requests to the app.
  */
-import { escapeHtml, mrkdwnToHtml, renderBlocks, textToHtml } from './render.js';
+import { escapeHtml, mrkdwnToHtml, pillHtml, renderBlocks, setEmojiTable, textToHtml } from './render.js';
 
 const STATEFUL = new Set([
   'plain_text_input',
@@ -386,6 +386,13 @@ function readState(/** @type {Element} */ root) {
 }
 
 function readValue(/** @type {HTMLElement} */ el) {
+  if (el.classList.contains('el-pills')) {
+    return {
+      values: [...el.querySelectorAll('.pill')].map(
+        (p) => /** @type {HTMLElement} */ (p).dataset.value ?? '',
+      ),
+    };
+  }
   if (el instanceof HTMLSelectElement) {
     if (el.multiple) return { values: [...el.selectedOptions].map((o) => o.value) };
     return { value: el.value === '' ? null : el.value };
@@ -403,6 +410,20 @@ function writeValue(
   /** @type {HTMLElement} */ el,
   /** @type {{value?: string | null, values?: string[]}} */ v,
 ) {
+  if (el.classList.contains('el-pills')) {
+    const wanted = new Set(v.values ?? []);
+    const pills = /** @type {HTMLElement} */ (el.querySelector('.pills'));
+    const picker = /** @type {HTMLSelectElement} */ (el.querySelector('.pill-add'));
+    pills.innerHTML = '';
+    for (const o of picker.options) {
+      if (o.value === '') continue;
+      const chosen = wanted.has(o.value);
+      o.hidden = chosen;
+      o.disabled = chosen;
+      if (chosen) pills.insertAdjacentHTML('beforeend', pillHtml(o.value, o.textContent ?? o.value));
+    }
+    return;
+  }
   if (el instanceof HTMLSelectElement) {
     const wanted = new Set(el.multiple ? (v.values ?? []) : [v.value ?? '']);
     for (const o of el.options) o.selected = wanted.has(o.value);
@@ -577,8 +598,30 @@ function closeMenus() {
   for (const m of document.querySelectorAll('.menu')) m.remove();
 }
 
+/** A multi-select's pills changed: a form only records it; a block that dispatches actions sends it. */
+async function pillsChanged(/** @type {HTMLElement} */ el) {
+  const inputBlock = el.closest('.b-input');
+  if (inputBlock && !(/** @type {HTMLElement} */ (inputBlock).dataset.dispatch)) return;
+  await elementUsed(el, readValue(el));
+}
+
 document.addEventListener('click', async (ev) => {
   const target = /** @type {HTMLElement} */ (ev.target);
+  const remove = /** @type {HTMLElement | null} */ (target.closest('.pill-remove'));
+  if (remove) {
+    const el = /** @type {HTMLElement} */ (remove.closest('.el-pills'));
+    const pill = /** @type {HTMLElement} */ (remove.closest('.pill'));
+    const value = pill.dataset.value ?? '';
+    pill.remove();
+    for (const o of /** @type {HTMLSelectElement} */ (el.querySelector('.pill-add')).options) {
+      if (o.value === value) {
+        o.hidden = false;
+        o.disabled = false;
+      }
+    }
+    await pillsChanged(el);
+    return;
+  }
   if (!target.closest('.menu')) closeMenus();
   const nav = /** @type {HTMLElement | null} */ (target.closest('.js-nav'));
   if (nav) return openPane({ kind: 'channel', id: nav.dataset.channel ?? '' });
@@ -687,6 +730,23 @@ document.addEventListener('change', async (ev) => {
     if (ui.pane.kind === 'app') act('homeOpened', { tab: ui.pane.tab });
     return;
   }
+  if (target.classList.contains('pill-add')) {
+    // Picking an option adds its pill; the picker goes back to its placeholder.
+    const picker = /** @type {HTMLSelectElement} */ (target);
+    const el = /** @type {HTMLElement} */ (picker.closest('.el-pills'));
+    const option = picker.selectedOptions[0];
+    if (option && option.value !== '') {
+      el.querySelector('.pills')?.insertAdjacentHTML(
+        'beforeend',
+        pillHtml(option.value, option.textContent ?? ''),
+      );
+      option.hidden = true;
+      option.disabled = true;
+    }
+    picker.value = '';
+    await pillsChanged(el);
+    return;
+  }
   const el = /** @type {HTMLElement | null} */ (target.closest('.js-el'));
   if (!el || !STATEFUL.has(el.dataset.type ?? '')) return;
   // Inputs in input blocks only change the form, unless the block dispatches actions.
@@ -734,6 +794,13 @@ document.addEventListener('keydown', (ev) => {
 
 // ---------------------------------------------------------------------------------------------
 // Start
+
+// Slack's emoji shortcodes, before anything is drawn (without them, `:name:` stays as text).
+try {
+  setEmojiTable(await (await fetch('/emoji.json')).json());
+} catch {
+  setEmojiTable({});
+}
 
 const events = new EventSource('/events');
 events.onmessage = scheduleRefresh;

@@ -22,3 +22,7 @@ export function renderElement(
   where?: { input?: boolean },
 ): string;
 export function renderBlocks(blocks: unknown, ctx?: RenderContext): string;
+/** Sets Slack's shortcode table (name → emoji) the page got from /emoji.json. */
+export function setEmojiTable(table: Record<string, string>): void;
+/** One chosen option of a multi-select, as a removable pill. */
+export function pillHtml(value: string, label: string): string;

@@ -31,69 +31,23 @@ function decodeSlackEntities(/** @type {string} */ s) {
   return s.replace(/&(amp|lt|gt);/g, (_, name) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
 }
 
-/** The shortcodes Ladder and common Slack apps use; the rest stay as `:name:`. */
-const EMOJI = {
-  white_check_mark: '✅',
-  heavy_check_mark: '✔️',
-  x: '❌',
-  warning: '⚠️',
-  wastebasket: '🗑️',
-  link: '🔗',
-  scissors: '✂️',
-  tada: '🎉',
-  memo: '📝',
-  pencil: '📝',
-  pencil2: '✏️',
-  calendar: '📅',
-  spiral_calendar_pad: '🗓️',
-  date: '📅',
-  bulb: '💡',
-  bar_chart: '📊',
-  chart_with_upwards_trend: '📈',
-  seedling: '🌱',
-  star: '⭐',
-  sparkles: '✨',
-  rocket: '🚀',
-  wave: '👋',
-  thinking_face: '🤔',
-  hourglass: '⌛',
-  hourglass_flowing_sand: '⏳',
-  alarm_clock: '⏰',
-  bell: '🔔',
-  no_bell: '🔕',
-  zzz: '💤',
-  lock: '🔒',
-  information_source: 'ℹ️',
-  point_right: '👉',
-  arrow_right: '➡️',
-  mag: '🔍',
-  clipboard: '📋',
-  inbox_tray: '📥',
-  outbox_tray: '📤',
-  page_facing_up: '📄',
-  package: '📦',
-  muscle: '💪',
-  trophy: '🏆',
-  speech_balloon: '💬',
-  thread: '🧵',
-  '+1': '👍',
-  thumbsup: '👍',
-  raised_hands: '🙌',
-  eyes: '👀',
-  compass: '🧭',
-  ladder: '🪜',
-  busts_in_silhouette: '👥',
-  dart: '🎯',
-  repeat: '🔁',
-  fast_forward: '⏩',
-  stopwatch: '⏱️',
-  gear: '⚙️',
-  books: '📚',
-  mailbox: '📫',
-};
+/**
+ * Slack's shortcode table (`arrow_up` → ⬆️), served by the page server from `emoji-datasource` (the
+ * emoji data Slack uses) and set once with {@link setEmojiTable} before the first render. Unknown
+ * names stay as `:name:`, as in Slack.
+ * @type {Record<string, string>}
+ */
+let EMOJI = {};
+
+/** @param {Record<string, string>} table */
+export function setEmojiTable(table) {
+  EMOJI = table && typeof table === 'object' ? table : {};
+}
 
 function emojify(/** @type {string} */ html) {
-  return html.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[/** @type {'x'} */ (name)] ?? m);
+  return html.replace(/:([a-z0-9_+-]+):/g, (m, name) =>
+    Object.hasOwn(EMOJI, name) ? escapeHtml(EMOJI[name] ?? m) : m,
+  );
 }
 
 const WORD = '\\p{L}\\p{N}';
@@ -464,6 +418,37 @@ function placeholderAttr(/** @type {unknown} */ p) {
   return p ? ` placeholder="${escapeHtml(plainOf(p))}"` : '';
 }
 
+/**
+ * Slack's multi-select: the chosen options as removable pills, and a picker that adds one more
+ * (instead of a native Ctrl-click list). The page's script keeps the pills and the picker in step.
+ * @param {Record<string, unknown>} el
+ * @param {string} blockId
+ * @param {string} inInput
+ * @param {Array<{value: string, label: string}>} options
+ * @param {string[]} initial
+ * @param {string} placeholder
+ */
+function pillPicker(el, blockId, inInput, options, initial, placeholder) {
+  const chosen = new Set(initial);
+  const pills = options
+    .filter((o) => chosen.has(o.value))
+    .map((o) => pillHtml(o.value, o.label))
+    .join('');
+  const choices = options
+    .map(
+      (o) =>
+        `<option value="${escapeHtml(o.value)}"${chosen.has(o.value) ? ' hidden disabled' : ''}>${escapeHtml(o.label)}</option>`,
+    )
+    .join('');
+  const label = escapeHtml(placeholder);
+  return `<div ${elAttrs(el, blockId, `${inInput} el-pills`)} role="group" aria-label="${label}"><span class="pills">${pills}</span><select class="pill-add" aria-label="${label}"><option value="" selected>${label}</option>${choices}</select></div>`;
+}
+
+/** One chosen option of a multi-select; the page's script builds the same markup when adding. */
+export function pillHtml(/** @type {string} */ value, /** @type {string} */ label) {
+  return `<span class="pill" data-value="${escapeHtml(value)}"><span class="pill-label">${escapeHtml(label)}</span><button type="button" class="pill-remove" aria-label="Remove ${escapeHtml(label)}">×</button></span>`;
+}
+
 /** A visible stand-in for anything the page cannot show, so nothing silently vanishes. */
 function unsupported(/** @type {string} */ what, /** @type {unknown} */ type) {
   return `<div class="unsupported">Unsupported ${escapeHtml(what)}: <code>${escapeHtml(
@@ -512,22 +497,34 @@ export function renderElement(el, blockId, ctx = {}, where = {}) {
       }
       return `<button type="button" ${elAttrs(el, blockId, style)}>${text}</button>`;
     }
-    case 'static_select':
-    case 'multi_static_select': {
-      const multi = el.type === 'multi_static_select';
-      const initial = multi ? optionsOf(el.initial_options) : el.initial_option ? [el.initial_option] : [];
-      const selected = new Set(initial.map((o) => String(/** @type {{value?: unknown}} */ (o).value ?? '')));
+    case 'multi_static_select':
+      return pillPicker(
+        el,
+        blockId,
+        inInput,
+        allOptions(el).map((o) => ({ value: String(o.value ?? ''), label: plainOf(o.text) })),
+        optionsOf(el.initial_options).map((o) => String(o.value ?? '')),
+        plainOf(el.placeholder) || 'Select options',
+      );
+    case 'multi_users_select':
+      return pillPicker(
+        el,
+        blockId,
+        inInput,
+        (ctx.users ?? []).map((u) => ({ value: u.id, label: u.name })),
+        (Array.isArray(el.initial_users) ? el.initial_users : []).map(String),
+        plainOf(el.placeholder) || 'Select people',
+      );
+    case 'static_select': {
+      const selected = new Set(
+        el.initial_option ? [String(/** @type {{value?: unknown}} */ (el.initial_option).value ?? '')] : [],
+      );
       const label = escapeHtml(plainOf(el.placeholder) || 'Select');
-      const empty = multi
-        ? ''
-        : `<option value=""${selected.size === 0 ? ' selected' : ''}>${label}</option>`;
-      return `<select ${elAttrs(el, blockId, inInput)}${multi ? ` multiple size="${Math.min(6, Math.max(3, allOptions(el).length))}"` : ''} aria-label="${label}">${empty}${selectOptionsHtml(el, selected)}</select>`;
+      const empty = `<option value=""${selected.size === 0 ? ' selected' : ''}>${label}</option>`;
+      return `<select ${elAttrs(el, blockId, inInput)} aria-label="${label}">${empty}${selectOptionsHtml(el, selected)}</select>`;
     }
-    case 'users_select':
-    case 'multi_users_select': {
-      const multi = el.type === 'multi_users_select';
-      const initial = multi ? (Array.isArray(el.initial_users) ? el.initial_users : []) : [el.initial_user];
-      const selected = new Set(initial.filter(Boolean).map(String));
+    case 'users_select': {
+      const selected = new Set([el.initial_user].filter(Boolean).map(String));
       const opts = (ctx.users ?? [])
         .map(
           (u) =>
@@ -535,7 +532,7 @@ export function renderElement(el, blockId, ctx = {}, where = {}) {
         )
         .join('');
       const label = escapeHtml(plainOf(el.placeholder) || 'Select a person');
-      return `<select ${elAttrs(el, blockId, inInput)}${multi ? ' multiple size="3"' : ''} aria-label="${label}">${multi ? '' : `<option value="">${label}</option>`}${opts}</select>`;
+      return `<select ${elAttrs(el, blockId, inInput)} aria-label="${label}"><option value="">${label}</option>${opts}</select>`;
     }
     case 'overflow': {
       const items = optionsOf(el.options)

@@ -7,6 +7,7 @@ import type { types } from '@slack/bolt';
 import {
   compareLevels,
   type LevelComparison,
+  neighbourLevels,
   type PositionComparison,
   type RoleComparison,
 } from '../../domain/ladder/compare.ts';
@@ -32,14 +33,16 @@ import {
 } from './format.ts';
 import { buildUsageHelp, HELP_ENTRIES, type HelpEntry } from './help.ts';
 import { buildUnknownLevel } from './unknown-level.ts';
-import { encodeLevelPair, encodeLevelValue } from './values.ts';
+import { encodeLevelPair, encodeLevelValue, typedWords } from './values.ts';
 
 export interface ComparisonOptions {
   /** The copy posted in the channel by Share in channel: no buttons. */
   shared?: boolean;
+  /** The words the person typed after `compare`, shown by "Shared from". */
+  typed?: string | null;
 }
 
-function comparisonButtons(from: Level, to: Level): Block[] {
+function comparisonButtons(from: Level, to: Level, typed: string | null | undefined): Block[] {
   const buttons: types.Button[] = [];
   const seen = new Set<string>();
   for (const level of [from, to]) {
@@ -57,16 +60,15 @@ function comparisonButtons(from: Level, to: Level): Block[] {
     button({
       text: 'Share in channel',
       actionId: ActionId.shareInChannel,
-      value: encodeLevelPair(from.id, to.id),
+      value: encodeLevelPair(from.id, to.id, typed),
     }),
   );
   return actions(buttons);
 }
 
-function sharedNote(from: Level, to: Level): Block {
-  return context(
-    `Shared from \`${COMMAND} compare ${escapeMrkdwn(levelName(from).toLowerCase())} ${escapeMrkdwn(levelName(to).toLowerCase())}\``,
-  );
+function sharedNote(from: Level, to: Level, typed: string | null | undefined): Block {
+  const words = typedWords(typed) ?? `${levelName(from).toLowerCase()} ${levelName(to).toLowerCase()}`;
+  return context(`Shared from \`${COMMAND} compare ${escapeMrkdwn(words)}\``);
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -124,8 +126,8 @@ function buildPositionComparison(
     );
   }
 
-  if (options.shared) blocks.push(sharedNote(requested.from, requested.to));
-  else blocks.push(...comparisonButtons(requested.from, requested.to));
+  if (options.shared) blocks.push(sharedNote(requested.from, requested.to, options.typed));
+  else blocks.push(...comparisonButtons(requested.from, requested.to, options.typed));
 
   const changes = changed.map((c) => `${c.axis.name} ${c.from.name} → ${c.to.name}`);
   const same = unchanged.map((c) => `${c.axis.name} (${c.from.name})`);
@@ -151,6 +153,35 @@ function sideBySide(title: string, left: string, right: string, max: number): Bl
       { type: 'mrkdwn', text: truncate(right, max) },
     ],
   };
+}
+
+/** The mindset shifts between the two roles, and how to prepare (looking up only). */
+function shiftBlocks(comparison: RoleComparison): Block[] {
+  const { from, to, transition, shifts, reversed } = comparison;
+  if (!transition || shifts.length === 0) return [];
+  const up = reversed ? to : from;
+  const down = reversed ? from : to;
+  const lines = [
+    `*Mindset shifts from ${escapeMrkdwn(up.name)} to ${escapeMrkdwn(down.name)}*` +
+      (reversed ? ' (this comparison looks down; these are the shifts for the move up)' : ''),
+    ...shifts.map(
+      (shift) =>
+        `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
+    ),
+  ];
+  if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
+  const blocks = [section(lines.join('\n'))];
+  if (!reversed && transition.preparation.length > 0) {
+    blocks.push(
+      section(
+        [
+          '*How to prepare before the title changes*',
+          ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
+        ].join('\n'),
+      ),
+    );
+  }
+  return blocks;
 }
 
 function buildRoleComparison(
@@ -192,31 +223,8 @@ function buildRoleComparison(
     divider(),
   );
 
-  const { transition, shifts, reversed } = comparison;
-  if (transition && shifts.length > 0) {
-    const up = reversed ? to : from;
-    const down = reversed ? from : to;
-    const lines = [
-      `*Mindset shifts from ${escapeMrkdwn(up.name)} to ${escapeMrkdwn(down.name)}*` +
-        (reversed ? ' (this comparison looks down; these are the shifts for the move up)' : ''),
-      ...shifts.map(
-        (shift) =>
-          `• from *${escapeMrkdwn(shift.from)}* to *${escapeMrkdwn(shift.to)}*: ${escapeMrkdwn(shift.summary)}`,
-      ),
-    ];
-    if (transition.note) lines.push(`_${escapeMrkdwn(transition.note)}_`);
-    blocks.push(section(lines.join('\n')));
-    if (!reversed && transition.preparation.length > 0) {
-      blocks.push(
-        section(
-          [
-            '*How to prepare before the title changes*',
-            ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
-          ].join('\n'),
-        ),
-      );
-    }
-  }
+  const { shifts } = comparison;
+  blocks.push(...shiftBlocks(comparison));
 
   const positionOf = (id: string): string => {
     const level = ladder.levelsById.get(id);
@@ -228,8 +236,8 @@ function buildRoleComparison(
         `${b} to ${escapeMrkdwn(positionOf(to.comparable.positionId))}.`,
     ),
   );
-  if (options.shared) blocks.push(sharedNote(from, to));
-  else blocks.push(...comparisonButtons(from, to));
+  if (options.shared) blocks.push(sharedNote(from, to, options.typed));
+  else blocks.push(...comparisonButtons(from, to, options.typed));
 
   const shiftText =
     shifts.length > 0 ? ` Mindset shifts: ${shifts.map((s) => `${s.from} to ${s.to}`).join('; ')}.` : '';
@@ -271,6 +279,7 @@ export function buildCompareReply(
   ladder: Ladder,
   pair: LevelPairResolution | null,
   helpEntries: readonly HelpEntry[] = HELP_ENTRIES,
+  typed?: string,
 ): SlackMessage {
   if (!pair) {
     return buildUsageHelp(
@@ -287,5 +296,29 @@ export function buildCompareReply(
     );
   }
   if (b.kind === 'unknown') return buildUnknownLevel(ladder, b, { compareWith: { level: a, side: 'a' } });
-  return buildCompareLevels(ladder, a, b);
+  if (a.id === b.id) return buildSameLevel(ladder, a, pair);
+  return buildCompareLevels(ladder, a, b, { typed: typed ?? null });
+}
+
+/** `compare lead lead`: both sides name one level, so there is nothing to compare. */
+export function buildSameLevel(
+  ladder: Ladder,
+  level: Level,
+  typed: { leftText: string; rightText: string },
+): SlackMessage {
+  const { down, up } = neighbourLevels(ladder, level);
+  const other = up ?? down;
+  const name = levelName(level).toLowerCase();
+  const left = escapeMrkdwn(typed.leftText.toLowerCase());
+  const right = escapeMrkdwn(typed.rightText.toLowerCase());
+  const example = other
+    ? `\`${COMMAND} compare ${escapeMrkdwn(name)} ${escapeMrkdwn(levelName(other).toLowerCase())}\``
+    : null;
+  const text =
+    `\`${left}\` and \`${right}\` are the same level (*${escapeMrkdwn(levelTitle(level))}*), so there is nothing to compare. ` +
+    (example
+      ? `Compare it with another level, e.g. ${example}, or see it alone with `
+      : 'See it alone with ') +
+    `\`${COMMAND} ${left}\`.`;
+  return { text: fallback(text.replace(/[`*]/g, '')), blocks: [section(text)] };
 }

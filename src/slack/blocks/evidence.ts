@@ -3,8 +3,10 @@
  * "too long" reply that gives the text back, and /ladder forget. Pure builders.
  */
 import type { types } from '@slack/bolt';
+import { MAX_EVIDENCE_LIMIT } from '../../domain/command.ts';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Ladder } from '../../domain/ladder/model.ts';
+import type { SuggestionReasons } from '../../domain/suggest.ts';
 import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../../domain/types.ts';
 import { ActionId, BlockId, nthActionId, ViewId } from '../ids.ts';
 import {
@@ -62,13 +64,14 @@ export function quoteEntry(text: string, max = 2500): string {
 export function describeTags(
   entry: Pick<EvidenceEntry, 'axes' | 'suggestedAxes' | 'shift' | 'scope'>,
   names: TagNames,
-  opts: { suggestedScope?: ScopeId | null } = {},
+  opts: { suggestedScope?: ScopeId | null; suggestedShift?: ShiftId | null } = {},
 ): string {
   const parts: string[] = [];
   if (entry.axes.length > 0) parts.push(`*Axes:* ${entry.axes.map(names.axis).join(', ')}`);
   const suggested = entry.suggestedAxes.filter((a) => !entry.axes.includes(a));
   if (suggested.length > 0) parts.push(`*Suggested:* ${suggested.map(names.axis).join(', ')} (suggested)`);
   if (entry.shift) parts.push(`*Shift:* ${names.shift(entry.shift)}`);
+  else if (opts.suggestedShift) parts.push(`*Shift:* ${names.shift(opts.suggestedShift)} (suggested)`);
   if (entry.scope) parts.push(`*Scope:* ${names.scope(entry.scope)}`);
   else if (opts.suggestedScope) parts.push(`*Scope:* ${names.scope(opts.suggestedScope)} (suggested)`);
   return parts.length > 0 ? parts.join('  ·  ') : '_No tags yet: add some with Edit._';
@@ -91,7 +94,32 @@ export interface ConfirmationOptions {
   /** A line under the entry, e.g. after the suggested tags were accepted. */
   note?: string;
   /** Tags keyword rules added (from `prepareEvidence`): marked as suggested, with Accept and Change. */
-  suggested?: { scope: ScopeId | null; words: readonly string[] } | null;
+  suggested?: { scope: ScopeId | null; shift: ShiftId | null; reasons: SuggestionReasons } | null;
+}
+
+const MAX_REASON_WORDS = 3;
+
+/** "*Process* ← “risk register”, “roadmap”" per suggested tag: which words led to which tag. */
+function explainSuggestions(
+  axes: readonly AxisId[],
+  shift: ShiftId | null,
+  scope: ScopeId | null,
+  reasons: SuggestionReasons,
+  names: TagNames,
+): string {
+  const because = (words: readonly string[] | undefined) =>
+    (words ?? [])
+      .slice(0, MAX_REASON_WORDS)
+      .map((w) => `“${escapeMrkdwn(truncate(w, 60))}”`)
+      .join(', ');
+  const parts: string[] = [];
+  for (const axis of axes) {
+    const words = because(reasons.axes[axis]);
+    if (words) parts.push(`*${names.axis(axis)}* ← ${words}`);
+  }
+  if (shift && reasons.shift.length > 0) parts.push(`*${names.shift(shift)}* ← ${because(reasons.shift)}`);
+  if (scope && reasons.scope.length > 0) parts.push(`*${names.scope(scope)}* ← ${because(reasons.scope)}`);
+  return parts.join('  ·  ');
 }
 
 export function buildEvidenceConfirmation(
@@ -100,18 +128,22 @@ export function buildEvidenceConfirmation(
   options: ConfirmationOptions = {},
 ): SlackMessage {
   // A suggested scope is never stored (only Accept makes it the entry's): it is shown from here.
+  // A suggested scope or shift is never stored (only Accept makes it the entry's): shown from here.
   const suggestedScope = entry.scope === null ? (options.suggested?.scope ?? null) : null;
-  const hasSuggestions = pendingSuggestions(entry).length > 0 || suggestedScope !== null;
+  const suggestedShift = entry.shift === null ? (options.suggested?.shift ?? null) : null;
+  const pending = pendingSuggestions(entry);
+  const hasSuggestions = pending.length > 0 || suggestedScope !== null || suggestedShift !== null;
   const blocks: Block[] = [
     section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(entry.text)}`),
-    context(entryMeta(entry), describeTags(entry, names, { suggestedScope })),
+    context(entryMeta(entry), describeTags(entry, names, { suggestedScope, suggestedShift })),
   ];
   if (hasSuggestions) {
-    const words = [...new Set(options.suggested?.words ?? [])].slice(0, 5);
-    const because = words.length > 0 ? ` from the words ${words.map((w) => `“${w}”`).join(', ')}` : '';
+    const why = options.suggested
+      ? explainSuggestions(pending, suggestedShift, suggestedScope, options.suggested.reasons, names)
+      : '';
     blocks.push(
       context(
-        `:bulb: Tags marked (suggested) were picked${escapeMrkdwn(because)}. ` +
+        `:bulb: Tags marked (suggested) were picked from your words${why ? `: ${why}` : ''}. ` +
           '*Accept* keeps them; *Change tags* lets you pick others.',
       ),
     );
@@ -202,125 +234,43 @@ export function buildEmptyLogHelp(): SlackMessage {
   return { text: fallback(t), blocks: [section(t)] };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The modal
+/** Shown with a shortcut's confirmation when Slack gave no permalink for the message. */
+export const SHORTCUT_NO_LINK_NOTE =
+  'Saved without a link: Slack would not give me one for that message (the bot cannot see private conversations).';
 
-export interface EvidenceFormValues {
-  text?: string;
-  occurredOn: string;
-  axes?: readonly AxisId[];
-  shift?: ShiftId | null;
-  scope?: ScopeId | null;
-  link?: string | null;
-}
-
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: { type: 'plain_text', text: truncate(text, 75), emoji: false }, value };
-}
-
-export function buildEvidenceModal(
-  ladder: Ladder,
-  values: EvidenceFormValues,
-  opts: { mode: 'create' | 'edit'; note?: string } = { mode: 'create' },
-): View {
-  const names = tagNames(ladder);
-  const axisOptions = ladder.axes.map((a) => option(a.name, a.id));
-  const shiftOptions = ladder.shifts.map((s) => option(names.shift(s.id), s.id));
-  const scopeOptions = (ladder.axes.find((a) => a.id === 'influence')?.steps ?? [])
-    .filter((s) => s.scope)
-    .map((s) => option(s.name, s.scope as string));
-  const pick = (opts: types.PlainTextOption[], v: string | null | undefined) =>
-    opts.find((o) => o.value === v);
-  const initialAxes = axisOptions.filter((o) => values.axes?.includes(o.value as AxisId));
-  const initialShift = pick(shiftOptions, values.shift);
-  const initialScope = pick(scopeOptions, values.scope);
-  const text = values.text ? [...values.text].slice(0, MAX_EVIDENCE_CHARS).join('') : '';
-
-  const blocks: types.KnownBlock[] = [];
-  if (opts.note) blocks.push(context(opts.note));
-  blocks.push(
-    {
-      type: 'input',
-      block_id: BlockId.evidenceText,
-      label: { type: 'plain_text', text: 'What did you do?' },
-      hint: {
-        type: 'plain_text',
-        text: 'The outcome and your part in it. Up to 3,000 characters; #tags work here too.',
-      },
-      element: {
-        type: 'plain_text_input',
-        action_id: ActionId.formValue,
-        multiline: true,
-        max_length: MAX_EVIDENCE_CHARS,
-        ...(text ? { initial_value: text } : {}),
-      },
-    },
-    {
-      type: 'input',
-      block_id: BlockId.evidenceDate,
-      label: { type: 'plain_text', text: 'When did it happen?' },
-      element: { type: 'datepicker', action_id: ActionId.formValue, initial_date: values.occurredOn },
-    },
-    {
-      type: 'input',
-      block_id: BlockId.evidenceAxes,
-      optional: true,
-      label: { type: 'plain_text', text: 'Ladder axes' },
-      element: {
-        type: 'multi_static_select',
-        action_id: ActionId.formValue,
-        placeholder: { type: 'plain_text', text: 'Technology, System, People…' },
-        options: axisOptions,
-        ...(initialAxes.length > 0 ? { initial_options: initialAxes } : {}),
-      },
-    },
-    {
-      type: 'input',
-      block_id: BlockId.evidenceShift,
-      optional: true,
-      label: { type: 'plain_text', text: 'Mindset shift' },
-      element: {
-        type: 'static_select',
-        action_id: ActionId.formValue,
-        placeholder: { type: 'plain_text', text: 'Senior → Lead shift it shows' },
-        options: shiftOptions,
-        ...(initialShift ? { initial_option: initialShift } : {}),
-      },
-    },
-    {
-      type: 'input',
-      block_id: BlockId.evidenceScope,
-      optional: true,
-      label: { type: 'plain_text', text: 'Scope of influence' },
-      element: {
-        type: 'static_select',
-        action_id: ActionId.formValue,
-        placeholder: { type: 'plain_text', text: 'Who felt the impact' },
-        options: scopeOptions,
-        ...(initialScope ? { initial_option: initialScope } : {}),
-      },
-    },
-    {
-      type: 'input',
-      block_id: BlockId.evidenceLink,
-      optional: true,
-      label: { type: 'plain_text', text: 'Link' },
-      hint: { type: 'plain_text', text: 'A doc, a Slack message or a dashboard that shows it.' },
-      element: {
-        type: 'url_text_input',
-        action_id: ActionId.formValue,
-        ...(values.link ? { initial_value: values.link } : {}),
-      },
-    },
-  );
+/** What "Save as evidence" shows for a message that is already an entry: where it is, and a way there. */
+export function buildAlreadySavedModal(entry: EvidenceEntry): View {
   return {
     type: 'modal',
-    callback_id: ViewId.evidenceModal,
-    title: { type: 'plain_text', text: opts.mode === 'edit' ? 'Edit evidence' : 'Log a win' },
-    submit: { type: 'plain_text', text: 'Save' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks,
+    callback_id: ViewId.evidenceAlreadySaved,
+    title: { type: 'plain_text', text: 'Already saved' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [
+      section(
+        `:white_check_mark: *This message is already in your evidence*, as the entry of ${slackDate(entry.occurredOn)}:\n${quoteEntry(entry.text, 600)}`,
+      ),
+      context(
+        'Saving it again would make a copy, so I did not. Open the entry to change its text or tags; `/ladder evidence` lists it too.',
+      ),
+      {
+        type: 'actions',
+        block_id: BlockId.evidenceActions,
+        elements: [
+          button({
+            text: 'Open the entry',
+            actionId: ActionId.evidenceOpenSaved,
+            value: String(entry.id),
+            style: 'primary',
+          }),
+        ],
+      },
+    ],
   };
+}
+
+/** The form's error when the same message was saved from another form meanwhile. */
+export function alreadySavedError(entry: EvidenceEntry): string {
+  return `This message was saved meanwhile (the entry of ${entry.occurredOn}); nothing was copied. Close this form: /ladder evidence shows it.`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,6 +282,8 @@ export interface EvidencePage {
   offset: number;
   pageSize: number;
   query: string | null;
+  /** The count the person asked for, when it was more than one page holds. */
+  askedFor?: number | null;
 }
 
 export function encodePage(offset: number, pageSize: number, query: string | null): string {
@@ -355,21 +307,41 @@ export function decodePage(
 
 export const MAX_PAGE_SIZE = 10;
 
+/** A bare number bigger than `evidence N` takes is searched for as text: said so under the list. */
+function numberSearchHint(query: string | null): string | null {
+  if (query === null || !/^\d+$/.test(query.trim())) return null;
+  return (
+    `A number above ${MAX_EVIDENCE_LIMIT} is searched for as text. To list your newest entries, ` +
+    `use \`/ladder evidence ${MAX_PAGE_SIZE}\` (up to ${MAX_EVIDENCE_LIMIT}, ${MAX_PAGE_SIZE} per page).`
+  );
+}
+
 export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMessage {
   const { entries, total, offset, pageSize, query } = page;
-  const what = query ? `matching “${escapeMrkdwn(truncate(query, 60))}”` : '';
+  const what = query ? ` matching “${escapeMrkdwn(truncate(query, 60))}”` : '';
+  const hint = numberSearchHint(query);
   if (total === 0) {
     const t = query
-      ? `No evidence ${what}. Try other words, or \`/ladder evidence\` for everything.`
+      ? `No evidence${what}. Try other words, or \`/ladder evidence\` for everything.`
       : 'No evidence yet. Log your first win with `/ladder log <what you did>`, or `/ladder log` for the form.';
-    return { text: fallback(t.replace(/[“”]/g, '"')), blocks: [section(t)] };
+    const blocks = [section(t), ...(hint ? [context(hint)] : [])];
+    return { text: fallback(t.replace(/[“”]/g, '"')), blocks };
   }
   const from = offset + 1;
   const to = offset + entries.length;
   const blocks: Block[] = [
     header(`Your evidence ${query ? '(search)' : ''}`.trim()),
-    context(`Entries ${from}–${to} of ${total} ${what}, newest first. Only you can see these.`),
+    context(`Entries ${from}–${to} of ${total}${what}, newest first. Only you can see these.`),
   ];
+  if (hint) blocks.push(context(hint));
+  if (page.askedFor && page.askedFor > pageSize && to < total) {
+    blocks.push(
+      context(
+        `You asked for ${page.askedFor}: one message holds at most ${pageSize}, so here are the newest ${pageSize}. ` +
+          '*Older →* at the bottom shows the next ones.',
+      ),
+    );
+  }
   entries.forEach((entry, i) => {
     blocks.push(
       {

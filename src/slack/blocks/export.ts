@@ -85,6 +85,15 @@ export function buildExportPeriodProblem(message: string): SlackMessage {
   return { text: fallback(text.replace(/`/g, '')), blocks: [section(text)] };
 }
 
+/** `/ladder export pdf`: a word that is neither a format nor a period. */
+export function buildUnknownExportFormat(word: string): SlackMessage {
+  const text =
+    `I can't export \`${word.slice(0, 40)}\`: the formats are \`md\` (a review packet in Markdown), ` +
+    `\`csv\` (a spreadsheet) and \`json\` (all your data). For example: \`${COMMAND} export md\` or ` +
+    `\`${COMMAND} export csv 6m\`.`;
+  return { text: fallback(text.replace(/`/g, '')), blocks: [section(text)] };
+}
+
 /** `/ladder chart` without a level or a target: nothing to draw. */
 export function buildChartNeedsLevel(): SlackMessage {
   const text =
@@ -117,7 +126,7 @@ export function chartImageBlock(c: { fileId: string; altText: string; title?: st
  */
 export function buildChartReply(c: ChartShown & { withImage: boolean }): SlackMessage {
   const intro =
-    `:bar_chart: Your radar chart (evidence over the ${escapeMrkdwn(c.periodLabel)}): your level, your target, ` +
+    `:bar_chart: Your radar chart (evidence: ${escapeMrkdwn(c.periodLabel)}): your level, your target, ` +
     'and how well your evidence covers each axis. The PNG is in our DM.';
   const blocks: Block[] = [section(intro)];
   if (c.withImage)

@@ -3,7 +3,8 @@
  * constructors and how levels are named. Pure.
  */
 import type { types } from '@slack/bolt';
-import type { Ladder, Level } from '../../domain/ladder/model.ts';
+import type { Level } from '../../domain/ladder/model.ts';
+import { SLACK_LIMITS } from '../../slack-limits.ts';
 
 export type Block = types.KnownBlock;
 
@@ -13,15 +14,16 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
+/** What the builders cap their parts at: Slack's limits, and two budgets of their own. */
 export const LIMITS = {
-  sectionText: 3000,
-  field: 2000,
-  header: 150,
-  buttonText: 75,
-  contextElements: 10,
-  actionsElements: 25,
-  blocks: 50,
-  /** Slack rejects messages with much more block text than this (msg_blocks_too_long). */
+  sectionText: SLACK_LIMITS.sectionText,
+  field: SLACK_LIMITS.sectionFieldText,
+  header: SLACK_LIMITS.headerText,
+  buttonText: SLACK_LIMITS.buttonText,
+  contextElements: SLACK_LIMITS.contextElements,
+  actionsElements: SLACK_LIMITS.actionsElements,
+  blocks: SLACK_LIMITS.blocksPerMessage,
+  /** Block text per message, kept well under Slack's msg_blocks_too_long threshold. */
   messageText: 12_000,
   /** Notification fallback; Slack truncates long ones anyway. */
   fallbackText: 3000,
@@ -55,13 +57,6 @@ export function header(text: string): Block {
 
 export function section(mrkdwn: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(mrkdwn, LIMITS.sectionText) } };
-}
-
-export function fieldsSection(fields: readonly string[]): Block {
-  return {
-    type: 'section',
-    fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.field) })),
-  };
 }
 
 export function context(...mrkdwn: string[]): Block {
@@ -111,12 +106,6 @@ export function levelName(level: Level): string {
 /** "TPM5 · Senior Staff Engineer" or "Lead TPM": the full name used in headers and lists. */
 export function levelTitle(level: Level): string {
   return level.kind === 'position' ? `${level.code} · ${level.title}` : level.name;
-}
-
-/** "2/5": a step's number out of its axis' steps. */
-export function stepOf(ladder: Ladder, axisId: string, number: number): string {
-  const axis = ladder.axes.find((a) => a.id === axisId);
-  return `${number}/${axis?.steps.length ?? number}`;
 }
 
 /**

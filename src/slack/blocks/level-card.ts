@@ -27,15 +27,17 @@ import {
   section,
 } from './format.ts';
 import { buildUnknownLevel } from './unknown-level.ts';
-import { encodeLevelPair, encodeLevelValue } from './values.ts';
+import { encodeLevelPair, encodeLevelValue, typedWords } from './values.ts';
 
 export interface LevelCardOptions {
   /** The copy posted in the channel by Share in channel: no buttons. */
   shared?: boolean;
+  /** What the person typed to get this card (`lead`), shown by "Shared from". */
+  typed?: string | null;
 }
 
 /** The buttons under a card: compare with the level below and above, and Share in channel. */
-function cardButtons(ladder: Ladder, level: Level): Block[] {
+function cardButtons(ladder: Ladder, level: Level, typed: string | null | undefined): Block[] {
   const { down, up } = neighbourLevels(ladder, level);
   const buttons = [];
   if (down) {
@@ -60,14 +62,15 @@ function cardButtons(ladder: Ladder, level: Level): Block[] {
     button({
       text: 'Share in channel',
       actionId: ActionId.shareInChannel,
-      value: encodeLevelValue(level.id),
+      value: encodeLevelValue(level.id, typed),
     }),
   );
   return actions(buttons);
 }
 
-function sharedNote(level: Level): Block {
-  return context(`Shared from \`${COMMAND} ${escapeMrkdwn(levelName(level).toLowerCase())}\``);
+function sharedNote(level: Level, typed: string | null | undefined): Block {
+  const words = typedWords(typed) ?? levelName(level).toLowerCase();
+  return context(`Shared from \`${COMMAND} ${escapeMrkdwn(words)}\``);
 }
 
 function buildPositionCard(ladder: Ladder, position: Position, options: LevelCardOptions): SlackMessage {
@@ -101,8 +104,8 @@ function buildPositionCard(ladder: Ladder, position: Position, options: LevelCar
           .map((role) => `*${escapeMrkdwn(role.name)}*. ${escapeMrkdwn(role.comparable.reason)}`)
           .join('\n');
   blocks.push(section(`*Comparable role:* ${roleText}`));
-  if (options.shared) blocks.push(sharedNote(position));
-  else blocks.push(...cardButtons(ladder, position));
+  if (options.shared) blocks.push(sharedNote(position, options.typed));
+  else blocks.push(...cardButtons(ladder, position, options.typed));
 
   const roleFallback =
     roles.length === 0 ? 'no comparable role' : `comparable role: ${roles.map((r) => r.name).join(', ')}`;
@@ -163,8 +166,8 @@ function buildRoleCard(ladder: Ladder, role: Role, options: LevelCardOptions): S
       `*Comparable position:* ${escapeMrkdwn(levelTitle(position))}${alsoText}. ${escapeMrkdwn(reason)}`,
     ),
   );
-  if (options.shared) blocks.push(sharedNote(role));
-  else blocks.push(...cardButtons(ladder, role));
+  if (options.shared) blocks.push(sharedNote(role, options.typed));
+  else blocks.push(...cardButtons(ladder, role, options.typed));
 
   const shiftsText = shiftFallback.length > 0 ? ` Mindset shifts: ${shiftFallback.join('; ')}.` : '';
   const text = fallback(
@@ -181,8 +184,8 @@ export function buildLevelCard(ladder: Ladder, level: Level, options: LevelCardO
 }
 
 /** The reply to `/ladder <query>`: the card, or the closest matches when the level is unknown. */
-export function buildLevelReply(ladder: Ladder, resolution: LevelResolution): SlackMessage {
+export function buildLevelReply(ladder: Ladder, resolution: LevelResolution, typed?: string): SlackMessage {
   return resolution.kind === 'unknown'
     ? buildUnknownLevel(ladder, resolution)
-    : buildLevelCard(ladder, resolution);
+    : buildLevelCard(ladder, resolution, { typed: typed ?? null });
 }

@@ -109,3 +109,24 @@ export function buildReplyTooLong(length: number, limit: number): SlackMessage {
   const text = `That reply has ${length.toLocaleString('en-US')} characters; evidence holds up to ${limit.toLocaleString('en-US')}, so it was not saved. Shorten it (edit the message) and it will be.`;
   return { text: fallback(text), blocks: [section(text)] };
 }
+
+/** How to start again after `/ladder forget`: the same words wherever an old nudge is touched. */
+const START_AGAIN =
+  'To start again: `/ladder nudge on` for a weekly question, or `/ladder log <what you did>` to keep a win.';
+
+/**
+ * A reply, or a button, on a nudge from before `/ladder forget`: Ladder holds nothing about the
+ * person any more, so nothing was kept or changed. `stopped`: the Stop button (nudges are off).
+ */
+export function buildNothingHeld(what: 'reply' | 'skip' | 'pause' | 'answer' | 'stopped'): SlackMessage {
+  const lead =
+    what === 'stopped'
+      ? 'Stopped: Ladder sends you no weekly questions.'
+      : what === 'reply'
+        ? 'I did not keep this reply.'
+        : 'There is nothing to change here.';
+  const text =
+    `${lead} Ladder holds nothing about you now: everything was deleted with \`/ladder forget\`, ` +
+    `including this question. ${START_AGAIN}`;
+  return { text: fallback(text.replace(/`/g, '')), blocks: [section(text)] };
+}

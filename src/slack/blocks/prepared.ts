@@ -13,6 +13,7 @@ import type { SlackMessage } from './format.ts';
 import { buildHelp, type HelpEntry } from './help.ts';
 import { buildLevelCard, buildLevelReply } from './level-card.ts';
 import { buildLevelsOverview } from './levels.ts';
+import { encodeLevelPair, encodeLevelValue } from './values.ts';
 
 export interface PreparedReplies {
   help: SlackMessage;
@@ -21,10 +22,16 @@ export interface PreparedReplies {
   levelCard(level: Level): SlackMessage;
   /** The comparison of two levels, in that order: prepared for every ordered pair. */
   comparison(from: Level, to: Level): SlackMessage;
-  /** `/ladder <words>`: the prepared card, or the unknown-level answer built for these words. */
-  levelReply(resolution: LevelResolution): SlackMessage;
-  /** `/ladder compare …`: the prepared comparison, or the answer built for what was not a level. */
-  compareReply(pair: LevelPairResolution | null): SlackMessage;
+  /**
+   * `/ladder <words>`: the prepared card with what was typed in its Share button, or the
+   * unknown-level answer built for these words.
+   */
+  levelReply(resolution: LevelResolution, typed?: string): SlackMessage;
+  /**
+   * `/ladder compare …`: the prepared comparison with what was typed in its Share button, or the
+   * answer built for what was not two different levels.
+   */
+  compareReply(pair: LevelPairResolution | null, typed?: string): SlackMessage;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -36,6 +43,27 @@ function deepFreeze<T>(value: T): T {
 }
 
 const pairKey = (from: Level, to: Level) => `${from.id}\u0000${to.id}`;
+
+/**
+ * The per-request part of a prepared card: the Share button carries what the person typed. A copy
+ * of the message with that one button value changed (the blocks around it are shared, frozen).
+ */
+function withButtonValue(message: SlackMessage, prepared: string, value: string): SlackMessage {
+  if (prepared === value) return message;
+  return {
+    ...message,
+    blocks: message.blocks.map((block) =>
+      block.type !== 'actions'
+        ? block
+        : {
+            ...block,
+            elements: block.elements.map((element) =>
+              element.type === 'button' && element.value === prepared ? { ...element, value } : element,
+            ),
+          },
+    ),
+  };
+}
 
 export function prepareReplies(ladder: Ladder, helpEntries: readonly HelpEntry[]): PreparedReplies {
   const help = deepFreeze(buildHelp(helpEntries));
@@ -56,12 +84,22 @@ export function prepareReplies(ladder: Ladder, helpEntries: readonly HelpEntry[]
     levels,
     levelCard,
     comparison,
-    levelReply: (resolution) =>
-      resolution.kind === 'unknown' ? buildLevelReply(ladder, resolution) : levelCard(resolution),
-    compareReply: (pair) =>
-      pair && pair.a.kind !== 'unknown' && pair.b.kind !== 'unknown'
-        ? comparison(pair.a, pair.b)
-        : buildCompareReply(ladder, pair),
+    levelReply: (resolution, typed) =>
+      resolution.kind === 'unknown'
+        ? buildLevelReply(ladder, resolution, typed)
+        : withButtonValue(
+            levelCard(resolution),
+            encodeLevelValue(resolution.id),
+            encodeLevelValue(resolution.id, typed),
+          ),
+    compareReply: (pair, typed) =>
+      pair && pair.a.kind !== 'unknown' && pair.b.kind !== 'unknown' && pair.a.id !== pair.b.id
+        ? withButtonValue(
+            comparison(pair.a, pair.b),
+            encodeLevelPair(pair.a.id, pair.b.id),
+            encodeLevelPair(pair.a.id, pair.b.id, typed),
+          )
+        : buildCompareReply(ladder, pair, undefined, typed),
   };
 }
 

@@ -166,7 +166,9 @@ export function buildSummary(summary: Summary, names: TagNames): SlackMessage {
   }
   const notes = [zoneNote(summary)];
   if (summary.untagged > 0) {
-    notes.push(`${plural(summary.untagged, 'entry', 'entries')} without tags count on no axis.`);
+    notes.push(
+      `${plural(summary.untagged, 'entry', 'entries')} without tags ${summary.untagged === 1 ? 'counts' : 'count'} on no axis.`,
+    );
   }
   notes.push('Counts include tags marked (suggested).');
   blocks.push(context(notes.join(' ')));

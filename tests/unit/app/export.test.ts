@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { buildPacket, chartFromPacket, exportSourceFromRows, planImport } from '../../../src/app/export.ts';
-import type { UserRows } from '../../../src/db/export-repository.ts';
+import { buildPacket, chartFromPacket, exportSourceFromRows } from '../../../src/app/export.ts';
+import { planImport } from '../../../src/app/import.ts';
+import type { UserRows } from '../../../src/db/user-data.ts';
 import { buildExport, ExportFormatError, parseExport, renderJson } from '../../../src/domain/export/json.ts';
 import { periodRange } from '../../../src/domain/period.ts';
 import type { EvidenceEntry } from '../../../src/domain/types.ts';
@@ -13,6 +14,8 @@ const ladder = realLadder();
 const prompt = ladder.prompts[0] as NonNullable<(typeof ladder.prompts)[0]>;
 
 type Stored = EvidenceEntry & {
+  originalText: string;
+  converted: boolean;
   nudgeWeek: string | null;
   channelId: string | null;
   messageTs: string | null;
@@ -23,6 +26,8 @@ function entry(id: number, fields: Partial<Stored> = {}): Stored {
     id,
     ...OWNER,
     text: `Win ${id}`,
+    originalText: `Win ${id}`,
+    converted: true,
     occurredOn: '2026-05-01',
     axes: ['people'],
     suggestedAxes: [],

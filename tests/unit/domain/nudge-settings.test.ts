@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type NudgeArgs, parseNudgeArgs, parseTimeOfDay } from '../../../src/domain/nudge-args.ts';
 import { defaultNudgeSettings, dueNudges, type NudgeSettings } from '../../../src/domain/nudge-schedule.ts';
 import {
   applyNudgeChange,
   describeSchedule,
-  type NudgeArgs,
   nextNudge,
-  parseNudgeArgs,
-  parseTimeOfDay,
   resolvePauseUntil,
   weekToSkip,
 } from '../../../src/domain/nudge-settings.ts';
@@ -63,7 +61,7 @@ describe('parseNudgeArgs', () => {
     ['pause tomorrow', /nudge pause 2w/],
     ['fri', /At what time on Friday\?.*nudge fri 15:30/],
     ['15:30', /Which day\?.*nudge fri 15:30/],
-    ['fri 25:00', /couldn't read the time/],
+    ['fri 25:00', /not a time of day: hours go from 0 to 23/],
     ['fri 13pm', /couldn't read the time/],
     ['fri 9:75', /couldn't read the time/],
     ['fri 3', /morning or the afternoon.*3am.*3pm.*03:00/],

@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emojiShortcodes } from '../../../src/local/emoji-shortcodes.ts';
 import {
   escapeHtml,
   formatSlackDate,
   mrkdwnToHtml,
   type RenderContext,
   renderBlocks,
+  setEmojiTable,
   textToHtml,
 } from '../../../src/local/page/render.js';
+
+// The page loads Slack's shortcode table (emoji-datasource) before its first render.
+beforeAll(() => setEmojiTable({ ...emojiShortcodes() }));
 
 const ctx: RenderContext = {
   userName: (id) => ({ U0DEMO1: 'Alex (demo)' })[id],
@@ -111,7 +116,8 @@ describe('mrkdwn', () => {
     expect(md('it\'s "quoted"')).toBe('<p>it&#39;s &quot;quoted&quot;</p>');
   });
 
-  it('turns known emoji shortcodes into emoji and leaves the rest', () => {
+  it("turns Slack's emoji shortcodes into emoji (the table from emoji-datasource) and leaves the rest", () => {
+    expect(md(':arrow_up: :heavy_minus_sign: :ok_hand: :+1:')).toBe('<p>⬆️ ➖ 👌 👍</p>');
     expect(md(':white_check_mark: done at 10:30:00 :not_an_emoji:')).toBe(
       '<p>✅ done at 10:30:00 :not_an_emoji:</p>',
     );
@@ -321,8 +327,12 @@ describe('blocks', () => {
     expect(html).toContain('>&lt;b&gt;hi&lt;/b&gt;</textarea>');
     expect(html).toContain('<span class="optional">(optional)</span>');
     expect(html).toContain('<div class="b-hint">Up to 3,000 characters</div>');
-    expect(html).toMatch(/<select class="js-el el el-multi_static_select el-input"[^>]* multiple/);
-    expect(html).toContain('<option value="people" selected>people</option>');
+    // Slack's pill picker, not a native Ctrl-click list: the chosen option is a removable pill.
+    expect(html).toMatch(/<div class="js-el el el-multi_static_select el-input el-pills"/);
+    expect(html).not.toMatch(/<select[^>]* multiple/);
+    expect(html).toContain('<span class="pill" data-value="people"><span class="pill-label">people</span>');
+    expect(html).toContain('aria-label="Remove people"');
+    expect(html).toContain('<option value="people" hidden disabled>people</option>');
     expect(html).toContain('<input type="url"');
     expect(html).toContain('<div class="b b-input has-error" data-block-id="link"');
     expect(html).toContain('<div class="b-error" role="alert">Use a full https:// link</div>');

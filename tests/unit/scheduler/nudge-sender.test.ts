@@ -1,9 +1,8 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../../src/context.ts';
+import { type AppContext, createAppContext } from '../../../src/context.ts';
 import { openDatabase } from '../../../src/db/connection.ts';
 import { migrate } from '../../../src/db/migrate.ts';
-import { createRepositories } from '../../../src/db/repositories.ts';
 import { defaultNudgeSettings, type NudgeDecision } from '../../../src/domain/nudge-schedule.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../../src/local/slack-api.ts';
 import { createLogger } from '../../../src/log.ts';
@@ -36,7 +35,7 @@ describe('the throttled sender', () => {
     migrate(db);
     const logs: string[] = [];
     const logger = createLogger({ level: 'info', write: (l) => logs.push(l) });
-    const ctx: AppContext = {
+    const ctx: AppContext = createAppContext({
       config: {
         port: 0,
         databasePath: ':memory:',
@@ -47,12 +46,11 @@ describe('the throttled sender', () => {
         slackApiUrl: api.url,
       },
       db,
-      repos: createRepositories(db),
       ladder: realLadder(),
       logger,
       now: () => slot,
       health: () => ({ ok: true, database: true, scheduler: 'not-started' }),
-    };
+    });
     const decisions: NudgeDecision[] = users.map((u) => {
       const owner = { teamId: T, userId: u.id };
       ctx.repos.nudges.saveSettings(defaultNudgeSettings(owner, new Date('2027-01-01T00:00:00Z')), slot);

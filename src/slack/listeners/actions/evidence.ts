@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { acceptedSuggestions, eraseLeftovers } from '../../../app/evidence.ts';
+import { acceptedSuggestions, eraseLeftovers, suggestedShiftFor } from '../../../app/evidence.ts';
 import type { AppContext } from '../../../context.ts';
 import { localDate } from '../../../domain/evidence.ts';
 import {
@@ -13,9 +13,10 @@ import {
   pendingSuggestions,
   tagNames,
 } from '../../blocks/evidence.ts';
+import { buildEvidenceModal } from '../../blocks/evidence-modal.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
-import { publishHome } from '../../home.ts';
+import { publishHome } from '../../home/publish.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
@@ -42,6 +43,13 @@ export function pressedOnHome(body: { container?: { type?: string }; view?: { ty
  * entry, and every lookup is scoped to that owner, so a replayed value reveals and changes nothing.
  */
 export function registerEvidenceActions(app: App, ctx: AppContext): void {
+  registerEntryActions(app, ctx);
+  registerEvidenceListActions(app, ctx);
+  registerEvidenceAccountActions(app, ctx);
+}
+
+/** Edit and Undo on an entry. */
+function registerEntryActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceEdit),
     async ({ ack, body, action, client, respond }) => {
@@ -60,26 +68,73 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       }
       if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
       const suggested = pendingSuggestions(entry);
+      // Rules speak only for an entry without axes, and the Home lists suggested axes only: the
+      // shift is preselected where the confirmation offered it.
+      const suggestedShift = onHome || entry.axes.length > 0 ? null : suggestedShiftFor(ctx, entry);
       await openEvidenceModal(ctx, client, owner, {
         triggerId: body.trigger_id,
         origin: onHome ? 'home-edit' : 'edit',
         responseUrl: body.response_url ?? null,
         entryId: entry.id,
-        ...(suggested.length > 0
-          ? { note: 'Suggested axes are preselected: keep them, change them or clear them, then Save.' }
+        ...(suggested.length > 0 || suggestedShift !== null
+          ? { note: 'Suggested tags are preselected: keep them, change them or clear them, then Save.' }
           : {}),
         values: {
           text: entry.text,
           occurredOn: entry.occurredOn,
           // Suggestions preselected: saving the form is the user's own choice of axes.
           axes: [...entry.axes, ...suggested],
-          shift: entry.shift,
+          shift: entry.shift ?? suggestedShift,
           scope: entry.scope,
           link: entry.link,
         },
       });
     },
   );
+
+  // "Already saved" → the entry itself, in the same modal: Save updates it, nothing is copied.
+  app.action<BlockButtonAction>(ActionId.evidenceOpenSaved, async ({ ack, body, action, client }) => {
+    await ack();
+    const owner = ownerOfInteraction(body);
+    const viewId = body.view?.id;
+    const pending = viewId ? ctx.repos.slackState.findView(owner, viewId) : undefined;
+    const id = entryIdOf(action.value);
+    const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+    if (!viewId || !pending) return;
+    if (!entry) {
+      await client.views.update({
+        view_id: viewId,
+        view: {
+          type: 'modal',
+          title: { type: 'plain_text', text: 'Already saved' },
+          close: { type: 'plain_text', text: 'Close' },
+          blocks: buildEntryGone().blocks,
+        },
+      });
+      return;
+    }
+    const suggested = pendingSuggestions(entry);
+    await client.views.update({
+      view_id: viewId,
+      view: buildEvidenceModal(
+        ctx.ladder,
+        {
+          text: entry.text,
+          occurredOn: entry.occurredOn,
+          axes: [...entry.axes, ...suggested],
+          shift: entry.shift,
+          scope: entry.scope,
+          link: entry.link,
+        },
+        { mode: 'edit', note: 'This is the entry you saved from that message: Save updates it.' },
+      ),
+    });
+    ctx.repos.slackState.rememberView(
+      owner,
+      { viewId, kind: 'shortcut-edit', responseUrl: pending.responseUrl, entryId: entry.id },
+      ctx.now(),
+    );
+  });
 
   app.action<BlockButtonAction>(ActionId.evidenceUndo, async ({ ack, body, action, respond }) => {
     await ack();
@@ -93,7 +148,10 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       ...(deleted ? buildUndone() : buildEntryGone()),
     });
   });
+}
 
+/** Accept suggested tags, Delete, and the pages of `/ladder evidence`. */
+function registerEvidenceListActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceAccept),
     async ({ ack, body, action, respond, client }) => {
@@ -102,7 +160,12 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       const id = entryIdOf(action.value);
       const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
       const accepted = entry
-        ? ctx.repos.evidence.update(owner, entry.id, acceptedSuggestions(ctx, entry), ctx.now())
+        ? ctx.repos.evidence.update(
+            owner,
+            entry.id,
+            acceptedSuggestions(ctx, entry, { withShift: !pressedOnHome(body) }),
+            ctx.now(),
+          )
         : undefined;
       if (pressedOnHome(body)) {
         const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE;
@@ -170,7 +233,10 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
       });
     },
   );
+}
 
+/** Forget (confirm, cancel) and Log a win. */
+function registerEvidenceAccountActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.forgetConfirm, async ({ ack, body, respond, client }) => {
     await ack();
     const owner = ownerOfInteraction(body);

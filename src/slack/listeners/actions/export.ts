@@ -4,7 +4,7 @@ import type { AppContext } from '../../../context.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../domain/command.ts';
 import { openDmChannel } from '../../dm.ts';
 import { CHART_RETRY_DELAY_MS, sendExport, slackErrorCode, uploadChart } from '../../export-files.ts';
-import { publishHome } from '../../home.ts';
+import { publishHome } from '../../home/publish.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';

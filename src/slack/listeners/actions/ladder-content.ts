@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
-import { getLevel } from '../../../domain/ladder/resolve.ts';
+import { getLevel, resolveLevel, resolveLevelPair } from '../../../domain/ladder/resolve.ts';
 import { buildCompareLevels } from '../../blocks/compare.ts';
 import { buildLevelCard } from '../../blocks/level-card.ts';
 import { preparedRepliesFor } from '../../blocks/prepared.ts';
@@ -48,13 +48,25 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     await ack();
     const v = decodeLevelValue(action.value);
     let message: ReturnType<typeof buildLevelCard> | undefined;
+    // The typed words are shown only when they still name the same levels (a value can be forged).
     if (v?.kind === 'level') {
       const level = getLevel(ctx.ladder, v.id);
-      if (level) message = buildLevelCard(ctx.ladder, level, { shared: true });
+      const again = v.typed ? resolveLevel(ctx.ladder, v.typed) : undefined;
+      const typed = again && again.kind !== 'unknown' && again.id === v.id ? v.typed : null;
+      if (level) message = buildLevelCard(ctx.ladder, level, { shared: true, typed });
     } else if (v?.kind === 'pair') {
       const a = getLevel(ctx.ladder, v.a);
       const b = getLevel(ctx.ladder, v.b);
-      if (a && b) message = buildCompareLevels(ctx.ladder, a, b, { shared: true });
+      const again = v.typed ? resolveLevelPair(ctx.ladder, v.typed.split(' ')) : null;
+      const typed =
+        again &&
+        again.a.kind !== 'unknown' &&
+        again.b.kind !== 'unknown' &&
+        again.a.id === v.a &&
+        again.b.id === v.b
+          ? v.typed
+          : null;
+      if (a && b) message = buildCompareLevels(ctx.ladder, a, b, { shared: true, typed });
     }
     if (!message)
       return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));

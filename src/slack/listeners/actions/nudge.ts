@@ -1,9 +1,14 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { applyNudgeCommand, promptById, shiftOf, skipThisWeek } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
-import type { NudgeMessage } from '../../../db/nudge-repository.ts';
+import type { NudgeMessage } from '../../../db/nudge-model.ts';
 import type { Owner } from '../../../domain/types.ts';
-import { buildNudgeAnswerModal, buildNudgeMessage, buildNudgeReply } from '../../blocks/nudge.ts';
+import {
+  buildNothingHeld,
+  buildNudgeAnswerModal,
+  buildNudgeMessage,
+  buildNudgeReply,
+} from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
@@ -25,6 +30,11 @@ function nudgeOf(ctx: AppContext, owner: Owner, body: BlockButtonAction): NudgeM
 
 type Control = 'skip' | 'pause' | 'stop';
 
+/** True when Ladder holds no row at all about the person (after `/ladder forget`). */
+function holdsNothing(ctx: AppContext, owner: Owner): boolean {
+  return Object.values(ctx.repos.userData.count(owner)).every((n) => n === 0);
+}
+
 export function registerNudgeActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.nudgeAnswer, async ({ ack, body, client, respond }) => {
     await ack();
@@ -32,7 +42,8 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
     const nudge = nudgeOf(ctx, owner, body);
     const prompt = nudge ? promptById(ctx, nudge.promptId) : undefined;
     if (!nudge || !prompt) {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(GONE) });
+      const message = holdsNothing(ctx, owner) ? buildNothingHeld('answer') : buildNudgeReply(GONE);
+      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
       return;
     }
     const res = await client.views.open({
@@ -57,7 +68,16 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
       const owner = ownerOfInteraction(body);
       const nudge = nudgeOf(ctx, owner, body);
       if (!nudge) {
-        await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(GONE) });
+        // Stop always stops: the person's own nudges, whatever the old message was.
+        if (kind === 'stop') {
+          const nothing = holdsNothing(ctx, owner);
+          const text = nothing ? '' : applyNudgeCommand(ctx, owner, { kind: 'off' }, null).text;
+          const message = nothing ? buildNothingHeld('stopped') : buildNudgeReply(text);
+          await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+          return;
+        }
+        const message = holdsNothing(ctx, owner) ? buildNothingHeld(kind) : buildNudgeReply(GONE);
+        await respond({ response_type: 'ephemeral', replace_original: false, ...message });
         return;
       }
       const { tz } = await ensureTimeZone(ctx, client, owner);

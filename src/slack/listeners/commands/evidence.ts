@@ -1,6 +1,6 @@
 import { saveEvidence } from '../../../app/evidence.ts';
-import { countUserData } from '../../../db/user-data.ts';
 import { localDate } from '../../../domain/evidence.ts';
+import { unlabelledUserIds } from '../../../domain/slack-text.ts';
 import {
   buildEmptyLogHelp,
   buildEvidenceConfirmation,
@@ -11,15 +11,17 @@ import {
   tagNames,
 } from '../../blocks/evidence.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
-import { replyToUser } from '../../reply.ts';
-import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
+import { ensureTimeZone } from '../../time-zone.ts';
+import { resolveUserNames } from '../../user-names.ts';
 import { forgetCounts } from '../forget-counts.ts';
+import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
 export const evidenceCommands = {
-  log: async ({ ctx, owner, command, body, ack, client }) => {
-    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+  log: async (call) => {
+    const { ctx, owner, command, body, ack, client } = call;
     if (command.text === null) {
+      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
       await ack();
       const profile = await ensureTimeZone(ctx, client, owner);
       await openEvidenceModal(ctx, client, owner, {
@@ -30,27 +32,37 @@ export const evidenceCommands = {
       });
       return;
     }
-    // A Slack call (users.info) comes first when the time zone is unknown or old: ack at once then.
-    const stale = timeZoneIsStale(ctx, owner);
-    if (stale) await ack();
-    const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
-    // Slack never retries a slash command, but a replayed request carries the same trigger id.
-    const result = saveEvidence(
-      ctx,
-      owner,
-      { text: command.text, source: 'command', tz: profile.tz },
-      `cmd:${body.trigger_id}`,
+    const text = command.text;
+    // People mentioned without a name in the text are named through Slack (users.info): a Slack
+    // call, so the answer comes later.
+    const mentions = unlabelledUserIds(text).length > 0;
+    await answerWithProfile(
+      call,
+      async (profile) => {
+        const lookup = mentions ? await resolveUserNames(ctx, client, owner.teamId, text) : undefined;
+        // Slack never retries a slash command, but a replayed request carries the same trigger id.
+        const result = saveEvidence(
+          ctx,
+          owner,
+          {
+            text,
+            source: 'command',
+            tz: profile.tz,
+            ...(lookup ? { names: lookup.names, namesComplete: !lookup.incomplete } : {}),
+          },
+          `cmd:${body.trigger_id}`,
+        );
+        return result.ok
+          ? buildEvidenceConfirmation(result.entry, tagNames(ctx.ladder), {
+              unknownTags: result.unknownTags,
+              suggested: result.suggested,
+            })
+          : result.reason === 'empty'
+            ? buildEmptyLogHelp()
+            : buildTooLong(text, result.length, result.limit);
+      },
+      { slow: mentions },
     );
-    const message = result.ok
-      ? buildEvidenceConfirmation(result.entry, tagNames(ctx.ladder), {
-          unknownTags: result.unknownTags,
-          suggested: result.suggested,
-        })
-      : result.reason === 'empty'
-        ? buildEmptyLogHelp()
-        : buildTooLong(command.text, result.length, result.limit);
-    if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
-    else await ack({ response_type: 'ephemeral', ...message });
   },
 
   evidence: async ({ ctx, owner, command, ack }) => {
@@ -62,7 +74,7 @@ export const evidenceCommands = {
     await ack({
       response_type: 'ephemeral',
       ...buildEvidenceList(
-        { entries, total, offset: 0, pageSize, query: command.query },
+        { entries, total, offset: 0, pageSize, query: command.query, askedFor: command.limit },
         tagNames(ctx.ladder),
       ),
     });
@@ -72,7 +84,7 @@ export const evidenceCommands = {
     ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     await ack({
       response_type: 'ephemeral',
-      ...buildForgetConfirm(forgetCounts(countUserData(ctx.db, owner))),
+      ...buildForgetConfirm(forgetCounts(ctx.repos.userData.count(owner))),
     });
   },
 } satisfies CommandHandlers;

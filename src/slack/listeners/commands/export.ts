@@ -1,8 +1,10 @@
 import { exportPeriod } from '../../../app/export.ts';
-import { buildExportPeriodProblem } from '../../blocks/export.ts';
+import { periodProblemAt } from '../../../domain/period.ts';
+import { buildExportPeriodProblem, buildUnknownExportFormat } from '../../blocks/export.ts';
 import { replyWithChart, sendExport, uploadChart } from '../../export-files.ts';
 import { replyToUser } from '../../reply.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
+import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
 /**
@@ -10,18 +12,30 @@ import type { CommandHandlers } from './index.ts';
  * they ack at once and answer through the response URL once the file is there.
  */
 export const exportCommands = {
-  export: async ({ ctx, owner, command, body, ack, client }) => {
+  export: async (call) => {
+    const { ctx, owner, command, ack, client } = call;
     const format = command.format ?? 'md';
     const period = exportPeriod(format, command.period);
     if (period.kind === 'invalid') {
-      await ack({ response_type: 'ephemeral', ...buildExportPeriodProblem(period.message) });
+      // A bare word where the format goes (`export pdf`) is a format Ladder does not make.
+      const word = command.format === null ? /^\s*([a-z]+)\b/i.exec(command.period ?? '')?.[1] : undefined;
+      const asFormat = word !== undefined && !['since', 'from', 'last'].includes(word.toLowerCase());
+      await ack({
+        response_type: 'ephemeral',
+        ...(asFormat ? buildUnknownExportFormat(word) : buildExportPeriodProblem(period.message)),
+      });
       return;
     }
-    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-    await ack();
-    const profile = await ensureTimeZone(ctx, client, owner);
-    const outcome = await sendExport(ctx, client, owner, { format, period, profile });
-    await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, outcome.message);
+    await answerWithProfile(
+      call,
+      async (profile) => {
+        // "Today" is the person's: a since-date after it is refused with the reason.
+        const problem = periodProblemAt(period, ctx.now(), profile.tz);
+        if (problem) return buildExportPeriodProblem(problem);
+        return (await sendExport(ctx, client, owner, { format, period, profile })).message;
+      },
+      { slow: true },
+    );
   },
 
   chart: async ({ ctx, owner, body, ack, client }) => {

@@ -15,12 +15,15 @@ export const contentCommands = {
     await ack({ response_type: 'ephemeral', ...replies.levels });
   },
   level: async ({ ack, ctx, command, replies }) => {
-    await ack({ response_type: 'ephemeral', ...replies.levelReply(resolveLevel(ctx.ladder, command.query)) });
+    await ack({
+      response_type: 'ephemeral',
+      ...replies.levelReply(resolveLevel(ctx.ladder, command.query), command.query),
+    });
   },
   compare: async ({ ack, ctx, command, replies }) => {
     await ack({
       response_type: 'ephemeral',
-      ...replies.compareReply(resolveLevelPair(ctx.ladder, command.words)),
+      ...replies.compareReply(resolveLevelPair(ctx.ladder, command.words), command.words.join(' ')),
     });
   },
   usage: async ({ ack, command }) => {

@@ -1,7 +1,10 @@
+import type { WebClient } from '@slack/web-api';
 import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../../app/progress.ts';
+import type { AppContext } from '../../../context.ts';
 import { resolveLevel } from '../../../domain/ladder/resolve.ts';
-import { parsePeriod } from '../../../domain/period.ts';
+import { type Period, parsePeriod, periodProblemAt } from '../../../domain/period.ts';
 import { resolveProfileLevels } from '../../../domain/profile.ts';
+import type { Owner, Profile } from '../../../domain/types.ts';
 import { tagNames } from '../../blocks/evidence.ts';
 import {
   buildNext,
@@ -12,35 +15,35 @@ import {
 } from '../../blocks/profile.ts';
 import { buildPeriodProblem, buildSummary } from '../../blocks/summary.ts';
 import { buildUnknownLevel } from '../../blocks/unknown-level.ts';
-import { ensureHomeChart, replyWithChart } from '../../export-files.ts';
-import { replyToUser } from '../../reply.ts';
-import { ensureTimeZone, timeZoneIsStale } from '../../time-zone.ts';
+import { ensureHomeChart, replyWithChart, uploadChart } from '../../export-files.ts';
+import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
 /** summary, me, next: where the user stands, their profile, and the level above theirs. */
 export const progressCommands = {
-  summary: async ({ ctx, owner, command, body, ack, client }) => {
+  summary: async (call) => {
+    const { ctx, owner, command, body, ack, client } = call;
     const period = parsePeriod(command.period ?? undefined, DEFAULT_SUMMARY_PERIOD);
     if (period.kind === 'invalid') {
       await ack({ response_type: 'ephemeral', ...buildPeriodProblem(period.message) });
       return;
     }
     // Weeks and months are the user's: when their time zone needs a Slack call, ack first.
-    const stale = timeZoneIsStale(ctx, owner);
-    if (stale) {
-      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-      await ack();
-    }
-    const profile = stale ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
-    const message = buildSummary(summaryFor(ctx, owner, profile, period), tagNames(ctx.ladder));
-    if (stale) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
-    else {
-      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-      await ack({ response_type: 'ephemeral', ...message });
-    }
+    let refused = false;
+    const profile = await answerWithProfile(call, (p) => {
+      // "Today" is the person's: a since-date after it is refused with the reason, not summed to zero.
+      const problem = periodProblemAt(period, ctx.now(), p.tz);
+      refused = problem !== null;
+      if (problem) return buildPeriodProblem(problem);
+      return buildSummary(summaryFor(ctx, owner, p, period), tagNames(ctx.ladder));
+    });
     // The radar chart follows the summary, as a picture uploaded to the user's DM first.
-    if (profile.level) {
-      const shown = await ensureHomeChart(ctx, client, owner, profile);
+    if (profile.level && !refused) {
+      // The summary's period: the Home's chart when it is the default, else one drawn for it.
+      const shown =
+        command.period === null
+          ? await ensureHomeChart(ctx, client, owner, profile)
+          : await chartFor(ctx, client, owner, profile, period);
       if (shown) await replyWithChart(ctx, client, { owner, responseUrl: body.response_url }, shown);
     }
   },
@@ -85,3 +88,8 @@ export const progressCommands = {
     });
   },
 } satisfies CommandHandlers;
+
+async function chartFor(ctx: AppContext, client: WebClient, owner: Owner, profile: Profile, period: Period) {
+  const outcome = await uploadChart(ctx, client, owner, { profile, period });
+  return outcome.kind === 'uploaded' ? outcome.shown : null;
+}

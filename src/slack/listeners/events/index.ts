@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
-import { publishHome } from '../../home.ts';
+import { publishHome } from '../../home/publish.ts';
 import { ownerOfEvent } from '../../owner.ts';
 import { registerNudgeReplies } from './nudge-replies.ts';
 import { registerWorkspaceEvents } from './workspace.ts';

@@ -5,8 +5,10 @@ import { promptById } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
 import type { Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
-import { buildReplyTooLong } from '../../blocks/nudge.ts';
+import { buildNothingHeld, buildReplyTooLong } from '../../blocks/nudge.ts';
 import { ownerOfEvent } from '../../owner.ts';
+import { unescapeSlackText } from '../../text.ts';
+import { resolveUserNames } from '../../user-names.ts';
 
 /** What the app reads of a message event (Slack's message events are a wide union). */
 interface MessageFields {
@@ -59,16 +61,27 @@ async function onReply(
   if (m.bot_id || !m.user || !m.ts || !m.thread_ts || m.thread_ts === m.ts) return;
   const owner = ownerOfEvent(envelope, m.user);
   const nudge = ctx.repos.nudges.findMessage(owner, channel, m.thread_ts);
-  if (!nudge) return;
+  if (!nudge) {
+    // A thread in the DM with the bot, from someone Ladder holds nothing about: a nudge from before
+    // `/ladder forget`. Say so in the thread rather than leave the reply without a word.
+    if (Object.values(ctx.repos.userData.count(owner)).every((n) => n === 0)) {
+      await client.chat.postMessage({ channel, thread_ts: m.thread_ts, ...buildNothingHeld('reply') });
+    }
+    return;
+  }
   // The same message delivered again under another event id (Socket Mode, a reconnect) is found by its ts.
   if (!ctx.repos.evidence.findByMessage(owner, channel, m.ts)) {
     const prompt = promptById(ctx, nudge.promptId);
+    const text = unescapeSlackText(m.text ?? '');
+    const lookup = await resolveUserNames(ctx, client, owner.teamId, text);
     const result = saveOnce(() =>
       saveEvidence(
         ctx,
         owner,
         {
-          text: m.text ?? '',
+          text,
+          names: lookup.names,
+          namesComplete: !lookup.incomplete,
           source: 'reflection',
           tz: ctx.repos.profiles.getOrEmpty(owner).tz,
           shift: prompt?.shift ?? null,
@@ -113,8 +126,12 @@ async function onEdit(
   }
   // Unfurls and other changes that leave the text alone must not undo tags edited in Ladder.
   if (previous?.text !== undefined && previous.text === edited.text) return;
+  const text = unescapeSlackText(edited.text ?? '');
+  const lookup = await resolveUserNames(ctx, client, owner.teamId, text);
   const prepared = prepareEvidence(ctx, {
-    text: edited.text ?? '',
+    text,
+    names: lookup.names,
+    namesComplete: !lookup.incomplete,
     source: 'reflection',
     tz: ctx.repos.profiles.getOrEmpty(owner).tz,
     occurredOn: entry.occurredOn,
@@ -126,7 +143,12 @@ async function onEdit(
   ctx.repos.evidence.update(
     owner,
     entry.id,
-    { text: prepared.entry.text, axes: prepared.entry.axes, scope: prepared.entry.scope },
+    {
+      text: prepared.entry.text,
+      originalText: prepared.entry.originalText ?? prepared.entry.text,
+      axes: prepared.entry.axes,
+      scope: prepared.entry.scope,
+    },
     ctx.now(),
   );
   void eraseLeftovers(ctx);

@@ -1,25 +1,62 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { localDate, MAX_EVIDENCE_CHARS } from '../../../domain/evidence.ts';
+import { slackTextToReadable } from '../../../domain/slack-text.ts';
 import { describeError } from '../../../log.ts';
-import { buildEvidenceModal } from '../../blocks/evidence.ts';
+import { buildAlreadySavedModal } from '../../blocks/evidence.ts';
+import { buildEvidenceModal } from '../../blocks/evidence-modal.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { ShortcutId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { unescapeSlackText } from '../../text.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
+import { resolveUserNames } from '../../user-names.ts';
+
+/** The names of people mentioned are looked up before the form opens, within this much of the 3 s. */
+const NAME_LOOKUP_BUDGET_MS = 1_200;
 
 /**
  * "Save as evidence" on any message: the modal opens at once (the trigger id lives 3 s), prefilled
- * with the message's text and its permalink; where Slack gives no permalink (a conversation the
- * bot cannot see), the modal says the entry will be saved without a link.
+ * with the message's readable text (mentions as @Name, links as "label (url)") and its permalink;
+ * where Slack gives no permalink (a conversation the bot cannot see), the modal says the entry will
+ * be saved without a link. The message's channel, ts and Slack text are kept with the open modal,
+ * so the entry records them; a message that is already evidence opens "Already saved" instead.
  */
 export function register(app: App, ctx: AppContext): void {
   app.shortcut<MessageShortcut>(ShortcutId.saveAsEvidence, async ({ ack, shortcut, client }) => {
     await ack();
     const owner = ownerOfInteraction(shortcut);
     const profile = ctx.repos.profiles.getOrEmpty(owner);
-    const raw = typeof shortcut.message.text === 'string' ? unescapeSlackText(shortcut.message.text) : '';
+    const message = { channelId: shortcut.channel.id, ts: shortcut.message.ts };
+    const saved = ctx.repos.evidence.findByMessage(owner, message.channelId, message.ts);
+    if (saved) {
+      const res = await client.views.open({
+        trigger_id: shortcut.trigger_id,
+        view: buildAlreadySavedModal(saved),
+      });
+      if (res.view?.id) {
+        ctx.repos.slackState.rememberView(
+          owner,
+          {
+            viewId: res.view.id,
+            kind: 'shortcut',
+            responseUrl: shortcut.response_url ?? null,
+            entryId: saved.id,
+          },
+          ctx.now(),
+        );
+      }
+      return;
+    }
+    const slackText =
+      typeof shortcut.message.text === 'string' ? unescapeSlackText(shortcut.message.text) : '';
+    const lookup = await Promise.race([
+      resolveUserNames(ctx, client, owner.teamId, slackText),
+      new Promise<undefined>((resolve) =>
+        setTimeout(() => resolve(undefined), NAME_LOOKUP_BUDGET_MS).unref(),
+      ),
+    ]);
+    const raw = slackTextToReadable(slackText, lookup ? { names: lookup.names } : {}).text;
     const chars = [...raw];
     const cut =
       chars.length > MAX_EVIDENCE_CHARS
@@ -35,6 +72,7 @@ export function register(app: App, ctx: AppContext): void {
       triggerId: shortcut.trigger_id,
       origin: 'shortcut',
       responseUrl: shortcut.response_url ?? null,
+      message: { ...message, text: slackText },
       values,
       ...(cut ? { note: cut } : {}),
     });

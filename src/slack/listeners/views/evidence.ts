@@ -1,20 +1,27 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import {
+  checkEvidenceForm,
   cleanAxes,
   cleanScope,
   cleanShift,
+  type EvidenceForm,
   eraseLeftovers,
-  prepareEvidence,
   type SuggestedTags,
+  saveEvidenceForm,
 } from '../../../app/evidence.ts';
 import type { AppContext } from '../../../context.ts';
-import { isLocalDate, localDate, normaliseLink } from '../../../domain/evidence.ts';
 import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
-import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
-import { isEditOrigin } from '../../evidence-modal.ts';
-import { publishHome } from '../../home.ts';
+import {
+  alreadySavedError,
+  buildEvidenceConfirmation,
+  SHORTCUT_NO_LINK_NOTE,
+  tagNames,
+} from '../../blocks/evidence.ts';
+import { buildEvidenceFormErrors } from '../../blocks/evidence-modal.ts';
+import { isEditOrigin, type ModalOrigin, modalOriginOf, sourceOfOrigin } from '../../evidence-modal.ts';
+import { publishHome } from '../../home/publish.ts';
 import { ActionId, BlockId, ViewId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { replyToUser } from '../../reply.ts';
@@ -22,7 +29,7 @@ import { replyToUser } from '../../reply.ts';
 type StateValues = ViewSubmitAction['view']['state']['values'];
 
 /** The submitted fields, read defensively: every value is untrusted and checked afterwards. */
-function readForm(values: StateValues) {
+function readForm(values: StateValues): EvidenceForm {
   const field = (block: string) => values[block]?.[ActionId.formValue];
   const text = field(BlockId.evidenceText)?.value;
   const date = field(BlockId.evidenceDate)?.selected_date;
@@ -39,29 +46,36 @@ function readForm(values: StateValues) {
   };
 }
 
+/** Where the modal was opened and where its confirmation goes. */
+interface ConfirmTarget {
+  origin: ModalOrigin | null;
+  responseUrl: string | null;
+}
+
+/** What was saved, for the confirmation. */
+interface Saved {
+  entry: EvidenceEntry;
+  unknownTags: string[];
+  suggested?: SuggestedTags | null;
+  linkNote?: string;
+}
+
+/** Confirms a committed save where the modal came from: the Home, or the response URL / DM. */
 async function confirm(
   ctx: AppContext,
   client: WebClient,
   owner: Owner,
-  kind: string | null,
-  responseUrl: string | null,
-  entry: EvidenceEntry,
-  unknownTags: string[],
-  linkNote: string | undefined,
-  suggested: SuggestedTags | null = null,
-): Promise<void> {
-  const message = buildEvidenceConfirmation(entry, tagNames(ctx.ladder), {
-    unknownTags,
-    suggested,
-    ...(linkNote ? { linkNote } : {}),
-  });
-  if (kind === 'home' || kind === 'home-edit') {
+  target: ConfirmTarget,
+  saved: Saved,
+) {
+  const { origin, responseUrl } = target;
+  if (origin === 'home' || origin === 'home-edit') {
     try {
       await publishHome(
         ctx,
         client,
         owner,
-        kind === 'home' ? { justSaved: entry } : { notice: 'Entry updated.' },
+        origin === 'home' ? { justSaved: saved.entry } : { notice: 'Entry updated.' },
       );
       return;
     } catch (err) {
@@ -71,99 +85,63 @@ async function confirm(
       });
     }
   }
-  await replyToUser(ctx, client, { owner, responseUrl }, message, { replaceOriginal: kind === 'edit' });
+  const message = buildEvidenceConfirmation(saved.entry, tagNames(ctx.ladder), {
+    unknownTags: saved.unknownTags,
+    suggested: saved.suggested ?? null,
+    ...(saved.linkNote ? { linkNote: saved.linkNote } : {}),
+  });
+  await replyToUser(ctx, client, { owner, responseUrl }, message, { replaceOriginal: origin === 'edit' });
 }
 
+/**
+ * The evidence modal's submit: read the form, check it (app/evidence), store it, ack (the modal
+ * closes, or shows its problems on their fields), then confirm.
+ */
 export function registerEvidenceViews(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(ViewId.evidenceModal, async ({ ack, body, view, client }) => {
     const owner = ownerOfInteraction(body);
-    const form = readForm(view.state.values);
     const pending = ctx.repos.slackState.findView(owner, view.id);
-    const profile = ctx.repos.profiles.getOrEmpty(owner);
-    const today = localDate(ctx.now(), profile.tz);
-
-    const errors: Record<string, string> = {};
-    const link = normaliseLink(form.link);
-    if (link === 'invalid') errors[BlockId.evidenceLink] = 'Use a full https:// link, or leave it empty.';
-    if (!form.date || !isLocalDate(form.date)) errors[BlockId.evidenceDate] = 'Pick the day it happened.';
-    else if (form.date > today)
-      errors[BlockId.evidenceDate] = 'That day is in the future: pick the day it happened.';
-    const editing = isEditOrigin(pending?.kind) && pending?.entryId !== null;
-    const prepared = prepareEvidence(ctx, {
-      // An edit is the user reviewing the tags: what they leave empty stays empty.
-      suggest: !editing,
-      text: form.text,
-      source: pending?.kind === 'shortcut' ? 'shortcut' : pending?.kind === 'home' ? 'home' : 'modal',
-      tz: profile.tz,
-      occurredOn: form.date ?? today,
-      axes: form.axes,
-      shift: form.shift,
-      scope: form.scope,
-      link: link === 'invalid' ? null : link,
+    const origin = modalOriginOf(pending?.kind);
+    const editId = isEditOrigin(origin) ? (pending?.entryId ?? null) : null;
+    const fromMessage = editId === null && origin === 'shortcut' ? (pending?.message ?? null) : null;
+    const checked = checkEvidenceForm(ctx, readForm(view.state.values), {
+      tz: ctx.repos.profiles.getOrEmpty(owner).tz,
+      editing: editId !== null,
+      source: sourceOfOrigin(origin),
+      fromMessage,
     });
-    if (!prepared.ok) {
-      errors[BlockId.evidenceText] =
-        prepared.reason === 'empty'
-          ? 'Tell me what you did: the outcome and your part in it.'
-          : `This is ${prepared.length.toLocaleString('en-US')} characters; the limit is ${prepared.limit.toLocaleString('en-US')}.`;
-    }
-    if (Object.keys(errors).length > 0 || !prepared.ok) {
+    if (!checked.ok) {
       // The modal stays open with everything typed, and the problems shown on their fields.
-      await ack({ response_action: 'errors', errors });
+      await ack({ response_action: 'errors', errors: buildEvidenceFormErrors(checked.problems) });
       return;
     }
-
-    if (editing && pending && pending.entryId !== null) {
-      const updated = ctx.repos.evidence.update(
-        owner,
-        pending.entryId,
-        {
-          text: prepared.entry.text,
-          occurredOn: prepared.entry.occurredOn,
-          axes: prepared.entry.axes,
-          // The modal showed the suggestions preselected: what was saved is the user's choice.
-          suggestedAxes: [],
-          shift: prepared.entry.shift,
-          scope: prepared.entry.scope,
-          link: prepared.entry.link,
-        },
-        ctx.now(),
-      );
-      await ack();
-      ctx.repos.slackState.forgetView(owner, view.id);
-      if (updated) await eraseLeftovers(ctx);
-      if (updated)
-        await confirm(
-          ctx,
-          client,
-          owner,
-          pending.kind,
-          pending.responseUrl,
-          updated,
-          prepared.unknownTags,
-          undefined,
-        );
+    const { prepared } = checked;
+    let entry: EvidenceEntry | undefined;
+    try {
+      entry = saveEvidenceForm(ctx, owner, prepared, { editId, deliveryKey: `view:${view.id}` });
+    } catch (err) {
+      // The same message saved from another form meanwhile: the unique index kept one entry.
+      const saved = fromMessage
+        ? ctx.repos.evidence.findByMessage(owner, fromMessage.channelId, fromMessage.ts)
+        : undefined;
+      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || !saved) throw err;
+      await ack({ response_action: 'errors', errors: { [BlockId.evidenceText]: alreadySavedError(saved) } });
       return;
     }
-
-    // A retried submission of the same modal finds its delivery key and stores nothing twice.
-    const { entry } = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), `view:${view.id}`);
     await ack();
     ctx.repos.slackState.forgetView(owner, view.id);
-    const linkNote =
-      pending?.kind === 'shortcut' && !entry.link
-        ? 'Saved without a link: Slack would not give me one for that message (the bot cannot see private conversations).'
-        : undefined;
-    await confirm(
-      ctx,
-      client,
-      owner,
-      pending?.kind ?? null,
-      pending?.responseUrl ?? null,
+    if (!entry) return;
+    const target = { origin, responseUrl: pending?.responseUrl ?? null };
+    if (editId !== null) {
+      await eraseLeftovers(ctx);
+      await confirm(ctx, client, owner, target, { entry, unknownTags: prepared.unknownTags });
+      return;
+    }
+    await confirm(ctx, client, owner, target, {
       entry,
-      prepared.unknownTags,
-      linkNote,
-      prepared.suggested,
-    );
+      unknownTags: prepared.unknownTags,
+      suggested: prepared.suggested,
+      ...(origin === 'shortcut' && !entry.link ? { linkNote: SHORTCUT_NO_LINK_NOTE } : {}),
+    });
   });
 }

@@ -127,10 +127,10 @@ describe('parseExport', () => {
     expect(
       errorOf(
         mutate((raw) => {
-          raw.version = 2;
+          raw.version = 4;
         }),
       ).message,
-    ).toBe('This export is format version 2, made by a newer Ladder; this one reads version 1.');
+    ).toBe('This export is format version 4, made by a newer Ladder; this one reads version 3.');
 
     const badDate = errorOf(
       mutate((raw) => {

@@ -25,6 +25,12 @@ describe('replies prepared at start', () => {
     for (const alias of ladder.aliases) {
       const resolution = resolveLevel(ladder, alias.key);
       expect(prepared.levelReply(resolution), alias.key).toEqual(buildLevelReply(ladder, resolution));
+      // What was typed rides in the Share button: the one part built per request.
+      for (const typed of [alias.key, alias.key.toUpperCase(), `  ${alias.key} `]) {
+        expect(prepared.levelReply(resolution, typed), typed).toEqual(
+          buildLevelReply(ladder, resolution, typed),
+        );
+      }
     }
   });
 

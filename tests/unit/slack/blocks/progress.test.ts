@@ -9,7 +9,6 @@ import { summarise } from '../../../../src/domain/summary.ts';
 import type { AxisId, EvidenceEntry } from '../../../../src/domain/types.ts';
 import { checkView } from '../../../../src/local/block-limits.ts';
 import { tagNames } from '../../../../src/slack/blocks/evidence.ts';
-import { buildHome, HOME_SLOT_MAX_BLOCKS } from '../../../../src/slack/blocks/home.ts';
 import {
   buildNext,
   buildNextNeedsLevel,
@@ -18,6 +17,7 @@ import {
   buildProfileUnknown,
 } from '../../../../src/slack/blocks/profile.ts';
 import { buildSummary } from '../../../../src/slack/blocks/summary.ts';
+import { buildHome, HOME_SLOT_MAX_BLOCKS } from '../../../../src/slack/home/blocks.ts';
 import { ActionId } from '../../../../src/slack/ids.ts';
 import { realLadder } from '../../../helpers/ladder.ts';
 import { blockText, expectWellFormed } from './helpers.ts';

@@ -12,6 +12,24 @@ describe('button values', () => {
     });
   });
 
+  it('carries the words a person typed, reduced to plain words, and reads them back', () => {
+    expect(encodeLevelValue('lead-tpm', 'Lead')).toBe('lead-tpm~lead');
+    expect(decodeLevelValue(encodeLevelValue('lead-tpm', '  Lead <@U1> '))).toEqual({
+      kind: 'level',
+      id: 'lead-tpm',
+      typed: 'lead u1',
+    });
+    expect(decodeLevelValue(encodeLevelPair('senior-tpm', 'lead-tpm', 'senior  lead'))).toEqual({
+      kind: 'pair',
+      a: 'senior-tpm',
+      b: 'lead-tpm',
+      typed: 'senior lead',
+    });
+    for (const value of ['tpm5~', 'tpm5~Lead', 'tpm5~a~b', 'tpm5~<b>', 'tpm5~a  b']) {
+      expect(decodeLevelValue(value)).toBeNull();
+    }
+  });
+
   it('rejects anything else', () => {
     for (const value of ['', 'TPM5', 'a:b:c', 'tpm5:', '<@U1>', 'x'.repeat(200), 42, null, undefined]) {
       expect(decodeLevelValue(value)).toBeNull();

@@ -1,7 +1,7 @@
 /** The App Home's `nudges` slot: the schedule in words and the same controls as `/ladder nudge`. Pure. */
 import type { types } from '@slack/bolt';
+import { button, context, section } from '../blocks/format.ts';
 import { ActionId, BlockId } from '../ids.ts';
-import { button, context, section } from './format.ts';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 

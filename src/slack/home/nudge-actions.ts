@@ -1,12 +1,12 @@
 import type { App, BlockAction, BlockButtonAction, StaticSelectAction } from '@slack/bolt';
-import { applyNudgeCommand, type SettingsCommand } from '../../../app/nudges.ts';
-import type { AppContext } from '../../../context.ts';
-import { DEFAULT_NUDGE_DAY, DEFAULT_NUDGE_MINUTE_OF_DAY } from '../../../domain/nudge-schedule.ts';
-import { sendNudgeNow } from '../../dm.ts';
-import { publishHome } from '../../home.ts';
-import { ActionId } from '../../ids.ts';
-import { ownerOfInteraction } from '../../owner.ts';
-import { ensureTimeZone } from '../../time-zone.ts';
+import { applyNudgeCommand, type SettingsCommand } from '../../app/nudges.ts';
+import type { AppContext } from '../../context.ts';
+import { DEFAULT_NUDGE_DAY, DEFAULT_NUDGE_MINUTE_OF_DAY } from '../../domain/nudge-schedule.ts';
+import { sendNudgeNow } from '../dm.ts';
+import { ActionId } from '../ids.ts';
+import { ownerOfInteraction } from '../owner.ts';
+import { ensureTimeZone } from '../time-zone.ts';
+import { publishHome } from './publish.ts';
 
 /**
  * Nudge controls on the App Home. Values are settings (on/off, a day, a time), never ids: each

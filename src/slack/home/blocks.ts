@@ -1,24 +1,30 @@
 /**
  * The App Home tab: profile with level and target pickers, the summary at a glance, recent entries
- * with Edit and Delete, Log a win, and the slots later features fill (weekly nudges, export).
+ * with Edit and Delete, Log a win, and the weekly-nudge and export sections.
  * Pure; within the Home's 100-block limit whatever the data: every part has a fixed budget.
  */
 import type { types } from '@slack/bolt';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { Summary } from '../../domain/summary.ts';
 import type { EvidenceEntry } from '../../domain/types.ts';
+import {
+  describeTags,
+  pendingSuggestions,
+  quoteEntry,
+  slackDate,
+  type TagNames,
+} from '../blocks/evidence.ts';
+import { button, context, divider, escapeMrkdwn, header, section, truncate } from '../blocks/format.ts';
+import { levelsLine, summaryGlance } from '../blocks/summary.ts';
 import { ActionId, BlockId, COMMAND, nthActionId } from '../ids.ts';
-import { describeTags, pendingSuggestions, quoteEntry, slackDate, type TagNames } from './evidence.ts';
-import { button, context, divider, escapeMrkdwn, header, section, truncate } from './format.ts';
-import { levelsLine, summaryGlance } from './summary.ts';
 
 type Block = types.KnownBlock;
 
-/** Places on the Home that other features fill; each shows a placeholder until then. */
+/** The feature sections of the Home, in order; each shows a placeholder when it has nothing. */
 export const HOME_SLOTS = ['nudges', 'export'] as const;
 export type HomeSlot = (typeof HOME_SLOTS)[number];
 
-/** Each slot's share of the 100 blocks; what a feature gives beyond it is left out. */
+/** Each section's share of the 100 blocks; what it gives beyond that is left out. */
 export const HOME_SLOT_MAX_BLOCKS = 12;
 /** Recent entries on the Home (3 blocks each). */
 export const HOME_RECENT_ENTRIES = 5;
@@ -45,7 +51,7 @@ export interface HomeInput {
   justSaved?: EvidenceEntry;
   /** One line at the top, e.g. "Level set to TPM4." */
   notice?: string;
-  /** Blocks from the features that own each slot (see src/slack/home-extras.ts). */
+  /** Each section's blocks (see ./publish.ts); missing or empty shows its placeholder. */
   slots?: Partial<Record<HomeSlot, readonly Block[]>>;
 }
 

@@ -1,10 +1,10 @@
 import type { App, BlockStaticSelectAction } from '@slack/bolt';
-import type { AppContext } from '../../../context.ts';
-import { getPosition } from '../../../domain/ladder/resolve.ts';
-import { resolveProfileLevels } from '../../../domain/profile.ts';
-import { publishHome } from '../../home.ts';
-import { ActionId } from '../../ids.ts';
-import { ownerOfInteraction } from '../../owner.ts';
+import type { AppContext } from '../../context.ts';
+import { getPosition } from '../../domain/ladder/resolve.ts';
+import { resolveProfileLevels } from '../../domain/profile.ts';
+import { ActionId } from '../ids.ts';
+import { ownerOfInteraction } from '../owner.ts';
+import { publishHome } from './publish.ts';
 
 /**
  * The App Home's level and target pickers. The value is a public position id, checked against the

@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import { suggestTags } from '../src/domain/suggest.ts';
+import { loadLadder } from '../src/load-ladder.ts';
+import { figuresTable, loadLabelledSet, measure } from '../tests/helpers/suggestion-eval.ts';
+import { type BenchRow, ms, percentile } from './types.ts';
+
+/**
+ * Tag suggestions (issue 16): the figures on the labelled TPM wins (held-out beside tuning, with
+ * the floors) and the time to suggest tags for one entry of 3,000 characters (the longest allowed).
+ */
+const LADDER_DIR = fileURLToPath(new URL('../ladder-data/', import.meta.url));
+const LENGTH = 3_000;
+const CALLS = 2_000;
+const GOAL_MS = 1;
+
+function fill(parts: readonly string[], offset: number): string {
+  let text = '';
+  for (let i = offset; text.length < LENGTH; i++) text += `${parts[i % parts.length]}. `;
+  return text.slice(0, LENGTH);
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rules = loadLadder(LADDER_DIR).suggestionRules;
+  const set = loadLabelledSet();
+  const suggest = (text: string) => suggestTags(text, rules);
+  const heldOut = measure(set.heldOut, suggest);
+  const tuning = measure(set.tuning, suggest);
+  process.stdout.write(`${figuresTable(heldOut, tuning)}\n`);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const rows: BenchRow[] = [
+    {
+      name: 'held-out: first-axis recall',
+      value: pct(heldOut.firstAxisRecall),
+      goal: '≥ 85%',
+      pass: heldOut.firstAxisRecall >= 0.85,
+    },
+    {
+      name: 'held-out: suggested-axis precision',
+      value: pct(heldOut.axisPrecision),
+      goal: '≥ 90%',
+      pass: heldOut.axisPrecision >= 0.9,
+    },
+    {
+      name: 'held-out: shift recall',
+      value: pct(heldOut.shiftRecall),
+      goal: '≥ 70%',
+      pass: heldOut.shiftRecall >= 0.7,
+    },
+    { name: 'held-out: shift precision', value: pct(heldOut.shiftPrecision), goal: 'reported', pass: null },
+    {
+      name: 'held-out: nothing-lines with a suggestion',
+      value: `${heldOut.nothingSuggested} of ${heldOut.nothingLines}`,
+      goal: '0',
+      pass: heldOut.nothingSuggested === 0,
+    },
+    {
+      name: 'tuning: first-axis recall',
+      value: pct(tuning.firstAxisRecall),
+      goal: 'reported (rules written against it)',
+      pass: null,
+    },
+    {
+      name: 'tuning: suggested-axis precision',
+      value: pct(tuning.axisPrecision),
+      goal: 'reported',
+      pass: null,
+    },
+    { name: 'tuning: shift recall', value: pct(tuning.shiftRecall), goal: 'reported', pass: null },
+    { name: 'tuning: shift precision', value: pct(tuning.shiftPrecision), goal: 'reported', pass: null },
+    {
+      name: 'tuning: nothing-lines with a suggestion',
+      value: `${tuning.nothingSuggested} of ${tuning.nothingLines}`,
+      goal: 'reported',
+      pass: null,
+    },
+  ];
+
+  // Realistic: wins run together; hostile: words that start many phrases and gaps, and numbers.
+  const wins = [...set.tuning, ...set.heldOut].map((w) => w.text);
+  const hostile = [
+    'across 12 teams across the across',
+    'handed the the the to',
+    'before before it hit',
+    'map map map',
+  ];
+  for (const [label, make] of [
+    ['realistic', (i: number) => fill(wins, i)],
+    ['hostile', (i: number) => fill(hostile, i)],
+  ] as const) {
+    const texts = Array.from({ length: 50 }, (_, i) => make(i * 7));
+    for (let i = 0; i < 200; i++) suggest(texts[i % texts.length] as string); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const text = texts[i % texts.length] as string;
+      const t0 = performance.now();
+      suggest(text);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const p50 = percentile(times, 50);
+    const p99 = percentile(times, 99);
+    rows.push({
+      name: `one entry of ${LENGTH.toLocaleString('en-US')} characters, ${label} text (median / p99 of ${CALLS})`,
+      value: `${ms(p50)} / ${ms(p99)}`,
+      goal: `< ${GOAL_MS} ms`,
+      pass: p99 < GOAL_MS,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,47 @@
+/**
+ * Slack's Block Kit limits, written once: the local Slack API refuses what real Slack would
+ * (local/block-limits.ts), and the builders cap their text to fit (slack/blocks/format.ts).
+ * Lengths are in characters (code points), as Slack counts them.
+ */
+export const SLACK_LIMITS = {
+  blocksPerMessage: 50,
+  blocksPerView: 100,
+  sectionText: 3000,
+  sectionFields: 10,
+  sectionFieldText: 2000,
+  headerText: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  url: 3000,
+  actionId: 255,
+  blockId: 255,
+  callbackId: 255,
+  externalId: 255,
+  selectOptions: 100,
+  selectOptionGroups: 100,
+  optionText: 75,
+  optionValue: 75,
+  optionDescription: 75,
+  overflowOptions: 5,
+  checkboxOptions: 10,
+  radioOptions: 10,
+  placeholder: 150,
+  plainTextInputMaxLength: 3000,
+  inputLabel: 2000,
+  inputHint: 2000,
+  imageAltText: 2000,
+  imageTitle: 2000,
+  markdownBlockText: 12_000,
+  viewTitle: 24,
+  viewSubmit: 24,
+  viewClose: 24,
+  privateMetadata: 3000,
+  /** 250 kB of view JSON. */
+  viewBytes: 250_000,
+  /** Sum of block text in one message above which Slack answers `msg_blocks_too_long`. */
+  messageBlockText: 13_000,
+  /** `text` above this is refused with `msg_too_long`. */
+  messageText: 40_000,
+} as const;

@@ -1,0 +1,117 @@
+/**
+ * The App Home, published from the person's data: profile, the 90-day summary at a glance, recent
+ * entries, and the weekly-nudge and export sections. Builders: ./blocks.ts, ./nudge-blocks.ts;
+ * listeners: ./profile-actions.ts, ./nudge-actions.ts.
+ */
+import type { types } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../app/progress.ts';
+import type { AppContext } from '../../context.ts';
+import {
+  DEFAULT_NUDGE_DAY,
+  DEFAULT_NUDGE_MINUTE_OF_DAY,
+  defaultNudgeSettings,
+} from '../../domain/nudge-schedule.ts';
+import { describeSchedule } from '../../domain/nudge-settings.ts';
+import { parsePeriod } from '../../domain/period.ts';
+import type { EvidenceEntry, Owner, Profile } from '../../domain/types.ts';
+import { describeError } from '../../log.ts';
+import { tagNames } from '../blocks/evidence.ts';
+import { buildExportHomeSlot } from '../blocks/export.ts';
+import { ensureTimeZone } from '../time-zone.ts';
+import { buildHome, HOME_RECENT_ENTRIES, type HomeSlot } from './blocks.ts';
+import { buildNudgeHomeSlot } from './nudge-blocks.ts';
+
+export interface PublishHomeOptions {
+  justSaved?: EvidenceEntry;
+  /** One line at the top, e.g. "Level set to TPM4." */
+  notice?: string;
+  /**
+   * Build from what is stored without asking Slack for the time zone (which would store a profile
+   * row): after `/ladder forget`, the Home must not bring the user's data back.
+   */
+  readOnly?: boolean;
+}
+
+/** The weekly-nudge section: the schedule in words and its controls. One query, no Slack call. */
+function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): types.KnownBlock[] {
+  const repo = ctx.repos.nudges;
+  const now = ctx.now();
+  const stored = repo.getSettings(owner);
+  const settings = stored
+    ? { ...stored, tz: profile.tz }
+    : { ...defaultNudgeSettings(owner, now), enabled: false, tz: profile.tz };
+  const statusText = settings.enabled
+    ? describeSchedule(settings, now, {
+        ledger: repo.ledgerOf(owner),
+        lateWindowHours: ctx.config.nudgeLateWindowHours,
+      }).text
+    : 'Weekly reflection nudges are *off*. Turn them on for one question a week, tied to a Senior → Lead mindset shift.';
+  return buildNudgeHomeSlot({
+    enabled: settings.enabled,
+    statusText,
+    day: stored?.day ?? DEFAULT_NUDGE_DAY,
+    minuteOfDay: stored?.minuteOfDay ?? DEFAULT_NUDGE_MINUTE_OF_DAY,
+  });
+}
+
+/**
+ * The export section: the export buttons and the radar chart last uploaded for the Home (one
+ * query, no Slack call; the chart button uploads a fresh one).
+ */
+function exportSection(ctx: AppContext, owner: Owner): types.KnownBlock[] {
+  const chart = ctx.repos.exports.homeChart(owner);
+  return buildExportHomeSlot(chart?.altText ? { fileId: chart.fileId, altText: chart.altText } : null);
+}
+
+/** One section failing leaves its placeholder; the rest of the Home still publishes. */
+function sectionOrPlaceholder(ctx: AppContext, slot: HomeSlot, build: () => types.KnownBlock[]) {
+  try {
+    return build();
+  } catch (err) {
+    ctx.logger.warn('a Home section failed; showing its placeholder', { slot, error: describeError(err) });
+    return undefined;
+  }
+}
+
+/** Publishes the user's App Home. Everything about time is in the user's zone. */
+export async function publishHome(
+  ctx: AppContext,
+  client: WebClient,
+  owner: Owner,
+  opts: PublishHomeOptions = {},
+): Promise<void> {
+  const profile = opts.readOnly
+    ? ctx.repos.profiles.getOrEmpty(owner)
+    : await ensureTimeZone(ctx, client, owner);
+  const period = parsePeriod(DEFAULT_SUMMARY_PERIOD, DEFAULT_SUMMARY_PERIOD);
+  if (period.kind === 'invalid') throw new Error(`bad default period: ${period.message}`);
+  const summary = summaryFor(ctx, owner, profile, period);
+  const { entries, total } = ctx.repos.evidence.list(owner, { limit: HOME_RECENT_ENTRIES });
+  const build = () =>
+    buildHome(
+      {
+        ladder: ctx.ladder,
+        profile,
+        summary,
+        recent: entries,
+        total,
+        slots: {
+          nudges: sectionOrPlaceholder(ctx, 'nudges', () => nudgeSection(ctx, owner, profile)),
+          export: sectionOrPlaceholder(ctx, 'export', () => exportSection(ctx, owner)),
+        },
+        ...(opts.justSaved ? { justSaved: opts.justSaved } : {}),
+        ...(opts.notice ? { notice: opts.notice } : {}),
+      },
+      tagNames(ctx.ladder),
+    );
+  try {
+    await client.views.publish({ user_id: owner.userId, view: build() });
+  } catch (err) {
+    // The chart shown on the Home may have been deleted in Slack: forget it and publish without it.
+    if ((err as { data?: { error?: string } }).data?.error !== 'invalid_blocks' || opts.readOnly) throw err;
+    ctx.logger.warn('Home refused (invalid_blocks); publishing again without the stored chart');
+    ctx.repos.exports.clearHomeChart(owner);
+    await client.views.publish({ user_id: owner.userId, view: build() });
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Tag suggestions measured on labelled TPM wins (issue 16): tests/fixtures/tag-suggestions/ holds
+ * 180 wins labelled as a coach would (first axis, other fair axes, shift) and one random split. The
+ * rules were tuned on the tuning part only; the held-out fifth is what these floors are held on.
+ * The tuning figures are printed beside the held-out ones (and written to bench/RESULTS.md by
+ * `npm run bench -- suggestions`).
+ *
+ * Two floors of the issue are NOT reached on the held-out part at the time this landed (first-axis
+ * recall 80.0% < 85%, shift recall 66.7% < 70%). They are written as `it.fails`, so the suite
+ * says so plainly and turns red the day they are reached (then make them plain `it`); beside
+ * each, a guard keeps the figure from falling below what it was when it landed.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { suggestTags } from '../../../src/domain/suggest.ts';
+import { realLadder } from '../../helpers/ladder.ts';
+import { type Figures, figuresTable, loadLabelledSet, measure } from '../../helpers/suggestion-eval.ts';
+
+describe('tag suggestions on the labelled TPM wins', () => {
+  let heldOut: Figures;
+  let tuning: Figures;
+
+  beforeAll(() => {
+    const rules = realLadder().suggestionRules;
+    const set = loadLabelledSet();
+    const suggest = (text: string) => suggestTags(text, rules);
+    heldOut = measure(set.heldOut, suggest);
+    tuning = measure(set.tuning, suggest);
+    console.log(
+      `Tag suggestions, held-out beside tuning (seed ${set.seed}):\n${figuresTable(heldOut, tuning)}`,
+    );
+  });
+
+  it('the split is the recorded one: 180 wins, a fifth held out, no win in both parts', () => {
+    const set = loadLabelledSet();
+    expect(set.heldOut.length + set.tuning.length).toBe(180);
+    expect(set.heldOut.length).toBe(36);
+    const held = new Set(set.heldOut.map((w) => w.id));
+    expect(set.tuning.filter((w) => held.has(w.id))).toEqual([]);
+  });
+
+  it('suggested-axis precision on the held-out part is at least 0.9', () => {
+    expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('suggests nothing at all on held-out lines labelled as nothing', () => {
+    expect(heldOut.nothingLines).toBeGreaterThan(0);
+    expect(heldOut.nothingSuggested).toBe(0);
+  });
+
+  it.fails('first-axis recall on the held-out part is at least 0.85 (not reached yet: 0.80)', () => {
+    expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('first-axis recall on the held-out part stays at least 0.80 (as landed)', () => {
+    expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it.fails('shift recall on the held-out part is at least 0.7 (not reached yet: 0.667)', () => {
+    expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('shift recall on the held-out part stays at least 0.66 (as landed)', () => {
+    expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.66);
+  });
+
+  it('the tuning part meets every floor (the rules were written against it)', () => {
+    expect(tuning.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
+    expect(tuning.axisPrecision).toBeGreaterThanOrEqual(0.9);
+    expect(tuning.shiftRecall).toBeGreaterThanOrEqual(0.7);
+    expect(tuning.nothingSuggested).toBe(0);
+  });
+});
