@@ -8,7 +8,8 @@ import { describeError, toSlackLogger } from '../log.ts';
 import { COMMAND, MESSAGE_SHORTCUTS } from './ids.ts';
 import { registerListeners } from './listeners/index.ts';
 import { postFailureNotice } from './reply.ts';
-import { gateSlackRequests, gateSocketModeEvents } from './request-gate.ts';
+import { gateSocketModeEvents, type SlackEventsOptions, serveSlackEvents } from './request-gate.ts';
+import { createListenerRouter } from './router.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }
@@ -37,6 +38,32 @@ export function interactiveClientOptions(slackApiUrl: string | undefined): WebCl
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   };
+}
+
+/**
+ * Bolt's HTTP receiver (its server, /healthz and other routes, start and stop) with
+ * `POST /slack/events` served by the request gate: one read, one signature check and one parse
+ * per request (see serveSlackEvents).
+ */
+class GatedHTTPReceiver extends HTTPReceiver {
+  private gatedApp: InstanceType<typeof App> | undefined;
+
+  constructor(
+    gate: Omit<SlackEventsOptions, 'app' | 'unhandledRequestTimeoutMillis'>,
+    options: ConstructorParameters<typeof HTTPReceiver>[0] & { unhandledRequestTimeoutMillis: number },
+  ) {
+    super(options);
+    serveSlackEvents(this, {
+      ...gate,
+      app: () => this.gatedApp,
+      unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis,
+    });
+  }
+
+  override init(app: InstanceType<typeof App>): void {
+    super.init(app);
+    this.gatedApp = app;
+  }
 }
 
 /** Socket Mode with the request gate's shape checks in front of the app (see gateSocketModeEvents). */
@@ -117,13 +144,16 @@ export async function startSlackApp(
   const declared = { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) };
   const receiver =
     connection.mode === 'http'
-      ? new HTTPReceiver({
-          signingSecret: connection.signingSecret,
-          logger,
-          customRoutes,
-          // Slack gives up after 3 s; answering 500 a little before that is better than silence.
-          unhandledRequestTimeoutMillis: 3_001,
-        })
+      ? new GatedHTTPReceiver(
+          { signingSecret: connection.signingSecret, logger: ctx.logger, boltLogger: logger, declared },
+          {
+            signingSecret: connection.signingSecret,
+            logger,
+            customRoutes,
+            // Slack gives up after 3 s; answering 500 a little before that is better than silence.
+            unhandledRequestTimeoutMillis: 3_001,
+          },
+        )
       : new GatedSocketModeReceiver(
           { logger: ctx.logger, declared },
           {
@@ -134,14 +164,6 @@ export async function startSlackApp(
           },
         );
 
-  if (connection.mode === 'http' && receiver instanceof HTTPReceiver) {
-    gateSlackRequests(receiver, {
-      signingSecret: connection.signingSecret,
-      logger: ctx.logger,
-      declared,
-    });
-  }
-
   const identity = await botIdentity(connection.botToken, ctx.config.slackApiUrl, logger);
   const app = new App({
     token: connection.botToken,
@@ -150,22 +172,30 @@ export async function startSlackApp(
     botId: identity.botId,
     botUserId: identity.botUserId,
     receiver,
+    // The app keeps no conversation state in Bolt: its store would only cost every request a lookup.
+    convoStore: false,
     logger,
     clientOptions,
     extendedErrorHandler: true,
   });
 
+  // Requests being processed, counted where the receivers hand them to Bolt (Bolt resolves once
+  // every listener has finished), rather than by a middleware every request would pass through.
   let inFlight = 0;
-  app.use(async ({ next }) => {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
     inFlight += 1;
     try {
-      await next();
+      await processEvent(event);
     } finally {
       inFlight -= 1;
     }
-  });
+  };
 
-  registerListeners(app, ctx);
+  // One Bolt listener per kind, routed by id: Bolt would run every listener's matchers per request.
+  const router = createListenerRouter(app);
+  registerListeners(router.app, ctx);
+  router.install();
 
   // The one global error handler: tell the user, log one line with context, never crash.
   app.error((async ({ error, body, context }: ExtendedErrorHandlerArgs) => {

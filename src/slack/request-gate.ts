@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { isValidSlackRequest } from '@slack/bolt';
+import { HTTPModuleFunctions, HTTPResponseAck, isValidSlackRequest, type ReceiverEvent } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/logger';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
 
@@ -137,16 +138,14 @@ export function isFreshTimestamp(header: unknown, nowMs: number): boolean {
 const BODY_LIMIT = 4 * 1024 * 1024;
 
 /** Parses the body as Bolt does: a form (interactivity in its `payload` field) or JSON. */
-function parseBody(req: IncomingMessage, raw: Buffer): { ok: true; body: unknown } | { ok: false } {
+function parseBody(req: IncomingMessage, text: string): { ok: true; body: unknown } | { ok: false } {
   try {
-    const text = raw.toString('utf8');
     if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
       const form = parseQuery(text);
       return { ok: true, body: typeof form.payload === 'string' ? JSON.parse(form.payload) : form };
     }
     return { ok: true, body: JSON.parse(text) };
   } catch {
-    // Bolt answers unparseable bodies with 400 itself.
     return { ok: false };
   }
 }
@@ -176,15 +175,41 @@ function refuse(res: ServerResponse, status: number): void {
   res.end();
 }
 
+/** Slack's SSL check (`ssl_check=1`), which Slack does not sign: answered 200, never processed. */
+function isSslCheck(req: IncomingMessage, text: string): boolean {
+  return (
+    req.headers['content-type'] === 'application/x-www-form-urlencoded' && parseQuery(text).ssl_check === '1'
+  );
+}
+
+export interface SlackEventsOptions {
+  signingSecret: string;
+  logger: Logger;
+  /** Bolt's logger, for Bolt's own acknowledgement and error handling. */
+  boltLogger: BoltLogger;
+  declared: Declared;
+  /** The app once Bolt has initialised the receiver with it. */
+  app: () => { processEvent(event: ReceiverEvent): Promise<void> } | undefined;
+  /** Slack gives up after 3 s: a request no listener acknowledged is answered a little before. */
+  unhandledRequestTimeoutMillis: number;
+  path?: string;
+}
+
 /**
- * Puts a gate in front of Bolt's HTTP receiver for `POST /slack/events`: the body is read once
- * (Bolt reuses it as `req.rawBody`), and a correctly signed request whose body is not shaped like
- * anything Slack sends is answered 400 with one log line. A timestamp more than five minutes from
- * now, in either direction, is answered 401. Unsigned requests go on to Bolt, which answers 401.
+ * Serves `POST /slack/events` in front of Bolt's HTTP receiver, with Bolt's own parts
+ * (`HTTPResponseAck`, `HTTPModuleFunctions`) as a custom receiver does, so that each request is
+ * read once, its signature checked once and its body parsed once:
+ * - a body over Bolt's 4 MB limit: 413;
+ * - a timestamp more than five minutes from now in either direction (Bolt accepts any future
+ *   one), or no valid signature: 401;
+ * - a signed body that does not parse, or is not shaped like anything Slack sends: 400 with one
+ *   log line (Bolt would answer 500, or never answer and reject a promise nobody handles);
+ * - otherwise the parsed body goes to the app, acknowledged as Bolt's receiver does.
+ * Every other path (health, later the OAuth pages) stays with Bolt's receiver.
  */
-export function gateSlackRequests(
+export function serveSlackEvents(
   receiver: { requestListener: RequestListener },
-  opts: { signingSecret: string; logger: Logger; declared: Declared; path?: string },
+  opts: SlackEventsOptions,
 ): void {
   const inner = receiver.requestListener;
   const path = opts.path ?? '/slack/events';
@@ -193,31 +218,75 @@ export function gateSlackRequests(
       inner(req, res);
       return;
     }
-    readBody(req)
-      .then((raw) => {
-        if (raw === 'too-large') return refuse(res, 413);
-        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-        // Too old or from the future: refused as Bolt refuses a stale request, signed or not.
-        if (!isFreshTimestamp(req.headers['x-slack-request-timestamp'], Date.now())) return refuse(res, 401);
-        const signature = req.headers['x-slack-signature'];
-        const timestamp = Number(req.headers['x-slack-request-timestamp']);
-        const signed =
-          typeof signature === 'string' &&
-          isValidSlackRequest({
-            signingSecret: opts.signingSecret,
-            body: raw.toString('utf8'),
-            headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
-          });
-        const parsed = signed ? parseBody(req, raw) : { ok: false as const };
-        const problem = parsed.ok ? malformation(parsed.body, opts.declared) : null;
-        if (problem) {
-          opts.logger.warn('refused a signed request Slack would never send', { problem });
-          return refuse(res, 400);
-        }
-        inner(req, res);
-      })
-      .catch(() => refuse(res, 400));
+    handleSlackEvent(req, res, opts).catch(() => refuse(res, 400));
   };
+}
+
+async function handleSlackEvent(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: SlackEventsOptions,
+): Promise<void> {
+  const raw = await readBody(req);
+  if (raw === 'too-large') return refuse(res, 413);
+  // Too old or from the future: refused as Bolt refuses a stale request, signed or not.
+  if (!isFreshTimestamp(req.headers['x-slack-request-timestamp'], Date.now())) return refuse(res, 401);
+  const text = raw.toString('utf8');
+  const signature = req.headers['x-slack-signature'];
+  const signed =
+    typeof signature === 'string' &&
+    isValidSlackRequest({
+      signingSecret: opts.signingSecret,
+      body: text,
+      headers: {
+        'x-slack-signature': signature,
+        'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+      },
+    });
+  if (!signed) {
+    if (isSslCheck(req, text)) return HTTPModuleFunctions.buildSSLCheckResponse(res);
+    opts.logger.warn('refused a request without a valid Slack signature');
+    return refuse(res, 401);
+  }
+  const parsed = parseBody(req, text);
+  const problem = parsed.ok ? malformation(parsed.body, opts.declared) : 'not JSON or a form';
+  if (!parsed.ok || problem) {
+    opts.logger.warn('refused a signed request Slack would never send', { problem });
+    return refuse(res, 400);
+  }
+  const body = parsed.body as Record<string, unknown>;
+  if (body.ssl_check === '1') return HTTPModuleFunctions.buildSSLCheckResponse(res);
+  if (body.type === 'url_verification') return HTTPModuleFunctions.buildUrlVerificationResponse(res, body);
+  const app = opts.app();
+  if (!app) return refuse(res, 503);
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+  const ack = new HTTPResponseAck({
+    logger: opts.boltLogger,
+    processBeforeResponse: false,
+    unhandledRequestHandler: HTTPModuleFunctions.defaultUnhandledRequestHandler,
+    unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis,
+    httpRequest: req,
+    httpRequestBody: body,
+    httpResponse: res,
+  });
+  try {
+    await app.processEvent({
+      body,
+      ack: ack.bind(),
+      retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+      retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+      customProperties: {},
+    });
+  } catch (error) {
+    const acknowledged = await HTTPModuleFunctions.defaultProcessEventErrorHandler({
+      error: error as Error,
+      logger: opts.boltLogger,
+      request: req,
+      response: res,
+      storedResponse: ack.storedResponse,
+    });
+    if (acknowledged) ack.ack();
+  }
 }
 
 /** What Socket Mode hands the app for each envelope: its payload and the ack. */

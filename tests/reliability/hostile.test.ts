@@ -15,6 +15,7 @@ import {
 import { registerListeners } from '../../src/slack/listeners/index.ts';
 import { STALE_TEXT } from '../../src/slack/listeners/stale.ts';
 import { type Harness, startHarness, TEAM } from '../helpers/harness.ts';
+import { realLadder } from '../helpers/ladder.ts';
 import { recordListeners } from '../helpers/listener-recorder.ts';
 import { dumpUserRows, SAVED, seed, shown, sleep, soak, waitFor } from '../helpers/reliability.ts';
 
@@ -414,7 +415,9 @@ describe('hostile input through the signed HTTP endpoint', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(shown((await h.sender.waitForResponse(res.responseUrl as string)).body)).toContain(STALE_TEXT);
     // Which ids count as known: every id ids.ts declares has a listener, the numbered ones by pattern.
-    const registered = new Set(recordListeners((app) => registerListeners(app, {} as AppContext)).actions);
+    const registered = new Set(
+      recordListeners((app) => registerListeners(app, { ladder: realLadder() } as AppContext)).actions,
+    );
     for (const id of Object.values(ActionId).filter((a) => a !== ActionId.formValue)) {
       const numbered = NUMBERED_ACTION_IDS.includes(id);
       expect(

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { openDatabase } from '../../src/db/connection.ts';
 import { messageEvent, signSlackRequest } from '../../src/local/signed-sender.ts';
@@ -458,6 +458,23 @@ describe('app_uninstalled and tokens_revoked', () => {
     expect(res.status).toBe(200);
     expect(status()).toBe('active');
     expect(h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(true);
+  });
+
+  it('a workspace seen active is not read again on every request; an uninstall makes the next request check', async () => {
+    const reads = vi.spyOn(h.app.ctx.repos.workspaces, 'isWorkspaceActive');
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect((await h.sender.command({ userId: alice, text: 'tpm5' })).status).toBe(200);
+      }
+      expect(reads).not.toHaveBeenCalled();
+      await h.sender.event({ event: { type: 'app_uninstalled' } });
+      await waitFor(() => status() === 'uninstalled');
+      expect((await h.sender.command({ userId: alice, text: 'help' })).status).toBe(200);
+      expect(status()).toBe('active');
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('tokens_revoked for the bot marks it revoked; for user tokens only, nothing changes', async () => {

@@ -205,8 +205,25 @@ export function buildLevelCard(ladder: Ladder, level: Level, options: LevelCardO
  */
 export function buildLevelReply(ladder: Ladder, resolution: LevelResolution, typed?: string): SlackMessage {
   if (resolution.kind === 'unknown') return buildUnknownLevel(ladder, resolution);
-  const card = buildLevelCard(ladder, resolution, { typed: typed ?? null });
-  const clash = typed === undefined ? null : clashOf(ladder, typed, resolution);
+  return withClashNote(
+    ladder,
+    buildLevelCard(ladder, resolution, { typed: typed ?? null }),
+    resolution,
+    typed,
+  );
+}
+
+/**
+ * A card for what was typed: when the words also read as another level, the note that says which
+ * was meant and offers the other goes on top; otherwise the card as it is.
+ */
+export function withClashNote(
+  ladder: Ladder,
+  card: SlackMessage,
+  level: Level,
+  typed?: string,
+): SlackMessage {
+  const clash = typed === undefined ? null : clashOf(ladder, typed, level);
   if (!clash) return card;
   const other = clash.other;
   const command = `\`${COMMAND} ${other.kind === 'position' ? other.id : other.name.toLowerCase()}\``;

@@ -8,6 +8,7 @@ import type { AppContext } from '../../../src/context.ts';
 import { MESSAGE_SHORTCUTS, SUBSCRIBED_EVENTS } from '../../../src/slack/ids.ts';
 import { registerListeners } from '../../../src/slack/listeners/index.ts';
 import { BOT_SCOPES, buildManifest, manifestYaml } from '../../../src/slack/manifest.ts';
+import { realLadder } from '../../helpers/ladder.ts';
 import { recordListeners } from '../../helpers/listener-recorder.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -81,7 +82,9 @@ describe('manifest.yml', () => {
 
   it('declares exactly the commands, shortcuts and events the code registers', () => {
     const m = parse(committed);
-    const registered = recordListeners((app) => registerListeners(app, {} as AppContext));
+    const registered = recordListeners((app) =>
+      registerListeners(app, { ladder: realLadder() } as AppContext),
+    );
     const manifestCommands = (m.features.slash_commands ?? []).map((c: { command: string }) => c.command);
     const manifestShortcuts = (m.features.shortcuts ?? []).map((s: { callback_id: string }) => s.callback_id);
     const manifestEvents: string[] = m.settings.event_subscriptions?.bot_events ?? [];

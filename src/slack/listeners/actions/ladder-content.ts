@@ -4,7 +4,9 @@ import { getLevel, resolveLevel, resolveLevelPair } from '../../../domain/ladder
 import { buildCompareLevels } from '../../blocks/compare.ts';
 import { buildLevelCard } from '../../blocks/level-card.ts';
 import { buildLevelExamples } from '../../blocks/level-examples.ts';
+import { preparedRepliesFor } from '../../blocks/prepared.ts';
 import { decodeLevelValue } from '../../blocks/values.ts';
+import { helpEntries } from '../../help-entries.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 
 const STALE_TEXT = 'That button refers to a level that no longer exists. Try `/ladder levels`.';
@@ -14,6 +16,7 @@ const STALE_TEXT = 'That button refers to a level that no longer exists. Try `/l
  * content, no user data); an unknown or forged value gets a friendly reply, never an error.
  */
 export function registerContentActions(app: App, ctx: AppContext): void {
+  const replies = preparedRepliesFor(ctx.ladder, helpEntries());
   app.action<BlockButtonAction>(actionIdPattern(ActionId.compareLevels), async ({ ack, action, respond }) => {
     await ack();
     const v = decodeLevelValue(action.value);
@@ -24,7 +27,7 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      ...buildCompareLevels(ctx.ladder, a, b),
+      ...replies.comparison(a, b),
     });
   });
 
@@ -37,7 +40,7 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      ...buildLevelCard(ctx.ladder, level),
+      ...replies.levelCard(level),
     });
   });
 

@@ -3,6 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../context.ts';
 import { type LadderCommand, type LadderCommandKind, parseLadderCommand } from '../../../domain/command.ts';
 import type { Owner } from '../../../domain/types.ts';
+import { type PreparedReplies, preparedRepliesFor } from '../../blocks/prepared.ts';
+import { helpEntries } from '../../help-entries.ts';
 import { COMMAND } from '../../ids.ts';
 import { ownerOfCommand } from '../../owner.ts';
 import { unescapeSlackText } from '../../text.ts';
@@ -20,6 +22,8 @@ export interface CommandCall<K extends LadderCommandKind = LadderCommandKind> {
   ack: AckFn<string | RespondArguments>;
   respond: RespondFn;
   client: WebClient;
+  /** Replies that depend on the ladder alone, prepared at start. */
+  replies: PreparedReplies;
 }
 
 export type Handler<K extends LadderCommandKind> = (call: CommandCall<K>) => Promise<void>;
@@ -53,6 +57,7 @@ function dispatch<K extends LadderCommandKind>(
  * reply through the response URL.
  */
 export function register(app: App, ctx: AppContext): void {
+  const replies = preparedRepliesFor(ctx.ladder, helpEntries());
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
     const owner = ownerOfCommand(command);
     const parsed = parseLadderCommand(unescapeSlackText(command.text ?? ''));
@@ -64,6 +69,7 @@ export function register(app: App, ctx: AppContext): void {
       ack,
       respond,
       client,
+      replies,
     });
   });
 }

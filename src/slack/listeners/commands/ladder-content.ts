@@ -1,34 +1,29 @@
 import { resolveLevel, resolveLevelPair } from '../../../domain/ladder/resolve.ts';
-import { buildCompareReply } from '../../blocks/compare.ts';
-import { buildHelp, buildUsageHelp } from '../../blocks/help.ts';
-import { buildLevelReply } from '../../blocks/level-card.ts';
-import { buildLevelsOverview } from '../../blocks/levels.ts';
+import { buildUsageHelp } from '../../blocks/help.ts';
 import { helpEntries } from '../../help-entries.ts';
 import type { CommandHandlers } from './index.ts';
 
-/** help, levels, <level>, compare: pure lookups answered in the ack. */
+/**
+ * help, levels, <level>, compare: pure lookups answered in the ack, from the replies prepared when
+ * the app started (see blocks/prepared.ts).
+ */
 export const contentCommands = {
-  help: async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', ...buildHelp(helpEntries()) });
+  help: async ({ ack, replies }) => {
+    await ack({ response_type: 'ephemeral', ...replies.help });
   },
-  levels: async ({ ack, ctx }) => {
-    await ack({ response_type: 'ephemeral', ...buildLevelsOverview(ctx.ladder) });
+  levels: async ({ ack, replies }) => {
+    await ack({ response_type: 'ephemeral', ...replies.levels });
   },
-  level: async ({ ack, ctx, command }) => {
+  level: async ({ ack, ctx, command, replies }) => {
     await ack({
       response_type: 'ephemeral',
-      ...buildLevelReply(ctx.ladder, resolveLevel(ctx.ladder, command.query), command.query),
+      ...replies.levelReply(resolveLevel(ctx.ladder, command.query), command.query),
     });
   },
-  compare: async ({ ack, ctx, command }) => {
+  compare: async ({ ack, ctx, command, replies }) => {
     await ack({
       response_type: 'ephemeral',
-      ...buildCompareReply(
-        ctx.ladder,
-        resolveLevelPair(ctx.ladder, command.words),
-        undefined,
-        command.words.join(' '),
-      ),
+      ...replies.compareReply(resolveLevelPair(ctx.ladder, command.words), command.words.join(' ')),
     });
   },
   usage: async ({ ack, command }) => {
