@@ -39,8 +39,6 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
   'src/slack/blocks/evidence.ts:buildEvidenceList',
   'src/slack/listeners/actions/evidence.ts:registerEntryActions',
   'src/slack/listeners/actions/evidence.ts:registerEvidenceListActions',
-  'src/slack/listeners/shortcuts/index.ts:register',
-  'src/slack/listeners/shortcuts/index.ts:register',
 ];
 
 /** Lines as an editor numbers them: a final newline does not start another. */
