@@ -33,6 +33,27 @@ interface ViewRow {
  * and how often a response URL was used. Values are never read back from the client.
  */
 export function createSlackStateRepository(db: Db) {
+  const owned = ownedTables(db, SLACK_STATE_TABLES);
+  // Pruning is one method for both tables, so each group's own prune stays inside.
+  const { pruneViewsBefore, ...views } = pendingViewMethods(db);
+  const { pruneUrlsBefore, ...urls } = responseUrlMethods(db);
+  return {
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
+    ...views,
+    ...urls,
+
+    /** Drops state older than a day: modals and response URLs are long dead by then. */
+    prune(now: Date): void {
+      const cutoff = new Date(now.getTime() - 24 * 3600 * 1000).toISOString();
+      pruneViewsBefore(cutoff);
+      pruneUrlsBefore(cutoff);
+    },
+  };
+}
+
+/** Open modals: whose each is, where to confirm, which entry or message it is about. */
+function pendingViewMethods(db: Db) {
   const putView = db.prepare(
     `INSERT INTO pending_views (view_id, team_id, user_id, kind, response_url, entry_id, created_at,
        message_channel, message_ts, message_text)
@@ -48,23 +69,8 @@ export function createSlackStateRepository(db: Db) {
   );
   const dropView = db.prepare('DELETE FROM pending_views WHERE view_id = ? AND team_id = ? AND user_id = ?');
   const pruneViews = db.prepare('DELETE FROM pending_views WHERE created_at < ?');
-  const claimUse = db.prepare(
-    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 1, ?)
-     ON CONFLICT (url) DO UPDATE SET uses = uses + 1
-     WHERE response_urls.team_id = excluded.team_id AND response_urls.user_id = excluded.user_id
-     RETURNING uses, created_at`,
-  );
-  const noteUrl = db.prepare(
-    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 0, ?)
-     ON CONFLICT (url) DO NOTHING`,
-  );
-  const pruneUrls = db.prepare('DELETE FROM response_urls WHERE created_at < ?');
-  const owned = ownedTables(db, SLACK_STATE_TABLES);
 
   return {
-    countOf: owned.countOf,
-    deleteOf: owned.deleteOf,
-
     rememberView(owner: Owner, v: PendingView, now: Date): void {
       putView.run(
         v.viewId,
@@ -100,6 +106,27 @@ export function createSlackStateRepository(db: Db) {
       dropView.run(viewId, owner.teamId, owner.userId);
     },
 
+    pruneViewsBefore(cutoff: string): void {
+      pruneViews.run(cutoff);
+    },
+  };
+}
+
+/** Response URLs: when Slack handed each out and how often it was used. */
+function responseUrlMethods(db: Db) {
+  const claimUse = db.prepare(
+    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT (url) DO UPDATE SET uses = uses + 1
+     WHERE response_urls.team_id = excluded.team_id AND response_urls.user_id = excluded.user_id
+     RETURNING uses, created_at`,
+  );
+  const noteUrl = db.prepare(
+    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 0, ?)
+     ON CONFLICT (url) DO NOTHING`,
+  );
+  const pruneUrls = db.prepare('DELETE FROM response_urls WHERE created_at < ?');
+
+  return {
     /** Records when Slack handed out a response URL (its 30 minutes start then). */
     noteResponseUrl(owner: Owner, url: string, now: Date): void {
       noteUrl.run(url, owner.teamId, owner.userId, now.toISOString());
@@ -119,10 +146,7 @@ export function createSlackStateRepository(db: Db) {
       );
     },
 
-    /** Drops state older than a day: modals and response URLs are long dead by then. */
-    prune(now: Date): void {
-      const cutoff = new Date(now.getTime() - 24 * 3600 * 1000).toISOString();
-      pruneViews.run(cutoff);
+    pruneUrlsBefore(cutoff: string): void {
       pruneUrls.run(cutoff);
     },
   };
