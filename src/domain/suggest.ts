@@ -17,8 +17,11 @@
  * axis ("due process"). Where two matches overlap, the longer one wins ("capacity planning" over
  * "planning").
  */
-import { stemmer } from 'stemmer';
 import { AXIS_IDS, type AxisId, type ScopeId, type ShiftId } from './types.ts';
+import { createWordNormaliser, NO_WORD_FORMS, type WordForms, type WordNormaliser } from './word-forms.ts';
+
+// Re-exported: the ladder builder reads the rules and their word forms from this module.
+export { NO_WORD_FORMS, type WordForms } from './word-forms.ts';
 
 export interface SuggestionRule {
   id: string;
@@ -30,100 +33,11 @@ export interface SuggestionRule {
   except: readonly string[];
 }
 
-/** How words are normalised before matching (the `normalise:` section of the suggestions file). */
-export interface WordForms {
-  /** British → US spelling: whole words first, then word endings. */
-  spelling: {
-    words: Readonly<Record<string, string>>;
-    /** Ending → replacement, e.g. `isation: ization`; the longest ending that fits is used. */
-    endings: Readonly<Record<string, string>>;
-    /**
-     * Words whose endings are not folded ("promise", "raise"), with their forms: an ending's first
-     * three letters make the word's base form, so "promise" also keeps "promised" and "promising".
-     */
-    keep: readonly string[];
-  };
-  /** Family name → its members (US spelling): any member matches any other. */
-  families: Readonly<Record<string, readonly string[]>>;
-  /** Words never reduced to a stem: they match only themselves ("processed"). */
-  unstemmed: readonly string[];
-  /** Number words that `{n}` matches besides digits. */
-  numbers: readonly string[];
-}
-
-export const NO_WORD_FORMS: WordForms = {
-  spelling: { words: {}, endings: {}, keep: [] },
-  families: {},
-  unstemmed: [],
-  numbers: [],
-};
-
-export interface NormalisedWord {
-  /** What the word is compared by. */
-  key: string;
-  /** Whether `{n}` matches it. */
-  number: boolean;
-}
-
-export interface WordNormaliser {
-  /** The key a word is compared by. */
-  key(word: string): string;
-  /** The key and whether it is a number, remembered for the words seen most. */
-  read(word: string): NormalisedWord;
-}
-
 const GAP_MAX = 4;
 /** Longer texts are cut before matching; evidence is at most 3,000 characters anyway. */
 const MAX_MATCH_LENGTH = 10_000;
 /** Words of the text as the rules read them: "1:1" is one word, "team's" is "team". */
 const WORD = /\p{N}+:\p{N}+s?|[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
-
-export function createWordNormaliser(forms: WordForms): WordNormaliser {
-  const spellingWords = new Map(Object.entries(forms.spelling.words).map(([k, v]) => [k.toLowerCase(), v]));
-  const endings = Object.entries(forms.spelling.endings).sort((a, b) => b[0].length - a[0].length);
-  const keep = new Set(forms.spelling.keep.map((w) => w.toLowerCase()));
-  const numbers = new Set(forms.numbers.map((w) => w.toLowerCase()));
-  const unstemmed = new Set<string>();
-  const families = new Map<string, string>();
-
-  const fold = (word: string): string => {
-    const whole = spellingWords.get(word);
-    if (whole !== undefined) return whole;
-    for (const [from, to] of endings) {
-      if (word.length < from.length + 3 || !word.endsWith(from)) continue;
-      const root = word.slice(0, -from.length);
-      return keep.has(word) || keep.has(root + from.slice(0, 3)) ? word : root + to;
-    }
-    return word;
-  };
-  const plain = (word: string): string =>
-    fold(
-      word
-        .toLowerCase()
-        .replace(/['\u2019]s$/u, '')
-        .replace(/['\u2019]/gu, ''),
-    );
-
-  for (const word of forms.unstemmed) unstemmed.add(plain(word));
-  for (const [name, members] of Object.entries(forms.families)) {
-    for (const member of [name, ...members]) families.set(plain(member), `=${name}`);
-  }
-
-  const cache = new Map<string, NormalisedWord>();
-  const read = (word: string): NormalisedWord => {
-    const cached = cache.get(word);
-    if (cached !== undefined) return cached;
-    const folded = plain(word);
-    const result = {
-      key: families.get(folded) ?? (unstemmed.has(folded) ? `!${folded}` : stemmer(folded)),
-      number: /^\p{N}+$/u.test(word) || numbers.has(word.toLowerCase()),
-    };
-    // The cache holds the words of the rules and the most common words of texts; it is bounded.
-    if (cache.size < 20_000) cache.set(word, result);
-    return result;
-  };
-  return { key: (word) => read(word).key, read };
-}
 
 type Element = { kind: 'word'; key: string } | { kind: 'number' } | { kind: 'gap' };
 
@@ -305,7 +219,26 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
   const source = prepare(text);
   const tokens = tokenise(source, rules.normaliser);
   if (tokens.length === 0) return none;
+  const hits = findHits(tokens, rules);
+  if (hits.length === 0) return none;
+  const matches = firstMatches(winningHits(hits, rules.maxSpan), rules, source, tokens);
+  const { axes, scope, shift } = pickTags(matches);
+  return {
+    axes,
+    scope,
+    shift,
+    // Only what explains a suggested tag.
+    matches: matches.filter(
+      (m) =>
+        m.axes.some((a) => axes.includes(a)) ||
+        (m.shift !== null && m.shift === shift) ||
+        (m.scope !== null && m.scope === scope),
+    ),
+  };
+}
 
+/** Every pattern matched at every token, in order of their start. */
+function findHits(tokens: readonly Token[], rules: SuggestionRules): Hit[] {
   const hits: Hit[] = [];
   const tryAt = (patterns: readonly Pattern[], at: number) => {
     for (const pattern of patterns) {
@@ -318,31 +251,49 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
     if (candidates) tryAt(candidates, at);
     if (token.number) tryAt(rules.byNumber, at);
   });
-  if (hits.length === 0) return none;
+  return hits;
+}
 
+/** Whether `list[i]` overlaps a hit for which `test` holds. */
+function overlapsAny(
+  list: readonly Hit[],
+  i: number,
+  maxSpan: number,
+  test: (other: Hit, hit: Hit) => boolean,
+): boolean {
   // Hits are in order of their start, and none spans more than maxSpan words: only neighbours overlap.
-  const overlapsAny = (list: readonly Hit[], i: number, test: (other: Hit, hit: Hit) => boolean): boolean => {
-    const hit = list[i] as Hit;
-    for (let j = i - 1; j >= 0 && (list[j] as Hit).start > hit.start - rules.maxSpan; j--) {
-      const other = list[j] as Hit;
-      if (other.end > hit.start && test(other, hit)) return true;
-    }
-    for (let j = i + 1; j < list.length && (list[j] as Hit).start < hit.end; j++) {
-      if (test(list[j] as Hit, hit)) return true;
-    }
-    return false;
-  };
+  const hit = list[i] as Hit;
+  for (let j = i - 1; j >= 0 && (list[j] as Hit).start > hit.start - maxSpan; j--) {
+    const other = list[j] as Hit;
+    if (other.end > hit.start && test(other, hit)) return true;
+  }
+  for (let j = i + 1; j < list.length && (list[j] as Hit).start < hit.end; j++) {
+    if (test(list[j] as Hit, hit)) return true;
+  }
+  return false;
+}
+
+/** The hits that count: none covered by its rule's `except`, and the longer of two overlapping. */
+function winningHits(hits: readonly Hit[], maxSpan: number): Hit[] {
   const words = hits.filter(
     (h, i) =>
       !h.pattern.except &&
-      !overlapsAny(hits, i, (o) => o.pattern.except && o.pattern.rule === h.pattern.rule),
+      !overlapsAny(hits, i, maxSpan, (o) => o.pattern.except && o.pattern.rule === h.pattern.rule),
   );
   // The longer of two overlapping matches wins; on equal length, both stay. A phrase with a gap
   // never hides another match: what it skipped may be a phrase of its own.
-  const kept = words.filter(
-    (_h, i) => !overlapsAny(words, i, (o, h) => !o.pattern.gap && o.end - o.start > h.end - h.start),
+  return words.filter(
+    (_h, i) => !overlapsAny(words, i, maxSpan, (o, h) => !o.pattern.gap && o.end - o.start > h.end - h.start),
   );
+}
 
+/** The first occurrence of each rule word, in text order, with the words as the user wrote them. */
+function firstMatches(
+  kept: readonly Hit[],
+  rules: SuggestionRules,
+  source: string,
+  tokens: readonly Token[],
+): SuggestionMatch[] {
   const matches: SuggestionMatch[] = [];
   const seen = new Set<string>();
   for (const hit of kept) {
@@ -359,7 +310,11 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
       scope: rule.scope,
     });
   }
+  return matches;
+}
 
+/** The tags the matches point to: axes by score (the lead match weighs more), one shift, one scope. */
+function pickTags(matches: readonly SuggestionMatch[]): Omit<TagSuggestion, 'matches'> {
   const lead = matches.find((x) => x.axes.length > 0);
   const axisScore = new Map<AxisId, number>();
   const shiftScore = new Map<ShiftId, number>();
@@ -376,19 +331,10 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
   // A tie goes to the shift named first in the text.
   const topShift = matches.find((m) => m.shift !== null && shiftScore.get(m.shift) === bestShift)?.shift;
   const [onlyScope] = scopes;
-  const shift = topShift ?? null;
-  const scope = scopes.size === 1 && onlyScope !== undefined ? onlyScope : null;
   return {
     axes,
-    scope,
-    shift,
-    // Only what explains a suggested tag.
-    matches: matches.filter(
-      (m) =>
-        m.axes.some((a) => axes.includes(a)) ||
-        (m.shift !== null && m.shift === shift) ||
-        (m.scope !== null && m.scope === scope),
-    ),
+    shift: topShift ?? null,
+    scope: scopes.size === 1 && onlyScope !== undefined ? onlyScope : null,
   };
 }
 
