@@ -194,6 +194,43 @@ async function postAct(
   return sendJson(res, result.ok ? 200 : 422, result);
 }
 
+/** One request to the page: its files, state and change stream, the user's files, and its actions. */
+async function route(
+  opts: PageServerOptions,
+  streams: Set<ServerResponse>,
+  port: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { session } = opts;
+  if (!trusted(req, port)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden');
+  const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+  const asset = ASSETS[url.pathname];
+  if (req.method === 'GET' && asset) {
+    const body = await readFile(path.join(opts.pageDir, asset.file));
+    return send(res, 200, asset.type, body);
+  }
+  if (req.method === 'GET' && url.pathname === '/emoji.json') {
+    return sendJson(res, 200, emojiShortcodes());
+  }
+  if (req.method === 'GET' && url.pathname === '/healthz') {
+    const h = opts.health();
+    return sendJson(res, h.ok ? 200 : 503, h);
+  }
+  if (req.method === 'GET' && url.pathname === '/state') {
+    const user = session.users.find((u) => u.id === url.searchParams.get('user')) ?? session.users[0];
+    if (!user) return sendJson(res, 404, { error: 'no users' });
+    return sendJson(res, 200, pageState(opts, user));
+  }
+  if (req.method === 'GET' && url.pathname === '/events') return openStream(req, res, streams);
+  if (req.method === 'GET' && url.pathname.startsWith('/files/')) return serveFile(opts, url, res);
+  const actMatch = /^\/act\/([a-zA-Z]+)$/.exec(url.pathname);
+  if (req.method === 'POST' && actMatch?.[1] && isActName(actMatch[1])) {
+    return postAct(session, actMatch[1], req, res);
+  }
+  send(res, 404, 'text/plain; charset=utf-8', 'not found');
+}
+
 export async function startPageServer(opts: PageServerOptions): Promise<PageServer> {
   const { session } = opts;
   const streams = new Set<ServerResponse>();
@@ -210,37 +247,8 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
   }, 15_000);
   heartbeat.unref();
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!trusted(req, port)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const asset = ASSETS[url.pathname];
-    if (req.method === 'GET' && asset) {
-      const body = await readFile(path.join(opts.pageDir, asset.file));
-      return send(res, 200, asset.type, body);
-    }
-    if (req.method === 'GET' && url.pathname === '/emoji.json') {
-      return sendJson(res, 200, emojiShortcodes());
-    }
-    if (req.method === 'GET' && url.pathname === '/healthz') {
-      const h = opts.health();
-      return sendJson(res, h.ok ? 200 : 503, h);
-    }
-    if (req.method === 'GET' && url.pathname === '/state') {
-      const user = session.users.find((u) => u.id === url.searchParams.get('user')) ?? session.users[0];
-      if (!user) return sendJson(res, 404, { error: 'no users' });
-      return sendJson(res, 200, pageState(opts, user));
-    }
-    if (req.method === 'GET' && url.pathname === '/events') return openStream(req, res, streams);
-    if (req.method === 'GET' && url.pathname.startsWith('/files/')) return serveFile(opts, url, res);
-    const actMatch = /^\/act\/([a-zA-Z]+)$/.exec(url.pathname);
-    if (req.method === 'POST' && actMatch?.[1] && isActName(actMatch[1])) {
-      return postAct(session, actMatch[1], req, res);
-    }
-    send(res, 404, 'text/plain; charset=utf-8', 'not found');
-  }
-
   const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
+    route(opts, streams, port, req, res).catch((err: unknown) => {
       session.logger.error('local page request failed', { path: req.url, error: describeError(err) });
       sendJson(res, 500, { ok: false, error: 'The local workspace hit an error; see the log.' });
     });
