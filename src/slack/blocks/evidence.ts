@@ -343,41 +343,59 @@ export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMes
     );
   }
   entries.forEach((entry, i) => {
-    blocks.push(
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: truncate(`${entryMeta(entry)}\n${quoteEntry(entry.text, 600)}`, LIMITS.sectionText),
-        },
-      },
-      context(describeTags(entry, names)),
-      {
-        type: 'actions',
-        elements: [
-          button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: String(entry.id) }),
-          {
-            ...button({
-              text: 'Delete',
-              actionId: nthActionId(ActionId.evidenceDelete, i),
-              value: String(entry.id),
-            }),
-            style: 'danger',
-            confirm: {
-              title: { type: 'plain_text', text: 'Delete this entry?' },
-              text: {
-                type: 'plain_text',
-                text: 'It is removed from your evidence and exports. This cannot be undone.',
-              },
-              confirm: { type: 'plain_text', text: 'Delete' },
-              deny: { type: 'plain_text', text: 'Keep it' },
-              style: 'danger',
-            },
-          },
-        ],
-      },
-    );
+    blocks.push(...listedEntryBlocks(entry, i, names));
   });
+  const nav = pagerButtons(offset, to, total, pageSize, query);
+  if (nav.length > 0) blocks.push({ type: 'actions', block_id: BlockId.evidencePager, elements: nav });
+  return { text: fallback(`Your evidence: entries ${from} to ${to} of ${total}.`), blocks };
+}
+
+/** One entry of the list: its text, its tags, and its Edit and Delete buttons (the i-th of each). */
+function listedEntryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Block[] {
+  return [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(`${entryMeta(entry)}\n${quoteEntry(entry.text, 600)}`, LIMITS.sectionText),
+      },
+    },
+    context(describeTags(entry, names)),
+    {
+      type: 'actions',
+      elements: [
+        button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: String(entry.id) }),
+        {
+          ...button({
+            text: 'Delete',
+            actionId: nthActionId(ActionId.evidenceDelete, i),
+            value: String(entry.id),
+          }),
+          style: 'danger',
+          confirm: {
+            title: { type: 'plain_text', text: 'Delete this entry?' },
+            text: {
+              type: 'plain_text',
+              text: 'It is removed from your evidence and exports. This cannot be undone.',
+            },
+            confirm: { type: 'plain_text', text: 'Delete' },
+            deny: { type: 'plain_text', text: 'Keep it' },
+            style: 'danger',
+          },
+        },
+      ],
+    },
+  ];
+}
+
+/** "← Newer" and "Older →", where there are newer or older entries. */
+function pagerButtons(
+  offset: number,
+  to: number,
+  total: number,
+  pageSize: number,
+  query: string | null,
+): types.Button[] {
   const nav: types.Button[] = [];
   if (offset > 0) {
     nav.push(
@@ -397,8 +415,7 @@ export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMes
       }),
     );
   }
-  if (nav.length > 0) blocks.push({ type: 'actions', block_id: BlockId.evidencePager, elements: nav });
-  return { text: fallback(`Your evidence: entries ${from} to ${to} of ${total}.`), blocks };
+  return nav;
 }
 
 // ---------------------------------------------------------------------------------------------
