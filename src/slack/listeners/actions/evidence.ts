@@ -48,8 +48,15 @@ export function registerEvidenceActions(app: App, ctx: AppContext): void {
   registerEvidenceAccountActions(app, ctx);
 }
 
-/** Edit and Undo on an entry. */
+/** Edit, open an already saved entry, and Undo. */
 function registerEntryActions(app: App, ctx: AppContext): void {
+  registerEditEntry(app, ctx);
+  registerOpenSavedEntry(app, ctx);
+  registerUndo(app, ctx);
+}
+
+/** Edit: the entry in the evidence modal, suggested tags preselected. */
+function registerEditEntry(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceEdit),
     async ({ ack, body, action, client, respond }) => {
@@ -91,8 +98,10 @@ function registerEntryActions(app: App, ctx: AppContext): void {
       });
     },
   );
+}
 
-  // "Already saved" → the entry itself, in the same modal: Save updates it, nothing is copied.
+/** "Already saved" → the entry itself, in the same modal: Save updates it, nothing is copied. */
+function registerOpenSavedEntry(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.evidenceOpenSaved, async ({ ack, body, action, client }) => {
     await ack();
     const owner = ownerOfInteraction(body);
@@ -135,7 +144,10 @@ function registerEntryActions(app: App, ctx: AppContext): void {
       ctx.now(),
     );
   });
+}
 
+/** Undo under a confirmation: the entry just saved is deleted. */
+function registerUndo(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.evidenceUndo, async ({ ack, body, action, respond }) => {
     await ack();
     const owner = ownerOfInteraction(body);
@@ -152,6 +164,13 @@ function registerEntryActions(app: App, ctx: AppContext): void {
 
 /** Accept suggested tags, Delete, and the pages of `/ladder evidence`. */
 function registerEvidenceListActions(app: App, ctx: AppContext): void {
+  registerAcceptSuggestions(app, ctx);
+  registerDeleteEntry(app, ctx);
+  registerEvidencePages(app, ctx);
+}
+
+/** Accept suggested tags: they become the entry's own. */
+function registerAcceptSuggestions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceAccept),
     async ({ ack, body, action, respond, client }) => {
@@ -182,7 +201,10 @@ function registerEvidenceListActions(app: App, ctx: AppContext): void {
       });
     },
   );
+}
 
+/** Delete, from the list or the Home: the list's first page (or the Home) is shown again. */
+function registerDeleteEntry(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidenceDelete),
     async ({ ack, body, action, respond, client }) => {
@@ -211,7 +233,10 @@ function registerEvidenceListActions(app: App, ctx: AppContext): void {
       });
     },
   );
+}
 
+/** The pages of `/ladder evidence`. */
+function registerEvidencePages(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(
     actionIdPattern(ActionId.evidencePage),
     async ({ ack, body, action, respond }) => {
