@@ -65,7 +65,6 @@ export const emptyOutcomes = (): BatchOutcomes => ({
  * workspace never slows another; the tick only enqueues and never waits for these sends.
  */
 export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
-  const { ctx } = opts;
   const clock = opts.clock ?? (() => performance.now());
   const interval = 60_000 / Math.max(1, opts.ratePerMinute);
   const concurrency = Math.max(1, opts.concurrency ?? 8);
@@ -73,24 +72,11 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
   let stopped = false;
   const idleWaiters: Array<() => void> = [];
 
-  const backlog = () => {
-    let n = 0;
-    for (const q of queues.values()) n += q.items.length + q.inFlight;
-    return n;
-  };
+  const backlog = () => backlogOf(queues.values());
   const notifyIfIdle = () => {
     if (backlog() > 0) return;
     for (const w of idleWaiters.splice(0)) w();
   };
-
-  function queueFor(teamId: string): WorkspaceQueue {
-    let q = queues.get(teamId);
-    if (!q) {
-      q = { items: [], nextAt: 0, pausedUntil: 0, inFlight: 0, timer: undefined };
-      queues.set(teamId, q);
-    }
-    return q;
-  }
 
   function pump(q: WorkspaceQueue): void {
     if (q.timer) {
@@ -113,29 +99,7 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
   }
 
   async function run(q: WorkspaceQueue, item: Item): Promise<void> {
-    let outcome: DeliveryOutcome;
-    try {
-      outcome = await deliverNudge(
-        {
-          ctx,
-          dm: opts.dm,
-          ...(opts.hooks ? { hooks: opts.hooks } : {}),
-          onRateLimited: (seconds) => {
-            q.pausedUntil = Math.max(q.pausedUntil, clock() + seconds * 1000);
-          },
-        },
-        item.job,
-      );
-    } catch (err) {
-      // A bug or a database error: the claim stays until its lease runs out, then a later run retries.
-      ctx.logger.error('nudge delivery crashed', {
-        team: item.job.teamId,
-        user: item.job.userId,
-        week: item.job.weekKey,
-        error: describeError(err),
-      });
-      outcome = 'failed';
-    }
+    const outcome = await deliverOne(opts, clock, q, item.job);
     q.inFlight -= 1;
     item.done(outcome);
     pump(q);
@@ -153,12 +117,8 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
           left -= 1;
           if (left === 0) resolve(outcomes);
         };
-        const touched = new Set<WorkspaceQueue>();
-        for (const job of jobs) {
-          const q = queueFor(job.teamId);
-          q.items.push({ job, done });
-          touched.add(q);
-        }
+        const touched = new Set(jobs.map((job) => queueFor(queues, job.teamId)));
+        for (const job of jobs) queueFor(queues, job.teamId).items.push({ job, done });
         for (const q of touched) pump(q);
       });
     },
@@ -172,15 +132,7 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
 
     async stop(timeoutMs = 2_000) {
       stopped = true;
-      const unstarted: ClaimedNudge[] = [];
-      for (const q of queues.values()) {
-        if (q.timer) clearTimeout(q.timer);
-        q.timer = undefined;
-        for (const item of q.items.splice(0)) {
-          unstarted.push(item.job);
-          item.done('lost');
-        }
-      }
+      const unstarted = dropUnstarted(queues.values());
       const deadline = clock() + timeoutMs;
       while ([...queues.values()].some((q) => q.inFlight > 0) && clock() < deadline) {
         await new Promise((r) => setTimeout(r, 20));
@@ -189,4 +141,67 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
       return unstarted;
     },
   };
+}
+
+/** One nudge through `deliverNudge`; a crash is logged and counts as failed. Never rejects. */
+async function deliverOne(
+  opts: NudgeSenderOptions,
+  clock: () => number,
+  q: WorkspaceQueue,
+  job: ClaimedNudge,
+): Promise<DeliveryOutcome> {
+  const { ctx } = opts;
+  try {
+    return await deliverNudge(
+      {
+        ctx,
+        dm: opts.dm,
+        ...(opts.hooks ? { hooks: opts.hooks } : {}),
+        onRateLimited: (seconds) => {
+          q.pausedUntil = Math.max(q.pausedUntil, clock() + seconds * 1000);
+        },
+      },
+      job,
+    );
+  } catch (err) {
+    // A bug or a database error: the claim stays until its lease runs out, then a later run retries.
+    ctx.logger.error('nudge delivery crashed', {
+      team: job.teamId,
+      user: job.userId,
+      week: job.weekKey,
+      error: describeError(err),
+    });
+    return 'failed';
+  }
+}
+
+/** Empties the queues and stops their timers; the nudges never started, each counted as lost. */
+function dropUnstarted(queues: Iterable<WorkspaceQueue>): ClaimedNudge[] {
+  const unstarted: ClaimedNudge[] = [];
+  for (const q of queues) {
+    if (q.timer) clearTimeout(q.timer);
+    q.timer = undefined;
+    for (const item of q.items.splice(0)) {
+      unstarted.push(item.job);
+      item.done('lost');
+    }
+  }
+  return unstarted;
+}
+
+/** The workspace's queue, made on first use. */
+function queueFor(queues: Map<string, WorkspaceQueue>, teamId: string): WorkspaceQueue {
+  let q = queues.get(teamId);
+  if (!q) {
+    q = { items: [], nextAt: 0, pausedUntil: 0, inFlight: 0, timer: undefined };
+    queues.set(teamId, q);
+  }
+  return q;
+}
+
+/** Nudges queued or in flight, over all workspaces. */
+function backlogOf(queues: Iterable<WorkspaceQueue>): number {
+  let n = 0;
+  for (const q of queues) n += q.items.length + q.inFlight;
+  return n;
 }
