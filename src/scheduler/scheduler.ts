@@ -82,15 +82,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   const { ctx } = opts;
   const logger = ctx.logger.child({ component: 'nudges' });
   const clock = opts.clock ?? (() => performance.now());
-  const client =
-    opts.client ?? new WebClient(opts.botToken, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
+  const { client, sender } = bulkSending(opts);
   const leaseOwner = newLeaseOwner('app');
-  const sender = createNudgeSender({
-    ctx,
-    dm: opts.nudgeDm(client),
-    ratePerMinute: ctx.config.nudgeSendRate,
-    ...(opts.hooks ? { hooks: opts.hooks } : {}),
-  });
   let task: ScheduledTask | undefined;
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
@@ -104,22 +97,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     const claim = claimDue(ctx, check, leaseOwner, sender.backlog());
     const sends = sender.enqueue(claim.claimed);
     lastTickAt = clock();
-    for (const row of check.unconfirmed) {
-      const key = `${row.teamId}\u0000${row.userId}\u0000${row.weekKey}`;
-      if (reportedUnconfirmed.has(key)) continue;
-      reportedUnconfirmed.add(key);
-      logger.warn('nudge left in sending by a stopped process; not resending', {
-        team: row.teamId,
-        user: row.userId,
-        week: row.weekKey,
-      });
-    }
-    const at = check.at.toISOString();
-    void sends.then((outcomes) => {
-      const counts = runCounts(check, claim, outcomes);
-      const busy = counts.due + counts.skipped + counts.sent + counts.failed > 0;
-      (busy ? logger.info : logger.debug)('nudge run', { at, ...counts });
-    });
+    reportUnconfirmed(logger, reportedUnconfirmed, check);
+    logRunWhenSent(logger, check, claim, sends);
     if (!refreshing && !stopped) {
       refreshing = true;
       void refreshTimeZones(ctx, client)
@@ -155,27 +134,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     start() {
       if (task) return;
       startedAt = clock();
-      task = createTask(
-        '* * * * *',
-        async () => {
-          try {
-            tick();
-          } catch (err) {
-            // A job never crashes the process; a tick that keeps failing shows on /healthz.
-            logger.error('nudge tick failed', { error: describeError(err) });
-          }
-        },
-        {
-          name: 'ladder-nudges',
-          noOverlap: true,
-          logger: {
-            info: () => {},
-            debug: () => {},
-            warn: (m) => logger.warn('cron', { detail: String(m).slice(0, 200) }),
-            error: (m) => logger.error('cron', { detail: String(m).slice(0, 200) }),
-          },
-        },
-      );
+      task = createTickTask(tick, logger);
       void task.start();
     },
 
@@ -197,4 +156,72 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       return runNudgesOnce(ctx, sender, at, { dryRun: o.dryRun ?? false, leaseOwner });
     },
   };
+}
+
+/** The bulk client (unless one is given) and the throttled sender of the nudge DMs on it. */
+function bulkSending(opts: SchedulerOptions): { client: WebClient; sender: NudgeSender } {
+  const { ctx } = opts;
+  const client =
+    opts.client ?? new WebClient(opts.botToken, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
+  const sender = createNudgeSender({
+    ctx,
+    dm: opts.nudgeDm(client),
+    ratePerMinute: ctx.config.nudgeSendRate,
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+  });
+  return { client, sender };
+}
+
+/** Warns once per nudge left in sending by a stopped process (it is not sent again). */
+function reportUnconfirmed(logger: Logger, reported: Set<string>, check: DueCheck): void {
+  for (const row of check.unconfirmed) {
+    const key = `${row.teamId}\u0000${row.userId}\u0000${row.weekKey}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    logger.warn('nudge left in sending by a stopped process; not resending', {
+      team: row.teamId,
+      user: row.userId,
+      week: row.weekKey,
+    });
+  }
+}
+
+/** Logs the run's counts once its sends are done: at info when anything happened, else debug. */
+function logRunWhenSent(
+  logger: Logger,
+  check: DueCheck,
+  claim: ClaimResult,
+  sends: Promise<BatchOutcomes>,
+): void {
+  const at = check.at.toISOString();
+  void sends.then((outcomes) => {
+    const counts = runCounts(check, claim, outcomes);
+    const busy = counts.due + counts.skipped + counts.sent + counts.failed > 0;
+    (busy ? logger.info : logger.debug)('nudge run', { at, ...counts });
+  });
+}
+
+/** The every-minute cron task around `tick`: never overlapping, and a failed tick only logged. */
+function createTickTask(tick: () => void, logger: Logger): ScheduledTask {
+  return createTask(
+    '* * * * *',
+    async () => {
+      try {
+        tick();
+      } catch (err) {
+        // A job never crashes the process; a tick that keeps failing shows on /healthz.
+        logger.error('nudge tick failed', { error: describeError(err) });
+      }
+    },
+    {
+      name: 'ladder-nudges',
+      noOverlap: true,
+      logger: {
+        info: () => {},
+        debug: () => {},
+        warn: (m) => logger.warn('cron', { detail: String(m).slice(0, 200) }),
+        error: (m) => logger.error('cron', { detail: String(m).slice(0, 200) }),
+      },
+    },
+  );
 }
