@@ -129,40 +129,7 @@ export async function startSlackApp(
 ): Promise<RunningSlackApp> {
   const logger = toSlackLogger(ctx.logger, 'bolt');
   const clientOptions = interactiveClientOptions(ctx.config.slackApiUrl);
-  const customRoutes: CustomRoute[] = [
-    {
-      path: '/healthz',
-      method: ['GET'],
-      handler: (_req: IncomingMessage, res: ServerResponse) => {
-        const health = ctx.health();
-        res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(health));
-      },
-    },
-  ];
-
-  const declared = { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) };
-  const receiver =
-    connection.mode === 'http'
-      ? new GatedHTTPReceiver(
-          { signingSecret: connection.signingSecret, logger: ctx.logger, boltLogger: logger, declared },
-          {
-            signingSecret: connection.signingSecret,
-            logger,
-            customRoutes,
-            // Slack gives up after 3 s; answering 500 a little before that is better than silence.
-            unhandledRequestTimeoutMillis: 3_001,
-          },
-        )
-      : new GatedSocketModeReceiver(
-          { logger: ctx.logger, declared },
-          {
-            appToken: connection.appToken,
-            logger,
-            customRoutes,
-            installerOptions: { port: listen.port, clientOptions },
-          },
-        );
+  const receiver = createReceiver(ctx, connection, listen.port, logger, clientOptions);
 
   const identity = await botIdentity(connection.botToken, ctx.config.slackApiUrl, logger);
   const app = new App({
@@ -179,8 +146,83 @@ export async function startSlackApp(
     extendedErrorHandler: true,
   });
 
-  // Requests being processed, counted where the receivers hand them to Bolt (Bolt resolves once
-  // every listener has finished), rather than by a middleware every request would pass through.
+  const inFlight = countInFlight(app);
+
+  // One Bolt listener per kind, routed by id: Bolt would run every listener's matchers per request.
+  const router = createListenerRouter(app);
+  registerListeners(router.app, ctx);
+  router.install();
+
+  handleErrors(app, ctx);
+
+  const server = await startReceiving(app, receiver, connection, listen);
+  const port = (server?.address() as AddressInfo | null)?.port ?? listen.port;
+
+  return {
+    app,
+    port,
+    inFlight,
+    async stop(timeoutMs = 3_000) {
+      await app.stop().catch(() => {});
+      if (connection.mode === 'socket' && server?.listening) {
+        await new Promise((r) => server?.close(() => r(undefined)));
+      }
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight() > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
+/** The receiver for the connection, with /healthz beside Slack's requests. */
+function createReceiver(
+  ctx: AppContext,
+  connection: SlackConnection,
+  port: number,
+  logger: ReturnType<typeof toSlackLogger>,
+  clientOptions: WebClientOptions,
+): GatedHTTPReceiver | GatedSocketModeReceiver {
+  const customRoutes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        const health = ctx.health();
+        res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(health));
+      },
+    },
+  ];
+
+  const declared = { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) };
+  return connection.mode === 'http'
+    ? new GatedHTTPReceiver(
+        { signingSecret: connection.signingSecret, logger: ctx.logger, boltLogger: logger, declared },
+        {
+          signingSecret: connection.signingSecret,
+          logger,
+          customRoutes,
+          // Slack gives up after 3 s; answering 500 a little before that is better than silence.
+          unhandledRequestTimeoutMillis: 3_001,
+        },
+      )
+    : new GatedSocketModeReceiver(
+        { logger: ctx.logger, declared },
+        {
+          appToken: connection.appToken,
+          logger,
+          customRoutes,
+          installerOptions: { port, clientOptions },
+        },
+      );
+}
+
+/**
+ * Counts requests being processed where the receivers hand them to Bolt (Bolt resolves once every
+ * listener has finished), rather than by a middleware every request would pass through.
+ */
+function countInFlight(app: InstanceType<typeof App>): () => number {
   let inFlight = 0;
   const processEvent = app.processEvent.bind(app);
   app.processEvent = async (event) => {
@@ -191,13 +233,11 @@ export async function startSlackApp(
       inFlight -= 1;
     }
   };
+  return () => inFlight;
+}
 
-  // One Bolt listener per kind, routed by id: Bolt would run every listener's matchers per request.
-  const router = createListenerRouter(app);
-  registerListeners(router.app, ctx);
-  router.install();
-
-  // The one global error handler: tell the user, log one line with context, never crash.
+/** The one global error handler: tell the user, log one line with context, never crash. */
+function handleErrors(app: InstanceType<typeof App>, ctx: AppContext): void {
   app.error((async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
     const b = (body ?? {}) as Record<string, unknown>;
     ctx.logger.error('listener failed', {
@@ -210,7 +250,15 @@ export async function startSlackApp(
       ctx.logger.warn('could not tell the user about a failure', { error: describeError(err) });
     });
   }) as unknown as Parameters<typeof app.error>[0]);
+}
 
+/** Starts the app; the HTTP server it listens on (in Socket Mode, the one for /healthz), if any. */
+async function startReceiving(
+  app: InstanceType<typeof App>,
+  receiver: GatedHTTPReceiver | GatedSocketModeReceiver,
+  connection: SlackConnection,
+  listen: { port: number; host?: string },
+): Promise<Server | undefined> {
   let server: Server | undefined;
   if (connection.mode === 'http') {
     server = (await app.start({ port: listen.port, host: listen.host ?? '0.0.0.0' })) as Server;
@@ -219,21 +267,5 @@ export async function startSlackApp(
     server = (receiver as unknown as { httpServer?: Server }).httpServer;
     if (server && !server.listening) await new Promise((r) => server?.once('listening', r));
   }
-  const port = (server?.address() as AddressInfo | null)?.port ?? listen.port;
-
-  return {
-    app,
-    port,
-    inFlight: () => inFlight,
-    async stop(timeoutMs = 3_000) {
-      await app.stop().catch(() => {});
-      if (connection.mode === 'socket' && server?.listening) {
-        await new Promise((r) => server?.close(() => r(undefined)));
-      }
-      const deadline = Date.now() + timeoutMs;
-      while (inFlight > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
+  return server;
 }
