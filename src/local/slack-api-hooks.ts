@@ -5,6 +5,7 @@ import {
   type LocalEphemeral,
   type LocalMessage,
   type ResponseUrlPost,
+  type ResponseUrlRecord,
   randomToken,
 } from './slack-api-state.ts';
 import { assertValidMessage } from './slack-api-validate.ts';
@@ -57,6 +58,19 @@ function findTarget(
   return message ? { message } : undefined;
 }
 
+/** One accepted POST to a response URL, on its way to being applied. */
+interface HookPost {
+  ctx: MethodContext;
+  rec: ResponseUrlRecord;
+  msg: Record<string, unknown>;
+  /** The message the URL belongs to, else the last one posted through it. */
+  targetTs: string | undefined;
+  record: (post: Omit<ResponseUrlPost, 'url' | 'at'>) => void;
+  refuse: (status: number, error: string, extra?: Record<string, unknown>) => HookAnswer;
+}
+
+const ok = (): HookAnswer => ({ status: 200, json: { ok: true }, outcome: 'ok' });
+
 /**
  * A POST to a response_url, applied like Slack: `in_channel` posts a visible message (the bot need
  * not be a member), `ephemeral` (the default) shows only to the user, `replace_original` rewrites
@@ -88,31 +102,8 @@ export function handleResponseUrlPost(ctx: MethodContext, id: string, body: Buff
   } catch {
     return refuse(400, 'invalid_payload');
   }
-
-  const targetTs = rec.messageTs ?? rec.lastTs;
-  if (msg.delete_original === true || msg.delete_original === 'true') {
-    const target = findTarget(ctx, rec.channelId, targetTs);
-    if (!target) return refuse(404, 'message_not_found');
-    rec.uses += 1;
-    if ('ephemeral' in target) {
-      target.ephemeral.deleted = true;
-      ctx.store.emit({
-        type: 'ephemeral_changed',
-        channel: rec.channelId,
-        ts: target.ephemeral.ts,
-        user: rec.userId,
-      });
-    } else {
-      const ch = ctx.store.channels.get(rec.channelId);
-      if (ch) ctx.store.removeMessage(ch, target.message);
-    }
-    record({
-      body: msg,
-      status: 200,
-      applied: { kind: 'deleted', channel: rec.channelId, ...(targetTs ? { ts: targetTs } : {}) },
-    });
-    return { status: 200, json: { ok: true }, outcome: 'ok' };
-  }
+  const post: HookPost = { ctx, rec, msg, targetTs: rec.messageTs ?? rec.lastTs, record, refuse };
+  if (msg.delete_original === true || msg.delete_original === 'true') return deleteOriginal(post);
 
   const text = typeof msg.text === 'string' ? msg.text : undefined;
   const blocks = Array.isArray(msg.blocks) ? (msg.blocks as unknown[]) : undefined;
@@ -130,8 +121,44 @@ export function handleResponseUrlPost(ctx: MethodContext, id: string, body: Buff
 
   rec.uses += 1;
   const replace = msg.replace_original === true || msg.replace_original === 'true';
-  const target = replace ? findTarget(ctx, rec.channelId, targetTs) : undefined;
-  if (target && 'ephemeral' in target) {
+  const target = replace ? findTarget(ctx, rec.channelId, post.targetTs) : undefined;
+  if (target) return replaceOriginal(post, target, text, blocks);
+  return postNew(post, text, blocks);
+}
+
+/** `delete_original`: the ephemeral or message the URL belongs to is removed. */
+function deleteOriginal({ ctx, rec, msg, targetTs, record, refuse }: HookPost): HookAnswer {
+  const target = findTarget(ctx, rec.channelId, targetTs);
+  if (!target) return refuse(404, 'message_not_found');
+  rec.uses += 1;
+  if ('ephemeral' in target) {
+    target.ephemeral.deleted = true;
+    ctx.store.emit({
+      type: 'ephemeral_changed',
+      channel: rec.channelId,
+      ts: target.ephemeral.ts,
+      user: rec.userId,
+    });
+  } else {
+    const ch = ctx.store.channels.get(rec.channelId);
+    if (ch) ctx.store.removeMessage(ch, target.message);
+  }
+  record({
+    body: msg,
+    status: 200,
+    applied: { kind: 'deleted', channel: rec.channelId, ...(targetTs ? { ts: targetTs } : {}) },
+  });
+  return ok();
+}
+
+/** `replace_original`: the ephemeral is rewritten in place; a message is edited, as the bot. */
+function replaceOriginal(
+  { ctx, msg, record }: HookPost,
+  target: { ephemeral: LocalEphemeral } | { message: LocalMessage },
+  text: string | undefined,
+  blocks: unknown[] | undefined,
+): HookAnswer {
+  if ('ephemeral' in target) {
     const e = target.ephemeral;
     e.text = text ?? '';
     if (blocks) e.blocks = blocks;
@@ -139,19 +166,24 @@ export function handleResponseUrlPost(ctx: MethodContext, id: string, body: Buff
     e.replaced += 1;
     ctx.store.emit({ type: 'ephemeral_changed', channel: e.channel, ts: e.ts, user: e.user });
     record({ body: msg, status: 200, applied: { kind: 'replaced', channel: e.channel, ts: e.ts } });
-    return { status: 200, json: { ok: true }, outcome: 'ok' };
+    return ok();
   }
-  if (target && 'message' in target) {
-    const m = target.message;
-    m.text = text ?? '';
-    if (blocks) m.blocks = blocks;
-    else delete m.blocks;
-    m.edited = { user: ctx.store.botUserId, ts: ctx.store.nextTs() };
-    ctx.store.emit({ type: 'message_changed', channel: m.channel, ts: m.ts });
-    record({ body: msg, status: 200, applied: { kind: 'replaced', channel: m.channel, ts: m.ts } });
-    return { status: 200, json: { ok: true }, outcome: 'ok' };
-  }
+  const m = target.message;
+  m.text = text ?? '';
+  if (blocks) m.blocks = blocks;
+  else delete m.blocks;
+  m.edited = { user: ctx.store.botUserId, ts: ctx.store.nextTs() };
+  ctx.store.emit({ type: 'message_changed', channel: m.channel, ts: m.ts });
+  record({ body: msg, status: 200, applied: { kind: 'replaced', channel: m.channel, ts: m.ts } });
+  return ok();
+}
 
+/** A new post: `in_channel` a message from the bot, else an ephemeral only the user sees. */
+function postNew(
+  { ctx, rec, msg, record, refuse }: HookPost,
+  text: string | undefined,
+  blocks: unknown[] | undefined,
+): HookAnswer {
   const ch = ctx.store.channels.get(rec.channelId);
   if (!ch) return refuse(404, 'channel_not_found');
   const threadTs = typeof msg.thread_ts === 'string' ? msg.thread_ts : undefined;
@@ -169,7 +201,7 @@ export function handleResponseUrlPost(ctx: MethodContext, id: string, body: Buff
     }
     rec.lastTs = m.ts;
     record({ body: msg, status: 200, applied: { kind: 'in_channel', channel: ch.id, ts: m.ts } });
-    return { status: 200, json: { ok: true }, outcome: 'ok' };
+    return ok();
   }
   const ts = ctx.store.nextTs();
   ctx.store.ephemerals.push({
@@ -187,7 +219,7 @@ export function handleResponseUrlPost(ctx: MethodContext, id: string, body: Buff
   rec.lastTs = ts;
   ctx.store.emit({ type: 'ephemeral', channel: ch.id, ts, user: rec.userId });
   record({ body: msg, status: 200, applied: { kind: 'ephemeral', channel: ch.id, ts } });
-  return { status: 200, json: { ok: true }, outcome: 'ok' };
+  return ok();
 }
 
 /**
