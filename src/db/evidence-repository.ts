@@ -146,6 +146,22 @@ const COLUMNS = `id, team_id, user_id, text, readable_text, occurred_on, axes, s
  * row of somebody else.
  */
 export function createEvidenceRepository(db: Db) {
+  const owned = ownedTables(db, EVIDENCE_TABLES);
+  const reads = entryReads(db);
+  return {
+    ...insertMethods(db),
+    ...reads,
+    ...editMethods(db, reads.get),
+    ...periodReads(db),
+    ...conversionMethods(db),
+    ...importMethods(db),
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
+  };
+}
+
+/** Saving an entry, with the delivery record that keeps a replayed Slack request from saving it twice. */
+function insertMethods(db: Db) {
   const insertStmt = db.prepare(
     `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
        link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
@@ -161,68 +177,6 @@ export function createEvidenceRepository(db: Db) {
   const recordDelivery = db.prepare(
     'INSERT INTO deliveries (team_id, user_id, delivery_key, entry_id, created_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const deleteStmt = db.prepare('DELETE FROM evidence WHERE team_id = ? AND user_id = ? AND id = ?');
-  const listStmt = db.prepare(
-    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ?
-     ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
-  );
-  const countStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?');
-  const searchStmt = db.prepare(
-    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0
-     ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
-  );
-  const searchCountStmt = db.prepare(
-    `SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?
-     AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0`,
-  );
-  const rangeStmt = db.prepare(
-    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?
-     ORDER BY occurred_on DESC, id DESC`,
-  );
-  const datesStmt = db.prepare(
-    `SELECT DISTINCT occurred_on AS d FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on <= ?
-     ORDER BY occurred_on DESC`,
-  );
-  const byMessageStmt = db.prepare(
-    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND channel_id = ? AND message_ts = ?`,
-  );
-
-  const unconvertedStmt = db.prepare(
-    `SELECT id, team_id, user_id, text, source FROM evidence WHERE readable_text IS NULL AND id > ?
-     ORDER BY id LIMIT ?`,
-  );
-  const unconvertedCountStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE readable_text IS NULL');
-  // Guarded by the original text: an entry edited meanwhile keeps what its edit wrote.
-  const setReadableStmt = db.prepare(
-    `UPDATE evidence SET readable_text = ?
-     WHERE team_id = ? AND user_id = ? AND id = ? AND readable_text IS NULL AND text = ?`,
-  );
-  const setReadableBatch = db.transaction(
-    (rows: ReadonlyArray<{ entry: UnconvertedEvidence; readableText: string }>): number => {
-      let n = 0;
-      for (const { entry, readableText } of rows) {
-        n += setReadableStmt.run(
-          readableText,
-          entry.owner.teamId,
-          entry.owner.userId,
-          entry.id,
-          entry.originalText,
-        ).changes;
-      }
-      return n;
-    },
-  );
-  const importStmt = db.prepare(
-    `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
-       link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
-     VALUES (@teamId, @userId, @originalText, @readableText, @occurredOn, @axes, @suggestedAxes, @shift, @scope,
-       @link, @source, @promptId, @nudgeWeek, @channelId, @messageTs, @createdAt, @updatedAt)`,
-  );
-  const shiftCountStmt = db.prepare(
-    `SELECT shift, COUNT(*) AS n FROM evidence
-     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND shift IS NOT NULL GROUP BY shift`,
-  );
-  const owned = ownedTables(db, EVIDENCE_TABLES);
 
   const insertWithDelivery = db.transaction(
     (owner: Owner, e: NewEvidence, now: string, deliveryKey: string | undefined): InsertResult => {
@@ -266,48 +220,38 @@ export function createEvidenceRepository(db: Db) {
     insert(owner: Owner, e: NewEvidence, now: Date, deliveryKey?: string): InsertResult {
       return insertWithDelivery.immediate(owner, e, now.toISOString(), deliveryKey);
     },
+  };
+}
 
+/** One entry by id or by the message it was saved from, and the pages of the list (or a search). */
+function entryReads(db: Db) {
+  const getStmt = db.prepare(`SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND id = ?`);
+  const byMessageStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND channel_id = ? AND message_ts = ?`,
+  );
+  const listStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ?
+     ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
+  );
+  const countStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?');
+  const searchStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0
+     ORDER BY occurred_on DESC, id DESC LIMIT ? OFFSET ?`,
+  );
+  const searchCountStmt = db.prepare(
+    `SELECT COUNT(*) AS n FROM evidence WHERE team_id = ? AND user_id = ?
+     AND instr(lower(coalesce(readable_text, text)), lower(?)) > 0`,
+  );
+
+  return {
     get(owner: Owner, id: number): StoredEvidence | undefined {
       const row = getStmt.get(owner.teamId, owner.userId, id) as Row | undefined;
       return row ? toEntry(row) : undefined;
     },
 
-    update(owner: Owner, id: number, patch: EvidencePatch, now: Date): StoredEvidence | undefined {
-      const sets: string[] = [];
-      const params: Record<string, unknown> = {
-        teamId: owner.teamId,
-        userId: owner.userId,
-        id,
-        now: now.toISOString(),
-      };
-      const map: Record<keyof EvidencePatch, string> = {
-        text: 'readable_text',
-        originalText: 'text',
-        occurredOn: 'occurred_on',
-        axes: 'axes',
-        suggestedAxes: 'suggested_axes',
-        shift: 'shift',
-        scope: 'scope',
-        link: 'link',
-      };
-      for (const [key, column] of Object.entries(map) as Array<[keyof EvidencePatch, string]>) {
-        if (patch[key] === undefined) continue;
-        sets.push(`${column} = @${key}`);
-        const v = patch[key];
-        params[key] = Array.isArray(v) ? JSON.stringify(v) : v;
-      }
-      if (sets.length === 0) return this.get(owner, id);
-      const row = db
-        .prepare(
-          `UPDATE evidence SET ${sets.join(', ')}, updated_at = @now
-           WHERE team_id = @teamId AND user_id = @userId AND id = @id RETURNING ${COLUMNS}`,
-        )
-        .get(params) as Row | undefined;
+    findByMessage(owner: Owner, channelId: string, messageTs: string): StoredEvidence | undefined {
+      const row = byMessageStmt.get(owner.teamId, owner.userId, channelId, messageTs) as Row | undefined;
       return row ? toEntry(row) : undefined;
-    },
-
-    delete(owner: Owner, id: number): boolean {
-      return deleteStmt.run(owner.teamId, owner.userId, id).changes > 0;
     },
 
     /** Newest first; `search` matches words in the text, case-insensitively. */
@@ -329,22 +273,132 @@ export function createEvidenceRepository(db: Db) {
       return { entries: rows.map(toEntry), total: n };
     },
 
-    /** Entries whose local date is within [start, end] (inclusive); start null = from the beginning. */
-    inRange(owner: Owner, startDate: LocalDate | null, endDate: LocalDate): StoredEvidence[] {
-      return (rangeStmt.all(owner.teamId, owner.userId, startDate ?? '0000-00-00', endDate) as Row[]).map(
-        toEntry,
-      );
+    count(owner: Owner): number {
+      return (countStmt.get(owner.teamId, owner.userId) as { n: number }).n;
     },
+  };
+}
+
+/** Changing and deleting one entry; `get` answers an update that changes nothing. */
+function editMethods(db: Db, get: (owner: Owner, id: number) => StoredEvidence | undefined) {
+  const deleteStmt = db.prepare('DELETE FROM evidence WHERE team_id = ? AND user_id = ? AND id = ?');
+  const columns: Record<keyof EvidencePatch, string> = {
+    text: 'readable_text',
+    originalText: 'text',
+    occurredOn: 'occurred_on',
+    axes: 'axes',
+    suggestedAxes: 'suggested_axes',
+    shift: 'shift',
+    scope: 'scope',
+    link: 'link',
+  };
+
+  return {
+    update(owner: Owner, id: number, patch: EvidencePatch, now: Date): StoredEvidence | undefined {
+      const sets: string[] = [];
+      const params: Record<string, unknown> = {
+        teamId: owner.teamId,
+        userId: owner.userId,
+        id,
+        now: now.toISOString(),
+      };
+      for (const [key, column] of Object.entries(columns) as Array<[keyof EvidencePatch, string]>) {
+        if (patch[key] === undefined) continue;
+        sets.push(`${column} = @${key}`);
+        const v = patch[key];
+        params[key] = Array.isArray(v) ? JSON.stringify(v) : v;
+      }
+      if (sets.length === 0) return get(owner, id);
+      const row = db
+        .prepare(
+          `UPDATE evidence SET ${sets.join(', ')}, updated_at = @now
+           WHERE team_id = @teamId AND user_id = @userId AND id = @id RETURNING ${COLUMNS}`,
+        )
+        .get(params) as Row | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+
+    delete(owner: Owner, id: number): boolean {
+      return deleteStmt.run(owner.teamId, owner.userId, id).changes > 0;
+    },
+  };
+}
+
+/** What the summaries, streaks, prompts and the export read: entries by local date. */
+function periodReads(db: Db) {
+  const rangeStmt = db.prepare(
+    `SELECT ${COLUMNS} FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?
+     ORDER BY occurred_on DESC, id DESC`,
+  );
+  const datesStmt = db.prepare(
+    `SELECT DISTINCT occurred_on AS d FROM evidence WHERE team_id = ? AND user_id = ? AND occurred_on <= ?
+     ORDER BY occurred_on DESC`,
+  );
+  const shiftCountStmt = db.prepare(
+    `SELECT shift, COUNT(*) AS n FROM evidence
+     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND shift IS NOT NULL GROUP BY shift`,
+  );
+  const inRange = (owner: Owner, startDate: LocalDate | null, endDate: LocalDate): StoredEvidence[] =>
+    (rangeStmt.all(owner.teamId, owner.userId, startDate ?? '0000-00-00', endDate) as Row[]).map(toEntry);
+
+  return {
+    /** Entries whose local date is within [start, end] (inclusive); start null = from the beginning. */
+    inRange,
 
     /** Every local date with at least one entry, up to `endDate`, newest first (for streaks). */
     activeDates(owner: Owner, endDate: LocalDate): LocalDate[] {
       return (datesStmt.all(owner.teamId, owner.userId, endDate) as Array<{ d: string }>).map((r) => r.d);
     },
 
-    count(owner: Owner): number {
-      return (countStmt.get(owner.teamId, owner.userId) as { n: number }).n;
+    /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
+    countByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
+      const out: Partial<Record<ShiftId, number>> = {};
+      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{
+        shift: string;
+        n: number;
+      }>;
+      for (const r of rows) {
+        if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
+      }
+      return out;
     },
 
+    /** Every entry of the person, for the JSON export (in any order). */
+    rowsOf(owner: Owner): StoredEvidence[] {
+      return inRange(owner, null, '9999-12-31');
+    },
+  };
+}
+
+/** The readable-text conversion job's side: entries still to convert (any owner), and their results. */
+function conversionMethods(db: Db) {
+  const unconvertedStmt = db.prepare(
+    `SELECT id, team_id, user_id, text, source FROM evidence WHERE readable_text IS NULL AND id > ?
+     ORDER BY id LIMIT ?`,
+  );
+  const unconvertedCountStmt = db.prepare('SELECT COUNT(*) AS n FROM evidence WHERE readable_text IS NULL');
+  // Guarded by the original text: an entry edited meanwhile keeps what its edit wrote.
+  const setReadableStmt = db.prepare(
+    `UPDATE evidence SET readable_text = ?
+     WHERE team_id = ? AND user_id = ? AND id = ? AND readable_text IS NULL AND text = ?`,
+  );
+  const setReadableBatch = db.transaction(
+    (rows: ReadonlyArray<{ entry: UnconvertedEvidence; readableText: string }>): number => {
+      let n = 0;
+      for (const { entry, readableText } of rows) {
+        n += setReadableStmt.run(
+          readableText,
+          entry.owner.teamId,
+          entry.owner.userId,
+          entry.id,
+          entry.originalText,
+        ).changes;
+      }
+      return n;
+    },
+  );
+
+  return {
     /** Entries still without readable text, oldest first, after `afterId` (every owner: a job). */
     unconverted(afterId: number, limit: number): UnconvertedEvidence[] {
       return (
@@ -371,30 +425,19 @@ export function createEvidenceRepository(db: Db) {
     setReadable(rows: ReadonlyArray<{ entry: UnconvertedEvidence; readableText: string }>): number {
       return setReadableBatch.immediate(rows);
     },
+  };
+}
 
-    findByMessage(owner: Owner, channelId: string, messageTs: string): StoredEvidence | undefined {
-      const row = byMessageStmt.get(owner.teamId, owner.userId, channelId, messageTs) as Row | undefined;
-      return row ? toEntry(row) : undefined;
-    },
+/** `ladder import`'s side: entries written as they were exported. */
+function importMethods(db: Db) {
+  const importStmt = db.prepare(
+    `INSERT INTO evidence (team_id, user_id, text, readable_text, occurred_on, axes, suggested_axes, shift, scope,
+       link, source, prompt_id, nudge_week, channel_id, message_ts, created_at, updated_at)
+     VALUES (@teamId, @userId, @originalText, @readableText, @occurredOn, @axes, @suggestedAxes, @shift, @scope,
+       @link, @source, @promptId, @nudgeWeek, @channelId, @messageTs, @createdAt, @updatedAt)`,
+  );
 
-    /** The person's evidence per mindset shift since a local date (prompt choice reads it). */
-    countByShiftSince(owner: Owner, since: LocalDate): Partial<Record<ShiftId, number>> {
-      const out: Partial<Record<ShiftId, number>> = {};
-      const rows = shiftCountStmt.all(owner.teamId, owner.userId, since) as Array<{
-        shift: string;
-        n: number;
-      }>;
-      for (const r of rows) {
-        if ((SHIFT_IDS as readonly string[]).includes(r.shift)) out[r.shift as ShiftId] = r.n;
-      }
-      return out;
-    },
-
-    /** Every entry of the person, for the JSON export (in any order). */
-    rowsOf(owner: Owner): StoredEvidence[] {
-      return this.inRange(owner, null, '9999-12-31');
-    },
-
+  return {
     /** `ladder import`: writes the entries as they were; call inside the import's transaction. */
     importRows(owner: Owner, entries: readonly ImportedEvidence[]): void {
       for (const e of entries) {
@@ -419,9 +462,6 @@ export function createEvidenceRepository(db: Db) {
         });
       }
     },
-
-    countOf: owned.countOf,
-    deleteOf: owned.deleteOf,
   };
 }
 
