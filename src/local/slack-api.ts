@@ -4,7 +4,7 @@
  * The real Bolt app and WebClient talk to it through `slackApiUrl: api.url`. Loopback only.
  */
 import type { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type Fault, FaultInjector, type FaultSpec } from './slack-api-faults.ts';
 import {
@@ -33,7 +33,7 @@ import {
   type LocalUser,
   randomToken,
 } from './slack-api-state.ts';
-import { createSocketModeServer, type LocalSocketMode } from './socket-mode-server.ts';
+import { createSocketModeServer, type LocalSocketMode, type SocketModeServer } from './socket-mode-server.ts';
 
 export type { FaultKind, FaultSpec } from './slack-api-faults.ts';
 export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './slack-api-hooks.ts';
@@ -149,30 +149,26 @@ function answer(res: ServerResponse, a: HookAnswer): void {
   else sendText(res, a.status, a.text ?? '');
 }
 
+/** What the request handlers share: the workspace, its options, the call log and the faults. */
+interface ApiServer {
+  opts: LocalSlackApiOptions;
+  ctx: MethodContext;
+  scopes: readonly string[];
+  faults: FaultInjector;
+  calls: CallRecord[];
+  /** Requests left unanswered by a `timeout` fault, cut off on close. */
+  held: Set<ServerResponse>;
+}
+
 export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<LocalSlackApi> {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`the local Slack API only listens on loopback, not ${host}`);
   const now = opts.now ?? Date.now;
   const teamId = opts.teamId ?? 'T0LOCAL';
   const botUserId = opts.botUserId ?? 'U0LOCALBOT';
-  const scopes = [...opts.scopes];
   const store = new LocalSlackStore(teamId, botUserId, now);
-  const faults = new FaultInjector();
-  const calls: CallRecord[] = [];
   const socketMode = createSocketModeServer({ now });
-  const held = new Set<ServerResponse>();
-  const sockets = new Set<Socket>();
-
-  store.addUser({ id: botUserId, name: 'ladder', realName: 'Ladder', isBot: true });
-  for (const u of opts.users ?? []) store.addUser(u);
-  if (opts.defaultChannel ?? true) {
-    store.addChannel({
-      id: 'C0GENERAL',
-      name: 'general',
-      members: (opts.users ?? []).map((u) => u.id),
-      botIsMember: false,
-    });
-  }
+  seedWorkspace(store, opts, botUserId);
 
   let origin = '';
   const ctx: MethodContext = {
@@ -185,179 +181,20 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     fileProcessingMs: opts.fileProcessingMs ?? 0,
     openSocketUrl: () => socketMode.issueUrl(origin),
   };
-
-  function log(method: string, params: Params, outcome: CallOutcome): void {
-    calls.push({ method, params: redactParams(params), at: now(), outcome });
-  }
-
-  /**
-   * Answers with the injected fault, if one matches: true when the request is taken care of,
-   * 'answer-lost' when the call is to be carried out and its answer replaced by a 502.
-   */
-  function applyFault(method: string, params: Params, res: ServerResponse): boolean | 'answer-lost' {
-    const fault = faults.take(method);
-    if (!fault) return false;
-    switch (fault.kind) {
-      case 'answerLost502':
-        return 'answer-lost';
-      case 'http500':
-        log(method, params, 'http500');
-        sendText(res, 500, 'Internal Server Error');
-        return true;
-      case 'ratelimited429': {
-        log(method, params, 'ratelimited');
-        const retryAfter = String(fault.retryAfter ?? 1);
-        sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': retryAfter });
-        return true;
-      }
-      case 'timeout': {
-        log(method, params, 'timeout');
-        // Never answer: the client's own timeout must fire. Bounded so a test cannot leak a socket.
-        held.add(res);
-        const timer = setTimeout(() => {
-          held.delete(res);
-          res.socket?.destroy();
-        }, fault.holdMs ?? TIMEOUT_HOLD_MS);
-        timer.unref();
-        res.on('close', () => {
-          clearTimeout(timer);
-          held.delete(res);
-        });
-        return true;
-      }
-      case 'error': {
-        const error = fault.error ?? 'internal_error';
-        log(method, params, error);
-        sendJson(res, 200, { ok: false, error });
-        return true;
-      }
-    }
-  }
-
-  async function handleApi(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    let params: Params;
-    try {
-      params = await parseParams(req, body);
-    } catch (err) {
-      const error = err instanceof SlackApiError ? err.error : 'invalid_form_data';
-      log(method, {}, error);
-      sendJson(res, 200, { ok: false, error });
-      return;
-    }
-    const fault = applyFault(method, params, res);
-    if (fault === true) return;
-    const lost = fault === 'answer-lost';
-    const reply = (outcome: CallOutcome, body: unknown, headers: Record<string, string>) => {
-      log(method, params, lost ? `${outcome}, answer lost` : outcome);
-      if (lost) sendText(res, 502, BAD_GATEWAY);
-      else sendJson(res, 200, body, headers);
-    };
-    const scopeHeaders = { 'x-oauth-scopes': scopes.join(',') };
-    const fail = (error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-      reply(error, { ok: false, error, ...extra }, { ...scopeHeaders, ...headers });
-    const spec = METHODS[method];
-    if (!spec) return fail('unknown_method');
-    const token = bearerToken(req) ?? (typeof params.token === 'string' ? params.token : undefined);
-    if (!token) return fail('not_authed');
-    const expected = spec.token === 'app' ? opts.appToken : opts.botToken;
-    const other = spec.token === 'app' ? opts.botToken : opts.appToken;
-    if (token !== expected) return fail(token === other ? 'not_allowed_token_type' : 'invalid_auth');
-    if (spec.scope && !scopes.includes(spec.scope)) {
-      return fail(
-        'missing_scope',
-        { needed: spec.scope, provided: scopes.join(',') },
-        { 'x-accepted-oauth-scopes': spec.scope },
-      );
-    }
-    try {
-      const result = spec.handle(params, ctx);
-      reply('ok', { ok: true, ...result }, scopeHeaders);
-    } catch (err) {
-      if (err instanceof SlackApiError) return fail(err.error, err.extra);
-      throw err;
-    }
-  }
-
-  async function handleHook(
-    kind: 'response_url' | 'file_upload',
-    req: IncomingMessage,
-    res: ServerResponse,
-    run: (body: Buffer) => HookAnswer | Promise<HookAnswer>,
-  ): Promise<void> {
-    const body = await readBody(req);
-    const params: Params = kind === 'response_url' ? { url: req.url } : { url: req.url, bytes: body.length };
-    const fault = applyFault(kind, params, res);
-    if (fault === true) return;
-    const a = await run(body);
-    if (fault === 'answer-lost') {
-      log(kind, params, `${a.outcome}, answer lost`);
-      return sendText(res, 502, BAD_GATEWAY);
-    }
-    log(kind, params, a.outcome);
-    answer(res, a);
-  }
-
-  function serveFile(req: IncomingMessage, res: ServerResponse, fileId: string): void {
-    const f = store.files.get(fileId);
-    if (bearerToken(req) !== opts.botToken) {
-      sendText(res, 401, 'unauthorized');
-    } else if (!f?.bytes || f.deleted) {
-      sendText(res, 404, 'not found');
-    } else {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': f.bytes.length });
-      res.end(f.bytes);
-    }
-  }
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(path);
-    if (api?.[1]) {
-      if (req.method !== 'POST' && req.method !== 'GET') return sendText(res, 405, 'method not allowed');
-      return handleApi(api[1], req, res);
-    }
-    const hook = /^\/hooks\/(?:commands|actions)\/[^/]+\/[^/]*\/([a-f0-9]+)$/.exec(path);
-    if (hook?.[1] && req.method === 'POST') {
-      const id = hook[1];
-      return handleHook('response_url', req, res, (body) => handleResponseUrlPost(ctx, id, body));
-    }
-    const upload = /^\/upload\/v1\/([A-Z0-9]+)\/([a-f0-9]+)$/.exec(path);
-    if (upload?.[1] && upload[2] && req.method === 'POST') {
-      const [, fileId, secret] = upload;
-      return handleHook('file_upload', req, res, (body) => handleUpload(ctx, fileId, secret, req, body));
-    }
-    const file = /^\/files-pri\/[^/-]+-([A-Z0-9]+)\/[^/]+$/.exec(path);
-    if (file?.[1] && req.method === 'GET') return serveFile(req, res, file[1]);
-    sendText(res, 404, 'not found');
-  }
-
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      if (err instanceof BodyTooLargeError) return sendText(res, 413, 'payload too large');
-      // A bug in the fake must surface in the test that hit it, as Slack's 500 would.
-      sendText(res, 500, `local Slack API error: ${err instanceof Error ? err.message : String(err)}`);
-    });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (!socketMode.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const srv: ApiServer = {
+    opts,
+    ctx,
+    scopes: [...opts.scopes],
+    faults: new FaultInjector(),
+    calls: [],
+    held: new Set(),
+  };
+  const { server, sockets } = createApiServer(srv, socketMode);
+  await listen(server, opts.port ?? 0, host);
   const addr = server.address() as AddressInfo;
   origin = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
 
   let closed: Promise<void> | undefined;
-
   return {
     url: `${origin}/api/`,
     origin,
@@ -365,10 +202,10 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     botUserId,
     state: store,
     events: store.events,
-    calls,
+    calls: srv.calls,
     faults: {
-      add: (spec) => faults.add(spec),
-      clear: () => faults.clear(),
+      add: (spec) => srv.faults.add(spec),
+      clear: () => srv.faults.clear(),
     },
     socket: socketMode,
     createTriggerId(userId) {
@@ -385,34 +222,12 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     openDm: (userId) => store.openDm(userId).id,
     applyViewAck: (viewId, ack) => applyViewAck(ctx, viewId, ack),
     closeView: (viewId, o) => closeView(ctx, viewId, o),
-    postAsUser(o) {
-      if (!store.users.has(o.user)) throw new Error(`unknown user ${o.user}`);
-      const ch = o.channel ? store.channels.get(o.channel) : store.openDm(o.user);
-      if (!ch) throw new Error(`unknown channel ${o.channel}`);
-      if (!ch.members.includes(o.user)) throw new Error(`${o.user} is not a member of ${ch.id}`);
-      let threadTs: string | undefined;
-      if (o.thread_ts !== undefined) {
-        const parent = ch.messages.find((m) => m.ts === o.thread_ts);
-        if (!parent) throw new Error(`no message ${o.thread_ts} in ${ch.id}`);
-        threadTs = parent.thread_ts ?? parent.ts;
-      }
-      const m: LocalMessage = {
-        type: 'message',
-        channel: ch.id,
-        ts: store.nextTs(),
-        user: o.user,
-        text: o.text,
-        client_msg_id: crypto.randomUUID(),
-        via: 'person',
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-      };
-      return store.addMessage(ch, m);
-    },
+    postAsUser: (o) => postAsUser(store, o),
     close() {
       closed ??= (async () => {
         await socketMode.close();
-        for (const res of held) res.socket?.destroy();
-        held.clear();
+        for (const res of srv.held) res.socket?.destroy();
+        srv.held.clear();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           for (const s of sockets) s.destroy();
@@ -421,4 +236,242 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
       return closed;
     },
   };
+}
+
+/** The bot, the given users and (unless turned off) #general, which the bot is not in. */
+function seedWorkspace(store: LocalSlackStore, opts: LocalSlackApiOptions, botUserId: string): void {
+  store.addUser({ id: botUserId, name: 'ladder', realName: 'Ladder', isBot: true });
+  for (const u of opts.users ?? []) store.addUser(u);
+  if (opts.defaultChannel ?? true) {
+    store.addChannel({
+      id: 'C0GENERAL',
+      name: 'general',
+      members: (opts.users ?? []).map((u) => u.id),
+      botIsMember: false,
+    });
+  }
+}
+
+/** The HTTP server (Web API, hooks, files, Socket Mode upgrades) and its open sockets. */
+function createApiServer(
+  srv: ApiServer,
+  socketMode: SocketModeServer,
+): { server: Server; sockets: Set<Socket> } {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    route(srv, req, res).catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) return sendText(res, 413, 'payload too large');
+      // A bug in the fake must surface in the test that hit it, as Slack's 500 would.
+      sendText(res, 500, `local Slack API error: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!socketMode.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  return { server, sockets };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function log(srv: ApiServer, method: string, params: Params, outcome: CallOutcome): void {
+  srv.calls.push({ method, params: redactParams(params), at: srv.ctx.now(), outcome });
+}
+
+/**
+ * Answers with the injected fault, if one matches: true when the request is taken care of,
+ * 'answer-lost' when the call is to be carried out and its answer replaced by a 502.
+ */
+function applyFault(
+  srv: ApiServer,
+  method: string,
+  params: Params,
+  res: ServerResponse,
+): boolean | 'answer-lost' {
+  const fault = srv.faults.take(method);
+  if (!fault) return false;
+  switch (fault.kind) {
+    case 'answerLost502':
+      return 'answer-lost';
+    case 'http500':
+      log(srv, method, params, 'http500');
+      sendText(res, 500, 'Internal Server Error');
+      return true;
+    case 'ratelimited429': {
+      log(srv, method, params, 'ratelimited');
+      const retryAfter = String(fault.retryAfter ?? 1);
+      sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': retryAfter });
+      return true;
+    }
+    case 'timeout': {
+      log(srv, method, params, 'timeout');
+      holdUnanswered(srv.held, res, fault.holdMs ?? TIMEOUT_HOLD_MS);
+      return true;
+    }
+    case 'error': {
+      const error = fault.error ?? 'internal_error';
+      log(srv, method, params, error);
+      sendJson(res, 200, { ok: false, error });
+      return true;
+    }
+  }
+}
+
+/** Never answers: the client's own timeout must fire. Bounded so a test cannot leak a socket. */
+function holdUnanswered(held: Set<ServerResponse>, res: ServerResponse, holdMs: number): void {
+  held.add(res);
+  const timer = setTimeout(() => {
+    held.delete(res);
+    res.socket?.destroy();
+  }, holdMs);
+  timer.unref();
+  res.on('close', () => {
+    clearTimeout(timer);
+    held.delete(res);
+  });
+}
+
+async function handleApi(
+  srv: ApiServer,
+  method: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { opts, scopes } = srv;
+  const body = await readBody(req);
+  let params: Params;
+  try {
+    params = await parseParams(req, body);
+  } catch (err) {
+    const error = err instanceof SlackApiError ? err.error : 'invalid_form_data';
+    log(srv, method, {}, error);
+    sendJson(res, 200, { ok: false, error });
+    return;
+  }
+  const fault = applyFault(srv, method, params, res);
+  if (fault === true) return;
+  const lost = fault === 'answer-lost';
+  const reply = (outcome: CallOutcome, body: unknown, headers: Record<string, string>) => {
+    log(srv, method, params, lost ? `${outcome}, answer lost` : outcome);
+    if (lost) sendText(res, 502, BAD_GATEWAY);
+    else sendJson(res, 200, body, headers);
+  };
+  const scopeHeaders = { 'x-oauth-scopes': scopes.join(',') };
+  const fail = (error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    reply(error, { ok: false, error, ...extra }, { ...scopeHeaders, ...headers });
+  const spec = METHODS[method];
+  if (!spec) return fail('unknown_method');
+  const token = bearerToken(req) ?? (typeof params.token === 'string' ? params.token : undefined);
+  if (!token) return fail('not_authed');
+  const expected = spec.token === 'app' ? opts.appToken : opts.botToken;
+  const other = spec.token === 'app' ? opts.botToken : opts.appToken;
+  if (token !== expected) return fail(token === other ? 'not_allowed_token_type' : 'invalid_auth');
+  if (spec.scope && !scopes.includes(spec.scope)) {
+    return fail(
+      'missing_scope',
+      { needed: spec.scope, provided: scopes.join(',') },
+      { 'x-accepted-oauth-scopes': spec.scope },
+    );
+  }
+  try {
+    const result = spec.handle(params, srv.ctx);
+    reply('ok', { ok: true, ...result }, scopeHeaders);
+  } catch (err) {
+    if (err instanceof SlackApiError) return fail(err.error, err.extra);
+    throw err;
+  }
+}
+
+async function handleHook(
+  srv: ApiServer,
+  kind: 'response_url' | 'file_upload',
+  req: IncomingMessage,
+  res: ServerResponse,
+  run: (body: Buffer) => HookAnswer | Promise<HookAnswer>,
+): Promise<void> {
+  const body = await readBody(req);
+  const params: Params = kind === 'response_url' ? { url: req.url } : { url: req.url, bytes: body.length };
+  const fault = applyFault(srv, kind, params, res);
+  if (fault === true) return;
+  const a = await run(body);
+  if (fault === 'answer-lost') {
+    log(srv, kind, params, `${a.outcome}, answer lost`);
+    return sendText(res, 502, BAD_GATEWAY);
+  }
+  log(srv, kind, params, a.outcome);
+  answer(res, a);
+}
+
+function serveFile(srv: ApiServer, req: IncomingMessage, res: ServerResponse, fileId: string): void {
+  const f = srv.ctx.store.files.get(fileId);
+  if (bearerToken(req) !== srv.opts.botToken) {
+    sendText(res, 401, 'unauthorized');
+  } else if (!f?.bytes || f.deleted) {
+    sendText(res, 404, 'not found');
+  } else {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': f.bytes.length });
+    res.end(f.bytes);
+  }
+}
+
+async function route(srv: ApiServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { ctx } = srv;
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(path);
+  if (api?.[1]) {
+    if (req.method !== 'POST' && req.method !== 'GET') return sendText(res, 405, 'method not allowed');
+    return handleApi(srv, api[1], req, res);
+  }
+  const hook = /^\/hooks\/(?:commands|actions)\/[^/]+\/[^/]*\/([a-f0-9]+)$/.exec(path);
+  if (hook?.[1] && req.method === 'POST') {
+    const id = hook[1];
+    return handleHook(srv, 'response_url', req, res, (body) => handleResponseUrlPost(ctx, id, body));
+  }
+  const upload = /^\/upload\/v1\/([A-Z0-9]+)\/([a-f0-9]+)$/.exec(path);
+  if (upload?.[1] && upload[2] && req.method === 'POST') {
+    const [, fileId, secret] = upload;
+    return handleHook(srv, 'file_upload', req, res, (body) => handleUpload(ctx, fileId, secret, req, body));
+  }
+  const file = /^\/files-pri\/[^/-]+-([A-Z0-9]+)\/[^/]+$/.exec(path);
+  if (file?.[1] && req.method === 'GET') return serveFile(srv, req, res, file[1]);
+  sendText(res, 404, 'not found');
+}
+
+/** A person's post, checked as Slack would (a member of the channel; a reply to a message there). */
+function postAsUser(
+  store: LocalSlackStore,
+  o: { channel?: string; user: string; text: string; thread_ts?: string },
+): LocalMessage {
+  if (!store.users.has(o.user)) throw new Error(`unknown user ${o.user}`);
+  const ch = o.channel ? store.channels.get(o.channel) : store.openDm(o.user);
+  if (!ch) throw new Error(`unknown channel ${o.channel}`);
+  if (!ch.members.includes(o.user)) throw new Error(`${o.user} is not a member of ${ch.id}`);
+  let threadTs: string | undefined;
+  if (o.thread_ts !== undefined) {
+    const parent = ch.messages.find((m) => m.ts === o.thread_ts);
+    if (!parent) throw new Error(`no message ${o.thread_ts} in ${ch.id}`);
+    threadTs = parent.thread_ts ?? parent.ts;
+  }
+  const m: LocalMessage = {
+    type: 'message',
+    channel: ch.id,
+    ts: store.nextTs(),
+    user: o.user,
+    text: o.text,
+    client_msg_id: crypto.randomUUID(),
+    via: 'person',
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  };
+  return store.addMessage(ch, m);
 }
