@@ -1,7 +1,4 @@
 import path from 'node:path';
-import { openDatabase } from '../src/db/connection.ts';
-import { createEvidenceRepository } from '../src/db/evidence-repository.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../src/local/slack-api.ts';
 import { spawnLadder } from '../tests/helpers/child.ts';
@@ -102,82 +99,4 @@ export async function runCommandBench(): Promise<BenchRow[]> {
     await api.close();
   }
   return rows;
-}
-
-/** 10,000 entries through the repository vs a raw better-sqlite3 insert loop, same pragmas. */
-export async function runInsertBench(): Promise<BenchRow[]> {
-  const N = 10_000;
-  const dir = tempDir('ladder-bench-');
-  const owner = { teamId: 'T0BENCH', userId: 'U0BENCH' };
-  const now = new Date('2026-11-20T12:00:00Z');
-
-  const timeRepo = () => {
-    const db = openDatabase(path.join(dir, `repo-${Math.random()}.db`));
-    migrate(db);
-    const repo = createEvidenceRepository(db);
-    const t0 = performance.now();
-    for (let i = 0; i < N; i++) {
-      repo.insert(
-        owner,
-        {
-          text: `Entry ${i} with some words`,
-          occurredOn: '2026-11-20',
-          axes: ['people', 'process'],
-          shift: 'enabling',
-          scope: 'team',
-          link: null,
-          source: 'command',
-        },
-        now,
-      );
-    }
-    const t = performance.now() - t0;
-    db.close();
-    return t;
-  };
-  const timeRaw = () => {
-    const db = openDatabase(path.join(dir, `raw-${Math.random()}.db`));
-    migrate(db);
-    const stmt = db.prepare(
-      `INSERT INTO evidence (team_id, user_id, text, occurred_on, axes, suggested_axes, shift, scope, link, source, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, '[]', ?, ?, NULL, ?, ?, ?)`,
-    );
-    const iso = now.toISOString();
-    const t0 = performance.now();
-    for (let i = 0; i < N; i++) {
-      stmt.run(
-        owner.teamId,
-        owner.userId,
-        `Entry ${i} with some words`,
-        '2026-11-20',
-        '["people","process"]',
-        'enabling',
-        'team',
-        'command',
-        iso,
-        iso,
-      );
-    }
-    const t = performance.now() - t0;
-    db.close();
-    return t;
-  };
-  // Alternate to spread disk noise across both.
-  const repo: number[] = [];
-  const raw: number[] = [];
-  for (let round = 0; round < 2; round++) {
-    raw.push(timeRaw());
-    repo.push(timeRepo());
-  }
-  const bestRepo = Math.min(...repo);
-  const bestRaw = Math.min(...raw);
-  const ratio = bestRaw / bestRepo;
-  return [
-    {
-      name: `evidence insert, ${N.toLocaleString('en-US')} rows, each committed (WAL, synchronous=FULL): repository vs raw better-sqlite3 loop`,
-      value: `${ms(bestRepo)} vs ${ms(bestRaw)} (throughput ratio ${ratio.toFixed(2)})`,
-      goal: 'ratio ≥ 0.7',
-      pass: ratio >= 0.7,
-    },
-  ];
 }

@@ -2,7 +2,8 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCommandBench, runInsertBench } from './commands.ts';
+import { runCommandBench } from './commands.ts';
+import { runInsertBench } from './insert.ts';
 import type { BenchRow } from './types.ts';
 
 /**

@@ -172,10 +172,13 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
           toInstant: zonedToInstant,
           format: (at, tz) => formatLocalDateTime(at, tz).replace('T', ' '),
         },
-        nextNudgeAt: (owner, after) => {
-          const settings = nudges.getSettings(owner);
+        nextNudgeAt: async (owner, after) => {
+          const settings = await nudges.getSettings(owner);
           if (!settings) return null;
-          const options = { ledger: nudges.ledgerOf(owner), lateWindowHours: config.nudgeLateWindowHours };
+          const options = {
+            ledger: await nudges.ledgerOf(owner),
+            lateWindowHours: config.nudgeLateWindowHours,
+          };
           return nextNudge(settings, after, options)?.slotAt ?? null;
         },
       };

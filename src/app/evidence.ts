@@ -167,15 +167,15 @@ export function prepareEvidence(
  * Prepares and stores an entry in one transaction with its delivery key. Returns after the commit:
  * what it returns may be confirmed.
  */
-export function saveEvidence(
+export async function saveEvidence(
   ctx: AppContext,
   owner: Owner,
   input: EvidenceInput,
   deliveryKey?: string,
-): SaveResult {
+): Promise<SaveResult> {
   const prepared = prepareEvidence(ctx, input);
   if (!prepared.ok) return prepared;
-  const { entry, duplicate } = ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), deliveryKey);
+  const { entry, duplicate } = await ctx.repos.evidence.insert(owner, prepared.entry, ctx.now(), deliveryKey);
   return {
     ok: true,
     entry,
@@ -282,17 +282,18 @@ export function checkEvidenceForm(
  * nothing twice), or the edit of `editId`. Returns after the commit; undefined when the entry to
  * edit is gone.
  */
-export function saveEvidenceForm(
+export async function saveEvidenceForm(
   ctx: AppContext,
   owner: Owner,
   prepared: PreparedEvidence,
   opts: { editId: number | null; deliveryKey: string },
-): EvidenceEntry | undefined {
+): Promise<EvidenceEntry | undefined> {
   const e = prepared.entry;
-  if (opts.editId === null) return ctx.repos.evidence.insert(owner, e, ctx.now(), opts.deliveryKey).entry;
+  if (opts.editId === null)
+    return (await ctx.repos.evidence.insert(owner, e, ctx.now(), opts.deliveryKey)).entry;
   // The original Slack text is kept while the words stay; new words are their own original.
-  const textChanged = ctx.repos.evidence.get(owner, opts.editId)?.text !== e.text;
-  return ctx.repos.evidence.update(
+  const textChanged = (await ctx.repos.evidence.get(owner, opts.editId))?.text !== e.text;
+  return await ctx.repos.evidence.update(
     owner,
     opts.editId,
     // The modal showed the suggestions preselected: what was saved is the user's choice.

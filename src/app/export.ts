@@ -212,12 +212,12 @@ export function buildPacket(ladder: Ladder, owner: Owner, now: Date, opts: Packe
   };
 }
 
-function entriesIn(deps: ExportDeps, owner: Owner, range: PeriodRange): EvidenceEntry[] {
+async function entriesIn(deps: ExportDeps, owner: Owner, range: PeriodRange): Promise<EvidenceEntry[]> {
   // All time means every entry, even one dated after today.
-  if (range.startDate === null) return deps.repos.evidence.inRange(owner, null, '9999-12-31');
+  if (range.startDate === null) return await deps.repos.evidence.inRange(owner, null, '9999-12-31');
   // A `since` date in the future: the start is after today, nothing is in the period.
   if (range.startDate > range.endDate) return [];
-  return deps.repos.evidence.inRange(owner, range.startDate, range.endDate);
+  return await deps.repos.evidence.inRange(owner, range.startDate, range.endDate);
 }
 
 /** The chart of a packet, or null when neither a level nor a target is known (nothing to draw). */
@@ -252,11 +252,11 @@ export function chartFromPacket(
  * The radar chart for the user over a period (default: the summary's 90 days), in their time
  * zone; null when they have set neither a level nor a target.
  */
-export function buildChart(
+export async function buildChart(
   deps: ExportDeps,
   owner: Owner,
   opts: { profile: Profile; userName: string; period?: Period },
-): ChartImage | null {
+): Promise<ChartImage | null> {
   const now = deps.now();
   const period = opts.period ?? defaultChartPeriod();
   const range = periodRange(period, now, opts.profile.tz);
@@ -264,7 +264,7 @@ export function buildChart(
     profile: opts.profile,
     userName: opts.userName,
     range,
-    entries: entriesIn(deps, owner, range),
+    entries: await entriesIn(deps, owner, range),
     targetFallback: 'next-level',
   });
   return chartFromPacket(packet, range, {
@@ -283,11 +283,11 @@ function defaultChartPeriod(): Period {
  * One export file. Markdown also returns its chart (null without a level or target), to attach.
  * `empty` is set when there is nothing to export; the content is still rendered (the CLI writes it).
  */
-export function renderExport(
+export async function renderExport(
   deps: ExportDeps,
   owner: Owner,
   opts: ExportOptions,
-): RenderedExport & { chart: ChartImage | null } {
+): Promise<RenderedExport & { chart: ChartImage | null }> {
   const now = deps.now();
   const range = periodRange(opts.period, now, opts.profile.tz);
   const date = range.endDate;
@@ -298,7 +298,7 @@ export function renderExport(
     description: FORMAT_NAME[opts.format],
   };
   if (opts.format === 'json') {
-    const rows = deps.repos.userData.rows(owner);
+    const rows = await deps.repos.userData.rows(owner);
     const source = exportSourceFromRows(rows, {
       owner,
       exportedAt: now,
@@ -317,7 +317,7 @@ export function renderExport(
       chart: null,
     };
   }
-  const entries = entriesIn(deps, owner, range);
+  const entries = await entriesIn(deps, owner, range);
   const packet = buildPacket(deps.ladder, owner, now, {
     profile: opts.profile,
     userName: opts.userName,

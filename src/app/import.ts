@@ -152,11 +152,11 @@ function importedHistory(data: ExportData, notes: string[]): ImportRows['history
 }
 
 /** `ladder import`: the whole account in one transaction, into an account with no data yet. */
-export function importAccount(
+export async function importAccount(
   deps: Pick<ExportDeps, 'repos' | 'now'>,
   owner: Owner,
   data: ExportData,
-): ImportCounts & { notes: string[] } {
+): Promise<ImportCounts & { notes: string[] }> {
   const plan = planImport(data, owner);
-  return { ...deps.repos.userData.importAll(owner, plan.rows, deps.now()), notes: plan.notes };
+  return { ...(await deps.repos.userData.importAll(owner, plan.rows, deps.now())), notes: plan.notes };
 }

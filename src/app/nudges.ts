@@ -15,14 +15,14 @@ const EVIDENCE_WINDOW_DAYS = 28;
  * The person's next prompt, from the variant their level picks: least-evidenced shift first, none
  * of the last 26 sent, all before repeats.
  */
-export function pickPrompt(ctx: AppContext, owner: Owner, tz: string | null): Prompt | null {
+export async function pickPrompt(ctx: AppContext, owner: Owner, tz: string | null): Promise<Prompt | null> {
   const since = addDaysToLocalDate(localDate(ctx.now(), tz), -(EVIDENCE_WINDOW_DAYS - 1));
-  const level = ctx.repos.profiles.get(owner)?.level ?? null;
+  const level = (await ctx.repos.profiles.get(owner))?.level ?? null;
   return choosePrompt({
     prompts: ctx.ladder.prompts,
     variant: variantFor(ctx.ladder.promptVariants, level)?.id ?? null,
-    history: ctx.repos.nudges.promptHistory(owner),
-    evidenceByShift: ctx.repos.evidence.countByShiftSince(owner, since),
+    history: await ctx.repos.nudges.promptHistory(owner),
+    evidenceByShift: await ctx.repos.evidence.countByShiftSince(owner, since),
   });
 }
 
@@ -73,24 +73,24 @@ const CHANGE_PREFIX: Record<NudgeChange['kind'], string> = {
  * `/ladder nudge on|off|status|skip|pause …|<day> <time>`: applies the change to the stored
  * settings (pure rules in the domain) and says what the schedule is now, in the person's zone.
  */
-export function applyNudgeCommand(
+export async function applyNudgeCommand(
   ctx: AppContext,
   owner: Owner,
   args: SettingsCommand,
   tz: string | null,
-): { ok: boolean; text: string } {
+): Promise<{ ok: boolean; text: string }> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
-  const stored = repo.getSettings(owner);
+  const stored = await repo.getSettings(owner);
   const current: NudgeSettings | null = stored ? { ...stored, tz } : null;
-  const options = { ledger: repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
+  const options = { ledger: await repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
   if (args.kind === 'status') {
     const settings = current ?? { ...defaultNudgeSettings(owner, now), enabled: false, tz };
     return { ok: true, text: describeSchedule(settings, now, options).text };
   }
   const result = applyNudgeChange(current, args, { ...owner, now, tz, ...options });
   if (!result.ok) return { ok: false, text: result.message };
-  repo.saveSettings(result.settings, now);
+  await repo.saveSettings(result.settings, now);
   const described = describeSchedule(result.settings, now, options).text;
   return {
     ok: true,
@@ -105,18 +105,18 @@ export function applyNudgeCommand(
  * The DM's "Skip this week": no answer is expected this week. When this week's weekly nudge has
  * not gone out yet (the DM was a `nudge now`), that nudge is skipped too.
  */
-export function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): string {
+export async function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): Promise<string> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
-  const stored = repo.getSettings(owner);
-  const options = { ledger: repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
+  const stored = await repo.getSettings(owner);
+  const options = { ledger: await repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
   if (!stored?.enabled) return 'No answer needed this week. Weekly nudges are off.';
   let settings: NudgeSettings = { ...stored, tz };
   const week = weekKeyAt(now, tz);
   const pending = nextNudge(settings, now, { ...options, ignoreSkip: true });
-  if (pending?.weekKey === week && !repo.ledgerRow({ ...owner, weekKey: week })) {
+  if (pending?.weekKey === week && !(await repo.ledgerRow({ ...owner, weekKey: week }))) {
     settings = { ...settings, skipWeek: week };
-    repo.saveSettings(settings, now);
+    await repo.saveSettings(settings, now);
   }
   return `No answer needed this week. ${describeSchedule(settings, now, options).text}`;
 }

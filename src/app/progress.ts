@@ -10,12 +10,17 @@ export const DEFAULT_SUMMARY_PERIOD = '90d';
  * The user's summary over a period, in their time zone: the period's entries from one indexed
  * query, and the dates of every entry (one DISTINCT query) so streaks can reach past the period.
  */
-export function summaryFor(ctx: AppContext, owner: Owner, profile: Profile, period: Period): Summary {
+export async function summaryFor(
+  ctx: AppContext,
+  owner: Owner,
+  profile: Profile,
+  period: Period,
+): Promise<Summary> {
   const now = ctx.now();
   const range = periodRange(period, now, profile.tz);
   return summarise({
-    entries: ctx.repos.evidence.inRange(owner, range.startDate, range.endDate),
-    activityDates: ctx.repos.evidence.activeDates(owner, range.endDate),
+    entries: await ctx.repos.evidence.inRange(owner, range.startDate, range.endDate),
+    activityDates: await ctx.repos.evidence.activeDates(owner, range.endDate),
     profile,
     ladder: ctx.ladder,
     range,

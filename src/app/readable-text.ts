@@ -38,14 +38,14 @@ export async function convertUnreadableEntries(
   let converted = 0;
   let retryLater = false;
   for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
-    const rows = repo.unconverted(afterId, BATCH);
+    const rows = await repo.unconverted(afterId, BATCH);
     if (rows.length === 0) break;
     const done: Array<{ entry: UnconvertedEvidence; readableText: string }> = [];
     for (const entry of rows) {
       afterId = entry.id;
       // Rows written before readable text existed: replies kept Slack's &lt; escapes then.
       const decodeEntities = entry.source === 'reflection';
-      const active = ctx.repos.workspaces.isWorkspaceActive(entry.owner.teamId);
+      const active = await ctx.repos.workspaces.isWorkspaceActive(entry.owner.teamId);
       // An uninstalled workspace cannot be asked: its people read @someone.
       const lookup = active
         ? await lookupNames(entry.owner.teamId, entry.originalText)
@@ -58,11 +58,11 @@ export async function convertUnreadableEntries(
       done.push({ entry, readableText: readable.text });
     }
     if (!ctx.repos.connection.isOpen()) break;
-    converted += repo.setReadable(done);
+    converted += await repo.setReadable(done);
     if (retryLater) break;
   }
   if (!ctx.repos.connection.isOpen()) return { converted, remaining: -1 };
-  const remaining = repo.unconvertedCount();
+  const remaining = await repo.unconvertedCount();
   if (converted > 0 || remaining > 0) ctx.logger.info('readable text conversion', { converted, remaining });
   return { converted, remaining };
 }

@@ -57,9 +57,14 @@ function writePrivateFile(file: string, bytes: Buffer): void {
   }
 }
 
-async function run(name: string, usage: string, io: ExportCliIo, body: () => number): Promise<number> {
+async function run(
+  name: string,
+  usage: string,
+  io: ExportCliIo,
+  body: () => Promise<number>,
+): Promise<number> {
   try {
-    return body();
+    return await body();
   } catch (err) {
     if (err instanceof CliUsage || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`ladder ${name}: ${(err as Error).message}\n${usage}\n`);
@@ -78,7 +83,7 @@ async function run(name: string, usage: string, io: ExportCliIo, body: () => num
  * export to stdout, or to FILE created 0600. No Slack credentials needed. Default period: all.
  */
 export function exportCommand(args: string[], io: ExportCliIo): Promise<number> {
-  return run('export', EXPORT_USAGE, io, () => {
+  return run('export', EXPORT_USAGE, io, async () => {
     const { values } = parseArgs({
       args,
       options: {
@@ -105,10 +110,10 @@ export function exportCommand(args: string[], io: ExportCliIo): Promise<number> 
     const db = openAndMigrate(config.databasePath);
     try {
       const repos = createRepositories(db);
-      const rendered = renderExport({ repos, ladder, now: io.now ?? (() => new Date()) }, owner, {
+      const rendered = await renderExport({ repos, ladder, now: io.now ?? (() => new Date()) }, owner, {
         format: format as ExportFormat,
         period,
-        profile: repos.profiles.getOrEmpty(owner),
+        profile: await repos.profiles.getOrEmpty(owner),
         userName: owner.userId,
         withChart: false,
       });
@@ -137,7 +142,7 @@ export function exportCommand(args: string[], io: ExportCliIo): Promise<number> 
  * (new ids, re-keyed to T and U), in one transaction, into an account with no data yet.
  */
 export function importCommand(args: string[], io: ExportCliIo): Promise<number> {
-  return run('import', IMPORT_USAGE, io, () => {
+  return run('import', IMPORT_USAGE, io, async () => {
     const { values, positionals } = parseArgs({
       args,
       options: { team: { type: 'string' }, user: { type: 'string' } },
@@ -161,9 +166,9 @@ export function importCommand(args: string[], io: ExportCliIo): Promise<number> 
     const db = openAndMigrate(config.databasePath);
     try {
       const repos = createRepositories(db);
-      let result: ReturnType<typeof importAccount>;
+      let result: Awaited<ReturnType<typeof importAccount>>;
       try {
-        result = importAccount({ repos, now: io.now ?? (() => new Date()) }, owner, data);
+        result = await importAccount({ repos, now: io.now ?? (() => new Date()) }, owner, data);
       } catch (err) {
         if (!(err instanceof ImportConflictError)) throw err;
         throw new UserFacingError(

@@ -54,7 +54,13 @@ function crashHooks(env: NodeJS.ProcessEnv): { afterClaim?: () => void; hooks?: 
     case 'after-claim':
       return { afterClaim: kill };
     case 'after-post':
-      return { hooks: { afterPost: kill } };
+      return {
+        hooks: {
+          afterPost: () => {
+            kill();
+          },
+        },
+      };
     default:
       return {};
   }

@@ -1,7 +1,8 @@
 import type { EXPORT_FILE_KINDS } from '../domain/export/json.ts';
 import type { Owner } from '../domain/types.ts';
-import type { Db } from './connection.ts';
+import { exportColumns as C } from './columns.ts';
 import { ownedTables } from './owned-tables.ts';
+import { pick, type Store, type Tx } from './store.ts';
 
 /** The tables this repository owns, each keyed by (team_id, user_id). */
 export const EXPORT_TABLES = ['exports'] as const;
@@ -29,6 +30,17 @@ export type NewUploadedFile = Pick<UploadedFile, 'fileId' | 'kind' | 'channelId'
 /** An uploaded file as `ladder import` writes it: no DM (the old one is not the new owner's). */
 export type ImportedFile = Pick<UploadedFile, 'fileId' | 'kind' | 'createdAt'>;
 
+const FILE_COLUMNS = [
+  'file_id',
+  'kind',
+  'channel_id',
+  'on_home',
+  'fingerprint',
+  'alt_text',
+  'created_at',
+] as const;
+const STORED = ['team_id', 'user_id', ...FILE_COLUMNS] as const;
+
 interface FileRow {
   file_id: string;
   kind: UploadedFileKind;
@@ -43,88 +55,125 @@ const toFile = (r: FileRow): UploadedFile => ({
   fileId: r.file_id,
   kind: r.kind,
   channelId: r.channel_id,
-  onHome: r.on_home === 1,
+  onHome: C.on_home.read(r.on_home),
   fingerprint: r.fingerprint,
   altText: r.alt_text,
-  createdAt: r.created_at,
+  createdAt: C.created_at.read(r.created_at),
 });
 
-const FILE_COLUMNS = 'file_id, kind, channel_id, on_home, fingerprint, alt_text, created_at';
-
-/** Uploaded files (exports and charts). Every statement is scoped by the owner. */
-/** The insert's parameters for one file. */
-function fileParams(owner: Owner, file: NewUploadedFile, createdAt: string) {
+/** The stored row of one file. */
+function fileRow(
+  owner: Owner,
+  file: NewUploadedFile,
+  createdAt: string,
+): FileRow & Owner & { team_id: string; user_id: string } {
   return {
     teamId: owner.teamId,
     userId: owner.userId,
-    fileId: file.fileId,
+    team_id: owner.teamId,
+    user_id: owner.userId,
+    file_id: file.fileId,
     kind: file.kind,
-    channelId: file.channelId,
-    onHome: file.onHome ? 1 : 0,
+    channel_id: file.channelId,
+    on_home: C.on_home.write(file.onHome ?? false),
     fingerprint: file.fingerprint ?? null,
-    altText: file.altText ?? null,
-    createdAt,
+    alt_text: file.altText ?? null,
+    created_at: C.created_at.write(createdAt),
   };
 }
 
-export function createExportRepository(db: Db) {
-  const insertFile = db.prepare(
-    `INSERT INTO exports (team_id, user_id, file_id, kind, channel_id, on_home, fingerprint, alt_text, created_at)
-     VALUES (@teamId, @userId, @fileId, @kind, @channelId, @onHome, @fingerprint, @altText, @createdAt)
-     ON CONFLICT (team_id, user_id, file_id) DO NOTHING`,
+/** Uploaded files (exports and charts). Every statement is scoped by the owner. */
+/** The statements on `exports`, compiled once. */
+function fileStatements(store: Store) {
+  const insertFile = store.prepare((qb, p: FileRow & { team_id: string; user_id: string }) =>
+    qb
+      .insertInto('exports')
+      .values(pick(p, STORED))
+      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'file_id']).doNothing()),
   );
-  const clearHome = db.prepare(
-    'UPDATE exports SET on_home = 0 WHERE team_id = ? AND user_id = ? AND on_home = 1',
+  const clearHome = store.prepare((qb, p: Owner) =>
+    qb
+      .updateTable('exports')
+      .set({ on_home: 0 })
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .where('on_home', '=', 1),
   );
-  const filesStmt = db.prepare(
-    `SELECT ${FILE_COLUMNS} FROM exports WHERE team_id = ? AND user_id = ? ORDER BY created_at, file_id`,
+  const files = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('exports')
+      .select(FILE_COLUMNS)
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .orderBy('created_at')
+      .orderBy('file_id'),
   );
-  const homeStmt = db.prepare(
-    `SELECT ${FILE_COLUMNS} FROM exports WHERE team_id = ? AND user_id = ? AND on_home = 1`,
+  const home = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('exports')
+      .select(FILE_COLUMNS)
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .where('on_home', '=', 1),
   );
-  const deleteFile = db.prepare('DELETE FROM exports WHERE team_id = ? AND user_id = ? AND file_id = ?');
+  const deleteFile = store.prepare((qb, p: Owner & { fileId: string }) =>
+    qb
+      .deleteFrom('exports')
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .where('file_id', '=', p.fileId),
+  );
+  return { insertFile, clearHome, files, home, deleteFile };
+}
 
-  const owned = ownedTables(db, EXPORT_TABLES);
-
-  const recordTx = db.transaction((owner: Owner, file: NewUploadedFile, now: string) => {
-    if (file.onHome) clearHome.run(owner.teamId, owner.userId);
-    insertFile.run(fileParams(owner, file, now));
-  });
+export function createExportRepository(store: Store) {
+  const { insertFile, clearHome, files, home, deleteFile } = fileStatements(store);
+  const owned = ownedTables(store, EXPORT_TABLES);
+  const key = (owner: Owner): Owner => ({ teamId: owner.teamId, userId: owner.userId });
+  const list = async (owner: Owner, tx?: Tx): Promise<UploadedFile[]> =>
+    (await files.all(key(owner), tx)).map(toFile);
 
   return {
     /** Keeps an uploaded file's id; `onHome` makes it the chart the App Home shows (replacing the last). */
-    recordFile(owner: Owner, file: NewUploadedFile, now: Date): void {
-      recordTx.immediate(owner, file, now.toISOString());
+    async recordFile(owner: Owner, file: NewUploadedFile, now: Date): Promise<void> {
+      const row = fileRow(owner, file, now.toISOString());
+      if (!file.onHome) {
+        await insertFile.run(row);
+        return;
+      }
+      await store.transaction(async (tx) => {
+        await clearHome.run(key(owner), tx);
+        await insertFile.run(row, tx);
+      });
     },
 
     /** Oldest first. */
-    files(owner: Owner): UploadedFile[] {
-      return (filesStmt.all(owner.teamId, owner.userId) as FileRow[]).map(toFile);
-    },
+    files: (owner: Owner): Promise<UploadedFile[]> => list(owner),
 
-    homeChart(owner: Owner): UploadedFile | undefined {
-      const row = homeStmt.get(owner.teamId, owner.userId) as FileRow | undefined;
+    async homeChart(owner: Owner): Promise<UploadedFile | undefined> {
+      const row = await home.first(key(owner));
       return row ? toFile(row) : undefined;
     },
 
     /** The App Home stops showing its chart (e.g. Slack no longer has the file). */
-    clearHomeChart(owner: Owner): void {
-      clearHome.run(owner.teamId, owner.userId);
+    async clearHomeChart(owner: Owner): Promise<void> {
+      await clearHome.run(key(owner));
     },
 
-    removeFile(owner: Owner, fileId: string): boolean {
-      return deleteFile.run(owner.teamId, owner.userId, fileId).changes > 0;
+    async removeFile(owner: Owner, fileId: string): Promise<boolean> {
+      return (await deleteFile.run({ ...key(owner), fileId })) > 0;
     },
 
     /** Every file of the person, oldest first, for the JSON export. */
-    rowsOf(owner: Owner): UploadedFile[] {
-      return this.files(owner);
-    },
+    rowsOf: list,
 
     /** `ladder import`: call inside the import's transaction. */
-    importRows(owner: Owner, files: readonly ImportedFile[]): void {
-      for (const f of files) {
-        insertFile.run(fileParams(owner, { fileId: f.fileId, kind: f.kind, channelId: null }, f.createdAt));
+    async importRows(owner: Owner, imported: readonly ImportedFile[], tx?: Tx): Promise<void> {
+      for (const f of imported) {
+        await insertFile.run(
+          fileRow(owner, { fileId: f.fileId, kind: f.kind, channelId: null }, f.createdAt),
+          tx,
+        );
       }
     },
 

@@ -1,5 +1,6 @@
 /** The nudge repository's types and how its rows map to them (nudge-repository.ts queries). */
 import type { LedgerRow, LedgerState, NudgeSettings } from '../domain/nudge-schedule.ts';
+import { nudgeHistoryColumns, nudgeLedgerColumns, nudgeSettingsColumns } from './columns.ts';
 
 /** A ledger row with what the sender recorded on it. */
 export interface LedgerEntry extends LedgerRow {
@@ -86,28 +87,26 @@ export interface HistoryRow {
 export const toSettings = (r: SettingsRow): NudgeSettings & { offReason: string | null } => ({
   teamId: r.team_id,
   userId: r.user_id,
-  enabled: r.enabled === 1,
+  enabled: nudgeSettingsColumns.enabled.read(r.enabled),
   day: r.day,
   minuteOfDay: r.minute_of_day,
   tz: r.tz,
   pausedThrough: r.paused_through,
   skipWeek: r.skip_week,
-  createdAt: new Date(r.effective_from),
+  createdAt: nudgeSettingsColumns.effective_from.read(r.effective_from),
   offReason: r.off_reason,
 });
-
-export const date = (s: string | null): Date | null => (s === null ? null : new Date(s));
 
 export const toLedger = (r: LedgerDbRow): LedgerEntry => ({
   teamId: r.team_id,
   userId: r.user_id,
   weekKey: r.week_key,
-  slotAt: new Date(r.slot_at),
+  slotAt: nudgeLedgerColumns.slot_at.read(r.slot_at),
   state: r.state,
   attempts: r.attempts,
-  nextAttemptAt: date(r.next_attempt_at),
+  nextAttemptAt: nudgeLedgerColumns.next_attempt_at.read(r.next_attempt_at),
   leaseOwner: r.lease_owner,
-  leaseExpiresAt: date(r.lease_expires_at),
+  leaseExpiresAt: nudgeLedgerColumns.lease_expires_at.read(r.lease_expires_at),
   reason: r.reason,
   promptId: r.prompt_id,
   channelId: r.channel_id,
@@ -121,5 +120,5 @@ export const toMessage = (r: HistoryRow): NudgeMessage => ({
   weekKey: r.week_key,
   channelId: r.channel_id,
   messageTs: r.message_ts,
-  sentAt: r.sent_at,
+  sentAt: nudgeHistoryColumns.sent_at.read(r.sent_at),
 });

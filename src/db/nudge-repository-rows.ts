@@ -4,8 +4,14 @@
  */
 import type { NUDGE_STATES } from '../domain/export/json.ts';
 import type { LocalDate, Owner } from '../domain/types.ts';
-import type { Db } from './connection.ts';
+import {
+  nudgeDmChannelColumns as D,
+  nudgeHistoryColumns as H,
+  instantText,
+  nudgeSettingsColumns as S,
+} from './columns.ts';
 import { ownedTables } from './owned-tables.ts';
+import type { Store, Tx } from './store.ts';
 
 /** The tables the nudge repository owns, each keyed by (team_id, user_id). */
 export const NUDGE_TABLES = ['nudge_settings', 'nudge_ledger', 'nudge_dm_channels', 'nudge_history'] as const;
@@ -42,81 +48,77 @@ export interface NudgeRows {
   }>;
 }
 
-interface SettingsRow {
-  enabled: number;
-  day: number;
-  minute_of_day: number;
-  paused_through: string | null;
-  skip_week: string | null;
-  effective_from: string;
-}
-
-interface LedgerRow {
-  week_key: string;
-  slot_at: string;
-  state: NudgeRows['ledger'][number]['state'];
-  attempts: number;
-  next_attempt_at: string | null;
-  prompt_id: string | null;
-  channel_id: string | null;
-  message_ts: string | null;
-}
-
-interface HistoryRow {
-  prompt_id: string;
-  sent_at: string;
-  trigger: 'weekly' | 'now';
-  week_key: string | null;
-  channel_id: string;
-  message_ts: string;
-}
-
 /** The person's nudge rows, for the JSON export. */
-function exportRows(db: Db) {
-  const settingsStmt = db.prepare(
-    `SELECT enabled, day, minute_of_day, paused_through, skip_week, effective_from FROM nudge_settings
-     WHERE team_id = ? AND user_id = ?`,
+function exportRows(store: Store) {
+  const settings = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('nudge_settings')
+      .select(['enabled', 'day', 'minute_of_day', 'paused_through', 'skip_week', 'effective_from'])
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
   );
-  const dmStmt = db.prepare(
-    'SELECT channel_id, cached_at FROM nudge_dm_channels WHERE team_id = ? AND user_id = ?',
+  const dm = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('nudge_dm_channels')
+      .select(['channel_id', 'cached_at'])
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
   );
-  const ledgerStmt = db.prepare(
-    `SELECT week_key, slot_at, state, attempts, next_attempt_at, prompt_id, channel_id, message_ts
-     FROM nudge_ledger WHERE team_id = ? AND user_id = ? ORDER BY week_key`,
+  const ledger = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('nudge_ledger')
+      .select([
+        'week_key',
+        'slot_at',
+        'state',
+        'attempts',
+        'next_attempt_at',
+        'prompt_id',
+        'channel_id',
+        'message_ts',
+      ])
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .orderBy('week_key'),
   );
-  const historyStmt = db.prepare(
-    `SELECT prompt_id, sent_at, trigger, week_key, channel_id, message_ts FROM nudge_history
-     WHERE team_id = ? AND user_id = ? ORDER BY sent_at, id`,
+  const history = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('nudge_history')
+      .select(['prompt_id', 'sent_at', 'trigger', 'week_key', 'channel_id', 'message_ts'])
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .orderBy('sent_at')
+      .orderBy('id'),
   );
-  return (owner: Owner): NudgeRows => {
-    const args = [owner.teamId, owner.userId] as const;
-    const s = settingsStmt.get(...args) as SettingsRow | undefined;
-    const dm = dmStmt.get(...args) as { channel_id: string; cached_at: string } | undefined;
+  return async (owner: Owner, tx?: Tx): Promise<NudgeRows> => {
+    const key = { teamId: owner.teamId, userId: owner.userId };
+    const s = await settings.first(key, tx);
+    const d = await dm.first(key, tx);
     return {
       nudgeSettings: s
         ? {
-            enabled: s.enabled === 1,
+            enabled: S.enabled.read(s.enabled),
             day: s.day,
             minuteOfDay: s.minute_of_day,
             pausedThrough: s.paused_through,
             skipWeek: s.skip_week,
-            effectiveFrom: s.effective_from,
+            effectiveFrom: instantText.read(s.effective_from),
           }
         : null,
-      dmChannel: dm ? { channelId: dm.channel_id, cachedAt: dm.cached_at } : null,
-      ledger: (ledgerStmt.all(...args) as LedgerRow[]).map((r) => ({
+      dmChannel: d ? { channelId: d.channel_id, cachedAt: D.cached_at.read(d.cached_at) } : null,
+      ledger: (await ledger.all(key, tx)).map((r) => ({
         week: r.week_key,
-        slotAt: r.slot_at,
+        slotAt: instantText.read(r.slot_at),
         state: r.state,
         attempts: r.attempts,
-        nextAttemptAt: r.next_attempt_at,
+        nextAttemptAt: r.next_attempt_at === null ? null : instantText.read(r.next_attempt_at),
         promptId: r.prompt_id,
         channelId: r.channel_id,
         messageTs: r.message_ts,
       })),
-      history: (historyStmt.all(...args) as HistoryRow[]).map((r) => ({
+      history: (await history.all(key, tx)).map((r) => ({
         promptId: r.prompt_id,
-        sentAt: r.sent_at,
+        sentAt: H.sent_at.read(r.sent_at),
         trigger: r.trigger,
         weekKey: r.week_key,
         channelId: r.channel_id,
@@ -126,74 +128,111 @@ function exportRows(db: Db) {
   };
 }
 
-/** `ladder import`'s writes. `now`: ISO instant of the import. */
-function importRows(db: Db) {
-  const putSettings = db.prepare(
-    `INSERT INTO nudge_settings (team_id, user_id, enabled, day, minute_of_day, paused_through, skip_week,
-       effective_from, off_reason, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-  );
-  const putDm = db.prepare(
-    'INSERT INTO nudge_dm_channels (team_id, user_id, channel_id, cached_at) VALUES (?, ?, ?, ?)',
-  );
-  // A claimed row is imported without its lease: the next due-check treats it as abandoned.
-  const putLedger = db.prepare(
-    `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, reason, attempts, next_attempt_at,
-       lease_owner, lease_expires_at, prompt_id, channel_id, message_ts, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)`,
-  );
-  const putHistory = db.prepare(
-    `INSERT INTO nudge_history (team_id, user_id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  return (owner: Owner, rows: NudgeRows, now: string): void => {
-    const { teamId, userId } = owner;
-    const s = rows.nudgeSettings;
-    if (s) {
-      putSettings.run(
-        teamId,
-        userId,
-        s.enabled ? 1 : 0,
-        s.day,
-        s.minuteOfDay,
-        s.pausedThrough,
-        s.skipWeek,
-        s.effectiveFrom,
-        s.effectiveFrom,
-        now,
-      );
-    }
-    if (rows.dmChannel) putDm.run(teamId, userId, rows.dmChannel.channelId, rows.dmChannel.cachedAt);
-    for (const l of rows.ledger) {
-      putLedger.run(
-        teamId,
-        userId,
-        l.week,
-        l.slotAt,
-        l.state,
-        l.attempts,
-        l.nextAttemptAt,
-        l.promptId,
-        l.channelId,
-        l.messageTs,
-        now,
-        now,
-      );
-    }
-    for (const h of rows.history) {
-      putHistory.run(teamId, userId, h.promptId, h.trigger, h.weekKey, h.channelId, h.messageTs, h.sentAt);
-    }
+/** The insert statements of `ladder import`; each takes the stored row. */
+function importStatements(store: Store) {
+  return {
+    settings: store.prepare(
+      (
+        qb,
+        p: Owner & {
+          enabled: number;
+          day: number;
+          minute: number;
+          paused: string | null;
+          skip: string | null;
+          from: string;
+          now: string;
+        },
+      ) =>
+        qb.insertInto('nudge_settings').values({
+          team_id: p.teamId,
+          user_id: p.userId,
+          enabled: p.enabled,
+          day: p.day,
+          minute_of_day: p.minute,
+          paused_through: p.paused,
+          skip_week: p.skip,
+          effective_from: p.from,
+          off_reason: null,
+          created_at: p.from,
+          updated_at: p.now,
+        }),
+    ),
+    dm: store.prepare((qb, p: Owner & { channelId: string; cachedAt: string }) =>
+      qb
+        .insertInto('nudge_dm_channels')
+        .values({ team_id: p.teamId, user_id: p.userId, channel_id: p.channelId, cached_at: p.cachedAt }),
+    ),
+    // A claimed row is imported without its lease: the next due-check treats it as abandoned.
+    ledger: store.prepare((qb, p: Owner & NudgeRows['ledger'][number] & { now: string }) =>
+      qb.insertInto('nudge_ledger').values({
+        team_id: p.teamId,
+        user_id: p.userId,
+        week_key: p.week,
+        slot_at: p.slotAt,
+        state: p.state,
+        reason: null,
+        attempts: p.attempts,
+        next_attempt_at: p.nextAttemptAt,
+        lease_owner: null,
+        lease_expires_at: null,
+        prompt_id: p.promptId,
+        channel_id: p.channelId,
+        message_ts: p.messageTs,
+        created_at: p.now,
+        updated_at: p.now,
+      }),
+    ),
+    history: store.prepare((qb, p: Owner & NudgeRows['history'][number]) =>
+      qb.insertInto('nudge_history').values({
+        team_id: p.teamId,
+        user_id: p.userId,
+        prompt_id: p.promptId,
+        trigger: p.trigger,
+        week_key: p.weekKey,
+        channel_id: p.channelId,
+        message_ts: p.messageTs,
+        sent_at: p.sentAt,
+      }),
+    ),
   };
 }
 
-export function createNudgeRows(db: Db) {
-  const owned = ownedTables(db, NUDGE_TABLES);
+/** `ladder import`'s writes. `now`: ISO instant of the import. */
+function importRows(store: Store) {
+  const put = importStatements(store);
+  return async (owner: Owner, rows: NudgeRows, now: string, tx?: Tx): Promise<void> => {
+    const key = { teamId: owner.teamId, userId: owner.userId };
+    const s = rows.nudgeSettings;
+    if (s) {
+      await put.settings.run(
+        {
+          ...key,
+          enabled: S.enabled.write(s.enabled),
+          day: s.day,
+          minute: s.minuteOfDay,
+          paused: s.pausedThrough,
+          skip: s.skipWeek,
+          from: s.effectiveFrom,
+          now,
+        },
+        tx,
+      );
+    }
+    if (rows.dmChannel) await put.dm.run({ ...key, ...rows.dmChannel }, tx);
+    for (const l of rows.ledger) await put.ledger.run({ ...key, ...l, now }, tx);
+    for (const h of rows.history) await put.history.run({ ...key, ...h }, tx);
+  };
+}
+
+export function createNudgeRows(store: Store) {
+  const owned = ownedTables(store, NUDGE_TABLES);
   return {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     /** The person's nudge rows, for the JSON export; call inside the export's read transaction. */
-    rowsOf: exportRows(db),
+    rowsOf: exportRows(store),
     /** `ladder import`: call inside the import's transaction. `now`: ISO instant of the import. */
-    importRows: importRows(db),
+    importRows: importRows(store),
   };
 }

@@ -1,5 +1,7 @@
 import type { Owner } from '../domain/types.ts';
-import type { Db } from './connection.ts';
+import { count } from './columns.ts';
+import type { PersonTable } from './schema.ts';
+import type { Store, Tx } from './store.ts';
 
 /** Rows per table: what a person has, or what was deleted. */
 export type TableCounts<T extends string> = Record<T, number>;
@@ -8,23 +10,33 @@ export type TableCounts<T extends string> = Record<T, number>;
  * Counting and deleting one person's rows in the tables a repository owns, each keyed by
  * (team_id, user_id). `/ladder forget` composes every repository's `deleteOf`.
  */
-export function ownedTables<const T extends string>(db: Db, tables: readonly T[]) {
-  const count = tables.map(
-    (t) => [t, db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE team_id = ? AND user_id = ?`)] as const,
-  );
-  const remove = tables.map(
-    (t) => [t, db.prepare(`DELETE FROM ${t} WHERE team_id = ? AND user_id = ?`)] as const,
-  );
+export function ownedTables<const T extends PersonTable>(store: Store, tables: readonly T[]) {
+  const queries = tables.map((t) => {
+    const table = t as PersonTable;
+    return {
+      table: t,
+      count: store.prepare((qb, p: Owner) =>
+        qb
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('team_id', '=', p.teamId)
+          .where('user_id', '=', p.userId),
+      ),
+      remove: store.prepare((qb, p: Owner) =>
+        qb.deleteFrom(table).where('team_id', '=', p.teamId).where('user_id', '=', p.userId),
+      ),
+    };
+  });
   return {
-    countOf(owner: Owner): TableCounts<T> {
+    async countOf(owner: Owner, tx?: Tx): Promise<TableCounts<T>> {
       const out = {} as TableCounts<T>;
-      for (const [t, stmt] of count) out[t] = (stmt.get(owner.teamId, owner.userId) as { n: number }).n;
+      for (const q of queries) out[q.table] = count((await q.count.first(owner, tx))?.n);
       return out;
     },
-    /** Call inside the caller's transaction. */
-    deleteOf(owner: Owner): TableCounts<T> {
+    /** Call inside the caller's transaction (`tx`). */
+    async deleteOf(owner: Owner, tx?: Tx): Promise<TableCounts<T>> {
       const out = {} as TableCounts<T>;
-      for (const [t, stmt] of remove) out[t] = stmt.run(owner.teamId, owner.userId).changes;
+      for (const q of queries) out[q.table] = await q.remove.run(owner, tx);
       return out;
     },
   };

@@ -1,6 +1,7 @@
 import type { Owner, Profile } from '../domain/types.ts';
-import type { Db } from './connection.ts';
+import { profileColumns as C } from './columns.ts';
 import { ownedTables } from './owned-tables.ts';
+import { pick, type Store, type Tx } from './store.ts';
 
 /** The tables this repository owns, each keyed by (team_id, user_id). */
 export const PROFILE_TABLES = ['profiles'] as const;
@@ -18,7 +19,7 @@ export interface StoredProfile {
   updatedAt: string;
 }
 
-interface Row {
+const toProfile = (r: {
   team_id: string;
   user_id: string;
   level: string | null;
@@ -27,9 +28,7 @@ interface Row {
   target_role: string | null;
   tz: string | null;
   tz_checked_at: string | null;
-}
-
-const toProfile = (r: Row): Profile => ({
+}): Profile => ({
   teamId: r.team_id,
   userId: r.user_id,
   level: r.level,
@@ -37,36 +36,39 @@ const toProfile = (r: Row): Profile => ({
   levelRole: r.level_role,
   targetRole: r.target_role,
   tz: r.tz,
-  tzCheckedAt: r.tz_checked_at,
+  tzCheckedAt: C.tz_checked_at.read(r.tz_checked_at),
 });
 
+const STORED = [
+  'team_id',
+  'user_id',
+  'level',
+  'target',
+  'level_role',
+  'target_role',
+  'tz',
+  'tz_checked_at',
+  'created_at',
+  'updated_at',
+] as const;
+type StoredRow = Record<(typeof STORED)[number], string | null> & {
+  team_id: string;
+  user_id: string;
+  created_at: string;
+  updated_at: string;
+};
+
 /** The whole-account reads and writes: the JSON export, `ladder import`, `/ladder forget`. */
-function profileAccountRows(db: Db) {
-  const storedStmt = db.prepare(
-    `SELECT level, target, level_role, target_role, tz, tz_checked_at, created_at, updated_at FROM profiles
-     WHERE team_id = ? AND user_id = ?`,
+function profileAccountRows(store: Store) {
+  const stored = store.prepare((qb, p: Owner) =>
+    qb.selectFrom('profiles').select(STORED).where('team_id', '=', p.teamId).where('user_id', '=', p.userId),
   );
-  const putStmt = db.prepare(
-    `INSERT INTO profiles (team_id, user_id, level, target, level_role, target_role, tz, tz_checked_at,
-       created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const owned = ownedTables(db, PROFILE_TABLES);
+  const put = store.prepare((qb, p: StoredRow) => qb.insertInto('profiles').values(pick(p, STORED)));
+  const owned = ownedTables(store, PROFILE_TABLES);
   return {
     /** The profile as stored, for the JSON export. */
-    rowsOf(owner: Owner): StoredProfile | null {
-      const p = storedStmt.get(owner.teamId, owner.userId) as
-        | {
-            level: string | null;
-            target: string | null;
-            level_role: string | null;
-            target_role: string | null;
-            tz: string | null;
-            tz_checked_at: string | null;
-            created_at: string;
-            updated_at: string;
-          }
-        | undefined;
+    async rowsOf(owner: Owner, tx?: Tx): Promise<StoredProfile | null> {
+      const p = await stored.first({ teamId: owner.teamId, userId: owner.userId }, tx);
       if (!p) return null;
       return {
         level: p.level,
@@ -74,27 +76,30 @@ function profileAccountRows(db: Db) {
         levelRole: p.level_role,
         targetRole: p.target_role,
         tz: p.tz,
-        tzCheckedAt: p.tz_checked_at,
-        createdAt: p.created_at,
-        updatedAt: p.updated_at,
+        tzCheckedAt: C.tz_checked_at.read(p.tz_checked_at),
+        createdAt: C.created_at.read(p.created_at),
+        updatedAt: C.updated_at.read(p.updated_at),
       };
     },
 
     /** `ladder import`: call inside the import's transaction. */
-    importRows(owner: Owner, p: StoredProfile | null): void {
-      if (p)
-        putStmt.run(
-          owner.teamId,
-          owner.userId,
-          p.level,
-          p.target,
-          p.levelRole,
-          p.targetRole,
-          p.tz,
-          p.tzCheckedAt,
-          p.createdAt,
-          p.updatedAt,
-        );
+    async importRows(owner: Owner, p: StoredProfile | null, tx?: Tx): Promise<void> {
+      if (!p) return;
+      await put.run(
+        {
+          team_id: owner.teamId,
+          user_id: owner.userId,
+          level: p.level,
+          target: p.target,
+          level_role: p.levelRole,
+          target_role: p.targetRole,
+          tz: p.tz,
+          tz_checked_at: C.tz_checked_at.write(p.tzCheckedAt),
+          created_at: C.created_at.write(p.createdAt),
+          updated_at: C.updated_at.write(p.updatedAt),
+        },
+        tx,
+      );
     },
 
     countOf: owned.countOf,
@@ -102,41 +107,73 @@ function profileAccountRows(db: Db) {
   };
 }
 
-export function createProfileRepository(db: Db) {
-  const getStmt = db.prepare(
-    `SELECT team_id, user_id, level, target, level_role, target_role, tz, tz_checked_at FROM profiles
-     WHERE team_id = ? AND user_id = ?`,
+/** The single-row writes of a profile, each one statement. */
+function profileWrites(store: Store) {
+  const ensure = store.prepare((qb, p: Owner & { now: string }) =>
+    qb
+      .insertInto('profiles')
+      .values({ team_id: p.teamId, user_id: p.userId, created_at: p.now, updated_at: p.now })
+      .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()),
   );
-  const ensureStmt = db.prepare(
-    `INSERT INTO profiles (team_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (team_id, user_id) DO NOTHING`,
+  const setLevel = store.prepare(
+    (qb, p: Owner & { level: string | null; role: string | null; now: string }) =>
+      qb
+        .updateTable('profiles')
+        .set({ level: p.level, level_role: p.role, updated_at: p.now })
+        .where('team_id', '=', p.teamId)
+        .where('user_id', '=', p.userId),
   );
-  return {
-    get(owner: Owner): Profile | undefined {
-      const row = getStmt.get(owner.teamId, owner.userId) as Row | undefined;
-      return row ? toProfile(row) : undefined;
-    },
+  const setTarget = store.prepare(
+    (qb, p: Owner & { target: string | null; role: string | null; now: string }) =>
+      qb
+        .updateTable('profiles')
+        .set({ target: p.target, target_role: p.role, updated_at: p.now })
+        .where('team_id', '=', p.teamId)
+        .where('user_id', '=', p.userId),
+  );
+  const setTz = store.prepare((qb, p: Owner & { tz: string | null; now: string }) =>
+    qb
+      .updateTable('profiles')
+      .set({ tz: p.tz, tz_checked_at: p.now, updated_at: p.now })
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
+  );
+  return { ensure, setLevel, setTarget, setTz };
+}
 
-    /** The profile, or an empty one (not stored) for someone the app has not met. */
-    getOrEmpty(owner: Owner): Profile {
-      return (
-        this.get(owner) ?? {
-          ...owner,
-          level: null,
-          target: null,
-          levelRole: null,
-          targetRole: null,
-          tz: null,
-          tzCheckedAt: null,
-        }
-      );
-    },
+export function createProfileRepository(store: Store) {
+  const getRow = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('profiles')
+      .select(['team_id', 'user_id', 'level', 'target', 'level_role', 'target_role', 'tz', 'tz_checked_at'])
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
+  );
+  const w = profileWrites(store);
+  const get = async (owner: Owner): Promise<Profile | undefined> => {
+    const row = await getRow.first({ teamId: owner.teamId, userId: owner.userId });
+    return row ? toProfile(row) : undefined;
+  };
+  /** The profile, or an empty one (not stored) for someone the app has not met. */
+  const getOrEmpty = async (owner: Owner): Promise<Profile> =>
+    (await get(owner)) ?? {
+      ...owner,
+      level: null,
+      target: null,
+      levelRole: null,
+      targetRole: null,
+      tz: null,
+      tzCheckedAt: null,
+    };
+  return {
+    get,
+    getOrEmpty,
 
     /**
      * Sets the level and/or the target (position ids). With each, the role chosen for it (a role id)
      * or null when the person chose the position itself; absent means null.
      */
-    setLevels(
+    async setLevels(
       owner: Owner,
       levels: {
         level?: string | null;
@@ -145,37 +182,28 @@ export function createProfileRepository(db: Db) {
         targetRole?: string | null;
       },
       now: Date,
-    ): Profile {
-      const iso = now.toISOString();
-      const tx = db.transaction(() => {
-        ensureStmt.run(owner.teamId, owner.userId, iso, iso);
-        if (levels.level !== undefined) {
-          db.prepare(
-            'UPDATE profiles SET level = ?, level_role = ?, updated_at = ? WHERE team_id = ? AND user_id = ?',
-          ).run(levels.level, levels.levelRole ?? null, iso, owner.teamId, owner.userId);
-        }
-        if (levels.target !== undefined) {
-          db.prepare(
-            'UPDATE profiles SET target = ?, target_role = ?, updated_at = ? WHERE team_id = ? AND user_id = ?',
-          ).run(levels.target, levels.targetRole ?? null, iso, owner.teamId, owner.userId);
-        }
+    ): Promise<Profile> {
+      const key = { teamId: owner.teamId, userId: owner.userId, now: now.toISOString() };
+      await store.transaction(async (tx) => {
+        await w.ensure.run(key, tx);
+        if (levels.level !== undefined)
+          await w.setLevel.run({ ...key, level: levels.level, role: levels.levelRole ?? null }, tx);
+        if (levels.target !== undefined)
+          await w.setTarget.run({ ...key, target: levels.target, role: levels.targetRole ?? null }, tx);
       });
-      tx.immediate();
-      return this.getOrEmpty(owner);
+      return getOrEmpty(owner);
     },
 
     /** Records the time zone Slack gave (null when it gave none) and when it was read. */
-    setTimeZone(owner: Owner, tz: string | null, now: Date): void {
-      const iso = now.toISOString();
-      db.transaction(() => {
-        ensureStmt.run(owner.teamId, owner.userId, iso, iso);
-        db.prepare(
-          'UPDATE profiles SET tz = ?, tz_checked_at = ?, updated_at = ? WHERE team_id = ? AND user_id = ?',
-        ).run(tz, iso, iso, owner.teamId, owner.userId);
-      })();
+    async setTimeZone(owner: Owner, tz: string | null, now: Date): Promise<void> {
+      const key = { teamId: owner.teamId, userId: owner.userId, now: now.toISOString() };
+      await store.transaction(async (tx) => {
+        await w.ensure.run(key, tx);
+        await w.setTz.run({ ...key, tz }, tx);
+      });
     },
 
-    ...profileAccountRows(db),
+    ...profileAccountRows(store),
   };
 }
 

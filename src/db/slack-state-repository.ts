@@ -1,6 +1,7 @@
 import type { Owner } from '../domain/types.ts';
-import type { Db } from './connection.ts';
+import { slackStateColumns as C } from './columns.ts';
 import { ownedTables } from './owned-tables.ts';
+import { pick, type Store } from './store.ts';
 
 /** The tables this repository owns, each keyed by (team_id, user_id). */
 export const SLACK_STATE_TABLES = ['pending_views', 'response_urls'] as const;
@@ -18,25 +19,15 @@ export interface PendingView {
   message?: { channelId: string; ts: string; text: string } | null;
 }
 
-interface ViewRow {
-  view_id: string;
-  kind: string;
-  response_url: string | null;
-  entry_id: number | null;
-  message_channel: string | null;
-  message_ts: string | null;
-  message_text: string | null;
-}
-
 /**
  * Server-side state tied to Slack surfaces: which modal belongs to whom (and where to confirm),
  * and how often a response URL was used. Values are never read back from the client.
  */
-export function createSlackStateRepository(db: Db) {
-  const owned = ownedTables(db, SLACK_STATE_TABLES);
+export function createSlackStateRepository(store: Store) {
+  const owned = ownedTables(store, SLACK_STATE_TABLES);
   // Pruning is one method for both tables, so each group's own prune stays inside.
-  const { pruneViewsBefore, ...views } = pendingViewMethods(db);
-  const { pruneUrlsBefore, ...urls } = responseUrlMethods(db);
+  const { pruneViewsBefore, ...views } = pendingViewMethods(store);
+  const { pruneUrlsBefore, ...urls } = responseUrlMethods(store);
   return {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
@@ -44,51 +35,115 @@ export function createSlackStateRepository(db: Db) {
     ...urls,
 
     /** Drops state older than a day: modals and response URLs are long dead by then. */
-    prune(now: Date): void {
+    async prune(now: Date): Promise<void> {
       const cutoff = new Date(now.getTime() - 24 * 3600 * 1000).toISOString();
-      pruneViewsBefore(cutoff);
-      pruneUrlsBefore(cutoff);
+      await pruneViewsBefore(cutoff);
+      await pruneUrlsBefore(cutoff);
     },
   };
 }
 
+const VIEW_COLUMNS = [
+  'view_id',
+  'team_id',
+  'user_id',
+  'kind',
+  'response_url',
+  'entry_id',
+  'created_at',
+  'message_channel',
+  'message_ts',
+  'message_text',
+] as const;
+type ViewRow = {
+  view_id: string;
+  team_id: string;
+  user_id: string;
+  kind: string;
+  response_url: string | null;
+  entry_id: number | null;
+  created_at: string;
+  message_channel: string | null;
+  message_ts: string | null;
+  message_text: string | null;
+};
+
+/** A modal's row: inserted, or updated when the same owner opens it again. */
+function putViewStatement(store: Store) {
+  return store.prepare((qb, p: ViewRow) =>
+    qb
+      .insertInto('pending_views')
+      .values(pick(p, VIEW_COLUMNS))
+      .onConflict((oc) =>
+        oc
+          .column('view_id')
+          .doUpdateSet((eb) => ({
+            kind: eb.ref('excluded.kind'),
+            response_url: eb.ref('excluded.response_url'),
+            entry_id: eb.ref('excluded.entry_id'),
+            message_channel: eb.ref('excluded.message_channel'),
+            message_ts: eb.ref('excluded.message_ts'),
+            message_text: eb.ref('excluded.message_text'),
+          }))
+          .where((eb) =>
+            eb.and([
+              eb('pending_views.team_id', '=', eb.ref('excluded.team_id')),
+              eb('pending_views.user_id', '=', eb.ref('excluded.user_id')),
+            ]),
+          ),
+      ),
+  );
+}
+
 /** Open modals: whose each is, where to confirm, which entry or message it is about. */
-function pendingViewMethods(db: Db) {
-  const putView = db.prepare(
-    `INSERT INTO pending_views (view_id, team_id, user_id, kind, response_url, entry_id, created_at,
-       message_channel, message_ts, message_text)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (view_id) DO UPDATE SET kind = excluded.kind, response_url = excluded.response_url,
-       entry_id = excluded.entry_id, message_channel = excluded.message_channel,
-       message_ts = excluded.message_ts, message_text = excluded.message_text
-     WHERE pending_views.team_id = excluded.team_id AND pending_views.user_id = excluded.user_id`,
+function pendingViewMethods(store: Store) {
+  const putView = putViewStatement(store);
+  const getView = store.prepare((qb, p: Owner & { viewId: string }) =>
+    qb
+      .selectFrom('pending_views')
+      .select([
+        'view_id',
+        'kind',
+        'response_url',
+        'entry_id',
+        'message_channel',
+        'message_ts',
+        'message_text',
+      ])
+      .where('view_id', '=', p.viewId)
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
   );
-  const getView = db.prepare(
-    `SELECT view_id, kind, response_url, entry_id, message_channel, message_ts, message_text FROM pending_views
-     WHERE view_id = ? AND team_id = ? AND user_id = ?`,
+  const dropView = store.prepare((qb, p: Owner & { viewId: string }) =>
+    qb
+      .deleteFrom('pending_views')
+      .where('view_id', '=', p.viewId)
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
   );
-  const dropView = db.prepare('DELETE FROM pending_views WHERE view_id = ? AND team_id = ? AND user_id = ?');
-  const pruneViews = db.prepare('DELETE FROM pending_views WHERE created_at < ?');
+  const pruneViews = store.prepare((qb, p: { cutoff: string }) =>
+    qb.deleteFrom('pending_views').where('created_at', '<', p.cutoff),
+  );
 
   return {
-    rememberView(owner: Owner, v: PendingView, now: Date): void {
-      putView.run(
-        v.viewId,
-        owner.teamId,
-        owner.userId,
-        v.kind,
-        v.responseUrl,
-        v.entryId,
-        now.toISOString(),
-        v.message?.channelId ?? null,
-        v.message?.ts ?? null,
-        v.message?.text ?? null,
-      );
+    async rememberView(owner: Owner, v: PendingView, now: Date): Promise<void> {
+      await putView.run({
+        view_id: v.viewId,
+        team_id: owner.teamId,
+        user_id: owner.userId,
+        kind: v.kind,
+        response_url: v.responseUrl,
+        entry_id: v.entryId,
+        created_at: C.created_at.write(now.toISOString()),
+        message_channel: v.message?.channelId ?? null,
+        message_ts: v.message?.ts ?? null,
+        message_text: v.message?.text ?? null,
+      });
     },
 
     /** The pending view, only if it belongs to this owner. */
-    findView(owner: Owner, viewId: string): PendingView | undefined {
-      const r = getView.get(viewId, owner.teamId, owner.userId) as ViewRow | undefined;
+    async findView(owner: Owner, viewId: string): Promise<PendingView | undefined> {
+      const r = await getView.first({ teamId: owner.teamId, userId: owner.userId, viewId });
       if (!r) return undefined;
       return {
         viewId: r.view_id,
@@ -102,52 +157,79 @@ function pendingViewMethods(db: Db) {
       };
     },
 
-    forgetView(owner: Owner, viewId: string): void {
-      dropView.run(viewId, owner.teamId, owner.userId);
+    async forgetView(owner: Owner, viewId: string): Promise<void> {
+      await dropView.run({ teamId: owner.teamId, userId: owner.userId, viewId });
     },
 
-    pruneViewsBefore(cutoff: string): void {
-      pruneViews.run(cutoff);
+    async pruneViewsBefore(cutoff: string): Promise<void> {
+      await pruneViews.run({ cutoff });
     },
   };
 }
 
 /** Response URLs: when Slack handed each out and how often it was used. */
-function responseUrlMethods(db: Db) {
-  const claimUse = db.prepare(
-    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 1, ?)
-     ON CONFLICT (url) DO UPDATE SET uses = uses + 1
-     WHERE response_urls.team_id = excluded.team_id AND response_urls.user_id = excluded.user_id
-     RETURNING uses, created_at`,
+function responseUrlMethods(store: Store) {
+  type UrlParams = Owner & { url: string; now: string };
+  const values = (p: UrlParams, uses: number) => ({
+    url: p.url,
+    team_id: p.teamId,
+    user_id: p.userId,
+    uses,
+    created_at: p.now,
+  });
+  const claimUse = store.prepare((qb, p: UrlParams) =>
+    qb
+      .insertInto('response_urls')
+      .values(values(p, 1))
+      .onConflict((oc) =>
+        oc
+          .column('url')
+          .doUpdateSet((eb) => ({ uses: eb('uses', '+', 1) }))
+          .where((eb) =>
+            eb.and([
+              eb('response_urls.team_id', '=', eb.ref('excluded.team_id')),
+              eb('response_urls.user_id', '=', eb.ref('excluded.user_id')),
+            ]),
+          ),
+      )
+      .returning(['uses', 'created_at']),
   );
-  const noteUrl = db.prepare(
-    `INSERT INTO response_urls (url, team_id, user_id, uses, created_at) VALUES (?, ?, ?, 0, ?)
-     ON CONFLICT (url) DO NOTHING`,
+  const noteUrl = store.prepare((qb, p: UrlParams) =>
+    qb
+      .insertInto('response_urls')
+      .values(values(p, 0))
+      .onConflict((oc) => oc.column('url').doNothing()),
   );
-  const pruneUrls = db.prepare('DELETE FROM response_urls WHERE created_at < ?');
+  const pruneUrls = store.prepare((qb, p: { cutoff: string }) =>
+    qb.deleteFrom('response_urls').where('created_at', '<', p.cutoff),
+  );
 
   return {
     /** Records when Slack handed out a response URL (its 30 minutes start then). */
-    noteResponseUrl(owner: Owner, url: string, now: Date): void {
-      noteUrl.run(url, owner.teamId, owner.userId, now.toISOString());
+    async noteResponseUrl(owner: Owner, url: string, now: Date): Promise<void> {
+      await noteUrl.run({ teamId: owner.teamId, userId: owner.userId, url, now: now.toISOString() });
     },
 
     /**
      * Counts one use of a response URL; false when Slack would refuse it (used 5 times, or older
      * than 30 minutes), so the caller can fall back instead of failing.
      */
-    claimResponseUrl(owner: Owner, url: string, now: Date): boolean {
-      const r = claimUse.get(url, owner.teamId, owner.userId, now.toISOString()) as
-        | { uses: number; created_at: string }
-        | undefined;
+    async claimResponseUrl(owner: Owner, url: string, now: Date): Promise<boolean> {
+      const r = await claimUse.first({
+        teamId: owner.teamId,
+        userId: owner.userId,
+        url,
+        now: now.toISOString(),
+      });
       if (!r) return false;
       return (
-        r.uses <= RESPONSE_URL_MAX_USES && now.getTime() - Date.parse(r.created_at) < RESPONSE_URL_TTL_MS
+        r.uses <= RESPONSE_URL_MAX_USES &&
+        now.getTime() - Date.parse(C.created_at.read(r.created_at)) < RESPONSE_URL_TTL_MS
       );
     },
 
-    pruneUrlsBefore(cutoff: string): void {
-      pruneUrls.run(cutoff);
+    async pruneUrlsBefore(cutoff: string): Promise<void> {
+      await pruneUrls.run({ cutoff });
     },
   };
 }

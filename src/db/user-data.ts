@@ -22,6 +22,7 @@ import { NUDGE_TABLES, type NudgeRows } from './nudge-repository-rows.ts';
 import type { TableCounts } from './owned-tables.ts';
 import { createProfileRepository, PROFILE_TABLES, type StoredProfile } from './profile-repository.ts';
 import { createSlackStateRepository, SLACK_STATE_TABLES } from './slack-state-repository.ts';
+import { createSqliteStore, type Store, type Tx } from './store.ts';
 
 /**
  * Every table that holds a person's rows, keyed by (team_id, user_id): the tables each
@@ -86,84 +87,77 @@ export interface UserDataParts {
   exports: Pick<ReturnType<typeof createExportRepository>, 'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'>;
 }
 
-export function createUserDataRepository(db: Db, parts: UserDataParts) {
+export function createUserDataRepository(store: Store, parts: UserDataParts) {
   const { evidence, slackState, profiles, nudges, exports } = parts;
 
-  function count(owner: Owner): UserDataCounts {
+  async function count(owner: Owner, tx?: Tx): Promise<UserDataCounts> {
     return {
-      ...evidence.countOf(owner),
-      ...slackState.countOf(owner),
-      ...profiles.countOf(owner),
-      ...nudges.countOf(owner),
-      ...exports.countOf(owner),
+      ...(await evidence.countOf(owner, tx)),
+      ...(await slackState.countOf(owner, tx)),
+      ...(await profiles.countOf(owner, tx)),
+      ...(await nudges.countOf(owner, tx)),
+      ...(await exports.countOf(owner, tx)),
     };
   }
 
-  const deleteTx = db.transaction(
-    (owner: Owner): UserDataCounts => ({
-      ...evidence.deleteOf(owner),
-      ...slackState.deleteOf(owner),
-      ...profiles.deleteOf(owner),
-      ...nudges.deleteOf(owner),
-      ...exports.deleteOf(owner),
-    }),
-  );
-
-  const readTx = db.transaction(
-    (owner: Owner): UserRows => ({
-      profile: profiles.rowsOf(owner),
-      ...nudges.rowsOf(owner),
-      entries: evidence.rowsOf(owner),
-      files: exports.rowsOf(owner),
-    }),
-  );
-
-  const importTx = db.transaction((owner: Owner, rows: ImportRows, now: string): ImportCounts => {
-    const existing = Object.values(count(owner)).reduce((a, b) => a + b, 0);
-    if (existing > 0) throw new ImportConflictError(existing);
-    profiles.importRows(owner, rows.profile);
-    nudges.importRows(owner, rows, now);
-    evidence.importRows(owner, rows.entries);
-    exports.importRows(owner, rows.files);
-    return {
-      entries: rows.entries.length,
-      ledger: rows.ledger.length,
-      history: rows.history.length,
-      files: rows.files.length,
-    };
-  });
-
   return {
-    count,
+    count: (owner: Owner): Promise<UserDataCounts> => count(owner),
     /** Deletes every row of the person in every table, in one transaction; returns what was deleted. */
-    deleteAll: (owner: Owner): UserDataCounts => deleteTx.immediate(owner),
+    deleteAll: (owner: Owner): Promise<UserDataCounts> =>
+      store.transaction(async (tx) => ({
+        ...(await evidence.deleteOf(owner, tx)),
+        ...(await slackState.deleteOf(owner, tx)),
+        ...(await profiles.deleteOf(owner, tx)),
+        ...(await nudges.deleteOf(owner, tx)),
+        ...(await exports.deleteOf(owner, tx)),
+      })),
     /** Everything about the person, in one read transaction so the export is consistent. */
-    rows: (owner: Owner): UserRows => readTx(owner),
+    rows: (owner: Owner): Promise<UserRows> =>
+      store.read(async (tx) => ({
+        profile: await profiles.rowsOf(owner, tx),
+        ...(await nudges.rowsOf(owner, tx)),
+        entries: await evidence.rowsOf(owner, tx),
+        files: await exports.rowsOf(owner, tx),
+      })),
     /**
      * Writes an imported account in one transaction: all of it or nothing. Throws
      * {@link ImportConflictError} when the owner already has any row in this database.
      */
-    importAll: (owner: Owner, rows: ImportRows, now: Date): ImportCounts =>
-      importTx.immediate(owner, rows, now.toISOString()),
+    importAll: (owner: Owner, rows: ImportRows, now: Date): Promise<ImportCounts> =>
+      store.transaction(async (tx) => {
+        const existing = Object.values(await count(owner, tx)).reduce((a, b) => a + b, 0);
+        if (existing > 0) throw new ImportConflictError(existing);
+        await profiles.importRows(owner, rows.profile, tx);
+        await nudges.importRows(owner, rows, now.toISOString(), tx);
+        await evidence.importRows(owner, rows.entries, tx);
+        await exports.importRows(owner, rows.files, tx);
+        return {
+          entries: rows.entries.length,
+          ledger: rows.ledger.length,
+          history: rows.history.length,
+          files: rows.files.length,
+        };
+      }),
   };
 }
 
 /** For tests and tools holding a bare connection. */
 function userDataOf(db: Db) {
-  return createUserDataRepository(db, {
-    evidence: createEvidenceRepository(db),
-    slackState: createSlackStateRepository(db),
-    profiles: createProfileRepository(db),
-    nudges: createNudgeRepository(db),
-    exports: createExportRepository(db),
+  const store = createSqliteStore(db);
+  return createUserDataRepository(store, {
+    evidence: createEvidenceRepository(store),
+    slackState: createSlackStateRepository(store),
+    profiles: createProfileRepository(store),
+    nudges: createNudgeRepository(store),
+    exports: createExportRepository(store),
   });
 }
 
-export function countUserData(db: Db, owner: Owner): UserDataCounts {
+export function countUserData(db: Db, owner: Owner): Promise<UserDataCounts> {
   return userDataOf(db).count(owner);
 }
 
 /** Deletes every row of the user in every table, in one transaction; returns what was deleted. */
-export function deleteUserData(db: Db, owner: Owner): UserDataCounts {
+export function deleteUserData(db: Db, owner: Owner): Promise<UserDataCounts> {
   return userDataOf(db).deleteAll(owner);
 }

@@ -1,4 +1,4 @@
-import type { Db } from './connection.ts';
+import type { Store } from './store.ts';
 
 /** Why a tenant stopped hearing from the app: Slack's `app_uninstalled` or `tokens_revoked`. */
 export type InactiveStatus = 'uninstalled' | 'revoked';
@@ -8,26 +8,37 @@ export type InactiveStatus = 'uninstalled' | 'revoked';
  * tenant without a row has never been marked and is active. Every proactive send (weekly nudges,
  * time-zone refreshes) asks `isWorkspaceActive` first: after an uninstall the bot must go quiet.
  */
-export function createWorkspaceRepository(db: Db) {
-  const statusStmt = db.prepare('SELECT status FROM workspaces WHERE team_id = ?').pluck();
-  const setStmt = db.prepare(
-    `INSERT INTO workspaces (team_id, status, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (team_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
-     WHERE workspaces.status <> excluded.status`,
+export function createWorkspaceRepository(store: Store) {
+  const status = store.prepare((qb, p: { teamId: string }) =>
+    qb.selectFrom('workspaces').select('status').where('team_id', '=', p.teamId),
+  );
+  const set = store.prepare((qb, p: { teamId: string; status: 'active' | InactiveStatus; now: string }) =>
+    qb
+      .insertInto('workspaces')
+      .values({ team_id: p.teamId, status: p.status, updated_at: p.now })
+      .onConflict((oc) =>
+        oc
+          .column('team_id')
+          .doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            updated_at: eb.ref('excluded.updated_at'),
+          }))
+          .where('workspaces.status', '<>', (eb) => eb.ref('excluded.status')),
+      ),
   );
   return {
-    isWorkspaceActive(teamId: string): boolean {
-      const status = statusStmt.get(teamId) as string | undefined;
-      return status === undefined || status === 'active';
+    async isWorkspaceActive(teamId: string): Promise<boolean> {
+      const row = await status.first({ teamId });
+      return row === undefined || row.status === 'active';
     },
 
-    markInactive(teamId: string, status: InactiveStatus, now: Date): void {
-      setStmt.run(teamId, status, now.toISOString());
+    async markInactive(teamId: string, status: InactiveStatus, now: Date): Promise<void> {
+      await set.run({ teamId, status, now: now.toISOString() });
     },
 
     /** A verified request arrived from the tenant again: Slack only sends those to installed apps. */
-    markActive(teamId: string, now: Date): void {
-      setStmt.run(teamId, 'active', now.toISOString());
+    async markActive(teamId: string, now: Date): Promise<void> {
+      await set.run({ teamId, status: 'active', now: now.toISOString() });
     },
   };
 }

@@ -21,7 +21,7 @@ export interface DeliveryHooks {
    * Called after Slack accepted the message and before the ledger says 'sent'. Tests use it to
    * kill the process at the worst moment.
    */
-  afterPost?: (job: ClaimedNudge) => void;
+  afterPost?: (job: ClaimedNudge) => void | Promise<void>;
 }
 
 export interface DeliveryDeps {
@@ -89,10 +89,10 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
   const repo = ctx.repos.nudges;
   const owner = { teamId: job.teamId, userId: job.userId };
   // After app_uninstalled / tokens_revoked nothing more is sent to that workspace.
-  if (!ctx.repos.workspaces.isWorkspaceActive(job.teamId)) {
-    return repo.markSkipped(job, 'workspace-inactive', ctx.now()) ? 'skipped' : 'lost';
+  if (!(await ctx.repos.workspaces.isWorkspaceActive(job.teamId))) {
+    return (await repo.markSkipped(job, 'workspace-inactive', ctx.now())) ? 'skipped' : 'lost';
   }
-  const settings = repo.getSettings(owner);
+  const settings = await repo.getSettings(owner);
   const skipReason = !settings?.enabled
     ? 'nudges-off'
     : isPausedAt(settings, job.slotAt)
@@ -101,27 +101,27 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
         ? 'skipped-by-user'
         : null;
   if (skipReason || !settings) {
-    return repo.markSkipped(job, skipReason ?? 'nudges-off', ctx.now()) ? 'skipped' : 'lost';
+    return (await repo.markSkipped(job, skipReason ?? 'nudges-off', ctx.now())) ? 'skipped' : 'lost';
   }
-  const prompt = pickPrompt(ctx, owner, settings.tz);
-  if (!prompt) return repo.markSkipped(job, 'no-prompts', ctx.now()) ? 'skipped' : 'lost';
+  const prompt = await pickPrompt(ctx, owner, settings.tz);
+  if (!prompt) return (await repo.markSkipped(job, 'no-prompts', ctx.now())) ? 'skipped' : 'lost';
 
   let channelId: string;
   try {
     channelId = await dm.openDm(owner);
   } catch (err) {
-    return handleFailure(deps, job, classify(err, false), err);
+    return await handleFailure(deps, job, classify(err, false), err);
   }
-  if (!repo.markSending(job, prompt.id, channelId, ctx.now())) return 'lost';
+  if (!(await repo.markSending(job, prompt.id, channelId, ctx.now()))) return 'lost';
   let posted: { channel?: string; ts?: string };
   try {
     posted = await dm.postPrompt(channelId, prompt);
   } catch (err) {
-    return handleFailure(deps, job, classify(err, true), err);
+    return await handleFailure(deps, job, classify(err, true), err);
   }
-  deps.hooks?.afterPost?.(job);
-  if (!posted.ts) return handleFailure(deps, job, { kind: 'unconfirmed', reason: 'no_ts' }, undefined);
-  repo.markSent(
+  await deps.hooks?.afterPost?.(job);
+  if (!posted.ts) return await handleFailure(deps, job, { kind: 'unconfirmed', reason: 'no_ts' }, undefined);
+  await repo.markSent(
     job,
     { channelId: posted.channel ?? channelId, messageTs: posted.ts, promptId: prompt.id },
     ctx.now(),
@@ -129,12 +129,12 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
   return 'sent';
 }
 
-function handleFailure(
+async function handleFailure(
   deps: DeliveryDeps,
   job: ClaimedNudge,
   failure: Failure,
   err: unknown,
-): DeliveryOutcome {
+): Promise<DeliveryOutcome> {
   const { ctx } = deps;
   const repo = ctx.repos.nudges;
   const owner = { teamId: job.teamId, userId: job.userId };
@@ -142,12 +142,12 @@ function handleFailure(
   const where = { team: job.teamId, user: job.userId, week: job.weekKey };
   switch (failure.kind) {
     case 'gone':
-      repo.switchOff(owner, 'account-gone', now);
+      await repo.switchOff(owner, 'account-gone', now);
       ctx.logger.info('nudges switched off: the Slack account is gone', { ...where, reason: failure.reason });
-      return repo.markSkipped(job, 'account-gone', now) ? 'skipped' : 'lost';
+      return (await repo.markSkipped(job, 'account-gone', now)) ? 'skipped' : 'lost';
     case 'unconfirmed':
       // At most once: the message may have gone out, so the row stays 'sending' and is never resent.
-      repo.noteUnconfirmed(job, UNKNOWN_OUTCOME, now);
+      await repo.noteUnconfirmed(job, UNKNOWN_OUTCOME, now);
       ctx.logger.warn('nudge delivery outcome unknown; not resending', {
         ...where,
         detail: failure.reason,
@@ -155,7 +155,7 @@ function handleFailure(
       });
       return 'unconfirmed';
     case 'failed': {
-      if (failure.staleChannel) repo.dropDmChannel(owner);
+      if (failure.staleChannel) await repo.dropDmChannel(owner);
       const attempts = job.attempts + 1;
       let next = nextAttemptAfterFailure(attempts, job.tickAt);
       if (failure.retryAfterSeconds !== undefined) {
@@ -169,7 +169,7 @@ function handleFailure(
         reason: failure.reason,
         retryAt: next.toISOString(),
       });
-      return repo.markFailed(job, failure.reason, next, now) ? 'failed' : 'lost';
+      return (await repo.markFailed(job, failure.reason, next, now)) ? 'failed' : 'lost';
     }
   }
 }

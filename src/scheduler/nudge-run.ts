@@ -34,13 +34,13 @@ export interface DueCheck {
 }
 
 /** "Who is due at `at`": the pure due rules over every opted-in person and the recent ledger. */
-export function findDueNudges(ctx: AppContext, at: Date): DueCheck {
+export async function findDueNudges(ctx: AppContext, at: Date): Promise<DueCheck> {
   const lateWindowHours = ctx.config.nudgeLateWindowHours;
   const repo = ctx.repos.nudges;
-  const users = repo.listEnabled();
+  const users = await repo.listEnabled();
   // A local week lags the UTC one by at most a day; the late window may reach further back.
   const sinceWeek = shiftWeekKey(weekKeyAt(at, null), -(1 + Math.ceil(lateWindowHours / 168)));
-  const ledger = repo.ledgerSince(sinceWeek);
+  const ledger = await repo.ledgerSince(sinceWeek);
   const decisions = dueNudges({ users, ledger, now: at, lateWindowHours });
   // Retries look at the few open rows, and at the settings of their people only.
   const open = ledger.filter((r) => r.state === 'failed' || r.state === 'claimed');
@@ -60,11 +60,16 @@ export function findDueNudges(ctx: AppContext, at: Date): DueCheck {
  * Claims what is due for this process. The lease covers the time the queue needs at the send
  * rate (so a concurrent `nudges run` leaves these alone), and is counted from the run's instant.
  */
-export function claimDue(ctx: AppContext, check: DueCheck, leaseOwner: string, queued: number): ClaimResult {
+export async function claimDue(
+  ctx: AppContext,
+  check: DueCheck,
+  leaseOwner: string,
+  queued: number,
+): Promise<ClaimResult> {
   const due = check.decisions.filter((d) => d.action === 'send').length + check.retries.length;
   const queueMs = ((queued + due) * 60_000 * 1.5) / Math.max(1, ctx.config.nudgeSendRate);
   const expiresAt = new Date(check.at.getTime() + BASE_LEASE_MS + queueMs);
-  return ctx.repos.nudges.claim(
+  return await ctx.repos.nudges.claim(
     check.decisions,
     check.retries,
     { owner: leaseOwner, expiresAt },
@@ -114,7 +119,7 @@ export async function runNudgesOnce(
   at: Date,
   opts: RunOnceOptions,
 ): Promise<RunOnceResult> {
-  const check = findDueNudges(ctx, at);
+  const check = await findDueNudges(ctx, at);
   if (opts.dryRun) {
     const lines = buildRunReport({
       users: check.users,
@@ -124,18 +129,18 @@ export async function runNudgesOnce(
     });
     return { lines, counts: runCounts(check, null, emptyOutcomes()) };
   }
-  const claim = claimDue(ctx, check, opts.leaseOwner, sender.backlog());
+  const claim = await claimDue(ctx, check, opts.leaseOwner, sender.backlog());
   opts.afterClaim?.();
   const outcomes = await sender.enqueue(claim.claimed);
   const repo = ctx.repos.nudges;
-  const ledger = repo.ledgerSince(check.sinceWeek);
+  const ledger = await repo.ledgerSince(check.sinceWeek);
   // People the run acted on but who are now off (e.g. their account is gone) still get their line.
-  const users = [...repo.listEnabled()];
+  const users = [...(await repo.listEnabled())];
   const known = new Set(users.map((u) => `${u.teamId}\u0000${u.userId}`));
   for (const c of [...check.decisions, ...claim.claimed]) {
     const k = `${c.teamId}\u0000${c.userId}`;
     if (known.has(k)) continue;
-    const s = repo.getSettings(c);
+    const s = await repo.getSettings(c);
     if (s) users.push(s);
     known.add(k);
   }

@@ -52,7 +52,7 @@ export interface NudgeScheduler {
   stop(): Promise<void>;
   health(): SchedulerHealth;
   /** One tick at `ctx.now()`: check, claim, enqueue. Returns without waiting for the sends. */
-  tick(): TickResult;
+  tick(): Promise<TickResult>;
   /** `nudges run --at` through this scheduler's sender (the local workspace's clock control). */
   runOnce(at: Date, opts?: { dryRun?: boolean }): Promise<RunOnceResult>;
   /** One pass of the readable-text conversion (every tick starts one when none is running). */
@@ -92,9 +92,9 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   let stopped = false;
   const reportedUnconfirmed = new Set<string>();
 
-  function tick(): TickResult {
-    const check = findDueNudges(ctx, ctx.now());
-    const claim = claimDue(ctx, check, leaseOwner, sender.backlog());
+  async function tick(): Promise<TickResult> {
+    const check = await findDueNudges(ctx, ctx.now());
+    const claim = await claimDue(ctx, check, leaseOwner, sender.backlog());
     const sends = sender.enqueue(claim.claimed);
     lastTickAt = clock();
     reportUnconfirmed(logger, reportedUnconfirmed, check);
@@ -111,9 +111,9 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     return { check, claim, sends };
   }
 
-  function convertEntries(): Promise<ConversionPass> {
+  async function convertEntries(): Promise<ConversionPass> {
     const lookup = opts.nameLookup?.(client);
-    if (!lookup) return Promise.resolve({ converted: 0, remaining: ctx.repos.evidence.unconvertedCount() });
+    if (!lookup) return { converted: 0, remaining: await ctx.repos.evidence.unconvertedCount() };
     converting ??= convertUnreadableEntries(ctx, lookup)
       .catch((err: unknown) => {
         logger.warn('readable text conversion failed; trying again next tick', { error: describeError(err) });
@@ -144,7 +144,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       task = undefined;
       const unstarted = await sender.stop();
       if (unstarted.length > 0 && ctx.repos.connection.isOpen())
-        ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
+        await ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
     },
 
     health() {
@@ -207,7 +207,7 @@ function createTickTask(tick: () => void, logger: Logger): ScheduledTask {
     '* * * * *',
     async () => {
       try {
-        tick();
+        await tick();
       } catch (err) {
         // A job never crashes the process; a tick that keeps failing shows on /healthz.
         logger.error('nudge tick failed', { error: describeError(err) });

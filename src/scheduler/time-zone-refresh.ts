@@ -21,15 +21,18 @@ export function refreshesPerTick(optedIn: number): number {
 export async function refreshTimeZones(ctx: AppContext, client: WebClient): Promise<number> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
-  const stale = repo.staleTimeZones(new Date(now.getTime() - DAY_MS), refreshesPerTick(repo.countEnabled()));
+  const stale = await repo.staleTimeZones(
+    new Date(now.getTime() - DAY_MS),
+    refreshesPerTick(await repo.countEnabled()),
+  );
   let refreshed = 0;
   for (const owner of stale) {
     // After app_uninstalled / tokens_revoked the bot goes quiet for that workspace.
-    if (!ctx.repos.workspaces.isWorkspaceActive(owner.teamId)) continue;
+    if (!(await ctx.repos.workspaces.isWorkspaceActive(owner.teamId))) continue;
     try {
       const res = await client.users.info({ user: owner.userId });
       if (res.user?.deleted) {
-        repo.switchOff(owner, 'account-gone', now);
+        await repo.switchOff(owner, 'account-gone', now);
         ctx.logger.info('nudges switched off: the Slack account is gone', {
           team: owner.teamId,
           user: owner.userId,
@@ -37,7 +40,7 @@ export async function refreshTimeZones(ctx: AppContext, client: WebClient): Prom
         continue;
       }
       const tz = typeof res.user?.tz === 'string' && res.user.tz !== '' ? res.user.tz : null;
-      ctx.repos.profiles.setTimeZone(owner, tz, now);
+      await ctx.repos.profiles.setTimeZone(owner, tz, now);
       refreshed += 1;
     } catch (err) {
       const e = err as { code?: string; data?: { error?: string } };
@@ -45,14 +48,14 @@ export async function refreshTimeZones(ctx: AppContext, client: WebClient): Prom
         e.code === ErrorCode.PlatformError &&
         ['user_not_found', 'account_inactive'].includes(e.data?.error ?? '')
       ) {
-        repo.switchOff(owner, 'account-gone', now);
+        await repo.switchOff(owner, 'account-gone', now);
         continue;
       }
       ctx.logger.warn('time zone refresh failed; trying again later', { error: describeError(err) });
       // Rate limited: the rest waits for the next tick.
       if (e.code === ErrorCode.RateLimitedError) break;
       // Anything else: keep the zone we have and look again in a day, so one person cannot block the rest.
-      ctx.repos.profiles.setTimeZone(owner, ctx.repos.profiles.get(owner)?.tz ?? null, now);
+      await ctx.repos.profiles.setTimeZone(owner, (await ctx.repos.profiles.get(owner))?.tz ?? null, now);
     }
   }
   return refreshed;

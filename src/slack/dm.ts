@@ -10,12 +10,12 @@ import { buildNudgeMessage } from './blocks/nudge.ts';
  * sends would otherwise cost two calls each, and conversations.open is only Tier 3.
  */
 export async function openDmChannel(ctx: AppContext, client: WebClient, owner: Owner): Promise<string> {
-  const cached = ctx.repos.nudges.dmChannel(owner);
+  const cached = await ctx.repos.nudges.dmChannel(owner);
   if (cached) return cached;
   const res = await client.conversations.open({ users: owner.userId });
   const id = res.channel?.id;
   if (!id) throw new Error('conversations.open returned no channel id');
-  ctx.repos.nudges.cacheDmChannel(owner, id, ctx.now());
+  await ctx.repos.nudges.cacheDmChannel(owner, id, ctx.now());
   return id;
 }
 
@@ -36,7 +36,7 @@ export async function sendNudgeNow(
   owner: Owner,
   tz: string | null,
 ): Promise<OnDemandResult | null> {
-  const prompt = pickPrompt(ctx, owner, tz);
+  const prompt = await pickPrompt(ctx, owner, tz);
   if (!prompt) return null;
   const channelId = await openDmChannel(ctx, client, owner);
   const res = await client.chat.postMessage({
@@ -46,7 +46,11 @@ export async function sendNudgeNow(
   const messageTs = res.ts;
   if (!messageTs) throw new Error('chat.postMessage returned no ts');
   const sentIn = res.channel ?? channelId;
-  ctx.repos.nudges.recordOnDemand(owner, { promptId: prompt.id, channelId: sentIn, messageTs }, ctx.now());
+  await ctx.repos.nudges.recordOnDemand(
+    owner,
+    { promptId: prompt.id, channelId: sentIn, messageTs },
+    ctx.now(),
+  );
   return { prompt, channelId: sentIn, messageTs };
 }
 

@@ -59,7 +59,7 @@ export async function openEvidenceModal(
   const res = await client.views.open({ trigger_id: opts.triggerId, view });
   const viewId = res.view?.id;
   if (viewId) {
-    ctx.repos.slackState.rememberView(
+    await ctx.repos.slackState.rememberView(
       owner,
       {
         viewId,

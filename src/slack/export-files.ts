@@ -111,7 +111,7 @@ export async function uploadToDm(
     ctx.logger.warn('cached DM channel refused an upload; opening the DM again', {
       error: slackErrorCode(err),
     });
-    ctx.repos.nudges.dropDmChannel(owner);
+    await ctx.repos.nudges.dropDmChannel(owner);
     channelId = await openDmChannel(ctx, client, owner);
     completed = await uploadOnce(client, channelId, items, opts.initialComment);
   }
@@ -122,7 +122,7 @@ export async function uploadToDm(
       (completed.length === items.length ? completed[i] : undefined);
     if (!match?.id) throw new Error(`files.uploadV2 returned no id for ${item.kind}`);
     const home = item.kind === 'chart' ? opts.home : undefined;
-    ctx.repos.exports.recordFile(
+    await ctx.repos.exports.recordFile(
       owner,
       {
         fileId: match.id,
@@ -150,7 +150,7 @@ export async function uploadToDm(
  */
 export async function deleteUploadedFiles(ctx: AppContext, client: WebClient, owner: Owner): Promise<number> {
   let deleted = 0;
-  for (const file of ctx.repos.exports.files(owner)) {
+  for (const file of await ctx.repos.exports.files(owner)) {
     try {
       await client.files.delete({ file: file.fileId });
       deleted += 1;
@@ -158,7 +158,7 @@ export async function deleteUploadedFiles(ctx: AppContext, client: WebClient, ow
       const code = slackErrorCode(err);
       if (!code || !GONE_FILE_ERRORS.has(code)) throw err;
     }
-    ctx.repos.exports.removeFile(owner, file.fileId);
+    await ctx.repos.exports.removeFile(owner, file.fileId);
   }
   return deleted;
 }
@@ -193,7 +193,7 @@ export async function sendExport(
   req: { format: ExportFormat; period: Period; profile: Profile },
 ): Promise<ExportOutcome> {
   const userName = req.format === 'md' ? await userDisplayName(ctx, client, owner) : owner.userId;
-  const rendered = renderExport(ctx, owner, { ...req, userName });
+  const rendered = await renderExport(ctx, owner, { ...req, userName });
   if (rendered.empty) {
     return {
       kind: 'empty',
@@ -235,13 +235,13 @@ export async function uploadChart(
   opts: { profile: Profile; reuseUnchanged?: boolean; period?: Period },
 ): Promise<ChartOutcome> {
   const userName = await userDisplayName(ctx, client, owner);
-  const chart = buildChart(ctx, owner, {
+  const chart = await buildChart(ctx, owner, {
     profile: opts.profile,
     userName,
     ...(opts.period ? { period: opts.period } : {}),
   });
   if (chart === null) return { kind: 'needs-level', message: buildChartNeedsLevel() };
-  const current = ctx.repos.exports.homeChart(owner);
+  const current = await ctx.repos.exports.homeChart(owner);
   if (opts.reuseUnchanged && !opts.period && current && current.fingerprint === chart.fingerprint) {
     return {
       kind: 'uploaded',
@@ -292,7 +292,7 @@ async function postToResponseUrl(
   message: SlackMessage,
 ): Promise<string> {
   const { owner, responseUrl } = target;
-  if (!responseUrl || !ctx.repos.slackState.claimResponseUrl(owner, responseUrl, ctx.now()))
+  if (!responseUrl || !(await ctx.repos.slackState.claimResponseUrl(owner, responseUrl, ctx.now())))
     return 'unavailable';
   try {
     const res = await fetch(responseUrl, {

@@ -12,9 +12,9 @@ import { deleteUploadedFiles } from './export-files.ts';
  * other users is touched.
  */
 export async function forgetUser(ctx: AppContext, client: WebClient, owner: Owner): Promise<UserDataCounts> {
-  const files = ctx.repos.exports.files(owner).length;
+  const files = (await ctx.repos.exports.files(owner)).length;
   await deleteUploadedFiles(ctx, client, owner);
-  const deleted = ctx.repos.userData.deleteAll(owner);
+  const deleted = await ctx.repos.userData.deleteAll(owner);
   await eraseLeftovers(ctx);
   // Each file's row went as soon as Slack deleted the file: report them with the rest.
   return { ...deleted, exports: files };

@@ -66,7 +66,7 @@ export async function replyToUser(
   opts: { replaceOriginal?: boolean } = {},
 ): Promise<'response_url' | 'dm' | 'unknown'> {
   const { owner, responseUrl } = target;
-  if (responseUrl && ctx.repos.slackState.claimResponseUrl(owner, responseUrl, ctx.now())) {
+  if (responseUrl && (await ctx.repos.slackState.claimResponseUrl(owner, responseUrl, ctx.now()))) {
     try {
       const res = await fetch(responseUrl, {
         method: 'POST',

@@ -10,13 +10,13 @@ const TZ_MAX_AGE_MS = 24 * 3600 * 1000;
  * older than 24 h. A failed lookup keeps what we had (UTC when nothing), never fails the request.
  */
 export async function ensureTimeZone(ctx: AppContext, client: WebClient, owner: Owner): Promise<Profile> {
-  const profile = ctx.repos.profiles.getOrEmpty(owner);
+  const profile = await ctx.repos.profiles.getOrEmpty(owner);
   const now = ctx.now();
   if (profile.tzCheckedAt && now.getTime() - Date.parse(profile.tzCheckedAt) < TZ_MAX_AGE_MS) return profile;
   try {
     const res = await client.users.info({ user: owner.userId });
     const tz = typeof res.user?.tz === 'string' && res.user.tz !== '' ? res.user.tz : null;
-    ctx.repos.profiles.setTimeZone(owner, tz, now);
+    await ctx.repos.profiles.setTimeZone(owner, tz, now);
     return { ...profile, tz, tzCheckedAt: now.toISOString() };
   } catch (err) {
     ctx.logger.warn('users.info failed; keeping the stored time zone', { error: describeError(err) });
@@ -25,7 +25,7 @@ export async function ensureTimeZone(ctx: AppContext, client: WebClient, owner: 
 }
 
 /** True when a Slack call is needed before the time zone can be trusted. */
-export function timeZoneIsStale(ctx: AppContext, owner: Owner): boolean {
-  const p = ctx.repos.profiles.get(owner);
+export async function timeZoneIsStale(ctx: AppContext, owner: Owner): Promise<boolean> {
+  const p = await ctx.repos.profiles.get(owner);
   return !p?.tzCheckedAt || ctx.now().getTime() - Date.parse(p.tzCheckedAt) >= TZ_MAX_AGE_MS;
 }

@@ -24,10 +24,10 @@ function shown(json: unknown): string {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 }
 
-async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
+async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
@@ -68,7 +68,7 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
   const prompt = (id: string | null | undefined): Prompt =>
     h.app.ctx.ladder.prompts.find((p) => p.id === id) as Prompt;
   const dm = (userId: string) => h.api.state.dmChannelId(userId) ?? '';
-  const weekly = (userId: string) => h.app.ctx.repos.nudges.ledgerOf(owner(userId));
+  const weekly = async (userId: string) => await h.app.ctx.repos.nudges.ledgerOf(owner(userId));
 
   beforeAll(async () => {
     h = await startHarness({ now: () => clock, env: { NUDGE_SEND_RATE: '6000' } });
@@ -92,7 +92,7 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
       if (week === 10) {
         // `nudge now` counts as history: the weekly questions after it never repeat it.
         expect(await slash(alice, 'nudge now')).toContain('reflection question in our DM');
-        onDemand = h.app.ctx.repos.nudges.promptHistory(owner(alice)).at(-1)?.promptId;
+        onDemand = (await h.app.ctx.repos.nudges.promptHistory(owner(alice))).at(-1)?.promptId;
       }
       // Friday 22:00Z: after 16:00 in New York (21:00Z) and in Tokyo (07:00Z), within the late window.
       const friday = new Date(START + (week * 7 + 4) * DAY + 10 * 3_600_000).toISOString();
@@ -101,7 +101,7 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
       expect(run.lines.filter((l) => l.includes(' sent '))).toHaveLength(2);
     }
 
-    const rows = weekly(alice);
+    const rows = await weekly(alice);
     expect(rows).toHaveLength(26);
     expect(rows.every((r) => r.state === 'sent')).toBe(true);
     const ids = rows.map((r) => r.promptId);
@@ -130,7 +130,7 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
     expect(first).toContain('Practises:');
 
     // Bob (TPM5) runs a portfolio: 26 different portfolio questions.
-    const bobIds = weekly(bob).map((r) => r.promptId);
+    const bobIds = (await weekly(bob)).map((r) => r.promptId);
     expect(new Set(bobIds).size).toBe(26);
     for (const id of bobIds) expect(askedIn(prompt(id), 'portfolio')).toBe(true);
     expect(bobIds.some((id) => !askedIn(prompt(id), 'program'))).toBe(true);
@@ -172,9 +172,9 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
       values,
     });
     expect(submit.status).toBe(200);
-    const saved = h.app.ctx.repos.evidence
-      .list(owner(alice), { limit: 200 })
-      .entries.find((e) => e.text === 'Answered an old question');
+    const saved = (await h.app.ctx.repos.evidence.list(owner(alice), { limit: 200 })).entries.find(
+      (e) => e.text === 'Answered an old question',
+    );
     expect(saved).toMatchObject({ promptId: retired.id, shift: retired.shift, source: 'reflection' });
   });
 });

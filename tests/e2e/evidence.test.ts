@@ -44,7 +44,8 @@ function formValues(v: {
 
 describe('evidence capture, end to end', () => {
   let h: Harness;
-  const entries = (userId: string) => h.app.ctx.repos.evidence.list(owner(userId), { limit: 1000 }).entries;
+  const entries = async (userId: string) =>
+    (await h.app.ctx.repos.evidence.list(owner(userId), { limit: 1000 })).entries;
   const openModal = (userId: string) => {
     const stack = h.api.state.openModals(userId);
     return stack[stack.length - 1];
@@ -67,7 +68,7 @@ describe('evidence capture, end to end', () => {
     const reply = await h.sender.waitForResponse(res.responseUrl as string);
     expect(shown(reply.body)).toContain('Saved to your evidence');
     expect(shown(reply.body)).toContain('Process');
-    const [entry] = entries(alice);
+    const [entry] = await entries(alice);
     expect(entry).toMatchObject({
       text: 'Ran the launch review for three teams',
       axes: ['process'],
@@ -78,7 +79,10 @@ describe('evidence capture, end to end', () => {
     // A known tag inside a sentence keeps its word; unknown hashtags stay as written.
     const second = await h.sender.command({ userId: alice, text: 'log Coached the #people leads on #okrs' });
     expect(shown(second.json)).toContain('Saved to your evidence');
-    expect(entries(alice)[0]).toMatchObject({ text: 'Coached the people leads on #okrs', axes: ['people'] });
+    expect((await entries(alice))[0]).toMatchObject({
+      text: 'Coached the people leads on #okrs',
+      axes: ['people'],
+    });
   });
 
   it('stores emoji, quotes, newlines and SQL-looking text exactly; a mention is kept and shown by name', async () => {
@@ -88,8 +92,8 @@ describe('evidence capture, end to end', () => {
     const reply = await h.sender.waitForResponse(res.responseUrl as string);
     expect(shown(reply.body)).toContain('Saved to your evidence');
     expect(shown(reply.body)).not.toContain('<@U0BOB>');
-    expect(entries(alice)[0]?.originalText).toBe(text);
-    expect(entries(alice)[0]?.text).toBe(text.replace('<@U0BOB>', '@bob'));
+    expect((await entries(alice))[0]?.originalText).toBe(text);
+    expect((await entries(alice))[0]?.text).toBe(text.replace('<@U0BOB>', '@bob'));
   });
 
   it('decodes the &, < and > Slack escapes in command text, so the entry is what the user typed', async () => {
@@ -98,29 +102,29 @@ describe('evidence capture, end to end', () => {
       text: 'log R&amp;D review: latency &lt; 200 ms &amp;&amp; p99 &gt; 1 s',
     });
     expect(shown(res.json)).toContain('Saved to your evidence');
-    expect(entries(alice)[0]?.text).toBe('R&D review: latency < 200 ms && p99 > 1 s');
+    expect((await entries(alice))[0]?.text).toBe('R&D review: latency < 200 ms && p99 > 1 s');
   });
 
   it('refuses 3,001 characters with the length and the limit, and gives the text back; 3,000 emoji fit', async () => {
-    const before = entries(alice).length;
+    const before = (await entries(alice)).length;
     const long = `${'x'.repeat(2991)} and more!`;
     const res = await h.sender.command({ userId: alice, text: `log ${long}` });
     const text = shown(res.json);
     expect(text).toContain('3,001 characters');
     expect(text).toContain('3,000');
     expect(text).toContain('x'.repeat(100));
-    expect(entries(alice).length).toBe(before);
+    expect((await entries(alice)).length).toBe(before);
     const emoji = '🎉'.repeat(3000);
     const ok = await h.sender.command({ userId: alice, text: `log ${emoji}` });
     expect(shown(ok.json)).toContain('Saved to your evidence');
-    expect(entries(alice)[0]?.text).toBe(emoji);
+    expect((await entries(alice))[0]?.text).toBe(emoji);
   });
 
   it('gives help for an entry that is only tags', async () => {
-    const before = entries(alice).length;
+    const before = (await entries(alice)).length;
     const res = await h.sender.command({ userId: alice, text: 'log #people #process' });
     expect(shown(res.json)).toContain('Tell me what you did');
-    expect(entries(alice).length).toBe(before);
+    expect((await entries(alice)).length).toBe(before);
   });
 
   it('/ladder log alone opens the modal; its submission stores every field and confirms by response URL', async () => {
@@ -144,21 +148,23 @@ describe('evidence capture, end to end', () => {
     expect(submit.status).toBe(200);
     const reply = await h.sender.waitForResponse(res.responseUrl as string);
     expect(shown(reply.body)).toContain('Wrote the incident prevention plan');
-    expect(entries(alice).find((e) => e.text === 'Wrote the incident prevention plan')).toMatchObject({
-      occurredOn: '2026-11-12',
-      axes: ['system', 'process'],
-      shift: 'preventing',
-      scope: 'company',
-      link: 'https://docs.example.com/plan',
-      source: 'modal',
-    });
+    expect((await entries(alice)).find((e) => e.text === 'Wrote the incident prevention plan')).toMatchObject(
+      {
+        occurredOn: '2026-11-12',
+        axes: ['system', 'process'],
+        shift: 'preventing',
+        scope: 'company',
+        link: 'https://docs.example.com/plan',
+        source: 'modal',
+      },
+    );
   });
 
   it('keeps the modal open with errors on the fields for a bad link, a future date or empty text', async () => {
     await h.sender.command({ userId: alice, text: 'log' });
     await vi_waitFor(() => openModal(alice));
     const modal = openModal(alice);
-    const before = entries(alice).length;
+    const before = (await entries(alice)).length;
     const res = await h.sender.viewSubmission({
       userId: alice,
       view: modal?.view as Record<string, unknown>,
@@ -169,7 +175,7 @@ describe('evidence capture, end to end', () => {
     expect(Object.keys(ack.errors).sort()).toEqual(
       [BlockId.evidenceDate, BlockId.evidenceLink, BlockId.evidenceText].sort(),
     );
-    expect(entries(alice).length).toBe(before);
+    expect((await entries(alice)).length).toBe(before);
     h.api.closeView(modal?.id as string);
   });
 
@@ -180,7 +186,7 @@ describe('evidence capture, end to end', () => {
     const values = formValues({ text: 'Mentored two new TPMs', date: '2026-11-20', axes: ['people'] });
     await h.sender.viewSubmission({ userId: bob, view, values });
     await h.sender.viewSubmission({ userId: bob, view, values });
-    expect(entries(bob).filter((e) => e.text === 'Mentored two new TPMs')).toHaveLength(1);
+    expect((await entries(bob)).filter((e) => e.text === 'Mentored two new TPMs')).toHaveLength(1);
   });
 
   it('Save as evidence keeps the permalink; without one (a private conversation) it saves and says so', async () => {
@@ -229,7 +235,7 @@ describe('evidence capture, end to end', () => {
         }),
       });
       const reply = await h.sender.waitForResponse(res.responseUrl as string);
-      const saved = entries(alice).find((e) => e.text.includes(channel));
+      const saved = (await entries(alice)).find((e) => e.text.includes(channel));
       expect(saved?.source).toBe('shortcut');
       if (channel === 'C0PUBLIC') {
         expect(saved?.link).toMatch(/^https?:\/\//);
@@ -258,7 +264,7 @@ describe('evidence capture, end to end', () => {
     await vi_waitFor(() =>
       JSON.stringify(h.api.state.homeViews.get(alice)?.view).includes('Set up the portfolio review'),
     );
-    expect(entries(alice).find((e) => e.text === 'Set up the portfolio review')?.source).toBe('home');
+    expect((await entries(alice)).find((e) => e.text === 'Set up the portfolio review')?.source).toBe('home');
   });
 
   it('/ladder evidence lists newest first with Edit and Delete; Edit, Undo and Delete work', async () => {
@@ -270,7 +276,7 @@ describe('evidence capture, end to end', () => {
     expect(text).toContain(ActionId.evidencePage);
 
     // Edit: the modal opens prefilled; the change is stored and confirmed.
-    const target = entries(alice).find((e) => e.text === 'Wrote the incident prevention plan');
+    const target = (await entries(alice)).find((e) => e.text === 'Wrote the incident prevention plan');
     expect(target).toBeDefined();
     const edit = await h.sender.blockActions({
       userId: alice,
@@ -292,7 +298,7 @@ describe('evidence capture, end to end', () => {
       }),
     });
     await h.sender.waitForResponse(edit.responseUrl as string);
-    expect(h.app.ctx.repos.evidence.get(owner(alice), target?.id as number)).toMatchObject({
+    expect(await h.app.ctx.repos.evidence.get(owner(alice), target?.id as number)).toMatchObject({
       text: 'Wrote and ran the incident prevention plan',
       axes: ['system'],
       link: null,
@@ -300,23 +306,23 @@ describe('evidence capture, end to end', () => {
 
     // Undo right after logging.
     const logged = await h.sender.command({ userId: alice, text: 'log Temporary entry to undo' });
-    const id = entries(alice).find((e) => e.text === 'Temporary entry to undo')?.id;
+    const id = (await entries(alice)).find((e) => e.text === 'Temporary entry to undo')?.id;
     expect(shown(logged.json)).toContain(ActionId.evidenceUndo);
     const undo = await h.sender.blockActions({
       userId: alice,
       actions: [{ action_id: ActionId.evidenceUndo, block_id: BlockId.evidenceActions, value: String(id) }],
     });
     expect(shown((await h.sender.waitForResponse(undo.responseUrl as string)).body)).toContain('Removed');
-    expect(h.app.ctx.repos.evidence.get(owner(alice), id as number)).toBeUndefined();
+    expect(await h.app.ctx.repos.evidence.get(owner(alice), id as number)).toBeUndefined();
 
     // Delete from the list.
-    const victim = entries(alice)[0];
+    const victim = (await entries(alice))[0];
     const del = await h.sender.blockActions({
       userId: alice,
       actions: [{ action_id: ActionId.evidenceDelete, block_id: 'x', value: String(victim?.id) }],
     });
     await h.sender.waitForResponse(del.responseUrl as string);
-    expect(h.app.ctx.repos.evidence.get(owner(alice), victim?.id as number)).toBeUndefined();
+    expect(await h.app.ctx.repos.evidence.get(owner(alice), victim?.id as number)).toBeUndefined();
   });
 
   it('searches and pages through entries', async () => {
@@ -335,10 +341,10 @@ describe('evidence capture, end to end', () => {
 });
 
 /** Polls until the check returns something truthy (the app answers asynchronously after its ack). */
-async function vi_waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<T> {
+async function vi_waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));

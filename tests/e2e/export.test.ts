@@ -32,10 +32,13 @@ const ALICE_WINS = [
 ] as const;
 const BOB_SECRET = 'Bob private: negotiated the vendor exit';
 
-async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
@@ -47,25 +50,27 @@ function shown(json: unknown): string {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 }
 
-function seed(
+async function seed(
   h: Harness,
   userId: string,
   e: Partial<NewEvidence> & { occurredOn: string; text: string },
-): number {
-  return h.app.ctx.repos.evidence.insert(
-    owner(userId),
-    {
-      text: e.text,
-      occurredOn: e.occurredOn,
-      axes: e.axes ?? [],
-      shift: e.shift ?? null,
-      scope: e.scope ?? null,
-      link: e.link ?? null,
-      source: e.source ?? 'command',
-      promptId: e.promptId ?? null,
-      nudgeWeek: e.nudgeWeek ?? null,
-    },
-    NOW,
+): Promise<number> {
+  return (
+    await h.app.ctx.repos.evidence.insert(
+      owner(userId),
+      {
+        text: e.text,
+        occurredOn: e.occurredOn,
+        axes: e.axes ?? [],
+        shift: e.shift ?? null,
+        scope: e.scope ?? null,
+        link: e.link ?? null,
+        source: e.source ?? 'command',
+        promptId: e.promptId ?? null,
+        nudgeWeek: e.nudgeWeek ?? null,
+      },
+      NOW,
+    )
   ).entry.id;
 }
 
@@ -91,8 +96,8 @@ describe('export and chart, end to end', () => {
     const prompt = h.app.ctx.ladder.prompts[0];
     if (!prompt) throw new Error('the ladder data has no prompts');
     reflectionQuestion = prompt.question;
-    for (const w of ALICE_WINS) seed(h, alice, { ...w, axes: [...w.axes] });
-    seed(h, alice, {
+    for (const w of ALICE_WINS) await seed(h, alice, { ...w, axes: [...w.axes] });
+    await seed(h, alice, {
       occurredOn: '2026-10-09',
       text: 'Alice reflection: handed the release decision to Sam',
       shift: prompt.shift,
@@ -101,9 +106,9 @@ describe('export and chart, end to end', () => {
       nudgeWeek: '2026-W41',
       link: 'https://acme.slack.com/archives/C0PROGRAM1/p1760000000000100',
     });
-    seed(h, bob, { occurredOn: '2026-11-01', text: BOB_SECRET, axes: ['people'] });
-    h.app.ctx.repos.profiles.setLevels(owner(alice), { level: 'tpm4', target: 'tpm5' }, NOW);
-    h.app.ctx.repos.profiles.setLevels(owner(bob), { level: 'tpm3' }, NOW);
+    await seed(h, bob, { occurredOn: '2026-11-01', text: BOB_SECRET, axes: ['people'] });
+    await h.app.ctx.repos.profiles.setLevels(owner(alice), { level: 'tpm4', target: 'tpm5' }, NOW);
+    await h.app.ctx.repos.profiles.setLevels(owner(bob), { level: 'tpm3' }, NOW);
   });
   afterAll(async () => {
     await h.close();
@@ -156,7 +161,7 @@ describe('export and chart, end to end', () => {
     expect(message?.text).toContain('4 entries');
     expect(message?.files).toHaveLength(2);
 
-    const recorded = h.app.ctx.repos.exports.files(owner(alice)).map((f) => [f.fileId, f.kind]);
+    const recorded = (await h.app.ctx.repos.exports.files(owner(alice))).map((f) => [f.fileId, f.kind]);
     expect(recorded).toEqual([
       [md?.id, 'markdown'],
       [png?.id, 'chart'],
@@ -214,17 +219,17 @@ describe('export and chart, end to end', () => {
     const packet = md?.bytes?.toString('utf8') ?? '';
     expect(packet).toContain(BOB_SECRET);
     expect(packet).not.toContain('Alice');
-    expect(h.app.ctx.repos.exports.files(owner(bob))).toHaveLength(filesSince(files).length);
+    expect(await h.app.ctx.repos.exports.files(owner(bob))).toHaveLength(filesSince(files).length);
   });
 
   it('a cached DM channel Slack no longer knows is dropped and the DM opened again', async () => {
-    h.app.ctx.repos.nudges.cacheDmChannel(owner(alice), 'D0GONE000', NOW);
+    await h.app.ctx.repos.nudges.cacheDmChannel(owner(alice), 'D0GONE000', NOW);
     const files = fileCount();
     const text = shown(await reply(await h.sender.command({ userId: alice, text: 'export csv' })));
     expect(text).toContain('in our DM');
     const uploaded = filesSince(files).filter((f) => f.completed);
     expect(uploaded.map((f) => f.shares.map((s) => s.channel))).toEqual([[h.api.state.dmChannelId(alice)]]);
-    expect(h.app.ctx.repos.nudges.dmChannel(owner(alice))).toBe(h.api.state.dmChannelId(alice));
+    expect(await h.app.ctx.repos.nudges.dmChannel(owner(alice))).toBe(h.api.state.dmChannelId(alice));
   });
 
   it('an empty period gets a friendly message and no file; a bad period gets the parser’s message', async () => {
@@ -256,7 +261,7 @@ describe('export and chart, end to end', () => {
     expect(block?.slack_file).toEqual({ id: png?.id });
     expect(block?.alt_text).toMatch(/Technology: current \d/);
     expect(block?.alt_text).toContain('target');
-    expect(h.app.ctx.repos.exports.homeChart(owner(alice))?.fileId).toBe(png?.id);
+    expect((await h.app.ctx.repos.exports.homeChart(owner(alice)))?.fileId).toBe(png?.id);
   });
 
   it('/ladder chart retries once when Slack has not processed the image yet', async () => {
@@ -300,13 +305,15 @@ describe('export and chart, end to end', () => {
       view: homeView,
       actions: [{ action_id: ActionId.exportChart, block_id: BlockId.homeActions, value: 'chart' }],
     });
-    const chartId = await waitFor(() => h.app.ctx.repos.exports.homeChart(owner(bob))?.fileId);
-    await waitFor(() => JSON.stringify(h.api.state.homeViews.get(bob)?.view.blocks ?? []).includes(chartId));
+    const chartId = await waitFor(async () => (await h.app.ctx.repos.exports.homeChart(owner(bob)))?.fileId);
+    await waitFor(() =>
+      JSON.stringify(h.api.state.homeViews.get(bob)?.view.blocks ?? []).includes(chartId as string),
+    );
   });
 
   it('/ladder forget deletes the uploaded files from Slack, then the rows; others’ files stay', async () => {
-    const aliceFiles = h.app.ctx.repos.exports.files(owner(alice)).map((f) => f.fileId);
-    const bobFiles = h.app.ctx.repos.exports.files(owner(bob)).map((f) => f.fileId);
+    const aliceFiles = (await h.app.ctx.repos.exports.files(owner(alice))).map((f) => f.fileId);
+    const bobFiles = (await h.app.ctx.repos.exports.files(owner(bob))).map((f) => f.fileId);
     expect(aliceFiles.length).toBeGreaterThanOrEqual(5);
     await h.sender.command({ userId: alice, text: 'forget' });
     const confirm = await h.sender.blockActions({
@@ -317,7 +324,7 @@ describe('export and chart, end to end', () => {
     expect(done).toContain('exported files');
     for (const id of aliceFiles) expect(h.api.state.files.get(id)?.deleted, id).toBe(true);
     for (const id of bobFiles) expect(h.api.state.files.get(id)?.deleted, id).toBe(false);
-    expect(h.app.ctx.repos.exports.files(owner(alice))).toEqual([]);
+    expect(await h.app.ctx.repos.exports.files(owner(alice))).toEqual([]);
     const deletes = h.api.calls.filter((c) => c.method === 'files.delete');
     expect(deletes.length).toBe(aliceFiles.length);
   });

@@ -19,16 +19,16 @@ import { tempDir } from '../helpers/tmp.ts';
  */
 
 /** A real install's database: migrated, with a person who gets weekly nudges. */
-function productionDatabase(): string {
+async function productionDatabase(): Promise<string> {
   const file = path.join(tempDir(), 'ladder.db');
   const db = openDatabase(file);
   migrate(db);
   const repos = createRepositories(db);
   const owner = { teamId: 'T0REALCO', userId: 'U0REALPERSON' };
   const at = new Date('2026-11-02T09:00:00Z');
-  repos.profiles.setTimeZone(owner, 'Europe/Berlin', at);
-  repos.nudges.saveSettings(defaultNudgeSettings(owner, at), at);
-  repos.evidence.insert(
+  await repos.profiles.setTimeZone(owner, 'Europe/Berlin', at);
+  await repos.nudges.saveSettings(defaultNudgeSettings(owner, at), at);
+  await repos.evidence.insert(
     owner,
     {
       text: 'Led the Q3 planning',
@@ -57,7 +57,7 @@ const snapshot = (file: string) => ({
 });
 
 describe('local mode refuses a database it did not create', () => {
-  const cases: Array<[string, () => string, NodeJS.ProcessEnv, string[]]> = [
+  const cases: Array<[string, () => string | Promise<string>, NodeJS.ProcessEnv, string[]]> = [
     ['an empty file, no credentials (npm start)', emptyFile, {}, []],
     ['a real install’s database, no credentials (npm start)', productionDatabase, {}, []],
     [
@@ -77,7 +77,7 @@ describe('local mode refuses a database it did not create', () => {
   it.each(cases)(
     '%s: exit 1 within seconds naming DATABASE_PATH and the local default; the file is byte-identical',
     async (_name, make, env, args) => {
-      const file = make();
+      const file = await make();
       const before = snapshot(file);
       const started = Date.now();
       const child = spawnLadder({ PORT: '0', DATABASE_PATH: file, ...env }, 'src/main.ts', args);
@@ -98,7 +98,7 @@ describe('local mode refuses a database it did not create', () => {
   );
 
   it('the real person’s nudges are still on afterwards', async () => {
-    const file = productionDatabase();
+    const file = await productionDatabase();
     await expect(
       startLadder({ env: { PORT: '0', DATABASE_PATH: file }, forceLocal: true, writeLog: () => {} }),
     ).rejects.toThrow(/local mode only opens a database it created itself/);

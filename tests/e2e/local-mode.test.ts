@@ -61,8 +61,8 @@ describe('local mode: the page server and the app behind it', () => {
       })
     ).json();
   const general = (s: Json) => s.channels.find((c: Json) => c.id === GENERAL);
-  const evidence = (userId: string) =>
-    running.ctx.repos.evidence.list({ teamId: 'T0LOCAL', userId }, { limit: 100 }).entries;
+  const evidence = async (userId: string) =>
+    (await running.ctx.repos.evidence.list({ teamId: 'T0LOCAL', userId }, { limit: 100 })).entries;
 
   beforeAll(async () => {
     running = await startLadder({
@@ -166,7 +166,7 @@ describe('local mode: the page server and the app behind it', () => {
       (v) => v.modals.length === 0,
       'the modal to close',
     );
-    expect(evidence(ALEX)).toEqual([
+    expect(await evidence(ALEX)).toEqual([
       expect.objectContaining({
         text: 'Ran the Q3 launch review',
         axes: ['people', 'process'],
@@ -186,7 +186,7 @@ describe('local mode: the page server and the app behind it', () => {
       "Sam's Home",
     );
     expect(JSON.stringify(sam.home.view)).not.toContain('Ran the Q3 launch review');
-    expect(evidence(SAM)).toEqual([]);
+    expect(await evidence(SAM)).toEqual([]);
   });
 
   it('saves a channel message as evidence through the message shortcut, with its link', async () => {
@@ -220,7 +220,7 @@ describe('local mode: the page server and the app behind it', () => {
       (v) => v.modals.length === 0,
       'the modal to close',
     );
-    expect(evidence(ALEX).find((e) => e.text.includes('cross-team launch review'))?.link).toMatch(
+    expect((await evidence(ALEX)).find((e) => e.text.includes('cross-team launch review'))?.link).toMatch(
       /\/archives\/C0GENERAL\/p\d+$/,
     );
   });
@@ -248,7 +248,7 @@ describe('local mode: the page server and the app behind it', () => {
     expect(withNudge.clock.lines.join('\n')).toContain(`T0LOCAL ${ALEX} sent`);
     const nudge = withNudge.dm.items.find((i: Json) => i.kind === 'message' && i.bot);
 
-    const before = evidence(ALEX).length;
+    const before = (await evidence(ALEX)).length;
     const reply = await act('post', {
       user: ALEX,
       channel: dm,
@@ -257,11 +257,11 @@ describe('local mode: the page server and the app behind it', () => {
     });
     expect(reply).toEqual({ ok: true });
     await until(
-      async () => evidence(ALEX).length,
+      async () => (await evidence(ALEX)).length,
       (n) => n > before,
       'the reflection to be saved',
     );
-    expect(evidence(ALEX)[0]).toMatchObject({ source: 'reflection' });
+    expect((await evidence(ALEX))[0]).toMatchObject({ source: 'reflection' });
     const threaded = await until(
       () => state(ALEX),
       (v) => (v.dm.threads[nudge.ts] ?? []).some((r: Json) => (r.reactions ?? []).length > 0),

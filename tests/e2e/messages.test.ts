@@ -52,7 +52,7 @@ describe('messages that say what is wrong and what to do, end to end', () => {
     h = await startHarness({ now: () => NOW });
     // Nine entries, one without tags; the profile has a level so summaries draw a chart.
     for (let i = 1; i <= 9; i++) {
-      h.app.ctx.repos.evidence.insert(
+      await h.app.ctx.repos.evidence.insert(
         owner(alice),
         {
           text: `Win number ${i}`,
@@ -66,7 +66,7 @@ describe('messages that say what is wrong and what to do, end to end', () => {
         NOW,
       );
     }
-    h.app.ctx.repos.profiles.setLevels(owner(alice), { level: 'tpm4', target: 'tpm5' }, NOW);
+    await h.app.ctx.repos.profiles.setLevels(owner(alice), { level: 'tpm4', target: 'tpm5' }, NOW);
   });
   afterAll(async () => {
     await h.close();
@@ -96,7 +96,7 @@ describe('messages that say what is wrong and what to do, end to end', () => {
 
     const carol = USERS[2]?.id as string;
     for (let i = 1; i <= 12; i++) {
-      h.app.ctx.repos.evidence.insert(
+      await h.app.ctx.repos.evidence.insert(
         owner(carol),
         {
           text: `Carol win ${i}`,

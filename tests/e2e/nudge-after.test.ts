@@ -24,10 +24,10 @@ const shown = (r: unknown) => {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 };
 
-async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
+async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
@@ -106,7 +106,7 @@ describe('nudges after a run and after forget, end to end', () => {
     });
     await h.sender.waitForResponse(confirm.responseUrl as string);
     // The Home republished after forget is read-only; nothing of Bob is held.
-    await waitFor(() => Object.values(countUserData(h.app.db, owner(bob))).every((n) => n === 0));
+    await waitFor(async () => Object.values(await countUserData(h.app.db, owner(bob))).every((n) => n === 0));
 
     const reply = h.api.postAsUser({ user: bob, text: 'Handed the release to Priya', thread_ts: nudge.ts });
     await h.sender.event({ event: messageEvent(h.api, reply) });
@@ -117,7 +117,7 @@ describe('nudges after a run and after forget, end to end', () => {
     expect(said.text).toContain('Ladder holds nothing about you now');
     expect(said.text).toContain('/ladder nudge on');
     expect(h.api.state.message(dm(bob), reply.ts)?.reactions ?? []).toEqual([]);
-    expect(h.app.ctx.repos.evidence.count(owner(bob))).toBe(0);
+    expect(await h.app.ctx.repos.evidence.count(owner(bob))).toBe(0);
 
     // Its buttons say the same instead of "I no longer know that question".
     for (const action of [ActionId.nudgeSkipWeek, ActionId.nudgeAnswer]) {
@@ -134,9 +134,9 @@ describe('nudges after a run and after forget, end to end', () => {
     expect(stopped).toContain('Ladder holds nothing about you now');
 
     expect(await slash(bob, 'nudge on')).toContain('Friday');
-    expect(h.app.ctx.repos.nudges.getSettings(owner(bob))?.enabled).toBe(true);
+    expect((await h.app.ctx.repos.nudges.getSettings(owner(bob)))?.enabled).toBe(true);
     const again = await press(bob, ActionId.nudgeStop, old as LocalMessage);
     expect(again).toContain('off');
-    expect(h.app.ctx.repos.nudges.getSettings(owner(bob))?.enabled).toBe(false);
+    expect((await h.app.ctx.repos.nudges.getSettings(owner(bob)))?.enabled).toBe(false);
   });
 });

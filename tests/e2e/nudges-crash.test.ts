@@ -34,7 +34,8 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     api.state
       .messages(api.state.dmChannelId(userId) ?? '')
       .filter((m) => m.user === api.botUserId && m.text.startsWith('Weekly reflection')).length;
-  const row = (userId: string) => repos.nudges.ledgerRow({ teamId: TEAM, userId, weekKey: '2027-W01' });
+  const row = async (userId: string) =>
+    await repos.nudges.ledgerRow({ teamId: TEAM, userId, weekKey: '2027-W01' });
 
   async function runInProcess(at: string) {
     let stdout = '';
@@ -72,8 +73,8 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     repos = createRepositories(db);
     for (const u of [USERS[0], USERS[1]]) {
       const owner = { teamId: TEAM, userId: u?.id as string };
-      repos.profiles.setTimeZone(owner, u?.tz ?? null, OPTED_IN);
-      repos.nudges.saveSettings(defaultNudgeSettings(owner, OPTED_IN), OPTED_IN);
+      await repos.profiles.setTimeZone(owner, u?.tz ?? null, OPTED_IN);
+      await repos.nudges.saveSettings(defaultNudgeSettings(owner, OPTED_IN), OPTED_IN);
     }
   });
   afterAll(async () => {
@@ -85,22 +86,22 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     const exit = await runAndCrash('2027-01-08T07:00:00Z', 'after-post');
     expect(exit.signal, exit.output).toBe('SIGKILL');
     expect(delivered(bob)).toBe(1);
-    expect(row(bob)).toMatchObject({ state: 'sending' });
+    expect(await row(bob)).toMatchObject({ state: 'sending' });
 
     const again = await runInProcess('2027-01-08T07:30:00Z');
     expect(again.lines).toEqual([`${TEAM} ${bob} failed 2027-01-08T16:00 unknown-outcome`]);
     const later = await runInProcess('2027-01-08T09:00:00Z');
     expect(later.lines).toEqual([`${TEAM} ${bob} failed 2027-01-08T16:00 unknown-outcome`]);
     expect(delivered(bob)).toBe(1);
-    expect(row(bob)).toMatchObject({ state: 'sending' });
+    expect(await row(bob)).toMatchObject({ state: 'sending' });
   });
 
   it('killed between claim and send: the claim waits for its lease, then exactly one nudge goes out', async () => {
     const exit = await runAndCrash('2027-01-08T21:00:00Z', 'after-claim');
     expect(exit.signal, exit.output).toBe('SIGKILL');
     expect(delivered(alice)).toBe(0);
-    expect(row(alice)).toMatchObject({ state: 'claimed' });
-    expect(row(alice)?.leaseOwner).toMatch(/^cli:/);
+    expect(await row(alice)).toMatchObject({ state: 'claimed' });
+    expect((await row(alice))?.leaseOwner).toMatch(/^cli:/);
 
     // Inside the dead run's lease a new run leaves the claim alone (it could be a live process').
     const soon = await runInProcess('2027-01-08T21:01:00Z');

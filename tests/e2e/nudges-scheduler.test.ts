@@ -58,7 +58,7 @@ describe('the nudge scheduler inside the running app', () => {
     for (const p of PEOPLE) {
       const owner = { teamId: TEAM, userId: p.id };
       profiles.setTimeZone(owner, p.tz, appNow);
-      nudges.saveSettings({ ...defaultNudgeSettings(owner, appNow), tz: p.tz }, appNow);
+      await nudges.saveSettings({ ...defaultNudgeSettings(owner, appNow), tz: p.tz }, appNow);
     }
   });
   afterAll(async () => {
@@ -75,13 +75,13 @@ describe('the nudge scheduler inside the running app', () => {
       status: 503,
       body: { ok: false, database: true, scheduler: 'stalled' },
     });
-    app.scheduler.tick();
+    await app.scheduler.tick();
     expect(await health()).toMatchObject({ status: 200, body: { scheduler: 'ok' } });
   });
 
   it('a tick claims and returns at once; a concurrent `nudges run` sends nothing twice', async () => {
     appNow = SLOT;
-    const tick = app.scheduler.tick();
+    const tick = await app.scheduler.tick();
     expect(tick.claim.claimed).toHaveLength(PEOPLE.length);
     // The tick returned while its sends are still queued (2 per second).
     expect(app.scheduler.sender.backlog()).toBeGreaterThan(PEOPLE.length / 2);
@@ -110,22 +110,22 @@ describe('the nudge scheduler inside the running app', () => {
   it('a person whose Slack account is gone is switched off, not retried', async () => {
     const gone = PEOPLE[0]?.id as string;
     const owner = { teamId: TEAM, userId: gone };
-    app.ctx.repos.nudges.dropDmChannel(owner);
+    await app.ctx.repos.nudges.dropDmChannel(owner);
     api.faults.add({ method: 'conversations.open', kind: 'error', error: 'account_inactive', times: 1 });
     appNow = new Date('2027-01-15T15:00:00Z');
-    const tick = app.scheduler.tick();
+    const tick = await app.scheduler.tick();
     const outcomes = await tick.sends;
     expect(outcomes.skipped).toBe(1);
-    expect(app.ctx.repos.nudges.getSettings(owner)).toMatchObject({
+    expect(await app.ctx.repos.nudges.getSettings(owner)).toMatchObject({
       enabled: false,
       offReason: 'account-gone',
     });
-    expect(app.ctx.repos.nudges.ledgerRow({ ...owner, weekKey: '2027-W02' })).toMatchObject({
+    expect(await app.ctx.repos.nudges.ledgerRow({ ...owner, weekKey: '2027-W02' })).toMatchObject({
       state: 'skipped',
       reason: 'account-gone',
     });
     appNow = new Date('2027-01-15T15:30:00Z');
-    expect(app.scheduler.tick().claim.claimed).toHaveLength(0);
+    expect((await app.scheduler.tick()).claim.claimed).toHaveLength(0);
     await app.scheduler.sender.drain();
   });
 
@@ -135,23 +135,24 @@ describe('the nudge scheduler inside the running app', () => {
     appNow = new Date('2027-01-15T16:00:00Z');
     // A refresh started by an earlier tick may still be finishing: let it.
     await new Promise((r) => setTimeout(r, 200));
-    for (const p of PEOPLE) app.ctx.repos.profiles.setTimeZone({ teamId: TEAM, userId: p.id }, p.tz, appNow);
-    app.ctx.repos.profiles.setTimeZone(owner, 'Pacific/Chatham', new Date('2027-01-10T00:00:00Z'));
+    for (const p of PEOPLE)
+      await app.ctx.repos.profiles.setTimeZone({ teamId: TEAM, userId: p.id }, p.tz, appNow);
+    await app.ctx.repos.profiles.setTimeZone(owner, 'Pacific/Chatham', new Date('2027-01-10T00:00:00Z'));
     const infoCalls = () => api.calls.filter((c) => c.method === 'users.info');
     const before = infoCalls().length;
-    app.scheduler.tick();
+    await app.scheduler.tick();
     await new Promise((r) => setTimeout(r, 300));
     expect(
       infoCalls()
         .slice(before)
         .map((c) => c.params.user),
     ).toEqual([who]);
-    expect(app.ctx.repos.profiles.get(owner)).toMatchObject({
+    expect(await app.ctx.repos.profiles.get(owner)).toMatchObject({
       tz: 'Europe/Berlin',
       tzCheckedAt: appNow.toISOString(),
     });
     // Fresh now: the next tick reads nobody.
-    app.scheduler.tick();
+    await app.scheduler.tick();
     await new Promise((r) => setTimeout(r, 200));
     expect(infoCalls().length).toBe(before + 1);
     await app.scheduler.sender.drain();

@@ -22,10 +22,10 @@ function shown(json: unknown): string {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 }
 
-async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
+async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
@@ -70,11 +70,11 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
       .messages(dm(userId))
       .filter((m) => m.user === h.api.botUserId && m.text.startsWith('Weekly reflection'));
   const posts = () => h.api.calls.filter((c) => c.method === 'chat.postMessage' && c.outcome === 'ok').length;
-  const reflections = (userId: string) =>
-    h.app.ctx.repos.evidence
-      .list(owner(userId), { limit: 100 })
-      .entries.filter((e) => e.source === 'reflection');
-  const ledger = (userId: string) => h.app.ctx.repos.nudges.ledgerOf(owner(userId));
+  const reflections = async (userId: string) =>
+    (await h.app.ctx.repos.evidence.list(owner(userId), { limit: 100 })).entries.filter(
+      (e) => e.source === 'reflection',
+    );
+  const ledger = async (userId: string) => await h.app.ctx.repos.nudges.ledgerOf(owner(userId));
 
   beforeAll(async () => {
     h = await startHarness({ now: () => APP_NOW, env: { NUDGE_SEND_RATE: '6000' } });
@@ -102,7 +102,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     expect(await slash(frank, 'nudge skip')).toContain('Skipping the next one');
     expect(await slash(alice, 'nudge status')).toContain('Next: Friday 8 January 2027 at 16:00');
     expect(await slash(alice, 'nudge fri 25:00')).toContain('is not a time of day: hours go from 0 to 23');
-    expect(h.app.ctx.repos.nudges.getSettings(owner(dan))?.enabled).toBe(false);
+    expect((await h.app.ctx.repos.nudges.getSettings(owner(dan)))?.enabled).toBe(false);
   });
 
   it('an ok:false internal_error and then a 429 from chat.postMessage: failed → sent over two later runs, one nudge delivered', async () => {
@@ -120,13 +120,13 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     expect(third.lines).toEqual([`${TEAM} ${carol} sent 2027-01-06T10:00`]);
     expect(third.code).toBe(0);
     expect(nudgesOf(carol)).toHaveLength(1);
-    expect(ledger(carol)).toMatchObject([{ weekKey: '2027-W01', state: 'sent', attempts: 2 }]);
+    expect(await ledger(carol)).toMatchObject([{ weekKey: '2027-W01', state: 'sent', attempts: 2 }]);
   });
 
   it('`nudge now` sends one prompt at once; it does not count as the week’s nudge', async () => {
     expect(await slash(bob, 'nudge now')).toContain('reflection question in our DM');
     expect(nudgesOf(bob)).toHaveLength(1);
-    expect(ledger(bob)).toEqual([]);
+    expect(await ledger(bob)).toEqual([]);
   });
 
   it('New York and Tokyo are each nudged at their own 16:00; the same week again sends nothing', async () => {
@@ -172,7 +172,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     expect(again.lines).toContain(`${TEAM} ${alice} sent 2027-01-08T16:00`);
     expect(posts()).toBe(before);
     for (const u of [dan, erin, frank]) expect(nudgesOf(u)).toHaveLength(0);
-    expect(ledger(dan)).toEqual([]);
+    expect(await ledger(dan)).toEqual([]);
   });
 
   it('--dry-run writes and sends nothing and says who is due', async () => {
@@ -180,12 +180,12 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     const dry = await nudgesRun('2027-01-15T21:00:00Z', ['--dry-run']);
     expect(dry.lines).toContain(`${TEAM} ${alice} due 2027-01-15T16:00`);
     expect(posts()).toBe(before);
-    expect(ledger(alice)).toHaveLength(1);
+    expect(await ledger(alice)).toHaveLength(1);
   });
 
   it('a thread reply and its retried delivery become exactly one entry tagged with the shift; edit and delete follow', async () => {
     const [nudge] = nudgesOf(alice);
-    const row = ledger(alice)[0];
+    const row = (await ledger(alice))[0];
     const prompt = h.app.ctx.ladder.prompts.find((p) => p.id === row?.promptId);
     expect(prompt).toBeDefined();
     const reply = h.api.postAsUser({
@@ -199,7 +199,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     await h.sender.event({ event, eventId: 'EvREPLY1', retryNum: 1, retryReason: 'http_timeout' });
     await waitFor(() => h.api.state.message(dm(alice), reply.ts)?.reactions?.length);
     await new Promise((r) => setTimeout(r, 100));
-    const saved = reflections(alice);
+    const saved = await reflections(alice);
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({
       text: 'Handed the release train to Priya',
@@ -237,7 +237,9 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
         },
       },
     });
-    await waitFor(() => reflections(alice)[0]?.text === 'Handed the release train to Priya and Sam');
+    await waitFor(
+      async () => (await reflections(alice))[0]?.text === 'Handed the release train to Priya and Sam',
+    );
 
     // Deleted in Slack: so is the entry.
     await h.sender.event({
@@ -258,7 +260,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
         },
       },
     });
-    await waitFor(() => reflections(alice).length === 0);
+    await waitFor(async () => (await reflections(alice)).length === 0);
   });
 
   it('several replies are several entries (a broadcast reply and a file share with words too); a too-long one is explained', async () => {
@@ -276,7 +278,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     await h.sender.event({
       event: { ...messageEvent(h.api, third), subtype: 'file_share', files: [{ id: 'F0X' }] },
     });
-    await waitFor(() => reflections(alice).length === 3);
+    await waitFor(async () => (await reflections(alice)).length === 3);
     const long = h.api.postAsUser({ user: alice, text: 'x'.repeat(3001), thread_ts: threadTs });
     await h.sender.event({ event: messageEvent(h.api, long) });
     const note = await waitFor(() =>
@@ -285,8 +287,8 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
         .find((m) => m.user === h.api.botUserId && m.text.includes('3,001')),
     );
     expect(note.text).toContain('not saved');
-    expect(reflections(alice)).toHaveLength(3);
-    for (const e of reflections(alice)) h.app.ctx.repos.evidence.delete(owner(alice), e.id);
+    expect(await reflections(alice)).toHaveLength(3);
+    for (const e of await reflections(alice)) await h.app.ctx.repos.evidence.delete(owner(alice), e.id);
   });
 
   it('ignores bot messages, other subtypes, top-level messages and replies outside a nudge thread', async () => {
@@ -314,12 +316,12 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     const inOtherThread = h.api.postAsUser({ user: alice, text: 'reply to myself', thread_ts: topLevel.ts });
     await h.sender.event({ event: messageEvent(h.api, inOtherThread) });
     await new Promise((r) => setTimeout(r, 200));
-    expect(reflections(alice)).toHaveLength(0);
+    expect(await reflections(alice)).toHaveLength(0);
   });
 
   it('the Answer button opens a modal whose answer is saved tagged with the shift, once', async () => {
     const [nudge] = nudgesOf(bob).slice(-1);
-    const row = ledger(bob)[0];
+    const row = (await ledger(bob))[0];
     const prompt = h.app.ctx.ladder.prompts.find((p) => p.id === row?.promptId);
     const click = await h.sender.blockActions({
       userId: bob,
@@ -342,8 +344,8 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     await h.sender.viewSubmission({ userId: bob, view, values });
     const confirmation = await h.sender.waitForResponse(click.responseUrl as string);
     expect(shown(confirmation.body)).toContain('Wrote the on-call checklist');
-    expect(reflections(bob)).toHaveLength(1);
-    expect(reflections(bob)[0]).toMatchObject({
+    expect(await reflections(bob)).toHaveLength(1);
+    expect((await reflections(bob))[0]).toMatchObject({
       shift: prompt?.shift,
       promptId: prompt?.id,
       nudgeWeek: '2027-W01',
@@ -351,11 +353,11 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
   });
 
   it('next week: a different prompt; Pause 2 weeks and Stop nudges on the DM are respected', async () => {
-    const week1 = ledger(alice)[0]?.promptId;
+    const week1 = (await ledger(alice))[0]?.promptId;
     const run = await nudgesRun('2027-01-15T21:00:00Z');
     expect(run.lines).toContain(`${TEAM} ${alice} sent 2027-01-15T16:00`);
     expect(run.lines).toContain(`${TEAM} ${erin} skipped 2027-01-15T16:00 paused`);
-    const week2 = ledger(alice)[1];
+    const week2 = (await ledger(alice))[1];
     expect(week2?.weekKey).toBe('2027-W02');
     expect(week2?.promptId).not.toBe(week1);
     expect(nudgesOf(alice)).toHaveLength(2);
@@ -375,21 +377,21 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
     const paused = await press(alice, ActionId.nudgePause);
     expect(JSON.stringify(paused.blocks)).toContain('Paused through');
     expect(JSON.stringify(paused.blocks)).not.toContain(ActionId.nudgePause);
-    expect(h.app.ctx.repos.nudges.getSettings(owner(alice))?.pausedThrough).toBe('2027-01-17');
+    expect((await h.app.ctx.repos.nudges.getSettings(owner(alice)))?.pausedThrough).toBe('2027-01-17');
     const stopped = await press(bob, ActionId.nudgeStop);
     expect(JSON.stringify(stopped.blocks)).toContain('Weekly nudges are off');
-    expect(h.app.ctx.repos.nudges.getSettings(owner(bob))?.enabled).toBe(false);
+    expect((await h.app.ctx.repos.nudges.getSettings(owner(bob)))?.enabled).toBe(false);
   });
 
-  it('forget removes the settings, the ledger, the DM cache and the prompt history', () => {
-    const before = countUserData(h.app.db, owner(alice));
+  it('forget removes the settings, the ledger, the DM cache and the prompt history', async () => {
+    const before = await countUserData(h.app.db, owner(alice));
     for (const table of ['nudge_settings', 'nudge_ledger', 'nudge_dm_channels', 'nudge_history'] as const) {
       expect(before[table]).toBeGreaterThan(0);
     }
-    const bobBefore = countUserData(h.app.db, owner(bob));
-    deleteUserData(h.app.db, owner(alice));
-    expect(Object.values(countUserData(h.app.db, owner(alice))).every((n) => n === 0)).toBe(true);
-    expect(countUserData(h.app.db, owner(bob))).toEqual(bobBefore);
+    const bobBefore = await countUserData(h.app.db, owner(bob));
+    await deleteUserData(h.app.db, owner(alice));
+    expect(Object.values(await countUserData(h.app.db, owner(alice))).every((n) => n === 0)).toBe(true);
+    expect(await countUserData(h.app.db, owner(bob))).toEqual(bobBefore);
   });
 
   it('logs counts, never user text', () => {

@@ -29,7 +29,7 @@ function nudgeButton(actionId: string): { replay: Replay } {
   return {
     replay: async (h) => {
       const { channel, message } = await aliceNudge(h);
-      const settings = h.app.ctx.repos.nudges.getSettings(owner(alice));
+      const settings = await h.app.ctx.repos.nudges.getSettings(owner(alice));
       const res = await h.sender.blockActions({
         userId: bob,
         actions: [{ action_id: actionId, block_id: BlockId.nudgeActions, value: 'x' }],
@@ -37,7 +37,7 @@ function nudgeButton(actionId: string): { replay: Replay } {
         message,
       });
       const reply = await h.sender.waitForResponse(res.responseUrl as string);
-      expect(h.app.ctx.repos.nudges.getSettings(owner(alice))).toEqual(settings);
+      expect(await h.app.ctx.repos.nudges.getSettings(owner(alice))).toEqual(settings);
       expect(h.api.state.message(channel, message.ts)?.edited).toBeUndefined();
       expect(h.api.state.openModals(bob)).toHaveLength(0);
       return JSON.stringify(reply.body);
@@ -177,20 +177,20 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
   },
   [ActionId.exportChart]: {
     replay: async (h) => {
-      h.app.ctx.repos.profiles.setLevels(owner(bob), { level: 'tpm4', target: 'tpm5' }, new Date());
+      await h.app.ctx.repos.profiles.setLevels(owner(bob), { level: 'tpm4', target: 'tpm5' }, new Date());
       await h.sender.blockActions({
         userId: bob,
         actions: [{ action_id: ActionId.exportChart, block_id: BlockId.homeActions, value: 'chart' }],
       });
       const deadline = Date.now() + 10_000;
-      const chartOnHome = () => {
-        const chart = h.app.ctx.repos.exports.homeChart(owner(bob));
+      const chartOnHome = async () => {
+        const chart = await h.app.ctx.repos.exports.homeChart(owner(bob));
         const home = JSON.stringify(h.api.state.homeViews.get(bob)?.view ?? {});
         return chart && home.includes(chart.fileId) ? home : undefined;
       };
-      while (!chartOnHome() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(h.app.ctx.repos.exports.homeChart(owner(alice))).toBeUndefined();
-      return chartOnHome() ?? '';
+      while (!(await chartOnHome()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await h.app.ctx.repos.exports.homeChart(owner(alice))).toBeUndefined();
+      return (await chartOnHome()) ?? '';
     },
   },
   [ActionId.nudgeAnswer]: nudgeButton(ActionId.nudgeAnswer),
@@ -221,9 +221,13 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
         },
       });
       h.api.closeView(view.id as string);
-      const all = [alice, bob].flatMap(
-        (u) => h.app.ctx.repos.evidence.list(owner(u), { limit: 100 }).entries,
-      );
+      const all = (
+        await Promise.all(
+          [alice, bob].map(
+            async (u) => (await h.app.ctx.repos.evidence.list(owner(u), { limit: 100 })).entries,
+          ),
+        )
+      ).flat();
       expect(all.some((e) => e.text === 'Answered by Bob')).toBe(false);
       return res.body;
     },
@@ -271,7 +275,7 @@ describe("isolation: a second user replaying the first user's ids changes and re
   for (const [id, c] of Object.entries(CASES)) {
     if ('exempt' in c) continue;
     it(`${id}`, async () => {
-      const { entry } = h.app.ctx.repos.evidence.insert(
+      const { entry } = await h.app.ctx.repos.evidence.insert(
         owner(alice),
         {
           text: ALICE_TEXT,
@@ -284,7 +288,7 @@ describe("isolation: a second user replaying the first user's ids changes and re
         },
         new Date(),
       );
-      h.app.ctx.repos.evidence.insert(
+      await h.app.ctx.repos.evidence.insert(
         owner(bob),
         {
           text: 'Bob own entry',
@@ -299,7 +303,7 @@ describe("isolation: a second user replaying the first user's ids changes and re
       );
       const seenByBob = await c.replay(h, entry.id);
       expect(seenByBob).not.toContain('vendor exit');
-      expect(h.app.ctx.repos.evidence.get(owner(alice), entry.id)).toMatchObject({
+      expect(await h.app.ctx.repos.evidence.get(owner(alice), entry.id)).toMatchObject({
         text: ALICE_TEXT,
         axes: ['people'],
       });
@@ -324,12 +328,12 @@ describe('/ladder forget', () => {
       // The profile keeps the roles chosen (level_role, target_role): forget removes them too.
       await h.sender.command({ userId: u, text: 'me level senior target lead' });
     }
-    expect(h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({ levelRole: 'senior-tpm' });
+    expect(await h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({ levelRole: 'senior-tpm' });
     const ask = await h.sender.command({ userId: alice, text: 'forget' });
     const askText = JSON.stringify(ask.json);
     expect(askText).toContain('2 evidence entries');
     expect(askText).toContain(ActionId.forgetConfirm);
-    expect(h.app.ctx.repos.evidence.count(owner(alice))).toBe(2);
+    expect(await h.app.ctx.repos.evidence.count(owner(alice))).toBe(2);
 
     const confirm = await h.sender.blockActions({
       userId: alice,
@@ -360,9 +364,9 @@ describe('/ladder forget', () => {
       };
       expect(left.n, `rows of the forgotten user left in ${table}`).toBe(0);
     }
-    expect(h.app.ctx.repos.evidence.count(owner(bob))).toBe(2);
-    expect(h.app.ctx.repos.profiles.get(owner(alice))).toBeUndefined();
-    expect(h.app.ctx.repos.profiles.get(owner(bob))).toMatchObject({
+    expect(await h.app.ctx.repos.evidence.count(owner(bob))).toBe(2);
+    expect(await h.app.ctx.repos.profiles.get(owner(alice))).toBeUndefined();
+    expect(await h.app.ctx.repos.profiles.get(owner(bob))).toMatchObject({
       levelRole: 'senior-tpm',
       targetRole: 'lead-tpm',
     });

@@ -23,18 +23,25 @@ function shown(json: unknown): string {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 }
 
-async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-function seed(h: Harness, userId: string, e: Partial<NewEvidence> & { occurredOn: string }): number {
-  const { entry } = h.app.ctx.repos.evidence.insert(
+async function seed(
+  h: Harness,
+  userId: string,
+  e: Partial<NewEvidence> & { occurredOn: string },
+): Promise<number> {
+  const { entry } = await h.app.ctx.repos.evidence.insert(
     owner(userId),
     {
       text: e.text ?? `Win on ${e.occurredOn}`,
@@ -84,7 +91,8 @@ describe('progress, end to end', () => {
       ['2026-11-17', [], []],
       ['2026-05-01', ['influence'], []],
     ];
-    for (const [occurredOn, axes, suggestedAxes] of data) seed(h, alice, { occurredOn, axes, suggestedAxes });
+    for (const [occurredOn, axes, suggestedAxes] of data)
+      await seed(h, alice, { occurredOn, axes, suggestedAxes });
   });
   afterAll(async () => {
     await h.close();
@@ -97,7 +105,7 @@ describe('progress, end to end', () => {
     );
     expect(saved).toContain('Lead TPM is a role: I keep it as you chose it, and compare it with *TPM5*');
     expect(saved).toContain('An analogy, not an equivalence');
-    expect(h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({
+    expect(await h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({
       level: 'tpm4',
       levelRole: null,
       target: 'tpm5',
@@ -113,7 +121,7 @@ describe('progress, end to end', () => {
     const text = shown(await command(alice, 'me level tmp3'));
     expect(text).toContain("I don't know the level “tmp3”");
     expect(text).toContain('Nothing was saved');
-    expect(h.app.ctx.repos.profiles.get(owner(alice))?.level).toBe('tpm4');
+    expect((await h.app.ctx.repos.profiles.get(owner(alice)))?.level).toBe('tpm4');
   });
 
   it('/ladder next compares my level with the one above; without a level it says how to set one', async () => {
@@ -177,7 +185,7 @@ describe('progress, end to end', () => {
     expect(confirmation).toContain('*Suggested:* System, Process (suggested)');
     expect(confirmation).toContain('“retro”');
     expect(confirmation).toContain(ActionId.evidenceAccept);
-    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
     expect(entry).toMatchObject({ axes: [], suggestedAxes: ['system', 'process'] });
 
     const click = await h.sender.blockActions({
@@ -190,7 +198,7 @@ describe('progress, end to end', () => {
     expect(accepted).toContain('Suggested tags accepted');
     expect(accepted).toContain('*Axes:* System, Process');
     expect(accepted).not.toContain('(suggested)');
-    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+    expect(await h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
       axes: ['system', 'process'],
       suggestedAxes: [],
     });
@@ -198,7 +206,7 @@ describe('progress, end to end', () => {
 
   it('Change tags opens the form with the suggestions preselected; what is saved is the user’s choice', async () => {
     await reply(await h.sender.command({ userId: carol, text: 'log Wrote the incident runbook' }));
-    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
     expect(entry?.suggestedAxes).toEqual(['system']);
     await h.sender.blockActions({
       userId: carol,
@@ -223,10 +231,10 @@ describe('progress, end to end', () => {
         }),
       },
     });
-    await waitFor(() =>
-      h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)?.axes.includes('people'),
+    await waitFor(async () =>
+      (await h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number))?.axes.includes('people'),
     );
-    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+    expect(await h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
       axes: ['people'],
       suggestedAxes: [],
     });
@@ -234,7 +242,7 @@ describe('progress, end to end', () => {
 
   it('explicit tags win: nothing is suggested when the user gave an axis', async () => {
     await reply(await h.sender.command({ userId: carol, text: 'log Ran the retro #people' }));
-    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
     expect(entry).toMatchObject({ axes: ['people'], suggestedAxes: [] });
   });
 
@@ -243,7 +251,7 @@ describe('progress, end to end', () => {
       await reply(await h.sender.command({ userId: carol, text: 'log Briefed the execs on the roadmap' })),
     );
     expect(text).toContain('*Scope:* Company (suggested)');
-    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
     // Stored as suggested until confirmed: the scope is not the user's until they accept it.
     expect(entry).toMatchObject({ suggestedAxes: ['influence'], scope: null });
     const res = await h.sender.blockActions({
@@ -253,7 +261,7 @@ describe('progress, end to end', () => {
       ],
     });
     await h.sender.waitForResponse(res.responseUrl as string);
-    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+    expect(await h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
       axes: ['influence'],
       suggestedAxes: [],
       scope: 'company',
@@ -276,7 +284,7 @@ describe('progress, end to end', () => {
     expect(confirmation).toContain('*Process* ← “risk register”');
     expect(confirmation).toContain(`*${names.shift('preventing')}* ← “risk register”`);
     expect(confirmation).toContain(ActionId.evidenceAccept);
-    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
     // Not the user's until accepted: the shift is offered, never stored.
     expect(entry).toMatchObject({ axes: [], suggestedAxes: ['process'], shift: null });
 
@@ -289,7 +297,7 @@ describe('progress, end to end', () => {
     const accepted = shown((await h.sender.waitForResponse(click.responseUrl as string)).body);
     expect(accepted).toContain(`*Shift:* ${names.shift('preventing')}`);
     expect(accepted).not.toContain('(suggested)');
-    expect(h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
+    expect(await h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
       axes: ['process'],
       suggestedAxes: [],
       shift: 'preventing',
@@ -303,7 +311,7 @@ describe('progress, end to end', () => {
     );
     expect(confirmation).toContain(`*Shift:* ${names.shift('enabling')} (suggested)`);
     expect(confirmation).toContain('“Delegated”');
-    const [entry] = h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 }).entries;
+    const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
     expect(entry).toMatchObject({ axes: [], suggestedAxes: [], shift: null });
     await h.sender.blockActions({
       userId: carol,
@@ -360,21 +368,21 @@ describe('progress, end to end', () => {
         view: { type: 'home', id: h.api.state.homeViews.get(bob)?.id },
       });
     await click(ActionId.homeNudgeToggle, { value: 'on' });
-    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.enabled === true);
+    await waitUntil(async () => (await h.app.ctx.repos.nudges.getSettings(owner(bob)))?.enabled === true);
     const monday = { text: { type: 'plain_text', text: 'Monday' }, value: '1' };
     await click(ActionId.homeNudgeDay, { type: 'static_select', selected_option: monday });
-    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.day === 1);
+    await waitUntil(async () => (await h.app.ctx.repos.nudges.getSettings(owner(bob)))?.day === 1);
     const nine = { text: { type: 'plain_text', text: '09:30' }, value: String(9 * 60 + 30) };
     await click(ActionId.homeNudgeTime, { type: 'static_select', selected_option: nine });
-    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.minuteOfDay === 570);
+    await waitUntil(async () => (await h.app.ctx.repos.nudges.getSettings(owner(bob)))?.minuteOfDay === 570);
     await waitUntil(() => homeText(bob).includes('Monday'));
-    expect(h.app.ctx.repos.nudges.getSettings(owner(bob))).toMatchObject({
+    expect(await h.app.ctx.repos.nudges.getSettings(owner(bob))).toMatchObject({
       enabled: true,
       day: 1,
       minuteOfDay: 570,
     });
     await click(ActionId.homeNudgeToggle, { value: 'off' });
-    await waitUntil(() => h.app.ctx.repos.nudges.getSettings(owner(bob))?.enabled === false);
+    await waitUntil(async () => (await h.app.ctx.repos.nudges.getSettings(owner(bob)))?.enabled === false);
   });
 
   it('the level picker on the Home sets the profile and re-publishes the Home', async () => {
@@ -391,7 +399,7 @@ describe('progress, end to end', () => {
       ],
     });
     await waitFor(() => homeText(alice).includes('Your target is now TPM6'));
-    expect(h.app.ctx.repos.profiles.get(owner(alice))?.target).toBe('tpm6');
+    expect((await h.app.ctx.repos.profiles.get(owner(alice)))?.target).toBe('tpm6');
     expect(homeText(alice)).toContain('Where to grow (TPM4 → TPM6)');
     // A value that is not a position changes nothing.
     await h.sender.blockActions({
@@ -407,11 +415,11 @@ describe('progress, end to end', () => {
       ],
     });
     await waitFor(() => homeText(alice).includes('nothing was changed'));
-    expect(h.app.ctx.repos.profiles.get(owner(alice))?.level).toBe('tpm4');
+    expect((await h.app.ctx.repos.profiles.get(owner(alice)))?.level).toBe('tpm4');
   });
 
   it('Delete on the Home deletes the entry and re-publishes the Home (no response URL there)', async () => {
-    const victim = seed(h, alice, { occurredOn: '2026-11-18', text: 'Delete me from the Home' });
+    const victim = await seed(h, alice, { occurredOn: '2026-11-18', text: 'Delete me from the Home' });
     await h.sender.event({ event: appHomeOpenedEvent(h.api, alice) });
     await waitFor(() => homeText(alice).includes('Delete me from the Home'));
     const res = await h.sender.blockActions({
@@ -423,11 +431,11 @@ describe('progress, end to end', () => {
     expect(res.responseUrl).toBeUndefined();
     await waitFor(() => homeText(alice).includes('Entry deleted.'));
     expect(homeText(alice)).not.toContain('Delete me from the Home');
-    expect(h.app.ctx.repos.evidence.get(owner(alice), victim)).toBeUndefined();
+    expect(await h.app.ctx.repos.evidence.get(owner(alice), victim)).toBeUndefined();
   });
 
   it('Accept on the Home confirms the suggested axes', async () => {
-    const id = seed(h, alice, {
+    const id = await seed(h, alice, {
       occurredOn: '2026-11-19',
       text: 'Suggested on the Home',
       suggestedAxes: ['people'],
@@ -440,14 +448,18 @@ describe('progress, end to end', () => {
       actions: [{ action_id: ActionId.evidenceAccept, block_id: 'x', value: String(id) }],
     });
     await waitFor(() => homeText(alice).includes('Suggested tags accepted'));
-    expect(h.app.ctx.repos.evidence.get(owner(alice), id)).toMatchObject({
+    expect(await h.app.ctx.repos.evidence.get(owner(alice), id)).toMatchObject({
       axes: ['people'],
       suggestedAxes: [],
     });
   });
 
   it('Edit on the Home saves the change and re-publishes the Home', async () => {
-    const id = seed(h, alice, { occurredOn: '2026-11-19', text: 'Edit me on the Home', axes: ['process'] });
+    const id = await seed(h, alice, {
+      occurredOn: '2026-11-19',
+      text: 'Edit me on the Home',
+      axes: ['process'],
+    });
     await h.sender.event({ event: appHomeOpenedEvent(h.api, alice) });
     await waitFor(() => homeText(alice).includes('Edit me on the Home'));
     await h.sender.blockActions({
@@ -466,15 +478,15 @@ describe('progress, end to end', () => {
       },
     });
     await waitFor(() => homeText(alice).includes('Edited on the Home'));
-    expect(h.app.ctx.repos.evidence.get(owner(alice), id)?.text).toBe('Edited on the Home');
+    expect((await h.app.ctx.repos.evidence.get(owner(alice), id))?.text).toBe('Edited on the Home');
   });
 
   it('the Home stays within limits with 10,000 entries', async () => {
     const db = h.app.db;
-    db.transaction(() => {
+    db.transaction(async () => {
       for (let i = 0; i < 10_000; i++) {
         const day = new Date(Date.UTC(2026, 10, 19) - (i % 700) * 86_400_000).toISOString().slice(0, 10);
-        seed(h, bob, {
+        await seed(h, bob, {
           occurredOn: day,
           text: `Entry ${i}: ${'long <text> & *marks* 🎉 '.repeat(100)}`.slice(0, 3000),
           axes: i % 2 === 0 ? ['people'] : [],
@@ -494,9 +506,9 @@ describe('progress, end to end', () => {
   }, 60_000);
 });
 
-async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -19,10 +19,13 @@ function shown(json: unknown): string {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 }
 
-async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
@@ -59,7 +62,7 @@ describe('role names kept: me level senior target lead', () => {
     expect(saved).toContain('`/ladder me level tpm3`');
     expect(saved).toContain('An analogy, not an equivalence');
     expect(saved).toContain('never says a Lead TPM has line reports or runs production systems');
-    expect(h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({
+    expect(await h.app.ctx.repos.profiles.get(owner(alice))).toMatchObject({
       level: 'tpm4',
       levelRole: 'senior-tpm',
       target: 'tpm5',

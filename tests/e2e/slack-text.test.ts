@@ -36,10 +36,10 @@ function shown(json: unknown): string {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 }
 
-async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
+async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
@@ -64,7 +64,8 @@ function formValues(text: string, date: string): Record<string, unknown> {
 
 describe('Slack text in, readable text out, end to end', () => {
   let h: Harness;
-  const entries = (userId: string) => h.app.ctx.repos.evidence.list(owner(userId), { limit: 1000 }).entries;
+  const entries = async (userId: string) =>
+    (await h.app.ctx.repos.evidence.list(owner(userId), { limit: 1000 })).entries;
   const openModal = (userId: string) => h.api.state.openModals(userId).at(-1);
   const modalText = (userId: string) => {
     const blocks = (openModal(userId)?.view.blocks ?? []) as Array<Record<string, unknown>>;
@@ -124,7 +125,7 @@ describe('Slack text in, readable text out, end to end', () => {
     expect(reply).toContain('Saved to your evidence');
     expect(reply).toContain('@bob');
     expectReadable(reply, 'the confirmation');
-    const [entry] = entries(alice);
+    const [entry] = await entries(alice);
     expect(entry).toMatchObject({
       text: READABLE,
       originalText: SLACK_TEXT,
@@ -138,7 +139,7 @@ describe('Slack text in, readable text out, end to end', () => {
     const reply = await slash(alice, `log ${SLACK_TEXT} #people`);
     expect(reply).toContain('Saved to your evidence');
     expectReadable(reply, 'the confirmation');
-    const [entry] = entries(alice);
+    const [entry] = await entries(alice);
     expect(entry).toMatchObject({ text: READABLE, originalText: SLACK_TEXT, axes: ['people'] });
   });
 
@@ -195,15 +196,16 @@ describe('Slack text in, readable text out, end to end', () => {
     const env = { DATABASE_PATH: h.dbPath };
     expect(await runCli(['import', v3, '--team', TEAM, '--user', 'U0IMPORT3'], { env, ...io })).toBe(0);
     expect(await runCli(['import', v1, '--team', TEAM, '--user', 'U0IMPORT1'], { env, ...io })).toBe(0);
-    const imported = (userId: string) => entries(userId).map((e) => [e.text, e.originalText, e.converted]);
-    expect(imported('U0IMPORT3')).toEqual([
+    const imported = async (userId: string) =>
+      (await entries(userId)).map((e) => [e.text, e.originalText, e.converted]);
+    expect(await imported('U0IMPORT3')).toEqual([
       [READABLE, SLACK_TEXT, true],
       [READABLE, SLACK_TEXT, true],
     ]);
     // The v1 text names a person only Slack can name: the running app's job finishes it.
-    expect(imported('U0IMPORT1')[0]?.[2]).toBe(false);
+    expect((await imported('U0IMPORT1'))[0]?.[2]).toBe(false);
     await h.app.scheduler.convertEntries();
-    expect(imported('U0IMPORT1')).toEqual([
+    expect(await imported('U0IMPORT1')).toEqual([
       [READABLE, SLACK_TEXT, true],
       [READABLE, SLACK_TEXT, true],
     ]);
@@ -211,7 +213,7 @@ describe('Slack text in, readable text out, end to end', () => {
 
   it('a message saved twice is one entry: the second try says where the first is and opens it', async () => {
     const message = h.api.state.messages(CHANNEL).find((m) => m.text === SLACK_TEXT) as { ts: string };
-    const before = entries(alice).length;
+    const before = (await entries(alice)).length;
     await saveMessage(alice, CHANNEL, message);
     const modal = openModal(alice);
     expect(modal?.view.callback_id).toBe(ViewId.evidenceAlreadySaved);
@@ -220,7 +222,7 @@ describe('Slack text in, readable text out, end to end', () => {
     expect(said).toContain('2026-11-20');
     expect(said).toContain('Thanks @bob');
     // "Open the entry" turns the same modal into that entry's form; saving it edits, never copies.
-    const saved = entries(alice).find((e) => e.messageTs === message.ts);
+    const saved = (await entries(alice)).find((e) => e.messageTs === message.ts);
     await h.sender.blockActions({
       userId: alice,
       actions: [
@@ -240,9 +242,9 @@ describe('Slack text in, readable text out, end to end', () => {
       view: openModal(alice)?.view as Record<string, unknown>,
       values: formValues(`${READABLE} (again)`, '2026-11-20'),
     });
-    await waitFor(() => entries(alice).some((e) => e.text.endsWith('(again)')));
-    expect(entries(alice)).toHaveLength(before);
-    const edited = entries(alice).find((e) => e.id === saved?.id);
+    await waitFor(async () => (await entries(alice)).some((e) => e.text.endsWith('(again)')));
+    expect(await entries(alice)).toHaveLength(before);
+    const edited = (await entries(alice)).find((e) => e.id === saved?.id);
     expect(edited).toMatchObject({ messageTs: message.ts, channelId: CHANNEL });
   });
 
@@ -257,10 +259,10 @@ describe('Slack text in, readable text out, end to end', () => {
     });
     await h.sender.event({ event: messageEvent(h.api, reply) });
     await waitFor(() => h.api.state.message(dm, reply.ts)?.reactions?.length);
-    expect(entries(carol).map((e) => e.text)).toEqual(['Paired with @alice on the risk register']);
+    expect((await entries(carol)).map((e) => e.text)).toEqual(['Paired with @alice on the risk register']);
     await saveMessage(carol, dm, reply);
     expect(openModal(carol)?.view.callback_id).toBe(ViewId.evidenceAlreadySaved);
-    expect(entries(carol)).toHaveLength(1);
+    expect(await entries(carol)).toHaveLength(1);
   });
 
   it('two forms open on one message: the second Save says it was saved meanwhile and copies nothing', async () => {
@@ -283,7 +285,7 @@ describe('Slack text in, readable text out, end to end', () => {
     const ack = res.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');
     expect(ack.errors[BlockId.evidenceText]).toContain('saved meanwhile');
-    expect(entries(bob).filter((e) => e.messageTs === message.ts)).toHaveLength(1);
+    expect((await entries(bob)).filter((e) => e.messageTs === message.ts)).toHaveLength(1);
   });
 
   it('older entries are converted by a resumable job; the original column is never rewritten', async () => {
@@ -297,24 +299,24 @@ describe('Slack text in, readable text out, end to end', () => {
       Number(insert.run(TEAM, alice, legacy, 'reflection').lastInsertRowid),
       Number(insert.run(TEAM, alice, `Thanked <@${carol}>`, 'command').lastInsertRowid),
     ];
-    const get = (id: number) => h.app.ctx.repos.evidence.get(owner(alice), id);
+    const get = async (id: number) => await h.app.ctx.repos.evidence.get(owner(alice), id);
     // Before the job: still nothing raw shown, unnamed people as @someone.
-    expect(get(ids[0] as number)?.text).toBe('Unblocked @someone and @someone in #launches <fast>');
+    expect((await get(ids[0] as number))?.text).toBe('Unblocked @someone and @someone in #launches <fast>');
 
     // A rate-limited lookup leaves the row for the next pass; the next pass finishes it.
     const fault = h.api.faults.add({ method: 'users.info', kind: 'ratelimited429' });
     const first = await h.app.scheduler.convertEntries();
-    expect(get(ids[0] as number)?.converted).toBe(false);
+    expect((await get(ids[0] as number))?.converted).toBe(false);
     expect(first.remaining).toBeGreaterThan(0);
     fault.remove();
     const second = await h.app.scheduler.convertEntries();
     expect(second.remaining).toBe(0);
-    expect(get(ids[0] as number)).toMatchObject({
+    expect(await get(ids[0] as number)).toMatchObject({
       text: 'Unblocked @bob and @someone in #launches <fast>',
       originalText: legacy,
       converted: true,
     });
-    expect(get(ids[1] as number)?.text).toBe('Thanked @carol');
+    expect((await get(ids[1] as number))?.text).toBe('Thanked @carol');
     const raw = h.app.db.prepare('SELECT text FROM evidence WHERE id = ?').get(ids[0]) as {
       text: string;
     };

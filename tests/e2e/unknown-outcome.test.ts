@@ -76,7 +76,7 @@ describe('an unknown outcome is never repeated', () => {
       expect(later.lines).toEqual([`${TEAM} ${carol} failed 2027-01-06T10:00 unknown-outcome`]);
     }
     expect(nudgesOf(carol)).toHaveLength(1);
-    expect(h.app.ctx.repos.nudges.ledgerOf(owner(carol))).toMatchObject([
+    expect(await h.app.ctx.repos.nudges.ledgerOf(owner(carol))).toMatchObject([
       { weekKey: '2027-W01', state: 'sending' },
     ]);
     // What the operator reads: the outcome, and no one's words.
@@ -144,11 +144,15 @@ describe('an unknown outcome is never repeated', () => {
       ctx: h.app.ctx,
       botToken: BOT_TOKEN,
       nudgeDm: (client) => createNudgeDm(h.app.ctx, client),
-      hooks: { afterPost: (job) => deleteUserData(h.app.db, owner(job.userId)) },
+      hooks: {
+        afterPost: async (job) => {
+          await deleteUserData(h.app.db, owner(job.userId));
+        },
+      },
     });
     await scheduler.runOnce(new Date('2027-01-15T09:00:00Z'));
     await scheduler.stop();
     expect(nudgesOf(carol)).toHaveLength(2);
-    expect(Object.values(countUserData(h.app.db, owner(carol))).every((n) => n === 0)).toBe(true);
+    expect(Object.values(await countUserData(h.app.db, owner(carol))).every((n) => n === 0)).toBe(true);
   });
 });

@@ -36,10 +36,10 @@ export function seededRandom(seedValue: number): () => number {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns something truthy; rejects after `timeoutMs`. */
-export async function waitFor<T>(check: () => T, timeoutMs = 5_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(20);

@@ -22,7 +22,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = soak(20, 150);
 const MIGRATION_ROUNDS = soak(8, 60);
 const WRITERS = 4;
-const SEED = seed(20_261_123);
+const SEED = await seed(20_261_123);
 
 interface Sent {
   userId: string;

@@ -21,16 +21,17 @@ const owner = (userId: string) => ({ teamId: TEAM, userId });
 /** 20 random letters: nothing else in the database can contain it by chance. */
 const marker = () => [...randomBytes(20)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
 
-describe('deleted words leave the database file and its WAL', () => {
+describe('deleted words leave the database file and its WAL', async () => {
   let h: Harness;
   const files = () => [h.dbPath, `${h.dbPath}-wal`].filter((f) => fs.existsSync(f));
   /** The files that still hold the marker, read as raw bytes. */
   const holding = (m: string, paths = files()) =>
     paths.filter((f) => fs.readFileSync(f).includes(Buffer.from(m, 'utf8')));
-  const entries = (userId: string) => h.app.ctx.repos.evidence.list(owner(userId), { limit: 100 }).entries;
+  const entries = async (userId: string) =>
+    (await h.app.ctx.repos.evidence.list(owner(userId), { limit: 100 })).entries;
   /** The entry's id, once saved (a first command may answer after reading the time zone). */
   const idOf = (userId: string, m: string) =>
-    waitFor(() => entries(userId).find((e) => e.text.includes(m))?.id);
+    waitFor(async () => (await entries(userId)).find((e) => e.text.includes(m))?.id);
 
   beforeAll(async () => {
     h = await startHarness();
@@ -94,7 +95,7 @@ describe('deleted words leave the database file and its WAL', () => {
       },
     });
     await h.sender.waitForResponse(edit.responseUrl as string);
-    expect(h.app.ctx.repos.evidence.get(owner(alice), id as number)?.text).toBe('Drafted the plan');
+    expect((await h.app.ctx.repos.evidence.get(owner(alice), id as number))?.text).toBe('Drafted the plan');
     expect(holding(m)).toEqual([]);
   });
 
@@ -108,7 +109,7 @@ describe('deleted words leave the database file and its WAL', () => {
       actions: [{ action_id: ActionId.forgetConfirm, block_id: BlockId.forgetActions, value: 'forget' }],
     });
     await h.sender.waitForResponse(confirm.responseUrl as string);
-    expect(entries(bob)).toEqual([]);
+    expect(await entries(bob)).toEqual([]);
     expect(holding(m)).toEqual([]);
     const backup = path.join(tempDir(), 'after-forget.db');
     const code = await runCli(['backup', backup], {
@@ -137,7 +138,7 @@ describe('deleted words leave the database file and its WAL', () => {
       answered = true;
     });
     await sleep(400);
-    expect(h.app.ctx.repos.evidence.get(owner(alice), id as number)).toBeUndefined();
+    expect(await h.app.ctx.repos.evidence.get(owner(alice), id as number)).toBeUndefined();
     expect(answered).toBe(false);
     reader.prepare('COMMIT').run();
     reader.close();

@@ -88,11 +88,11 @@ interface Scenario {
   setup?: (c: Case) => Promise<unknown>;
   run: (c: Case, prepared: unknown) => Promise<void>;
   /** What the person sees once things settle. */
-  outcome: (c: Case) => Outcome;
+  outcome: (c: Case) => Outcome | Promise<Outcome>;
   /** The action completes whatever this call does (a best-effort call): the person must see success. */
   bestEffort?: boolean;
   /** Invariants of this scenario beyond the common ones. */
-  check?: (c: Case, outcome: Outcome) => void;
+  check?: (c: Case, outcome: Outcome) => void | Promise<void>;
 }
 
 const posted = (c: Case) => c.urls.flatMap((u) => c.h.api.state.postsTo(u).map((p) => shown(p.body)));
@@ -103,10 +103,10 @@ const dmTexts = (c: Case) => {
     : [];
 };
 const told = (c: Case) => [...posted(c), ...dmTexts(c)].some((t) => t.includes(FAILURE_TEXT));
-const entriesWith = (c: Case) =>
-  c.h.app.ctx.repos.evidence
-    .list({ teamId: TEAM, userId: c.user }, { limit: 1000 })
-    .entries.filter((e) => e.text.includes(c.tag)).length;
+const entriesWith = async (c: Case) =>
+  (await c.h.app.ctx.repos.evidence.list({ teamId: TEAM, userId: c.user }, { limit: 1000 })).entries.filter(
+    (e) => e.text.includes(c.tag),
+  ).length;
 const openModal = (c: Case) => c.h.api.state.openModals(c.user).at(-1);
 /** Log lines of this case that describe an error (describeError's `error` field). */
 const explained = (c: Case) => c.h.logs.slice(c.logsFrom).filter((l) => /"error":\{/.test(l));
@@ -151,9 +151,9 @@ const logText: Scenario = {
   run: async (c) => {
     await slash(c, `log Shipped the ${c.tag} migration`);
   },
-  outcome: (c) => ({
+  outcome: async (c) => ({
     success: posted(c).some((t) => t.includes(SAVED) && t.includes(c.tag)),
-    stored: entriesWith(c),
+    stored: await entriesWith(c),
   }),
   bestEffort: true,
 };
@@ -165,9 +165,9 @@ const logModal: Scenario = {
     await waitFor(() => openModal(c) || told(c), 15_000).catch(() => {});
     await submitOpenModal(c, `Ran the ${c.tag} review`);
   },
-  outcome: (c) => ({
+  outcome: async (c) => ({
     success: posted(c).some((t) => t.includes(SAVED) && t.includes(c.tag)),
-    stored: entriesWith(c),
+    stored: await entriesWith(c),
   }),
 };
 
@@ -200,9 +200,9 @@ const shortcut = (bestEffort: boolean): Scenario => ({
     }, 30_000).catch(() => {});
     await submitOpenModal(c, `Alice led the ${c.tag} launch`);
   },
-  outcome: (c) => ({
+  outcome: async (c) => ({
     success: posted(c).some((t) => t.includes(SAVED) && t.includes(c.tag)),
-    stored: entriesWith(c),
+    stored: await entriesWith(c),
   }),
   bestEffort,
 });
@@ -226,11 +226,11 @@ const homeSave: Scenario = {
   run: async (c) => {
     await submitOpenModal(c, `Closed the ${c.tag} gap`);
   },
-  outcome: (c) => ({
+  outcome: async (c) => ({
     success:
       JSON.stringify(c.h.api.state.homeViews.get(c.user)?.view ?? {}).includes(c.tag) ||
       dmTexts(c).some((t) => t.includes(SAVED) && t.includes(c.tag)),
-    stored: entriesWith(c),
+    stored: await entriesWith(c),
   }),
 };
 
@@ -296,7 +296,10 @@ const nudgeReply: Scenario = {
     c.statuses.push(res.status);
   },
   // The reaction is the only confirmation; the entry is what must not be lost.
-  outcome: (c) => ({ success: entriesWith(c) === 1, stored: entriesWith(c) }),
+  outcome: async (c) => {
+    const stored = await entriesWith(c);
+    return { success: stored === 1, stored };
+  },
   bestEffort: true,
 };
 
@@ -304,7 +307,7 @@ const exportFile: Scenario = {
   name: '/ladder export md (uploads to the DM)',
   setup: async (c) => {
     await slash(c, `log Wrote the ${c.tag} plan`);
-    await waitFor(() => entriesWith(c) === 1);
+    await waitFor(async () => (await entriesWith(c)) === 1);
     await sleep(100);
   },
   run: async (c) => {
@@ -321,7 +324,7 @@ const forgetWithFiles: Scenario = {
   name: '/ladder forget, confirmed, after an export (files deleted first)',
   setup: async (c) => {
     await slash(c, `log Wrote the ${c.tag} plan`);
-    await waitFor(() => entriesWith(c) === 1);
+    await waitFor(async () => (await entriesWith(c)) === 1);
     await slash(c, 'export md');
     await waitFor(() => posted(c).some((t) => t.includes('is in our DM')), 10_000);
     await slash(c, 'forget');
@@ -338,8 +341,8 @@ const forgetWithFiles: Scenario = {
     success: posted(c).some((t) => t.includes('Ladder no longer holds anything about you')),
   }),
   // All or nothing: done means nothing is left; not done means the entry is still there to retry.
-  check: (c, outcome) => {
-    const left = countUserData(c.h.app.db, { teamId: TEAM, userId: c.user });
+  check: async (c, outcome) => {
+    const left = await countUserData(c.h.app.db, { teamId: TEAM, userId: c.user });
     if (outcome.success)
       expect(
         Object.values(left).every((n) => n === 0),
@@ -419,7 +422,10 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
         const faults = (STEPS[method] ?? [method]).map((m) => h.api.faults.add({ method: m, ...fault.spec }));
         try {
           await scenario.run(c, prepared);
-          await waitFor(() => scenario.outcome(c).success || told(c), 30_000 + HOLD_MS * 4).catch(() => {});
+          await waitFor(
+            async () => (await scenario.outcome(c)).success || told(c),
+            30_000 + HOLD_MS * 4,
+          ).catch(() => {});
           // A best-effort call may still be failing (and retrying) after the person saw success.
           const fired = () => faults.reduce((a, f) => a + f.fired, 0);
           await waitFor(() => fired() > 0, 1_000).catch(() => {});
@@ -428,7 +434,7 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
         } finally {
           for (const f of faults) f.remove();
         }
-        const outcome = scenario.outcome(c);
+        const outcome = await scenario.outcome(c);
         const fired = faults.reduce((a, f) => a + f.fired, 0);
 
         expect(
@@ -451,7 +457,7 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
           (t) => t.includes(SAVED) && t.includes(c.tag),
         );
         expect(confirmations.length, `${where}: confirmed twice`).toBeLessThanOrEqual(1);
-        scenario.check?.(c, outcome);
+        await scenario.check?.(c, outcome);
 
         const lines = h.logs.slice(c.logsFrom);
         for (const line of lines) expect(line, `${where}: user text in the log`).not.toContain(c.tag);

@@ -27,7 +27,7 @@ import { dumpUserRows, SAVED, seed, shown, sleep, soak, waitFor } from '../helpe
  */
 
 const RUNS = soak(150, 1_500);
-const SEED = seed(424_242);
+const SEED = await seed(424_242);
 const VICTIM = 'U0VICTIM';
 const VICTIM_OWNER = { teamId: TEAM, userId: VICTIM };
 /** In every entry of the victim: must never reach anyone else. */
@@ -70,7 +70,7 @@ async function seedVictim(): Promise<VictimIds> {
   await say('export json');
   await waitFor(() => h.api.state.messages(dm).some((m) => (m.files ?? []).length > 0), 10_000);
   await sleep(200);
-  const entries = h.app.ctx.repos.evidence.list(VICTIM_OWNER, { limit: 10 }).entries;
+  const entries = (await h.app.ctx.repos.evidence.list(VICTIM_OWNER, { limit: 10 })).entries;
   expect(entries).toHaveLength(3);
   return { entryIds: entries.map((e) => String(e.id)), viewId: modal.id, dm, nudgeTs: nudge.ts };
 }

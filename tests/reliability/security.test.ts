@@ -420,9 +420,9 @@ describe('`cli backup FILE`: an online, consistent, owner-only copy', () => {
     fs.chmodSync(dbPath, 0o600);
     const restored = await startHarness({ env });
     try {
-      const texts = restored.app.ctx.repos.evidence
-        .list({ teamId: TEAM, userId: alice }, { limit: 10 })
-        .entries.map((e) => e.text);
+      const texts = (
+        await restored.app.ctx.repos.evidence.list({ teamId: TEAM, userId: alice }, { limit: 10 })
+      ).entries.map((e) => e.text);
       expect(texts).toEqual(expect.arrayContaining(['Kept in the backup', 'Only after the first backup']));
       expect(mode(dbPath)).toBe(0o600);
     } finally {
@@ -445,11 +445,11 @@ describe('app_uninstalled and tokens_revoked', () => {
       | undefined;
 
   it('app_uninstalled marks the workspace uninstalled; nothing proactive may go to it any more', async () => {
-    expect(h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(true);
+    expect(await h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(true);
     const res = await h.sender.event({ event: { type: 'app_uninstalled' } });
     expect(res.status).toBe(200);
     await waitFor(() => status() === 'uninstalled');
-    expect(h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(false);
+    expect(await h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(false);
     expect(h.logs.some((l) => l.includes('app uninstalled'))).toBe(true);
   });
 
@@ -457,7 +457,7 @@ describe('app_uninstalled and tokens_revoked', () => {
     const res = await h.sender.command({ userId: alice, text: 'help' });
     expect(res.status).toBe(200);
     expect(status()).toBe('active');
-    expect(h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(true);
+    expect(await h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(true);
   });
 
   it('a workspace seen active is not read again on every request; an uninstall makes the next request check', async () => {
@@ -480,12 +480,12 @@ describe('app_uninstalled and tokens_revoked', () => {
   it('tokens_revoked for the bot marks it revoked; for user tokens only, nothing changes', async () => {
     await h.sender.event({ event: { type: 'tokens_revoked', tokens: { oauth: ['U0ALICE'] } } });
     await sleep(100);
-    expect(h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(true);
+    expect(await h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(true);
     await h.sender.event({ event: { type: 'tokens_revoked', tokens: { bot: ['U0LOCALBOT'] } } });
     await waitFor(() => status() === 'revoked');
-    expect(h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(false);
+    expect(await h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)).toBe(false);
     // Another tenant is not affected.
-    expect(h.app.ctx.repos.workspaces.isWorkspaceActive('T0OTHER')).toBe(true);
+    expect(await h.app.ctx.repos.workspaces.isWorkspaceActive('T0OTHER')).toBe(true);
   });
 });
 
@@ -500,7 +500,7 @@ describe('no proactive sending to an uninstalled workspace', () => {
       expect(on.status).toBe(200);
       await h.sender.waitForResponse(on.responseUrl as string).catch(() => undefined);
       await h.sender.event({ event: { type: 'app_uninstalled' } });
-      await waitFor(() => !h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM));
+      await waitFor(async () => !(await h.app.ctx.repos.workspaces.isWorkspaceActive(TEAM)));
       const posts = () =>
         h.api.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'users.info').length;
       const before = posts();

@@ -27,7 +27,7 @@ export function registerNudgeHomeActions(app: App, ctx: AppContext): void {
         ? 'A reflection question is in our Messages tab: reply in its thread or press Answer.'
         : 'There are no reflection prompts in the ladder data.';
     } else {
-      notice = applyNudgeCommand(ctx, owner, args, profile.tz).text;
+      notice = (await applyNudgeCommand(ctx, owner, args, profile.tz)).text;
     }
     await publishHome(ctx, client, owner, { notice });
   };
@@ -55,7 +55,7 @@ export function registerNudgeHomeActions(app: App, ctx: AppContext): void {
     client: Parameters<typeof publishHome>[1],
     part: { day?: number; minuteOfDay?: number },
   ) => {
-    const stored = ctx.repos.nudges.getSettings(ownerOfInteraction(body));
+    const stored = await ctx.repos.nudges.getSettings(ownerOfInteraction(body));
     const day = part.day ?? stored?.day ?? DEFAULT_NUDGE_DAY;
     const minuteOfDay = part.minuteOfDay ?? stored?.minuteOfDay ?? DEFAULT_NUDGE_MINUTE_OF_DAY;
     await apply(body, client, { kind: 'set', day, minuteOfDay });

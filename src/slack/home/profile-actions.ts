@@ -26,13 +26,13 @@ export function registerHomeActions(app: App, ctx: AppContext): void {
         });
         return;
       }
-      const current = ctx.repos.profiles.getOrEmpty(owner);
+      const current = await ctx.repos.profiles.getOrEmpty(owner);
       const resolution = resolveProfileLevels(
         ctx.ladder,
         { level: slot === 'level' ? position.id : null, target: slot === 'target' ? position.id : null },
         current,
       );
-      ctx.repos.profiles.setLevels(
+      await ctx.repos.profiles.setLevels(
         owner,
         slot === 'level'
           ? { level: position.id, levelRole: chosen.role?.id ?? null }

@@ -34,16 +34,16 @@ export interface PublishHomeOptions {
 }
 
 /** The weekly-nudge section: the schedule in words and its controls. One query, no Slack call. */
-function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): types.KnownBlock[] {
+async function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): Promise<types.KnownBlock[]> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
-  const stored = repo.getSettings(owner);
+  const stored = await repo.getSettings(owner);
   const settings = stored
     ? { ...stored, tz: profile.tz }
     : { ...defaultNudgeSettings(owner, now), enabled: false, tz: profile.tz };
   const statusText = settings.enabled
     ? describeSchedule(settings, now, {
-        ledger: repo.ledgerOf(owner),
+        ledger: await repo.ledgerOf(owner),
         lateWindowHours: ctx.config.nudgeLateWindowHours,
       }).text
     : 'Weekly reflection nudges are *off*. Turn them on for one question a week, tied to a Senior → Lead mindset shift.';
@@ -59,15 +59,19 @@ function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): types.Kn
  * The export section: the export buttons and the radar chart last uploaded for the Home (one
  * query, no Slack call; the chart button uploads a fresh one).
  */
-function exportSection(ctx: AppContext, owner: Owner): types.KnownBlock[] {
-  const chart = ctx.repos.exports.homeChart(owner);
+async function exportSection(ctx: AppContext, owner: Owner): Promise<types.KnownBlock[]> {
+  const chart = await ctx.repos.exports.homeChart(owner);
   return buildExportHomeSlot(chart?.altText ? { fileId: chart.fileId, altText: chart.altText } : null);
 }
 
 /** One section failing leaves its placeholder; the rest of the Home still publishes. */
-function sectionOrPlaceholder(ctx: AppContext, slot: HomeSlot, build: () => types.KnownBlock[]) {
+async function sectionOrPlaceholder(
+  ctx: AppContext,
+  slot: HomeSlot,
+  build: () => Promise<types.KnownBlock[]>,
+): Promise<types.KnownBlock[] | undefined> {
   try {
-    return build();
+    return await build();
   } catch (err) {
     ctx.logger.warn('a Home section failed; showing its placeholder', { slot, error: describeError(err) });
     return undefined;
@@ -82,13 +86,14 @@ export async function publishHome(
   opts: PublishHomeOptions = {},
 ): Promise<void> {
   const profile = opts.readOnly
-    ? ctx.repos.profiles.getOrEmpty(owner)
+    ? await ctx.repos.profiles.getOrEmpty(owner)
     : await ensureTimeZone(ctx, client, owner);
   const period = parsePeriod(DEFAULT_SUMMARY_PERIOD, DEFAULT_SUMMARY_PERIOD);
   if (period.kind === 'invalid') throw new Error(`bad default period: ${period.message}`);
-  const summary = summaryFor(ctx, owner, profile, period);
-  const { entries, total } = ctx.repos.evidence.list(owner, { limit: HOME_RECENT_ENTRIES });
-  const build = () =>
+  const summary = await summaryFor(ctx, owner, profile, period);
+  const { entries, total } = await ctx.repos.evidence.list(owner, { limit: HOME_RECENT_ENTRIES });
+  // Built again after a refusal: the export section reads the Home chart, which may be gone then.
+  const build = async () =>
     buildHome(
       {
         ladder: ctx.ladder,
@@ -97,8 +102,8 @@ export async function publishHome(
         recent: entries,
         total,
         slots: {
-          nudges: sectionOrPlaceholder(ctx, 'nudges', () => nudgeSection(ctx, owner, profile)),
-          export: sectionOrPlaceholder(ctx, 'export', () => exportSection(ctx, owner)),
+          nudges: await sectionOrPlaceholder(ctx, 'nudges', () => nudgeSection(ctx, owner, profile)),
+          export: await sectionOrPlaceholder(ctx, 'export', () => exportSection(ctx, owner)),
         },
         ...(opts.justSaved ? { justSaved: opts.justSaved } : {}),
         ...(opts.notice ? { notice: opts.notice } : {}),
@@ -106,12 +111,12 @@ export async function publishHome(
       tagNames(ctx.ladder),
     );
   try {
-    await client.views.publish({ user_id: owner.userId, view: build() });
+    await client.views.publish({ user_id: owner.userId, view: await build() });
   } catch (err) {
     // The chart shown on the Home may have been deleted in Slack: forget it and publish without it.
     if ((err as { data?: { error?: string } }).data?.error !== 'invalid_blocks' || opts.readOnly) throw err;
     ctx.logger.warn('Home refused (invalid_blocks); publishing again without the stored chart');
-    ctx.repos.exports.clearHomeChart(owner);
-    await client.views.publish({ user_id: owner.userId, view: build() });
+    await ctx.repos.exports.clearHomeChart(owner);
+    await client.views.publish({ user_id: owner.userId, view: await build() });
   }
 }

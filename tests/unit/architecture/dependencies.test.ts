@@ -59,6 +59,7 @@ describe('the layout of src/', () => {
       'domain-is-pure: src/domain/model.ts → src/db/repository.ts',
       'local-is-protocol-only: src/local/fake-slack.ts → src/domain/model.ts',
       'no-unresolvable: src/domain/missing.ts → ./nowhere.ts',
+      'only-db-touches-the-driver: src/app/raw-sql.ts → ../../../node_modules/better-sqlite3/lib/index.js',
       'only-the-roots-wire: src/slack/wires.ts → src/main.ts',
       'scheduler-builds-no-slack: src/scheduler/tick.ts → src/slack/reply.ts',
       'slack-not-local: src/slack/listener.ts → src/local/fake-slack.ts',

@@ -45,18 +45,18 @@ async function cli(argv: string[], dbPath: string, now = NOW): Promise<Run> {
 }
 
 /** A database where Ada has a bit of everything the app keeps, and Bob one entry. */
-function seedDatabase(file: string): void {
+async function seedDatabase(file: string): Promise<void> {
   const db = openDatabase(file);
   migrate(db);
   const repos = createRepositories(db);
   const prompt = realLadder().prompts[0];
   if (!prompt) throw new Error('no prompts in the ladder data');
   const at = (iso: string) => new Date(iso);
-  repos.profiles.setLevels(ADA, { level: 'tpm4', target: 'tpm5' }, at('2025-06-01T10:00:00.000Z'));
-  repos.profiles.setTimeZone(ADA, 'Europe/London', at('2026-05-30T08:00:00.000Z'));
-  const insert = (o: Owner, e: Parameters<typeof repos.evidence.insert>[1], when: string) =>
-    repos.evidence.insert(o, e, at(when)).entry;
-  insert(
+  await repos.profiles.setLevels(ADA, { level: 'tpm4', target: 'tpm5' }, at('2025-06-01T10:00:00.000Z'));
+  await repos.profiles.setTimeZone(ADA, 'Europe/London', at('2026-05-30T08:00:00.000Z'));
+  const insert = async (o: Owner, e: Parameters<typeof repos.evidence.insert>[1], when: string) =>
+    (await repos.evidence.insert(o, e, at(when))).entry;
+  await insert(
     ADA,
     {
       text: 'Ran the cross-team launch review 🚀, "4 teams" | pipes\nsecond line',
@@ -69,7 +69,7 @@ function seedDatabase(file: string): void {
     },
     '2025-06-12T15:40:00.000Z',
   );
-  insert(
+  await insert(
     ADA,
     {
       text: 'Mentored two new TPMs',
@@ -88,7 +88,7 @@ function seedDatabase(file: string): void {
     '2025-07-20T15:54:00.000Z',
   );
   // Same day and time as another: the id decides the order, in both databases.
-  insert(
+  await insert(
     ADA,
     {
       text: '=SUM(A1:A9) formula-looking',
@@ -101,7 +101,7 @@ function seedDatabase(file: string): void {
     },
     '2026-05-30T12:00:00.000Z',
   );
-  insert(
+  await insert(
     ADA,
     {
       text: 'Same time, logged second',
@@ -114,7 +114,7 @@ function seedDatabase(file: string): void {
     },
     '2026-05-30T12:00:00.000Z',
   );
-  insert(
+  await insert(
     BOB,
     {
       text: 'Bob private: vendor exit',
@@ -127,7 +127,7 @@ function seedDatabase(file: string): void {
     },
     '2026-05-01T10:00:00.000Z',
   );
-  repos.nudges.saveSettings(
+  await repos.nudges.saveSettings(
     {
       teamId: TEAM,
       userId: ADA.userId,
@@ -141,7 +141,7 @@ function seedDatabase(file: string): void {
     },
     at('2025-06-01T10:05:00.000Z'),
   );
-  repos.nudges.cacheDmChannel(ADA, 'D0ADA1234', at('2026-05-01T10:00:00.000Z'));
+  await repos.nudges.cacheDmChannel(ADA, 'D0ADA1234', at('2026-05-01T10:00:00.000Z'));
   const ledger = db.prepare(
     `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, reason, attempts, next_attempt_at,
        lease_owner, lease_expires_at, prompt_id, channel_id, message_ts, created_at, updated_at)
@@ -202,17 +202,17 @@ function seedDatabase(file: string): void {
     `INSERT INTO nudge_history (team_id, user_id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at)
      VALUES (?, ?, ?, 'weekly', '2025-W29', 'D0ADA1234', '1752850800.000100', '2025-07-18T15:00:02.000Z')`,
   ).run(TEAM, ADA.userId, prompt.id);
-  repos.nudges.recordOnDemand(
+  await repos.nudges.recordOnDemand(
     ADA,
     { promptId: prompt.id, channelId: 'D0ADA1234', messageTs: '1764581400.000200' },
     at('2025-12-01T09:30:00.000Z'),
   );
-  repos.exports.recordFile(
+  await repos.exports.recordFile(
     ADA,
     { fileId: 'F0EXPORT01', kind: 'markdown', channelId: 'D0ADA1234' },
     at('2026-05-01T10:00:00.000Z'),
   );
-  repos.exports.recordFile(
+  await repos.exports.recordFile(
     ADA,
     {
       fileId: 'F0CHART001',
@@ -229,9 +229,9 @@ function seedDatabase(file: string): void {
 
 describe('ladder export', () => {
   let dbPath: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dbPath = path.join(tempDir(), 'source.db');
-    seedDatabase(dbPath);
+    await seedDatabase(dbPath);
   });
 
   it('writes the Markdown packet to stdout, all time by default, with only that user’s entries', async () => {
@@ -305,7 +305,7 @@ describe('ladder import', () => {
   let exported: string;
   beforeAll(async () => {
     sourcePath = path.join(tempDir(), 'source.db');
-    seedDatabase(sourcePath);
+    await seedDatabase(sourcePath);
     const run = await cli(['export', '--team', TEAM, '--user', ADA.userId, '--format', 'json'], sourcePath);
     expect(run.code).toBe(0);
     exported = run.stdout;
@@ -354,14 +354,14 @@ describe('ladder import', () => {
     // The imported rows work as the app's own: a claimed row without a lease, the reply still linked.
     const db = openDatabase(target);
     const repos = createRepositories(db);
-    expect(repos.nudges.ledgerOf(ADA).find((l) => l.weekKey === '2026-W21')).toMatchObject({
+    expect((await repos.nudges.ledgerOf(ADA)).find((l) => l.weekKey === '2026-W21')).toMatchObject({
       state: 'claimed',
       leaseOwner: null,
     });
-    expect(repos.evidence.findByMessage(ADA, 'D0ADA1234', '1753027200.000400')?.text).toBe(
+    expect((await repos.evidence.findByMessage(ADA, 'D0ADA1234', '1753027200.000400'))?.text).toBe(
       'Mentored two new TPMs',
     );
-    expect(repos.nudges.getSettings(ADA)?.createdAt.toISOString()).toBe('2025-06-01T10:05:00.000Z');
+    expect((await repos.nudges.getSettings(ADA))?.createdAt.toISOString()).toBe('2025-06-01T10:05:00.000Z');
     db.close();
   });
 
@@ -405,7 +405,7 @@ describe('ladder import', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('already has data');
     const db = openDatabase(sourcePath);
-    expect(createRepositories(db).evidence.count(ADA)).toBe(4);
+    expect(await createRepositories(db).evidence.count(ADA)).toBe(4);
     db.close();
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/connection.ts';
 import { migrate } from '../../../src/db/migrate.ts';
 import { createNudgeRepository } from '../../../src/db/nudge-repository.ts';
+import { createSqliteStore } from '../../../src/db/store.ts';
 import {
   defaultNudgeSettings,
   type NudgeDecision,
@@ -28,81 +29,78 @@ const lease = (owner: string, minutes = 10) => ({
 function repo() {
   const db = openDatabase(':memory:');
   migrate(db);
-  return createNudgeRepository(db);
+  return createNudgeRepository(createSqliteStore(db));
 }
 
 describe('nudge ledger: every step is a compare-and-set', () => {
-  it('two processes claiming the same week: exactly one gets it', () => {
+  it('two processes claiming the same week: exactly one gets it', async () => {
     const r = repo();
-    const a = r.claim([decision('U1'), decision('U2', 'skip')], [], lease('app:a'), at, at);
-    const b = r.claim([decision('U1'), decision('U2', 'skip')], [], lease('cli:b'), at, at);
+    const a = await r.claim([decision('U1'), decision('U2', 'skip')], [], lease('app:a'), at, at);
+    const b = await r.claim([decision('U1'), decision('U2', 'skip')], [], lease('cli:b'), at, at);
     expect(a.claimed.map((c) => c.userId)).toEqual(['U1']);
     expect(a.skipped.map((c) => c.userId)).toEqual(['U2']);
     expect(b.claimed).toEqual([]);
     expect(b.skipped).toEqual([]);
-    expect(r.ledgerRow({ teamId: T, userId: 'U2', weekKey: '2027-W01' })).toMatchObject({
+    expect(await r.ledgerRow({ teamId: T, userId: 'U2', weekKey: '2027-W01' })).toMatchObject({
       state: 'skipped',
       reason: 'paused',
     });
   });
 
-  it('only the claim holder moves claimed → sending → sent; sent rows are never retried', () => {
+  it('only the claim holder moves claimed → sending → sent; sent rows are never retried', async () => {
     const r = repo();
-    const [mine] = r.claim([decision('U1')], [], lease('app:a'), at, at).claimed;
+    const [mine] = (await r.claim([decision('U1')], [], lease('app:a'), at, at)).claimed;
     if (!mine) throw new Error('not claimed');
-    expect(r.markSending({ ...mine, leaseOwner: 'cli:b' }, 'p1', 'D1', at)).toBe(false);
-    expect(r.markSending(mine, 'p1', 'D1', at)).toBe(true);
-    expect(r.markSending(mine, 'p1', 'D1', at)).toBe(false);
-    expect(r.markSent(mine, { channelId: 'D1', messageTs: '1.1', promptId: 'p1' }, at)).toBe(true);
-    expect(r.findMessage({ teamId: T, userId: 'U1' }, 'D1', '1.1')).toMatchObject({
+    expect(await r.markSending({ ...mine, leaseOwner: 'cli:b' }, 'p1', 'D1', at)).toBe(false);
+    expect(await r.markSending(mine, 'p1', 'D1', at)).toBe(true);
+    expect(await r.markSending(mine, 'p1', 'D1', at)).toBe(false);
+    expect(await r.markSent(mine, { channelId: 'D1', messageTs: '1.1', promptId: 'p1' }, at)).toBe(true);
+    expect(await r.findMessage({ teamId: T, userId: 'U1' }, 'D1', '1.1')).toMatchObject({
       promptId: 'p1',
       trigger: 'weekly',
       weekKey: '2027-W01',
     });
     const later = new Date(at.getTime() + 3_600_000);
-    expect(retryableRows(r.ledgerSince('2027-W01'), later, { lateWindowHours: 24 })).toEqual([]);
+    expect(retryableRows(await r.ledgerSince('2027-W01'), later, { lateWindowHours: 24 })).toEqual([]);
   });
 
-  it('a failed row is taken again only after its backoff; a live claim only after its lease; sending never', () => {
+  it('a failed row is taken again only after its backoff; a live claim only after its lease; sending never', async () => {
     const r = repo();
-    const claimed = r.claim(
-      [decision('U1'), decision('U2'), decision('U3')],
-      [],
-      lease('app:a', 10),
-      at,
-      at,
+    const claimed = (
+      await r.claim([decision('U1'), decision('U2'), decision('U3')], [], lease('app:a', 10), at, at)
     ).claimed;
     const [u1, , u3] = claimed;
     if (!u1 || !u3) throw new Error('not claimed');
-    r.markFailed(u1, 'http_500', new Date(at.getTime() + 60_000), at);
-    r.markSending(u3, 'p1', 'D3', at);
-    const retry = (minutes: number, owner: string) => {
+    await r.markFailed(u1, 'http_500', new Date(at.getTime() + 60_000), at);
+    await r.markSending(u3, 'p1', 'D3', at);
+    const retry = async (minutes: number, owner: string) => {
       const now = new Date(at.getTime() + minutes * 60_000);
-      const candidates = retryableRows(r.ledgerSince('2027-W01'), now, { lateWindowHours: 24 });
-      return r.claim([], candidates, { owner, expiresAt: new Date(now.getTime() + 600_000) }, now, now)
-        .claimed;
+      const candidates = retryableRows(await r.ledgerSince('2027-W01'), now, { lateWindowHours: 24 });
+      return (
+        await r.claim([], candidates, { owner, expiresAt: new Date(now.getTime() + 600_000) }, now, now)
+      ).claimed;
     };
-    expect(retry(0.5, 'cli:b')).toEqual([]);
-    expect(retry(1, 'cli:b').map((c) => [c.userId, c.attempts])).toEqual([['U1', 1]]);
+    expect(await retry(0.5, 'cli:b')).toEqual([]);
+    expect((await retry(1, 'cli:b')).map((c) => [c.userId, c.attempts])).toEqual([['U1', 1]]);
     // U2's claim (app:a) expires at +10 min; U3 is 'sending' and stays so.
-    expect(retry(11, 'cli:c').map((c) => c.userId)).toEqual(['U1', 'U2']);
-    expect(r.ledgerRow({ teamId: T, userId: 'U3', weekKey: '2027-W01' })?.state).toBe('sending');
+    expect((await retry(11, 'cli:c')).map((c) => c.userId)).toEqual(['U1', 'U2']);
+    expect((await r.ledgerRow({ teamId: T, userId: 'U3', weekKey: '2027-W01' }))?.state).toBe('sending');
   });
 
-  it('settings keep their schedule start; the app can switch a person off', () => {
+  it('settings keep their schedule start; the app can switch a person off', async () => {
     const r = repo();
     const owner = { teamId: T, userId: 'U1' };
-    r.saveSettings({ ...defaultNudgeSettings(owner, at), day: 2, minuteOfDay: 570 }, at);
-    expect(r.getSettings(owner)).toMatchObject({
+    await r.saveSettings({ ...defaultNudgeSettings(owner, at), day: 2, minuteOfDay: 570 }, at);
+    expect(await r.getSettings(owner)).toMatchObject({
       enabled: true,
       day: 2,
       minuteOfDay: 570,
       createdAt: at,
       tz: null,
     });
-    expect(r.listEnabled()).toHaveLength(1);
-    r.switchOff(owner, 'account-gone', at);
-    expect(r.getSettings(owner)).toMatchObject({ enabled: false, offReason: 'account-gone' });
-    expect(r.listEnabled()).toHaveLength(0);
+    expect(await r.listEnabled()).toHaveLength(1);
+    await r.switchOff(owner, 'account-gone', at);
+    expect(await r.getSettings(owner)).toMatchObject({ enabled: false, offReason: 'account-gone' });
+    expect(await r.listEnabled()).toHaveLength(0);
   });
 });

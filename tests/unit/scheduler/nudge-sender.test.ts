@@ -30,7 +30,7 @@ describe('the throttled sender', () => {
     await api.close();
   });
 
-  function setup(rate: number, timeoutMs = 10_000) {
+  async function setup(rate: number, timeoutMs = 10_000) {
     const db = openDatabase(':memory:');
     migrate(db);
     const logs: string[] = [];
@@ -51,17 +51,24 @@ describe('the throttled sender', () => {
       now: () => slot,
       health: () => ({ ok: true, database: true, scheduler: 'not-started' }),
     });
-    const decisions: NudgeDecision[] = users.map((u) => {
-      const owner = { teamId: T, userId: u.id };
-      ctx.repos.nudges.saveSettings(defaultNudgeSettings(owner, new Date('2027-01-01T00:00:00Z')), slot);
-      return { teamId: T, userId: u.id, weekKey: '2027-W01', slotAt: slot, localSlot: '', action: 'send' };
-    });
-    const claimed = ctx.repos.nudges.claim(
-      decisions,
-      [],
-      { owner: 'test', expiresAt: new Date(slot.getTime() + 3_600_000) },
-      slot,
-      slot,
+    const decisions: NudgeDecision[] = await Promise.all(
+      users.map(async (u): Promise<NudgeDecision> => {
+        const owner = { teamId: T, userId: u.id };
+        await ctx.repos.nudges.saveSettings(
+          defaultNudgeSettings(owner, new Date('2027-01-01T00:00:00Z')),
+          slot,
+        );
+        return { teamId: T, userId: u.id, weekKey: '2027-W01', slotAt: slot, localSlot: '', action: 'send' };
+      }),
+    );
+    const claimed = (
+      await ctx.repos.nudges.claim(
+        decisions,
+        [],
+        { owner: 'test', expiresAt: new Date(slot.getTime() + 3_600_000) },
+        slot,
+        slot,
+      )
     ).claimed;
     const sender = createNudgeSender({
       ctx,
@@ -75,7 +82,7 @@ describe('the throttled sender', () => {
   }
 
   it('starts at most NUDGE_SEND_RATE sends per minute, evenly', async () => {
-    const { claimed, sender } = setup(1200); // one every 50 ms
+    const { claimed, sender } = await setup(1200); // one every 50 ms
     const t0 = Date.now();
     const outcomes = await sender.enqueue(claimed);
     const elapsed = Date.now() - t0;
@@ -85,13 +92,13 @@ describe('the throttled sender', () => {
   });
 
   it('a 429 pauses the whole workspace queue for Retry-After and leaves the row failed for a later run', async () => {
-    const { ctx, claimed, sender } = setup(6000);
+    const { ctx, claimed, sender } = await setup(6000);
     api.faults.add({ method: 'chat.postMessage', kind: 'ratelimited429', retryAfter: 1, times: 1, every: 5 });
     const t0 = Date.now();
     const outcomes = await sender.enqueue(claimed);
     expect(outcomes).toMatchObject({ sent: N - 1, failed: 1 });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1_000);
-    const failed = ctx.repos.nudges.ledgerSince('2027-W01').filter((r) => r.state === 'failed');
+    const failed = (await ctx.repos.nudges.ledgerSince('2027-W01')).filter((r) => r.state === 'failed');
     expect(failed).toHaveLength(1);
     // Retry after max(backoff, Retry-After) from the run's instant.
     expect(failed[0]?.nextAttemptAt?.toISOString()).toBe('2027-01-08T16:01:00.000Z');
@@ -99,12 +106,14 @@ describe('the throttled sender', () => {
   });
 
   it('a timeout after the request went out leaves the row in sending, never resent', async () => {
-    const { ctx, claimed, sender } = setup(6000, 300);
+    const { ctx, claimed, sender } = await setup(6000, 300);
     const one = claimed.slice(0, 1);
     api.faults.add({ method: 'chat.postMessage', kind: 'timeout', holdMs: 2_000, times: 1 });
     const outcomes = await sender.enqueue(one);
     expect(outcomes).toMatchObject({ unconfirmed: 1 });
-    expect(ctx.repos.nudges.ledgerSince('2027-W01').find((r) => r.userId === one[0]?.userId)).toMatchObject({
+    expect(
+      (await ctx.repos.nudges.ledgerSince('2027-W01')).find((r) => r.userId === one[0]?.userId),
+    ).toMatchObject({
       state: 'sending',
     });
   });

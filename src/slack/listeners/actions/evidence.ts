@@ -63,7 +63,7 @@ function registerEditEntry(app: App, ctx: AppContext): void {
       await ack();
       const owner = ownerOfInteraction(body);
       const id = entryIdOf(action.value);
-      const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+      const entry = id === null ? undefined : await ctx.repos.evidence.get(owner, id);
       const onHome = pressedOnHome(body);
       if (!entry) {
         if (onHome) return void (await publishHome(ctx, client, owner, { notice: ENTRY_GONE }));
@@ -73,7 +73,7 @@ function registerEditEntry(app: App, ctx: AppContext): void {
           ...buildEntryGone(),
         }));
       }
-      if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+      if (body.response_url) await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
       const suggested = pendingSuggestions(entry);
       // Rules speak only for an entry without axes, and the Home lists suggested axes only: the
       // shift is preselected where the confirmation offered it.
@@ -106,9 +106,9 @@ function registerOpenSavedEntry(app: App, ctx: AppContext): void {
     await ack();
     const owner = ownerOfInteraction(body);
     const viewId = body.view?.id;
-    const pending = viewId ? ctx.repos.slackState.findView(owner, viewId) : undefined;
+    const pending = viewId ? await ctx.repos.slackState.findView(owner, viewId) : undefined;
     const id = entryIdOf(action.value);
-    const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+    const entry = id === null ? undefined : await ctx.repos.evidence.get(owner, id);
     if (!viewId || !pending) return;
     if (!entry) {
       await client.views.update({
@@ -138,7 +138,7 @@ function registerOpenSavedEntry(app: App, ctx: AppContext): void {
         { mode: 'edit', note: 'This is the entry you saved from that message: Save updates it.' },
       ),
     });
-    ctx.repos.slackState.rememberView(
+    await ctx.repos.slackState.rememberView(
       owner,
       { viewId, kind: 'shortcut-edit', responseUrl: pending.responseUrl, entryId: entry.id },
       ctx.now(),
@@ -152,7 +152,7 @@ function registerUndo(app: App, ctx: AppContext): void {
     await ack();
     const owner = ownerOfInteraction(body);
     const id = entryIdOf(action.value);
-    const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+    const deleted = id !== null && (await ctx.repos.evidence.delete(owner, id));
     if (deleted) await eraseLeftovers(ctx);
     await respond({
       response_type: 'ephemeral',
@@ -177,9 +177,9 @@ function registerAcceptSuggestions(app: App, ctx: AppContext): void {
       await ack();
       const owner = ownerOfInteraction(body);
       const id = entryIdOf(action.value);
-      const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
+      const entry = id === null ? undefined : await ctx.repos.evidence.get(owner, id);
       const accepted = entry
-        ? ctx.repos.evidence.update(
+        ? await ctx.repos.evidence.update(
             owner,
             entry.id,
             acceptedSuggestions(ctx, entry, { withShift: !pressedOnHome(body) }),
@@ -211,7 +211,7 @@ function registerDeleteEntry(app: App, ctx: AppContext): void {
       await ack();
       const owner = ownerOfInteraction(body);
       const id = entryIdOf(action.value);
-      const deleted = id !== null && ctx.repos.evidence.delete(owner, id);
+      const deleted = id !== null && (await ctx.repos.evidence.delete(owner, id));
       if (deleted) await eraseLeftovers(ctx);
       if (pressedOnHome(body)) {
         return void (await publishHome(ctx, client, owner, {
@@ -225,7 +225,7 @@ function registerDeleteEntry(app: App, ctx: AppContext): void {
           ...buildEntryGone(),
         }));
       const pageSize = 5;
-      const { entries, total } = ctx.repos.evidence.list(owner, { limit: pageSize });
+      const { entries, total } = await ctx.repos.evidence.list(owner, { limit: pageSize });
       await respond({
         response_type: 'ephemeral',
         replace_original: true,
@@ -243,7 +243,7 @@ function registerEvidencePages(app: App, ctx: AppContext): void {
       await ack();
       const owner = ownerOfInteraction(body);
       const page = decodePage(action.value) ?? { offset: 0, pageSize: 5, query: null };
-      const { entries, total } = ctx.repos.evidence.list(owner, {
+      const { entries, total } = await ctx.repos.evidence.list(owner, {
         limit: page.pageSize,
         offset: page.offset,
         ...(page.query ? { search: page.query } : {}),

@@ -65,7 +65,7 @@ async function publishHomeWithChart(
       await new Promise((resolve) => setTimeout(resolve, CHART_RETRY_DELAY_MS));
     }
   }
-  ctx.repos.exports.clearHomeChart(owner);
+  await ctx.repos.exports.clearHomeChart(owner);
   await publishHome(ctx, client, owner, {
     notice:
       'Your radar chart is in our DM. Slack is still preparing it: press the chart button again in a moment to show it here.',

@@ -20,29 +20,33 @@ const GONE =
  * The nudge a button sat in: the message is identified by the payload's container, and must be
  * one of this person's nudges (the owner comes from the signed payload, never from the value).
  */
-function nudgeOf(ctx: AppContext, owner: Owner, body: BlockButtonAction): NudgeMessage | undefined {
+async function nudgeOf(
+  ctx: AppContext,
+  owner: Owner,
+  body: BlockButtonAction,
+): Promise<NudgeMessage | undefined> {
   const container = body.container as { channel_id?: unknown; message_ts?: unknown };
   const channelId = typeof container.channel_id === 'string' ? container.channel_id : body.channel?.id;
   const ts = typeof container.message_ts === 'string' ? container.message_ts : body.message?.ts;
   if (!channelId || !ts) return undefined;
-  return ctx.repos.nudges.findMessage(owner, channelId, ts);
+  return await ctx.repos.nudges.findMessage(owner, channelId, ts);
 }
 
 type Control = 'skip' | 'pause' | 'stop';
 
 /** True when Ladder holds no row at all about the person (after `/ladder forget`). */
-function holdsNothing(ctx: AppContext, owner: Owner): boolean {
-  return Object.values(ctx.repos.userData.count(owner)).every((n) => n === 0);
+async function holdsNothing(ctx: AppContext, owner: Owner): Promise<boolean> {
+  return Object.values(await ctx.repos.userData.count(owner)).every((n) => n === 0);
 }
 
 export function registerNudgeActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.nudgeAnswer, async ({ ack, body, client, respond }) => {
     await ack();
     const owner = ownerOfInteraction(body);
-    const nudge = nudgeOf(ctx, owner, body);
+    const nudge = await nudgeOf(ctx, owner, body);
     const prompt = nudge ? promptById(ctx, nudge.promptId) : undefined;
     if (!nudge || !prompt) {
-      const message = holdsNothing(ctx, owner) ? buildNothingHeld('answer') : buildNudgeReply(GONE);
+      const message = (await holdsNothing(ctx, owner)) ? buildNothingHeld('answer') : buildNudgeReply(GONE);
       await respond({ response_type: 'ephemeral', replace_original: false, ...message });
       return;
     }
@@ -50,11 +54,11 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
       trigger_id: body.trigger_id,
       view: buildNudgeAnswerModal(prompt, shiftOf(ctx, prompt)),
     });
-    if (body.response_url) ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+    if (body.response_url) await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     const viewId = res.view?.id;
     // Which nudge the modal answers is kept here, by view id: the nudge's history row id.
     if (viewId) {
-      ctx.repos.slackState.rememberView(
+      await ctx.repos.slackState.rememberView(
         owner,
         { viewId, kind: 'nudge-answer', responseUrl: body.response_url ?? null, entryId: nudge.id },
         ctx.now(),
@@ -66,29 +70,31 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
     (async ({ ack, body, client, respond }) => {
       await ack();
       const owner = ownerOfInteraction(body);
-      const nudge = nudgeOf(ctx, owner, body);
+      const nudge = await nudgeOf(ctx, owner, body);
       if (!nudge) {
         // Stop always stops: the person's own nudges, whatever the old message was.
         if (kind === 'stop') {
-          const nothing = holdsNothing(ctx, owner);
-          const text = nothing ? '' : applyNudgeCommand(ctx, owner, { kind: 'off' }, null).text;
+          const nothing = await holdsNothing(ctx, owner);
+          const text = nothing ? '' : (await applyNudgeCommand(ctx, owner, { kind: 'off' }, null)).text;
           const message = nothing ? buildNothingHeld('stopped') : buildNudgeReply(text);
           await respond({ response_type: 'ephemeral', replace_original: false, ...message });
           return;
         }
-        const message = holdsNothing(ctx, owner) ? buildNothingHeld(kind) : buildNudgeReply(GONE);
+        const message = (await holdsNothing(ctx, owner)) ? buildNothingHeld(kind) : buildNudgeReply(GONE);
         await respond({ response_type: 'ephemeral', replace_original: false, ...message });
         return;
       }
       const { tz } = await ensureTimeZone(ctx, client, owner);
       const note =
         kind === 'skip'
-          ? skipThisWeek(ctx, owner, tz)
-          : applyNudgeCommand(
-              ctx,
-              owner,
-              kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' },
-              tz,
+          ? await skipThisWeek(ctx, owner, tz)
+          : (
+              await applyNudgeCommand(
+                ctx,
+                owner,
+                kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' },
+                tz,
+              )
             ).text;
       const prompt = promptById(ctx, nudge.promptId);
       if (!prompt) {

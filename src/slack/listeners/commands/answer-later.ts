@@ -18,10 +18,12 @@ export async function answerWithProfile(
   opts: { slow?: boolean } = {},
 ): Promise<Profile> {
   const { ctx, owner, body, ack, client } = call;
-  ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
-  const later = opts.slow === true || timeZoneIsStale(ctx, owner);
+  await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+  const later = opts.slow === true || (await timeZoneIsStale(ctx, owner));
   if (later) await ack();
-  const profile = later ? await ensureTimeZone(ctx, client, owner) : ctx.repos.profiles.getOrEmpty(owner);
+  const profile = later
+    ? await ensureTimeZone(ctx, client, owner)
+    : await ctx.repos.profiles.getOrEmpty(owner);
   const message = await answer(profile);
   if (later) await replyToUser(ctx, client, { owner, responseUrl: body.response_url }, message);
   else await ack({ response_type: 'ephemeral', ...message });

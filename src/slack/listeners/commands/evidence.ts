@@ -21,7 +21,7 @@ export const evidenceCommands = {
   log: async (call) => {
     const { ctx, owner, command, body, ack, client } = call;
     if (command.text === null) {
-      ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+      await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
       await ack();
       const profile = await ensureTimeZone(ctx, client, owner);
       await openEvidenceModal(ctx, client, owner, {
@@ -41,7 +41,7 @@ export const evidenceCommands = {
       async (profile) => {
         const lookup = mentions ? await resolveUserNames(ctx, client, owner.teamId, text) : undefined;
         // Slack never retries a slash command, but a replayed request carries the same trigger id.
-        const result = saveEvidence(
+        const result = await saveEvidence(
           ctx,
           owner,
           {
@@ -67,7 +67,7 @@ export const evidenceCommands = {
 
   evidence: async ({ ctx, owner, command, ack }) => {
     const pageSize = Math.min(command.limit ?? 5, MAX_PAGE_SIZE);
-    const { entries, total } = ctx.repos.evidence.list(owner, {
+    const { entries, total } = await ctx.repos.evidence.list(owner, {
       limit: pageSize,
       ...(command.query ? { search: command.query } : {}),
     });
@@ -81,10 +81,10 @@ export const evidenceCommands = {
   },
 
   forget: async ({ ctx, owner, ack, body }) => {
-    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+    await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     await ack({
       response_type: 'ephemeral',
-      ...buildForgetConfirm(forgetCounts(ctx.repos.userData.count(owner))),
+      ...buildForgetConfirm(forgetCounts(await ctx.repos.userData.count(owner))),
     });
   },
 } satisfies CommandHandlers;

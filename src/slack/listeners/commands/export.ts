@@ -39,7 +39,7 @@ export const exportCommands = {
   },
 
   chart: async ({ ctx, owner, body, ack, client }) => {
-    ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+    await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     await ack();
     const profile = await ensureTimeZone(ctx, client, owner);
     const target = { owner, responseUrl: body.response_url };

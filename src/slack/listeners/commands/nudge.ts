@@ -20,7 +20,8 @@ export const nudgeCommands = {
     await answerWithProfile(
       call,
       async (profile) => {
-        if (args.kind !== 'now') return buildNudgeReply(applyNudgeCommand(ctx, owner, args, profile.tz).text);
+        if (args.kind !== 'now')
+          return buildNudgeReply((await applyNudgeCommand(ctx, owner, args, profile.tz)).text);
         const sent = await sendNudgeNow(ctx, client, owner, profile.tz);
         return buildNudgeReply(
           sent

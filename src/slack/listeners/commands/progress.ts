@@ -30,12 +30,12 @@ export const progressCommands = {
     }
     // Weeks and months are the user's: when their time zone needs a Slack call, ack first.
     let refused = false;
-    const profile = await answerWithProfile(call, (p) => {
+    const profile = await answerWithProfile(call, async (p) => {
       // "Today" is the person's: a since-date after it is refused with the reason, not summed to zero.
       const problem = periodProblemAt(period, ctx.now(), p.tz);
       refused = problem !== null;
       if (problem) return buildPeriodProblem(problem);
-      return buildSummary(summaryFor(ctx, owner, p, period), tagNames(ctx.ladder));
+      return buildSummary(await summaryFor(ctx, owner, p, period), tagNames(ctx.ladder));
     });
     // The radar chart follows the summary, as a picture uploaded to the user's DM first.
     if (profile.level && !refused) {
@@ -49,7 +49,7 @@ export const progressCommands = {
   },
 
   me: async ({ ctx, owner, command, ack }) => {
-    const current = ctx.repos.profiles.getOrEmpty(owner);
+    const current = await ctx.repos.profiles.getOrEmpty(owner);
     if (command.level === null && command.target === null) {
       await ack({ response_type: 'ephemeral', ...buildProfile(ctx.ladder, current) });
       return;
@@ -59,7 +59,7 @@ export const progressCommands = {
       await ack({ response_type: 'ephemeral', ...buildProfileUnknown(resolution) });
       return;
     }
-    ctx.repos.profiles.setLevels(
+    await ctx.repos.profiles.setLevels(
       owner,
       {
         ...(resolution.level
@@ -87,7 +87,7 @@ export const progressCommands = {
       await ack({ response_type: 'ephemeral', ...message });
       return;
     }
-    const profile = ctx.repos.profiles.get(owner);
+    const profile = await ctx.repos.profiles.get(owner);
     // A role the person chose is compared with the role above it (Senior TPM → Lead TPM).
     const stored = profile?.levelRole ?? profile?.level ?? null;
     const level = stored === null ? undefined : ctx.ladder.levelsById.get(stored);

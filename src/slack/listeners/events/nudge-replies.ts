@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { eraseLeftovers, prepareEvidence, type SaveResult, saveEvidence } from '../../../app/evidence.ts';
 import { promptById } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
+import { isUniqueViolation } from '../../../db/store.ts';
 import type { Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
 import { buildNothingHeld, buildReplyTooLong } from '../../blocks/nudge.ts';
@@ -46,7 +47,7 @@ export function registerNudgeReplies(app: App, ctx: AppContext): void {
     } else if (m.subtype === 'message_changed' && m.message) {
       await onEdit(ctx, client, envelope, m.channel, m.message, m.previous_message);
     } else if (m.subtype === 'message_deleted') {
-      onDelete(ctx, envelope, m.channel, m);
+      await onDelete(ctx, envelope, m.channel, m);
     }
   });
 }
@@ -60,38 +61,39 @@ async function onReply(
 ): Promise<void> {
   if (m.bot_id || !m.user || !m.ts || !m.thread_ts || m.thread_ts === m.ts) return;
   const owner = ownerOfEvent(envelope, m.user);
-  const nudge = ctx.repos.nudges.findMessage(owner, channel, m.thread_ts);
+  const nudge = await ctx.repos.nudges.findMessage(owner, channel, m.thread_ts);
   if (!nudge) {
     // A thread in the DM with the bot, from someone Ladder holds nothing about: a nudge from before
     // `/ladder forget`. Say so in the thread rather than leave the reply without a word.
-    if (Object.values(ctx.repos.userData.count(owner)).every((n) => n === 0)) {
+    if (Object.values(await ctx.repos.userData.count(owner)).every((n) => n === 0)) {
       await client.chat.postMessage({ channel, thread_ts: m.thread_ts, ...buildNothingHeld('reply') });
     }
     return;
   }
   // The same message delivered again under another event id (Socket Mode, a reconnect) is found by its ts.
-  if (!ctx.repos.evidence.findByMessage(owner, channel, m.ts)) {
+  if (!(await ctx.repos.evidence.findByMessage(owner, channel, m.ts))) {
     const prompt = promptById(ctx, nudge.promptId);
     const text = unescapeSlackText(m.text ?? '');
     const lookup = await resolveUserNames(ctx, client, owner.teamId, text);
-    const result = saveOnce(() =>
-      saveEvidence(
-        ctx,
-        owner,
-        {
-          text,
-          names: lookup.names,
-          namesComplete: !lookup.incomplete,
-          source: 'reflection',
-          tz: ctx.repos.profiles.getOrEmpty(owner).tz,
-          shift: prompt?.shift ?? null,
-          promptId: nudge.promptId,
-          nudgeWeek: nudge.weekKey,
-          channelId: channel,
-          messageTs: m.ts,
-        },
-        envelope.event_id ? `event:${envelope.event_id}` : undefined,
-      ),
+    const result = await saveOnce(
+      async () =>
+        await saveEvidence(
+          ctx,
+          owner,
+          {
+            text,
+            names: lookup.names,
+            namesComplete: !lookup.incomplete,
+            source: 'reflection',
+            tz: (await ctx.repos.profiles.getOrEmpty(owner)).tz,
+            shift: prompt?.shift ?? null,
+            promptId: nudge.promptId,
+            nudgeWeek: nudge.weekKey,
+            channelId: channel,
+            messageTs: m.ts,
+          },
+          envelope.event_id ? `event:${envelope.event_id}` : undefined,
+        ),
     );
     if (!result.ok) {
       // A file shared without words has nothing to keep; a too-long reply is explained in the thread.
@@ -118,7 +120,7 @@ async function onEdit(
 ): Promise<void> {
   if (edited.bot_id || !edited.user || !edited.ts) return;
   const owner = ownerOfEvent(envelope, edited.user);
-  const entry = ctx.repos.evidence.findByMessage(owner, channel, edited.ts);
+  const entry = await ctx.repos.evidence.findByMessage(owner, channel, edited.ts);
   if (!entry) {
     // A reply that was not kept (too long, or empty) is kept once edited into shape.
     await onReply(ctx, client, envelope, channel, { ...edited, subtype: undefined });
@@ -133,14 +135,14 @@ async function onEdit(
     names: lookup.names,
     namesComplete: !lookup.incomplete,
     source: 'reflection',
-    tz: ctx.repos.profiles.getOrEmpty(owner).tz,
+    tz: (await ctx.repos.profiles.getOrEmpty(owner)).tz,
     occurredOn: entry.occurredOn,
     shift: entry.shift,
     scope: entry.scope,
     axes: entry.axes,
   });
   if (!prepared.ok) return;
-  ctx.repos.evidence.update(
+  await ctx.repos.evidence.update(
     owner,
     entry.id,
     {
@@ -154,24 +156,31 @@ async function onEdit(
   void eraseLeftovers(ctx);
 }
 
-function onDelete(ctx: AppContext, envelope: Envelope, channel: string, m: MessageFields): void {
+async function onDelete(
+  ctx: AppContext,
+  envelope: Envelope,
+  channel: string,
+  m: MessageFields,
+): Promise<void> {
   const previous = m.previous_message;
   const ts = m.deleted_ts ?? previous?.ts;
   if (!previous?.user || previous.bot_id || !ts) return;
   const owner = ownerOfEvent(envelope, previous.user);
-  const entry = ctx.repos.evidence.findByMessage(owner, channel, ts);
-  if (entry && ctx.repos.evidence.delete(owner, entry.id)) void eraseLeftovers(ctx);
+  const entry = await ctx.repos.evidence.findByMessage(owner, channel, ts);
+  if (entry && (await ctx.repos.evidence.delete(owner, entry.id))) void eraseLeftovers(ctx);
 }
 
 /**
  * Two deliveries of one message racing each other: the unique index on the message lets exactly
  * one insert through; the other is the same entry, already saved.
  */
-function saveOnce(save: () => SaveResult): SaveResult | { ok: true; duplicate: true } {
+async function saveOnce(
+  save: () => Promise<SaveResult>,
+): Promise<SaveResult | { ok: true; duplicate: true }> {
   try {
-    return save();
+    return await save();
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return { ok: true, duplicate: true };
+    if (isUniqueViolation(err)) return { ok: true, duplicate: true };
     throw err;
   }
 }

@@ -44,7 +44,7 @@ export function registerWorkspaceEvents(app: App, ctx: AppContext, active = crea
   app.event('app_uninstalled', async ({ body }) => {
     const tenant = tenantOfEvent(body);
     active.forget(tenant);
-    ctx.repos.workspaces.markInactive(tenant, 'uninstalled', ctx.now());
+    await ctx.repos.workspaces.markInactive(tenant, 'uninstalled', ctx.now());
     ctx.logger.info('app uninstalled: all sending to the workspace stopped', { team: tenant });
   });
 
@@ -52,7 +52,7 @@ export function registerWorkspaceEvents(app: App, ctx: AppContext, active = crea
     if ((event.tokens.bot ?? []).length === 0) return;
     const tenant = tenantOfEvent(body);
     active.forget(tenant);
-    ctx.repos.workspaces.markInactive(tenant, 'revoked', ctx.now());
+    await ctx.repos.workspaces.markInactive(tenant, 'revoked', ctx.now());
     ctx.logger.info('bot token revoked: all sending to the workspace stopped', { team: tenant });
   });
 
@@ -63,8 +63,8 @@ export function registerWorkspaceEvents(app: App, ctx: AppContext, active = crea
     if (tenant && !active.isKnownActive(tenant)) {
       const event = (body as { event?: { type?: unknown } }).event;
       if (!(typeof event?.type === 'string' && STOP_EVENTS.has(event.type))) {
-        if (!ctx.repos.workspaces.isWorkspaceActive(tenant)) {
-          ctx.repos.workspaces.markActive(tenant, ctx.now());
+        if (!(await ctx.repos.workspaces.isWorkspaceActive(tenant))) {
+          await ctx.repos.workspaces.markActive(tenant, ctx.now());
           ctx.logger.info('workspace active again: a verified request arrived after an uninstall', {
             team: tenant,
           });

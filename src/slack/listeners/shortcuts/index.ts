@@ -28,7 +28,7 @@ export function register(app: App, ctx: AppContext): void {
   app.shortcut<MessageShortcut>(ShortcutId.saveAsEvidence, async ({ ack, shortcut, client }) => {
     await ack();
     const owner = ownerOfInteraction(shortcut);
-    const saved = ctx.repos.evidence.findByMessage(owner, shortcut.channel.id, shortcut.message.ts);
+    const saved = await ctx.repos.evidence.findByMessage(owner, shortcut.channel.id, shortcut.message.ts);
     if (saved) {
       await openAlreadySaved(ctx, client, owner, shortcut, saved);
       return;
@@ -51,7 +51,7 @@ async function openAlreadySaved(
     view: buildAlreadySavedModal(saved),
   });
   if (res.view?.id) {
-    ctx.repos.slackState.rememberView(
+    await ctx.repos.slackState.rememberView(
       owner,
       {
         viewId: res.view.id,
@@ -94,12 +94,13 @@ async function openPrefilledModal(
   owner: Owner,
   shortcut: MessageShortcut,
 ): Promise<void> {
-  const profile = ctx.repos.profiles.getOrEmpty(owner);
+  const profile = await ctx.repos.profiles.getOrEmpty(owner);
   const message = { channelId: shortcut.channel.id, ts: shortcut.message.ts };
   const slackText = typeof shortcut.message.text === 'string' ? unescapeSlackText(shortcut.message.text) : '';
   const { text, cut } = await readableMessageText(ctx, client, owner, slackText);
   const values = { text, occurredOn: localDate(ctx.now(), profile.tz) };
-  if (shortcut.response_url) ctx.repos.slackState.noteResponseUrl(owner, shortcut.response_url, ctx.now());
+  if (shortcut.response_url)
+    await ctx.repos.slackState.noteResponseUrl(owner, shortcut.response_url, ctx.now());
   // Open first: the trigger id expires in 3 s, the permalink lookup can take longer.
   const viewId = await openEvidenceModal(ctx, client, owner, {
     triggerId: shortcut.trigger_id,

@@ -100,12 +100,12 @@ async function confirm(
 export function registerEvidenceViews(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(ViewId.evidenceModal, async ({ ack, body, view, client }) => {
     const owner = ownerOfInteraction(body);
-    const pending = ctx.repos.slackState.findView(owner, view.id);
+    const pending = await ctx.repos.slackState.findView(owner, view.id);
     const origin = modalOriginOf(pending?.kind);
     const editId = isEditOrigin(origin) ? (pending?.entryId ?? null) : null;
     const fromMessage = editId === null && origin === 'shortcut' ? (pending?.message ?? null) : null;
     const checked = checkEvidenceForm(ctx, readForm(view.state.values), {
-      tz: ctx.repos.profiles.getOrEmpty(owner).tz,
+      tz: (await ctx.repos.profiles.getOrEmpty(owner)).tz,
       editing: editId !== null,
       source: sourceOfOrigin(origin),
       fromMessage,
@@ -118,18 +118,18 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
     const { prepared } = checked;
     let entry: EvidenceEntry | undefined;
     try {
-      entry = saveEvidenceForm(ctx, owner, prepared, { editId, deliveryKey: `view:${view.id}` });
+      entry = await saveEvidenceForm(ctx, owner, prepared, { editId, deliveryKey: `view:${view.id}` });
     } catch (err) {
       // The same message saved from another form meanwhile: the unique index kept one entry.
       const saved = fromMessage
-        ? ctx.repos.evidence.findByMessage(owner, fromMessage.channelId, fromMessage.ts)
+        ? await ctx.repos.evidence.findByMessage(owner, fromMessage.channelId, fromMessage.ts)
         : undefined;
       if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || !saved) throw err;
       await ack({ response_action: 'errors', errors: { [BlockId.evidenceText]: alreadySavedError(saved) } });
       return;
     }
     await ack();
-    ctx.repos.slackState.forgetView(owner, view.id);
+    await ctx.repos.slackState.forgetView(owner, view.id);
     if (!entry) return;
     const target = { origin, responseUrl: pending?.responseUrl ?? null };
     if (editId !== null) {

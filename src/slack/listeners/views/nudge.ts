@@ -14,10 +14,10 @@ import { replyToUser } from '../../reply.ts';
 export function registerNudgeViews(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(ViewId.nudgeAnswer, async ({ ack, body, view, client }) => {
     const owner = ownerOfInteraction(body);
-    const pending = ctx.repos.slackState.findView(owner, view.id);
+    const pending = await ctx.repos.slackState.findView(owner, view.id);
     const nudge =
       pending?.kind === 'nudge-answer' && pending.entryId !== null
-        ? ctx.repos.nudges.messageById(owner, pending.entryId)
+        ? await ctx.repos.nudges.messageById(owner, pending.entryId)
         : undefined;
     if (!nudge) {
       await ack({
@@ -30,7 +30,7 @@ export function registerNudgeViews(app: App, ctx: AppContext): void {
       return;
     }
     const raw = view.state.values[BlockId.nudgeAnswer]?.[ActionId.formValue]?.value;
-    const profile = ctx.repos.profiles.getOrEmpty(owner);
+    const profile = await ctx.repos.profiles.getOrEmpty(owner);
     const prompt = promptById(ctx, nudge.promptId);
     const prepared = prepareEvidence(ctx, {
       text: typeof raw === 'string' ? raw : '',
@@ -54,7 +54,7 @@ export function registerNudgeViews(app: App, ctx: AppContext): void {
     }
     // A retried submission finds its delivery key and stores nothing twice. The view record is
     // kept (pruned after a day) so that a retry still knows which nudge it answers.
-    const { entry, duplicate } = ctx.repos.evidence.insert(
+    const { entry, duplicate } = await ctx.repos.evidence.insert(
       owner,
       prepared.entry,
       ctx.now(),

@@ -1,0 +1,193 @@
+/** The nudge repository's per-person settings and DM channel cache (nudge-repository.ts composes them). */
+import type { NudgeSettings } from '../domain/nudge-schedule.ts';
+import type { Owner } from '../domain/types.ts';
+import { count, nudgeDmChannelColumns } from './columns.ts';
+import { toSettings } from './nudge-model.ts';
+import type { Store } from './store.ts';
+
+/** Settings joined with the profile's time zone. */
+const settingsWithTz = (qb: Store['qb']) =>
+  qb
+    .selectFrom('nudge_settings as s')
+    .leftJoin('profiles as p', (j) =>
+      j.onRef('p.team_id', '=', 's.team_id').onRef('p.user_id', '=', 's.user_id'),
+    )
+    .select([
+      's.team_id',
+      's.user_id',
+      's.enabled',
+      's.day',
+      's.minute_of_day',
+      's.paused_through',
+      's.skip_week',
+      's.effective_from',
+      's.off_reason',
+      'p.tz',
+    ]);
+
+type SettingsParams = {
+  teamId: string;
+  userId: string;
+  enabled: number;
+  day: number;
+  minuteOfDay: number;
+  pausedThrough: string | null;
+  skipWeek: string | null;
+  effectiveFrom: string;
+  now: string;
+};
+
+/** The statements on `nudge_settings`, compiled once. */
+function settingsStatements(store: Store) {
+  const getSettings = store.prepare((qb, p: Owner) =>
+    settingsWithTz(qb).where('s.team_id', '=', p.teamId).where('s.user_id', '=', p.userId),
+  );
+  const enabled = store.prepare((qb) => settingsWithTz(qb).where('s.enabled', '=', 1));
+  const countEnabled = store.prepare((qb) =>
+    qb
+      .selectFrom('nudge_settings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('enabled', '=', 1),
+  );
+  const upsert = store.prepare((qb, p: SettingsParams) =>
+    qb
+      .insertInto('nudge_settings')
+      .values({
+        team_id: p.teamId,
+        user_id: p.userId,
+        enabled: p.enabled,
+        day: p.day,
+        minute_of_day: p.minuteOfDay,
+        paused_through: p.pausedThrough,
+        skip_week: p.skipWeek,
+        effective_from: p.effectiveFrom,
+        off_reason: null,
+        created_at: p.now,
+        updated_at: p.now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'user_id']).doUpdateSet((eb) => ({
+          enabled: eb.ref('excluded.enabled'),
+          day: eb.ref('excluded.day'),
+          minute_of_day: eb.ref('excluded.minute_of_day'),
+          paused_through: eb.ref('excluded.paused_through'),
+          skip_week: eb.ref('excluded.skip_week'),
+          effective_from: eb.ref('excluded.effective_from'),
+          off_reason: null,
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      ),
+  );
+  const switchOff = store.prepare((qb, p: Owner & { reason: string; now: string }) =>
+    qb
+      .updateTable('nudge_settings')
+      .set({ enabled: 0, off_reason: p.reason, updated_at: p.now })
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
+  );
+  const staleTz = store.prepare((qb, p: { before: string; limit: number }) =>
+    qb
+      .selectFrom('nudge_settings as s')
+      .leftJoin('profiles as p', (j) =>
+        j.onRef('p.team_id', '=', 's.team_id').onRef('p.user_id', '=', 's.user_id'),
+      )
+      .select(['s.team_id', 's.user_id'])
+      .where('s.enabled', '=', 1)
+      .where((eb) => eb.or([eb('p.tz_checked_at', 'is', null), eb('p.tz_checked_at', '<', p.before)]))
+      .orderBy((eb) => eb('p.tz_checked_at', 'is not', null))
+      .orderBy('p.tz_checked_at')
+      .limit(p.limit),
+  );
+  return { getSettings, enabled, countEnabled, upsert, switchOff, staleTz };
+}
+
+/** Each person's schedule (with the time zone from the profile). */
+export function settingsMethods(store: Store) {
+  const { getSettings, enabled, countEnabled, upsert, switchOff, staleTz } = settingsStatements(store);
+  return {
+    async getSettings(owner: Owner): Promise<(NudgeSettings & { offReason: string | null }) | undefined> {
+      const r = await getSettings.first({ teamId: owner.teamId, userId: owner.userId });
+      return r ? toSettings(r) : undefined;
+    },
+
+    /** Stores a person's schedule (the time zone lives in the profile and is not written here). */
+    async saveSettings(settings: NudgeSettings, now: Date): Promise<void> {
+      await upsert.run({
+        teamId: settings.teamId,
+        userId: settings.userId,
+        enabled: settings.enabled ? 1 : 0,
+        day: settings.day,
+        minuteOfDay: settings.minuteOfDay,
+        pausedThrough: settings.pausedThrough,
+        skipWeek: settings.skipWeek,
+        effectiveFrom: settings.createdAt.toISOString(),
+        now: now.toISOString(),
+      });
+    },
+
+    /** The app switches nudges off (e.g. the Slack account is gone); the person's choices are kept. */
+    async switchOff(owner: Owner, reason: string, now: Date): Promise<void> {
+      await switchOff.run({ teamId: owner.teamId, userId: owner.userId, reason, now: now.toISOString() });
+    },
+
+    async listEnabled(): Promise<NudgeSettings[]> {
+      return (await enabled.all({})).map(toSettings);
+    },
+
+    async countEnabled(): Promise<number> {
+      return count((await countEnabled.first({}))?.n);
+    },
+
+    /** Opted-in people whose time zone was last read before `checkedBefore` (never read first). */
+    async staleTimeZones(checkedBefore: Date, limit: number): Promise<Owner[]> {
+      return (await staleTz.all({ before: checkedBefore.toISOString(), limit })).map((r) => ({
+        teamId: r.team_id,
+        userId: r.user_id,
+      }));
+    },
+  };
+}
+
+/** The cached DM channel of each person. */
+export function dmChannelMethods(store: Store) {
+  const getDm = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('nudge_dm_channels')
+      .select('channel_id')
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
+  );
+  const putDm = store.prepare((qb, p: Owner & { channelId: string; now: string }) =>
+    qb
+      .insertInto('nudge_dm_channels')
+      .values({ team_id: p.teamId, user_id: p.userId, channel_id: p.channelId, cached_at: p.now })
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'user_id']).doUpdateSet((eb) => ({
+          channel_id: eb.ref('excluded.channel_id'),
+          cached_at: eb.ref('excluded.cached_at'),
+        })),
+      ),
+  );
+  const dropDm = store.prepare((qb, p: Owner) =>
+    qb.deleteFrom('nudge_dm_channels').where('team_id', '=', p.teamId).where('user_id', '=', p.userId),
+  );
+  const key = (owner: Owner): Owner => ({ teamId: owner.teamId, userId: owner.userId });
+
+  return {
+    async dmChannel(owner: Owner): Promise<string | undefined> {
+      return (await getDm.first(key(owner)))?.channel_id;
+    },
+
+    async cacheDmChannel(owner: Owner, channelId: string, now: Date): Promise<void> {
+      await putDm.run({
+        ...key(owner),
+        channelId,
+        now: nudgeDmChannelColumns.cached_at.write(now.toISOString()),
+      });
+    },
+
+    async dropDmChannel(owner: Owner): Promise<void> {
+      await dropDm.run(key(owner));
+    },
+  };
+}
