@@ -112,15 +112,14 @@ function transactions(db: Database.Database) {
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
 
-  /** Waits while a transaction the caller is not part of is open. */
-  async function turn(tx: Tx | undefined): Promise<void> {
-    while (open !== null && open !== tx) await open.done;
-  }
+  /** The transaction a statement outside `tx` must wait for, if one is open. */
+  const blocking = (tx: Tx | undefined): Tx | null => (open !== null && open !== tx ? open : null);
 
   function transactionOf(begin: Database.Statement) {
     return async <T>(fn: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> => {
       if (outer !== undefined && outer === open) return fn(outer);
-      await turn(undefined);
+      // Checked again after every wait, and taken with no await in between: only one begins.
+      while (open !== null) await open.done;
       let finish = () => {};
       const tx: Tx = { done: new Promise<void>((r) => (finish = r)) };
       open = tx;
@@ -140,8 +139,7 @@ function transactions(db: Database.Database) {
   }
 
   return {
-    isOpen: (tx: Tx | undefined): boolean => open !== null && open !== tx,
-    turn,
+    blocking,
     write: transactionOf(db.prepare('BEGIN IMMEDIATE')),
     read: transactionOf(db.prepare('BEGIN')),
   };
@@ -163,7 +161,8 @@ export function createSqliteStore(db: Database.Database): Store {
   };
 
   const execute: Execute = async (s, args, mode, tx) => {
-    if (txs.isOpen(tx)) await txs.turn(tx);
+    // Runs with no await between the last check and the statement.
+    for (let t = txs.blocking(tx); t !== null; t = txs.blocking(tx)) await t.done;
     return exec(s, args, mode);
   };
 
