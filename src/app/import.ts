@@ -3,7 +3,7 @@
  * and written in one transaction into an account with no data yet.
  */
 import type { ImportCounts, ImportRows } from '../db/user-data.ts';
-import { type ExportData, ExportFormatError } from '../domain/export/json.ts';
+import { type ExportData, invalidExport } from '../domain/export/json.ts';
 import { slackTextToReadable } from '../domain/slack-text.ts';
 import type { Owner } from '../domain/types.ts';
 import type { ExportDeps } from './export.ts';
@@ -80,8 +80,8 @@ function importedEntries(data: ExportData): ImportRows['entries'] {
     if (r.reply === null) return;
     const key = `${r.reply.channelId}/${r.reply.ts}`;
     if (replies.has(key)) {
-      throw new ExportFormatError(
-        `This export is not valid: reflections[${i}].reply: another reflection comes from the same message.`,
+      throw invalidExport(
+        `reflections[${i}].reply: another reflection comes from the same message`,
         `reflections[${i}].reply`,
       );
     }
@@ -133,8 +133,8 @@ function importedHistory(data: ExportData, notes: string[]): ImportRows['history
     }
     const key = `${h.message.channelId}/${h.message.ts}`;
     if (sent.has(key)) {
-      throw new ExportFormatError(
-        `This export is not valid: nudgeHistory[${i}].message: another prompt has the same message.`,
+      throw invalidExport(
+        `nudgeHistory[${i}].message: another prompt has the same message`,
         `nudgeHistory[${i}].message`,
       );
     }

@@ -106,17 +106,15 @@ export function parseLadderCommand(text: string): LadderCommand {
   }
 }
 
+/** What `/ladder compare` needs, said when the words do not make two levels. */
+export const COMPARE_USAGE = { problem: 'Compare needs two levels.', example: 'compare tpm4 tpm5' } as const;
+
 function parseCompare(rest: string): LadderCommand {
   // "tpm4,tpm5" and "tpm4->tpm5" are two levels too.
   const list = words(rest.replace(/(->|→|,)/gu, ' $1 '));
   const levels = list.filter((word) => !/^(->|→|,)$/u.test(word));
   if (levels.length < 2) {
-    return {
-      kind: 'usage',
-      command: 'compare',
-      problem: 'Compare needs two levels.',
-      example: 'compare tpm4 tpm5',
-    };
+    return { kind: 'usage', command: 'compare', ...COMPARE_USAGE };
   }
   return { kind: 'compare', words: list };
 }

@@ -82,15 +82,24 @@ export const ViewId = {
   nudgeAnswer: 'nudge_answer_modal',
 } as const;
 
+/** The events the app listens to, by Slack's names. */
+export const EventName = {
+  appHomeOpened: 'app_home_opened',
+  /** A message in the bot's DM; Bolt's `app.message` receives it as a `message` event. */
+  messageIm: 'message.im',
+  appUninstalled: 'app_uninstalled',
+  tokensRevoked: 'tokens_revoked',
+} as const;
+
 /**
  * Events the app subscribes to (manifest `settings.event_subscriptions.bot_events`).
  * `app_uninstalled` and `tokens_revoked` need no scope; they stop all sending for the workspace.
  */
 export const SUBSCRIBED_EVENTS = [
-  'app_home_opened',
-  'message.im',
-  'app_uninstalled',
-  'tokens_revoked',
+  EventName.appHomeOpened,
+  EventName.messageIm,
+  EventName.appUninstalled,
+  EventName.tokensRevoked,
 ] as const;
 
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];

@@ -323,6 +323,11 @@ export class ExportFormatError extends UserFacingError {
   }
 }
 
+/** The error for an export whose content breaks a rule: `details` names where and what. */
+export function invalidExport(details: string, path: string): ExportFormatError {
+  return new ExportFormatError(`This export is not valid: ${details}.`, path);
+}
+
 /** Reads an export file's text: the validated data, or an {@link ExportFormatError}. */
 export function parseExport(text: string): ExportData {
   let raw: unknown;
@@ -351,8 +356,8 @@ export function parseExport(text: string): ExportData {
   const result = ExportSchema.safeParse(raw);
   if (!result.success) {
     const [first] = result.error.issues;
-    throw new ExportFormatError(
-      `This export is not valid: ${describeIssues(result.error.issues)}.`,
+    throw invalidExport(
+      describeIssues(result.error.issues),
       first === undefined ? '' : formatPath(first.path),
     );
   }

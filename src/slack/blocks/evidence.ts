@@ -8,7 +8,7 @@ import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { SuggestionReasons } from '../../domain/suggest.ts';
 import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../../domain/types.ts';
-import { ActionId, BlockId, nthActionId, ViewId } from '../ids.ts';
+import { ActionId, BlockId, COMMAND, nthActionId, ViewId } from '../ids.ts';
 import {
   type Block,
   button,
@@ -134,7 +134,7 @@ export function buildEvidenceConfirmation(
   const pending = pendingSuggestions(entry);
   const hasSuggestions = pending.length > 0 || suggestedScope !== null || suggestedShift !== null;
   const blocks: Block[] = [
-    section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(entry.text)}`),
+    savedSection(entry.text),
     context(entryMeta(entry), describeTags(entry, names, { suggestedScope, suggestedShift })),
   ];
   if (hasSuggestions) {
@@ -183,13 +183,37 @@ export function buildUndone(): SlackMessage {
   };
 }
 
+/** Said wherever an entry was asked for that is not there (any more). */
+export const ENTRY_GONE_TEXT = 'That entry no longer exists (it may have been deleted already).';
+
 export function buildEntryGone(): SlackMessage {
   return {
-    text: 'That entry no longer exists (it may have been deleted already).',
-    blocks: [
-      section('That entry no longer exists (it may have been deleted already). See `/ladder evidence`.'),
-    ],
+    text: ENTRY_GONE_TEXT,
+    blocks: [section(`${ENTRY_GONE_TEXT} See \`${COMMAND} evidence\`.`)],
   };
+}
+
+/** The Delete button of the n-th entry on a list, behind Slack's confirmation dialog. */
+export function deleteEntryButton(n: number, entryId: string): types.Button {
+  return {
+    ...button({ text: 'Delete', actionId: nthActionId(ActionId.evidenceDelete, n), value: entryId }),
+    style: 'danger',
+    confirm: {
+      title: { type: 'plain_text', text: 'Delete this entry?' },
+      text: {
+        type: 'plain_text',
+        text: 'It is removed from your evidence and exports. This cannot be undone.',
+      },
+      confirm: { type: 'plain_text', text: 'Delete' },
+      deny: { type: 'plain_text', text: 'Keep it' },
+      style: 'danger',
+    },
+  };
+}
+
+/** "Saved to your evidence." and the entry, quoted: the top of a confirmation. */
+export function savedSection(text: string, max?: number): Block {
+  return section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(text, max)}`);
 }
 
 /** Splits long text into sections Slack accepts, code-formatted so nothing is reinterpreted. */
@@ -365,24 +389,7 @@ function listedEntryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Bl
       type: 'actions',
       elements: [
         button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: String(entry.id) }),
-        {
-          ...button({
-            text: 'Delete',
-            actionId: nthActionId(ActionId.evidenceDelete, i),
-            value: String(entry.id),
-          }),
-          style: 'danger',
-          confirm: {
-            title: { type: 'plain_text', text: 'Delete this entry?' },
-            text: {
-              type: 'plain_text',
-              text: 'It is removed from your evidence and exports. This cannot be undone.',
-            },
-            confirm: { type: 'plain_text', text: 'Delete' },
-            deny: { type: 'plain_text', text: 'Keep it' },
-            style: 'danger',
-          },
-        },
+        deleteEntryButton(i, String(entry.id)),
       ],
     },
   ];

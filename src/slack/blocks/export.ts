@@ -120,6 +120,11 @@ export function chartImageBlock(c: { fileId: string; altText: string; title?: st
   } as Block;
 }
 
+const CHART_IN_DM = 'Your radar chart is in our DM.';
+
+/** The Home's notice when Slack has not yet made the uploaded chart showable. */
+export const CHART_NOT_READY_NOTICE = `${CHART_IN_DM} Slack is still preparing it: press the chart button again in a moment to show it here.`;
+
 /**
  * The reply to `/ladder chart`: the picture (when `withImage`) and where the file is. Without the
  * image (Slack could not show it yet) the words still say what the chart shows.
@@ -132,7 +137,7 @@ export function buildChartReply(c: ChartShown & { withImage: boolean }): SlackMe
   if (c.withImage)
     blocks.push(chartImageBlock({ fileId: c.fileId, altText: c.altText, title: 'Ladder radar chart' }));
   else blocks.push(context(escapeMrkdwn(truncate(c.altText, 2900))));
-  return { text: fallback(`Your radar chart is in our DM. ${c.altText}`), blocks };
+  return { text: fallback(`${CHART_IN_DM} ${c.altText}`), blocks };
 }
 
 const FORMAT_BUTTONS: Record<ExportFormat, string> = {

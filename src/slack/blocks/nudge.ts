@@ -110,6 +110,22 @@ export function buildNudgeAnswerModal(prompt: Prompt, shift: Shift | undefined):
 }
 
 /** A reply to `/ladder nudge …` (status, a change, a problem): one paragraph. */
+/**
+ * What "send a question now" says: on the App Home (a notice) or in reply to `/ladder nudge now`.
+ * `sent` is false when the ladder data has no prompt to send.
+ */
+export function nudgeNowText(sent: boolean, where: 'home' | 'command'): string {
+  const howToAnswer = 'reply in its thread or press Answer.';
+  if (where === 'home') {
+    return sent
+      ? `A reflection question is in our Messages tab: ${howToAnswer}`
+      : 'There are no reflection prompts in the ladder data.';
+  }
+  return sent
+    ? `I've sent you a reflection question in our DM: ${howToAnswer} It does not count as this week's nudge.`
+    : 'There are no reflection prompts in the ladder data, so there is nothing to send.';
+}
+
 export function buildNudgeReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
 }

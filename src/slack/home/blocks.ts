@@ -8,9 +8,11 @@ import type { Ladder } from '../../domain/ladder/model.ts';
 import type { Summary } from '../../domain/summary.ts';
 import type { EvidenceEntry } from '../../domain/types.ts';
 import {
+  deleteEntryButton,
   describeTags,
   pendingSuggestions,
   quoteEntry,
+  savedSection,
   slackDate,
   type TagNames,
 } from '../blocks/evidence.ts';
@@ -150,20 +152,10 @@ function entryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Block[] 
       }),
     );
   }
-  elements.push(button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: id }), {
-    ...button({ text: 'Delete', actionId: nthActionId(ActionId.evidenceDelete, i), value: id }),
-    style: 'danger',
-    confirm: {
-      title: { type: 'plain_text', text: 'Delete this entry?' },
-      text: {
-        type: 'plain_text',
-        text: 'It is removed from your evidence and exports. This cannot be undone.',
-      },
-      confirm: { type: 'plain_text', text: 'Delete' },
-      deny: { type: 'plain_text', text: 'Keep it' },
-      style: 'danger',
-    },
-  });
+  elements.push(
+    button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: id }),
+    deleteEntryButton(i, id),
+  );
   return [
     section(`${slackDate(entry.occurredOn)}\n${quoteEntry(entry.text, 400)}`),
     context(describeTags(entry, names)),
@@ -189,9 +181,7 @@ export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
   ];
   if (input.notice) blocks.push(section(escapeMrkdwn(input.notice)));
   if (input.justSaved) {
-    blocks.push(
-      section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(input.justSaved.text, 500)}`),
-    );
+    blocks.push(savedSection(input.justSaved.text, 500));
   }
   blocks.push({
     type: 'actions',

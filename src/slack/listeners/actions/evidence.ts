@@ -10,6 +10,7 @@ import {
   buildForgetDone,
   buildUndone,
   decodePage,
+  ENTRY_GONE_TEXT,
   pendingSuggestions,
   tagNames,
 } from '../../blocks/evidence.ts';
@@ -27,8 +28,6 @@ function entryIdOf(value: unknown): number | null {
   if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return null;
   return Number(value);
 }
-
-const ENTRY_GONE = 'That entry no longer exists (it may have been deleted already).';
 
 /**
  * A button pressed on the App Home: Slack sends no response URL, so the answer is a new Home.
@@ -66,7 +65,7 @@ function registerEditEntry(app: App, ctx: AppContext): void {
       const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
       const onHome = pressedOnHome(body);
       if (!entry) {
-        if (onHome) return void (await publishHome(ctx, client, owner, { notice: ENTRY_GONE }));
+        if (onHome) return void (await publishHome(ctx, client, owner, { notice: ENTRY_GONE_TEXT }));
         return void (await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -187,7 +186,7 @@ function registerAcceptSuggestions(app: App, ctx: AppContext): void {
           )
         : undefined;
       if (pressedOnHome(body)) {
-        const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE;
+        const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE_TEXT;
         return void (await publishHome(ctx, client, owner, { notice }));
       }
       await respond({
@@ -215,7 +214,7 @@ function registerDeleteEntry(app: App, ctx: AppContext): void {
       if (deleted) await eraseLeftovers(ctx);
       if (pressedOnHome(body)) {
         return void (await publishHome(ctx, client, owner, {
-          notice: deleted ? 'Entry deleted.' : ENTRY_GONE,
+          notice: deleted ? 'Entry deleted.' : ENTRY_GONE_TEXT,
         }));
       }
       if (!deleted)
