@@ -7,6 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import { describeError, type Logger } from '../log.ts';
+import { SLACK_LIMITS } from '../slack-limits.ts';
 import { buildAction, buildStateValues, findElement } from './page-payloads.ts';
 import type { DemoUser, Notice } from './page-state.ts';
 import { appHomeOpenedEvent, messageEvent, type SentResponse, type SignedSender } from './signed-sender.ts';
@@ -80,7 +81,7 @@ const Schemas = {
   post: z.object({
     user: UserId,
     channel: z.string().min(1),
-    text: z.string().min(1).max(40_000),
+    text: z.string().min(1).max(SLACK_LIMITS.messageText),
     threadTs: z.string().optional(),
   }),
   blockAction: z.object({

@@ -8,6 +8,7 @@
  * fill, round markers). Colour is never the only cue: each has its own line style, fill pattern and
  * marker shape, and the legend names them in text. Pure and deterministic: same input, same bytes.
  */
+import { SLACK_LIMITS } from '../../slack-limits.ts';
 import type { PacketInput } from '../export/packet.ts';
 
 export interface RadarAxisInput {
@@ -80,8 +81,6 @@ const MUTED_COLOUR = '#595959';
 const GRID_COLOUR = '#BFBFBF';
 const MAX_TITLE_CHARS = 70;
 const MAX_LABEL_CHARS = 32;
-/** Slack's limit for an image block's alt_text. */
-const MAX_ALT_TEXT = 2000;
 
 /**
  * Evidence coverage on one axis, in steps: the target step × min(1, entries ÷ thin threshold).
@@ -454,5 +453,6 @@ export function radarAltText(input: RadarInput): string {
   const levels = [input.legend?.current, input.legend?.target].filter((l) => l !== undefined);
   const who = levels.length > 0 ? ` ${levels.join('; ')}.` : '';
   const text = `${title === '' ? 'Radar chart' : title} (steps out of ${input.maxStep}).${who} ${parts.join('; ')}.`;
-  return [...text].length <= MAX_ALT_TEXT ? text : `${[...text].slice(0, MAX_ALT_TEXT - 1).join('')}…`;
+  const max = SLACK_LIMITS.imageAltText;
+  return [...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`;
 }

@@ -6,6 +6,7 @@
  * imported into an empty database and exported again is identical apart from `exportedAt`.
  */
 import { z } from 'zod';
+import { MAX_EVIDENCE_CHARS } from '../evidence.ts';
 import {
   AXIS_IDS,
   EVIDENCE_SOURCES,
@@ -24,8 +25,6 @@ export const EXPORT_FORMAT = 'ladder-export';
  */
 export const EXPORT_FORMAT_VERSION = 4;
 export const READABLE_EXPORT_VERSIONS = [1, 3, 4] as const;
-/** The longest entry text the app accepts, in code points (as on every logging path). */
-export const MAX_ENTRY_TEXT_CODE_POINTS = 3000;
 
 const Instant = z.iso.datetime({
   offset: true,
@@ -83,14 +82,14 @@ export const ExportEntrySchema = z.strictObject({
   text: z
     .string()
     .min(1, { error: 'expected a non-empty text' })
-    .refine((text) => codePoints(text) <= MAX_ENTRY_TEXT_CODE_POINTS, {
-      error: `expected at most ${MAX_ENTRY_TEXT_CODE_POINTS} characters`,
+    .refine((text) => codePoints(text) <= MAX_EVIDENCE_CHARS, {
+      error: `expected at most ${MAX_EVIDENCE_CHARS} characters`,
     }),
   /** Version 3: the Slack text the entry came from (mentions as `<@U…>`); `text` is its readable form. */
   originalText: z
     .string()
     .min(1, { error: 'expected a non-empty text' })
-    .max(4 * MAX_ENTRY_TEXT_CODE_POINTS, { error: 'expected a shorter original text' })
+    .max(4 * MAX_EVIDENCE_CHARS, { error: 'expected a shorter original text' })
     .optional(),
   axes: z.array(oneOf(AXIS_IDS)),
   suggestedAxes: z.array(oneOf(AXIS_IDS)),

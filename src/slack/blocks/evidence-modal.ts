@@ -46,7 +46,7 @@ function textInput(text: string): types.InputBlock {
     label: { type: 'plain_text', text: 'What did you do?' },
     hint: {
       type: 'plain_text',
-      text: 'The outcome and your part in it. Up to 3,000 characters; #tags work here too.',
+      text: `The outcome and your part in it. Up to ${MAX_EVIDENCE_CHARS.toLocaleString('en-US')} characters; #tags work here too.`,
     },
     element: {
       type: 'plain_text_input',

@@ -8,6 +8,7 @@ import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { SuggestionReasons } from '../../domain/suggest.ts';
 import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../../domain/types.ts';
+import { SLACK_LIMITS } from '../../slack-limits.ts';
 import { ActionId, BlockId, COMMAND, nthActionId, ViewId } from '../ids.ts';
 import {
   type Block,
@@ -311,7 +312,7 @@ export interface EvidencePage {
 }
 
 export function encodePage(offset: number, pageSize: number, query: string | null): string {
-  return JSON.stringify({ o: offset, n: pageSize, q: query ?? '' }).slice(0, 2000);
+  return JSON.stringify({ o: offset, n: pageSize, q: query ?? '' }).slice(0, SLACK_LIMITS.buttonValue);
 }
 
 export function decodePage(

@@ -94,7 +94,7 @@ export function buildNudgeAnswerModal(prompt: Prompt, shift: Shift | undefined):
         hint: {
           type: 'plain_text',
           text: truncate(
-            `Saved as private evidence tagged ${label}. Up to 3,000 characters; #tags work.`,
+            `Saved as private evidence tagged ${label}. Up to ${MAX_EVIDENCE_CHARS.toLocaleString('en-US')} characters; #tags work.`,
             150,
           ),
         },

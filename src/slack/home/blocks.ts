@@ -7,6 +7,7 @@ import type { types } from '@slack/bolt';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { Summary } from '../../domain/summary.ts';
 import type { EvidenceEntry } from '../../domain/types.ts';
+import { SLACK_LIMITS } from '../../slack-limits.ts';
 import {
   deleteEntryButton,
   describeTags,
@@ -30,7 +31,7 @@ export type HomeSlot = (typeof HOME_SLOTS)[number];
 export const HOME_SLOT_MAX_BLOCKS = 12;
 /** Recent entries on the Home (3 blocks each). */
 export const HOME_RECENT_ENTRIES = 5;
-export const HOME_MAX_BLOCKS = 100;
+export const HOME_MAX_BLOCKS = SLACK_LIMITS.blocksPerView;
 
 const SLOT_TITLES: Record<HomeSlot, string> = {
   nudges: 'Weekly reflection',
