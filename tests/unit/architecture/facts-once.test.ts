@@ -152,6 +152,7 @@ describe('facts written once in src/', () => {
         '// A comment that is long enough to be a sentence.',
         "logger.info('a log line that is long enough to count', { x });",
         "db.prepare('SELECT text FROM evidence WHERE team_id = ? AND user_id = ?');",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source holding a template, for the parser.
         'const t = `Hello ${name}. Your evidence was saved, and it stays private to you.`;',
       ].join('\n'),
     );
