@@ -187,6 +187,12 @@ export function buildUndone(): SlackMessage {
 /** Said wherever an entry was asked for that is not there (any more). */
 export const ENTRY_GONE_TEXT = 'That entry no longer exists (it may have been deleted already).';
 
+/** What the App Home and an entry's message say after a button on the entry worked. */
+export const EntryNotice = {
+  tagsAccepted: 'Suggested tags accepted: they are now your own.',
+  deleted: 'Entry deleted.',
+} as const;
+
 export function buildEntryGone(): SlackMessage {
   return {
     text: ENTRY_GONE_TEXT,

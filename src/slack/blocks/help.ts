@@ -5,6 +5,10 @@
 import { COMMAND } from '../ids.ts';
 import { type Block, context, escapeMrkdwn, fallback, header, type SlackMessage, section } from './format.ts';
 
+/** A button no listener declares (from an older version of the app) answers this. */
+export const STALE_TEXT =
+  'That button belongs to an older version of Ladder and does nothing now. Run the command again for a fresh one.';
+
 export interface HelpEntry {
   /** The subcommand after `/ladder`, with placeholders: `compare <a> <b>`; '' for `/ladder` alone. */
   usage: string;

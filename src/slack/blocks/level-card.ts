@@ -237,6 +237,9 @@ export function withClashNote(
   };
 }
 
+/** A button's answer when the level its value names is not in the ladder (any more). */
+export const LEVEL_GONE_TEXT = `That button refers to a level that no longer exists. Try \`${COMMAND} levels\`.`;
+
 /** A transition's preparation actions, numbered, under their heading. */
 export function preparationSection(preparation: readonly PreparationAction[]): Block {
   const steps = preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`);

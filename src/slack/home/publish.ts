@@ -20,7 +20,7 @@ import { tagNames } from '../blocks/evidence.ts';
 import { buildExportHomeSlot } from '../blocks/export.ts';
 import { ensureTimeZone } from '../time-zone.ts';
 import { buildHome, HOME_RECENT_ENTRIES, type HomeSlot } from './blocks.ts';
-import { buildNudgeHomeSlot } from './nudge-blocks.ts';
+import { buildNudgeHomeSlot, NUDGES_OFF_HOME_TEXT } from './nudge-blocks.ts';
 
 export interface PublishHomeOptions {
   justSaved?: EvidenceEntry;
@@ -46,7 +46,7 @@ function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): types.Kn
         ledger: repo.ledgerOf(owner),
         lateWindowHours: ctx.config.nudgeLateWindowHours,
       }).text
-    : 'Weekly reflection nudges are *off*. Turn them on for one question a week, tied to a Senior → Lead mindset shift.';
+    : NUDGES_OFF_HOME_TEXT;
   return buildNudgeHomeSlot({
     enabled: settings.enabled,
     statusText,

@@ -11,10 +11,11 @@ import {
   buildUndone,
   decodePage,
   ENTRY_GONE_TEXT,
+  EntryNotice,
   pendingSuggestions,
   tagNames,
 } from '../../blocks/evidence.ts';
-import { buildEvidenceModal } from '../../blocks/evidence-modal.ts';
+import { buildEvidenceModal, ModalNote } from '../../blocks/evidence-modal.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
 import { publishHome } from '../../home/publish.ts';
@@ -82,9 +83,7 @@ function registerEditEntry(app: App, ctx: AppContext): void {
         origin: onHome ? 'home-edit' : 'edit',
         responseUrl: body.response_url ?? null,
         entryId: entry.id,
-        ...(suggested.length > 0 || suggestedShift !== null
-          ? { note: 'Suggested tags are preselected: keep them, change them or clear them, then Save.' }
-          : {}),
+        ...(suggested.length > 0 || suggestedShift !== null ? { note: ModalNote.tagsPreselected } : {}),
         values: {
           text: entry.text,
           occurredOn: entry.occurredOn,
@@ -134,7 +133,7 @@ function registerOpenSavedEntry(app: App, ctx: AppContext): void {
           scope: entry.scope,
           link: entry.link,
         },
-        { mode: 'edit', note: 'This is the entry you saved from that message: Save updates it.' },
+        { mode: 'edit', note: ModalNote.editingSavedMessage },
       ),
     });
     ctx.repos.slackState.rememberView(
@@ -186,7 +185,7 @@ function registerAcceptSuggestions(app: App, ctx: AppContext): void {
           )
         : undefined;
       if (pressedOnHome(body)) {
-        const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE_TEXT;
+        const notice = accepted ? EntryNotice.tagsAccepted : ENTRY_GONE_TEXT;
         return void (await publishHome(ctx, client, owner, { notice }));
       }
       await respond({
@@ -194,7 +193,7 @@ function registerAcceptSuggestions(app: App, ctx: AppContext): void {
         replace_original: accepted !== undefined,
         ...(accepted
           ? buildEvidenceConfirmation(accepted, tagNames(ctx.ladder), {
-              note: ':ok_hand: Suggested tags accepted: they are now your own.',
+              note: `:ok_hand: ${EntryNotice.tagsAccepted}`,
             })
           : buildEntryGone()),
       });
@@ -214,7 +213,7 @@ function registerDeleteEntry(app: App, ctx: AppContext): void {
       if (deleted) await eraseLeftovers(ctx);
       if (pressedOnHome(body)) {
         return void (await publishHome(ctx, client, owner, {
-          notice: deleted ? 'Entry deleted.' : ENTRY_GONE_TEXT,
+          notice: deleted ? EntryNotice.deleted : ENTRY_GONE_TEXT,
         }));
       }
       if (!deleted)

@@ -2,14 +2,12 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { getLevel, resolveLevel, resolveLevelPair } from '../../../domain/ladder/resolve.ts';
 import { buildCompareLevels } from '../../blocks/compare.ts';
-import { buildLevelCard } from '../../blocks/level-card.ts';
+import { buildLevelCard, LEVEL_GONE_TEXT } from '../../blocks/level-card.ts';
 import { buildLevelExamples } from '../../blocks/level-examples.ts';
 import { preparedRepliesFor } from '../../blocks/prepared.ts';
 import { decodeLevelValue } from '../../blocks/values.ts';
 import { helpEntries } from '../../help-entries.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
-
-const STALE_TEXT = 'That button refers to a level that no longer exists. Try `/ladder levels`.';
 
 /**
  * Buttons under level cards and comparisons. Their values carry level ids only (public ladder
@@ -23,7 +21,11 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     const a = v?.kind === 'pair' ? getLevel(ctx.ladder, v.a) : undefined;
     const b = v?.kind === 'pair' ? getLevel(ctx.ladder, v.b) : undefined;
     if (!a || !b)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: LEVEL_GONE_TEXT,
+      }));
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
@@ -36,7 +38,11 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     const v = decodeLevelValue(action.value);
     const level = v?.kind === 'level' ? getLevel(ctx.ladder, v.id) : undefined;
     if (!level)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: LEVEL_GONE_TEXT,
+      }));
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
@@ -49,7 +55,11 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     const v = decodeLevelValue(action.value);
     const level = v?.kind === 'level' ? getLevel(ctx.ladder, v.id) : undefined;
     if (!level)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: LEVEL_GONE_TEXT,
+      }));
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
@@ -83,7 +93,11 @@ export function registerContentActions(app: App, ctx: AppContext): void {
       if (a && b) message = buildCompareLevels(ctx.ladder, a, b, { shared: true, typed });
     }
     if (!message)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: LEVEL_GONE_TEXT,
+      }));
     await respond({ response_type: 'in_channel', replace_original: false, ...message });
   });
 }
