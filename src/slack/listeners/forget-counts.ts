@@ -1,5 +1,5 @@
 import type { UserDataCounts } from '../../db/user-data.ts';
-import type { ForgetCounts } from '../blocks/evidence.ts';
+import type { ForgetCounts } from '../blocks/forget.ts';
 
 /** What the user is told will be (or was) deleted, in their words rather than table names. */
 export function forgetCounts(c: UserDataCounts): ForgetCounts {

@@ -6,8 +6,6 @@ import {
   buildEntryGone,
   buildEvidenceConfirmation,
   buildEvidenceList,
-  buildForgetCancelled,
-  buildForgetDone,
   buildUndone,
   decodePage,
   ENTRY_GONE_TEXT,
@@ -16,6 +14,7 @@ import {
   tagNames,
 } from '../../blocks/evidence.ts';
 import { buildEvidenceModal, ModalNote } from '../../blocks/evidence-modal.ts';
+import { buildForgetCancelled, buildForgetDone } from '../../blocks/forget.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
 import { publishHome } from '../../home/publish.ts';
