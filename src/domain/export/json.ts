@@ -25,6 +25,8 @@ export const EXPORT_FORMAT = 'ladder-export';
  */
 export const EXPORT_FORMAT_VERSION = 4;
 export const READABLE_EXPORT_VERSIONS = [1, 3, 4] as const;
+/** The longest entry text the app accepts, in code points (as on every logging path). */
+export const MAX_ENTRY_TEXT_CODE_POINTS = MAX_EVIDENCE_CHARS;
 
 const Instant = z.iso.datetime({
   offset: true,
@@ -82,14 +84,14 @@ export const ExportEntrySchema = z.strictObject({
   text: z
     .string()
     .min(1, { error: 'expected a non-empty text' })
-    .refine((text) => codePoints(text) <= MAX_EVIDENCE_CHARS, {
-      error: `expected at most ${MAX_EVIDENCE_CHARS} characters`,
+    .refine((text) => codePoints(text) <= MAX_ENTRY_TEXT_CODE_POINTS, {
+      error: `expected at most ${MAX_ENTRY_TEXT_CODE_POINTS} characters`,
     }),
   /** Version 3: the Slack text the entry came from (mentions as `<@U…>`); `text` is its readable form. */
   originalText: z
     .string()
     .min(1, { error: 'expected a non-empty text' })
-    .max(4 * MAX_EVIDENCE_CHARS, { error: 'expected a shorter original text' })
+    .max(4 * MAX_ENTRY_TEXT_CODE_POINTS, { error: 'expected a shorter original text' })
     .optional(),
   axes: z.array(oneOf(AXIS_IDS)),
   suggestedAxes: z.array(oneOf(AXIS_IDS)),
