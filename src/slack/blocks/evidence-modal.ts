@@ -6,7 +6,7 @@ import type { Ladder } from '../../domain/ladder/model.ts';
 import type { AxisId, ScopeId, ShiftId } from '../../domain/types.ts';
 import { ActionId, BlockId, ViewId } from '../ids.ts';
 import { tagNames, type View } from './evidence.ts';
-import { context, truncate } from './format.ts';
+import { context, option } from './format.ts';
 
 /** The evidence modal's problems, on their fields (`response_action: 'errors'`). */
 export function buildEvidenceFormErrors(problems: EvidenceFormProblems): Record<string, string> {
@@ -53,10 +53,6 @@ export interface EvidenceFormValues {
   shift?: ShiftId | null;
   scope?: ScopeId | null;
   link?: string | null;
-}
-
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: { type: 'plain_text', text: truncate(text, 75), emoji: false }, value };
 }
 
 /** The entry's text, kept to the limit so Slack accepts the view. */

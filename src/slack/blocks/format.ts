@@ -53,6 +53,11 @@ export function quoteUserText(text: string, max = 80): string {
   return escapeMrkdwn(truncate(oneLine, max)).replace(/[*_~`]/g, (c) => `\u200b${c}\u200b`);
 }
 
+/** An option of a select menu, its text capped at Slack's limit (an option group's label has the same). */
+export function option(text: string, value: string): types.PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.optionText), emoji: false }, value };
+}
+
 export function header(text: string): Block {
   return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.header), emoji: false } };
 }

@@ -17,7 +17,16 @@ import {
   slackDate,
   type TagNames,
 } from '../blocks/evidence.ts';
-import { button, context, divider, escapeMrkdwn, header, section, truncate } from '../blocks/format.ts';
+import {
+  button,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  option,
+  section,
+  truncate,
+} from '../blocks/format.ts';
 import { levelsLine, summaryGlance } from '../blocks/summary.ts';
 import { ActionId, BlockId, COMMAND, nthActionId } from '../ids.ts';
 
@@ -63,10 +72,6 @@ export interface HomeInput {
   slots?: Partial<Record<HomeSlot, readonly Block[]>>;
 }
 
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: { type: 'plain_text', text: truncate(text, 75), emoji: false }, value };
-}
-
 /** Every position of every track (Slack allows 100 options); grouped by track when there are several. */
 function levelSelect(
   ladder: Ladder,
@@ -76,12 +81,12 @@ function levelSelect(
 ): types.StaticSelect {
   const groups = [
     ...ladder.tracks.map((track) => ({
-      label: { type: 'plain_text' as const, text: truncate(track.shortName, 75) },
+      label: { type: 'plain_text' as const, text: truncate(track.shortName, SLACK_LIMITS.optionText) },
       options: track.positions.map((p) => option(`${p.code} · ${p.title}`, p.id)),
     })),
     // A role is kept as chosen, compared with its position (the value is the public role id).
     ...ladder.roleFamilies.map((family) => ({
-      label: { type: 'plain_text' as const, text: truncate(family.name, 75) },
+      label: { type: 'plain_text' as const, text: truncate(family.name, SLACK_LIMITS.optionText) },
       options: family.roles.map((r) => {
         const position = ladder.levelsById.get(r.comparable.positionId);
         return option(

@@ -1,7 +1,7 @@
 /** The App Home's `nudges` slot: the schedule in words and the same controls as `/ladder nudge`. Pure. */
 import type { types } from '@slack/bolt';
 import { formatMinuteOfDay } from '../../domain/zoned-time.ts';
-import { button, context, section } from '../blocks/format.ts';
+import { button, context, option, section } from '../blocks/format.ts';
 import { ActionId, BlockId } from '../ids.ts';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -17,10 +17,6 @@ export interface NudgeHomeInput {
 /** The Home's nudge status while nudges are off. */
 export const NUDGES_OFF_HOME_TEXT =
   'Weekly reflection nudges are *off*. Turn them on for one question a week, tied to a Senior → Lead mindset shift.';
-
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: { type: 'plain_text', text, emoji: false }, value };
-}
 
 export function buildNudgeHomeSlot(input: NudgeHomeInput): types.KnownBlock[] {
   const dayOptions = DAYS.map((d, i) => option(d, String(i)));
