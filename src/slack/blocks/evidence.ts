@@ -227,7 +227,7 @@ export function savedSection(text: string, max?: number): Block {
 function giveBack(text: string): Block[] {
   const blocks: Block[] = [];
   const chars = [...text];
-  const chunk = 2800;
+  const chunk = LIMITS.sectionChunk;
   const maxChunks = 4;
   for (let i = 0; i < chars.length && blocks.length < maxChunks; i += chunk) {
     blocks.push(

@@ -29,6 +29,8 @@ export const LIMITS = {
   messageText: 12_000,
   /** Notification fallback; Slack truncates long ones anyway. */
   fallbackText: 3000,
+  /** Where long text is cut into sections, with room under Slack's limit per section. */
+  sectionChunk: 2800,
 } as const;
 
 /** Escapes the three characters mrkdwn treats as control characters. */
