@@ -269,6 +269,16 @@ export function buildEmptyLogHelp(): SlackMessage {
 export const SHORTCUT_NO_LINK_NOTE =
   'Saved without a link: Slack would not give me one for that message (the bot cannot see private conversations).';
 
+/** The "Already saved" modal once its entry is gone (deleted meanwhile): nothing to open. */
+export function buildSavedEntryGoneModal(): View {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Already saved' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: buildEntryGone().blocks,
+  };
+}
+
 /** What "Save as evidence" shows for a message that is already an entry: where it is, and a way there. */
 export function buildAlreadySavedModal(entry: EvidenceEntry): View {
   return {

@@ -6,6 +6,7 @@ import {
   buildEntryGone,
   buildEvidenceConfirmation,
   buildEvidenceList,
+  buildSavedEntryGoneModal,
   buildUndone,
   decodePage,
   ENTRY_GONE_TEXT,
@@ -108,15 +109,7 @@ function registerOpenSavedEntry(app: App, ctx: AppContext): void {
     const entry = id === null ? undefined : ctx.repos.evidence.get(owner, id);
     if (!viewId || !pending) return;
     if (!entry) {
-      await client.views.update({
-        view_id: viewId,
-        view: {
-          type: 'modal',
-          title: { type: 'plain_text', text: 'Already saved' },
-          close: { type: 'plain_text', text: 'Close' },
-          blocks: buildEntryGone().blocks,
-        },
-      });
+      await client.views.update({ view_id: viewId, view: buildSavedEntryGoneModal() });
       return;
     }
     const suggested = pendingSuggestions(entry);
