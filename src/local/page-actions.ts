@@ -351,7 +351,12 @@ async function clock(session: PageSession, o: z.infer<typeof Schemas.clock>): Pr
       return { ok: false, error: 'Pick a time: this build cannot tell when the next nudge is.' };
     const after = session.clock.at ?? new Date(session.now());
     const next = await nextNudgeAt({ teamId: session.api.teamId, userId: o.user }, after);
-    if (!next) return { ok: false, error: 'No nudge is scheduled for you: try `/ladder nudge on` first.' };
+    if (!next) {
+      return {
+        ok: false,
+        error: `No nudge is scheduled for you: try \`${session.app.command} nudge on\` first.`,
+      };
+    }
     // A nudge already due (late, not yet sent) is sent at the clock's current instant.
     at = new Date(Math.max(next.getTime(), after.getTime()));
   } else {
