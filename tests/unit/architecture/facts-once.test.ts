@@ -109,6 +109,18 @@ function idsOutsideIdsFile(root: string): string[] {
   return found;
 }
 
+/** `file: literal` for each literal of the local Slack that names the app's command. */
+function commandInLocal(root: string): string[] {
+  const named = new RegExp(`${COMMAND.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+  return tsFiles(root)
+    .filter((f) => f.startsWith('src/local/'))
+    .flatMap((file) =>
+      literalsOf(readFileSync(path.join(root, file), 'utf8'))
+        .filter((literal) => named.test(literal))
+        .map((literal) => `${file}: ${JSON.stringify(literal.replaceAll(HOLE, '…'))}`),
+    );
+}
+
 /** `"sentence": file, file` for each sentence written in more than one file. */
 function sentencesInTwoFiles(root: string): string[] {
   const filesOf = new Map<string, Set<string>>();
@@ -131,6 +143,10 @@ describe('facts written once in src/', () => {
     expect(idsOutsideIdsFile(ROOT)).toEqual([]);
   });
 
+  it("the local Slack never names the app's command: it is handed the manifest", () => {
+    expect(commandInLocal(ROOT)).toEqual([]);
+  });
+
   it('no user-facing sentence of 25+ characters is written in two files', () => {
     expect(sentencesInTwoFiles(ROOT)).toEqual([]);
   });
@@ -141,6 +157,7 @@ describe('facts written once in src/', () => {
       "src/listener.ts: 'evidence_delete.2'",
       "src/listener.ts: 'app_home_opened'",
     ]);
+    expect(commandInLocal(FIXTURE)).toEqual(['src/local/page.ts: "Try `/ladder nudge on` first."']);
     expect(sentencesInTwoFiles(FIXTURE)).toEqual([
       '"That entry no longer exists (it may have been deleted already).": src/builder.ts, src/listener.ts',
     ]);
