@@ -1,0 +1,172 @@
+/**
+ * When the monthly digest is due: the first Monday of each month, at the person's weekly nudge time
+ * (default 16:00) in their zone, once per person per month. Pure: the clock is a parameter.
+ *
+ * Digest rows live in the weekly nudge's ledger (kind 'digest'); their `weekKey` holds the month of
+ * the slot, 'YYYY-MM' in the person's zone.
+ */
+import { DEFAULT_NUDGE_MINUTE_OF_DAY, type LedgerRow, retryableRows } from './nudge-schedule.ts';
+import type { LocalDate } from './types.ts';
+import {
+  daysFromCivil,
+  daysToLocalDate,
+  formatLocalDateTime,
+  MONTH_NAMES,
+  resolveTimeZone,
+  toLocal,
+  weekdayOfDays,
+  zonedDaysToInstant,
+} from './zoned-time.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** One person who wants the digest, with what its slot depends on. */
+export interface DigestUser {
+  teamId: string;
+  userId: string;
+  enabled: boolean;
+  tz: string | null;
+  /** The weekly nudge's time of day (minutes after local midnight), whether or not nudges are on. */
+  minuteOfDay: number;
+  /** When the digest was switched on: a month whose slot came before it is not caught up. */
+  effectiveFrom: Date;
+}
+
+export interface DigestDecision {
+  teamId: string;
+  userId: string;
+  /** 'YYYY-MM' of the slot, in the person's zone. */
+  monthKey: string;
+  slotAt: Date;
+  /** 'YYYY-MM-DDTHH:mm' in the person's zone. */
+  localSlot: string;
+  action: 'send' | 'skip';
+  reason?: 'too-late';
+}
+
+export function defaultDigestMinute(weeklyMinute: number | null | undefined): number {
+  return weeklyMinute ?? DEFAULT_NUDGE_MINUTE_OF_DAY;
+}
+
+/** 'YYYY-MM' of a local date. */
+export function monthKeyOf(date: LocalDate): string {
+  return date.slice(0, 7);
+}
+
+/** The month `months` after (or before) 'YYYY-MM'. */
+export function shiftMonthKey(key: string, months: number): string {
+  const index = Number(key.slice(0, 4)) * 12 + Number(key.slice(5, 7)) - 1 + months;
+  const year = Math.floor(index / 12);
+  return `${String(year).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** "November 2026". */
+export function monthLabel(key: string): string {
+  return `${MONTH_NAMES[Number(key.slice(5, 7)) - 1] ?? key} ${key.slice(0, 4)}`;
+}
+
+/** The first and last local dates of a month. */
+export function monthRange(key: string): { startDate: LocalDate; endDate: LocalDate } {
+  const year = Number(key.slice(0, 4));
+  const month = Number(key.slice(5, 7));
+  const first = daysFromCivil(year, month, 1);
+  const next = shiftMonthKey(key, 1);
+  const last = daysFromCivil(Number(next.slice(0, 4)), Number(next.slice(5, 7)), 1) - 1;
+  return { startDate: daysToLocalDate(first), endDate: daysToLocalDate(last) };
+}
+
+/** Day number of the first Monday of a month. */
+function firstMondayDays(key: string): number {
+  const first = daysFromCivil(Number(key.slice(0, 4)), Number(key.slice(5, 7)), 1);
+  return first + ((8 - weekdayOfDays(first)) % 7);
+}
+
+/**
+ * The digest's instant in a month: its first Monday at `minuteOfDay` in `tz` (a wall time skipped
+ * by a DST change moves to the first valid minute, as the weekly nudge's does).
+ */
+export function digestSlot(key: string, minuteOfDay: number, tz: string | null): { at: Date; local: string } {
+  const { timeZone } = resolveTimeZone(tz);
+  const at = zonedDaysToInstant(firstMondayDays(key), minuteOfDay, timeZone);
+  return { at, local: formatLocalDateTime(at, timeZone) };
+}
+
+/** The next digest slot after `now` (this month's, else next month's). */
+export function nextDigestSlot(
+  user: Pick<DigestUser, 'tz' | 'minuteOfDay'>,
+  now: Date,
+): { at: Date; local: string; monthKey: string } {
+  const { timeZone } = resolveTimeZone(user.tz);
+  const month = monthKeyOf(toLocal(now, timeZone).date);
+  const here = digestSlot(month, user.minuteOfDay, user.tz);
+  if (here.at.getTime() > now.getTime()) return { ...here, monthKey: month };
+  const next = shiftMonthKey(month, 1);
+  return { ...digestSlot(next, user.minuteOfDay, user.tz), monthKey: next };
+}
+
+export interface DueDigestsInput {
+  users: readonly DigestUser[];
+  /** Digest ledger rows of (at least) this month and the one before. */
+  ledger: readonly LedgerRow[];
+  now: Date;
+  lateWindowHours: number;
+}
+
+/**
+ * The digests to claim at `now`: every enabled person whose slot this month (in their zone) has
+ * come, who has no ledger row for that month yet, and who switched the digest on before the slot.
+ * A slot more than the late window ago is written as skipped ('too-late'), never sent.
+ */
+export function dueDigests({ users, ledger, now, lateWindowHours }: DueDigestsInput): DigestDecision[] {
+  const nowMs = now.getTime();
+  const windowMs = Math.max(0, lateWindowHours) * HOUR_MS;
+  const written = new Set(ledger.map((r) => `${r.teamId}\u0000${r.userId}\u0000${r.weekKey}`));
+  // Slots depend on the zone, the month and the minute only: computed once per combination.
+  const months = new Map<string, string>();
+  const slots = new Map<string, { at: Date; local: string }>();
+  const out: DigestDecision[] = [];
+  for (const u of users) {
+    if (!u.enabled) continue;
+    const { timeZone } = resolveTimeZone(u.tz);
+    let month = months.get(timeZone);
+    if (month === undefined) {
+      month = monthKeyOf(toLocal(now, timeZone).date);
+      months.set(timeZone, month);
+    }
+    const slotKey = `${timeZone}\u0000${month}\u0000${u.minuteOfDay}`;
+    let slot = slots.get(slotKey);
+    if (slot === undefined) {
+      slot = digestSlot(month, u.minuteOfDay, timeZone);
+      slots.set(slotKey, slot);
+    }
+    const slotMs = slot.at.getTime();
+    if (slotMs > nowMs || slotMs < u.effectiveFrom.getTime()) continue;
+    if (written.has(`${u.teamId}\u0000${u.userId}\u0000${month}`)) continue;
+    const late = nowMs - slotMs >= windowMs;
+    out.push({
+      teamId: u.teamId,
+      userId: u.userId,
+      monthKey: month,
+      slotAt: slot.at,
+      localSlot: slot.local,
+      action: late ? 'skip' : 'send',
+      ...(late ? { reason: 'too-late' as const } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * Digest rows to attempt again: failed ones after their backoff, claims whose process died; never
+ * 'sending' ones (at most once), only inside the late window, only for people still opted in.
+ */
+export function retryableDigests(
+  ledger: readonly LedgerRow[],
+  now: Date,
+  options: { lateWindowHours: number; users: readonly DigestUser[] },
+): LedgerRow[] {
+  const enabled = new Set(options.users.filter((u) => u.enabled).map((u) => `${u.teamId}\u0000${u.userId}`));
+  return retryableRows(ledger, now, { lateWindowHours: options.lateWindowHours })
+    .map((c) => c.row)
+    .filter((r) => enabled.has(`${r.teamId}\u0000${r.userId}`));
+}
