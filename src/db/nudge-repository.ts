@@ -128,7 +128,9 @@ function settingsMethods(db: Db) {
 
 /** The weekly ledger as it stands. */
 function ledgerReads(db: Db) {
-  const ledgerSinceStmt = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE kind = 'weekly' AND week_key >= ?`);
+  const ledgerSinceStmt = db.prepare(
+    `SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE kind = 'weekly' AND week_key >= ?`,
+  );
   const ledgerRowStmt = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE ${KEY}`);
   const ledgerOfOwnerStmt = db.prepare(
     `SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE team_id = ? AND user_id = ? AND kind = 'weekly' ORDER BY week_key`,

@@ -5,6 +5,7 @@
  * Digest rows live in the weekly nudge's ledger (kind 'digest'); their `weekKey` holds the month of
  * the slot, 'YYYY-MM' in the person's zone.
  */
+import { fromRow, type ReportRow, type RunLine } from './nudge-report.ts';
 import { DEFAULT_NUDGE_MINUTE_OF_DAY, type LedgerRow, retryableRows } from './nudge-schedule.ts';
 import type { LocalDate } from './types.ts';
 import {
@@ -169,4 +170,45 @@ export function retryableDigests(
   return retryableRows(ledger, now, { lateWindowHours: options.lateWindowHours })
     .map((c) => c.row)
     .filter((r) => enabled.has(`${r.teamId}\u0000${r.userId}`));
+}
+
+/**
+ * `nudges run`'s digest lines: one per person (opted in, or acted on by the run) whose digest slot
+ * this month is at or before `at` and not before they switched it on, from the ledger as it stands
+ * (with --dry-run, from the decisions). Sorted by team, user.
+ */
+export function buildDigestRunReport(input: {
+  users: readonly DigestUser[];
+  ledger: readonly ReportRow[];
+  decisions: readonly DigestDecision[];
+  at: Date;
+}): RunLine[] {
+  const rows = new Map(input.ledger.map((r) => [`${r.teamId}\u0000${r.userId}\u0000${r.weekKey}`, r]));
+  const decided = new Map(input.decisions.map((d) => [`${d.teamId}\u0000${d.userId}\u0000${d.monthKey}`, d]));
+  const lines: RunLine[] = [];
+  for (const u of input.users) {
+    const { timeZone } = resolveTimeZone(u.tz);
+    const month = monthKeyOf(toLocal(input.at, timeZone).date);
+    const slot = digestSlot(month, u.minuteOfDay, timeZone);
+    const k = `${u.teamId}\u0000${u.userId}\u0000${month}`;
+    const row = rows.get(k);
+    const decision = decided.get(k);
+    if (!row && (slot.at.getTime() > input.at.getTime() || slot.at.getTime() < u.effectiveFrom.getTime()))
+      continue;
+    const result: Pick<RunLine, 'status' | 'reason'> = row
+      ? fromRow(row, input.at)
+      : decision?.action === 'send'
+        ? { status: 'due' }
+        : { status: 'skipped', reason: decision?.reason ?? 'digest-off' };
+    const local = row ? formatLocalDateTime(row.slotAt, timeZone) : slot.local;
+    lines.push({
+      teamId: u.teamId,
+      userId: u.userId,
+      weekKey: month,
+      localSlot: local,
+      kind: 'digest',
+      ...result,
+    });
+  }
+  return lines.sort((a, b) => (a.teamId + a.userId < b.teamId + b.userId ? -1 : 1));
 }

@@ -1,11 +1,13 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createTask, type ScheduledTask } from 'node-cron';
+import type { DigestDm } from '../app/digest.ts';
 import type { NudgeDm } from '../app/nudges.ts';
 import { type ConversionPass, convertUnreadableEntries, type NameLookup } from '../app/readable-text.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimResult } from '../db/nudge-model.ts';
 import { describeError, type Logger, toSlackLogger } from '../log.ts';
 import type { DeliveryHooks } from './deliver-nudge.ts';
+import { runDigestsOnce } from './digest-run.ts';
 import {
   claimDue,
   type DueCheck,
@@ -68,6 +70,8 @@ export interface SchedulerOptions {
   client?: WebClient;
   /** The Slack side of the nudge DM on that client (the composition root's). */
   nudgeDm: (client: WebClient) => NudgeDm;
+  /** The Slack side of the monthly digest on that client; without it no digest is sent. */
+  digestDm?: (client: WebClient) => DigestDm;
   /**
    * Names people for the readable-text conversion of older entries (slack/user-names.ts); without
    * it the scheduler converts nothing (the CLI's one-off runs).
@@ -89,7 +93,22 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   let lastTickAt: number | undefined;
   let refreshing = false;
   let converting: Promise<ConversionPass> | undefined;
+  let digesting: Promise<unknown> | undefined;
   let stopped = false;
+  const digestDm = opts.digestDm?.(client);
+  const paceMs = 60_000 / Math.max(1, ctx.config.nudgeSendRate);
+
+  /** Digests go out one at a time beside the weekly queue; a tick starts a pass when none runs. */
+  function startDigests(): void {
+    if (!digestDm || digesting || stopped) return;
+    digesting = runDigestsOnce(ctx, digestDm, ctx.now(), { dryRun: false, leaseOwner, paceMs })
+      .catch((err: unknown) =>
+        logger.warn('digest run failed; trying again next tick', { error: describeError(err) }),
+      )
+      .finally(() => {
+        digesting = undefined;
+      });
+  }
   const reportedUnconfirmed = new Set<string>();
 
   function tick(): TickResult {
@@ -108,6 +127,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
         });
     }
     if (!converting && !stopped) void convertEntries();
+    startDigests();
     return { check, claim, sends };
   }
 
@@ -143,6 +163,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       if (task) await task.destroy();
       task = undefined;
       const unstarted = await sender.stop();
+      await digesting;
       if (unstarted.length > 0 && ctx.repos.connection.isOpen())
         ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
     },
@@ -153,7 +174,11 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     },
 
     runOnce(at, o = {}) {
-      return runNudgesOnce(ctx, sender, at, { dryRun: o.dryRun ?? false, leaseOwner });
+      return runNudgesOnce(ctx, sender, at, {
+        dryRun: o.dryRun ?? false,
+        leaseOwner,
+        ...(digestDm ? { digests: { dm: digestDm, paceMs } } : {}),
+      });
     },
   };
 }
