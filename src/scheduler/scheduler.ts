@@ -13,6 +13,7 @@ import {
   type DueCheck,
   findDueNudges,
   newLeaseOwner,
+  type RunOnceOptions,
   type RunOnceResult,
   runCounts,
   runNudgesOnce,
@@ -91,24 +92,13 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   let task: ScheduledTask | undefined;
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
-  let refreshing = false;
+  const zones = singleFlight(
+    () => refreshTimeZones(ctx, client),
+    (err) => logger.warn('time zone refresh failed', { error: describeError(err) }),
+  );
   let converting: Promise<ConversionPass> | undefined;
-  let digesting: Promise<unknown> | undefined;
+  const digests = digestPasses(ctx, opts.digestDm?.(client), { leaseOwner, logger });
   let stopped = false;
-  const digestDm = opts.digestDm?.(client);
-  const paceMs = 60_000 / Math.max(1, ctx.config.nudgeSendRate);
-
-  /** Digests go out one at a time beside the weekly queue; a tick starts a pass when none runs. */
-  function startDigests(): void {
-    if (!digestDm || digesting || stopped) return;
-    digesting = runDigestsOnce(ctx, digestDm, ctx.now(), { dryRun: false, leaseOwner, paceMs })
-      .catch((err: unknown) =>
-        logger.warn('digest run failed; trying again next tick', { error: describeError(err) }),
-      )
-      .finally(() => {
-        digesting = undefined;
-      });
-  }
   const reportedUnconfirmed = new Set<string>();
 
   function tick(): TickResult {
@@ -118,16 +108,9 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     lastTickAt = clock();
     reportUnconfirmed(logger, reportedUnconfirmed, check);
     logRunWhenSent(logger, check, claim, sends);
-    if (!refreshing && !stopped) {
-      refreshing = true;
-      void refreshTimeZones(ctx, client)
-        .catch((err: unknown) => logger.warn('time zone refresh failed', { error: describeError(err) }))
-        .finally(() => {
-          refreshing = false;
-        });
-    }
+    if (!stopped) zones.start();
     if (!converting && !stopped) void convertEntries();
-    startDigests();
+    if (!stopped) digests.start();
     return { check, claim, sends };
   }
 
@@ -163,7 +146,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       if (task) await task.destroy();
       task = undefined;
       const unstarted = await sender.stop();
-      await digesting;
+      await digests.done();
       if (unstarted.length > 0 && ctx.repos.connection.isOpen())
         ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
     },
@@ -174,13 +157,41 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     },
 
     runOnce(at, o = {}) {
-      return runNudgesOnce(ctx, sender, at, {
-        dryRun: o.dryRun ?? false,
-        leaseOwner,
-        ...(digestDm ? { digests: { dm: digestDm, paceMs } } : {}),
-      });
+      return runNudgesOnce(ctx, sender, at, { dryRun: o.dryRun ?? false, leaseOwner, ...digests.options });
     },
   };
+}
+
+/** Runs `job` in the background, one run at a time: `start` does nothing while one is under way. */
+function singleFlight(job: () => Promise<unknown>, onError: (err: unknown) => void) {
+  let running: Promise<unknown> | undefined;
+  return {
+    start(): void {
+      running ??= job()
+        .catch(onError)
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    done: (): Promise<unknown> => running ?? Promise.resolve(),
+  };
+}
+
+/** Digests go out one at a time beside the weekly queue; a tick starts a pass when none runs. */
+function digestPasses(
+  ctx: AppContext,
+  dm: DigestDm | undefined,
+  opts: { leaseOwner: string; logger: Logger },
+): { start(): void; done(): Promise<unknown>; options: Pick<RunOnceOptions, 'digests'> } {
+  const paceMs = 60_000 / Math.max(1, ctx.config.nudgeSendRate);
+  const pass = singleFlight(
+    () =>
+      dm
+        ? runDigestsOnce(ctx, dm, ctx.now(), { dryRun: false, leaseOwner: opts.leaseOwner, paceMs })
+        : Promise.resolve(),
+    (err) => opts.logger.warn('digest run failed; trying again next tick', { error: describeError(err) }),
+  );
+  return { ...pass, options: dm ? { digests: { dm, paceMs } } : {} };
 }
 
 /** The bulk client (unless one is given) and the throttled sender of the nudge DMs on it. */
