@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { countUserData } from '../../src/db/user-data.ts';
 import { parseExport } from '../../src/domain/export/json.ts';
+import { checkMessage, checkView } from '../../src/local/block-limits.ts';
+import { appHomeOpenedEvent } from '../../src/local/signed-sender.ts';
 import { ActionId, BlockId } from '../../src/slack/ids.ts';
 import { spawnLadder } from '../helpers/child.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
@@ -13,6 +15,7 @@ const dan = 'U0DAN'; // Europe/London, weekly nudges set to Tuesday 09:30 and th
 const erin = 'U0ERIN'; // Europe/Paris: a failure, then the retry
 const fay = 'U0FAY'; // America/Los_Angeles: the run killed after the post
 const gus = 'U0GUS'; // Australia/Sydney: the run killed after the claim
+const hal = 'U0HAL'; // Europe/Berlin: the App Home's switch
 const owner = (userId: string) => ({ teamId: TEAM, userId });
 // The app's own clock: Thursday 10 December 2026, so entries logged now are December's, and the
 // app's minute tick never reaches a digest slot; the CLI's --at moves through January.
@@ -65,6 +68,7 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
     h.api.addUser({ id: erin, name: 'erin', tz: 'Europe/Paris' });
     h.api.addUser({ id: fay, name: 'fay', tz: 'America/Los_Angeles' });
     h.api.addUser({ id: gus, name: 'gus', tz: 'Australia/Sydney' });
+    h.api.addUser({ id: hal, name: 'hal', tz: 'Europe/Berlin' });
   });
   afterAll(async () => {
     await h.close();
@@ -101,6 +105,7 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
 
     const [digest, ...more] = digestsOf(alice);
     expect(more).toHaveLength(0);
+    expect(checkMessage(digest as unknown as { text: string; blocks: unknown[] })).toEqual([]);
     const text = shown(digest);
     expect(text).toContain('Monthly digest: December 2026 in review');
     expect(text).toContain('3 entries');
@@ -210,6 +215,31 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
     expect(linesOf(late.lines, carol)).toEqual([`${TEAM} ${carol} skipped 2027-04-05T16:00 digest too-late`]);
     expect(linesOf(late.lines, alice)).toEqual([`${TEAM} ${alice} skipped 2027-04-05T16:00 digest too-late`]);
     expect(digestsOf(carol)).toHaveLength(3);
+  });
+
+  it('the App Home shows the digest and switches it on and off', async () => {
+    const home = () => h.api.state.homeViews.get(hal)?.view as Record<string, unknown> | undefined;
+    const homeText = () => JSON.stringify(home() ?? {});
+    const waitUntil = async (ok: () => boolean) => {
+      for (let i = 0; i < 250 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(ok()).toBe(true);
+    };
+    await h.sender.event({ event: appHomeOpenedEvent(h.api, hal) });
+    await waitUntil(() => home() !== undefined);
+    expect(checkView({ type: 'home', blocks: (home()?.blocks ?? []) as unknown[] })).toEqual([]);
+    expect(homeText()).toContain('Monthly digest: off');
+    const click = (value: 'on' | 'off') =>
+      h.sender.blockActions({
+        userId: hal,
+        view: home() as Record<string, unknown>,
+        actions: [{ action_id: ActionId.homeDigestToggle, block_id: BlockId.homeDigest, value }],
+      });
+    await click('on');
+    await waitUntil(() => homeText().includes('Monthly digest is on'));
+    expect(h.app.ctx.repos.digests.getDigest(owner(hal))?.enabled).toBe(true);
+    expect(homeText()).toContain('Turn off the digest');
+    await click('off');
+    await waitUntil(() => h.app.ctx.repos.digests.getDigest(owner(hal))?.enabled === false);
   });
 
   it('the JSON export carries the digest; forget removes every trace', async () => {

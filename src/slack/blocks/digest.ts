@@ -1,8 +1,9 @@
 /** The monthly digest DM and the replies to `/ladder digest …`. Pure builders. */
 import type { Digest } from '../../domain/digest.ts';
-import { BlockId } from '../ids.ts';
+import { ActionId, BlockId } from '../ids.ts';
 import {
   type Block,
+  button,
   context,
   divider,
   escapeMrkdwn,
@@ -98,4 +99,20 @@ export function buildDigestMessage(digest: Digest): SlackMessage {
 
 export function buildDigestReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
+}
+
+/** The App Home's `digest` slot: the switch in words and one button, as `/ladder digest on|off`. */
+export function buildDigestHomeSlot(input: { enabled: boolean; text: string }): Block[] {
+  const toggle = input.enabled
+    ? button({ text: 'Turn off the digest', actionId: ActionId.homeDigestToggle, value: 'off' })
+    : button({
+        text: 'Turn on the monthly digest',
+        actionId: ActionId.homeDigestToggle,
+        value: 'on',
+        style: 'primary',
+      });
+  return [
+    section(escapeMrkdwn(input.text)),
+    { type: 'actions', block_id: BlockId.homeDigest, elements: [toggle] },
+  ];
 }
