@@ -122,32 +122,33 @@ export function dueDigests({ users, ledger, now, lateWindowHours }: DueDigestsIn
   const nowMs = now.getTime();
   const windowMs = Math.max(0, lateWindowHours) * HOUR_MS;
   const written = new Set(ledger.map((r) => `${r.teamId}\u0000${r.userId}\u0000${r.weekKey}`));
-  // Slots depend on the zone, the month and the minute only: computed once per combination.
-  const months = new Map<string, string>();
-  const slots = new Map<string, { at: Date; local: string }>();
+  // Slots depend on the zone, the month and the minute only: computed once per zone and minute.
+  const zones = new Map<
+    string | null,
+    { timeZone: string; month: string; slots: Map<number, { at: Date; local: string }> }
+  >();
   const out: DigestDecision[] = [];
   for (const u of users) {
     if (!u.enabled) continue;
-    const { timeZone } = resolveTimeZone(u.tz);
-    let month = months.get(timeZone);
-    if (month === undefined) {
-      month = monthKeyOf(toLocal(now, timeZone).date);
-      months.set(timeZone, month);
+    let zone = zones.get(u.tz);
+    if (zone === undefined) {
+      const { timeZone } = resolveTimeZone(u.tz);
+      zone = { timeZone, month: monthKeyOf(toLocal(now, timeZone).date), slots: new Map() };
+      zones.set(u.tz, zone);
     }
-    const slotKey = `${timeZone}\u0000${month}\u0000${u.minuteOfDay}`;
-    let slot = slots.get(slotKey);
+    let slot = zone.slots.get(u.minuteOfDay);
     if (slot === undefined) {
-      slot = digestSlot(month, u.minuteOfDay, timeZone);
-      slots.set(slotKey, slot);
+      slot = digestSlot(zone.month, u.minuteOfDay, zone.timeZone);
+      zone.slots.set(u.minuteOfDay, slot);
     }
     const slotMs = slot.at.getTime();
     if (slotMs > nowMs || slotMs < u.effectiveFrom.getTime()) continue;
-    if (written.has(`${u.teamId}\u0000${u.userId}\u0000${month}`)) continue;
+    if (written.has(`${u.teamId}\u0000${u.userId}\u0000${zone.month}`)) continue;
     const late = nowMs - slotMs >= windowMs;
     out.push({
       teamId: u.teamId,
       userId: u.userId,
-      monthKey: month,
+      monthKey: zone.month,
       slotAt: slot.at,
       localSlot: slot.local,
       action: late ? 'skip' : 'send',
