@@ -105,6 +105,16 @@ export function nextDigestSlot(
   return { ...digestSlot(next, user.minuteOfDay, user.tz), monthKey: next };
 }
 
+/**
+ * Whether any zone can have a digest due, or to retry, at `now`: a first Monday is a local 1st to
+ * 7th, and local dates are at most a day from UTC's; then the late window. Lets the minute tick skip
+ * the due-check on the other days of the month.
+ */
+export function digestsPossibleAt(now: Date, lateWindowHours: number): boolean {
+  const day = now.getUTCDate();
+  return day >= 28 || day <= 8 + Math.ceil(Math.max(0, lateWindowHours) / 24);
+}
+
 export interface DueDigestsInput {
   users: readonly DigestUser[];
   /** Digest ledger rows of (at least) this month and the one before. */

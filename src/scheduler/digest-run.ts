@@ -149,7 +149,9 @@ function digestFailure(ctx: AppContext, job: ClaimedDigest, failure: Failure, er
   const error = err === undefined ? {} : { error: describeError(err) };
   switch (failure.kind) {
     case 'gone':
-      ctx.logger.info('digest skipped: the Slack account is gone', { ...where, reason: failure.reason });
+      // As for weekly nudges: the app stops writing to a gone account; the person can switch it on again.
+      repo.setDigest(job, false, now);
+      ctx.logger.info('digest switched off: the Slack account is gone', { ...where, reason: failure.reason });
       return repo.markDigestSkipped(job, 'account-gone', now) ? 'skipped' : 'lost';
     case 'unconfirmed':
       // At most once: the message may have gone out, so the row stays 'sending' and is never resent.

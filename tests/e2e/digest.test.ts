@@ -20,6 +20,7 @@ const owner = (userId: string) => ({ teamId: TEAM, userId });
 // The app's own clock: Thursday 10 December 2026, so entries logged now are December's, and the
 // app's minute tick never reaches a digest slot; the CLI's --at moves through January.
 const APP_NOW = new Date('2026-12-10T12:00:00Z');
+let appNow = APP_NOW;
 
 function shown(json: unknown): string {
   const j = (json ?? {}) as { text?: string; blocks?: unknown[] };
@@ -63,7 +64,7 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
       .filter((m) => m.user === h.api.botUserId && m.text.startsWith('Monthly digest'));
 
   beforeAll(async () => {
-    h = await startHarness({ now: () => APP_NOW, env: { NUDGE_SEND_RATE: '6000' } });
+    h = await startHarness({ now: () => appNow, env: { NUDGE_SEND_RATE: '6000' } });
     h.api.addUser({ id: dan, name: 'dan', tz: 'Europe/London' });
     h.api.addUser({ id: erin, name: 'erin', tz: 'Europe/Paris' });
     h.api.addUser({ id: fay, name: 'fay', tz: 'America/Los_Angeles' });
@@ -215,6 +216,22 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
     expect(linesOf(late.lines, carol)).toEqual([`${TEAM} ${carol} skipped 2027-04-05T16:00 digest too-late`]);
     expect(linesOf(late.lines, alice)).toEqual([`${TEAM} ${alice} skipped 2027-04-05T16:00 digest too-late`]);
     expect(digestsOf(carol)).toHaveLength(3);
+  });
+
+  it('the app’s own minute tick sends a due digest, once', async () => {
+    appNow = new Date('2027-05-03T16:01:00Z'); // Monday 3 May, 16:01 UTC: Carol's slot
+    try {
+      h.app.scheduler.tick();
+      for (let i = 0; i < 250 && digestsOf(carol).length < 4; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(digestsOf(carol)).toHaveLength(4);
+      expect(shown(digestsOf(carol)[3])).toContain('April 2027 in review');
+      h.app.scheduler.tick();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(digestsOf(carol)).toHaveLength(4);
+    } finally {
+      appNow = APP_NOW;
+    }
   });
 
   it('the App Home shows the digest and switches it on and off', async () => {

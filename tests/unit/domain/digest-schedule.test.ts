@@ -8,6 +8,7 @@ import {
   buildDigestRunReport,
   type DigestUser,
   digestSlot,
+  digestsPossibleAt,
   dueDigests,
   monthRange,
   nextDigestSlot,
@@ -178,5 +179,32 @@ describe('buildDigestRunReport', () => {
       ['bob', 'sent', '2027-01-04T16:00', 'digest'],
       ['carol', 'due', '2027-01-04T16:00', 'digest'],
     ]);
+  });
+});
+
+describe('digestsPossibleAt: the days of the month the tick looks for digests', () => {
+  it('from the UTC 28th to the 8th plus the late window; never in between', () => {
+    expect(digestsPossibleAt(new Date('2027-01-31T11:00:00Z'), 24)).toBe(true); // 1 Feb at +14
+    expect(digestsPossibleAt(new Date('2027-02-01T05:00:00Z'), 24)).toBe(true);
+    expect(digestsPossibleAt(new Date('2027-03-08T09:00:00Z'), 24)).toBe(true); // Monday 7 March at -12, late
+    expect(digestsPossibleAt(new Date('2027-03-09T23:59:00Z'), 24)).toBe(true);
+    expect(digestsPossibleAt(new Date('2027-03-10T00:00:00Z'), 24)).toBe(false);
+    expect(digestsPossibleAt(new Date('2027-03-20T12:00:00Z'), 24)).toBe(false);
+    expect(digestsPossibleAt(new Date('2027-03-12T12:00:00Z'), 96)).toBe(true);
+  });
+
+  it('agrees with dueDigests: whenever a digest is to be sent somewhere, the tick looks', () => {
+    const zones = ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Tokyo', 'America/New_York', null];
+    const users = zones.map((tz, i) => user(`u${i}`, tz, { minuteOfDay: i * 300 }));
+    for (let h = 0; h < 24 * 366; h += 5) {
+      const now = new Date(Date.UTC(2026, 0, 1) + h * 3_600_000);
+      // Too-late skips are only bookkeeping: any later run writes them.
+      const sends = dueDigests({ users, ledger: [], now, lateWindowHours: 24 }).filter(
+        (d) => d.action === 'send',
+      );
+      if (sends.length > 0) {
+        expect(digestsPossibleAt(now, 24), now.toISOString()).toBe(true);
+      }
+    }
   });
 });
