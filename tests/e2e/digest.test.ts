@@ -136,6 +136,10 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
     await slash(erin, 'digest on');
     // Tokyo's and London's February digests go out first, so the fault meets Erin's.
     await nudgesRun('2027-02-01T10:00:00Z');
+    // --dry-run says what would happen, and writes and sends nothing.
+    const dry = await nudgesRun('2027-02-01T15:05:00Z', ['--dry-run']);
+    expect(linesOf(dry.lines, erin)).toEqual([`${TEAM} ${erin} due 2027-02-01T16:00 digest`]);
+    expect(h.app.ctx.repos.digests.digestLedgerOf(owner(erin))).toEqual([]);
     h.api.faults.add({ method: 'chat.postMessage', kind: 'error', error: 'internal_error', times: 1 });
     const first = await nudgesRun('2027-02-01T15:05:00Z'); // 16:05 in Paris
     expect(linesOf(first.lines, erin)).toEqual([
