@@ -220,8 +220,14 @@ function outcomeMethods(db: Db) {
     `UPDATE nudge_ledger SET reason = @reason, updated_at = @now
      WHERE ${KEY} AND state = 'sending' AND lease_owner = @leaseOwner`,
   );
+  const release = db.prepare(
+    `UPDATE nudge_ledger SET lease_expires_at = NULL, updated_at = ?
+     WHERE kind = 'digest' AND state = 'claimed' AND lease_owner = ?`,
+  );
   const iso = (d: Date) => d.toISOString();
   return {
+    /** On shutdown: this process' unsent digest claims may be taken over at once by the next run. */
+    releaseDigestClaims: (leaseOwner: string, now: Date): number => release.run(iso(now), leaseOwner).changes,
     /** claimed → sending, just before the Slack call; false when the claim is no longer ours. */
     markDigestSending: (c: ClaimedDigest, channelId: string, now: Date): boolean =>
       sending.run({ ...leased(c), channelId, now: iso(now) }).changes > 0,

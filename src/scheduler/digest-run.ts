@@ -35,6 +35,8 @@ export interface DigestRunOptions {
   afterPost?: (job: ClaimedDigest) => void;
   /** Wait between two posts (the workspace's send rate); default none. */
   paceMs?: number;
+  /** True once the process is shutting down: the claims not yet sent are released for the next run. */
+  stopping?: () => boolean;
 }
 
 export interface DigestCheck {
@@ -85,19 +87,7 @@ export async function runDigestsOnce(
   };
   const claimed = repo.claimDigests(check.decisions, check.retries, lease, at, ctx.now());
   opts.afterClaim?.();
-  for (const [i, job] of claimed.entries()) {
-    if (i > 0 && opts.paceMs) await new Promise((r) => setTimeout(r, opts.paceMs));
-    try {
-      await deliverDigest(ctx, dm, job, opts);
-    } catch (err) {
-      // A job never crashes the process: the claim expires and a later run takes it over.
-      ctx.logger.error('digest delivery crashed', {
-        team: job.teamId,
-        user: job.userId,
-        error: describeError(err),
-      });
-    }
-  }
+  await sendClaimed(ctx, dm, claimed, opts);
   const users = [...repo.listDigestUsers()];
   const known = new Set(users.map((u) => `${u.teamId}\u0000${u.userId}`));
   for (const c of claimed) {
@@ -108,12 +98,54 @@ export async function runDigestsOnce(
   return buildDigestRunReport({ users, ledger, decisions: check.decisions, at });
 }
 
+/**
+ * Sends the claimed digests one after the other at the pace asked, pausing for Slack's Retry-After.
+ * On shutdown the rest are released at once, so the next run (of any process) takes them over.
+ */
+async function sendClaimed(
+  ctx: AppContext,
+  dm: DigestDm,
+  claimed: readonly ClaimedDigest[],
+  opts: DigestRunOptions,
+): Promise<void> {
+  let waitMs = 0;
+  const onRateLimited = (seconds: number) => {
+    waitMs = Math.max(waitMs, seconds * 1000);
+  };
+  for (const [i, job] of claimed.entries()) {
+    if (i > 0) await sleep(Math.max(waitMs, opts.paceMs ?? 0), opts.stopping);
+    waitMs = 0;
+    if (opts.stopping?.()) {
+      ctx.repos.digests.releaseDigestClaims(opts.leaseOwner, ctx.now());
+      return;
+    }
+    try {
+      await deliverDigest(ctx, dm, job, { ...opts, onRateLimited });
+    } catch (err) {
+      // A job never crashes the process: the claim expires and a later run takes it over.
+      ctx.logger.error('digest delivery crashed', {
+        team: job.teamId,
+        user: job.userId,
+        error: describeError(err),
+      });
+    }
+  }
+}
+
+/** Waits `ms`, or less once `stopping` says so (checked every 100 ms). */
+async function sleep(ms: number, stopping?: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !stopping?.()) {
+    await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
+  }
+}
+
 /** One digest: re-check the switch, build the content, open the DM, 'sending', post, 'sent'. */
 export async function deliverDigest(
   ctx: AppContext,
   dm: DigestDm,
   job: ClaimedDigest,
-  opts: Pick<DigestRunOptions, 'afterPost'> = {},
+  opts: Pick<DigestRunOptions, 'afterPost'> & { onRateLimited?: (seconds: number) => void } = {},
 ): Promise<DeliveryOutcome> {
   const repo = ctx.repos.digests;
   const owner = { teamId: job.teamId, userId: job.userId };
@@ -127,14 +159,14 @@ export async function deliverDigest(
   try {
     channelId = await dm.openDm(owner);
   } catch (err) {
-    return digestFailure(ctx, job, classify(err, false), err);
+    return digestFailure(ctx, job, classify(err, false), err, opts.onRateLimited);
   }
   if (!repo.markDigestSending(job, channelId, ctx.now())) return 'lost';
   let posted: { channel?: string; ts?: string };
   try {
     posted = await dm.postDigest(channelId, digest);
   } catch (err) {
-    return digestFailure(ctx, job, classify(err, true), err);
+    return digestFailure(ctx, job, classify(err, true), err, opts.onRateLimited);
   }
   opts.afterPost?.(job);
   if (!posted.ts) return digestFailure(ctx, job, { kind: 'unconfirmed', reason: 'no_ts' }, undefined);
@@ -142,7 +174,13 @@ export async function deliverDigest(
   return 'sent';
 }
 
-function digestFailure(ctx: AppContext, job: ClaimedDigest, failure: Failure, err: unknown): DeliveryOutcome {
+function digestFailure(
+  ctx: AppContext,
+  job: ClaimedDigest,
+  failure: Failure,
+  err: unknown,
+  onRateLimited?: (seconds: number) => void,
+): DeliveryOutcome {
   const repo = ctx.repos.digests;
   const now = ctx.now();
   const where = { team: job.teamId, user: job.userId, month: job.weekKey };
@@ -167,6 +205,7 @@ function digestFailure(ctx: AppContext, job: ClaimedDigest, failure: Failure, er
       const attempts = job.attempts + 1;
       let next = nextAttemptAfterFailure(attempts, job.tickAt);
       if (failure.retryAfterSeconds !== undefined) {
+        onRateLimited?.(failure.retryAfterSeconds);
         const honoured = job.tickAt.getTime() + failure.retryAfterSeconds * 1000;
         if (honoured > next.getTime()) next = new Date(honoured);
       }

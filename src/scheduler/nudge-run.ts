@@ -105,7 +105,7 @@ export interface RunOnceOptions {
   /** Called right after the claim committed (tests kill the process here). */
   afterClaim?: () => void;
   /** The monthly digests run after the weekly nudges, their lines after the weekly ones. */
-  digests?: { dm: DigestDm } & Pick<DigestRunOptions, 'afterClaim' | 'afterPost' | 'paceMs'>;
+  digests?: { dm: DigestDm } & Pick<DigestRunOptions, 'afterClaim' | 'afterPost' | 'paceMs' | 'stopping'>;
 }
 
 /**

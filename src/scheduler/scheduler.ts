@@ -98,8 +98,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     (err) => logger.warn('time zone refresh failed', { error: describeError(err) }),
   );
   let converting: Promise<ConversionPass> | undefined;
-  const digests = digestPasses(ctx, opts.digestDm?.(client), { leaseOwner, logger });
   let stopped = false;
+  const digests = digestPasses(ctx, opts.digestDm?.(client), { leaseOwner, logger, stopping: () => stopped });
   const reportedUnconfirmed = new Set<string>();
 
   function tick(): TickResult {
@@ -182,7 +182,7 @@ function singleFlight(job: () => Promise<unknown>, onError: (err: unknown) => vo
 function digestPasses(
   ctx: AppContext,
   dm: DigestDm | undefined,
-  opts: { leaseOwner: string; logger: Logger },
+  opts: { leaseOwner: string; logger: Logger; stopping: () => boolean },
 ): { start(): void; done(): Promise<unknown>; options: Pick<RunOnceOptions, 'digests'> } {
   const paceMs = 60_000 / Math.max(1, ctx.config.nudgeSendRate);
   const pass = singleFlight(
@@ -190,11 +190,16 @@ function digestPasses(
       // Most days of a month no digest can be due anywhere: the tick skips the 100k-row read.
       const now = ctx.now();
       if (!dm || !digestsPossibleAt(now, ctx.config.nudgeLateWindowHours)) return;
-      await runDigestsOnce(ctx, dm, now, { dryRun: false, leaseOwner: opts.leaseOwner, paceMs });
+      await runDigestsOnce(ctx, dm, now, {
+        dryRun: false,
+        leaseOwner: opts.leaseOwner,
+        paceMs,
+        stopping: opts.stopping,
+      });
     },
     (err) => opts.logger.warn('digest run failed; trying again next tick', { error: describeError(err) }),
   );
-  return { ...pass, options: dm ? { digests: { dm, paceMs } } : {} };
+  return { ...pass, options: dm ? { digests: { dm, paceMs, stopping: opts.stopping } } : {} };
 }
 
 /** The bulk client (unless one is given) and the throttled sender of the nudge DMs on it. */
