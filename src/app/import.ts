@@ -66,6 +66,17 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
         messageTs: l.message?.ts ?? null,
       })),
       history,
+      // Files before version 5 knew no digest.
+      digestSettings: data.digestSettings ?? null,
+      digestLedger: (data.digestLedger ?? []).map((l) => ({
+        month: l.month,
+        slotAt: l.slotAt,
+        state: l.state,
+        attempts: l.attempts,
+        nextAttemptAt: l.nextAttemptAt,
+        channelId: l.message?.channelId ?? null,
+        messageTs: l.message?.ts ?? null,
+      })),
       files: data.exports.map((f) => ({ fileId: f.fileId, kind: f.kind, createdAt: f.createdAt })),
     },
     notes,

@@ -55,6 +55,7 @@ export const ActionId = {
   homeNudgeNow: 'home_nudge_now',
   homeNudgeDay: 'home_nudge_day',
   homeNudgeTime: 'home_nudge_time',
+  homeDigestToggle: 'home_digest_toggle',
 } as const;
 
 export const BlockId = {
@@ -73,6 +74,8 @@ export const BlockId = {
   homeNudgeSchedule: 'home_nudge_schedule',
   homeNudgeActions: 'home_nudge_actions',
   nudgeAnswer: 'nudge_answer_text',
+  digestHeader: 'digest_header',
+  homeDigest: 'home_digest',
 } as const;
 
 export const ViewId = {

@@ -33,7 +33,7 @@ import { ActionId, BlockId, COMMAND, nthActionId } from '../ids.ts';
 type Block = types.KnownBlock;
 
 /** The feature sections of the Home, in order; each shows a placeholder when it has nothing. */
-export const HOME_SLOTS = ['nudges', 'export'] as const;
+export const HOME_SLOTS = ['nudges', 'digest', 'export'] as const;
 export type HomeSlot = (typeof HOME_SLOTS)[number];
 
 /** Each section's share of the 100 blocks; what it gives beyond that is left out. */
@@ -44,11 +44,13 @@ export const HOME_MAX_BLOCKS = SLACK_LIMITS.blocksPerView;
 
 const SLOT_TITLES: Record<HomeSlot, string> = {
   nudges: 'Weekly reflection',
+  digest: 'Monthly digest',
   export: 'Export for your review',
 };
 
 const SLOT_PLACEHOLDERS: Record<HomeSlot, string> = {
   nudges: `A short weekly question about one Senior → Lead mindset shift, in a DM: \`${COMMAND} nudge on\`.`,
+  digest: `Last month in review, in a DM on the first Monday of each month: \`${COMMAND} digest on\`.`,
   export: `Your evidence as a review packet: \`${COMMAND} export md\` (or \`csv\`, \`json\`).`,
 };
 

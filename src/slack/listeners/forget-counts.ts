@@ -7,7 +7,8 @@ export function forgetCounts(c: UserDataCounts): ForgetCounts {
   return {
     entries: get('evidence'),
     other: [
-      { label: 'weekly nudges sent (history)', count: get('nudge_ledger') },
+      { label: 'weekly nudges and monthly digests (history)', count: get('nudge_ledger') },
+      { label: 'monthly digest setting', count: get('digest_settings') },
       { label: 'exported files in your DM', count: get('exports') },
     ],
   };
