@@ -130,8 +130,29 @@ describe('suggestTags with the shipped rules', () => {
       ],
       ['a RACI framework is not Technology', 'Adopted a RACI framework for the launch', 'technology'],
       ['a prioritisation framework is not Technology', 'Rolled out a prioritisation framework', 'technology'],
+      // Words whose stem is a rule word they do not mean.
+      ['"internal" is not an intern', 'Wrote an internal blog post on our launch reviews', 'people'],
+      ['"international" is not an intern', 'Launched the checkout in two international markets', 'people'],
+      ['"engineers" is not an engine', 'Moved two engineers to the platform team for a month', 'technology'],
+      ['"secured" is not security', 'Prioritised the backlog and secured two sprints', 'system'],
+      ['"executed" is not an executive', 'Executed the migration plan on schedule', 'influence'],
+      ['"available" is not availability', 'Made the launch plan available to every team', 'system'],
+      ['"observed" is not observability', 'Observed the sprint planning of the mobile team', 'system'],
+      ['a "moderate" risk is not moderating', 'Logged a moderate risk on the vendor contract', 'people'],
+      ['attending a training is not training others', 'Attended the TPM training on estimation', 'people'],
+      ['compliance training is not Process', 'Finished my compliance training', 'process'],
     ])('%s: %s', (_why, text, axis) => {
       expect(suggest(text).axes).not.toContain(axis);
+    });
+
+    it.each([
+      'Fixed a systemic gap in my calendar',
+      'Completed the compliance training',
+      'Completed the required training',
+      'Resumed work after the break',
+      'Met the international visitors at reception',
+    ])('suggests nothing for a line only a misread stem would tag: %j', (text) => {
+      expect(suggest(text)).toEqual({ axes: [], scope: null, shift: null, matches: [] });
     });
 
     it('capacity planning is Process', () => {
