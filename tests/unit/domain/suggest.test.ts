@@ -145,6 +145,11 @@ describe('suggestTags with the shipped rules', () => {
       expect(suggest(text).axes).not.toContain(axis);
     });
 
+    it('"on" is not "one": agreeing on the roadmap is not one roadmap', () => {
+      expect(suggest('Agreed on roadmap changes with the EMs').shift).toBe(null);
+      expect(suggest('Convinced the two directors to share one roadmap').shift).toBe('systems-thinking');
+    });
+
     it.each([
       'Fixed a systemic gap in my calendar',
       'Completed the compliance training',
