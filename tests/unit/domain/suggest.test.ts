@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildLadder, type LadderFileInput } from '../../../src/domain/ladder/build.ts';
 import { formatProblem } from '../../../src/domain/ladder/model.ts';
-import { compileSuggestionRules, suggestionReasons, suggestTags } from '../../../src/domain/suggest.ts';
+import {
+  compileSuggestionRules,
+  type SuggestionRule,
+  suggestionReasons,
+  suggestTags,
+} from '../../../src/domain/suggest.ts';
 import { AXIS_IDS, SCOPE_IDS, SHIFT_IDS } from '../../../src/domain/types.ts';
 import { LadderDataError, loadLadder } from '../../../src/load-ladder.ts';
 import { LADDER_DIR, realLadder } from '../../helpers/ladder.ts';
@@ -222,6 +227,48 @@ describe('suggestTags with the shipped rules', () => {
     );
   });
 
+  describe('weights and counting', () => {
+    const rule = (id: string, fields: Partial<SuggestionRule>): SuggestionRule => ({
+      id,
+      axes: [],
+      scope: null,
+      shift: null,
+      words: [],
+      except: [],
+      ...fields,
+    });
+    const weighted = compileSuggestionRules([
+      rule('generic', { axes: ['process'], words: ['ship'], weight: 0.5 }),
+      rule('people', { axes: ['people'], words: ['mentor'] }),
+      rule('prevent', { shift: 'preventing', words: ['before it hit', 'before * hit'] }),
+      rule('enable', { shift: 'enabling', words: ['handed off', 'delegate'] }),
+    ]);
+
+    it('a half-weight word alone still suggests its axis', () => {
+      expect(suggestTags('Shipped the beta', weighted).axes).toEqual(['process']);
+    });
+
+    it('a half-weight word does not add its axis beside a full word that leads', () => {
+      expect(suggestTags('Mentored Sam, then shipped the beta', weighted).axes).toEqual(['people']);
+    });
+
+    it('a half-weight word that leads adds its axis beside a full word', () => {
+      expect(suggestTags('Shipped the beta, then mentored Sam', weighted).axes).toEqual([
+        'people',
+        'process',
+      ]);
+    });
+
+    it('overlapping matches of one rule count once: "before it hit" is not two votes', () => {
+      const result = suggestTags(
+        'Fixed it before it hit prod, then handed off and delegated the rest',
+        weighted,
+      );
+      expect(result.shift).toBe('enabling');
+      expect(result.matches.filter((m) => m.ruleId === 'prevent')).toHaveLength(0);
+    });
+  });
+
   it('suggests nothing without rules', () => {
     expect(suggestTags('Ran the retro', compileSuggestionRules([]))).toEqual({
       axes: [],
@@ -279,11 +326,13 @@ describe('the rules file is validated', () => {
         delete s.rules[1].shift;
         delete s.rules[1].scope;
         s.thin_threshold = 0;
+        s.rules[2].weight = 0;
       }),
     ).toEqual([
       expect.stringMatching(/^suggestions\.yaml: thin_threshold: /),
       expect.stringMatching(/^suggestions\.yaml: rules\[0\]\.axes\[0\]: /),
       'suggestions.yaml: rules[1].axes: a rule needs "axes", "scope", "shift" or several of them',
+      'suggestions.yaml: rules[2].weight: must be more than 0',
     ]);
   });
 
