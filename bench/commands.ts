@@ -4,6 +4,7 @@ import { createEvidenceRepository } from '../src/db/evidence-repository.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../src/local/slack-api.ts';
+import { COMMAND } from '../src/slack/ids.ts';
 import { spawnLadder } from '../tests/helpers/child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, USERS } from '../tests/helpers/harness.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
@@ -62,8 +63,18 @@ export async function runCommandBench(): Promise<BenchRow[]> {
   };
   const bare = await startChild('bench/bare-bolt.ts', env);
   const ladder = await startChild('src/main.ts', env);
-  const bareSender = createSignedSender({ appUrl: bare.url, signingSecret: SIGNING_SECRET, api });
-  const sender = createSignedSender({ appUrl: ladder.url, signingSecret: SIGNING_SECRET, api });
+  const bareSender = createSignedSender({
+    appUrl: bare.url,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+  });
+  const sender = createSignedSender({
+    appUrl: ladder.url,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+  });
   const rows: BenchRow[] = [];
   try {
     const base = await run(bareSender, 'help');

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../src/local/slack-api.ts';
+import { COMMAND } from '../src/slack/ids.ts';
 import { spawnBuilt, spawnLadder } from '../tests/helpers/child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, USERS } from '../tests/helpers/harness.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
@@ -124,8 +125,18 @@ export async function run(): Promise<BenchRow[]> {
     stdio: 'ignore',
   });
   const app = await startChild('dist/main.js', env);
-  const bareSender = createSignedSender({ appUrl: bare.url, signingSecret: SIGNING_SECRET, api });
-  const sender = createSignedSender({ appUrl: app.url, signingSecret: SIGNING_SECRET, api });
+  const bareSender = createSignedSender({
+    appUrl: bare.url,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+  });
+  const sender = createSignedSender({
+    appUrl: app.url,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+  });
   const rows: BenchRow[] = [];
   try {
     const cases: Array<{ label: string; text: (i: number) => string; goal: number | null }> = [

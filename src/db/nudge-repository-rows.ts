@@ -82,7 +82,7 @@ function exportRows(db: Db) {
   );
   const ledgerStmt = db.prepare(
     `SELECT week_key, slot_at, state, attempts, next_attempt_at, prompt_id, channel_id, message_ts
-     FROM nudge_ledger WHERE team_id = ? AND user_id = ? ORDER BY week_key`,
+     FROM nudge_ledger WHERE team_id = ? AND user_id = ? AND kind = 'weekly' ORDER BY week_key`,
   );
   const historyStmt = db.prepare(
     `SELECT prompt_id, sent_at, trigger, week_key, channel_id, message_ts FROM nudge_history

@@ -21,7 +21,8 @@ const SETTINGS_COLUMNS = `s.team_id, s.user_id, s.enabled, s.day, s.minute_of_da
   s.effective_from, s.off_reason, p.tz`;
 const LEDGER_COLUMNS = `team_id, user_id, week_key, slot_at, state, reason, attempts, next_attempt_at, lease_owner,
   lease_expires_at, prompt_id, channel_id, message_ts`;
-const KEY = 'team_id = @teamId AND user_id = @userId AND week_key = @weekKey';
+// Weekly rows only: the monthly digest's rows (kind 'digest') are the digest repository's.
+const KEY = "team_id = @teamId AND user_id = @userId AND kind = 'weekly' AND week_key = @weekKey";
 
 const INSERT_HISTORY = `INSERT INTO nudge_history (team_id, user_id, prompt_id, trigger, week_key, channel_id, message_ts, sent_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -127,10 +128,12 @@ function settingsMethods(db: Db) {
 
 /** The weekly ledger as it stands. */
 function ledgerReads(db: Db) {
-  const ledgerSinceStmt = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE week_key >= ?`);
+  const ledgerSinceStmt = db.prepare(
+    `SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE kind = 'weekly' AND week_key >= ?`,
+  );
   const ledgerRowStmt = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE ${KEY}`);
   const ledgerOfOwnerStmt = db.prepare(
-    `SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE team_id = ? AND user_id = ? ORDER BY week_key`,
+    `SELECT ${LEDGER_COLUMNS} FROM nudge_ledger WHERE team_id = ? AND user_id = ? AND kind = 'weekly' ORDER BY week_key`,
   );
 
   return {
@@ -156,7 +159,7 @@ function claimMethods(db: Db) {
     `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, reason, lease_owner, lease_expires_at,
        created_at, updated_at)
      VALUES (@teamId, @userId, @weekKey, @slotAt, @state, @reason, @leaseOwner, @leaseExpiresAt, @now, @now)
-     ON CONFLICT (team_id, user_id, week_key) DO NOTHING`,
+     ON CONFLICT (team_id, user_id, kind, week_key) DO NOTHING`,
   );
   const reclaim = db.prepare(
     `UPDATE nudge_ledger SET state = 'claimed', lease_owner = @leaseOwner, lease_expires_at = @leaseExpiresAt,

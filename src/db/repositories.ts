@@ -1,4 +1,5 @@
 import { createConnectionStatus, type Db } from './connection.ts';
+import { createDigestRepository } from './digest-repository.ts';
 import { createErasure } from './erasure.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
 import { createExportRepository } from './export-repository.ts';
@@ -11,6 +12,7 @@ import { createWorkspaceRepository } from './workspace-repository.ts';
 /** Every repository, built once over one connection by the composition root. */
 export function createRepositories(db: Db) {
   const owners = {
+    digests: createDigestRepository(db),
     evidence: createEvidenceRepository(db),
     exports: createExportRepository(db),
     nudges: createNudgeRepository(db),

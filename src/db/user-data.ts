@@ -5,6 +5,7 @@
  */
 import type { Owner } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { createDigestRepository, DIGEST_TABLES, type DigestRows } from './digest-repository.ts';
 import {
   createEvidenceRepository,
   EVIDENCE_TABLES,
@@ -32,6 +33,7 @@ export const USER_TABLES = [
   ...SLACK_STATE_TABLES,
   ...PROFILE_TABLES,
   ...NUDGE_TABLES,
+  ...DIGEST_TABLES,
   ...EXPORT_TABLES,
 ] as const;
 
@@ -41,7 +43,7 @@ export const NON_PERSONAL_TABLES = ['schema_migrations', 'workspaces', 'database
 export type UserDataCounts = TableCounts<(typeof USER_TABLES)[number]>;
 
 /** Every row the app keeps about one person, as stored, for the JSON export. */
-export interface UserRows extends NudgeRows {
+export interface UserRows extends NudgeRows, DigestRows {
   profile: StoredProfile | null;
   /** In any order. */
   entries: StoredEvidence[];
@@ -49,7 +51,7 @@ export interface UserRows extends NudgeRows {
 }
 
 /** What `ladder import` writes for one person: the export re-keyed to the target owner. */
-export interface ImportRows extends NudgeRows {
+export interface ImportRows extends NudgeRows, DigestRows {
   profile: StoredProfile | null;
   /** `ref` is the entry's number in the file; the database assigns the new id. */
   entries: Array<ImportedEvidence & { ref: number }>;
@@ -83,11 +85,15 @@ export interface UserDataParts {
     'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'
   >;
   nudges: Pick<ReturnType<typeof createNudgeRepository>, 'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'>;
+  digests: Pick<
+    ReturnType<typeof createDigestRepository>,
+    'countOf' | 'deleteOf' | 'digestRowsOf' | 'importDigestRows'
+  >;
   exports: Pick<ReturnType<typeof createExportRepository>, 'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'>;
 }
 
 export function createUserDataRepository(db: Db, parts: UserDataParts) {
-  const { evidence, slackState, profiles, nudges, exports } = parts;
+  const { evidence, slackState, profiles, nudges, digests, exports } = parts;
 
   function count(owner: Owner): UserDataCounts {
     return {
@@ -95,6 +101,7 @@ export function createUserDataRepository(db: Db, parts: UserDataParts) {
       ...slackState.countOf(owner),
       ...profiles.countOf(owner),
       ...nudges.countOf(owner),
+      ...digests.countOf(owner),
       ...exports.countOf(owner),
     };
   }
@@ -105,6 +112,7 @@ export function createUserDataRepository(db: Db, parts: UserDataParts) {
       ...slackState.deleteOf(owner),
       ...profiles.deleteOf(owner),
       ...nudges.deleteOf(owner),
+      ...digests.deleteOf(owner),
       ...exports.deleteOf(owner),
     }),
   );
@@ -113,6 +121,7 @@ export function createUserDataRepository(db: Db, parts: UserDataParts) {
     (owner: Owner): UserRows => ({
       profile: profiles.rowsOf(owner),
       ...nudges.rowsOf(owner),
+      ...digests.digestRowsOf(owner),
       entries: evidence.rowsOf(owner),
       files: exports.rowsOf(owner),
     }),
@@ -123,6 +132,7 @@ export function createUserDataRepository(db: Db, parts: UserDataParts) {
     if (existing > 0) throw new ImportConflictError(existing);
     profiles.importRows(owner, rows.profile);
     nudges.importRows(owner, rows, now);
+    digests.importDigestRows(owner, rows, now);
     evidence.importRows(owner, rows.entries);
     exports.importRows(owner, rows.files);
     return {
@@ -155,6 +165,7 @@ function userDataOf(db: Db) {
     slackState: createSlackStateRepository(db),
     profiles: createProfileRepository(db),
     nudges: createNudgeRepository(db),
+    digests: createDigestRepository(db),
     exports: createExportRepository(db),
   });
 }

@@ -7,6 +7,7 @@ import { buildHelp } from '../../src/slack/blocks/help.ts';
 import { buildLevelReply } from '../../src/slack/blocks/level-card.ts';
 import { buildLevelsOverview } from '../../src/slack/blocks/levels.ts';
 import { helpEntries } from '../../src/slack/help-entries.ts';
+import { COMMAND } from '../../src/slack/ids.ts';
 import { type Harness, SIGNING_SECRET, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 import { realLadder } from '../helpers/ladder.ts';
 
@@ -28,7 +29,7 @@ describe('prepared replies reach Slack byte for byte as the normal path would se
   /** One signed /ladder command over HTTP; the raw answer with its content type. */
   async function command(text: string): Promise<{ status: number; type: string | null; body: string }> {
     const { fields } = buildCommandPayload(
-      { api: h.api, teamId: TEAM, now: Date.now },
+      { api: h.api, teamId: TEAM, command: COMMAND, now: Date.now },
       { userId: alice, text },
     );
     const raw = new URLSearchParams(fields).toString();
