@@ -207,7 +207,10 @@ describe('logs at LOG_LEVEL=debug across a mixed workload', () => {
           [BlockId.evidenceText]: f({ type: 'plain_text_input', value: `${words.modal} #process` }),
           [BlockId.evidenceDate]: f({
             type: 'datepicker',
-            selected_date: new Date().toISOString().slice(0, 10),
+            // Alice's today (a UTC date is a future day for her in her evening, and refused).
+            selected_date: new Intl.DateTimeFormat('en-CA', { timeZone: USERS[0]?.tz ?? 'UTC' }).format(
+              new Date(),
+            ),
           }),
         },
       });
