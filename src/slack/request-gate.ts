@@ -307,8 +307,8 @@ function writingSerialised(
 }
 
 /**
- * Socket Mode's client copies an ack body with an object spread, which would keep a
- * {@link SerialisedReply}'s `json` field rather than its body: hand it the body itself.
+ * Socket Mode's ack copies the body's own fields into the envelope (`{ ...body }`), so a reply
+ * serialised ahead of time goes in as the body it stands for.
  */
 function unwrappingSerialised(
   ack: (response?: unknown) => Promise<void>,
