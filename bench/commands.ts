@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../src/local/slack-api.ts';
+import { COMMAND } from '../src/slack/ids.ts';
 import { spawnLadder } from '../tests/helpers/child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, USERS } from '../tests/helpers/harness.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
@@ -59,8 +60,18 @@ export async function runCommandBench(): Promise<BenchRow[]> {
   };
   const bare = await startChild('bench/bare-bolt.ts', env);
   const ladder = await startChild('src/main.ts', env);
-  const bareSender = createSignedSender({ appUrl: bare.url, signingSecret: SIGNING_SECRET, api });
-  const sender = createSignedSender({ appUrl: ladder.url, signingSecret: SIGNING_SECRET, api });
+  const bareSender = createSignedSender({
+    appUrl: bare.url,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+  });
+  const sender = createSignedSender({
+    appUrl: ladder.url,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+  });
   const rows: BenchRow[] = [];
   try {
     const base = await run(bareSender, 'help');

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   await optional('summary.ts', 'Summary and App Home');
   await optional('export.ts', 'Export and chart');
   await optional('nudges.ts', 'Weekly nudges');
+  await optional('digest.ts', 'Monthly digest');
   await optional('reliability.ts', 'Load and memory');
   await optional('cpu.ts', 'CPU per request against bare Bolt');
   await optional('start.ts', 'Start: the TypeScript loader against the bundle');

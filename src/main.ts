@@ -14,7 +14,7 @@ import { createLogger, describeError, type Logger } from './log.ts';
 import { LOCAL_PAGE_DIR } from './paths.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
 import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
-import { createNudgeDm } from './slack/dm.ts';
+import { createDigestDm, createNudgeDm } from './slack/dm.ts';
 import { helpEntries } from './slack/help-entries.ts';
 import { buildManifest } from './slack/manifest.ts';
 import { resolveUserNames } from './slack/user-names.ts';
@@ -104,6 +104,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     ctx,
     botToken: connection.botToken,
     nudgeDm: (client) => createNudgeDm(ctx, client),
+    digestDm: (client) => createDigestDm(ctx, client),
     nameLookup: (client) => (teamId, text) => resolveUserNames(ctx, client, teamId, text),
     ...(opts.schedulerClock ? { clock: opts.schedulerClock } : {}),
   });

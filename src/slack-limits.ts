@@ -1,7 +1,10 @@
 /**
- * Slack's Block Kit limits, written once: the local Slack API refuses what real Slack would
- * (local/block-limits.ts), and the builders cap their text to fit (slack/blocks/format.ts).
- * Lengths are in characters (code points), as Slack counts them.
+ * Slack's limits, written once: the local Slack API refuses what real Slack would
+ * (local/block-limits.ts, local/slack-api-hooks.ts), the builders cap their text to fit
+ * (slack/blocks/format.ts), the radar chart's alt text fits an image block (domain/chart/radar.ts)
+ * and the app stops using a response URL Slack would refuse (db/slack-state-repository.ts).
+ * Lengths are in characters (code points), as Slack counts them. Plain data that imports nothing,
+ * so that every part may read it (dependency-cruiser: `slack-limits-is-a-leaf`).
  */
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
@@ -44,4 +47,8 @@ export const SLACK_LIMITS = {
   messageBlockText: 13_000,
   /** `text` above this is refused with `msg_too_long`. */
   messageText: 40_000,
+  /** A response URL takes at most 5 posts… */
+  responseUrlUses: 5,
+  /** …within 30 minutes of the request that gave it. */
+  responseUrlTtlMs: 30 * 60_000,
 } as const;

@@ -359,6 +359,7 @@ function isEmptyAccount(rows: UserRows): boolean {
   return (
     rows.profile === null &&
     rows.nudgeSettings === null &&
+    rows.digestSettings === null &&
     rows.entries.length === 0 &&
     rows.ledger.length === 0 &&
     rows.history.length === 0 &&
@@ -438,6 +439,15 @@ export function exportSourceFromRows(
       sentAt: h.sentAt,
       trigger: h.trigger,
       message: message(h.channelId, h.messageTs),
+    })),
+    digestSettings: rows.digestSettings,
+    digestLedger: rows.digestLedger.map((l) => ({
+      month: l.month,
+      slotAt: l.slotAt,
+      state: l.state,
+      attempts: l.attempts,
+      nextAttemptAt: l.nextAttemptAt,
+      message: message(l.channelId, l.messageTs),
     })),
     exports: rows.files.map((f) => ({ fileId: f.fileId, kind: f.kind, createdAt: f.createdAt })),
   };

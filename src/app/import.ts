@@ -3,7 +3,7 @@
  * and written in one transaction into an account with no data yet.
  */
 import type { ImportCounts, ImportRows } from '../db/user-data.ts';
-import { type ExportData, ExportFormatError } from '../domain/export/json.ts';
+import { type ExportData, invalidExport } from '../domain/export/json.ts';
 import { slackTextToReadable } from '../domain/slack-text.ts';
 import type { Owner } from '../domain/types.ts';
 import type { ExportDeps } from './export.ts';
@@ -66,6 +66,17 @@ export function planImport(data: ExportData, owner: Owner): ImportPlan {
         messageTs: l.message?.ts ?? null,
       })),
       history,
+      // Files before version 5 knew no digest.
+      digestSettings: data.digestSettings ?? null,
+      digestLedger: (data.digestLedger ?? []).map((l) => ({
+        month: l.month,
+        slotAt: l.slotAt,
+        state: l.state,
+        attempts: l.attempts,
+        nextAttemptAt: l.nextAttemptAt,
+        channelId: l.message?.channelId ?? null,
+        messageTs: l.message?.ts ?? null,
+      })),
       files: data.exports.map((f) => ({ fileId: f.fileId, kind: f.kind, createdAt: f.createdAt })),
     },
     notes,
@@ -80,8 +91,8 @@ function importedEntries(data: ExportData): ImportRows['entries'] {
     if (r.reply === null) return;
     const key = `${r.reply.channelId}/${r.reply.ts}`;
     if (replies.has(key)) {
-      throw new ExportFormatError(
-        `This export is not valid: reflections[${i}].reply: another reflection comes from the same message.`,
+      throw invalidExport(
+        `reflections[${i}].reply: another reflection comes from the same message`,
         `reflections[${i}].reply`,
       );
     }
@@ -133,8 +144,8 @@ function importedHistory(data: ExportData, notes: string[]): ImportRows['history
     }
     const key = `${h.message.channelId}/${h.message.ts}`;
     if (sent.has(key)) {
-      throw new ExportFormatError(
-        `This export is not valid: nudgeHistory[${i}].message: another prompt has the same message.`,
+      throw invalidExport(
+        `nudgeHistory[${i}].message: another prompt has the same message`,
         `nudgeHistory[${i}].message`,
       );
     }

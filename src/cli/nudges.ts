@@ -7,10 +7,11 @@ import { formatRunLine } from '../domain/nudge-report.ts';
 import { loadLadder } from '../load-ladder.ts';
 import { createLogger } from '../log.ts';
 import type { DeliveryHooks } from '../scheduler/deliver-nudge.ts';
+import type { DigestRunOptions } from '../scheduler/digest-run.ts';
 import { newLeaseOwner, runNudgesOnce } from '../scheduler/nudge-run.ts';
 import { createNudgeSender } from '../scheduler/nudge-sender.ts';
 import { bulkClientOptions } from '../scheduler/scheduler.ts';
-import { createNudgeDm } from '../slack/dm.ts';
+import { createDigestDm, createNudgeDm } from '../slack/dm.ts';
 
 export interface NudgesCliIo {
   env: NodeJS.ProcessEnv;
@@ -46,9 +47,14 @@ function parseInstant(text: string): Date | null {
 
 /**
  * Test-only: `LADDER_TEST_CRASH_AT=after-claim|after-post` kills the process (SIGKILL, no cleanup)
- * right after the claim commits, or after Slack accepted a message and before the ledger says so.
+ * right after the claim commits, or after Slack accepted a message and before the ledger says so;
+ * `digest-after-claim|digest-after-post` do the same for the monthly digest.
  */
-function crashHooks(env: NodeJS.ProcessEnv): { afterClaim?: () => void; hooks?: DeliveryHooks } {
+function crashHooks(env: NodeJS.ProcessEnv): {
+  afterClaim?: () => void;
+  hooks?: DeliveryHooks;
+  digest?: Pick<DigestRunOptions, 'afterClaim' | 'afterPost'>;
+} {
   const kill = () => process.kill(process.pid, 'SIGKILL');
   switch (env.LADDER_TEST_CRASH_AT) {
     case 'after-claim':
@@ -61,6 +67,10 @@ function crashHooks(env: NodeJS.ProcessEnv): { afterClaim?: () => void; hooks?: 
           },
         },
       };
+    case 'digest-after-claim':
+      return { digest: { afterClaim: kill } };
+    case 'digest-after-post':
+      return { digest: { afterPost: kill } };
     default:
       return {};
   }
@@ -113,9 +123,10 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
     const now = fixed ? () => fixed : io.now;
     const ctx = createAppContext({ config, db, ladder, logger, ...(now ? { now } : {}) });
     const crash = crashHooks(io.env);
+    const client = new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger));
     const sender = createNudgeSender({
       ctx,
-      dm: createNudgeDm(ctx, new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger))),
+      dm: createNudgeDm(ctx, client),
       ratePerMinute: config.nudgeSendRate,
       ...(crash.hooks ? { hooks: crash.hooks } : {}),
     });
@@ -124,6 +135,7 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
         dryRun,
         leaseOwner: newLeaseOwner('cli'),
         ...(crash.afterClaim ? { afterClaim: crash.afterClaim } : {}),
+        digests: { dm: createDigestDm(ctx, client), paceMs: 60_000 / config.nudgeSendRate, ...crash.digest },
       });
       io.stdout(result.lines.map((line) => `${formatRunLine(line)}\n`).join(''));
       return result.lines.some((line) => line.status === 'failed') ? 1 : 0;

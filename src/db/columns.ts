@@ -69,6 +69,13 @@ export const nudgeLedgerColumns = {
   updated_at: instantText,
 } as const;
 
+export const digestSettingsColumns = {
+  enabled: flag,
+  effective_from: instantText,
+  created_at: instantText,
+  updated_at: instantText,
+} as const;
+
 export const nudgeHistoryColumns = { sent_at: instantText } as const;
 
 export const nudgeDmChannelColumns = { cached_at: instantText } as const;

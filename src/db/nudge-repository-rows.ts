@@ -79,6 +79,7 @@ function exportRows(store: Store) {
       ])
       .where('team_id', '=', p.teamId)
       .where('user_id', '=', p.userId)
+      .where('kind', '=', 'weekly')
       .orderBy('week_key'),
   );
   const history = store.prepare((qb, p: Owner) =>

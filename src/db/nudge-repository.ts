@@ -40,9 +40,14 @@ function leased(c: ClaimedNudge): Leased {
   return { teamId: c.teamId, userId: c.userId, weekKey: c.weekKey, leaseOwner: c.leaseOwner };
 }
 
-/** The ledger row of `p`. */
+/** The weekly ledger row of `p` (the monthly digest's rows, kind 'digest', are the digest repository's). */
 const ledgerKey = (eb: ExpressionBuilder<Schema, 'nudge_ledger'>, p: NudgeKey) =>
-  eb.and([eb('team_id', '=', p.teamId), eb('user_id', '=', p.userId), eb('week_key', '=', p.weekKey)]);
+  eb.and([
+    eb('team_id', '=', p.teamId),
+    eb('user_id', '=', p.userId),
+    eb('kind', '=', 'weekly'),
+    eb('week_key', '=', p.weekKey),
+  ]);
 
 /** The ledger row of `p`, in one of `states`, still leased to `p.leaseOwner`. */
 const heldIn =
@@ -71,7 +76,11 @@ export function createNudgeRepository(store: Store) {
 /** The weekly ledger as it stands. */
 function ledgerReads(store: Store) {
   const since = store.prepare((qb, p: { weekKey: string }) =>
-    qb.selectFrom('nudge_ledger').select(LEDGER_COLUMNS).where('week_key', '>=', p.weekKey),
+    qb
+      .selectFrom('nudge_ledger')
+      .select(LEDGER_COLUMNS)
+      .where('kind', '=', 'weekly')
+      .where('week_key', '>=', p.weekKey),
   );
   const row = store.prepare((qb, p: NudgeKey) =>
     qb
@@ -85,6 +94,7 @@ function ledgerReads(store: Store) {
       .select(LEDGER_COLUMNS)
       .where('team_id', '=', p.teamId)
       .where('user_id', '=', p.userId)
+      .where('kind', '=', 'weekly')
       .orderBy('week_key'),
   );
 
@@ -131,7 +141,7 @@ function claimStatements(store: Store) {
         created_at: p.now,
         updated_at: p.now,
       })
-      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'week_key']).doNothing()),
+      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'kind', 'week_key']).doNothing()),
   );
   const reclaim = store.prepare((qb, p: Leased & { leaseExpiresAt: string; now: string; at: string }) =>
     qb

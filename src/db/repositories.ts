@@ -1,4 +1,5 @@
 import { createConnectionStatus, type Db } from './connection.ts';
+import { createDigestRepository } from './digest-repository.ts';
 import { createErasure } from './erasure.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
 import { createExportRepository } from './export-repository.ts';
@@ -13,6 +14,7 @@ import { createWorkspaceRepository } from './workspace-repository.ts';
 export function createRepositories(db: Db) {
   const store = createSqliteStore(db);
   const owners = {
+    digests: createDigestRepository(store),
     evidence: createEvidenceRepository(store),
     exports: createExportRepository(store),
     nudges: createNudgeRepository(store),

@@ -100,6 +100,8 @@ export interface NudgeSettingsTable {
 export interface NudgeLedgerTable {
   team_id: string;
   user_id: string;
+  /** 'weekly' (the nudge repository's rows) or 'digest' (the digest repository's; `week_key` is the month). */
+  kind: Generated<'weekly' | 'digest'>;
   week_key: string;
   slot_at: Instant;
   state: 'claimed' | 'sending' | 'sent' | 'failed' | 'skipped';
@@ -111,6 +113,15 @@ export interface NudgeLedgerTable {
   prompt_id: string | null;
   channel_id: string | null;
   message_ts: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface DigestSettingsTable {
+  team_id: string;
+  user_id: string;
+  enabled: Flag;
+  effective_from: Instant;
   created_at: Instant;
   updated_at: Instant;
 }
@@ -161,6 +172,7 @@ export interface Schema {
   response_urls: ResponseUrlsTable;
   nudge_settings: NudgeSettingsTable;
   nudge_ledger: NudgeLedgerTable;
+  digest_settings: DigestSettingsTable;
   nudge_dm_channels: NudgeDmChannelsTable;
   nudge_history: NudgeHistoryTable;
   exports: ExportsTable;

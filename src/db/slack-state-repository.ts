@@ -1,14 +1,11 @@
 import type { Owner } from '../domain/types.ts';
+import { SLACK_LIMITS } from '../slack-limits.ts';
 import { slackStateColumns as C } from './columns.ts';
 import { ownedTables } from './owned-tables.ts';
 import { pick, type Store } from './store.ts';
 
 /** The tables this repository owns, each keyed by (team_id, user_id). */
 export const SLACK_STATE_TABLES = ['pending_views', 'response_urls'] as const;
-
-/** Slack allows 5 posts to a response URL within 30 minutes. */
-export const RESPONSE_URL_MAX_USES = 5;
-export const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 
 export interface PendingView {
   viewId: string;
@@ -223,8 +220,8 @@ function responseUrlMethods(store: Store) {
       });
       if (!r) return false;
       return (
-        r.uses <= RESPONSE_URL_MAX_USES &&
-        now.getTime() - Date.parse(C.created_at.read(r.created_at)) < RESPONSE_URL_TTL_MS
+        r.uses <= SLACK_LIMITS.responseUrlUses &&
+        now.getTime() - Date.parse(C.created_at.read(r.created_at)) < SLACK_LIMITS.responseUrlTtlMs
       );
     },
 

@@ -5,6 +5,7 @@
  */
 import type { Owner } from '../domain/types.ts';
 import type { Db } from './connection.ts';
+import { createDigestRepository, DIGEST_TABLES, type DigestRows } from './digest-repository.ts';
 import {
   createEvidenceRepository,
   EVIDENCE_TABLES,
@@ -33,6 +34,7 @@ export const USER_TABLES = [
   ...SLACK_STATE_TABLES,
   ...PROFILE_TABLES,
   ...NUDGE_TABLES,
+  ...DIGEST_TABLES,
   ...EXPORT_TABLES,
 ] as const;
 
@@ -42,7 +44,7 @@ export const NON_PERSONAL_TABLES = ['schema_migrations', 'workspaces', 'database
 export type UserDataCounts = TableCounts<(typeof USER_TABLES)[number]>;
 
 /** Every row the app keeps about one person, as stored, for the JSON export. */
-export interface UserRows extends NudgeRows {
+export interface UserRows extends NudgeRows, DigestRows {
   profile: StoredProfile | null;
   /** In any order. */
   entries: StoredEvidence[];
@@ -50,7 +52,7 @@ export interface UserRows extends NudgeRows {
 }
 
 /** What `ladder import` writes for one person: the export re-keyed to the target owner. */
-export interface ImportRows extends NudgeRows {
+export interface ImportRows extends NudgeRows, DigestRows {
   profile: StoredProfile | null;
   /** `ref` is the entry's number in the file; the database assigns the new id. */
   entries: Array<ImportedEvidence & { ref: number }>;
@@ -84,11 +86,15 @@ export interface UserDataParts {
     'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'
   >;
   nudges: Pick<ReturnType<typeof createNudgeRepository>, 'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'>;
+  digests: Pick<
+    ReturnType<typeof createDigestRepository>,
+    'countOf' | 'deleteOf' | 'digestRowsOf' | 'importDigestRows'
+  >;
   exports: Pick<ReturnType<typeof createExportRepository>, 'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'>;
 }
 
 export function createUserDataRepository(store: Store, parts: UserDataParts) {
-  const { evidence, slackState, profiles, nudges, exports } = parts;
+  const { evidence, slackState, profiles, nudges, digests, exports } = parts;
 
   async function count(owner: Owner, tx?: Tx): Promise<UserDataCounts> {
     return {
@@ -96,6 +102,7 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
       ...(await slackState.countOf(owner, tx)),
       ...(await profiles.countOf(owner, tx)),
       ...(await nudges.countOf(owner, tx)),
+      ...(await digests.countOf(owner, tx)),
       ...(await exports.countOf(owner, tx)),
     };
   }
@@ -109,6 +116,7 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
         ...(await slackState.deleteOf(owner, tx)),
         ...(await profiles.deleteOf(owner, tx)),
         ...(await nudges.deleteOf(owner, tx)),
+        ...(await digests.deleteOf(owner, tx)),
         ...(await exports.deleteOf(owner, tx)),
       })),
     /** Everything about the person, in one read transaction so the export is consistent. */
@@ -116,6 +124,7 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
       store.read(async (tx) => ({
         profile: await profiles.rowsOf(owner, tx),
         ...(await nudges.rowsOf(owner, tx)),
+        ...(await digests.digestRowsOf(owner, tx)),
         entries: await evidence.rowsOf(owner, tx),
         files: await exports.rowsOf(owner, tx),
       })),
@@ -129,6 +138,7 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
         if (existing > 0) throw new ImportConflictError(existing);
         await profiles.importRows(owner, rows.profile, tx);
         await nudges.importRows(owner, rows, now.toISOString(), tx);
+        await digests.importDigestRows(owner, rows, now.toISOString(), tx);
         await evidence.importRows(owner, rows.entries, tx);
         await exports.importRows(owner, rows.files, tx);
         return {
@@ -149,6 +159,7 @@ function userDataOf(db: Db) {
     slackState: createSlackStateRepository(store),
     profiles: createProfileRepository(store),
     nudges: createNudgeRepository(store),
+    digests: createDigestRepository(store),
     exports: createExportRepository(store),
   });
 }

@@ -21,6 +21,7 @@ export const COMMAND_KEYWORDS = [
   'chart',
   'export',
   'nudge',
+  'digest',
   'forget',
 ] as const;
 export type CommandKeyword = (typeof COMMAND_KEYWORDS)[number];
@@ -50,6 +51,8 @@ export type LadderCommand =
   | { kind: 'export'; format: ExportFormat | null; period: string | null }
   /** The arguments as typed; the nudge settings parser reads them. */
   | { kind: 'nudge'; args: string }
+  /** The monthly digest: switch it on or off, or say how it stands. */
+  | { kind: 'digest'; action: 'on' | 'off' | 'status' }
   | { kind: 'forget' }
   /** A subcommand with arguments it cannot take; reply with its usage. */
   | { kind: 'usage'; command: CommandKeyword; problem: string; example: string };
@@ -101,24 +104,38 @@ export function parseLadderCommand(text: string): LadderCommand {
       return parseExport(rest);
     case 'nudge':
       return { kind: 'nudge', args: rest.trim() };
+    case 'digest':
+      return parseDigest(rest);
     case 'forget':
       return { kind: 'forget' };
   }
 }
+
+/** What `/ladder compare` needs, said when the words do not make two levels. */
+export const COMPARE_USAGE = { problem: 'Compare needs two levels.', example: 'compare tpm4 tpm5' } as const;
 
 function parseCompare(rest: string): LadderCommand {
   // "tpm4,tpm5" and "tpm4->tpm5" are two levels too.
   const list = words(rest.replace(/(->|→|,)/gu, ' $1 '));
   const levels = list.filter((word) => !/^(->|→|,)$/u.test(word));
   if (levels.length < 2) {
-    return {
-      kind: 'usage',
-      command: 'compare',
-      problem: 'Compare needs two levels.',
-      example: 'compare tpm4 tpm5',
-    };
+    return { kind: 'usage', command: 'compare', ...COMPARE_USAGE };
   }
   return { kind: 'compare', words: list };
+}
+
+function parseDigest(rest: string): LadderCommand {
+  const list = words(rest).map((w) => w.toLowerCase());
+  const action = list[0] ?? 'status';
+  if (list.length <= 1 && (action === 'on' || action === 'off' || action === 'status')) {
+    return { kind: 'digest', action };
+  }
+  return {
+    kind: 'usage',
+    command: 'digest',
+    problem: 'The monthly digest is switched with `on` or `off`; `status` says how it stands.',
+    example: 'digest on',
+  };
 }
 
 function parseMe(rest: string): LadderCommand {

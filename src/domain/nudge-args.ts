@@ -1,3 +1,8 @@
+/**
+ * `/ladder nudge …` arguments: the words people type (days, times, `pause 2w`, typos) parsed into
+ * a command, or a message saying what is wrong. Pure.
+ */
+import { notACalendarDate, quote } from './echo.ts';
 import type { LocalDate } from './types.ts';
 import { formatMinuteOfDay, parseLocalDate, WEEKDAY_NAMES } from './zoned-time.ts';
 
@@ -45,13 +50,6 @@ const DAY_WORDS: Record<string, number> = {
 const SHORT_DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 const FILLER = new Set(['at', 'on', 'every', 'each', '@']);
-
-/** Echo a piece of user input safely inside inline code. */
-/** A user's words, shortened and made safe to show inside backticks. */
-export function quote(text: string): string {
-  const clean = text.replace(/[`\r\n]/g, '');
-  return `\`${clean.length > 30 ? `${clean.slice(0, 30)}…` : clean}\``;
-}
 
 function dayOf(token: string): number | undefined {
   const word = token.replace(/\.$/, '');
@@ -184,8 +182,7 @@ function parsePause(tokens: string[]): NudgeArgs {
     return { kind: 'pause-weeks', weeks: n };
   }
   if (words.length === 1 && /^\d{4}-\d{2}-\d{2}$/.test(joined)) {
-    if (!parseLocalDate(joined))
-      return { kind: 'invalid', message: `${quote(joined)} is not a date on the calendar.` };
+    if (!parseLocalDate(joined)) return { kind: 'invalid', message: notACalendarDate(joined) };
     return { kind: 'pause', until: joined };
   }
   return { kind: 'invalid', message: `I couldn't read ${quote(words.join(' '))}. ${help}` };

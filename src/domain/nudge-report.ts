@@ -29,6 +29,8 @@ export interface RunLine {
   /** 'YYYY-MM-DDTHH:mm' in the person's zone. */
   localSlot: string;
   reason?: string;
+  /** Set on the monthly digest's lines only (`digest`); a weekly line names no kind. */
+  kind?: 'digest';
 }
 
 export interface ReportRow extends LedgerRow {
@@ -50,7 +52,7 @@ export interface RunReportInput {
 const key = (teamId: string, userId: string, weekKey: string) => `${teamId}\u0000${userId}\u0000${weekKey}`;
 
 /** A ledger row as a line: 'claimed' and in-flight 'sending' rows are still due; an unknown outcome is failed, never resent. */
-function fromRow(row: ReportRow, at: Date): Pick<RunLine, 'status' | 'reason'> {
+export function fromRow(row: ReportRow, at: Date): Pick<RunLine, 'status' | 'reason'> {
   switch (row.state) {
     case 'sent':
       return { status: 'sent' };
@@ -111,5 +113,6 @@ export function buildRunReport({ users, ledger, decisions, retried = [], at }: R
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function formatRunLine(line: RunLine): string {
-  return `${line.teamId} ${line.userId} ${line.status} ${line.localSlot}${line.reason ? ` ${line.reason}` : ''}`;
+  const kind = line.kind ? ` ${line.kind}` : '';
+  return `${line.teamId} ${line.userId} ${line.status} ${line.localSlot}${kind}${line.reason ? ` ${line.reason}` : ''}`;
 }

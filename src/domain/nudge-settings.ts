@@ -3,7 +3,8 @@
  * describing the resulting schedule. Pure; the clock and the user's zone are parameters.
  */
 
-import { MAX_PAUSE_DAYS, MAX_PAUSE_WEEKS, type NudgeArgs, quote } from './nudge-args.ts';
+import { notACalendarDate, quote } from './echo.ts';
+import { MAX_PAUSE_DAYS, MAX_PAUSE_WEEKS, type NudgeArgs } from './nudge-args.ts';
 import {
   DEFAULT_LATE_WINDOW_HOURS,
   defaultNudgeSettings,
@@ -50,8 +51,7 @@ export function resolvePauseUntil(
     }
     return { ok: true, pausedThrough: addDaysToLocalDate(today, weeks * 7 - 1) };
   }
-  if (!parseLocalDate(args.until))
-    return { ok: false, message: `${quote(args.until)} is not a date on the calendar.` };
+  if (!parseLocalDate(args.until)) return { ok: false, message: notACalendarDate(args.until) };
   if (args.until < today) {
     return {
       ok: false,

@@ -2,6 +2,7 @@
  * Periods for summaries and exports (`90d`, `12w`, `6m`, `1y`, `quarter`, `year`, `since
  * 2026-01-15`, `all`), resolved in the user's time zone. Pure; the clock is a parameter.
  */
+import { notACalendarDate, quote } from './echo.ts';
 import type { LocalDate } from './types.ts';
 import {
   addDaysToLocalDate,
@@ -51,11 +52,6 @@ const UNIT_WORDS: Record<string, PeriodUnit> = {
 const PERIOD_HELP =
   'Periods: `90d`, `12w`, `6m`, `1y` (rolling), `quarter` or `year` (so far), `since 2026-01-15`, `all`.';
 
-function quote(text: string): string {
-  const clean = text.replace(/[`\r\n]/g, '');
-  return `\`${clean.length > 30 ? `${clean.slice(0, 30)}…` : clean}\``;
-}
-
 function parseOne(raw: string): ParsedPeriod {
   const text = raw.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
   if (text === 'all' || text === 'all time' || text === 'everything') return { kind: 'all' };
@@ -70,8 +66,7 @@ function parseOne(raw: string): ParsedPeriod {
         message: `After \`since\`, write a date as YYYY-MM-DD, e.g. \`since 2026-01-15\`.`,
       };
     }
-    if (!parseLocalDate(date))
-      return { kind: 'invalid', message: `${quote(date)} is not a date on the calendar.` };
+    if (!parseLocalDate(date)) return { kind: 'invalid', message: notACalendarDate(date) };
     return { kind: 'since', date };
   }
   const rolling = /^(?:last )?(\d{1,6}) ?([a-z]+)$/.exec(text);

@@ -31,6 +31,8 @@ export interface SuggestionRule {
   shift: ShiftId | null;
   words: readonly string[];
   except: readonly string[];
+  /** How much one match counts toward the rule's axes and shift; 1 when absent. */
+  weight?: number;
 }
 
 const GAP_MAX = 4;
@@ -72,6 +74,8 @@ export interface SuggestionMatch {
   axes: readonly AxisId[];
   shift: ShiftId | null;
   scope: ScopeId | null;
+  /** The rule's weight. */
+  weight: number;
 }
 
 export interface TagSuggestion {
@@ -96,12 +100,13 @@ export const DEFAULT_THIN_THRESHOLD = 3;
 
 /**
  * An axis is suggested when its score is at least this share of the best axis' score: one stray
- * word beside two strong ones does not add an axis. Each match scores 1 for each of its axes.
+ * word beside two strong ones does not add an axis. Each match scores its rule's weight (1 unless
+ * the data says otherwise) for each of its axes.
  * (Chosen on the tuning part of the labelled wins, with LEAD_BONUS.)
  */
 const AXIS_SHARE = 0.5;
 /**
- * The first match that names an axis scores this much more: a win usually opens with what it was
+ * The first match that names an axis scores this share more: a win usually opens with what it was
  * about ("Coached the Payments TPM through her first exec review" is about People first).
  */
 const LEAD_BONUS = 0.5;
@@ -281,10 +286,17 @@ function winningHits(hits: readonly Hit[], maxSpan: number): Hit[] {
       !overlapsAny(hits, i, maxSpan, (o) => o.pattern.except && o.pattern.rule === h.pattern.rule),
   );
   // The longer of two overlapping matches wins; on equal length, both stay. A phrase with a gap
-  // never hides another match: what it skipped may be a phrase of its own.
-  return words.filter(
+  // never hides another rule's match: what it skipped may be a phrase of its own.
+  const longest = words.filter(
     (_h, i) => !overlapsAny(words, i, maxSpan, (o, h) => !o.pattern.gap && o.end - o.start > h.end - h.start),
   );
+  // Overlapping matches of one rule count once ("before it hit" is also "before * hit").
+  const lastEnd = new Map<number, number>();
+  return longest.filter((h) => {
+    if ((lastEnd.get(h.pattern.rule) ?? -1) > h.start) return false;
+    lastEnd.set(h.pattern.rule, h.end);
+    return true;
+  });
 }
 
 /** The first occurrence of each rule word, in text order, with the words as the user wrote them. */
@@ -308,6 +320,7 @@ function firstMatches(
       axes: rule.axes,
       shift: rule.shift,
       scope: rule.scope,
+      weight: rule.weight ?? 1,
     });
   }
   return matches;
@@ -320,13 +333,13 @@ function pickTags(matches: readonly SuggestionMatch[]): Omit<TagSuggestion, 'mat
   const shiftScore = new Map<ShiftId, number>();
   const scopes = new Set<ScopeId>();
   for (const m of matches) {
-    const weight = m === lead ? 1 + LEAD_BONUS : 1;
+    const weight = m === lead ? m.weight * (1 + LEAD_BONUS) : m.weight;
     for (const axis of m.axes) axisScore.set(axis, (axisScore.get(axis) ?? 0) + weight);
-    if (m.shift) shiftScore.set(m.shift, (shiftScore.get(m.shift) ?? 0) + 1);
+    if (m.shift) shiftScore.set(m.shift, (shiftScore.get(m.shift) ?? 0) + m.weight);
     if (m.scope) scopes.add(m.scope);
   }
   const best = Math.max(0, ...axisScore.values());
-  const axes = AXIS_IDS.filter((id) => (axisScore.get(id) ?? 0) >= Math.max(1, best * AXIS_SHARE));
+  const axes = AXIS_IDS.filter((id) => (axisScore.get(id) ?? 0) >= best * AXIS_SHARE && best > 0);
   const bestShift = Math.max(0, ...shiftScore.values());
   // A tie goes to the shift named first in the text.
   const topShift = matches.find((m) => m.shift !== null && shiftScore.get(m.shift) === bestShift)?.shift;

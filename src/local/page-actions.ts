@@ -7,6 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import { describeError, type Logger } from '../log.ts';
+import { SLACK_LIMITS } from '../slack-limits.ts';
 import { buildAction, buildStateValues, findElement } from './page-payloads.ts';
 import type { DemoUser, Notice } from './page-state.ts';
 import { appHomeOpenedEvent, messageEvent, type SentResponse, type SignedSender } from './signed-sender.ts';
@@ -80,7 +81,7 @@ const Schemas = {
   post: z.object({
     user: UserId,
     channel: z.string().min(1),
-    text: z.string().min(1).max(40_000),
+    text: z.string().min(1).max(SLACK_LIMITS.messageText),
     threadTs: z.string().optional(),
   }),
   blockAction: z.object({
@@ -350,7 +351,12 @@ async function clock(session: PageSession, o: z.infer<typeof Schemas.clock>): Pr
       return { ok: false, error: 'Pick a time: this build cannot tell when the next nudge is.' };
     const after = session.clock.at ?? new Date(session.now());
     const next = await nextNudgeAt({ teamId: session.api.teamId, userId: o.user }, after);
-    if (!next) return { ok: false, error: 'No nudge is scheduled for you: try `/ladder nudge on` first.' };
+    if (!next) {
+      return {
+        ok: false,
+        error: `No nudge is scheduled for you: try \`${session.app.command} nudge on\` first.`,
+      };
+    }
     // A nudge already due (late, not yet sent) is sent at the clock's current instant.
     at = new Date(Math.max(next.getTime(), after.getTime()));
   } else {

@@ -219,6 +219,8 @@ export interface SignedSenderOptions {
   appUrl: string;
   signingSecret: string;
   api: LocalSlackApi;
+  /** The installed app's slash command (from its manifest), sent when a `command()` call names none. */
+  command: string;
   teamId?: string;
   enterpriseId?: string;
   /** ms clock for request timestamps. */
@@ -233,6 +235,7 @@ export function createSignedSender(opts: SignedSenderOptions): SignedSender {
   const ctx: PayloadContext = {
     api: opts.api,
     teamId: opts.teamId ?? opts.api.teamId,
+    command: opts.command,
     ...(opts.enterpriseId ? { enterpriseId: opts.enterpriseId } : {}),
     now,
   };
@@ -292,6 +295,8 @@ export function createSignedSender(opts: SignedSenderOptions): SignedSender {
  */
 export function createSocketModeSender(opts: {
   api: LocalSlackApi;
+  /** The installed app's slash command, sent when a `command()` call names none. */
+  command: string;
   teamId?: string;
   enterpriseId?: string;
   now?: () => number;
@@ -300,6 +305,7 @@ export function createSocketModeSender(opts: {
   const ctx: PayloadContext = {
     api: opts.api,
     teamId: opts.teamId ?? opts.api.teamId,
+    command: opts.command,
     ...(opts.enterpriseId ? { enterpriseId: opts.enterpriseId } : {}),
     now: opts.now ?? Date.now,
   };

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { SLACK_LIMITS } from '../slack-limits.ts';
 import { parseMultipart, SlackApiError } from './slack-api-http.ts';
 import { type MethodContext, postAsBot } from './slack-api-methods.ts';
 import {
@@ -9,10 +10,6 @@ import {
   randomToken,
 } from './slack-api-state.ts';
 import { assertValidMessage } from './slack-api-validate.ts';
-
-/** Slack: a response_url takes at most 5 posts within 30 minutes. */
-export const RESPONSE_URL_MAX_USES = 5;
-export const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
 export interface HookAnswer {
   status: number;
@@ -94,8 +91,8 @@ export function handleResponseUrlPost(ctx: MethodContext, id: string, body: Buff
     record({ body: parsed, status, error });
     return { status, json: { ok: false, error, ...extra }, outcome: error };
   };
-  if (at - rec.createdAt > RESPONSE_URL_TTL_MS) return refuse(404, 'expired_url');
-  if (rec.uses >= RESPONSE_URL_MAX_USES) return refuse(404, 'used_url');
+  if (at - rec.createdAt > SLACK_LIMITS.responseUrlTtlMs) return refuse(404, 'expired_url');
+  if (rec.uses >= SLACK_LIMITS.responseUrlUses) return refuse(404, 'used_url');
   let msg: Record<string, unknown>;
   try {
     msg = asMessageBody(parsed);

@@ -13,6 +13,8 @@ export const TEAM_DOMAIN = 'ladder-local';
 export interface PayloadContext {
   api: LocalSlackApi;
   teamId: string;
+  /** The installed app's slash command, sent when a call names none. */
+  command: string;
   enterpriseId?: string;
   now: () => number;
 }
@@ -92,7 +94,7 @@ export function buildCommandPayload(
     channel_name: channelName(ctx, channelId),
     user_id: o.userId,
     user_name: userName(ctx, o.userId),
-    command: o.command ?? '/ladder',
+    command: o.command ?? ctx.command,
     text: o.text,
     api_app_id: APP_ID,
     is_enterprise_install: 'false',

@@ -36,7 +36,6 @@ import {
 import { createSocketModeServer, type LocalSocketMode, type SocketModeServer } from './socket-mode-server.ts';
 
 export type { FaultKind, FaultSpec } from './slack-api-faults.ts';
-export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './slack-api-hooks.ts';
 export { TRIGGER_TTL_MS } from './slack-api-methods.ts';
 export type {
   ChangeEvent,

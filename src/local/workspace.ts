@@ -73,10 +73,13 @@ export interface LocalWorkspace {
   stop(): Promise<void>;
 }
 
+const SlashCommandSchema = z.object({ command: z.string(), usage_hint: z.string().optional() });
+
 /** The parts of the app's manifest a workspace reads when the app is installed. */
 const ManifestSchema = z.object({
   features: z.object({
-    slash_commands: z.array(z.object({ command: z.string(), usage_hint: z.string().optional() })).min(1),
+    // One slash command at least: the first is the one the page sends.
+    slash_commands: z.tuple([SlashCommandSchema], SlashCommandSchema),
     shortcuts: z
       .array(z.object({ type: z.string(), callback_id: z.string(), name: z.string() }))
       .optional()
@@ -93,8 +96,8 @@ export function installedApp(manifest: unknown): InstalledApp & { scopes: string
   const m = ManifestSchema.parse(manifest);
   const [command] = m.features.slash_commands;
   return {
-    command: command?.command ?? '/ladder',
-    usageHint: command?.usage_hint ?? '',
+    command: command.command,
+    usageHint: command.usage_hint ?? '',
     shortcuts: m.features.shortcuts
       .filter((s) => s.type === 'message')
       .map((s) => ({ callbackId: s.callback_id, name: s.name })),
@@ -154,6 +157,7 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
       appUrl: `http://127.0.0.1:${running.port}/slack/events`,
       signingSecret,
       api,
+      command: app.command,
     });
     // Every person has a DM with the app from the start, as in Slack (the app's Messages tab).
     for (const u of users) api.openDm(u.id);

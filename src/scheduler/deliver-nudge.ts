@@ -33,7 +33,7 @@ export interface DeliveryDeps {
   onRateLimited: (retryAfterSeconds: number) => void;
 }
 
-type Failure =
+export type Failure =
   | { kind: 'gone'; reason: string }
   | { kind: 'failed'; reason: string; retryAfterSeconds?: number; staleChannel?: boolean }
   | { kind: 'unconfirmed'; reason: string };
@@ -47,7 +47,7 @@ const SLACK_ERROR_CODE = /^[a-z][a-z0-9_]*$/;
  * JSON, a timeout, a dropped connection) may come after Slack posted it: its outcome is unknown.
  * `posting`: the chat.postMessage call itself; the DM lookup before it is safe to repeat.
  */
-function classify(err: unknown, posting: boolean): Failure {
+export function classify(err: unknown, posting: boolean): Failure {
   const e = err as {
     code?: string;
     retryAfter?: number;

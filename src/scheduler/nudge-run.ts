@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { DigestDm } from '../app/digest.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimResult, LedgerEntry } from '../db/nudge-model.ts';
 import { buildRunReport, type RunLine } from '../domain/nudge-report.ts';
@@ -11,6 +12,7 @@ import {
   weekKeyAt,
 } from '../domain/nudge-schedule.ts';
 import { shiftWeekKey } from '../domain/zoned-time.ts';
+import { type DigestRunOptions, runDigestsOnce } from './digest-run.ts';
 import { type BatchOutcomes, emptyOutcomes, type NudgeSender } from './nudge-sender.ts';
 
 /** A claim outlives the run that made it by this much, plus the time its queue needs. */
@@ -107,6 +109,8 @@ export interface RunOnceOptions {
   leaseOwner: string;
   /** Called right after the claim committed (tests kill the process here). */
   afterClaim?: () => void;
+  /** The monthly digests run after the weekly nudges, their lines after the weekly ones. */
+  digests?: { dm: DigestDm } & Pick<DigestRunOptions, 'afterClaim' | 'afterPost' | 'paceMs' | 'stopping'>;
 }
 
 /**
@@ -114,6 +118,23 @@ export interface RunOnceOptions {
  * for those sends, and report one line per person. With `dryRun` nothing is written or sent.
  */
 export async function runNudgesOnce(
+  ctx: AppContext,
+  sender: NudgeSender,
+  at: Date,
+  opts: RunOnceOptions,
+): Promise<RunOnceResult> {
+  const weekly = await runWeeklyOnce(ctx, sender, at, opts);
+  if (!opts.digests) return weekly;
+  const { dm, ...digestOpts } = opts.digests;
+  const digestLines = await runDigestsOnce(ctx, dm, at, {
+    ...digestOpts,
+    dryRun: opts.dryRun,
+    leaseOwner: opts.leaseOwner,
+  });
+  return { ...weekly, lines: [...weekly.lines, ...digestLines] };
+}
+
+async function runWeeklyOnce(
   ctx: AppContext,
   sender: NudgeSender,
   at: Date,

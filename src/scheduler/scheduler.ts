@@ -1,16 +1,20 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createTask, type ScheduledTask } from 'node-cron';
+import type { DigestDm } from '../app/digest.ts';
 import type { NudgeDm } from '../app/nudges.ts';
 import { type ConversionPass, convertUnreadableEntries, type NameLookup } from '../app/readable-text.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimResult } from '../db/nudge-model.ts';
+import { digestsPossibleAt } from '../domain/digest-schedule.ts';
 import { describeError, type Logger, toSlackLogger } from '../log.ts';
 import type { DeliveryHooks } from './deliver-nudge.ts';
+import { runDigestsOnce } from './digest-run.ts';
 import {
   claimDue,
   type DueCheck,
   findDueNudges,
   newLeaseOwner,
+  type RunOnceOptions,
   type RunOnceResult,
   runCounts,
   runNudgesOnce,
@@ -68,6 +72,8 @@ export interface SchedulerOptions {
   client?: WebClient;
   /** The Slack side of the nudge DM on that client (the composition root's). */
   nudgeDm: (client: WebClient) => NudgeDm;
+  /** The Slack side of the monthly digest on that client; without it no digest is sent. */
+  digestDm?: (client: WebClient) => DigestDm;
   /**
    * Names people for the readable-text conversion of older entries (slack/user-names.ts); without
    * it the scheduler converts nothing (the CLI's one-off runs).
@@ -87,9 +93,13 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   let task: ScheduledTask | undefined;
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
-  let refreshing = false;
+  const zones = singleFlight(
+    () => refreshTimeZones(ctx, client),
+    (err) => logger.warn('time zone refresh failed', { error: describeError(err) }),
+  );
   let converting: Promise<ConversionPass> | undefined;
   let stopped = false;
+  const digests = digestPasses(ctx, opts.digestDm?.(client), { leaseOwner, logger, stopping: () => stopped });
   const reportedUnconfirmed = new Set<string>();
 
   async function tick(): Promise<TickResult> {
@@ -99,15 +109,9 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     lastTickAt = clock();
     reportUnconfirmed(logger, reportedUnconfirmed, check);
     logRunWhenSent(logger, check, claim, sends);
-    if (!refreshing && !stopped) {
-      refreshing = true;
-      void refreshTimeZones(ctx, client)
-        .catch((err: unknown) => logger.warn('time zone refresh failed', { error: describeError(err) }))
-        .finally(() => {
-          refreshing = false;
-        });
-    }
+    if (!stopped) zones.start();
     if (!converting && !stopped) void convertEntries();
+    if (!stopped) digests.start();
     return { check, claim, sends };
   }
 
@@ -143,6 +147,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       if (task) await task.destroy();
       task = undefined;
       const unstarted = await sender.stop();
+      await digests.done();
       if (unstarted.length > 0 && ctx.repos.connection.isOpen())
         await ctx.repos.nudges.releaseClaims(leaseOwner, ctx.now());
     },
@@ -153,9 +158,48 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     },
 
     runOnce(at, o = {}) {
-      return runNudgesOnce(ctx, sender, at, { dryRun: o.dryRun ?? false, leaseOwner });
+      return runNudgesOnce(ctx, sender, at, { dryRun: o.dryRun ?? false, leaseOwner, ...digests.options });
     },
   };
+}
+
+/** Runs `job` in the background, one run at a time: `start` does nothing while one is under way. */
+function singleFlight(job: () => Promise<unknown>, onError: (err: unknown) => void) {
+  let running: Promise<unknown> | undefined;
+  return {
+    start(): void {
+      running ??= job()
+        .catch(onError)
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    done: (): Promise<unknown> => running ?? Promise.resolve(),
+  };
+}
+
+/** Digests go out one at a time beside the weekly queue; a tick starts a pass when none runs. */
+function digestPasses(
+  ctx: AppContext,
+  dm: DigestDm | undefined,
+  opts: { leaseOwner: string; logger: Logger; stopping: () => boolean },
+): { start(): void; done(): Promise<unknown>; options: Pick<RunOnceOptions, 'digests'> } {
+  const paceMs = 60_000 / Math.max(1, ctx.config.nudgeSendRate);
+  const pass = singleFlight(
+    async () => {
+      // Most days of a month no digest can be due anywhere: the tick skips the 100k-row read.
+      const now = ctx.now();
+      if (!dm || !digestsPossibleAt(now, ctx.config.nudgeLateWindowHours)) return;
+      await runDigestsOnce(ctx, dm, now, {
+        dryRun: false,
+        leaseOwner: opts.leaseOwner,
+        paceMs,
+        stopping: opts.stopping,
+      });
+    },
+    (err) => opts.logger.warn('digest run failed; trying again next tick', { error: describeError(err) }),
+  );
+  return { ...pass, options: dm ? { digests: { dm, paceMs, stopping: opts.stopping } } : {} };
 }
 
 /** The bulk client (unless one is given) and the throttled sender of the nudge DMs on it. */

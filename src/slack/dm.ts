@@ -1,8 +1,10 @@
 import type { WebClient } from '@slack/web-api';
+import type { DigestDm } from '../app/digest.ts';
 import { type NudgeDm, pickPrompt, promptPractice, shiftOf } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { Prompt } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
+import { buildDigestMessage } from './blocks/digest.ts';
 import { buildNudgeMessage } from './blocks/nudge.ts';
 
 /**
@@ -63,5 +65,14 @@ export function createNudgeDm(ctx: AppContext, client: WebClient): NudgeDm {
         channel: channelId,
         ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { practice: promptPractice(ctx, prompt) }),
       }),
+  };
+}
+
+/** The Slack side of the monthly digest port, on the given (bulk) client. */
+export function createDigestDm(ctx: AppContext, client: WebClient): DigestDm {
+  return {
+    openDm: (owner) => openDmChannel(ctx, client, owner),
+    postDigest: (channelId, digest) =>
+      client.chat.postMessage({ channel: channelId, ...buildDigestMessage(digest) }),
   };
 }

@@ -41,6 +41,12 @@ const FEATURE_ENTRIES: readonly HelpEntry[] = [
     description: 'Pick the day and time (`nudge fri 15:30`, `nudge tue 9am`), or pause (`nudge pause 2w`).',
   },
   {
+    usage: 'digest on | off | status',
+    description:
+      'A monthly DM on the first Monday at your weekly nudge time (default 16:00): last month against your ' +
+      'target, the thinnest growth axis with its next step, and one question.',
+  },
+  {
     usage: 'export [md | csv | json] [period]',
     description:
       'A file in our DM: the review packet in Markdown with your radar chart (default), a CSV, or all your ' +

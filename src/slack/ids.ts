@@ -55,6 +55,7 @@ export const ActionId = {
   homeNudgeNow: 'home_nudge_now',
   homeNudgeDay: 'home_nudge_day',
   homeNudgeTime: 'home_nudge_time',
+  homeDigestToggle: 'home_digest_toggle',
 } as const;
 
 export const BlockId = {
@@ -73,6 +74,8 @@ export const BlockId = {
   homeNudgeSchedule: 'home_nudge_schedule',
   homeNudgeActions: 'home_nudge_actions',
   nudgeAnswer: 'nudge_answer_text',
+  digestHeader: 'digest_header',
+  homeDigest: 'home_digest',
 } as const;
 
 export const ViewId = {
@@ -82,15 +85,24 @@ export const ViewId = {
   nudgeAnswer: 'nudge_answer_modal',
 } as const;
 
+/** The events the app listens to, by Slack's names. */
+export const EventName = {
+  appHomeOpened: 'app_home_opened',
+  /** A message in the bot's DM; Bolt's `app.message` receives it as a `message` event. */
+  messageIm: 'message.im',
+  appUninstalled: 'app_uninstalled',
+  tokensRevoked: 'tokens_revoked',
+} as const;
+
 /**
  * Events the app subscribes to (manifest `settings.event_subscriptions.bot_events`).
  * `app_uninstalled` and `tokens_revoked` need no scope; they stop all sending for the workspace.
  */
 export const SUBSCRIBED_EVENTS = [
-  'app_home_opened',
-  'message.im',
-  'app_uninstalled',
-  'tokens_revoked',
+  EventName.appHomeOpened,
+  EventName.messageIm,
+  EventName.appUninstalled,
+  EventName.tokensRevoked,
 ] as const;
 
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];

@@ -4,6 +4,7 @@ import { HTTPModuleFunctions, HTTPResponseAck, isValidSlackRequest, type Receive
 import type { Logger as BoltLogger } from '@slack/logger';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
+import { SerialisedReply } from './serialised.ts';
 
 /**
  * The fields Bolt and the listeners read without checking, for each kind of request Slack sends.
@@ -272,7 +273,7 @@ async function handleSlackEvent(
   try {
     await app.processEvent({
       body,
-      ack: ack.bind(),
+      ack: writingSerialised(ack.bind(), res),
       retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
       retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
       customProperties: {},
@@ -287,6 +288,32 @@ async function handleSlackEvent(
     });
     if (acknowledged) ack.ack();
   }
+}
+
+/**
+ * Bolt's ack, except that a reply serialised ahead of time (see serialised.ts) is written as the
+ * JSON text it already is: Bolt's ack would serialise its body again. Anything else goes to Bolt's
+ * ack unchanged, which also refuses a second ack as before.
+ */
+function writingSerialised(
+  ack: (body?: unknown) => Promise<void>,
+  res: ServerResponse,
+): (body?: unknown) => Promise<void> {
+  return (body) => {
+    if (!(body instanceof SerialisedReply)) return ack(body);
+    if (!res.headersSent) res.setHeader('content-type', 'application/json');
+    return ack(body.json);
+  };
+}
+
+/**
+ * Socket Mode's ack copies the body's own fields into the envelope (`{ ...body }`), so a reply
+ * serialised ahead of time goes in as the body it stands for.
+ */
+function unwrappingSerialised(
+  ack: (response?: unknown) => Promise<void>,
+): (response?: unknown) => Promise<void> {
+  return (response) => ack(response instanceof SerialisedReply ? response.toJSON() : response);
 }
 
 /** What Socket Mode hands the app for each envelope: its payload and the ack. */
@@ -307,7 +334,7 @@ export function gateSocketModeEvents<A extends { processEvent(event: SocketEvent
   const gated = Object.create(app) as A;
   gated.processEvent = async (event: SocketEvent) => {
     const problem = malformation(event.body, opts.declared);
-    if (!problem) return app.processEvent(event);
+    if (!problem) return app.processEvent({ ...event, ack: unwrappingSerialised(event.ack) });
     opts.logger.warn('refused a Socket Mode envelope Slack would never send', { problem });
     await event.ack();
   };

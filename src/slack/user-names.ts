@@ -1,7 +1,7 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import type { AppContext } from '../context.ts';
-import { slackTextToReadable, unlabelledUserIds } from '../domain/slack-text.ts';
+import { unlabelledUserIds } from '../domain/slack-text.ts';
 import { describeError } from '../log.ts';
 
 /** How many people's names one process keeps, and for how long (a renamed person shows up within it). */
@@ -86,17 +86,4 @@ export async function resolveUserNames(
     }
   }
   return { names, incomplete };
-}
-
-/** The readable form of a Slack text with every mention named through Slack (see domain/slack-text.ts). */
-export async function readableSlackText(
-  ctx: AppContext,
-  client: WebClient,
-  teamId: string,
-  slackText: string,
-  opts: { decodeEntities?: boolean } = {},
-): Promise<{ text: string; complete: boolean }> {
-  const { names, incomplete } = await resolveUserNames(ctx, client, teamId, slackText);
-  const readable = slackTextToReadable(slackText, { names, decodeEntities: opts.decodeEntities ?? false });
-  return { text: readable.text, complete: !(incomplete && readable.unresolved.length > 0) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSlackStateRepository, RESPONSE_URL_MAX_USES } from '../../src/db/slack-state-repository.ts';
+import { createSlackStateRepository } from '../../src/db/slack-state-repository.ts';
+import { SLACK_LIMITS } from '../../src/slack-limits.ts';
 import { ENGINES } from './engines.ts';
 
 const alice = { teamId: 'T1', userId: 'U1' };
@@ -33,7 +34,7 @@ describe.each(ENGINES)('Slack state repository on $name', (engine) => {
   it('a response URL is good for 5 uses within 30 minutes, for its owner only', async () => {
     const r = await repo();
     await r.noteResponseUrl(alice, 'https://hooks.example/a', now);
-    for (let i = 0; i < RESPONSE_URL_MAX_USES; i++) {
+    for (let i = 0; i < SLACK_LIMITS.responseUrlUses; i++) {
       expect(await r.claimResponseUrl(alice, 'https://hooks.example/a', minutes(1))).toBe(true);
     }
     expect(await r.claimResponseUrl(alice, 'https://hooks.example/a', minutes(2))).toBe(false);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createDigestRepository } from '../../src/db/digest-repository.ts';
 import { createEvidenceRepository } from '../../src/db/evidence-repository.ts';
 import { createExportRepository } from '../../src/db/export-repository.ts';
 import { createNudgeRepository } from '../../src/db/nudge-repository.ts';
@@ -16,6 +17,7 @@ const now = new Date('2026-11-20T12:00:00.000Z');
 
 function repositories(store: Store) {
   const owners = {
+    digests: createDigestRepository(store),
     evidence: createEvidenceRepository(store),
     exports: createExportRepository(store),
     nudges: createNudgeRepository(store),

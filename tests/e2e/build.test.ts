@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedSender } from '../../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../../src/local/slack-api.ts';
+import { COMMAND } from '../../src/slack/ids.ts';
 import { type ChildApp, spawnBuilt } from '../helpers/child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM, USERS } from '../helpers/harness.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -101,6 +102,7 @@ describe('node dist/main.js', () => {
         appUrl: `http://127.0.0.1:${started.port}/slack/events`,
         signingSecret: SIGNING_SECRET,
         api,
+        command: COMMAND,
         teamId: TEAM,
       });
       const res = await sender.command({ userId: USERS[0]?.id ?? '', text: 'lead' });

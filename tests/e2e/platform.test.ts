@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedSender, createSocketModeSender } from '../../src/local/signed-sender.ts';
 import { startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { startLadder } from '../../src/main.ts';
+import { COMMAND } from '../../src/slack/ids.ts';
 import { spawnLadder } from '../helpers/child.ts';
 import {
   APP_TOKEN,
@@ -110,7 +111,7 @@ describe('Socket Mode, end to end', () => {
     });
     try {
       await api.socket.connected;
-      const sender = createSocketModeSender({ api });
+      const sender = createSocketModeSender({ api, command: COMMAND });
       const res = await sender.command({ userId: alice, text: 'help' });
       expect(res.status).toBe(200);
       expect(ackText(res.json)).toContain('/ladder levels');
@@ -157,7 +158,7 @@ describe('Socket Mode envelopes Slack would never send', () => {
       const warnings = logs.filter((l) => l.includes('refused a Socket Mode envelope'));
       expect(warnings).toHaveLength(bad.length);
       expect(logs.filter((l) => l.includes('"level":"error"'))).toEqual([]);
-      const sender = createSocketModeSender({ api });
+      const sender = createSocketModeSender({ api, command: COMMAND });
       const res = await sender.command({ userId: alice, text: 'help' });
       expect(ackText(res.json)).toContain('/ladder levels');
     } finally {
@@ -268,6 +269,7 @@ describe('startup without credentials or with partial ones', () => {
         appUrl: `http://127.0.0.1:${app.port}/slack/events`,
         signingSecret: SIGNING_SECRET,
         api,
+        command: COMMAND,
       });
       const res = await sender.command({ userId: alice, text: 'help' });
       expect(ackText(res.json)).toContain('/ladder levels');

@@ -60,6 +60,7 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
   [ActionId.homeNudgeNow]: { exempt: "takes no id: sends a prompt to the clicking user's own DM" },
   [ActionId.homeNudgeDay]: { exempt: "value is a weekday, applied to the clicking user's own schedule" },
   [ActionId.homeNudgeTime]: { exempt: "value is a time of day, applied to the clicking user's own schedule" },
+  [ActionId.homeDigestToggle]: { exempt: "value is on/off: changes only the clicking user's own digest" },
   [ActionId.formValue]: { exempt: 'an input element inside modals, not a handler' },
   [ActionId.logWin]: { exempt: 'takes no id: opens an empty form for the clicking user' },
   [ActionId.forgetCancel]: { exempt: 'takes no id and changes nothing' },

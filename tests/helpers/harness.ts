@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
+import { COMMAND } from '../../src/slack/ids.ts';
 import { tempDir } from './tmp.ts';
 
 export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
@@ -64,6 +65,7 @@ export async function startHarness(
     appUrl: `http://127.0.0.1:${app.port}/slack/events`,
     signingSecret: SIGNING_SECRET,
     api,
+    command: COMMAND,
     teamId: TEAM,
   });
   return {

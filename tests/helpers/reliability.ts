@@ -4,6 +4,7 @@ import { USER_TABLES } from '../../src/db/user-data.ts';
 import type { Owner } from '../../src/domain/types.ts';
 import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
+import { COMMAND } from '../../src/slack/ids.ts';
 import { type ChildApp, spawnLadder } from './child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM, USERS } from './harness.ts';
 
@@ -123,6 +124,7 @@ export async function startChildLadder(opts: {
     appUrl: `http://127.0.0.1:${port}/slack/events`,
     signingSecret: SIGNING_SECRET,
     api,
+    command: COMMAND,
     teamId: TEAM,
     ...(opts.senderTimeoutMs ? { timeoutMs: opts.senderTimeoutMs } : {}),
   });

@@ -6,6 +6,7 @@ import { messageEvent } from '../../src/local/signed-sender.ts';
 import type { FaultSpec } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ShortcutId } from '../../src/slack/ids.ts';
 import { FAILURE_TEXT } from '../../src/slack/reply.ts';
+import { localToday } from '../helpers/dates.ts';
 import { type Harness, startHarness, TEAM } from '../helpers/harness.ts';
 import { SAVED, shown, sleep, soak, waitFor } from '../helpers/reliability.ts';
 
@@ -110,7 +111,8 @@ const entriesWith = async (c: Case) =>
 const openModal = (c: Case) => c.h.api.state.openModals(c.user).at(-1);
 /** Log lines of this case that describe an error (describeError's `error` field). */
 const explained = (c: Case) => c.h.logs.slice(c.logsFrom).filter((l) => /"error":\{/.test(l));
-const today = () => new Date().toISOString().slice(0, 10);
+/** The fault cases' people live in Chicago (see addUser below). */
+const today = () => localToday('America/Chicago');
 
 function formValues(text: string): Record<string, unknown> {
   const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.ts';
+import { STALE_TEXT } from '../../src/slack/blocks/help.ts';
 import {
   ActionId,
   actionIdPattern,
@@ -13,7 +14,6 @@ import {
   ViewId,
 } from '../../src/slack/ids.ts';
 import { registerListeners } from '../../src/slack/listeners/index.ts';
-import { STALE_TEXT } from '../../src/slack/listeners/stale.ts';
 import { type Harness, startHarness, TEAM } from '../helpers/harness.ts';
 import { realLadder } from '../helpers/ladder.ts';
 import { recordListeners } from '../helpers/listener-recorder.ts';

@@ -8,6 +8,7 @@
  * fill, round markers). Colour is never the only cue: each has its own line style, fill pattern and
  * marker shape, and the legend names them in text. Pure and deterministic: same input, same bytes.
  */
+import { SLACK_LIMITS } from '../../slack-limits.ts';
 import type { PacketInput } from '../export/packet.ts';
 
 export interface RadarAxisInput {
@@ -80,8 +81,6 @@ const MUTED_COLOUR = '#595959';
 const GRID_COLOUR = '#BFBFBF';
 const MAX_TITLE_CHARS = 70;
 const MAX_LABEL_CHARS = 32;
-/** Slack's limit for an image block's alt_text. */
-const MAX_ALT_TEXT = 2000;
 
 /**
  * Evidence coverage on one axis, in steps: the target step × min(1, entries ÷ thin threshold).
@@ -97,12 +96,12 @@ export function evidenceCoverage(
   return targetStep * Math.min(1, Math.max(0, entries) / thinThreshold);
 }
 
-/** The chart's input for a review packet: steps from the levels, coverage from the entries. */
 /** "TPM5", or "Lead TPM (TPM5)" when the person chose the role. */
 function legendName(level: { code: string; role?: string | null }): string {
   return level.role ? `${level.role} (${level.code})` : level.code;
 }
 
+/** The chart's input for a review packet: steps from the levels, coverage from the entries. */
 export function radarInputFromPacket(
   packet: PacketInput,
   options: { thinThreshold: number; title?: string; size?: number; maxStep?: number },
@@ -260,9 +259,27 @@ function defaultLegend(series: RadarSeries): string {
 export function buildRadarSvg(input: RadarInput): string {
   const g = radarVertices(input);
   const s = g.width / BASE;
-  const px = (v: number) => num(v * s);
-  const out: string[] = [];
   const title = input.title === undefined ? '' : shorten(input.title, MAX_TITLE_CHARS);
+  const out = [
+    ...svgHead(input, g, title, s),
+    ...gridSvg(g, s),
+    ...seriesSvg(g, s),
+    ...input.axes.flatMap((axis, i) => axisLabelSvg(axis, g.axes[i], input.maxStep, s)),
+    ...legendSvg(input, g, s),
+    '</svg>',
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+/** Pixels at the 800 px design size, scaled and rounded. */
+function scaled(s: number): (v: number) => string {
+  return (v) => num(v * s);
+}
+
+/** The root element, its accessible title and description, the fill patterns, the background and the title. */
+function svgHead(input: RadarInput, g: RadarGeometry, title: string, s: number): string[] {
+  const px = scaled(s);
+  const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-labelledby="ladder-radar-title ladder-radar-desc" font-family="${escapeXml(FONT_FAMILY)}">`,
   );
@@ -279,14 +296,18 @@ export function buildRadarSvg(input: RadarInput): string {
   );
   out.push('</defs>');
   out.push(`<rect width="${g.width}" height="${g.height}" fill="#FFFFFF"/>`);
-
   if (title !== '') {
     out.push(
       `<text x="${num(g.width / 2)}" y="${px(44)}" text-anchor="middle" font-size="${px(22)}" font-weight="bold" fill="${TEXT_COLOUR}">${escapeXml(title)}</text>`,
     );
   }
+  return out;
+}
 
-  // Grid: one ring per step, spokes to the outer ring, step numbers beside the top spoke.
+/** One ring per step, spokes to the outer ring, step numbers beside the top spoke. */
+function gridSvg(g: RadarGeometry, s: number): string[] {
+  const px = scaled(s);
+  const out: string[] = [];
   out.push(`<g fill="none" stroke="${GRID_COLOUR}" stroke-width="${px(1)}">`);
   for (const [k, r] of g.rings.entries()) {
     const ring = g.axes.map((a) => ({
@@ -309,8 +330,12 @@ export function buildRadarSvg(input: RadarInput): string {
     out.push(`<text x="${num(g.center.x - 11 * s)}" y="${num(g.center.y - r + 4 * s)}">${k + 1}</text>`);
   }
   out.push('</g>');
+  return out;
+}
 
-  // Polygons, then every marker on top so that none hides another polygon's vertex entirely.
+/** Polygons, then every marker on top so that none hides another polygon's vertex entirely. */
+function seriesSvg(g: RadarGeometry, s: number): string[] {
+  const out: string[] = [];
   for (const series of SERIES) {
     const vertices = g[series];
     if (vertices === null) continue;
@@ -325,55 +350,71 @@ export function buildRadarSvg(input: RadarInput): string {
     for (const p of vertices) out.push(marker(series, p, s));
     out.push('</g>');
   }
+  return out;
+}
 
-  // Axis labels: the name, then the step names of the current and target levels.
-  for (const [i, axis] of input.axes.entries()) {
-    const a = g.axes[i];
-    if (a === undefined) continue;
-    const cos = Math.cos(a.angle);
-    const sin = Math.sin(a.angle);
-    const gap = 16 * s;
-    const anchorPoint = { x: a.end.x + gap * cos, y: a.end.y + gap * sin };
-    const anchor = cos > 0.3 ? 'start' : cos < -0.3 ? 'end' : 'middle';
-    const lines: Array<{ text: string; bold: boolean }> = [
-      { text: shorten(axis.label, MAX_LABEL_CHARS), bold: true },
-    ];
-    const currentName = axis.currentStepName ?? null;
-    const targetName = axis.targetStepName ?? null;
-    const current = clampStep(axis.current, input.maxStep);
-    const target = clampStep(axis.target, input.maxStep);
-    if (currentName !== null && current !== null) {
-      lines.push({
-        text: shorten(`now: ${currentName} (${stepNumber(current)})`, MAX_LABEL_CHARS),
-        bold: false,
-      });
-    }
-    if (targetName !== null && target !== null) {
-      lines.push({
-        text: shorten(`target: ${targetName} (${stepNumber(target)})`, MAX_LABEL_CHARS),
-        bold: false,
-      });
-    }
-    const lineHeight = 16 * s;
-    // Above the top vertex the block grows upwards; below the bottom ones it grows downwards.
-    const firstBaseline =
-      sin < -0.5
-        ? anchorPoint.y - (lines.length - 1) * lineHeight
-        : sin > 0.5
-          ? anchorPoint.y + 12 * s
-          : anchorPoint.y - ((lines.length - 1) * lineHeight) / 2 + 4 * s;
-    out.push(`<text text-anchor="${anchor}" fill="${TEXT_COLOUR}" font-size="${px(12.5)}">`);
-    for (const [j, line] of lines.entries()) {
-      out.push(
-        `<tspan x="${num(anchorPoint.x)}" y="${num(firstBaseline + j * lineHeight)}"${line.bold ? ` font-weight="bold" font-size="${px(15)}"` : ''}>${escapeXml(line.text)}</tspan>`,
-      );
-    }
-    out.push('</text>');
+/** The lines of an axis label: the name, then the step names of the current and target levels. */
+function axisLabelLines(axis: RadarAxisInput, maxStep: number): Array<{ text: string; bold: boolean }> {
+  const lines: Array<{ text: string; bold: boolean }> = [
+    { text: shorten(axis.label, MAX_LABEL_CHARS), bold: true },
+  ];
+  const currentName = axis.currentStepName ?? null;
+  const targetName = axis.targetStepName ?? null;
+  const current = clampStep(axis.current, maxStep);
+  const target = clampStep(axis.target, maxStep);
+  if (currentName !== null && current !== null) {
+    lines.push({
+      text: shorten(`now: ${currentName} (${stepNumber(current)})`, MAX_LABEL_CHARS),
+      bold: false,
+    });
   }
+  if (targetName !== null && target !== null) {
+    lines.push({
+      text: shorten(`target: ${targetName} (${stepNumber(target)})`, MAX_LABEL_CHARS),
+      bold: false,
+    });
+  }
+  return lines;
+}
 
-  // Legend: a sample of each line with its marker, and its name in text.
+/** An axis label beyond the tip of its spoke, anchored by the side of the chart it is on. */
+function axisLabelSvg(
+  axis: RadarAxisInput,
+  a: RadarGeometry['axes'][number] | undefined,
+  maxStep: number,
+  s: number,
+): string[] {
+  if (a === undefined) return [];
+  const px = scaled(s);
+  const cos = Math.cos(a.angle);
+  const sin = Math.sin(a.angle);
+  const gap = 16 * s;
+  const anchorPoint = { x: a.end.x + gap * cos, y: a.end.y + gap * sin };
+  const anchor = cos > 0.3 ? 'start' : cos < -0.3 ? 'end' : 'middle';
+  const lines = axisLabelLines(axis, maxStep);
+  const lineHeight = 16 * s;
+  // Above the top vertex the block grows upwards; below the bottom ones it grows downwards.
+  const firstBaseline =
+    sin < -0.5
+      ? anchorPoint.y - (lines.length - 1) * lineHeight
+      : sin > 0.5
+        ? anchorPoint.y + 12 * s
+        : anchorPoint.y - ((lines.length - 1) * lineHeight) / 2 + 4 * s;
+  const out = [`<text text-anchor="${anchor}" fill="${TEXT_COLOUR}" font-size="${px(12.5)}">`];
+  for (const [j, line] of lines.entries()) {
+    out.push(
+      `<tspan x="${num(anchorPoint.x)}" y="${num(firstBaseline + j * lineHeight)}"${line.bold ? ` font-weight="bold" font-size="${px(15)}"` : ''}>${escapeXml(line.text)}</tspan>`,
+    );
+  }
+  out.push('</text>');
+  return out;
+}
+
+/** A sample of each line with its marker, and its name in text. */
+function legendSvg(input: RadarInput, g: RadarGeometry, s: number): string[] {
+  const px = scaled(s);
   const legendX = g.width / 2 - 150 * s;
-  out.push(`<g font-size="${px(14)}" fill="${TEXT_COLOUR}">`);
+  const out = [`<g font-size="${px(14)}" fill="${TEXT_COLOUR}">`];
   for (const [i, series] of (['current', 'target', 'coverage'] as const).entries()) {
     const y = (676 + i * 28) * s;
     const sample = [
@@ -388,8 +429,7 @@ export function buildRadarSvg(input: RadarInput): string {
     out.push(`<text x="${num(legendX + 62 * s)}" y="${num(y + 5 * s)}">${escapeXml(text)}</text>`);
   }
   out.push('</g>');
-  out.push('</svg>');
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 /**
@@ -413,5 +453,6 @@ export function radarAltText(input: RadarInput): string {
   const levels = [input.legend?.current, input.legend?.target].filter((l) => l !== undefined);
   const who = levels.length > 0 ? ` ${levels.join('; ')}.` : '';
   const text = `${title === '' ? 'Radar chart' : title} (steps out of ${input.maxStep}).${who} ${parts.join('; ')}.`;
-  return [...text].length <= MAX_ALT_TEXT ? text : `${[...text].slice(0, MAX_ALT_TEXT - 1).join('')}…`;
+  const max = SLACK_LIMITS.imageAltText;
+  return [...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`;
 }

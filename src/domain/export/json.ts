@@ -6,6 +6,7 @@
  * imported into an empty database and exported again is identical apart from `exportedAt`.
  */
 import { z } from 'zod';
+import { MAX_EVIDENCE_CHARS } from '../evidence.ts';
 import {
   AXIS_IDS,
   EVIDENCE_SOURCES,
@@ -20,12 +21,13 @@ import { sortEntries } from './packet.ts';
 export const EXPORT_FORMAT = 'ladder-export';
 /**
  * Version 3 adds each entry's `originalText`; version 4 the profile's `levelRole` and `targetRole`
- * (the role a person chose). Files of versions 1 and 3 (without them) are still read.
+ * (the role a person chose); version 5 the monthly digest (`digestSettings`, `digestLedger`). Files
+ * of versions 1, 3 and 4 (without them) are still read.
  */
-export const EXPORT_FORMAT_VERSION = 4;
-export const READABLE_EXPORT_VERSIONS = [1, 3, 4] as const;
+export const EXPORT_FORMAT_VERSION = 5;
+export const READABLE_EXPORT_VERSIONS = [1, 3, 4, 5] as const;
 /** The longest entry text the app accepts, in code points (as on every logging path). */
-export const MAX_ENTRY_TEXT_CODE_POINTS = 3000;
+export const MAX_ENTRY_TEXT_CODE_POINTS = MAX_EVIDENCE_CHARS;
 
 const Instant = z.iso.datetime({
   offset: true,
@@ -134,6 +136,19 @@ export const ExportNudgeHistoryRowSchema = z.strictObject({
   message: SlackMessageSchema.nullable(),
 });
 
+/** Version 5: the monthly digest's switch; its time and zone are the weekly nudge's and the profile's. */
+export const ExportDigestSettingsSchema = z.strictObject({ enabled: z.boolean(), effectiveFrom: Instant });
+
+/** Version 5: one monthly digest slot ('YYYY-MM' in the person's zone); no lease, as for nudges. */
+export const ExportDigestLedgerRowSchema = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month such as 2026-11' }),
+  slotAt: Instant,
+  state: oneOf(NUDGE_STATES),
+  attempts: z.int().nonnegative(),
+  nextAttemptAt: Instant.nullable(),
+  message: SlackMessageSchema.nullable(),
+});
+
 export const EXPORT_FILE_KINDS = ['markdown', 'csv', 'json', 'chart'] as const;
 
 export const ExportFileSchema = z.strictObject({
@@ -161,6 +176,9 @@ export const ExportSchema = z
     reflections: z.array(ExportReflectionSchema),
     nudgeLedger: z.array(ExportNudgeLedgerRowSchema),
     nudgeHistory: z.array(ExportNudgeHistoryRowSchema),
+    /** Version 5; absent in older files: no digest. */
+    digestSettings: ExportDigestSettingsSchema.nullable().optional(),
+    digestLedger: z.array(ExportDigestLedgerRowSchema).optional(),
     exports: z.array(ExportFileSchema),
   })
   .superRefine((data, ctx) => {
@@ -194,6 +212,13 @@ export const ExportSchema = z
       }
       weeks.add(row.week);
     });
+    const months = new Set<string>();
+    (data.digestLedger ?? []).forEach((row, i) => {
+      if (months.has(row.month)) {
+        ctx.addIssue({ code: 'custom', path: ['digestLedger', i, 'month'], message: 'duplicate month' });
+      }
+      months.add(row.month);
+    });
   });
 
 export type ExportData = z.infer<typeof ExportSchema>;
@@ -205,6 +230,8 @@ export type ExportReflection = z.infer<typeof ExportReflectionSchema>;
 export type ExportNudgeLedgerRow = z.infer<typeof ExportNudgeLedgerRowSchema>;
 export type ExportNudgeHistoryRow = z.infer<typeof ExportNudgeHistoryRowSchema>;
 export type ExportFile = z.infer<typeof ExportFileSchema>;
+export type ExportDigestSettings = z.infer<typeof ExportDigestSettingsSchema>;
+export type ExportDigestLedgerRow = z.infer<typeof ExportDigestLedgerRowSchema>;
 
 /** What the repositories hold about one user, with database ids, for {@link buildExport}. */
 export interface ExportSource {
@@ -227,6 +254,8 @@ export interface ExportSource {
   reflections: readonly ExportReflection[];
   nudgeLedger: readonly ExportNudgeLedgerRow[];
   nudgeHistory: readonly ExportNudgeHistoryRow[];
+  digestSettings: ExportDigestSettings | null;
+  digestLedger: readonly ExportDigestLedgerRow[];
   exports: readonly ExportFile[];
 }
 
@@ -292,6 +321,8 @@ export function buildExport(source: ExportSource): ExportData {
     nudgeHistory: [...source.nudgeHistory].sort(
       (a, b) => compareStrings(a.sentAt, b.sentAt) || compareStrings(a.promptId, b.promptId),
     ),
+    digestSettings: source.digestSettings,
+    digestLedger: [...source.digestLedger].sort((a, b) => compareStrings(a.month, b.month)),
     exports: [...source.exports].sort(
       (a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.fileId, b.fileId),
     ),
@@ -323,6 +354,11 @@ export class ExportFormatError extends UserFacingError {
   }
 }
 
+/** The error for an export whose content breaks a rule: `details` names where and what. */
+export function invalidExport(details: string, path: string): ExportFormatError {
+  return new ExportFormatError(`This export is not valid: ${details}.`, path);
+}
+
 /** Reads an export file's text: the validated data, or an {@link ExportFormatError}. */
 export function parseExport(text: string): ExportData {
   let raw: unknown;
@@ -351,8 +387,8 @@ export function parseExport(text: string): ExportData {
   const result = ExportSchema.safeParse(raw);
   if (!result.success) {
     const [first] = result.error.issues;
-    throw new ExportFormatError(
-      `This export is not valid: ${describeIssues(result.error.issues)}.`,
+    throw invalidExport(
+      describeIssues(result.error.issues),
       first === undefined ? '' : formatPath(first.path),
     );
   }

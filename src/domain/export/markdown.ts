@@ -166,6 +166,46 @@ function renderEntryItem(entry: EvidenceEntry, names: Names): string {
 /** Renders the review packet. Pure and deterministic: the same input gives the same text. */
 export function renderMarkdown(input: PacketInput): string {
   const entries = sortEntries(input.entries);
+  const names = namesOf(input);
+  const itemCache = new Map<EvidenceEntry, string>();
+  const item: RenderItem = (entry) => {
+    let text = itemCache.get(entry);
+    if (text === undefined) {
+      text = renderEntryItem(entry, names);
+      itemCache.set(entry, text);
+    }
+    return text;
+  };
+  const perAxis = input.axes.map((axis) => {
+    const onAxis = entries.filter((e) => entryHasAxis(e, axis.id));
+    const suggested = onAxis.filter((e) => isSuggestedOnly(e, axis.id)).length;
+    const months = new Set(onAxis.map((e) => e.occurredOn.slice(0, 7))).size;
+    return { axis, onAxis, suggested, months };
+  });
+  const reflections = groupReflections(input, entries);
+  return [
+    ...titleSection(input, entries.length),
+    ...glanceSection(input, perAxis),
+    ...gapSection(input, perAxis),
+    ...axesSection(input, perAxis, item),
+    ...reflectionsSection(reflections, names, item),
+    ...untaggedSection(entries, reflections.answered, item),
+    ...appendixSection(input),
+    '',
+  ].join('\n');
+}
+
+type RenderItem = (entry: EvidenceEntry) => string;
+
+/** One axis of the packet with its entries in the period, how many only suggested, and in how many months. */
+interface AxisEntries {
+  axis: PacketInput['axes'][number];
+  onAxis: EvidenceEntry[];
+  suggested: number;
+  months: number;
+}
+
+function namesOf(input: PacketInput): Names {
   const axisIndex = new Map(input.axes.map((a, i) => [a.id, i]));
   const names: Names = {
     axis: new Map(input.axes.map((a) => [a.id, a.name])),
@@ -174,23 +214,16 @@ export function renderMarkdown(input: PacketInput): string {
     scope: new Map((input.scopes ?? []).map((s) => [s.id, s.name])),
   };
   for (const r of input.reflections) if (!names.shift.has(r.shift)) names.shift.set(r.shift, r.shiftName);
+  return names;
+}
 
-  const itemCache = new Map<EvidenceEntry, string>();
-  const item = (entry: EvidenceEntry): string => {
-    let text = itemCache.get(entry);
-    if (text === undefined) {
-      text = renderEntryItem(entry, names);
-      itemCache.set(entry, text);
-    }
-    return text;
-  };
+/** Lines joined by hard breaks (two trailing spaces), so they stay one paragraph on separate lines. */
+function hardBreaks(lines: readonly string[]): string {
+  return lines.map((line, i) => (i < lines.length - 1 ? `${line}  ` : line)).join('\n');
+}
 
-  const out: string[] = [];
-  const blank = () => out.push('');
-
-  // Title and context.
-  out.push(`# Review packet: ${escapeMarkdownInline(input.user.name, { heading: true })}`);
-  blank();
+/** Title and context: who, the levels, the period and how many entries. */
+function titleSection(input: PacketInput, entryCount: number): string[] {
   const current =
     input.level === null ? 'Current level not set' : escapeMarkdownInline(levelText(input.level));
   const target = input.target === null ? 'target not set' : escapeMarkdownInline(levelText(input.target));
@@ -199,72 +232,72 @@ export function renderMarkdown(input: PacketInput): string {
     input.period.startDate === null
       ? `up to ${input.period.endDate}`
       : `${input.period.startDate} to ${input.period.endDate}`;
-  const count = entries.length === 1 ? '1 entry' : `${entries.length} entries`;
-  out.push(`**${current} → ${target}**  `);
-  out.push(`Period: ${period} (${range}) · ${count}  `);
-  out.push(`Generated ${escapeMarkdownInline(input.generatedAt)} by Ladder.`);
-  blank();
+  const count = entryCount === 1 ? '1 entry' : `${entryCount} entries`;
+  return [
+    `# Review packet: ${escapeMarkdownInline(input.user.name, { heading: true })}`,
+    '',
+    `**${current} → ${target}**  `,
+    `Period: ${period} (${range}) · ${count}  `,
+    `Generated ${escapeMarkdownInline(input.generatedAt)} by Ladder.`,
+    '',
+  ];
+}
 
-  // At a glance.
-  const perAxis = input.axes.map((axis) => {
-    const onAxis = entries.filter((e) => entryHasAxis(e, axis.id));
-    const suggested = onAxis.filter((e) => isSuggestedOnly(e, axis.id)).length;
-    const months = new Set(onAxis.map((e) => e.occurredOn.slice(0, 7))).size;
-    return { axis, onAxis, suggested, months };
-  });
+/** At a glance: per axis, the current and target steps and how much evidence there is. */
+function glanceSection(input: PacketInput, perAxis: readonly AxisEntries[]): string[] {
   const currentCode = input.level === null ? '' : ` (${cell(input.level.code)})`;
   const targetCode = input.target === null ? '' : ` (${cell(input.target.code)})`;
-  out.push('## At a glance');
-  blank();
-  out.push(
+  const out = [
+    '## At a glance',
+    '',
     `| Axis | Current step${currentCode} | Target step${targetCode} | Entries | Months with entries |`,
-  );
-  out.push('| --- | --- | --- | ---: | ---: |');
+    '| --- | --- | --- | ---: | ---: |',
+  ];
   for (const { axis, onAxis, suggested, months } of perAxis) {
     const n = suggested > 0 ? `${onAxis.length} (${suggested} suggested)` : `${onAxis.length}`;
     out.push(
       `| ${cell(axis.name)} | ${cell(stepText(axis.currentStep))} | ${cell(stepText(axis.targetStep))} | ${n} | ${months} |`,
     );
   }
-  blank();
+  out.push('');
+  return out;
+}
 
-  // The gap: what the target expects beyond the current level, with advice and examples.
-  if (input.gaps !== undefined && input.level !== null && input.target !== null) {
+/** The gap: what the target expects beyond the current level, with advice and examples. */
+function gapSection(input: PacketInput, perAxis: readonly AxisEntries[]): string[] {
+  if (input.gaps === undefined || input.level === null || input.target === null) return [];
+  const out = [
+    `## Where to grow (${escapeMarkdownInline(input.level.code)} → ${escapeMarkdownInline(input.target.code)})`,
+    '',
+  ];
+  if (input.gaps.length === 0) {
+    out.push('_The target expects no higher step than the current level on any axis._', '');
+  }
+  for (const gap of input.gaps) {
+    const entries = perAxis.find((a) => a.axis.id === gap.axis)?.onAxis.length ?? 0;
+    const via = gap.via.length > 0 ? ` (via ${gap.via.join(', ')})` : '';
     out.push(
-      `## Where to grow (${escapeMarkdownInline(input.level.code)} → ${escapeMarkdownInline(input.target.code)})`,
+      `### ${escapeMarkdownInline(`${gap.axisName}: ${gap.from.name} → ${gap.to.name}${via}`, { heading: true })}`,
     );
-    blank();
-    if (input.gaps.length === 0) {
-      out.push('_The target expects no higher step than the current level on any axis._');
-      blank();
-    }
-    for (const gap of input.gaps) {
-      const entries = perAxis.find((a) => a.axis.id === gap.axis)?.onAxis.length ?? 0;
-      const via = gap.via.length > 0 ? ` (via ${gap.via.join(', ')})` : '';
-      out.push(
-        `### ${escapeMarkdownInline(`${gap.axisName}: ${gap.from.name} → ${gap.to.name}${via}`, { heading: true })}`,
-      );
-      blank();
-      const lines = [`${escapeMarkdownInline(gap.to.name)}: ${escapeMarkdownInline(gap.to.meaning)}`];
-      lines.push(`Entries on this axis in the period: ${entries}`);
-      if (gap.advice !== null) lines.push(`Next: ${escapeMarkdownInline(gap.advice)}`);
-      out.push(lines.map((line, i) => (i < lines.length - 1 ? `${line}  ` : line)).join('\n'));
-      blank();
-      if (gap.examples.length > 0) {
-        out.push(`What counts at ${escapeMarkdownInline(gap.to.name)}, for example:`);
-        blank();
-        for (const example of gap.examples) out.push(`- ${escapeMarkdownInline(example)}`);
-        blank();
-      }
+    out.push('');
+    const lines = [`${escapeMarkdownInline(gap.to.name)}: ${escapeMarkdownInline(gap.to.meaning)}`];
+    lines.push(`Entries on this axis in the period: ${entries}`);
+    if (gap.advice !== null) lines.push(`Next: ${escapeMarkdownInline(gap.advice)}`);
+    out.push(hardBreaks(lines), '');
+    if (gap.examples.length > 0) {
+      out.push(`What counts at ${escapeMarkdownInline(gap.to.name)}, for example:`, '');
+      for (const example of gap.examples) out.push(`- ${escapeMarkdownInline(example)}`);
+      out.push('');
     }
   }
+  return out;
+}
 
-  // One section per axis.
-  out.push('## Evidence by axis');
-  blank();
+/** One section per axis: what the levels expect there, then its entries. */
+function axesSection(input: PacketInput, perAxis: readonly AxisEntries[], item: RenderItem): string[] {
+  const out = ['## Evidence by axis', ''];
   for (const { axis, onAxis } of perAxis) {
-    out.push(`### ${escapeMarkdownInline(axis.name, { heading: true })}`);
-    blank();
+    out.push(`### ${escapeMarkdownInline(axis.name, { heading: true })}`, '');
     const expectation: string[] = [];
     if (axis.targetStep !== null && input.target !== null) {
       expectation.push(
@@ -274,16 +307,26 @@ export function renderMarkdown(input: PacketInput): string {
     if (axis.currentStep !== null && input.level !== null) {
       expectation.push(`Current (${cell(input.level.code)}): ${cell(stepText(axis.currentStep))}`);
     }
-    if (expectation.length > 0) {
-      out.push(expectation.map((line, i) => (i < expectation.length - 1 ? `${line}  ` : line)).join('\n'));
-      blank();
-    }
+    if (expectation.length > 0) out.push(hardBreaks(expectation), '');
     if (onAxis.length === 0) out.push('_No entries on this axis in this period._');
     else for (const e of onAxis) out.push(item(e));
-    blank();
+    out.push('');
   }
+  return out;
+}
 
-  // Reflections, grouped by mindset shift and then by question.
+interface ReflectionGroups {
+  /** Ids of the entries that answer a reflection question. */
+  answered: Set<number>;
+  questionsByShift: Map<ShiftId, Map<string, EvidenceEntry[]>>;
+  /** Entries tagged with a shift that answer no question. */
+  taggedByShift: Map<ShiftId, EvidenceEntry[]>;
+  /** The packet's shifts in order, then any other shift an entry or answer names. */
+  shiftOrder: ShiftId[];
+}
+
+/** Reflections grouped by mindset shift and then by question; other shift-tagged entries by shift. */
+function groupReflections(input: PacketInput, entries: readonly EvidenceEntry[]): ReflectionGroups {
   const answered = new Set<number>();
   const questionsByShift = new Map<ShiftId, Map<string, EvidenceEntry[]>>();
   const reflectionByEntry = new Map(input.reflections.map((r) => [r.entryId, r]));
@@ -311,64 +354,64 @@ export function renderMarkdown(input: PacketInput): string {
   for (const id of [...questionsByShift.keys(), ...taggedByShift.keys()]) {
     if (!shiftOrder.includes(id)) shiftOrder.push(id);
   }
-  out.push('## Reflections by mindset shift');
-  blank();
-  for (const shift of shiftOrder) {
-    out.push(`### ${escapeMarkdownInline(names.shift.get(shift) ?? shift, { heading: true })}`);
-    blank();
-    const questions = questionsByShift.get(shift);
-    const tagged = taggedByShift.get(shift) ?? [];
+  return { answered, questionsByShift, taggedByShift, shiftOrder };
+}
+
+function reflectionsSection(groups: ReflectionGroups, names: Names, item: RenderItem): string[] {
+  const out = ['## Reflections by mindset shift', ''];
+  for (const shift of groups.shiftOrder) {
+    out.push(`### ${escapeMarkdownInline(names.shift.get(shift) ?? shift, { heading: true })}`, '');
+    const questions = groups.questionsByShift.get(shift);
+    const tagged = groups.taggedByShift.get(shift) ?? [];
     if (questions === undefined && tagged.length === 0) {
-      out.push('_No reflections or entries for this shift in this period._');
-      blank();
+      out.push('_No reflections or entries for this shift in this period._', '');
       continue;
     }
     for (const [question, answers] of questions ?? []) {
-      out.push(`**Q: ${escapeMarkdownInline(question)}**`);
-      blank();
+      out.push(`**Q: ${escapeMarkdownInline(question)}**`, '');
       for (const e of answers) out.push(item(e));
-      blank();
+      out.push('');
     }
     if (tagged.length > 0) {
-      out.push(`Other entries tagged ${escapeMarkdownInline(names.shift.get(shift) ?? shift)}:`);
-      blank();
+      out.push(`Other entries tagged ${escapeMarkdownInline(names.shift.get(shift) ?? shift)}:`, '');
       for (const e of tagged) out.push(item(e));
-      blank();
+      out.push('');
     }
   }
+  return out;
+}
 
-  // Entries that appear in no section above.
+/** Entries that appear in no section above. */
+function untaggedSection(
+  entries: readonly EvidenceEntry[],
+  answered: ReadonlySet<number>,
+  item: RenderItem,
+): string[] {
   const untagged = entries.filter(
     (e) => e.axes.length === 0 && e.suggestedAxes.length === 0 && e.shift === null && !answered.has(e.id),
   );
-  out.push('## Untagged entries');
-  blank();
+  const out = ['## Untagged entries', ''];
   if (untagged.length === 0) out.push('_None: every entry has an axis or a mindset shift._');
   else {
-    out.push('Entries with no axis or mindset-shift tag.');
-    blank();
+    out.push('Entries with no axis or mindset-shift tag.', '');
     for (const e of untagged) out.push(item(e));
   }
-  blank();
-
-  // Appendix.
-  if (input.target === null) {
-    out.push('## Appendix: target level competencies');
-    blank();
-    out.push('_No target level set._');
-  } else {
-    // The competencies are the position's, also when a role was chosen.
-    const position = `${input.target.code} ${input.target.title}`;
-    out.push(`## Appendix: ${escapeMarkdownInline(position, { heading: true })} competencies`);
-    blank();
-    if (input.competencies.length === 0) out.push('_No competencies listed for this level._');
-    else {
-      out.push('| Axis | Step | What it means |');
-      out.push('| --- | --- | --- |');
-      for (const c of input.competencies)
-        out.push(`| ${cell(c.axis)} | ${cell(c.step)} | ${cell(c.meaning)} |`);
-    }
-  }
   out.push('');
-  return out.join('\n');
+  return out;
+}
+
+/** The target position's competencies, as a table. */
+function appendixSection(input: PacketInput): string[] {
+  if (input.target === null) return ['## Appendix: target level competencies', '', '_No target level set._'];
+  // The competencies are the position's, also when a role was chosen.
+  const position = `${input.target.code} ${input.target.title}`;
+  const out = [`## Appendix: ${escapeMarkdownInline(position, { heading: true })} competencies`, ''];
+  if (input.competencies.length === 0) out.push('_No competencies listed for this level._');
+  else {
+    out.push('| Axis | Step | What it means |');
+    out.push('| --- | --- | --- |');
+    for (const c of input.competencies)
+      out.push(`| ${cell(c.axis)} | ${cell(c.step)} | ${cell(c.meaning)} |`);
+  }
+  return out;
 }

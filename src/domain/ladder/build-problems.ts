@@ -17,3 +17,16 @@ export class Problems {
 export function quoteList(values: readonly string[]): string {
   return values.join(', ');
 }
+
+/** Records that a file defines a level id (a position's or a role's); a second use is a problem. */
+export type ClaimLevelId = (id: string, file: string, segments: (string | number)[]) => void;
+
+/** Level ids are shared by positions and roles across every file: each may be defined once. */
+export function levelIdClaims(problems: Problems): ClaimLevelId {
+  const levelFiles = new Map<string, string>();
+  return (id, file, segments) => {
+    const owner = levelFiles.get(id);
+    if (owner !== undefined) problems.add(file, segments, `level id "${id}" is already used in ${owner}`);
+    else levelFiles.set(id, file);
+  };
+}

@@ -85,6 +85,7 @@ export function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Pro
     shift: rule.shift ?? null,
     words: rule.words,
     except: rule.except,
+    weight: rule.weight,
   }));
   const forms = data.normalise ?? NO_WORD_FORMS;
   for (const problem of checkSuggestionRules(rules, forms))

@@ -8,22 +8,17 @@ import type { Prompt, PromptVariant } from '../prompts.ts';
 import { createTagTable } from '../tags.ts';
 import { AXIS_IDS, type AxisId } from '../types.ts';
 import { checkCoaching, checkPromptReferences } from './build-coaching.ts';
-import { ALL_FILES, type Parsed, Problems, quoteList } from './build-problems.ts';
+import {
+  ALL_FILES,
+  type ClaimLevelId,
+  levelIdClaims,
+  type Parsed,
+  Problems,
+  quoteList,
+} from './build-problems.ts';
+import { buildRoleFamilies, collectShifts } from './build-roles.ts';
 import { buildAliases, buildSuggestions, buildTags } from './build-words.ts';
-import type {
-  Axis,
-  Ladder,
-  LadderFileInfo,
-  LadderProblem,
-  Level,
-  Position,
-  Role,
-  RoleFamily,
-  Shift,
-  Step,
-  Track,
-} from './model.ts';
-import { normaliseLevelQuery } from './normalise.ts';
+import type { Axis, Ladder, LadderFileInfo, LadderProblem, Level, Position, Step, Track } from './model.ts';
 import {
   type AxesFile,
   AxesFileSchema,
@@ -227,135 +222,21 @@ function buildTrack(parsed: Parsed<TrackFile>, axes: Axis[], problems: Problems)
   };
 }
 
-function buildRoleFamily(
-  parsed: Parsed<RolesFile>,
-  positionIds: ReadonlySet<string>,
-  shiftIds: ReadonlySet<string>,
-  problems: Problems,
-): RoleFamily {
-  const { file, data } = parsed;
-  const aspectIds = new Set<string>();
-  data.aspects.forEach((aspect, i) => {
-    if (aspectIds.has(aspect.id))
-      problems.add(file, ['aspects', i, 'id'], `aspect "${aspect.id}" is defined twice`);
-    aspectIds.add(aspect.id);
-  });
-  const roleIds = new Set(data.roles.map((role) => role.id));
-  const roles: Role[] = data.roles.map((input, i) => {
-    for (const aspect of data.aspects) {
-      if (!(aspect.id in input.aspects)) {
-        problems.add(file, ['roles', i, 'aspects'], `no text for aspect "${aspect.id}"`);
-      }
-    }
-    for (const key of Object.keys(input.aspects)) {
-      if (!aspectIds.has(key)) {
-        problems.add(
-          file,
-          ['roles', i, 'aspects', key],
-          `unknown aspect ${JSON.stringify(key)} (expected one of ${quoteList([...aspectIds])})`,
-        );
-      }
-    }
-    input.clashes.forEach((clash, j) => {
-      if (!positionIds.has(clash.level))
-        problems.add(file, ['roles', i, 'clashes', j, 'level'], `unknown position "${clash.level}"`);
-      const names = [input.id, input.name, ...input.aliases].map(normaliseLevelQuery);
-      if (!names.includes(normaliseLevelQuery(clash.alias)))
-        problems.add(
-          file,
-          ['roles', i, 'clashes', j, 'alias'],
-          `"${clash.alias}" is not a name of this role`,
-        );
-    });
-    const { comparable } = input;
-    if (!positionIds.has(comparable.position)) {
-      problems.add(file, ['roles', i, 'comparable', 'position'], `unknown position "${comparable.position}"`);
-    }
-    comparable.positions.forEach((id, j) => {
-      if (!positionIds.has(id))
-        problems.add(file, ['roles', i, 'comparable', 'positions', j], `unknown position "${id}"`);
-    });
-    if (!comparable.positions.includes(comparable.position)) {
-      problems.add(
-        file,
-        ['roles', i, 'comparable', 'positions'],
-        `must include the comparable position "${comparable.position}"`,
-      );
-    }
-    return {
-      kind: 'role',
-      id: input.id,
-      name: input.name,
-      familyId: data.id,
-      rank: i,
-      aliases: [input.id, input.name, ...input.aliases],
-      core: input.core,
-      question: input.question,
-      contribution: input.contribution ?? null,
-      proves: input.proves ?? null,
-      clashes: input.clashes.map((c) => ({ alias: c.alias, levelId: c.level, note: c.note })),
-      aspects: input.aspects,
-      comparable: {
-        positionId: comparable.position,
-        positionIds: comparable.positions,
-        reason: comparable.reason,
-      },
-    };
-  });
-  data.transitions.forEach((transition, i) => {
-    for (const end of ['from', 'to'] as const) {
-      if (!roleIds.has(transition[end])) {
-        problems.add(
-          file,
-          ['transitions', i, end],
-          `unknown role "${transition[end]}" (expected one of ${quoteList([...roleIds])})`,
-        );
-      }
-    }
-    transition.shifts.forEach((shift, j) => {
-      if (!shiftIds.has(shift))
-        problems.add(file, ['transitions', i, 'shifts', j], `shift "${shift}" is not defined`);
-    });
-  });
-  return {
-    id: data.id,
-    name: data.name,
-    file,
-    sources: data.sources,
-    aspects: data.aspects,
-    roles,
-    transitions: data.transitions.map((t) => ({
-      fromRoleId: t.from,
-      toRoleId: t.to,
-      shiftIds: t.shifts,
-      note: t.note ?? null,
-      promotion: t.promotion ?? null,
-      preparation: t.preparation,
-    })),
-  };
+interface FilesByKind {
+  axes: Parsed<AxesFile>[];
+  track: Parsed<TrackFile>[];
+  roles: Parsed<RolesFile>[];
+  tags: Parsed<TagsFile>[];
+  suggestions: Parsed<SuggestionsFile>[];
+  coaching: Parsed<CoachingFile>[];
 }
 
-/**
- * Validates every file and every reference between them, and joins them into a Ladder. All
- * problems are reported at once, each naming the file, the path inside it and what is wrong.
- */
-export function buildLadder(
+/** Each file through its schema, grouped by kind, with the list of files the ladder came from. */
+function parseFiles(
   files: readonly LadderFileInput[],
-  options: {
-    prompts?: readonly Prompt[];
-    promptVariants?: readonly PromptVariant[];
-    promptsFile?: string;
-  } = {},
-): LadderBuildResult {
-  const problems = new Problems();
-  const byKind = {
-    axes: [] as Parsed<AxesFile>[],
-    track: [] as Parsed<TrackFile>[],
-    roles: [] as Parsed<RolesFile>[],
-    tags: [] as Parsed<TagsFile>[],
-    suggestions: [] as Parsed<SuggestionsFile>[],
-    coaching: [] as Parsed<CoachingFile>[],
-  };
+  problems: Problems,
+): { byKind: FilesByKind; infos: LadderFileInfo[] } {
+  const byKind: FilesByKind = { axes: [], track: [], roles: [], tags: [], suggestions: [], coaching: [] };
   const infos: LadderFileInfo[] = [];
   for (const input of files) {
     const data = parseFile(input, problems);
@@ -368,24 +249,19 @@ export function buildLadder(
     else if (data.kind === 'coaching') byKind.coaching.push({ file: input.file, data });
     else byKind.tags.push({ file: input.file, data });
   }
-  // Later checks depend on whole files: report the per-file problems first, on their own.
-  if (problems.list.length > 0) return { ok: false, problems: problems.list };
-  if (byKind.track.length === 0) {
-    problems.add(ALL_FILES, [], 'no file has "kind: track"; at least one track of positions is required');
-  }
+  return { byKind, infos };
+}
 
-  const axes = buildAxes(byKind.axes, byKind.coaching, problems);
-
-  const levelFiles = new Map<string, string>();
-  const claimLevelId = (id: string, file: string, segments: (string | number)[]): void => {
-    const owner = levelFiles.get(id);
-    if (owner !== undefined) problems.add(file, segments, `level id "${id}" is already used in ${owner}`);
-    else levelFiles.set(id, file);
-  };
-
+/** One track per track file; track ids and position ids (shared with roles) must be unique. */
+function buildTracks(
+  trackFiles: readonly Parsed<TrackFile>[],
+  axes: Axis[] | null,
+  claimLevelId: ClaimLevelId,
+  problems: Problems,
+): { track: Track; file: string }[] {
   const trackIds = new Map<string, string>();
   const tracks: { track: Track; file: string }[] = [];
-  for (const parsed of byKind.track) {
+  for (const parsed of trackFiles) {
     const owner = trackIds.get(parsed.data.id);
     if (owner !== undefined)
       problems.add(parsed.file, ['id'], `track id "${parsed.data.id}" is already used in ${owner}`);
@@ -399,35 +275,38 @@ export function buildLadder(
       file: parsed.file,
     });
   }
+  return tracks;
+}
+
+export interface LadderBuildOptions {
+  prompts?: readonly Prompt[];
+  promptVariants?: readonly PromptVariant[];
+  promptsFile?: string;
+}
+
+/**
+ * Validates every file and every reference between them, and joins them into a Ladder. All
+ * problems are reported at once, each naming the file, the path inside it and what is wrong.
+ */
+export function buildLadder(
+  files: readonly LadderFileInput[],
+  options: LadderBuildOptions = {},
+): LadderBuildResult {
+  const problems = new Problems();
+  const { byKind, infos } = parseFiles(files, problems);
+  // Later checks depend on whole files: report the per-file problems first, on their own.
+  if (problems.list.length > 0) return { ok: false, problems: problems.list };
+  if (byKind.track.length === 0) {
+    problems.add(ALL_FILES, [], 'no file has "kind: track"; at least one track of positions is required');
+  }
+
+  const axes = buildAxes(byKind.axes, byKind.coaching, problems);
+  const claimLevelId = levelIdClaims(problems);
+  const tracks = buildTracks(byKind.track, axes, claimLevelId, problems);
   const positionIds = new Set(tracks.flatMap(({ track }) => track.positions.map((p) => p.id)));
-
-  const shifts: Shift[] = [];
-  const shiftFiles = new Map<string, string>();
-  for (const parsed of byKind.roles) {
-    parsed.data.shifts.forEach((shift, i) => {
-      const owner = shiftFiles.get(shift.id);
-      if (owner !== undefined) {
-        problems.add(parsed.file, ['shifts', i, 'id'], `shift "${shift.id}" is already defined in ${owner}`);
-        return;
-      }
-      shiftFiles.set(shift.id, parsed.file);
-      shifts.push(shift);
-    });
-  }
+  const shifts = collectShifts(byKind.roles, problems);
   const shiftIds = new Set<string>(shifts.map((s) => s.id));
-
-  const familyIds = new Map<string, string>();
-  const families: RoleFamily[] = [];
-  for (const parsed of byKind.roles) {
-    const owner = familyIds.get(parsed.data.id);
-    if (owner !== undefined)
-      problems.add(parsed.file, ['id'], `roles id "${parsed.data.id}" is already used in ${owner}`);
-    familyIds.set(parsed.data.id, parsed.file);
-    parsed.data.roles.forEach((role, i) => {
-      claimLevelId(role.id, parsed.file, ['roles', i, 'id']);
-    });
-    families.push(buildRoleFamily(parsed, positionIds, shiftIds, problems));
-  }
+  const families = buildRoleFamilies(byKind.roles, { positionIds, shiftIds, claimLevelId }, problems);
 
   checkPromptReferences(options, axes ?? [], positionIds, problems);
 

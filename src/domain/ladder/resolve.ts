@@ -35,11 +35,6 @@ export function getLevel(ladder: Ladder, id: string): Level | undefined {
   return ladder.levelsById.get(id);
 }
 
-export function getPosition(ladder: Ladder, id: string): Position | undefined {
-  const level = ladder.levelsById.get(id);
-  return level?.kind === 'position' ? level : undefined;
-}
-
 /** Exact match only (normalised): the level, or undefined. */
 export function findLevel(ladder: Ladder, query: string): Level | undefined {
   const entry = ladder.aliasIndex.get(normaliseLevelQuery(query));

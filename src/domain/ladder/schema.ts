@@ -225,6 +225,11 @@ export const SuggestionRuleSchema = z
     words: z.array(SuggestionWordSchema).min(1, 'list at least one word'),
     /** Phrases holding one of the words that must not fire the rule ("due process"). */
     except: z.array(SuggestionWordSchema).default([]),
+    /**
+     * How much one of its matches counts toward its axes and shift (1 by default): generic words
+     * ("ship", "track") weigh less, so they add an axis beside specific words without leading it.
+     */
+    weight: z.number().positive('must be more than 0').max(4, 'must be at most 4').default(1),
   })
   .refine((rule) => rule.axes.length > 0 || rule.scope !== undefined || rule.shift !== undefined, {
     message: 'a rule needs "axes", "scope", "shift" or several of them',

@@ -4,6 +4,7 @@
  * role's comparable position, said in the reply. Pure.
  */
 import type { types } from '@slack/bolt';
+import { COMPARE_USAGE } from '../../domain/command.ts';
 import {
   compareLevels,
   type LevelComparison,
@@ -32,6 +33,7 @@ import {
   truncate,
 } from './format.ts';
 import { buildUsageHelp, HELP_ENTRIES, type HelpEntry } from './help.ts';
+import { preparationSection } from './level-card.ts';
 import { buildUnknownLevel } from './unknown-level.ts';
 import { encodeLevelPair, encodeLevelValue, typedWords } from './values.ts';
 
@@ -173,14 +175,7 @@ function shiftBlocks(comparison: RoleComparison): Block[] {
   if (!reversed && transition.promotion) lines.push(escapeMrkdwn(transition.promotion));
   const blocks = [section(lines.join('\n'))];
   if (!reversed && transition.preparation.length > 0) {
-    blocks.push(
-      section(
-        [
-          '*How to prepare before the title changes*',
-          ...transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`),
-        ].join('\n'),
-      ),
-    );
+    blocks.push(preparationSection(transition.preparation));
   }
   return blocks;
 }
@@ -296,10 +291,7 @@ export function buildCompareReply(
   typed?: string,
 ): SlackMessage {
   if (!pair) {
-    return buildUsageHelp(
-      { problem: 'Compare needs two levels.', example: 'compare tpm4 tpm5' },
-      helpEntries,
-    );
+    return buildUsageHelp(COMPARE_USAGE, helpEntries);
   }
   const { a, b } = pair;
   if (a.kind === 'unknown') {

@@ -6,7 +6,7 @@ import type { Ladder } from '../../domain/ladder/model.ts';
 import type { AxisId, ScopeId, ShiftId } from '../../domain/types.ts';
 import { ActionId, BlockId, ViewId } from '../ids.ts';
 import { tagNames, type View } from './evidence.ts';
-import { context, truncate } from './format.ts';
+import { context, option } from './format.ts';
 
 /** The evidence modal's problems, on their fields (`response_action: 'errors'`). */
 export function buildEvidenceFormErrors(problems: EvidenceFormProblems): Record<string, string> {
@@ -20,9 +20,30 @@ export function buildEvidenceFormErrors(problems: EvidenceFormProblems): Record<
     errors[BlockId.evidenceText] =
       text.reason === 'empty'
         ? 'Tell me what you did: the outcome and your part in it.'
-        : `This is ${text.length.toLocaleString('en-US')} characters; the limit is ${text.limit.toLocaleString('en-US')}.`;
+        : tooLongForField(text.length, text.limit);
   }
   return errors;
+}
+
+/** A text field's error when its text is over the limit (both in characters). */
+export function tooLongForField(length: number, limit: number): string {
+  return `This is ${length.toLocaleString('en-US')} characters; the limit is ${limit.toLocaleString('en-US')}.`;
+}
+
+/** Notes at the top of the evidence modal. */
+export const ModalNote = {
+  tagsPreselected: 'Suggested tags are preselected: keep them, change them or clear them, then Save.',
+  editingSavedMessage: 'This is the entry you saved from that message: Save updates it.',
+} as const;
+
+/** "Save as evidence" on a message longer than evidence holds: what was cut. */
+export function messageCutNote(length: number): string {
+  return `:scissors: The message is ${length.toLocaleString('en-US')} characters; the first ${MAX_EVIDENCE_CHARS.toLocaleString('en-US')} are below.`;
+}
+
+/** "Save as evidence" when Slack gave no link to the message, above the cut note if any. */
+export function noLinkNote(cut: string | undefined): string {
+  return `:link: I could not get a link to that message (the bot cannot see private conversations), so it will be saved without one. You can paste a link below.${cut ? `\n${cut}` : ''}`;
 }
 
 export interface EvidenceFormValues {
@@ -34,10 +55,6 @@ export interface EvidenceFormValues {
   link?: string | null;
 }
 
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: { type: 'plain_text', text: truncate(text, 75), emoji: false }, value };
-}
-
 /** The entry's text, kept to the limit so Slack accepts the view. */
 function textInput(text: string): types.InputBlock {
   return {
@@ -46,7 +63,7 @@ function textInput(text: string): types.InputBlock {
     label: { type: 'plain_text', text: 'What did you do?' },
     hint: {
       type: 'plain_text',
-      text: 'The outcome and your part in it. Up to 3,000 characters; #tags work here too.',
+      text: `The outcome and your part in it. Up to ${MAX_EVIDENCE_CHARS.toLocaleString('en-US')} characters; #tags work here too.`,
     },
     element: {
       type: 'plain_text_input',

@@ -8,7 +8,8 @@ import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { SuggestionReasons } from '../../domain/suggest.ts';
 import type { AxisId, EvidenceEntry, ScopeId, ShiftId } from '../../domain/types.ts';
-import { ActionId, BlockId, nthActionId, ViewId } from '../ids.ts';
+import { SLACK_LIMITS } from '../../slack-limits.ts';
+import { ActionId, BlockId, COMMAND, nthActionId, ViewId } from '../ids.ts';
 import {
   type Block,
   button,
@@ -134,7 +135,7 @@ export function buildEvidenceConfirmation(
   const pending = pendingSuggestions(entry);
   const hasSuggestions = pending.length > 0 || suggestedScope !== null || suggestedShift !== null;
   const blocks: Block[] = [
-    section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(entry.text)}`),
+    savedSection(entry.text),
     context(entryMeta(entry), describeTags(entry, names, { suggestedScope, suggestedShift })),
   ];
   if (hasSuggestions) {
@@ -183,20 +184,50 @@ export function buildUndone(): SlackMessage {
   };
 }
 
+/** Said wherever an entry was asked for that is not there (any more). */
+export const ENTRY_GONE_TEXT = 'That entry no longer exists (it may have been deleted already).';
+
+/** What the App Home and an entry's message say after a button on the entry worked. */
+export const EntryNotice = {
+  tagsAccepted: 'Suggested tags accepted: they are now your own.',
+  deleted: 'Entry deleted.',
+} as const;
+
 export function buildEntryGone(): SlackMessage {
   return {
-    text: 'That entry no longer exists (it may have been deleted already).',
-    blocks: [
-      section('That entry no longer exists (it may have been deleted already). See `/ladder evidence`.'),
-    ],
+    text: ENTRY_GONE_TEXT,
+    blocks: [section(`${ENTRY_GONE_TEXT} See \`${COMMAND} evidence\`.`)],
   };
+}
+
+/** The Delete button of the n-th entry on a list, behind Slack's confirmation dialog. */
+export function deleteEntryButton(n: number, entryId: string): types.Button {
+  return {
+    ...button({ text: 'Delete', actionId: nthActionId(ActionId.evidenceDelete, n), value: entryId }),
+    style: 'danger',
+    confirm: {
+      title: { type: 'plain_text', text: 'Delete this entry?' },
+      text: {
+        type: 'plain_text',
+        text: 'It is removed from your evidence and exports. This cannot be undone.',
+      },
+      confirm: { type: 'plain_text', text: 'Delete' },
+      deny: { type: 'plain_text', text: 'Keep it' },
+      style: 'danger',
+    },
+  };
+}
+
+/** "Saved to your evidence." and the entry, quoted: the top of a confirmation. */
+export function savedSection(text: string, max?: number): Block {
+  return section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(text, max)}`);
 }
 
 /** Splits long text into sections Slack accepts, code-formatted so nothing is reinterpreted. */
 function giveBack(text: string): Block[] {
   const blocks: Block[] = [];
   const chars = [...text];
-  const chunk = 2800;
+  const chunk = LIMITS.sectionChunk;
   const maxChunks = 4;
   for (let i = 0; i < chars.length && blocks.length < maxChunks; i += chunk) {
     blocks.push(
@@ -237,6 +268,16 @@ export function buildEmptyLogHelp(): SlackMessage {
 /** Shown with a shortcut's confirmation when Slack gave no permalink for the message. */
 export const SHORTCUT_NO_LINK_NOTE =
   'Saved without a link: Slack would not give me one for that message (the bot cannot see private conversations).';
+
+/** The "Already saved" modal once its entry is gone (deleted meanwhile): nothing to open. */
+export function buildSavedEntryGoneModal(): View {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Already saved' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: buildEntryGone().blocks,
+  };
+}
 
 /** What "Save as evidence" shows for a message that is already an entry: where it is, and a way there. */
 export function buildAlreadySavedModal(entry: EvidenceEntry): View {
@@ -287,7 +328,7 @@ export interface EvidencePage {
 }
 
 export function encodePage(offset: number, pageSize: number, query: string | null): string {
-  return JSON.stringify({ o: offset, n: pageSize, q: query ?? '' }).slice(0, 2000);
+  return JSON.stringify({ o: offset, n: pageSize, q: query ?? '' }).slice(0, SLACK_LIMITS.buttonValue);
 }
 
 export function decodePage(
@@ -365,24 +406,7 @@ function listedEntryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Bl
       type: 'actions',
       elements: [
         button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: String(entry.id) }),
-        {
-          ...button({
-            text: 'Delete',
-            actionId: nthActionId(ActionId.evidenceDelete, i),
-            value: String(entry.id),
-          }),
-          style: 'danger',
-          confirm: {
-            title: { type: 'plain_text', text: 'Delete this entry?' },
-            text: {
-              type: 'plain_text',
-              text: 'It is removed from your evidence and exports. This cannot be undone.',
-            },
-            confirm: { type: 'plain_text', text: 'Delete' },
-            deny: { type: 'plain_text', text: 'Keep it' },
-            style: 'danger',
-          },
-        },
+        deleteEntryButton(i, String(entry.id)),
       ],
     },
   ];
@@ -416,51 +440,4 @@ function pagerButtons(
     );
   }
   return nav;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Forget
-
-export interface ForgetCounts {
-  entries: number;
-  other: Array<{ label: string; count: number }>;
-}
-
-function countLines(c: ForgetCounts): string {
-  const lines = [`• ${c.entries} evidence ${c.entries === 1 ? 'entry' : 'entries'}`];
-  for (const o of c.other) if (o.count > 0) lines.push(`• ${o.count} ${o.label}`);
-  return lines.join('\n');
-}
-
-export function buildForgetConfirm(c: ForgetCounts): SlackMessage {
-  const t =
-    '*Delete everything Ladder holds about you?*\nThis removes, for good:\n' +
-    `${countLines(c)}\n• your profile (level, target, time zone) and settings\n` +
-    'Export first if you want a copy: `/ladder export json`.';
-  return {
-    text: fallback('Delete everything Ladder holds about you? Confirm or cancel.'),
-    blocks: [
-      section(t),
-      {
-        type: 'actions',
-        block_id: BlockId.forgetActions,
-        elements: [
-          {
-            ...button({ text: 'Delete everything', actionId: ActionId.forgetConfirm, value: 'forget' }),
-            style: 'danger',
-          },
-          button({ text: 'Cancel', actionId: ActionId.forgetCancel, value: 'cancel' }),
-        ],
-      },
-    ],
-  };
-}
-
-export function buildForgetDone(c: ForgetCounts): SlackMessage {
-  const t = `:wastebasket: *Done. Ladder no longer holds anything about you.* Deleted:\n${countLines(c)}`;
-  return { text: fallback(t.replace(/[*]/g, '')), blocks: [section(t)] };
-}
-
-export function buildForgetCancelled(): SlackMessage {
-  return { text: 'Cancelled: nothing was deleted.', blocks: [section('Cancelled: nothing was deleted.')] };
 }

@@ -3,6 +3,7 @@
  */
 import type { types } from '@slack/bolt';
 import { EXPORT_FORMATS, type ExportFormat } from '../../domain/command.ts';
+import { SLACK_LIMITS } from '../../slack-limits.ts';
 import { ActionId, COMMAND, nthActionId } from '../ids.ts';
 import {
   actions,
@@ -15,10 +16,6 @@ import {
   section,
   truncate,
 } from './format.ts';
-
-/** Slack's limit for an image block's alt_text. */
-const MAX_ALT_TEXT = 2000;
-const MAX_IMAGE_TITLE = 2000;
 
 function entriesText(n: number): string {
   return n === 1 ? '1 entry' : `${n.toLocaleString('en-US')} entries`;
@@ -113,12 +110,17 @@ export function chartImageBlock(c: { fileId: string; altText: string; title?: st
   return {
     type: 'image',
     slack_file: { id: c.fileId },
-    alt_text: truncate(c.altText, MAX_ALT_TEXT),
+    alt_text: truncate(c.altText, SLACK_LIMITS.imageAltText),
     ...(c.title
-      ? { title: { type: 'plain_text', text: truncate(c.title, MAX_IMAGE_TITLE), emoji: false } }
+      ? { title: { type: 'plain_text', text: truncate(c.title, SLACK_LIMITS.imageTitle), emoji: false } }
       : {}),
   } as Block;
 }
+
+const CHART_IN_DM = 'Your radar chart is in our DM.';
+
+/** The Home's notice when Slack has not yet made the uploaded chart showable. */
+export const CHART_NOT_READY_NOTICE = `${CHART_IN_DM} Slack is still preparing it: press the chart button again in a moment to show it here.`;
 
 /**
  * The reply to `/ladder chart`: the picture (when `withImage`) and where the file is. Without the
@@ -132,7 +134,7 @@ export function buildChartReply(c: ChartShown & { withImage: boolean }): SlackMe
   if (c.withImage)
     blocks.push(chartImageBlock({ fileId: c.fileId, altText: c.altText, title: 'Ladder radar chart' }));
   else blocks.push(context(escapeMrkdwn(truncate(c.altText, 2900))));
-  return { text: fallback(`Your radar chart is in our DM. ${c.altText}`), blocks };
+  return { text: fallback(`${CHART_IN_DM} ${c.altText}`), blocks };
 }
 
 const FORMAT_BUTTONS: Record<ExportFormat, string> = {

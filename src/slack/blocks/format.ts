@@ -29,6 +29,8 @@ export const LIMITS = {
   messageText: 12_000,
   /** Notification fallback; Slack truncates long ones anyway. */
   fallbackText: 3000,
+  /** Where long text is cut into sections, with room under Slack's limit per section. */
+  sectionChunk: 2800,
 } as const;
 
 /** Escapes the three characters mrkdwn treats as control characters. */
@@ -51,6 +53,11 @@ export function truncate(text: string, max: number): string {
 export function quoteUserText(text: string, max = 80): string {
   const oneLine = text.replace(/\s+/gu, ' ').trim();
   return escapeMrkdwn(truncate(oneLine, max)).replace(/[*_~`]/g, (c) => `\u200b${c}\u200b`);
+}
+
+/** An option of a select menu, its text capped at Slack's limit (an option group's label has the same). */
+export function option(text: string, value: string): types.PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.optionText), emoji: false }, value };
 }
 
 export function header(text: string): Block {

@@ -3,7 +3,20 @@
  * data (`HELP_ENTRIES`): a feature that adds a subcommand adds its line here. Pure.
  */
 import { COMMAND } from '../ids.ts';
-import { type Block, context, escapeMrkdwn, fallback, header, type SlackMessage, section } from './format.ts';
+import {
+  type Block,
+  context,
+  escapeMrkdwn,
+  fallback,
+  header,
+  LIMITS,
+  type SlackMessage,
+  section,
+} from './format.ts';
+
+/** A button no listener declares (from an older version of the app) answers this. */
+export const STALE_TEXT =
+  'That button belongs to an older version of Ladder and does nothing now. Run the command again for a fresh one.';
 
 export interface HelpEntry {
   /** The subcommand after `/ladder`, with placeholders: `compare <a> <b>`; '' for `/ladder` alone. */
@@ -54,7 +67,7 @@ export function buildHelp(
   let chunk: string[] = [];
   let length = 0;
   for (const line of entries.map(usageLine)) {
-    if (length + line.length + 1 > 2800 && chunk.length > 0) {
+    if (length + line.length + 1 > LIMITS.sectionChunk && chunk.length > 0) {
       blocks.push(section(chunk.join('\n')));
       chunk = [];
       length = 0;

@@ -8,7 +8,7 @@ import {
   shiftsOf,
   transitionsOf,
 } from '../../domain/ladder/compare.ts';
-import type { Ladder, Level, Position, Role } from '../../domain/ladder/model.ts';
+import type { Ladder, Level, Position, PreparationAction, Role } from '../../domain/ladder/model.ts';
 import type { LevelResolution } from '../../domain/ladder/resolve.ts';
 import { clashOf } from '../../domain/profile.ts';
 import { ActionId, COMMAND, nthActionId } from '../ids.ts';
@@ -165,8 +165,7 @@ function buildRoleCard(ladder: Ladder, role: Role, options: LevelCardOptions): S
     blocks.push(section([title, ...lines].join('\n')));
     shiftFallback.push(...shifts.map((shift) => `${shift.from} to ${shift.to}`));
     if (goingUp && transition.preparation.length > 0) {
-      const steps = transition.preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`);
-      blocks.push(section([`*How to prepare before the title changes*`, ...steps].join('\n')));
+      blocks.push(preparationSection(transition.preparation));
     }
   }
 
@@ -236,4 +235,13 @@ export function withClashNote(
     ),
     blocks: capBlocks([context(note), ...card.blocks]),
   };
+}
+
+/** A button's answer when the level its value names is not in the ladder (any more). */
+export const LEVEL_GONE_TEXT = `That button refers to a level that no longer exists. Try \`${COMMAND} levels\`.`;
+
+/** A transition's preparation actions, numbered, under their heading. */
+export function preparationSection(preparation: readonly PreparationAction[]): Block {
+  const steps = preparation.map((action, i) => `${i + 1}. ${escapeMrkdwn(action.text)}`);
+  return section(['*How to prepare before the title changes*', ...steps].join('\n'));
 }

@@ -5,7 +5,7 @@ import type { types } from '@slack/bolt';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Shift } from '../../domain/ladder/model.ts';
 import type { Prompt } from '../../domain/prompts.ts';
-import { ActionId, BlockId, ViewId } from '../ids.ts';
+import { ActionId, BlockId, COMMAND, ViewId } from '../ids.ts';
 import {
   type Block,
   button,
@@ -94,7 +94,7 @@ export function buildNudgeAnswerModal(prompt: Prompt, shift: Shift | undefined):
         hint: {
           type: 'plain_text',
           text: truncate(
-            `Saved as private evidence tagged ${label}. Up to 3,000 characters; #tags work.`,
+            `Saved as private evidence tagged ${label}. Up to ${MAX_EVIDENCE_CHARS.toLocaleString('en-US')} characters; #tags work.`,
             150,
           ),
         },
@@ -110,6 +110,29 @@ export function buildNudgeAnswerModal(prompt: Prompt, shift: Shift | undefined):
 }
 
 /** A reply to `/ladder nudge …` (status, a change, a problem): one paragraph. */
+/**
+ * What "send a question now" says: on the App Home (a notice) or in reply to `/ladder nudge now`.
+ * `sent` is false when the ladder data has no prompt to send.
+ */
+export function nudgeNowText(sent: boolean, where: 'home' | 'command'): string {
+  const howToAnswer = 'reply in its thread or press Answer.';
+  if (where === 'home') {
+    return sent
+      ? `A reflection question is in our Messages tab: ${howToAnswer}`
+      : 'There are no reflection prompts in the ladder data.';
+  }
+  return sent
+    ? `I've sent you a reflection question in our DM: ${howToAnswer} It does not count as this week's nudge.`
+    : 'There are no reflection prompts in the ladder data, so there is nothing to send.';
+}
+
+/** Short answers about one nudge: its question forgotten, its Answer form expired or left empty. */
+export const NudgeNotice = {
+  questionGone: `I no longer know that question (it may have been deleted with \`${COMMAND} forget\`). \`${COMMAND} nudge now\` sends a new one.`,
+  formExpired: 'This form has expired. Copy your answer and reply in the nudge’s thread instead.',
+  answerEmpty: 'Write a few words: what happened, and what you would do again.',
+} as const;
+
 export function buildNudgeReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
 }

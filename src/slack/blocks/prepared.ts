@@ -9,6 +9,7 @@
 import type { Ladder, Level } from '../../domain/ladder/model.ts';
 import type { LevelPairResolution, LevelResolution } from '../../domain/ladder/resolve.ts';
 import { ActionId } from '../ids.ts';
+import { SerialisedReply, type SerialisedTemplate, serialisedTemplate } from '../serialised.ts';
 import { buildCompareLevels, buildCompareReply } from './compare.ts';
 import type { SlackMessage } from './format.ts';
 import { buildHelp, type HelpEntry } from './help.ts';
@@ -33,6 +34,17 @@ export interface PreparedReplies {
    * answer built for what was not two different levels.
    */
   compareReply(pair: LevelPairResolution | null, typed?: string): SlackMessage;
+  /**
+   * The same answers as the ephemeral ack body of a command, serialised: the bytes
+   * `JSON.stringify({ response_type: 'ephemeral', ...reply })` would write, prepared at start
+   * (the typed words joined into the prepared text per request).
+   */
+  acks: {
+    help: SerialisedReply;
+    levels: SerialisedReply;
+    level(resolution: LevelResolution, typed?: string): SerialisedReply;
+    compare(pair: LevelPairResolution | null, typed?: string): SerialisedReply;
+  };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -71,6 +83,52 @@ function withButtonValue(message: SlackMessage, prepared: string, value: string)
   };
 }
 
+const ephemeral = (message: SlackMessage) => ({ response_type: 'ephemeral', ...message });
+
+/** The ack of a prepared message whose Share button carries the typed words: serialised once, the value left open. */
+function shareTemplate(message: SlackMessage, prepared: string): SerialisedTemplate {
+  return serialisedTemplate((value) => ephemeral(withButtonValue(message, prepared, value)));
+}
+
+function serialisedAcks(ladder: Ladder, replies: Omit<PreparedReplies, 'acks'>): PreparedReplies['acks'] {
+  const cards = new Map<string, SerialisedTemplate>();
+  const comparisons = new Map<string, SerialisedTemplate>();
+  for (const from of ladder.levels) {
+    cards.set(from.id, shareTemplate(replies.levelCard(from), encodeLevelValue(from.id)));
+    for (const to of ladder.levels) {
+      if (from.id === to.id) continue;
+      const pair = encodeLevelPair(from.id, to.id);
+      comparisons.set(pairKey(from, to), shareTemplate(replies.comparison(from, to), pair));
+    }
+  }
+  const built = (message: SlackMessage) => new SerialisedReply(ephemeral(message));
+  return {
+    help: new SerialisedReply(ephemeral(replies.help)),
+    levels: new SerialisedReply(ephemeral(replies.levels)),
+    level(resolution, typed) {
+      if (resolution.kind === 'unknown') return built(replies.levelReply(resolution, typed));
+      const card = cards.get(resolution.id);
+      if (!card) return built(replies.levelReply(resolution, typed));
+      const plain = replies.levelCard(resolution);
+      // A clash note (what was typed names another role too) is rare: that answer is built.
+      if (withClashNote(ladder, plain, resolution, typed) !== plain) {
+        return built(replies.levelReply(resolution, typed));
+      }
+      return card.fill(encodeLevelValue(resolution.id, typed));
+    },
+    compare(pair, typed) {
+      const a = pair?.a;
+      const b = pair?.b;
+      const template =
+        a && b && a.kind !== 'unknown' && b.kind !== 'unknown' ? comparisons.get(pairKey(a, b)) : undefined;
+      if (!template || !a || !b || a.kind === 'unknown' || b.kind === 'unknown') {
+        return built(replies.compareReply(pair, typed));
+      }
+      return template.fill(encodeLevelPair(a.id, b.id, typed));
+    },
+  };
+}
+
 export function prepareReplies(ladder: Ladder, helpEntries: readonly HelpEntry[]): PreparedReplies {
   const help = deepFreeze(buildHelp(helpEntries));
   const levels = deepFreeze(buildLevelsOverview(ladder));
@@ -85,7 +143,7 @@ export function prepareReplies(ladder: Ladder, helpEntries: readonly HelpEntry[]
   const levelCard = (level: Level) => cards.get(level.id) ?? buildLevelCard(ladder, level);
   const comparison = (from: Level, to: Level) =>
     comparisons.get(pairKey(from, to)) ?? buildCompareLevels(ladder, from, to);
-  return {
+  const replies: Omit<PreparedReplies, 'acks'> = {
     help,
     levels,
     levelCard,
@@ -112,6 +170,7 @@ export function prepareReplies(ladder: Ladder, helpEntries: readonly HelpEntry[]
           )
         : buildCompareReply(ladder, pair, undefined, typed),
   };
+  return { ...replies, acks: serialisedAcks(ladder, replies) };
 }
 
 const preparedByLadder = new WeakMap<Ladder, PreparedReplies>();

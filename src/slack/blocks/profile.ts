@@ -99,6 +99,14 @@ function choiceName(choice: ProfileChoice): string {
 }
 
 /** The reply after `me level … target …`: what was saved, role first when a role was chosen. */
+/** The App Home's answer to a level picked from its menus, or to a value that is no level. */
+export function homeLevelNotice(
+  picked: { slot: 'level' | 'target'; name: string; warning: string | null } | null,
+): string {
+  if (picked === null) return 'That level is not in the ladder; nothing was changed.';
+  return `Your ${picked.slot} is now ${picked.name}.${picked.warning ? ` ${picked.warning}` : ''}`;
+}
+
 export function buildProfileSaved(resolution: Extract<ProfileLevelsResolution, { ok: true }>): SlackMessage {
   const parts: string[] = [];
   if (resolution.level) parts.push(`level *${escapeMrkdwn(choiceName(resolution.level))}*`);

@@ -7,36 +7,50 @@ import type { types } from '@slack/bolt';
 import type { Ladder } from '../../domain/ladder/model.ts';
 import type { Summary } from '../../domain/summary.ts';
 import type { EvidenceEntry } from '../../domain/types.ts';
+import { SLACK_LIMITS } from '../../slack-limits.ts';
 import {
+  deleteEntryButton,
   describeTags,
   pendingSuggestions,
   quoteEntry,
+  savedSection,
   slackDate,
   type TagNames,
 } from '../blocks/evidence.ts';
-import { button, context, divider, escapeMrkdwn, header, section, truncate } from '../blocks/format.ts';
+import {
+  button,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  option,
+  section,
+  truncate,
+} from '../blocks/format.ts';
 import { levelsLine, summaryGlance } from '../blocks/summary.ts';
 import { ActionId, BlockId, COMMAND, nthActionId } from '../ids.ts';
 
 type Block = types.KnownBlock;
 
 /** The feature sections of the Home, in order; each shows a placeholder when it has nothing. */
-export const HOME_SLOTS = ['nudges', 'export'] as const;
+export const HOME_SLOTS = ['nudges', 'digest', 'export'] as const;
 export type HomeSlot = (typeof HOME_SLOTS)[number];
 
 /** Each section's share of the 100 blocks; what it gives beyond that is left out. */
 export const HOME_SLOT_MAX_BLOCKS = 12;
 /** Recent entries on the Home (3 blocks each). */
 export const HOME_RECENT_ENTRIES = 5;
-export const HOME_MAX_BLOCKS = 100;
+export const HOME_MAX_BLOCKS = SLACK_LIMITS.blocksPerView;
 
 const SLOT_TITLES: Record<HomeSlot, string> = {
   nudges: 'Weekly reflection',
+  digest: 'Monthly digest',
   export: 'Export for your review',
 };
 
 const SLOT_PLACEHOLDERS: Record<HomeSlot, string> = {
   nudges: `A short weekly question about one Senior → Lead mindset shift, in a DM: \`${COMMAND} nudge on\`.`,
+  digest: `Last month in review, in a DM on the first Monday of each month: \`${COMMAND} digest on\`.`,
   export: `Your evidence as a review packet: \`${COMMAND} export md\` (or \`csv\`, \`json\`).`,
 };
 
@@ -60,10 +74,6 @@ export interface HomeInput {
   slots?: Partial<Record<HomeSlot, readonly Block[]>>;
 }
 
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: { type: 'plain_text', text: truncate(text, 75), emoji: false }, value };
-}
-
 /** Every position of every track (Slack allows 100 options); grouped by track when there are several. */
 function levelSelect(
   ladder: Ladder,
@@ -73,12 +83,12 @@ function levelSelect(
 ): types.StaticSelect {
   const groups = [
     ...ladder.tracks.map((track) => ({
-      label: { type: 'plain_text' as const, text: truncate(track.shortName, 75) },
+      label: { type: 'plain_text' as const, text: truncate(track.shortName, SLACK_LIMITS.optionText) },
       options: track.positions.map((p) => option(`${p.code} · ${p.title}`, p.id)),
     })),
     // A role is kept as chosen, compared with its position (the value is the public role id).
     ...ladder.roleFamilies.map((family) => ({
-      label: { type: 'plain_text' as const, text: truncate(family.name, 75) },
+      label: { type: 'plain_text' as const, text: truncate(family.name, SLACK_LIMITS.optionText) },
       options: family.roles.map((r) => {
         const position = ladder.levelsById.get(r.comparable.positionId);
         return option(
@@ -150,20 +160,10 @@ function entryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Block[] 
       }),
     );
   }
-  elements.push(button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: id }), {
-    ...button({ text: 'Delete', actionId: nthActionId(ActionId.evidenceDelete, i), value: id }),
-    style: 'danger',
-    confirm: {
-      title: { type: 'plain_text', text: 'Delete this entry?' },
-      text: {
-        type: 'plain_text',
-        text: 'It is removed from your evidence and exports. This cannot be undone.',
-      },
-      confirm: { type: 'plain_text', text: 'Delete' },
-      deny: { type: 'plain_text', text: 'Keep it' },
-      style: 'danger',
-    },
-  });
+  elements.push(
+    button({ text: 'Edit', actionId: nthActionId(ActionId.evidenceEdit, i), value: id }),
+    deleteEntryButton(i, id),
+  );
   return [
     section(`${slackDate(entry.occurredOn)}\n${quoteEntry(entry.text, 400)}`),
     context(describeTags(entry, names)),
@@ -189,9 +189,7 @@ export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
   ];
   if (input.notice) blocks.push(section(escapeMrkdwn(input.notice)));
   if (input.justSaved) {
-    blocks.push(
-      section(`:white_check_mark: *Saved to your evidence.*\n${quoteEntry(input.justSaved.text, 500)}`),
-    );
+    blocks.push(savedSection(input.justSaved.text, 500));
   }
   blocks.push({
     type: 'actions',

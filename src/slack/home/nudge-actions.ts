@@ -2,6 +2,7 @@ import type { App, BlockAction, BlockButtonAction, StaticSelectAction } from '@s
 import { applyNudgeCommand, type SettingsCommand } from '../../app/nudges.ts';
 import type { AppContext } from '../../context.ts';
 import { DEFAULT_NUDGE_DAY, DEFAULT_NUDGE_MINUTE_OF_DAY } from '../../domain/nudge-schedule.ts';
+import { nudgeNowText } from '../blocks/nudge.ts';
 import { sendNudgeNow } from '../dm.ts';
 import { ActionId } from '../ids.ts';
 import { ownerOfInteraction } from '../owner.ts';
@@ -23,9 +24,7 @@ export function registerNudgeHomeActions(app: App, ctx: AppContext): void {
     let notice: string;
     if (args === 'now') {
       const sent = await sendNudgeNow(ctx, client, owner, profile.tz);
-      notice = sent
-        ? 'A reflection question is in our Messages tab: reply in its thread or press Answer.'
-        : 'There are no reflection prompts in the ladder data.';
+      notice = nudgeNowText(sent !== null, 'home');
     } else {
       notice = (await applyNudgeCommand(ctx, owner, args, profile.tz)).text;
     }

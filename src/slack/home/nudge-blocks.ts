@@ -1,6 +1,7 @@
 /** The App Home's `nudges` slot: the schedule in words and the same controls as `/ladder nudge`. Pure. */
 import type { types } from '@slack/bolt';
-import { button, context, section } from '../blocks/format.ts';
+import { formatMinuteOfDay } from '../../domain/zoned-time.ts';
+import { button, context, option, section } from '../blocks/format.ts';
 import { ActionId, BlockId } from '../ids.ts';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -13,18 +14,14 @@ export interface NudgeHomeInput {
   minuteOfDay: number;
 }
 
-function clock(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-}
-
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: { type: 'plain_text', text, emoji: false }, value };
-}
+/** The Home's nudge status while nudges are off. */
+export const NUDGES_OFF_HOME_TEXT =
+  'Weekly reflection nudges are *off*. Turn them on for one question a week, tied to a Senior → Lead mindset shift.';
 
 export function buildNudgeHomeSlot(input: NudgeHomeInput): types.KnownBlock[] {
   const dayOptions = DAYS.map((d, i) => option(d, String(i)));
   // Half-hour steps: 48 options, within a select's 100.
-  const timeOptions = Array.from({ length: 48 }, (_, i) => option(clock(i * 30), String(i * 30)));
+  const timeOptions = Array.from({ length: 48 }, (_, i) => option(formatMinuteOfDay(i * 30), String(i * 30)));
   const dayNow = dayOptions[input.day];
   const timeNow = timeOptions.find((o) => o.value === String(input.minuteOfDay));
   const buttons: types.Button[] = input.enabled

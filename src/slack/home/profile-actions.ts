@@ -2,6 +2,7 @@ import type { App, BlockStaticSelectAction } from '@slack/bolt';
 import type { AppContext } from '../../context.ts';
 import { chosenLevel, resolveProfileLevels } from '../../domain/profile.ts';
 import { chosenName } from '../blocks/format.ts';
+import { homeLevelNotice } from '../blocks/profile.ts';
 import { ActionId } from '../ids.ts';
 import { ownerOfInteraction } from '../owner.ts';
 import { publishHome } from './publish.ts';
@@ -21,9 +22,7 @@ export function registerHomeActions(app: App, ctx: AppContext): void {
       const chosen = typeof value === 'string' ? chosenLevel(ctx.ladder, value) : null;
       const position = chosen?.position;
       if (!chosen || !position) {
-        await publishHome(ctx, client, owner, {
-          notice: 'That level is not in the ladder; nothing was changed.',
-        });
+        await publishHome(ctx, client, owner, { notice: homeLevelNotice(null) });
         return;
       }
       const current = await ctx.repos.profiles.getOrEmpty(owner);
@@ -39,9 +38,9 @@ export function registerHomeActions(app: App, ctx: AppContext): void {
           : { target: position.id, targetRole: chosen.role?.id ?? null },
         ctx.now(),
       );
-      const warning = resolution.ok && resolution.warning ? ` ${resolution.warning}` : '';
+      const warning = resolution.ok && resolution.warning ? resolution.warning : null;
       await publishHome(ctx, client, owner, {
-        notice: `Your ${slot} is now ${chosenName(chosen)}.${warning}`,
+        notice: homeLevelNotice({ slot, name: chosenName(chosen), warning }),
       });
     });
   }

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { digestStatus } from '../../app/digest.ts';
 import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../app/progress.ts';
 import type { AppContext } from '../../context.ts';
 import {
@@ -16,11 +17,12 @@ import { describeSchedule } from '../../domain/nudge-settings.ts';
 import { parsePeriod } from '../../domain/period.ts';
 import type { EvidenceEntry, Owner, Profile } from '../../domain/types.ts';
 import { describeError } from '../../log.ts';
+import { buildDigestHomeSlot } from '../blocks/digest.ts';
 import { tagNames } from '../blocks/evidence.ts';
 import { buildExportHomeSlot } from '../blocks/export.ts';
 import { ensureTimeZone } from '../time-zone.ts';
 import { buildHome, HOME_RECENT_ENTRIES, type HomeSlot } from './blocks.ts';
-import { buildNudgeHomeSlot } from './nudge-blocks.ts';
+import { buildNudgeHomeSlot, NUDGES_OFF_HOME_TEXT } from './nudge-blocks.ts';
 
 export interface PublishHomeOptions {
   justSaved?: EvidenceEntry;
@@ -46,7 +48,7 @@ async function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): Pr
         ledger: await repo.ledgerOf(owner),
         lateWindowHours: ctx.config.nudgeLateWindowHours,
       }).text
-    : 'Weekly reflection nudges are *off*. Turn them on for one question a week, tied to a Senior → Lead mindset shift.';
+    : NUDGES_OFF_HOME_TEXT;
   return buildNudgeHomeSlot({
     enabled: settings.enabled,
     statusText,
@@ -103,6 +105,9 @@ export async function publishHome(
         total,
         slots: {
           nudges: await sectionOrPlaceholder(ctx, 'nudges', () => nudgeSection(ctx, owner, profile)),
+          digest: await sectionOrPlaceholder(ctx, 'digest', async () =>
+            buildDigestHomeSlot(await digestStatus(ctx, owner, profile.tz)),
+          ),
           export: await sectionOrPlaceholder(ctx, 'export', () => exportSection(ctx, owner)),
         },
         ...(opts.justSaved ? { justSaved: opts.justSaved } : {}),

@@ -1,5 +1,5 @@
 import type { UserDataCounts } from '../../db/user-data.ts';
-import type { ForgetCounts } from '../blocks/evidence.ts';
+import type { ForgetCounts } from '../blocks/forget.ts';
 
 /** What the user is told will be (or was) deleted, in their words rather than table names. */
 export function forgetCounts(c: UserDataCounts): ForgetCounts {
@@ -7,7 +7,8 @@ export function forgetCounts(c: UserDataCounts): ForgetCounts {
   return {
     entries: get('evidence'),
     other: [
-      { label: 'weekly nudges sent (history)', count: get('nudge_ledger') },
+      { label: 'weekly nudges and monthly digests (history)', count: get('nudge_ledger') },
+      { label: 'monthly digest setting', count: get('digest_settings') },
       { label: 'exported files in your DM', count: get('exports') },
     ],
   };

@@ -1,8 +1,6 @@
 import type { App } from '@slack/bolt';
+import { STALE_TEXT } from '../blocks/help.ts';
 import { ActionId, NUMBERED_ACTION_IDS, ViewId } from '../ids.ts';
-
-export const STALE_TEXT =
-  'That button belongs to an older version of Ladder and does nothing now. Run the command again for a fresh one.';
 
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const anyOf = (ids: readonly string[]) => ids.map(literal).join('|');

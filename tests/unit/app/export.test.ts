@@ -148,6 +148,8 @@ describe('chartFromPacket', () => {
 const ROWS: UserRows = {
   profile: null,
   nudgeSettings: null,
+  digestSettings: null,
+  digestLedger: [],
   dmChannel: { channelId: 'D0ADA1234', cachedAt: '2026-05-01T10:00:00.000Z' },
   entries: [
     entry(7, { occurredOn: '2024-01-01' }),

@@ -62,6 +62,7 @@ describe('the layout of src/', () => {
       'only-db-touches-the-driver: src/app/raw-sql.ts → ../../../node_modules/better-sqlite3/lib/index.js',
       'only-the-roots-wire: src/slack/wires.ts → src/main.ts',
       'scheduler-builds-no-slack: src/scheduler/tick.ts → src/slack/reply.ts',
+      'slack-limits-is-a-leaf: src/slack-limits.ts → src/domain/model.ts',
       'slack-not-local: src/slack/listener.ts → src/local/fake-slack.ts',
       'slack-not-local: src/slack/wires.ts → src/main.ts',
     ]);

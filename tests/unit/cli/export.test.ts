@@ -365,7 +365,7 @@ describe('ladder import', () => {
     db.close();
   });
 
-  it('a version 1 file, written before roles were kept, still imports; exporting it again writes version 4', async () => {
+  it('a version 1 file, written before roles were kept, still imports; exporting it again writes version 5 (no digest)', async () => {
     const file = fileURLToPath(new URL('../../fixtures/export-v1.json', import.meta.url));
     const v1 = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(v1.version).toBe(1);
@@ -377,7 +377,8 @@ describe('ladder import', () => {
       (await cli(['export', '--team', v1.team_id, '--user', v1.user_id, '--format', 'json'], target, LATER))
         .stdout,
     );
-    expect(back.version).toBe(4);
+    expect(back.version).toBe(5);
+    expect(back).toMatchObject({ digestSettings: null, digestLedger: [] });
     expect(back.profile).toMatchObject({ level: 'tpm4', levelRole: null, target: 'tpm5', targetRole: null });
     expect(back.entries.map((e) => e.originalText)).toEqual(v1.entries.map((e: { text: string }) => e.text));
     expect(back.nudgeHistory).toHaveLength(v1.nudgeHistory.length);

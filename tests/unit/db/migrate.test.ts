@@ -28,6 +28,33 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0008 rebuilds the nudge ledger with a kind: rows written before it stay, as weekly rows', () => {
+    const dir = copyMigrations();
+    const later = fs.readdirSync(dir).filter((f) => f >= '0008');
+    const parked = tempDir('ladder-later-');
+    for (const f of later) fs.renameSync(path.join(dir, f), path.join(parked, f));
+    const db = openDatabase(path.join(tempDir(), 'ledger.db'));
+    migrate(db, dir);
+    db.prepare(
+      `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, attempts, created_at, updated_at)
+       VALUES ('T1', 'U1', '2026-W49', '2026-12-04T21:00:00.000Z', 'sent', 0, 'x', 'x')`,
+    ).run();
+    for (const f of later) fs.renameSync(path.join(parked, f), path.join(dir, f));
+    expect(migrate(db, dir).applied).toEqual(later);
+    expect(db.prepare('SELECT kind, week_key, state FROM nudge_ledger').all()).toEqual([
+      { kind: 'weekly', week_key: '2026-W49', state: 'sent' },
+    ]);
+    // One weekly and one digest row may share a key; two of one kind may not.
+    const insert = db.prepare(
+      `INSERT INTO nudge_ledger (team_id, user_id, kind, week_key, slot_at, state, created_at, updated_at)
+       VALUES ('T1', 'U1', ?, '2026-W49', 'x', 'sent', 'x', 'x')`,
+    );
+    insert.run('digest');
+    expect(() => insert.run('weekly')).toThrowError(/UNIQUE/);
+    expect(() => insert.run('monthly')).toThrowError(/CHECK/);
+    db.close();
+  });
+
   it('refuses to start when an applied migration was edited', () => {
     const dir = copyMigrations();
     const db = openDatabase(path.join(tempDir(), 'edited.db'));

@@ -124,6 +124,20 @@ describe('parseLadderCommand', () => {
     });
   });
 
+  it('reads digest on | off | status (status alone too), and explains anything else', () => {
+    expect(parseLadderCommand('digest on')).toEqual({ kind: 'digest', action: 'on' });
+    expect(parseLadderCommand('Digest OFF')).toEqual({ kind: 'digest', action: 'off' });
+    expect(parseLadderCommand('digest')).toEqual({ kind: 'digest', action: 'status' });
+    expect(parseLadderCommand('digest status')).toEqual({ kind: 'digest', action: 'status' });
+    for (const text of ['digest weekly', 'digest on now']) {
+      expect(parseLadderCommand(text)).toMatchObject({
+        kind: 'usage',
+        command: 'digest',
+        example: 'digest on',
+      });
+    }
+  });
+
   it('recognises every keyword', () => {
     for (const keyword of COMMAND_KEYWORDS) {
       expect(parseLadderCommand(keyword).kind).not.toBe('level');

@@ -5,10 +5,11 @@
  * The tuning figures are printed beside the held-out ones (and written to bench/RESULTS.md by
  * `npm run bench -- suggestions`).
  *
- * Two floors of the issue are NOT reached on the held-out part at the time this landed (first-axis
- * recall 80.0% < 85%, shift recall 66.7% < 70%). They are written as `it.fails`, so the suite
- * says so plainly and turns red the day they are reached (then make them plain `it`); beside
- * each, a guard keeps the figure from falling below what it was when it landed.
+ * Two floors of the issue are NOT reached on the held-out part (first-axis recall 83.3% < 85%,
+ * i.e. 25 of 30 lines; shift recall 66.7% < 70%, i.e. 10 of 15), although the tuning part is at
+ * 99.2% and 97.8%: the rules generalise less well than the tuning figures suggest. They are written
+ * as `it.fails`, so the suite says so plainly and turns red the day they are reached (then make
+ * them plain `it`); beside each, a guard keeps the figure from falling below where it stands.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { suggestTags } from '../../../src/domain/suggest.ts';
@@ -47,19 +48,19 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(heldOut.nothingSuggested).toBe(0);
   });
 
-  it.fails('first-axis recall on the held-out part is at least 0.85 (not reached yet: 0.80)', () => {
+  it.fails('first-axis recall on the held-out part is at least 0.85 (not reached yet: 0.833)', () => {
     expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('first-axis recall on the held-out part stays at least 0.80 (as landed)', () => {
-    expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.8);
+  it('first-axis recall on the held-out part stays at least 0.83 (where it stands)', () => {
+    expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.83);
   });
 
   it.fails('shift recall on the held-out part is at least 0.7 (not reached yet: 0.667)', () => {
     expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.7);
   });
 
-  it('shift recall on the held-out part stays at least 0.66 (as landed)', () => {
+  it('shift recall on the held-out part stays at least 0.66 (where it stands)', () => {
     expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.66);
   });
 

@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildLadder, type LadderFileInput } from '../../../src/domain/ladder/build.ts';
 import { formatProblem } from '../../../src/domain/ladder/model.ts';
-import { compileSuggestionRules, suggestionReasons, suggestTags } from '../../../src/domain/suggest.ts';
+import {
+  compileSuggestionRules,
+  type SuggestionRule,
+  suggestionReasons,
+  suggestTags,
+} from '../../../src/domain/suggest.ts';
 import { AXIS_IDS, SCOPE_IDS, SHIFT_IDS } from '../../../src/domain/types.ts';
 import { LadderDataError, loadLadder } from '../../../src/load-ladder.ts';
 import { LADDER_DIR, realLadder } from '../../helpers/ladder.ts';
@@ -69,9 +74,12 @@ describe('suggestTags with the shipped rules', () => {
       ['Walked the stakeholders through the trade-off', 'influence', null],
       ['Sequenced the platform programmes for next half', 'process', 'systems-thinking'],
       ['Reviewed the whole portfolio with the directors', 'process', 'systems-thinking'],
-      ['Delegated the release notes to Sam', 'process', 'enabling'],
-      ['Delegated it to Sam', null, 'enabling'],
-      ['Handed off the weekly sync so the team no longer needs me', 'process', 'enabling'],
+      // Handing work to a person is about that person too: delegation counts toward People.
+      ['Delegated the release notes to Sam', 'people', 'enabling'],
+      ['Delegated it to Sam', 'people', 'enabling'],
+      ['Handed off the weekly sync so the team no longer needs me', 'people', 'enabling'],
+      ['Let the release captain make the go/no-go call and only advised', 'people', 'enabling'],
+      ['Built a self-serve intake form so teams no longer wait for me', 'process', 'enabling'],
       ['Coached two TPMs on exec updates', 'people', 'enabling'],
     ] as const)('%s → %s, shift %s', (text, axis, shift) => {
       const result = suggest(text);
@@ -127,8 +135,34 @@ describe('suggestTags with the shipped rules', () => {
       ],
       ['a RACI framework is not Technology', 'Adopted a RACI framework for the launch', 'technology'],
       ['a prioritisation framework is not Technology', 'Rolled out a prioritisation framework', 'technology'],
+      // Words whose stem is a rule word they do not mean.
+      ['"internal" is not an intern', 'Wrote an internal blog post on our launch reviews', 'people'],
+      ['"international" is not an intern', 'Launched the checkout in two international markets', 'people'],
+      ['"engineers" is not an engine', 'Moved two engineers to the platform team for a month', 'technology'],
+      ['"secured" is not security', 'Prioritised the backlog and secured two sprints', 'system'],
+      ['"executed" is not an executive', 'Executed the migration plan on schedule', 'influence'],
+      ['"available" is not availability', 'Made the launch plan available to every team', 'system'],
+      ['"observed" is not observability', 'Observed the sprint planning of the mobile team', 'system'],
+      ['a "moderate" risk is not moderating', 'Logged a moderate risk on the vendor contract', 'people'],
+      ['attending a training is not training others', 'Attended the TPM training on estimation', 'people'],
+      ['compliance training is not Process', 'Finished my compliance training', 'process'],
     ])('%s: %s', (_why, text, axis) => {
       expect(suggest(text).axes).not.toContain(axis);
+    });
+
+    it('"on" is not "one": agreeing on the roadmap is not one roadmap', () => {
+      expect(suggest('Agreed on roadmap changes with the EMs').shift).toBe(null);
+      expect(suggest('Convinced the two directors to share one roadmap').shift).toBe('systems-thinking');
+    });
+
+    it.each([
+      'Fixed a systemic gap in my calendar',
+      'Completed the compliance training',
+      'Completed the required training',
+      'Resumed work after the break',
+      'Met the international visitors at reception',
+    ])('suggests nothing for a line only a misread stem would tag: %j', (text) => {
+      expect(suggest(text)).toEqual({ axes: [], scope: null, shift: null, matches: [] });
     });
 
     it('capacity planning is Process', () => {
@@ -193,6 +227,48 @@ describe('suggestTags with the shipped rules', () => {
     );
   });
 
+  describe('weights and counting', () => {
+    const rule = (id: string, fields: Partial<SuggestionRule>): SuggestionRule => ({
+      id,
+      axes: [],
+      scope: null,
+      shift: null,
+      words: [],
+      except: [],
+      ...fields,
+    });
+    const weighted = compileSuggestionRules([
+      rule('generic', { axes: ['process'], words: ['ship'], weight: 0.5 }),
+      rule('people', { axes: ['people'], words: ['mentor'] }),
+      rule('prevent', { shift: 'preventing', words: ['before it hit', 'before * hit'] }),
+      rule('enable', { shift: 'enabling', words: ['handed off', 'delegate'] }),
+    ]);
+
+    it('a half-weight word alone still suggests its axis', () => {
+      expect(suggestTags('Shipped the beta', weighted).axes).toEqual(['process']);
+    });
+
+    it('a half-weight word does not add its axis beside a full word that leads', () => {
+      expect(suggestTags('Mentored Sam, then shipped the beta', weighted).axes).toEqual(['people']);
+    });
+
+    it('a half-weight word that leads adds its axis beside a full word', () => {
+      expect(suggestTags('Shipped the beta, then mentored Sam', weighted).axes).toEqual([
+        'people',
+        'process',
+      ]);
+    });
+
+    it('overlapping matches of one rule count once: "before it hit" is not two votes', () => {
+      const result = suggestTags(
+        'Fixed it before it hit prod, then handed off and delegated the rest',
+        weighted,
+      );
+      expect(result.shift).toBe('enabling');
+      expect(result.matches.filter((m) => m.ruleId === 'prevent')).toHaveLength(0);
+    });
+  });
+
   it('suggests nothing without rules', () => {
     expect(suggestTags('Ran the retro', compileSuggestionRules([]))).toEqual({
       axes: [],
@@ -250,21 +326,24 @@ describe('the rules file is validated', () => {
         delete s.rules[1].shift;
         delete s.rules[1].scope;
         s.thin_threshold = 0;
+        s.rules[2].weight = 0;
       }),
     ).toEqual([
       expect.stringMatching(/^suggestions\.yaml: thin_threshold: /),
       expect.stringMatching(/^suggestions\.yaml: rules\[0\]\.axes\[0\]: /),
       'suggestions.yaml: rules[1].axes: a rule needs "axes", "scope", "shift" or several of them',
+      'suggestions.yaml: rules[2].weight: must be more than 0',
     ]);
   });
 
   it('names a word used by two rules and an except phrase holding none of the words', () => {
     const people = ruleIndex('people-growth');
     const process = ruleIndex('process-change');
+    let added = -1;
     expect(
       problemsAfter((s) => {
         s.rules[people].words.push('retro');
-        s.rules[process].except.push('word processing');
+        added = s.rules[process].except.push('word processing') - 1;
       }),
     ).toEqual([
       expect.stringMatching(
@@ -272,7 +351,7 @@ describe('the rules file is validated', () => {
           `^suggestions\\.yaml: rules\\[${process}\\]\\.words\\[\\d+\\]: "retro" is already a word of rule "people-growth"`,
         ),
       ),
-      `suggestions.yaml: rules[${process}].except[1]: "word processing" holds none of this rule's words, so it would change nothing`,
+      `suggestions.yaml: rules[${process}].except[${added}]: "word processing" holds none of this rule's words, so it would change nothing`,
     ]);
   });
 

@@ -8,6 +8,7 @@ import { type LocalSlackApi, startLocalSlackApi } from '../../../src/local/slack
 import { DEMO_USERS } from '../../../src/local/workspace.ts';
 import { createLogger } from '../../../src/log.ts';
 import { LOCAL_PAGE_DIR } from '../../../src/paths.ts';
+import { COMMAND } from '../../../src/slack/ids.ts';
 
 const BOT = 'xoxb-page-server-test';
 const [alex, sam] = DEMO_USERS.map((u) => u.id) as [string, string];
@@ -36,6 +37,7 @@ describe('the page server: files and live updates', () => {
         appUrl: 'http://127.0.0.1:9/slack/events',
         signingSecret: 'unused-secret',
         api,
+        command: COMMAND,
       }),
       users: DEMO_USERS,
       app: { command: '/ladder', usageHint: '', shortcuts: [], events: [] },

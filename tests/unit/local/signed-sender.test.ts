@@ -11,6 +11,7 @@ import {
   signSlackRequest,
 } from '../../../src/local/signed-sender.ts';
 import type { LocalSlackApi } from '../../../src/local/slack-api.ts';
+import { COMMAND } from '../../../src/slack/ids.ts';
 import { BOT, section, startApi } from './helpers.ts';
 
 const SECRET = 'unit-signing-secret';
@@ -140,6 +141,7 @@ describe('createSignedSender against a real Bolt HTTP receiver', () => {
       appUrl: `http://127.0.0.1:${port}/slack/events`,
       signingSecret: SECRET,
       api,
+      command: COMMAND,
     });
   });
 

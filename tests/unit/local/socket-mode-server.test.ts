@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createSocketModeSender } from '../../../src/local/signed-sender.ts';
 import type { LocalSlackApi } from '../../../src/local/slack-api.ts';
+import { COMMAND } from '../../../src/slack/ids.ts';
 import { APP, BOT, client, slackError, startApi } from './helpers.ts';
 
 let api: LocalSlackApi;
@@ -131,7 +132,7 @@ describe('a Bolt app in Socket Mode', () => {
     cleanups.push(() => app.stop());
     await api.socket.waitForConnection();
 
-    const sender = createSocketModeSender({ api });
+    const sender = createSocketModeSender({ api, command: COMMAND });
     const r = await sender.command({ userId: 'U0ALICE', text: 'help' });
     expect(r).toMatchObject({ status: 200, json: { text: 'Help for alice' } });
     const followUp = await sender.waitForResponse(r.responseUrl as string);

@@ -9,6 +9,7 @@ import {
   buildViewSubmissionPayload,
   type PayloadContext,
 } from '../../../src/local/slack-api-payloads.ts';
+import { COMMAND } from '../../../src/slack/ids.ts';
 import { malformation } from '../../../src/slack/request-gate.ts';
 
 const declared = { commands: ['/ladder'], shortcuts: ['save_as_evidence'] };
@@ -18,7 +19,7 @@ describe('malformation: what Slack sends passes, what it never sends is named by
   let ctx: PayloadContext;
   beforeAll(async () => {
     api = await startLocalSlackApi({ botToken: 'xoxb-t', scopes: [], users: [{ id: 'U0A', name: 'a' }] });
-    ctx = { api, teamId: 'T0LOCAL', now: Date.now };
+    ctx = { api, teamId: 'T0LOCAL', command: COMMAND, now: Date.now };
   });
   afterAll(async () => {
     await api.close();

@@ -6,14 +6,16 @@ import {
   buildEntryGone,
   buildEvidenceConfirmation,
   buildEvidenceList,
-  buildForgetCancelled,
-  buildForgetDone,
+  buildSavedEntryGoneModal,
   buildUndone,
   decodePage,
+  ENTRY_GONE_TEXT,
+  EntryNotice,
   pendingSuggestions,
   tagNames,
 } from '../../blocks/evidence.ts';
-import { buildEvidenceModal } from '../../blocks/evidence-modal.ts';
+import { buildEvidenceModal, ModalNote } from '../../blocks/evidence-modal.ts';
+import { buildForgetCancelled, buildForgetDone } from '../../blocks/forget.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
 import { publishHome } from '../../home/publish.ts';
@@ -27,8 +29,6 @@ function entryIdOf(value: unknown): number | null {
   if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return null;
   return Number(value);
 }
-
-const ENTRY_GONE = 'That entry no longer exists (it may have been deleted already).';
 
 /**
  * A button pressed on the App Home: Slack sends no response URL, so the answer is a new Home.
@@ -66,7 +66,7 @@ function registerEditEntry(app: App, ctx: AppContext): void {
       const entry = id === null ? undefined : await ctx.repos.evidence.get(owner, id);
       const onHome = pressedOnHome(body);
       if (!entry) {
-        if (onHome) return void (await publishHome(ctx, client, owner, { notice: ENTRY_GONE }));
+        if (onHome) return void (await publishHome(ctx, client, owner, { notice: ENTRY_GONE_TEXT }));
         return void (await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -83,9 +83,7 @@ function registerEditEntry(app: App, ctx: AppContext): void {
         origin: onHome ? 'home-edit' : 'edit',
         responseUrl: body.response_url ?? null,
         entryId: entry.id,
-        ...(suggested.length > 0 || suggestedShift !== null
-          ? { note: 'Suggested tags are preselected: keep them, change them or clear them, then Save.' }
-          : {}),
+        ...(suggested.length > 0 || suggestedShift !== null ? { note: ModalNote.tagsPreselected } : {}),
         values: {
           text: entry.text,
           occurredOn: entry.occurredOn,
@@ -111,15 +109,7 @@ function registerOpenSavedEntry(app: App, ctx: AppContext): void {
     const entry = id === null ? undefined : await ctx.repos.evidence.get(owner, id);
     if (!viewId || !pending) return;
     if (!entry) {
-      await client.views.update({
-        view_id: viewId,
-        view: {
-          type: 'modal',
-          title: { type: 'plain_text', text: 'Already saved' },
-          close: { type: 'plain_text', text: 'Close' },
-          blocks: buildEntryGone().blocks,
-        },
-      });
+      await client.views.update({ view_id: viewId, view: buildSavedEntryGoneModal() });
       return;
     }
     const suggested = pendingSuggestions(entry);
@@ -135,7 +125,7 @@ function registerOpenSavedEntry(app: App, ctx: AppContext): void {
           scope: entry.scope,
           link: entry.link,
         },
-        { mode: 'edit', note: 'This is the entry you saved from that message: Save updates it.' },
+        { mode: 'edit', note: ModalNote.editingSavedMessage },
       ),
     });
     await ctx.repos.slackState.rememberView(
@@ -187,7 +177,7 @@ function registerAcceptSuggestions(app: App, ctx: AppContext): void {
           )
         : undefined;
       if (pressedOnHome(body)) {
-        const notice = accepted ? 'Suggested tags accepted: they are now your own.' : ENTRY_GONE;
+        const notice = accepted ? EntryNotice.tagsAccepted : ENTRY_GONE_TEXT;
         return void (await publishHome(ctx, client, owner, { notice }));
       }
       await respond({
@@ -195,7 +185,7 @@ function registerAcceptSuggestions(app: App, ctx: AppContext): void {
         replace_original: accepted !== undefined,
         ...(accepted
           ? buildEvidenceConfirmation(accepted, tagNames(ctx.ladder), {
-              note: ':ok_hand: Suggested tags accepted: they are now your own.',
+              note: `:ok_hand: ${EntryNotice.tagsAccepted}`,
             })
           : buildEntryGone()),
       });
@@ -215,7 +205,7 @@ function registerDeleteEntry(app: App, ctx: AppContext): void {
       if (deleted) await eraseLeftovers(ctx);
       if (pressedOnHome(body)) {
         return void (await publishHome(ctx, client, owner, {
-          notice: deleted ? 'Entry deleted.' : ENTRY_GONE,
+          notice: deleted ? EntryNotice.deleted : ENTRY_GONE_TEXT,
         }));
       }
       if (!deleted)

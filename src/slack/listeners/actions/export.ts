@@ -2,6 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { exportPeriod } from '../../../app/export.ts';
 import type { AppContext } from '../../../context.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../domain/command.ts';
+import { CHART_NOT_READY_NOTICE } from '../../blocks/export.ts';
 import { openDmChannel } from '../../dm.ts';
 import { CHART_RETRY_DELAY_MS, sendExport, slackErrorCode, uploadChart } from '../../export-files.ts';
 import { publishHome } from '../../home/publish.ts';
@@ -66,8 +67,5 @@ async function publishHomeWithChart(
     }
   }
   await ctx.repos.exports.clearHomeChart(owner);
-  await publishHome(ctx, client, owner, {
-    notice:
-      'Your radar chart is in our DM. Slack is still preparing it: press the chart button again in a moment to show it here.',
-  });
+  await publishHome(ctx, client, owner, { notice: CHART_NOT_READY_NOTICE });
 }

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
+import { registerDigestHomeActions } from '../../home/digest-actions.ts';
 import { registerNudgeHomeActions } from '../../home/nudge-actions.ts';
 import { registerHomeActions } from '../../home/profile-actions.ts';
 import { registerEvidenceActions } from './evidence.ts';
@@ -14,4 +15,5 @@ export function register(app: App, ctx: AppContext): void {
   registerHomeActions(app, ctx);
   registerNudgeActions(app, ctx);
   registerNudgeHomeActions(app, ctx);
+  registerDigestHomeActions(app, ctx);
 }

@@ -2,14 +2,15 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
 import { getLevel, resolveLevel, resolveLevelPair } from '../../../domain/ladder/resolve.ts';
 import { buildCompareLevels } from '../../blocks/compare.ts';
-import { buildLevelCard } from '../../blocks/level-card.ts';
+import { buildLevelCard, LEVEL_GONE_TEXT } from '../../blocks/level-card.ts';
 import { buildLevelExamples } from '../../blocks/level-examples.ts';
 import { preparedRepliesFor } from '../../blocks/prepared.ts';
 import { decodeLevelValue } from '../../blocks/values.ts';
 import { helpEntries } from '../../help-entries.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
 
-const STALE_TEXT = 'That button refers to a level that no longer exists. Try `/ladder levels`.';
+/** An answer only the clicker sees, below the message (which stays as it was). */
+const EPHEMERAL = { response_type: 'ephemeral', replace_original: false } as const;
 
 /**
  * Buttons under level cards and comparisons. Their values carry level ids only (public ladder
@@ -22,39 +23,24 @@ export function registerContentActions(app: App, ctx: AppContext): void {
     const v = decodeLevelValue(action.value);
     const a = v?.kind === 'pair' ? getLevel(ctx.ladder, v.a) : undefined;
     const b = v?.kind === 'pair' ? getLevel(ctx.ladder, v.b) : undefined;
-    if (!a || !b)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      ...replies.comparison(a, b),
-    });
+    if (!a || !b) return void (await respond({ ...EPHEMERAL, text: LEVEL_GONE_TEXT }));
+    await respond({ ...EPHEMERAL, ...replies.comparison(a, b) });
   });
 
   app.action<BlockButtonAction>(actionIdPattern(ActionId.showLevel), async ({ ack, action, respond }) => {
     await ack();
     const v = decodeLevelValue(action.value);
     const level = v?.kind === 'level' ? getLevel(ctx.ladder, v.id) : undefined;
-    if (!level)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      ...replies.levelCard(level),
-    });
+    if (!level) return void (await respond({ ...EPHEMERAL, text: LEVEL_GONE_TEXT }));
+    await respond({ ...EPHEMERAL, ...replies.levelCard(level) });
   });
 
   app.action<BlockButtonAction>(ActionId.levelExamples, async ({ ack, action, respond }) => {
     await ack();
     const v = decodeLevelValue(action.value);
     const level = v?.kind === 'level' ? getLevel(ctx.ladder, v.id) : undefined;
-    if (!level)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      ...buildLevelExamples(ctx.ladder, level),
-    });
+    if (!level) return void (await respond({ ...EPHEMERAL, text: LEVEL_GONE_TEXT }));
+    await respond({ ...EPHEMERAL, ...buildLevelExamples(ctx.ladder, level) });
   });
 
   // Posts the same card visibly, only because the user asked: response_type in_channel.
@@ -82,8 +68,7 @@ export function registerContentActions(app: App, ctx: AppContext): void {
           : null;
       if (a && b) message = buildCompareLevels(ctx.ladder, a, b, { shared: true, typed });
     }
-    if (!message)
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: STALE_TEXT }));
+    if (!message) return void (await respond({ ...EPHEMERAL, text: LEVEL_GONE_TEXT }));
     await respond({ response_type: 'in_channel', replace_original: false, ...message });
   });
 }

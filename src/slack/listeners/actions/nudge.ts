@@ -8,13 +8,11 @@ import {
   buildNudgeAnswerModal,
   buildNudgeMessage,
   buildNudgeReply,
+  NudgeNotice,
 } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
-
-const GONE =
-  'I no longer know that question (it may have been deleted with `/ladder forget`). `/ladder nudge now` sends a new one.';
 
 /**
  * The nudge a button sat in: the message is identified by the payload's container, and must be
@@ -46,7 +44,9 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
     const nudge = await nudgeOf(ctx, owner, body);
     const prompt = nudge ? promptById(ctx, nudge.promptId) : undefined;
     if (!nudge || !prompt) {
-      const message = (await holdsNothing(ctx, owner)) ? buildNothingHeld('answer') : buildNudgeReply(GONE);
+      const message = (await holdsNothing(ctx, owner))
+        ? buildNothingHeld('answer')
+        : buildNudgeReply(NudgeNotice.questionGone);
       await respond({ response_type: 'ephemeral', replace_original: false, ...message });
       return;
     }
@@ -80,7 +80,9 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
           await respond({ response_type: 'ephemeral', replace_original: false, ...message });
           return;
         }
-        const message = (await holdsNothing(ctx, owner)) ? buildNothingHeld(kind) : buildNudgeReply(GONE);
+        const message = (await holdsNothing(ctx, owner))
+          ? buildNothingHeld(kind)
+          : buildNudgeReply(NudgeNotice.questionGone);
         await respond({ response_type: 'ephemeral', replace_original: false, ...message });
         return;
       }

@@ -10,6 +10,7 @@ type Message = Parameters<typeof replyToUser>[3];
  * (their time zone). When reading it takes a Slack call (an unknown or old time zone), or the
  * answer itself makes one (`slow`), the command is acked at once (Slack's 3 seconds) and the
  * answer goes through the response URL, or the DM, once ready; otherwise it is the ack itself.
+ * The response URL is noted (for its use count) only on the later path, the one that uses it.
  * Returns the profile the answer was built with.
  */
 export async function answerWithProfile(
@@ -18,9 +19,13 @@ export async function answerWithProfile(
   opts: { slow?: boolean } = {},
 ): Promise<Profile> {
   const { ctx, owner, body, ack, client } = call;
-  await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
+  const received = ctx.now();
   const later = opts.slow === true || (await timeZoneIsStale(ctx, owner));
-  if (later) await ack();
+  if (later) {
+    // Noted only when it will be used: an answer in the ack costs no write for it.
+    await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, received);
+    await ack();
+  }
   const profile = later
     ? await ensureTimeZone(ctx, client, owner)
     : await ctx.repos.profiles.getOrEmpty(owner);

@@ -5,11 +5,11 @@ import {
   buildEmptyLogHelp,
   buildEvidenceConfirmation,
   buildEvidenceList,
-  buildForgetConfirm,
   buildTooLong,
   MAX_PAGE_SIZE,
   tagNames,
 } from '../../blocks/evidence.ts';
+import { buildForgetConfirm } from '../../blocks/forget.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
 import { resolveUserNames } from '../../user-names.ts';

@@ -8,6 +8,7 @@ import { helpEntries } from '../../help-entries.ts';
 import { COMMAND } from '../../ids.ts';
 import { ownerOfCommand } from '../../owner.ts';
 import { unescapeSlackText } from '../../text.ts';
+import { digestCommands } from './digest.ts';
 import { evidenceCommands } from './evidence.ts';
 import { exportCommands } from './export.ts';
 import { contentCommands } from './ladder-content.ts';
@@ -40,6 +41,7 @@ export const HANDLERS = {
   ...evidenceCommands,
   ...progressCommands,
   ...nudgeCommands,
+  ...digestCommands,
   ...exportCommands,
 } satisfies { [K in LadderCommandKind]: Handler<K> };
 

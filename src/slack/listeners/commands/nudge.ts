@@ -1,6 +1,6 @@
 import { applyNudgeCommand } from '../../../app/nudges.ts';
 import { parseNudgeArgs } from '../../../domain/nudge-args.ts';
-import { buildNudgeReply } from '../../blocks/nudge.ts';
+import { buildNudgeReply, nudgeNowText } from '../../blocks/nudge.ts';
 import { sendNudgeNow } from '../../dm.ts';
 import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
@@ -23,11 +23,7 @@ export const nudgeCommands = {
         if (args.kind !== 'now')
           return buildNudgeReply((await applyNudgeCommand(ctx, owner, args, profile.tz)).text);
         const sent = await sendNudgeNow(ctx, client, owner, profile.tz);
-        return buildNudgeReply(
-          sent
-            ? "I've sent you a reflection question in our DM: reply in its thread or press Answer. It does not count as this week's nudge."
-            : 'There are no reflection prompts in the ladder data, so there is nothing to send.',
-        );
+        return buildNudgeReply(nudgeNowText(sent !== null, 'command'));
       },
       { slow: args.kind === 'now' },
     );

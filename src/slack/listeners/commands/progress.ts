@@ -23,6 +23,7 @@ import type { CommandHandlers } from './index.ts';
 export const progressCommands = {
   summary: async (call) => {
     const { ctx, owner, command, body, ack, client } = call;
+    const received = ctx.now();
     const period = parsePeriod(command.period ?? undefined, DEFAULT_SUMMARY_PERIOD);
     if (period.kind === 'invalid') {
       await ack({ response_type: 'ephemeral', ...buildPeriodProblem(period.message) });
@@ -44,7 +45,11 @@ export const progressCommands = {
         command.period === null
           ? await ensureHomeChart(ctx, client, owner, profile)
           : await chartFor(ctx, client, owner, profile, period);
-      if (shown) await replyWithChart(ctx, client, { owner, responseUrl: body.response_url }, shown);
+      if (shown) {
+        // The response URL's 30 minutes run from the command (noted here: an answer in the ack did not).
+        await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, received);
+        await replyWithChart(ctx, client, { owner, responseUrl: body.response_url }, shown);
+      }
     }
   },
 

@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../context.ts';
+import { EventName } from '../../ids.ts';
 import { tenantOfEvent } from '../../owner.ts';
 
-const STOP_EVENTS = new Set(['app_uninstalled', 'tokens_revoked']);
+const STOP_EVENTS = new Set<string>([EventName.appUninstalled, EventName.tokensRevoked]);
 
 /**
  * How long a tenant seen active is trusted without reading its row again. Within one process the
@@ -41,14 +42,14 @@ export function createActiveTenants(
  * request from an inactive tenant means it was installed again: it becomes active once more.
  */
 export function registerWorkspaceEvents(app: App, ctx: AppContext, active = createActiveTenants()): void {
-  app.event('app_uninstalled', async ({ body }) => {
+  app.event(EventName.appUninstalled, async ({ body }) => {
     const tenant = tenantOfEvent(body);
     active.forget(tenant);
     await ctx.repos.workspaces.markInactive(tenant, 'uninstalled', ctx.now());
     ctx.logger.info('app uninstalled: all sending to the workspace stopped', { team: tenant });
   });
 
-  app.event('tokens_revoked', async ({ event, body }) => {
+  app.event(EventName.tokensRevoked, async ({ event, body }) => {
     if ((event.tokens.bot ?? []).length === 0) return;
     const tenant = tenantOfEvent(body);
     active.forget(tenant);

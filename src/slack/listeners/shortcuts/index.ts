@@ -6,7 +6,7 @@ import { slackTextToReadable } from '../../../domain/slack-text.ts';
 import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
 import { buildAlreadySavedModal } from '../../blocks/evidence.ts';
-import { buildEvidenceModal } from '../../blocks/evidence-modal.ts';
+import { buildEvidenceModal, messageCutNote, noLinkNote } from '../../blocks/evidence-modal.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
 import { ShortcutId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
@@ -80,10 +80,7 @@ async function readableMessageText(
   ]);
   const raw = slackTextToReadable(slackText, lookup ? { names: lookup.names } : {}).text;
   const chars = [...raw];
-  const cut =
-    chars.length > MAX_EVIDENCE_CHARS
-      ? `:scissors: The message is ${chars.length.toLocaleString('en-US')} characters; the first ${MAX_EVIDENCE_CHARS.toLocaleString('en-US')} are below.`
-      : undefined;
+  const cut = chars.length > MAX_EVIDENCE_CHARS ? messageCutNote(chars.length) : undefined;
   return { text: chars.slice(0, MAX_EVIDENCE_CHARS).join(''), cut };
 }
 
@@ -112,9 +109,7 @@ async function openPrefilledModal(
   });
   if (!viewId) return;
   const link = await permalinkOf(ctx, client, shortcut);
-  const note = link
-    ? cut
-    : `:link: I could not get a link to that message (the bot cannot see private conversations), so it will be saved without one. You can paste a link below.${cut ? `\n${cut}` : ''}`;
+  const note = link ? cut : noLinkNote(cut);
   // Inputs keep what the user typed meanwhile: same block and action ids. The modal already
   // works without this update (it saves without a link and says so), so a failure is no error.
   try {

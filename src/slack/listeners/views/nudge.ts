@@ -3,6 +3,8 @@ import { prepareEvidence } from '../../../app/evidence.ts';
 import { promptById } from '../../../app/nudges.ts';
 import type { AppContext } from '../../../context.ts';
 import { buildEvidenceConfirmation, tagNames } from '../../blocks/evidence.ts';
+import { tooLongForField } from '../../blocks/evidence-modal.ts';
+import { NudgeNotice } from '../../blocks/nudge.ts';
 import { ActionId, BlockId, ViewId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
 import { replyToUser } from '../../reply.ts';
@@ -23,8 +25,7 @@ export function registerNudgeViews(app: App, ctx: AppContext): void {
       await ack({
         response_action: 'errors',
         errors: {
-          [BlockId.nudgeAnswer]:
-            'This form has expired. Copy your answer and reply in the nudge’s thread instead.',
+          [BlockId.nudgeAnswer]: NudgeNotice.formExpired,
         },
       });
       return;
@@ -46,8 +47,8 @@ export function registerNudgeViews(app: App, ctx: AppContext): void {
         errors: {
           [BlockId.nudgeAnswer]:
             prepared.reason === 'empty'
-              ? 'Write a few words: what happened, and what you would do again.'
-              : `This is ${prepared.length.toLocaleString('en-US')} characters; the limit is ${prepared.limit.toLocaleString('en-US')}.`,
+              ? NudgeNotice.answerEmpty
+              : tooLongForField(prepared.length, prepared.limit),
         },
       });
       return;

@@ -37,6 +37,8 @@ function importInto(data: ExportData, firstId: number, exportedAt: string): Expo
     reflections: data.reflections.map((r) => ({ ...r, entryId: dbId(r.entryId) })),
     nudgeLedger: data.nudgeLedger,
     nudgeHistory: data.nudgeHistory,
+    digestSettings: data.digestSettings ?? null,
+    digestLedger: data.digestLedger ?? [],
     exports: data.exports,
   };
 }
@@ -124,10 +126,31 @@ describe('parseExport', () => {
     delete v3.profile.targetRole;
     expect(parseExport(JSON.stringify(v3)).profile?.targetRole ?? null).toBeNull();
     // Version 4 carries the roles.
-    expect(JSON.parse(json)).toMatchObject({
-      version: 4,
-      profile: { levelRole: null, targetRole: 'lead-tpm' },
+    const v4 = JSON.parse(json);
+    v4.version = 4;
+    delete v4.digestSettings;
+    delete v4.digestLedger;
+    expect(parseExport(JSON.stringify(v4)).profile).toMatchObject({
+      levelRole: null,
+      targetRole: 'lead-tpm',
     });
+    // Version 5 carries the monthly digest.
+    expect(JSON.parse(json)).toMatchObject({
+      version: 5,
+      profile: { levelRole: null, targetRole: 'lead-tpm' },
+      digestSettings: { enabled: true },
+      digestLedger: [{ month: '2026-05', state: 'sent' }],
+    });
+  });
+
+  it('refuses a digest month given twice', () => {
+    const twice = errorOf(
+      mutate((raw) => {
+        const ledger = raw.digestLedger as unknown[];
+        ledger.push(ledger[0]);
+      }),
+    );
+    expect(twice.message).toContain('digestLedger[1].month: duplicate month');
   });
 
   it('accepts a file saved with a byte-order mark', () => {
@@ -146,10 +169,10 @@ describe('parseExport', () => {
     expect(
       errorOf(
         mutate((raw) => {
-          raw.version = 5;
+          raw.version = 6;
         }),
       ).message,
-    ).toBe('This export is format version 5, made by a newer Ladder; this one reads version 4.');
+    ).toBe('This export is format version 6, made by a newer Ladder; this one reads version 5.');
 
     const badDate = errorOf(
       mutate((raw) => {

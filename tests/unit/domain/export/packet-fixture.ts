@@ -270,6 +270,17 @@ export const EXPORT_SOURCE: ExportSource = {
     createdAt: '2025-06-01T10:05:00.000Z',
   },
   dmChannel: { channelId: 'D0ADA1234', cachedAt: '2026-05-01T10:00:00.000Z' },
+  digestSettings: { enabled: true, effectiveFrom: '2026-02-01T10:00:00.000Z' },
+  digestLedger: [
+    {
+      month: '2026-05',
+      slotAt: '2026-05-04T15:00:00.000Z',
+      state: 'sent',
+      attempts: 0,
+      nextAttemptAt: null,
+      message: { channelId: 'D0ADA1234', ts: '1777906800.000300' },
+    },
+  ],
   entries: ENTRIES,
   reflections: [
     {

@@ -1,0 +1,490 @@
+/**
+ * The monthly digest: who wants it (digest_settings) and its rows in the nudge ledger (kind
+ * 'digest', `week_key` = the month). The same machinery as the weekly nudge: every state change is
+ * a compare-and-set on the row's state and lease owner, so racing processes send each digest once.
+ */
+
+import type { ExpressionBuilder } from 'kysely';
+import type { DigestDecision, DigestUser } from '../domain/digest-schedule.ts';
+import type { LedgerRow, LedgerState } from '../domain/nudge-schedule.ts';
+import type { Owner } from '../domain/types.ts';
+import { digestSettingsColumns as D, nudgeLedgerColumns as L } from './columns.ts';
+import { type ClaimedNudge, type LedgerEntry, type NudgeKey, toLedger } from './nudge-model.ts';
+import { ownedTables } from './owned-tables.ts';
+import type { Schema } from './schema.ts';
+import type { Store, Tx } from './store.ts';
+
+/** The table the digest repository owns, keyed by (team_id, user_id). Its ledger rows are deleted with the nudge ledger. */
+export const DIGEST_TABLES = ['digest_settings'] as const;
+
+/** A digest this process now owns: `weekKey` is the month ('YYYY-MM'). */
+export type ClaimedDigest = ClaimedNudge;
+
+export interface DigestSettingsRow {
+  enabled: boolean;
+  /** ISO instant: when the digest was last switched on. */
+  effectiveFrom: string;
+}
+
+/** A person's digest rows as stored, for the JSON export and import. */
+export interface DigestRows {
+  digestSettings: DigestSettingsRow | null;
+  digestLedger: Array<{
+    month: string;
+    slotAt: string;
+    state: LedgerState;
+    attempts: number;
+    nextAttemptAt: string | null;
+    channelId: string | null;
+    messageTs: string | null;
+  }>;
+}
+
+const LEDGER_COLUMNS = [
+  'team_id',
+  'user_id',
+  'week_key',
+  'slot_at',
+  'state',
+  'reason',
+  'attempts',
+  'next_attempt_at',
+  'lease_owner',
+  'lease_expires_at',
+  'prompt_id',
+  'channel_id',
+  'message_ts',
+] as const;
+
+type Leased = NudgeKey & { leaseOwner: string };
+
+const leased = (c: ClaimedDigest): Leased => ({
+  teamId: c.teamId,
+  userId: c.userId,
+  weekKey: c.weekKey,
+  leaseOwner: c.leaseOwner,
+});
+
+/** The digest row of `p` (`weekKey` is the month). */
+const digestKey = (eb: ExpressionBuilder<Schema, 'nudge_ledger'>, p: NudgeKey) =>
+  eb.and([
+    eb('team_id', '=', p.teamId),
+    eb('user_id', '=', p.userId),
+    eb('kind', '=', 'digest'),
+    eb('week_key', '=', p.weekKey),
+  ]);
+
+/** The digest row of `p`, in one of `states`, still leased to `p.leaseOwner`. */
+const heldIn =
+  (p: Leased, states: ReadonlyArray<'claimed' | 'sending'>) =>
+  (eb: ExpressionBuilder<Schema, 'nudge_ledger'>) =>
+    eb.and([digestKey(eb, p), eb('state', 'in', states), eb('lease_owner', '=', p.leaseOwner)]);
+
+export function createDigestRepository(store: Store) {
+  const owned = ownedTables(store, DIGEST_TABLES);
+  return {
+    countOf: owned.countOf,
+    deleteOf: owned.deleteOf,
+    ...settingsMethods(store),
+    ...ledgerMethods(store),
+    ...claimMethods(store),
+    ...outcomeMethods(store),
+    ...exportMethods(store),
+  };
+}
+
+interface UserDbRow {
+  team_id: string;
+  user_id: string;
+  enabled: number;
+  effective_from: string;
+  tz: string | null;
+  minute_of_day: number | null;
+}
+
+const toUser = (r: UserDbRow): DigestUser => ({
+  teamId: r.team_id,
+  userId: r.user_id,
+  enabled: D.enabled.read(r.enabled),
+  tz: r.tz,
+  minuteOfDay: r.minute_of_day ?? 16 * 60,
+  effectiveFrom: new Date(D.effective_from.read(r.effective_from)),
+});
+
+/** Digest settings with the profile's zone and the weekly nudge's time. */
+const digestUsers = (qb: Store['qb']) =>
+  qb
+    .selectFrom('digest_settings as d')
+    .leftJoin('profiles as p', (j) =>
+      j.onRef('p.team_id', '=', 'd.team_id').onRef('p.user_id', '=', 'd.user_id'),
+    )
+    .leftJoin('nudge_settings as n', (j) =>
+      j.onRef('n.team_id', '=', 'd.team_id').onRef('n.user_id', '=', 'd.user_id'),
+    )
+    .select(['d.team_id', 'd.user_id', 'd.enabled', 'd.effective_from', 'p.tz', 'n.minute_of_day']);
+
+function settingsMethods(store: Store) {
+  const get = store.prepare((qb, p: Owner) =>
+    digestUsers(qb).where('d.team_id', '=', p.teamId).where('d.user_id', '=', p.userId),
+  );
+  const enabled = store.prepare((qb) => digestUsers(qb).where('d.enabled', '=', 1));
+  const upsert = store.prepare((qb, p: Owner & { enabled: number; now: string }) =>
+    qb
+      .insertInto('digest_settings')
+      .values({
+        team_id: p.teamId,
+        user_id: p.userId,
+        enabled: p.enabled,
+        effective_from: p.now,
+        created_at: p.now,
+        updated_at: p.now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'user_id']).doUpdateSet((eb) => ({
+          enabled: eb.ref('excluded.enabled'),
+          // Switching on again starts from now; staying on keeps when it started.
+          effective_from: eb
+            .case()
+            .when(eb.and([eb('digest_settings.enabled', '=', 0), eb('excluded.enabled', '=', 1)]))
+            .then(eb.ref('excluded.effective_from'))
+            .else(eb.ref('digest_settings.effective_from'))
+            .end(),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      ),
+  );
+  return {
+    /** The person's digest settings with their zone and weekly time; undefined when never set. */
+    async getDigest(owner: Owner): Promise<DigestUser | undefined> {
+      const r = await get.first({ teamId: owner.teamId, userId: owner.userId });
+      return r ? toUser(r) : undefined;
+    },
+    /** On or off; switching on (again) starts from `now`: earlier months are not caught up. */
+    async setDigest(owner: Owner, on: boolean, now: Date): Promise<void> {
+      await upsert.run({
+        teamId: owner.teamId,
+        userId: owner.userId,
+        enabled: D.enabled.write(on),
+        now: now.toISOString(),
+      });
+    },
+    async listDigestUsers(): Promise<DigestUser[]> {
+      return (await enabled.all({})).map(toUser);
+    },
+  };
+}
+
+function ledgerMethods(store: Store) {
+  const since = store.prepare((qb, p: { monthKey: string }) =>
+    qb
+      .selectFrom('nudge_ledger')
+      .select(LEDGER_COLUMNS)
+      .where('kind', '=', 'digest')
+      .where('week_key', '>=', p.monthKey),
+  );
+  const of = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('nudge_ledger')
+      .select(LEDGER_COLUMNS)
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .where('kind', '=', 'digest')
+      .orderBy('week_key'),
+  );
+  return {
+    /** Every digest row from this month on ('YYYY-MM' sorts as text). */
+    async digestLedgerSince(monthKey: string): Promise<LedgerEntry[]> {
+      return (await since.all({ monthKey })).map(toLedger);
+    },
+    async digestLedgerOf(owner: Owner): Promise<LedgerEntry[]> {
+      return (await of.all({ teamId: owner.teamId, userId: owner.userId })).map(toLedger);
+    },
+  };
+}
+
+type Lease = { owner: string; expiresAt: Date };
+type ClaimRow = NudgeKey & {
+  slotAt: string;
+  state: 'claimed' | 'skipped';
+  reason: string | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: string | null;
+  now: string;
+};
+
+/** A new digest row, or a failed or abandoned one taken over. */
+function claimStatements(store: Store) {
+  const insertClaim = store.prepare((qb, p: ClaimRow) =>
+    qb
+      .insertInto('nudge_ledger')
+      .values({
+        team_id: p.teamId,
+        user_id: p.userId,
+        kind: 'digest',
+        week_key: p.weekKey,
+        slot_at: p.slotAt,
+        state: p.state,
+        reason: p.reason,
+        lease_owner: p.leaseOwner,
+        lease_expires_at: p.leaseExpiresAt,
+        created_at: p.now,
+        updated_at: p.now,
+      })
+      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'kind', 'week_key']).doNothing()),
+  );
+  const reclaim = store.prepare((qb, p: Leased & { leaseExpiresAt: string; now: string; at: string }) =>
+    qb
+      .updateTable('nudge_ledger')
+      .set({
+        state: 'claimed',
+        lease_owner: p.leaseOwner,
+        lease_expires_at: p.leaseExpiresAt,
+        updated_at: p.now,
+      })
+      .where((eb) =>
+        eb.and([
+          digestKey(eb, p),
+          eb.or([
+            eb.and([
+              eb('state', '=', 'failed'),
+              eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', p.at)]),
+            ]),
+            eb.and([
+              eb('state', '=', 'claimed'),
+              eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', p.at)]),
+            ]),
+          ]),
+        ]),
+      )
+      .returning(['slot_at', 'attempts']),
+  );
+  return { insertClaim, reclaim };
+}
+
+function claimMethods(store: Store) {
+  const { insertClaim, reclaim } = claimStatements(store);
+  return {
+    /** In one transaction: claims (or skipped rows) for the decisions and the retries taken over. */
+    claimDigests(
+      decisions: readonly DigestDecision[],
+      retries: readonly LedgerRow[],
+      lease: Lease,
+      at: Date,
+      now: Date,
+    ): Promise<ClaimedDigest[]> {
+      const leaseExpiresAt = L.lease_expires_at.write(lease.expiresAt) as string;
+      const iso = now.toISOString();
+      return store.transaction(async (tx) => {
+        const claimed: ClaimedDigest[] = [];
+        for (const d of decisions) {
+          const send = d.action === 'send';
+          const key = { teamId: d.teamId, userId: d.userId, weekKey: d.monthKey };
+          const inserted = await insertClaim.run(
+            {
+              ...key,
+              slotAt: L.slot_at.write(d.slotAt),
+              state: send ? 'claimed' : 'skipped',
+              reason: send ? null : (d.reason ?? null),
+              leaseOwner: send ? lease.owner : null,
+              leaseExpiresAt: send ? leaseExpiresAt : null,
+              now: iso,
+            },
+            tx,
+          );
+          if (inserted > 0 && send)
+            claimed.push({ ...key, slotAt: d.slotAt, leaseOwner: lease.owner, tickAt: at, attempts: 0 });
+        }
+        for (const row of retries) {
+          const key = { teamId: row.teamId, userId: row.userId, weekKey: row.weekKey };
+          const r = await reclaim.first(
+            { ...key, leaseOwner: lease.owner, leaseExpiresAt, now: iso, at: at.toISOString() },
+            tx,
+          );
+          if (r) {
+            const slotAt = L.slot_at.read(r.slot_at);
+            claimed.push({ ...key, slotAt, leaseOwner: lease.owner, tickAt: at, attempts: r.attempts });
+          }
+        }
+        return claimed;
+      });
+    },
+  };
+}
+
+/** The compare-and-set statements that end a digest claim. */
+function outcomeStatements(store: Store) {
+  return {
+    sending: store.prepare((qb, p: Leased & { channelId: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({ state: 'sending', channel_id: p.channelId, updated_at: p.now })
+        .where(heldIn(p, ['claimed'])),
+    ),
+    sent: store.prepare((qb, p: Leased & { channelId: string; messageTs: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({
+          state: 'sent',
+          message_ts: p.messageTs,
+          channel_id: p.channelId,
+          reason: null,
+          next_attempt_at: null,
+          lease_expires_at: null,
+          updated_at: p.now,
+        })
+        .where(heldIn(p, ['sending'])),
+    ),
+    failed: store.prepare((qb, p: Leased & { reason: string; nextAttemptAt: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set((eb) => ({
+          state: 'failed',
+          attempts: eb('attempts', '+', 1),
+          reason: p.reason,
+          next_attempt_at: p.nextAttemptAt,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: p.now,
+        }))
+        .where(heldIn(p, ['claimed', 'sending'])),
+    ),
+    skipped: store.prepare((qb, p: Leased & { reason: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({
+          state: 'skipped',
+          reason: p.reason,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: p.now,
+        })
+        .where(heldIn(p, ['claimed', 'sending'])),
+    ),
+    unconfirmed: store.prepare((qb, p: Leased & { reason: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({ reason: p.reason, updated_at: p.now })
+        .where(heldIn(p, ['sending'])),
+    ),
+    release: store.prepare((qb, p: { leaseOwner: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({ lease_expires_at: null, updated_at: p.now })
+        .where('kind', '=', 'digest')
+        .where('state', '=', 'claimed')
+        .where('lease_owner', '=', p.leaseOwner),
+    ),
+  };
+}
+
+function outcomeMethods(store: Store) {
+  const s = outcomeStatements(store);
+  const iso = (d: Date) => d.toISOString();
+  return {
+    /** On shutdown: this process' unsent digest claims may be taken over at once by the next run. */
+    releaseDigestClaims: (leaseOwner: string, now: Date): Promise<number> =>
+      s.release.run({ leaseOwner, now: iso(now) }),
+    /** claimed → sending, just before the Slack call; false when the claim is no longer ours. */
+    markDigestSending: async (c: ClaimedDigest, channelId: string, now: Date): Promise<boolean> =>
+      (await s.sending.run({ ...leased(c), channelId, now: iso(now) })) > 0,
+    markDigestSent: async (
+      c: ClaimedDigest,
+      m: { channelId: string; messageTs: string },
+      now: Date,
+    ): Promise<boolean> =>
+      (await s.sent.run({ ...leased(c), channelId: m.channelId, messageTs: m.messageTs, now: iso(now) })) > 0,
+    markDigestFailed: async (
+      c: ClaimedDigest,
+      reason: string,
+      nextAttemptAt: Date,
+      now: Date,
+    ): Promise<boolean> =>
+      (await s.failed.run({ ...leased(c), reason, nextAttemptAt: iso(nextAttemptAt), now: iso(now) })) > 0,
+    markDigestSkipped: async (c: ClaimedDigest, reason: string, now: Date): Promise<boolean> =>
+      (await s.skipped.run({ ...leased(c), reason, now: iso(now) })) > 0,
+    /** The post may or may not have gone out: the row stays 'sending', never resent. */
+    noteDigestUnconfirmed: async (c: ClaimedDigest, reason: string, now: Date): Promise<void> => {
+      await s.unconfirmed.run({ ...leased(c), reason, now: iso(now) });
+    },
+  };
+}
+
+function exportMethods(store: Store) {
+  const settings = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('digest_settings')
+      .select(['enabled', 'effective_from'])
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId),
+  );
+  const ledger = store.prepare((qb, p: Owner) =>
+    qb
+      .selectFrom('nudge_ledger')
+      .select(['week_key', 'slot_at', 'state', 'attempts', 'next_attempt_at', 'channel_id', 'message_ts'])
+      .where('team_id', '=', p.teamId)
+      .where('user_id', '=', p.userId)
+      .where('kind', '=', 'digest')
+      .orderBy('week_key'),
+  );
+  const putSettings = store.prepare((qb, p: Owner & { enabled: number; from: string; now: string }) =>
+    qb.insertInto('digest_settings').values({
+      team_id: p.teamId,
+      user_id: p.userId,
+      enabled: p.enabled,
+      effective_from: p.from,
+      created_at: p.from,
+      updated_at: p.now,
+    }),
+  );
+  // A claimed row is imported without its lease: the next due-check treats it as abandoned.
+  const putLedger = store.prepare((qb, p: Owner & DigestRows['digestLedger'][number] & { now: string }) =>
+    qb.insertInto('nudge_ledger').values({
+      team_id: p.teamId,
+      user_id: p.userId,
+      kind: 'digest',
+      week_key: p.month,
+      slot_at: p.slotAt,
+      state: p.state,
+      attempts: p.attempts,
+      next_attempt_at: p.nextAttemptAt,
+      channel_id: p.channelId,
+      message_ts: p.messageTs,
+      created_at: p.now,
+      updated_at: p.now,
+    }),
+  );
+  return {
+    /** The person's digest rows, for the JSON export; call inside the export's read transaction. */
+    async digestRowsOf(owner: Owner, tx?: Tx): Promise<DigestRows> {
+      const key = { teamId: owner.teamId, userId: owner.userId };
+      const s = await settings.first(key, tx);
+      return {
+        digestSettings: s
+          ? { enabled: D.enabled.read(s.enabled), effectiveFrom: D.effective_from.read(s.effective_from) }
+          : null,
+        digestLedger: (await ledger.all(key, tx)).map((r) => ({
+          month: r.week_key,
+          slotAt: L.created_at.read(r.slot_at),
+          state: r.state,
+          attempts: r.attempts,
+          nextAttemptAt: r.next_attempt_at === null ? null : L.created_at.read(r.next_attempt_at),
+          channelId: r.channel_id,
+          messageTs: r.message_ts,
+        })),
+      };
+    },
+    /** `ladder import`: call inside the import's transaction. `now`: ISO instant of the import. */
+    async importDigestRows(owner: Owner, rows: DigestRows, now: string, tx?: Tx): Promise<void> {
+      const key = { teamId: owner.teamId, userId: owner.userId };
+      const s = rows.digestSettings;
+      if (s)
+        await putSettings.run(
+          { ...key, enabled: D.enabled.write(s.enabled), from: s.effectiveFrom, now },
+          tx,
+        );
+      for (const l of rows.digestLedger) await putLedger.run({ ...key, ...l, now }, tx);
+    },
+  };
+}
+
+export type DigestRepository = ReturnType<typeof createDigestRepository>;
