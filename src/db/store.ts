@@ -44,7 +44,7 @@ class Param {
   constructor(readonly name: string) {}
 }
 
-type Slot = { param: string } | { value: unknown };
+type Slot = { param: string } | { constant: unknown };
 type Mode = 'all' | 'first' | 'run';
 
 export interface Store {
@@ -86,11 +86,11 @@ function prepareWith<P extends object, R>(
     },
   });
   const c = build(qb, p).compile();
-  const slots: Slot[] = c.parameters.map((v) => (v instanceof Param ? { param: v.name } : { value: v }));
+  const slots: Slot[] = c.parameters.map((v) => (v instanceof Param ? { param: v.name } : { constant: v }));
   const s = statement(c.sql);
   // Per slot: the parameter's name, or the constant the query was built with.
   const paramNames = slots.map((slot) => ('param' in slot ? slot.param : null));
-  const constants = slots.map((slot) => ('value' in slot ? slot.value : undefined));
+  const constants = slots.map((slot) => ('constant' in slot ? slot.constant : undefined));
   const bind = (params: P): unknown[] => {
     const values = params as Record<string, unknown>;
     const args = new Array<unknown>(paramNames.length);

@@ -37,6 +37,18 @@ async function holdsNothing(ctx: AppContext, owner: Owner): Promise<boolean> {
   return Object.values(await ctx.repos.userData.count(owner)).every((n) => n === 0);
 }
 
+/** What Skip this week, Pause 2 weeks or Stop nudges did, in words. */
+async function applyControl(
+  ctx: AppContext,
+  owner: Owner,
+  kind: Control,
+  tz: string | null,
+): Promise<string> {
+  if (kind === 'skip') return skipThisWeek(ctx, owner, tz);
+  const change = kind === 'pause' ? ({ kind: 'pause-weeks', weeks: 2 } as const) : ({ kind: 'off' } as const);
+  return (await applyNudgeCommand(ctx, owner, change, tz)).text;
+}
+
 export function registerNudgeActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.nudgeAnswer, async ({ ack, body, client, respond }) => {
     await ack();
@@ -87,17 +99,7 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
         return;
       }
       const { tz } = await ensureTimeZone(ctx, client, owner);
-      const note =
-        kind === 'skip'
-          ? await skipThisWeek(ctx, owner, tz)
-          : (
-              await applyNudgeCommand(
-                ctx,
-                owner,
-                kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' },
-                tz,
-              )
-            ).text;
+      const note = await applyControl(ctx, owner, kind, tz);
       const prompt = promptById(ctx, nudge.promptId);
       if (!prompt) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(note) });
