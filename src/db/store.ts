@@ -208,5 +208,5 @@ export function pick<P, const K extends keyof P>(p: P, keys: readonly K[]): Pick
 /** A write refused by a unique index: SQLite's SQLITE_CONSTRAINT_UNIQUE (PostgreSQL's is 23505). */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }

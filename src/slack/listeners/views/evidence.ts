@@ -11,6 +11,7 @@ import {
   saveEvidenceForm,
 } from '../../../app/evidence.ts';
 import type { AppContext } from '../../../context.ts';
+import { isUniqueViolation } from '../../../db/store.ts';
 import type { EvidenceEntry, Owner } from '../../../domain/types.ts';
 import { describeError } from '../../../log.ts';
 import {
@@ -124,7 +125,7 @@ export function registerEvidenceViews(app: App, ctx: AppContext): void {
       const saved = fromMessage
         ? await ctx.repos.evidence.findByMessage(owner, fromMessage.channelId, fromMessage.ts)
         : undefined;
-      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || !saved) throw err;
+      if (!isUniqueViolation(err) || !saved) throw err;
       await ack({ response_action: 'errors', errors: { [BlockId.evidenceText]: alreadySavedError(saved) } });
       return;
     }
