@@ -110,7 +110,10 @@ const entriesWith = (c: Case) =>
 const openModal = (c: Case) => c.h.api.state.openModals(c.user).at(-1);
 /** Log lines of this case that describe an error (describeError's `error` field). */
 const explained = (c: Case) => c.h.logs.slice(c.logsFrom).filter((l) => /"error":\{/.test(l));
-const today = () => new Date().toISOString().slice(0, 10);
+/** Every case's person lives here, west of UTC: their today is not always UTC's. */
+const TZ = 'America/Chicago';
+/** Today where the person is (YYYY-MM-DD): a UTC date is "in the future" for them late in their evening. */
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
 
 function formValues(text: string): Record<string, unknown> {
   const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
@@ -405,7 +408,7 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
           .replace(/[^A-Za-z]/g, '')
           .toUpperCase()
           .slice(0, 8)}${n}`;
-        h.api.addUser({ id: user, name: user.toLowerCase(), tz: 'America/Chicago' });
+        h.api.addUser({ id: user, name: user.toLowerCase(), tz: TZ });
         const c: Case = {
           h,
           user,
