@@ -207,7 +207,10 @@ describe('logs at LOG_LEVEL=debug across a mixed workload', () => {
           [BlockId.evidenceText]: f({ type: 'plain_text_input', value: `${words.modal} #process` }),
           [BlockId.evidenceDate]: f({
             type: 'datepicker',
-            selected_date: new Date().toISOString().slice(0, 10),
+            // Today in alice's zone (America/New_York): UTC's date is ahead of hers late in her evening.
+            selected_date: new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(
+              new Date(),
+            ),
           }),
         },
       });
