@@ -306,6 +306,16 @@ function writingSerialised(
   };
 }
 
+/**
+ * Socket Mode's ack copies the body's own fields into the envelope (`{ ...body }`), so a reply
+ * serialised ahead of time goes in as the body it stands for.
+ */
+function unwrappingSerialised(
+  ack: (response?: unknown) => Promise<void>,
+): (response?: unknown) => Promise<void> {
+  return (response) => ack(response instanceof SerialisedReply ? response.toJSON() : response);
+}
+
 /** What Socket Mode hands the app for each envelope: its payload and the ack. */
 interface SocketEvent {
   body: unknown;
@@ -324,7 +334,7 @@ export function gateSocketModeEvents<A extends { processEvent(event: SocketEvent
   const gated = Object.create(app) as A;
   gated.processEvent = async (event: SocketEvent) => {
     const problem = malformation(event.body, opts.declared);
-    if (!problem) return app.processEvent(event);
+    if (!problem) return app.processEvent({ ...event, ack: unwrappingSerialised(event.ack) });
     opts.logger.warn('refused a Socket Mode envelope Slack would never send', { problem });
     await event.ack();
   };

@@ -5,9 +5,10 @@
  * kilobytes of blocks per request. Where one part is per request (the words typed, carried by the
  * Share button), the text is kept as the parts around that one value and joined per request.
  *
- * Anything else that serialises a {@link SerialisedReply} (Bolt's own ack, Socket Mode's envelope
- * ack, a log line) goes through `toJSON` and writes the same bytes, so the fast path is an
- * optimisation only, never a different answer. Pure.
+ * Anything else that serialises a {@link SerialisedReply} with `JSON.stringify` (Bolt's own ack, a
+ * log line) goes through `toJSON` and writes the same bytes, so the fast path is an optimisation
+ * only, never a different answer. Socket Mode's ack copies the body's fields instead: the gate
+ * hands it `toJSON()` (see gateSocketModeEvents). Pure.
  */
 export class SerialisedReply {
   /** The ack body exactly as `JSON.stringify(body)` writes it. */

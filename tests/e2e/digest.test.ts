@@ -219,6 +219,7 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
     const late = await nudgesRun('2027-04-07T12:00:00Z');
     expect(linesOf(late.lines, carol)).toEqual([`${TEAM} ${carol} skipped 2027-04-05T16:00 digest too-late`]);
     expect(linesOf(late.lines, alice)).toEqual([`${TEAM} ${alice} skipped 2027-04-05T16:00 digest too-late`]);
+    expect(linesOf(late.lines, dan)).toEqual([`${TEAM} ${dan} skipped 2027-04-05T09:30 digest too-late`]);
     expect(digestsOf(carol)).toHaveLength(3);
   });
 
@@ -230,6 +231,12 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
         await new Promise((r) => setTimeout(r, 20));
       expect(digestsOf(carol)).toHaveLength(4);
       expect(shown(digestsOf(carol)[3])).toContain('April 2027 in review');
+      // DST: Dan's 09:30 in London was 09:30 UTC in January (GMT) and is 08:30 UTC in May (BST).
+      const danSlots = h.app.ctx.repos.digests
+        .digestLedgerOf(owner(dan))
+        .map((r) => [r.weekKey, r.slotAt.toISOString()]);
+      expect(danSlots).toContainEqual(['2027-01', '2027-01-04T09:30:00.000Z']);
+      expect(danSlots).toContainEqual(['2027-05', '2027-05-03T08:30:00.000Z']);
       h.app.scheduler.tick();
       await new Promise((r) => setTimeout(r, 200));
       expect(digestsOf(carol)).toHaveLength(4);

@@ -138,7 +138,7 @@ describe('role names kept: me level senior target lead', () => {
     await reply(await h.sender.command({ userId: alice, text: 'export json' }));
     const json = await waitFor(() => filesSince(before).find((f) => f.name.endsWith('.json') && f.completed));
     const data = parseExport(json.bytes?.toString('utf8') ?? '');
-    expect(data.version).toBe(4);
+    expect(data.version).toBe(5);
     expect(data.profile).toMatchObject({
       level: 'tpm4',
       levelRole: 'senior-tpm',

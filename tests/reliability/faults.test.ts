@@ -6,6 +6,7 @@ import { messageEvent } from '../../src/local/signed-sender.ts';
 import type { FaultSpec } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ShortcutId } from '../../src/slack/ids.ts';
 import { FAILURE_TEXT } from '../../src/slack/reply.ts';
+import { localToday } from '../helpers/dates.ts';
 import { type Harness, startHarness, TEAM } from '../helpers/harness.ts';
 import { SAVED, shown, sleep, soak, waitFor } from '../helpers/reliability.ts';
 
@@ -110,10 +111,8 @@ const entriesWith = (c: Case) =>
 const openModal = (c: Case) => c.h.api.state.openModals(c.user).at(-1);
 /** Log lines of this case that describe an error (describeError's `error` field). */
 const explained = (c: Case) => c.h.logs.slice(c.logsFrom).filter((l) => /"error":\{/.test(l));
-/** Every case's person lives here, west of UTC: their today is not always UTC's. */
-const TZ = 'America/Chicago';
-/** Today where the person is (YYYY-MM-DD): a UTC date is "in the future" for them late in their evening. */
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
+/** The fault cases' people live in Chicago (see addUser below). */
+const today = () => localToday('America/Chicago');
 
 function formValues(text: string): Record<string, unknown> {
   const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
@@ -408,7 +407,7 @@ describe.concurrent.each(Object.entries(SCENARIOS))('%s failing', (method, scena
           .replace(/[^A-Za-z]/g, '')
           .toUpperCase()
           .slice(0, 8)}${n}`;
-        h.api.addUser({ id: user, name: user.toLowerCase(), tz: TZ });
+        h.api.addUser({ id: user, name: user.toLowerCase(), tz: 'America/Chicago' });
         const c: Case = {
           h,
           user,

@@ -7,6 +7,7 @@ import { runCli } from '../../src/cli/index.ts';
 import { openDatabase } from '../../src/db/connection.ts';
 import { messageEvent, signSlackRequest } from '../../src/local/signed-sender.ts';
 import { ActionId, BlockId, ShortcutId } from '../../src/slack/ids.ts';
+import { localToday } from '../helpers/dates.ts';
 import {
   APP_TOKEN,
   BOT_TOKEN,
@@ -207,10 +208,7 @@ describe('logs at LOG_LEVEL=debug across a mixed workload', () => {
           [BlockId.evidenceText]: f({ type: 'plain_text_input', value: `${words.modal} #process` }),
           [BlockId.evidenceDate]: f({
             type: 'datepicker',
-            // Today in alice's zone (America/New_York): UTC's date is ahead of hers late in her evening.
-            selected_date: new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(
-              new Date(),
-            ),
+            selected_date: localToday('America/New_York'),
           }),
         },
       });

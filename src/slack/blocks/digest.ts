@@ -75,6 +75,9 @@ function emptyDigest(digest: Digest): SlackMessage {
 export function buildDigestMessage(digest: Digest): SlackMessage {
   if (digest.total === 0) return emptyDigest(digest);
   const target = digest.targetName ? ` against ${escapeMrkdwn(digest.targetName)}` : '';
+  const legend = digest.axes.some((a) => a.growth)
+    ? ' (*bold*: where the target asks more than your level)'
+    : '';
   const shifts =
     digest.shifts.length > 0
       ? digest.shifts.map((s) => `${escapeMrkdwn(s.name)} (${s.count})`).join(', ')
@@ -85,7 +88,7 @@ export function buildDigestMessage(digest: Digest): SlackMessage {
     blocks: [
       { ...header(digestTitle(digest)), block_id: BlockId.digestHeader },
       section(
-        `*${plural(digest.total, 'entry', 'entries')}* in ${digest.label}, per axis${target}:\n${axisLines(digest)}`,
+        `*${plural(digest.total, 'entry', 'entries')}* in ${digest.label}, per axis${target}${legend}:\n${axisLines(digest)}`,
       ),
       context(rhythmLine(digest)),
       section(`*Shifts practised:* ${shifts}`),
