@@ -36,7 +36,10 @@ const APP_IDS: ReadonlySet<string> = new Set([
 
 type Node = { type?: string; [key: string]: unknown };
 
-/** Stands for an interpolation in a template's text: a sentence never spans one. */
+/**
+ * Stands for an interpolation in a template's text; a sentence reads it as `…`, so two templates
+ * saying the same around their values match.
+ */
 const HOLE = '\u0000';
 const LOG_METHODS = new Set(['debug', 'info', 'warn', 'error']);
 /** SQL is no one's sentence: a statement's clauses repeat across repositories. */
@@ -83,7 +86,8 @@ function literalsOf(source: string): string[] {
 function sentencesOf(literal: string): string[] {
   if (SQL.test(literal)) return [];
   return literal
-    .split(new RegExp(`${HOLE}|\\n|(?<=[.!?])\\s+`))
+    .replaceAll(HOLE, '…')
+    .split(/\n|(?<=[.!?])\s+/)
     .map((s) => s.replace(/\s+/g, ' ').trim())
     .filter((s) => [...s].length >= MIN_SENTENCE && / \S+ /.test(s) && /\p{L}{2}/u.test(s));
 }
@@ -160,6 +164,7 @@ describe('facts written once in src/', () => {
     expect(commandInLocal(FIXTURE)).toEqual(['src/local/page.ts: "Try `/ladder nudge on` first."']);
     expect(sentencesInTwoFiles(FIXTURE)).toEqual([
       '"That entry no longer exists (it may have been deleted already).": src/builder.ts, src/listener.ts',
+      '"This is … characters; the limit is …": src/builder.ts, src/listener.ts',
     ]);
   });
 
