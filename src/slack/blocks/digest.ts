@@ -104,8 +104,13 @@ export function buildDigestReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
 }
 
-/** The App Home's `digest` slot: the switch in words and one button, as `/ladder digest on|off`. */
-export function buildDigestHomeSlot(input: { enabled: boolean; text: string }): Block[] {
+export interface DigestHomeInput {
+  enabled: boolean;
+  text: string;
+}
+
+/** The App Home's digest section: the switch in words and one button, as `/ladder digest on|off`. */
+export function buildDigestHomeSection(input: DigestHomeInput): Block[] {
   const toggle = input.enabled
     ? button({ text: 'Turn off the digest', actionId: ActionId.homeDigestToggle, value: 'off' })
     : button({

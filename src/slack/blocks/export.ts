@@ -147,7 +147,12 @@ const FORMAT_BUTTONS: Record<ExportFormat, string> = {
  * The App Home's export section: one button per format, one to put a fresh chart on the Home,
  * and the chart itself once there is one. Values carry only the format, never an id.
  */
-export function buildExportHomeSlot(chart: { fileId: string; altText: string } | null): Block[] {
+export interface HomeChart {
+  fileId: string;
+  altText: string;
+}
+
+export function buildExportHomeSection(chart: HomeChart | null): Block[] {
   const buttons: types.Button[] = EXPORT_FORMATS.map((format, i) =>
     button({ text: FORMAT_BUTTONS[format], actionId: nthActionId(ActionId.exportFile, i), value: format }),
   );

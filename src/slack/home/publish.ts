@@ -3,7 +3,6 @@
  * entries, and the weekly-nudge and export sections. Builders: ./blocks.ts, ./nudge-blocks.ts;
  * listeners: ./profile-actions.ts, ./nudge-actions.ts.
  */
-import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { digestStatus } from '../../app/digest.ts';
 import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../app/progress.ts';
@@ -17,12 +16,11 @@ import { describeSchedule } from '../../domain/nudge-settings.ts';
 import { parsePeriod } from '../../domain/period.ts';
 import type { EvidenceEntry, Owner, Profile } from '../../domain/types.ts';
 import { describeError } from '../../log.ts';
-import { buildDigestHomeSlot } from '../blocks/digest.ts';
 import { tagNames } from '../blocks/evidence.ts';
-import { buildExportHomeSlot } from '../blocks/export.ts';
+import type { HomeChart } from '../blocks/export.ts';
 import { ensureTimeZone } from '../time-zone.ts';
-import { buildHome, HOME_RECENT_ENTRIES, type HomeSlot } from './blocks.ts';
-import { buildNudgeHomeSlot, NUDGES_OFF_HOME_TEXT } from './nudge-blocks.ts';
+import { buildHome, HOME_RECENT_ENTRIES, type HomeSections } from './blocks.ts';
+import { type NudgeHomeInput, NUDGES_OFF_HOME_TEXT } from './nudge-blocks.ts';
 
 export interface PublishHomeOptions {
   justSaved?: EvidenceEntry;
@@ -36,7 +34,7 @@ export interface PublishHomeOptions {
 }
 
 /** The weekly-nudge section: the schedule in words and its controls. One query, no Slack call. */
-function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): types.KnownBlock[] {
+function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): NudgeHomeInput {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = repo.getSettings(owner);
@@ -49,29 +47,29 @@ function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): types.Kn
         lateWindowHours: ctx.config.nudgeLateWindowHours,
       }).text
     : NUDGES_OFF_HOME_TEXT;
-  return buildNudgeHomeSlot({
+  return {
     enabled: settings.enabled,
     statusText,
     day: stored?.day ?? DEFAULT_NUDGE_DAY,
     minuteOfDay: stored?.minuteOfDay ?? DEFAULT_NUDGE_MINUTE_OF_DAY,
-  });
+  };
 }
 
 /**
- * The export section: the export buttons and the radar chart last uploaded for the Home (one
- * query, no Slack call; the chart button uploads a fresh one).
+ * The export section: the radar chart last uploaded for the Home (one query, no Slack call; the
+ * chart button uploads a fresh one).
  */
-function exportSection(ctx: AppContext, owner: Owner): types.KnownBlock[] {
+function exportSection(ctx: AppContext, owner: Owner): { chart: HomeChart | null } {
   const chart = ctx.repos.exports.homeChart(owner);
-  return buildExportHomeSlot(chart?.altText ? { fileId: chart.fileId, altText: chart.altText } : null);
+  return { chart: chart?.altText ? { fileId: chart.fileId, altText: chart.altText } : null };
 }
 
 /** One section failing leaves its placeholder; the rest of the Home still publishes. */
-function sectionOrPlaceholder(ctx: AppContext, slot: HomeSlot, build: () => types.KnownBlock[]) {
+function sectionOrPlaceholder<T>(ctx: AppContext, section: keyof HomeSections, read: () => T): T | undefined {
   try {
-    return build();
+    return read();
   } catch (err) {
-    ctx.logger.warn('a Home section failed; showing its placeholder', { slot, error: describeError(err) });
+    ctx.logger.warn('a Home section failed; showing its placeholder', { section, error: describeError(err) });
     return undefined;
   }
 }
@@ -98,11 +96,9 @@ export async function publishHome(
         summary,
         recent: entries,
         total,
-        slots: {
+        sections: {
           nudges: sectionOrPlaceholder(ctx, 'nudges', () => nudgeSection(ctx, owner, profile)),
-          digest: sectionOrPlaceholder(ctx, 'digest', () =>
-            buildDigestHomeSlot(digestStatus(ctx, owner, profile.tz)),
-          ),
+          digest: sectionOrPlaceholder(ctx, 'digest', () => digestStatus(ctx, owner, profile.tz)),
           export: sectionOrPlaceholder(ctx, 'export', () => exportSection(ctx, owner)),
         },
         ...(opts.justSaved ? { justSaved: opts.justSaved } : {}),
