@@ -1,6 +1,6 @@
 /** The monthly digest DM and the replies to `/ladder digest …`. Pure builders. */
 import type { Digest } from '../../domain/digest.ts';
-import { ActionId, BlockId } from '../ids.ts';
+import { ActionId, BlockId, COMMAND } from '../ids.ts';
 import {
   type Block,
   button,
@@ -60,7 +60,7 @@ function emptyDigest(digest: Digest): SlackMessage {
       { ...header(digestTitle(digest)), block_id: BlockId.digestHeader },
       section(
         `No evidence was logged in ${digest.label}, and that is fine: a month is long. ` +
-          'One short `/ladder log` this week starts the next one.',
+          `One short \`${COMMAND} log\` this week starts the next one.`,
       ),
       ...nextStepBlocks(digest),
       ...questionBlocks(digest),
@@ -95,7 +95,7 @@ export function buildDigestMessage(digest: Digest): SlackMessage {
       divider(),
       ...nextStepBlocks(digest),
       ...questionBlocks(digest),
-      context('`/ladder digest off` stops these; `/ladder summary` shows any period.'),
+      context(`\`${COMMAND} digest off\` stops these; \`${COMMAND} summary\` shows any period.`),
     ],
   };
 }

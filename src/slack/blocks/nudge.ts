@@ -144,8 +144,7 @@ export function buildReplyTooLong(length: number, limit: number): SlackMessage {
 }
 
 /** How to start again after `/ladder forget`: the same words wherever an old nudge is touched. */
-const START_AGAIN =
-  'To start again: `/ladder nudge on` for a weekly question, or `/ladder log <what you did>` to keep a win.';
+const START_AGAIN = `To start again: \`${COMMAND} nudge on\` for a weekly question, or \`${COMMAND} log <what you did>\` to keep a win.`;
 
 /**
  * A reply, or a button, on a nudge from before `/ladder forget`: Ladder holds nothing about the
@@ -159,7 +158,7 @@ export function buildNothingHeld(what: 'reply' | 'skip' | 'pause' | 'answer' | '
         ? 'I did not keep this reply.'
         : 'There is nothing to change here.';
   const text =
-    `${lead} Ladder holds nothing about you now: everything was deleted with \`/ladder forget\`, ` +
+    `${lead} Ladder holds nothing about you now: everything was deleted with \`${COMMAND} forget\`, ` +
     `including this question. ${START_AGAIN}`;
   return { text: fallback(text.replace(/`/g, '')), blocks: [section(text)] };
 }

@@ -8,6 +8,7 @@ import type { Ladder } from '../../domain/ladder/model.ts';
 import type { Summary } from '../../domain/summary.ts';
 import type { EvidenceEntry } from '../../domain/types.ts';
 import { SLACK_LIMITS } from '../../slack-limits.ts';
+import { buildDigestHomeSection, type DigestHomeInput } from '../blocks/digest.ts';
 import {
   deleteEntryButton,
   describeTags,
@@ -17,6 +18,7 @@ import {
   slackDate,
   type TagNames,
 } from '../blocks/evidence.ts';
+import { buildExportHomeSection, type HomeChart } from '../blocks/export.ts';
 import {
   button,
   context,
@@ -27,8 +29,6 @@ import {
   section,
   truncate,
 } from '../blocks/format.ts';
-import { buildDigestHomeSection, type DigestHomeInput } from '../blocks/digest.ts';
-import { buildExportHomeSection, type HomeChart } from '../blocks/export.ts';
 import { levelsLine, summaryGlance } from '../blocks/summary.ts';
 import { ActionId, BlockId, COMMAND, nthActionId } from '../ids.ts';
 import { buildNudgeHomeSection, type NudgeHomeInput } from './nudge-blocks.ts';
@@ -165,7 +165,12 @@ function entryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Block[] 
 }
 
 /** A feature section under its header; without its input, the line saying how to turn it on. */
-function featureSection<T>(title: string, input: T | undefined, build: (input: T) => Block[], otherwise: string) {
+function featureSection<T>(
+  title: string,
+  input: T | undefined,
+  build: (input: T) => Block[],
+  otherwise: string,
+) {
   return [divider(), header(title), ...(input === undefined ? [section(otherwise)] : build(input))];
 }
 
@@ -215,7 +220,7 @@ export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
   const recent = input.recent.slice(0, HOME_RECENT_ENTRIES);
   if (recent.length === 0) {
     blocks.push(
-      section('Nothing logged yet. Press *Log a win*, or type `/ladder log <what you did>` anywhere.'),
+      section(`Nothing logged yet. Press *Log a win*, or type \`${COMMAND} log <what you did>\` anywhere.`),
     );
   }
   recent.forEach((entry, i) => {

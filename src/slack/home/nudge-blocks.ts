@@ -2,7 +2,7 @@
 import type { types } from '@slack/bolt';
 import { formatMinuteOfDay } from '../../domain/zoned-time.ts';
 import { button, context, option, section } from '../blocks/format.ts';
-import { ActionId, BlockId } from '../ids.ts';
+import { ActionId, BlockId, COMMAND } from '../ids.ts';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -67,7 +67,7 @@ export function buildNudgeHomeSection(input: NudgeHomeInput): types.KnownBlock[]
     },
     { type: 'actions', block_id: BlockId.homeNudgeActions, elements: buttons },
     context(
-      'Times are in your Slack time zone. Other times: `/ladder nudge fri 15:45`, `/ladder nudge pause 2027-01-05`.',
+      `Times are in your Slack time zone. Other times: \`${COMMAND} nudge fri 15:45\`, \`${COMMAND} nudge pause 2027-01-05\`.`,
     ),
   ];
 }

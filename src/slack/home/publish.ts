@@ -20,7 +20,7 @@ import { tagNames } from '../blocks/evidence.ts';
 import type { HomeChart } from '../blocks/export.ts';
 import { ensureTimeZone } from '../time-zone.ts';
 import { buildHome, HOME_RECENT_ENTRIES, type HomeSections } from './blocks.ts';
-import { type NudgeHomeInput, NUDGES_OFF_HOME_TEXT } from './nudge-blocks.ts';
+import { NUDGES_OFF_HOME_TEXT, type NudgeHomeInput } from './nudge-blocks.ts';
 
 export interface PublishHomeOptions {
   justSaved?: EvidenceEntry;
