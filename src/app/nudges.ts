@@ -3,7 +3,7 @@ import { localDate } from '../domain/evidence.ts';
 import type { Shift } from '../domain/ladder/model.ts';
 import type { NudgeArgs } from '../domain/nudge-args.ts';
 import { defaultNudgeSettings, type NudgeSettings, weekKeyAt } from '../domain/nudge-schedule.ts';
-import { applyNudgeChange, describeSchedule, type NudgeChange, nextNudge } from '../domain/nudge-settings.ts';
+import { applyNudgeChange, describeSchedule, nextNudge } from '../domain/nudge-settings.ts';
 import { choosePrompt, type Prompt, variantFor } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
 import { addDaysToLocalDate } from '../domain/zoned-time.ts';
@@ -60,14 +60,10 @@ export interface NudgeDm {
 
 export type SettingsCommand = Exclude<NudgeArgs, { kind: 'invalid' | 'now' }>;
 
-const CHANGE_PREFIX: Record<NudgeChange['kind'], string> = {
-  on: 'Weekly reflection nudges are on.',
-  off: 'Weekly nudges are off. Your answers so far stay in your evidence.',
-  set: 'Schedule saved.',
-  pause: 'Paused.',
-  'pause-weeks': 'Paused.',
-  skip: 'Your next nudge will be skipped.',
-};
+/** What a nudge command did (phrased by `nudgeCommandText` in slack/blocks/nudge.ts). */
+export type NudgeCommandResult =
+  | { ok: true; kind: SettingsCommand['kind']; schedule: string }
+  | { ok: false; problem: string };
 
 /**
  * `/ladder nudge on|off|status|skip|pause …|<day> <time>`: applies the change to the stored
@@ -78,7 +74,7 @@ export function applyNudgeCommand(
   owner: Owner,
   args: SettingsCommand,
   tz: string | null,
-): { ok: boolean; text: string } {
+): NudgeCommandResult {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = repo.getSettings(owner);
@@ -86,31 +82,25 @@ export function applyNudgeCommand(
   const options = { ledger: repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
   if (args.kind === 'status') {
     const settings = current ?? { ...defaultNudgeSettings(owner, now), enabled: false, tz };
-    return { ok: true, text: describeSchedule(settings, now, options).text };
+    return { ok: true, kind: 'status', schedule: describeSchedule(settings, now, options).text };
   }
   const result = applyNudgeChange(current, args, { ...owner, now, tz, ...options });
-  if (!result.ok) return { ok: false, text: result.message };
+  if (!result.ok) return { ok: false, problem: result.message };
   repo.saveSettings(result.settings, now);
-  const described = describeSchedule(result.settings, now, options).text;
-  return {
-    ok: true,
-    text:
-      args.kind === 'off'
-        ? `${CHANGE_PREFIX.off} \`nudge on\` turns them back on.`
-        : `${CHANGE_PREFIX[args.kind]} ${described}`,
-  };
+  return { ok: true, kind: args.kind, schedule: describeSchedule(result.settings, now, options).text };
 }
 
 /**
  * The DM's "Skip this week": no answer is expected this week. When this week's weekly nudge has
- * not gone out yet (the DM was a `nudge now`), that nudge is skipped too.
+ * not gone out yet (the DM was a `nudge now`), that nudge is skipped too. The schedule now, in
+ * words, or null when weekly nudges are off (phrased by `skipThisWeekText`).
  */
-export function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): string {
+export function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): string | null {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = repo.getSettings(owner);
   const options = { ledger: repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
-  if (!stored?.enabled) return 'No answer needed this week. Weekly nudges are off.';
+  if (!stored?.enabled) return null;
   let settings: NudgeSettings = { ...stored, tz };
   const week = weekKeyAt(now, tz);
   const pending = nextNudge(settings, now, { ...options, ignoreSkip: true });
@@ -118,5 +108,5 @@ export function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): 
     settings = { ...settings, skipWeek: week };
     repo.saveSettings(settings, now);
   }
-  return `No answer needed this week. ${describeSchedule(settings, now, options).text}`;
+  return describeSchedule(settings, now, options).text;
 }

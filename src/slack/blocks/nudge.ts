@@ -2,6 +2,7 @@
  * The weekly reflection DM, its Answer modal and the replies to `/ladder nudge …`. Pure builders.
  */
 import type { types } from '@slack/bolt';
+import type { NudgeCommandResult, SettingsCommand } from '../../app/nudges.ts';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Shift } from '../../domain/ladder/model.ts';
 import type { Prompt } from '../../domain/prompts.ts';
@@ -132,6 +133,28 @@ export const NudgeNotice = {
   formExpired: 'This form has expired. Copy your answer and reply in the nudge’s thread instead.',
   answerEmpty: 'Write a few words: what happened, and what you would do again.',
 } as const;
+
+const CHANGE_PREFIX: Record<Exclude<SettingsCommand['kind'], 'status'>, string> = {
+  on: 'Weekly reflection nudges are on.',
+  off: 'Weekly nudges are off. Your answers so far stay in your evidence.',
+  set: 'Schedule saved.',
+  pause: 'Paused.',
+  'pause-weeks': 'Paused.',
+  skip: 'Your next nudge will be skipped.',
+};
+
+/** What `/ladder nudge …` (or a nudge button) did, in words. */
+export function nudgeCommandText(result: NudgeCommandResult): string {
+  if (!result.ok) return result.problem;
+  if (result.kind === 'status') return result.schedule;
+  if (result.kind === 'off') return `${CHANGE_PREFIX.off} \`nudge on\` turns them back on.`;
+  return `${CHANGE_PREFIX[result.kind]} ${result.schedule}`;
+}
+
+/** The DM's "Skip this week", done: the schedule now, or null when weekly nudges are off. */
+export function skipThisWeekText(schedule: string | null): string {
+  return `No answer needed this week. ${schedule ?? 'Weekly nudges are off.'}`;
+}
 
 export function buildNudgeReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };

@@ -9,6 +9,8 @@ import {
   buildNudgeMessage,
   buildNudgeReply,
   NudgeNotice,
+  nudgeCommandText,
+  skipThisWeekText,
 } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
@@ -27,6 +29,14 @@ function nudgeOf(ctx: AppContext, owner: Owner, body: BlockButtonAction): NudgeM
 }
 
 type Control = 'skip' | 'pause' | 'stop';
+
+/** What Skip this week, Pause 2 weeks or Stop on a DM did, in words. */
+function controlNote(ctx: AppContext, owner: Owner, kind: Control, tz: string | null): string {
+  if (kind === 'skip') return skipThisWeekText(skipThisWeek(ctx, owner, tz));
+  return nudgeCommandText(
+    applyNudgeCommand(ctx, owner, kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' }, tz),
+  );
+}
 
 /** True when Ladder holds no row at all about the person (after `/ladder forget`). */
 function holdsNothing(ctx: AppContext, owner: Owner): boolean {
@@ -71,7 +81,7 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
         // Stop always stops: the person's own nudges, whatever the old message was.
         if (kind === 'stop') {
           const nothing = holdsNothing(ctx, owner);
-          const text = nothing ? '' : applyNudgeCommand(ctx, owner, { kind: 'off' }, null).text;
+          const text = nothing ? '' : nudgeCommandText(applyNudgeCommand(ctx, owner, { kind: 'off' }, null));
           const message = nothing ? buildNothingHeld('stopped') : buildNudgeReply(text);
           await respond({ response_type: 'ephemeral', replace_original: false, ...message });
           return;
@@ -83,15 +93,7 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
         return;
       }
       const { tz } = await ensureTimeZone(ctx, client, owner);
-      const note =
-        kind === 'skip'
-          ? skipThisWeek(ctx, owner, tz)
-          : applyNudgeCommand(
-              ctx,
-              owner,
-              kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' },
-              tz,
-            ).text;
+      const note = controlNote(ctx, owner, kind, tz);
       const prompt = promptById(ctx, nudge.promptId);
       if (!prompt) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(note) });
