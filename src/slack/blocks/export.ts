@@ -17,6 +17,34 @@ import {
   truncate,
 } from './format.ts';
 
+/** What each export is, in words ("Markdown review packet"). */
+export const EXPORT_DESCRIPTION: Readonly<Record<ExportFormat, string>> = {
+  md: 'Markdown review packet',
+  csv: 'CSV of your evidence',
+  json: 'JSON export of your data',
+};
+
+const FILE_TITLE: Readonly<Record<ExportFormat, string>> = {
+  md: 'Review packet',
+  csv: 'Ladder evidence',
+  json: 'Ladder export',
+};
+
+/** What Slack shows as an export's title, e.g. "Review packet (last 12 months)". */
+export function exportFileTitle(format: ExportFormat, periodLabel: string): string {
+  return `${FILE_TITLE[format]} (${periodLabel})`;
+}
+
+/** What Slack shows as the radar chart PNG's title. */
+export function chartFileTitle(periodLabel: string): string {
+  return `Ladder radar chart (${periodLabel})`;
+}
+
+/** The one line posted with a radar chart in the DM (files.uploadV2 `initial_comment`). */
+export function chartInitialComment(periodLabel: string): string {
+  return `Your radar chart: level, target and evidence per axis (evidence: ${periodLabel}).`;
+}
+
 function entriesText(n: number): string {
   return n === 1 ? '1 entry' : `${n.toLocaleString('en-US')} entries`;
 }
