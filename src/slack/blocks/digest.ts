@@ -1,5 +1,6 @@
 /** The monthly digest DM and the replies to `/ladder digest …`. Pure builders. */
-import type { Digest } from '../../domain/digest.ts';
+import type { DigestAction, DigestStatus } from '../../app/digest.ts';
+import { type Digest, describeLocalSlot } from '../../domain/digest.ts';
 import { ActionId, BlockId, COMMAND } from '../ids.ts';
 import {
   type Block,
@@ -102,6 +103,29 @@ export function buildDigestMessage(digest: Digest): SlackMessage {
 
 export function buildDigestReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
+}
+
+function digestWhen(s: DigestStatus): string {
+  return `the first Monday of each month at the time of your weekly nudge (${s.time}, ${s.timeZone})`;
+}
+
+/** The digest schedule in words, as `/ladder digest status` and the Home say it. */
+export function digestStatusText(s: DigestStatus): string {
+  return s.enabled
+    ? `Monthly digest: on, ${digestWhen(s)}. Next: ${describeLocalSlot(s.nextLocal)}, with last month in review.`
+    : `Monthly digest: off. \`digest on\` sends ${digestWhen(s)} a DM with the month in review.`;
+}
+
+/** What `/ladder digest on|off|status` (or the Home's toggle) did, in words. */
+export function digestCommandText(action: DigestAction, s: DigestStatus): string {
+  if (action === 'off') return 'Monthly digest is off. `digest on` turns it back on.';
+  const text = digestStatusText(s);
+  return action === 'on' ? text.replace('Monthly digest: on,', 'Monthly digest is on:') : text;
+}
+
+/** The Home's digest section from the schedule. */
+export function digestHomeInput(s: DigestStatus): DigestHomeInput {
+  return { enabled: s.enabled, text: digestStatusText(s) };
 }
 
 export interface DigestHomeInput {

@@ -16,6 +16,7 @@ import { describeSchedule } from '../../domain/nudge-settings.ts';
 import { parsePeriod } from '../../domain/period.ts';
 import type { EvidenceEntry, Owner, Profile } from '../../domain/types.ts';
 import { describeError } from '../../log.ts';
+import { digestHomeInput } from '../blocks/digest.ts';
 import { tagNames } from '../blocks/evidence.ts';
 import type { HomeChart } from '../blocks/export.ts';
 import { ensureTimeZone } from '../time-zone.ts';
@@ -98,7 +99,9 @@ export async function publishHome(
         total,
         sections: {
           nudges: sectionOrPlaceholder(ctx, 'nudges', () => nudgeSection(ctx, owner, profile)),
-          digest: sectionOrPlaceholder(ctx, 'digest', () => digestStatus(ctx, owner, profile.tz)),
+          digest: sectionOrPlaceholder(ctx, 'digest', () =>
+            digestHomeInput(digestStatus(ctx, owner, profile.tz)),
+          ),
           export: sectionOrPlaceholder(ctx, 'export', () => exportSection(ctx, owner)),
         },
         ...(opts.justSaved ? { justSaved: opts.justSaved } : {}),
