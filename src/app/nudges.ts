@@ -30,11 +30,14 @@ export function shiftOf(ctx: AppContext, prompt: Prompt): Shift | undefined {
   return ctx.ladder.shifts.find((s) => s.id === prompt.shift);
 }
 
-/** What a prompt practises, in words: its preparation action and its ladder step ("People: Manages"). */
-export function promptPractice(
-  ctx: AppContext,
-  prompt: Prompt,
-): { action: string | null; step: string | null } {
+/** What a prompt practises: its preparation action and its ladder step (axis "People", step "Manages"). */
+export interface PromptPractice {
+  action: string | null;
+  step: { axis: string; step: string } | null;
+}
+
+/** What a prompt practises, from the ladder (phrased in slack/blocks/nudge.ts). */
+export function promptPractice(ctx: AppContext, prompt: Prompt): PromptPractice {
   const action =
     prompt.action === undefined
       ? null
@@ -42,7 +45,7 @@ export function promptPractice(
           .flatMap((f) => f.transitions.flatMap((t) => t.preparation))
           .find((a) => a.id === prompt.action)?.text ?? null);
   const axis = ctx.ladder.axes.find((a) => a.id === prompt.axis);
-  return { action, step: axis && prompt.step ? `${axis.name}: ${prompt.step}` : null };
+  return { action, step: axis && prompt.step ? { axis: axis.name, step: prompt.step } : null };
 }
 
 export function promptById(ctx: AppContext, id: string): Prompt | undefined {

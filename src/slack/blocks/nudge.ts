@@ -2,7 +2,7 @@
  * The weekly reflection DM, its Answer modal and the replies to `/ladder nudge …`. Pure builders.
  */
 import type { types } from '@slack/bolt';
-import type { NudgeCommandResult, SettingsCommand } from '../../app/nudges.ts';
+import type { NudgeCommandResult, PromptPractice, SettingsCommand } from '../../app/nudges.ts';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Shift } from '../../domain/ladder/model.ts';
 import type { Prompt } from '../../domain/prompts.ts';
@@ -32,13 +32,14 @@ export interface NudgeMessageOptions {
   /** Skip / Pause / Stop buttons; they are dropped once one was used. Answer always stays. */
   controls?: boolean;
   /** What the question practises: the preparation action's text and the ladder step, when known. */
-  practice?: { action: string | null; step: string | null };
+  practice?: PromptPractice;
 }
 
 function practiceBlocks(practice: NudgeMessageOptions['practice']): Block[] {
   const parts: string[] = [];
   if (practice?.action) parts.push(`_Practises:_ ${escapeMrkdwn(practice.action)}`);
-  if (practice?.step) parts.push(`_Ladder step:_ ${escapeMrkdwn(practice.step)}`);
+  if (practice?.step)
+    parts.push(`_Ladder step:_ ${escapeMrkdwn(`${practice.step.axis}: ${practice.step.step}`)}`);
   return parts.length > 0 ? [context(parts.join('  ·  '))] : [];
 }
 
