@@ -3,7 +3,7 @@
  * one digest. Sending is the scheduler's (scheduler/digest-run.ts), through the ledger.
  */
 import type { AppContext } from '../context.ts';
-import { buildDigest, type Digest, describeLocalSlot } from '../domain/digest.ts';
+import { buildDigest, type Digest } from '../domain/digest.ts';
 import {
   type DigestUser,
   defaultDigestMinute,
@@ -26,12 +26,18 @@ export interface DigestDm {
   postDigest(channelId: string, digest: Digest): Promise<{ channel?: string; ts?: string }>;
 }
 
+/** The person's digest schedule (phrased by `digestStatusText` in slack/blocks/digest.ts). */
+export interface DigestStatus {
+  enabled: boolean;
+  /** The local time of the next digest, `HH:MM`. */
+  time: string;
+  timeZone: string;
+  /** The next digest, local `YYYY-MM-DDTHH:MM`. */
+  nextLocal: string;
+}
+
 /** The person's digest schedule as it stands (off when never set), in their zone. */
-export async function digestStatus(
-  ctx: AppContext,
-  owner: Owner,
-  tz: string | null,
-): Promise<{ enabled: boolean; text: string }> {
+export async function digestStatus(ctx: AppContext, owner: Owner, tz: string | null): Promise<DigestStatus> {
   const stored = await ctx.repos.digests.getDigest(owner);
   const enabled = stored?.enabled ?? false;
   const minute = defaultDigestMinute(
@@ -39,26 +45,18 @@ export async function digestStatus(
   );
   const zone = resolveTimeZone(tz);
   const next = nextDigestSlot({ tz, minuteOfDay: minute }, ctx.now());
-  const when = `the first Monday of each month at the time of your weekly nudge (${next.local.slice(11)}, ${zone.timeZone})`;
-  return {
-    enabled,
-    text: enabled
-      ? `Monthly digest: on, ${when}. Next: ${describeLocalSlot(next.local)}, with last month in review.`
-      : `Monthly digest: off. \`digest on\` sends ${when} a DM with the month in review.`,
-  };
+  return { enabled, time: next.local.slice(11), timeZone: zone.timeZone, nextLocal: next.local };
 }
 
-/** `/ladder digest on|off|status`: stores the switch and says what it means now. */
+/** `/ladder digest on|off|status`: stores the switch; the schedule it means now (see `digestCommandText`). */
 export async function applyDigestCommand(
   ctx: AppContext,
   owner: Owner,
   action: DigestAction,
   tz: string | null,
-): Promise<string> {
+): Promise<DigestStatus> {
   if (action !== 'status') await ctx.repos.digests.setDigest(owner, action === 'on', ctx.now());
-  const status = await digestStatus(ctx, owner, tz);
-  if (action === 'off') return 'Monthly digest is off. `digest on` turns it back on.';
-  return action === 'on' ? status.text.replace('Monthly digest: on,', 'Monthly digest is on:') : status.text;
+  return await digestStatus(ctx, owner, tz);
 }
 
 /**

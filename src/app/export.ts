@@ -61,21 +61,14 @@ export const FORMAT_KIND: Readonly<Record<ExportFormat, UploadedFileKind>> = {
   json: 'json',
 };
 
-const FORMAT_NAME: Readonly<Record<ExportFormat, string>> = {
-  md: 'Markdown review packet',
-  csv: 'CSV of your evidence',
-  json: 'JSON export of your data',
-};
-
 /** The period an export covers: the user's words, else the format's default. Never throws. */
 export function exportPeriod(format: ExportFormat, text: string | null | undefined): ParsedPeriod {
   return parsePeriod(text ?? undefined, DEFAULT_EXPORT_PERIOD[format]);
 }
 
+/** A file to upload or write; its title in Slack is phrased in slack/blocks/export.ts. */
 export interface RenderedFile {
   filename: string;
-  /** What Slack shows as the file's title. */
-  title: string;
   content: Buffer;
 }
 
@@ -87,8 +80,6 @@ export interface RenderedExport extends RenderedFile {
   range: PeriodRange;
   /** Nothing to export: no entries in the period (JSON: nothing stored at all). */
   empty: boolean;
-  /** "Markdown review packet". */
-  description: string;
 }
 
 export interface ChartImage extends RenderedFile {
@@ -239,7 +230,6 @@ export function chartFromPacket(
   const png = renderSvgToPng(svg, { background: '#FFFFFF' });
   return {
     filename: `ladder-chart-${packet.period.endDate}.png`,
-    title: `Ladder radar chart (${packet.period.label})`,
     content: png,
     svg,
     altText: radarAltText(input),
@@ -295,7 +285,6 @@ export async function renderExport(
     format: opts.format,
     kind: FORMAT_KIND[opts.format],
     range,
-    description: FORMAT_NAME[opts.format],
   };
   if (opts.format === 'json') {
     const rows = await deps.repos.userData.rows(owner);
@@ -310,7 +299,6 @@ export async function renderExport(
     return {
       ...base,
       filename: `ladder-export-${date}.json`,
-      title: `Ladder export (${range.label})`,
       content: Buffer.from(text, 'utf8'),
       entries: source.entries.length,
       empty: isEmptyAccount(rows),
@@ -329,7 +317,6 @@ export async function renderExport(
     return {
       ...base,
       filename: `ladder-evidence-${date}.csv`,
-      title: `Ladder evidence (${range.label})`,
       content: Buffer.from(renderCsv(packet), 'utf8'),
       entries: entries.length,
       empty: entries.length === 0,
@@ -347,7 +334,6 @@ export async function renderExport(
   return {
     ...base,
     filename: `ladder-review-packet-${date}.md`,
-    title: `Review packet (${range.label})`,
     content: Buffer.from(renderMarkdown(packet), 'utf8'),
     entries: entries.length,
     empty,

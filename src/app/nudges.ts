@@ -3,7 +3,7 @@ import { localDate } from '../domain/evidence.ts';
 import type { Shift } from '../domain/ladder/model.ts';
 import type { NudgeArgs } from '../domain/nudge-args.ts';
 import { defaultNudgeSettings, type NudgeSettings, weekKeyAt } from '../domain/nudge-schedule.ts';
-import { applyNudgeChange, describeSchedule, type NudgeChange, nextNudge } from '../domain/nudge-settings.ts';
+import { applyNudgeChange, describeSchedule, nextNudge } from '../domain/nudge-settings.ts';
 import { choosePrompt, type Prompt, variantFor } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
 import { addDaysToLocalDate } from '../domain/zoned-time.ts';
@@ -30,11 +30,14 @@ export function shiftOf(ctx: AppContext, prompt: Prompt): Shift | undefined {
   return ctx.ladder.shifts.find((s) => s.id === prompt.shift);
 }
 
-/** What a prompt practises, in words: its preparation action and its ladder step ("People: Manages"). */
-export function promptPractice(
-  ctx: AppContext,
-  prompt: Prompt,
-): { action: string | null; step: string | null } {
+/** What a prompt practises: its preparation action and its ladder step (axis "People", step "Manages"). */
+export interface PromptPractice {
+  action: string | null;
+  step: { axis: string; step: string } | null;
+}
+
+/** What a prompt practises, from the ladder (phrased in slack/blocks/nudge.ts). */
+export function promptPractice(ctx: AppContext, prompt: Prompt): PromptPractice {
   const action =
     prompt.action === undefined
       ? null
@@ -42,7 +45,7 @@ export function promptPractice(
           .flatMap((f) => f.transitions.flatMap((t) => t.preparation))
           .find((a) => a.id === prompt.action)?.text ?? null);
   const axis = ctx.ladder.axes.find((a) => a.id === prompt.axis);
-  return { action, step: axis && prompt.step ? `${axis.name}: ${prompt.step}` : null };
+  return { action, step: axis && prompt.step ? { axis: axis.name, step: prompt.step } : null };
 }
 
 export function promptById(ctx: AppContext, id: string): Prompt | undefined {
@@ -60,14 +63,10 @@ export interface NudgeDm {
 
 export type SettingsCommand = Exclude<NudgeArgs, { kind: 'invalid' | 'now' }>;
 
-const CHANGE_PREFIX: Record<NudgeChange['kind'], string> = {
-  on: 'Weekly reflection nudges are on.',
-  off: 'Weekly nudges are off. Your answers so far stay in your evidence.',
-  set: 'Schedule saved.',
-  pause: 'Paused.',
-  'pause-weeks': 'Paused.',
-  skip: 'Your next nudge will be skipped.',
-};
+/** What a nudge command did (phrased by `nudgeCommandText` in slack/blocks/nudge.ts). */
+export type NudgeCommandResult =
+  | { ok: true; kind: SettingsCommand['kind']; schedule: string }
+  | { ok: false; problem: string };
 
 /**
  * `/ladder nudge on|off|status|skip|pause …|<day> <time>`: applies the change to the stored
@@ -78,7 +77,7 @@ export async function applyNudgeCommand(
   owner: Owner,
   args: SettingsCommand,
   tz: string | null,
-): Promise<{ ok: boolean; text: string }> {
+): Promise<NudgeCommandResult> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = await repo.getSettings(owner);
@@ -86,31 +85,25 @@ export async function applyNudgeCommand(
   const options = { ledger: await repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
   if (args.kind === 'status') {
     const settings = current ?? { ...defaultNudgeSettings(owner, now), enabled: false, tz };
-    return { ok: true, text: describeSchedule(settings, now, options).text };
+    return { ok: true, kind: 'status', schedule: describeSchedule(settings, now, options).text };
   }
   const result = applyNudgeChange(current, args, { ...owner, now, tz, ...options });
-  if (!result.ok) return { ok: false, text: result.message };
+  if (!result.ok) return { ok: false, problem: result.message };
   await repo.saveSettings(result.settings, now);
-  const described = describeSchedule(result.settings, now, options).text;
-  return {
-    ok: true,
-    text:
-      args.kind === 'off'
-        ? `${CHANGE_PREFIX.off} \`nudge on\` turns them back on.`
-        : `${CHANGE_PREFIX[args.kind]} ${described}`,
-  };
+  return { ok: true, kind: args.kind, schedule: describeSchedule(result.settings, now, options).text };
 }
 
 /**
  * The DM's "Skip this week": no answer is expected this week. When this week's weekly nudge has
- * not gone out yet (the DM was a `nudge now`), that nudge is skipped too.
+ * not gone out yet (the DM was a `nudge now`), that nudge is skipped too. The schedule now, in
+ * words, or null when weekly nudges are off (phrased by `skipThisWeekText`).
  */
-export async function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): Promise<string> {
+export async function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): Promise<string | null> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = await repo.getSettings(owner);
   const options = { ledger: await repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
-  if (!stored?.enabled) return 'No answer needed this week. Weekly nudges are off.';
+  if (!stored?.enabled) return null;
   let settings: NudgeSettings = { ...stored, tz };
   const week = weekKeyAt(now, tz);
   const pending = nextNudge(settings, now, { ...options, ignoreSkip: true });
@@ -118,5 +111,5 @@ export async function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | n
     settings = { ...settings, skipWeek: week };
     await repo.saveSettings(settings, now);
   }
-  return `No answer needed this week. ${describeSchedule(settings, now, options).text}`;
+  return describeSchedule(settings, now, options).text;
 }

@@ -11,6 +11,7 @@ import { type ExportData, parseExport } from '../domain/export/json.ts';
 import { parsePeriod } from '../domain/period.ts';
 import { type Owner, UserFacingError } from '../domain/types.ts';
 import { loadLadder } from '../load-ladder.ts';
+import { EXPORT_DESCRIPTION } from '../slack/blocks/export.ts';
 
 export interface ExportCliIo {
   env: NodeJS.ProcessEnv;
@@ -127,7 +128,7 @@ export function exportCommand(args: string[], io: ExportCliIo): Promise<number> 
       } else {
         writePrivateFile(values.out, rendered.content);
         io.stdout(
-          `Wrote ${values.out}: ${rendered.description}, ${rendered.entries} entr${rendered.entries === 1 ? 'y' : 'ies'}, ${rendered.range.label}.\n`,
+          `Wrote ${values.out}: ${EXPORT_DESCRIPTION[rendered.format]}, ${rendered.entries} entr${rendered.entries === 1 ? 'y' : 'ies'}, ${rendered.range.label}.\n`,
         );
       }
       return 0;

@@ -22,6 +22,10 @@ import {
   buildExportEmpty,
   buildExportSent,
   type ChartShown,
+  chartFileTitle,
+  chartInitialComment,
+  EXPORT_DESCRIPTION,
+  exportFileTitle,
   exportInitialComment,
 } from './blocks/export.ts';
 import type { SlackMessage } from './blocks/format.ts';
@@ -50,6 +54,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export interface UploadItem {
   file: RenderedFile;
+  /** What Slack shows as the file's title. */
+  title: string;
   kind: UploadedFileKind;
   /** Images: what a screen reader says. */
   altText?: string;
@@ -81,7 +87,7 @@ async function uploadOnce(
     file_uploads: items.map((item) => ({
       file: item.file.content,
       filename: item.file.filename,
-      title: item.file.title,
+      title: item.title,
       ...(item.altText ? { alt_text: item.altText } : {}),
     })),
   });
@@ -118,7 +124,7 @@ export async function uploadToDm(
   const files: UploadedItem[] = [];
   for (const [i, item] of items.entries()) {
     const match =
-      completed.find((f) => f.name === item.file.filename || f.title === item.file.title) ??
+      completed.find((f) => f.name === item.file.filename || f.title === item.title) ??
       (completed.length === items.length ? completed[i] : undefined);
     if (!match?.id) throw new Error(`files.uploadV2 returned no id for ${item.kind}`);
     const home = item.kind === 'chart' ? opts.home : undefined;
@@ -204,10 +210,18 @@ export async function sendExport(
       }),
     };
   }
-  const items: UploadItem[] = [{ file: rendered, kind: rendered.kind }];
-  if (rendered.chart) items.push({ file: rendered.chart, kind: 'chart', altText: rendered.chart.altText });
+  const items: UploadItem[] = [
+    { file: rendered, title: exportFileTitle(req.format, rendered.range.label), kind: rendered.kind },
+  ];
+  if (rendered.chart)
+    items.push({
+      file: rendered.chart,
+      title: chartFileTitle(rendered.chart.range.label),
+      kind: 'chart',
+      altText: rendered.chart.altText,
+    });
   const summary = {
-    description: rendered.description,
+    description: EXPORT_DESCRIPTION[req.format],
     filename: rendered.filename,
     entries: rendered.entries,
     range: rendered.range,
@@ -253,9 +267,9 @@ export async function uploadChart(
     ctx,
     client,
     owner,
-    [{ file: chart, kind: 'chart', altText: chart.altText }],
+    [{ file: chart, title: chartFileTitle(chart.range.label), kind: 'chart', altText: chart.altText }],
     {
-      initialComment: `Your radar chart: level, target and evidence per axis (evidence: ${chart.range.label}).`,
+      initialComment: chartInitialComment(chart.range.label),
       // A chart of another period (a summary's) is the reply's, not the Home's.
       ...(opts.period ? {} : { home: { fingerprint: chart.fingerprint, altText: chart.altText } }),
     },

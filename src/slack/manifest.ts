@@ -43,10 +43,10 @@ export function buildManifest(opts: ManifestOptions = {}): Record<string, unknow
       description: 'Career-ladder coaching for Technical Program Managers, inside Slack',
       background_color: '#1d3b53',
       long_description:
-        'Ladder answers "what does the next level expect?" in seconds with /ladder, asks one weekly ' +
+        `Ladder answers "what does the next level expect?" in seconds with ${COMMAND}, asks one weekly ` +
         'reflection question tied to the Senior to Lead mindset shifts, and keeps your wins as private, ' +
         'ladder-tagged evidence that you export as a review packet. Your data is yours: only you see it, ' +
-        'and /ladder forget deletes all of it.',
+        `and ${COMMAND} forget deletes all of it.`,
     },
     features: {
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },

@@ -1,6 +1,7 @@
 /** The monthly digest DM and the replies to `/ladder digest …`. Pure builders. */
-import type { Digest } from '../../domain/digest.ts';
-import { ActionId, BlockId } from '../ids.ts';
+import type { DigestAction, DigestStatus } from '../../app/digest.ts';
+import { type Digest, describeLocalSlot } from '../../domain/digest.ts';
+import { ActionId, BlockId, COMMAND } from '../ids.ts';
 import {
   type Block,
   button,
@@ -60,7 +61,7 @@ function emptyDigest(digest: Digest): SlackMessage {
       { ...header(digestTitle(digest)), block_id: BlockId.digestHeader },
       section(
         `No evidence was logged in ${digest.label}, and that is fine: a month is long. ` +
-          'One short `/ladder log` this week starts the next one.',
+          `One short \`${COMMAND} log\` this week starts the next one.`,
       ),
       ...nextStepBlocks(digest),
       ...questionBlocks(digest),
@@ -95,7 +96,7 @@ export function buildDigestMessage(digest: Digest): SlackMessage {
       divider(),
       ...nextStepBlocks(digest),
       ...questionBlocks(digest),
-      context('`/ladder digest off` stops these; `/ladder summary` shows any period.'),
+      context(`\`${COMMAND} digest off\` stops these; \`${COMMAND} summary\` shows any period.`),
     ],
   };
 }
@@ -104,8 +105,36 @@ export function buildDigestReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
 }
 
-/** The App Home's `digest` slot: the switch in words and one button, as `/ladder digest on|off`. */
-export function buildDigestHomeSlot(input: { enabled: boolean; text: string }): Block[] {
+function digestWhen(s: DigestStatus): string {
+  return `the first Monday of each month at the time of your weekly nudge (${s.time}, ${s.timeZone})`;
+}
+
+/** The digest schedule in words, as `/ladder digest status` and the Home say it. */
+export function digestStatusText(s: DigestStatus): string {
+  return s.enabled
+    ? `Monthly digest: on, ${digestWhen(s)}. Next: ${describeLocalSlot(s.nextLocal)}, with last month in review.`
+    : `Monthly digest: off. \`digest on\` sends ${digestWhen(s)} a DM with the month in review.`;
+}
+
+/** What `/ladder digest on|off|status` (or the Home's toggle) did, in words. */
+export function digestCommandText(action: DigestAction, s: DigestStatus): string {
+  if (action === 'off') return 'Monthly digest is off. `digest on` turns it back on.';
+  const text = digestStatusText(s);
+  return action === 'on' ? text.replace('Monthly digest: on,', 'Monthly digest is on:') : text;
+}
+
+/** The Home's digest section from the schedule. */
+export function digestHomeInput(s: DigestStatus): DigestHomeInput {
+  return { enabled: s.enabled, text: digestStatusText(s) };
+}
+
+export interface DigestHomeInput {
+  enabled: boolean;
+  text: string;
+}
+
+/** The App Home's digest section: the switch in words and one button, as `/ladder digest on|off`. */
+export function buildDigestHomeSection(input: DigestHomeInput): Block[] {
   const toggle = input.enabled
     ? button({ text: 'Turn off the digest', actionId: ActionId.homeDigestToggle, value: 'off' })
     : button({

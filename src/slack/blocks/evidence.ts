@@ -260,8 +260,8 @@ export function buildTooLong(text: string, length: number, limit = MAX_EVIDENCE_
 
 export function buildEmptyLogHelp(): SlackMessage {
   const t =
-    'Tell me what you did, e.g. `/ladder log Ran the cross-team launch review #process #multi-team`, ' +
-    'or type `/ladder log` alone to open the form.';
+    `Tell me what you did, e.g. \`${COMMAND} log Ran the cross-team launch review #process #multi-team\`, ` +
+    `or type \`${COMMAND} log\` alone to open the form.`;
   return { text: fallback(t), blocks: [section(t)] };
 }
 
@@ -291,7 +291,7 @@ export function buildAlreadySavedModal(entry: EvidenceEntry): View {
         `:white_check_mark: *This message is already in your evidence*, as the entry of ${slackDate(entry.occurredOn)}:\n${quoteEntry(entry.text, 600)}`,
       ),
       context(
-        'Saving it again would make a copy, so I did not. Open the entry to change its text or tags; `/ladder evidence` lists it too.',
+        `Saving it again would make a copy, so I did not. Open the entry to change its text or tags; \`${COMMAND} evidence\` lists it too.`,
       ),
       {
         type: 'actions',
@@ -311,7 +311,7 @@ export function buildAlreadySavedModal(entry: EvidenceEntry): View {
 
 /** The form's error when the same message was saved from another form meanwhile. */
 export function alreadySavedError(entry: EvidenceEntry): string {
-  return `This message was saved meanwhile (the entry of ${entry.occurredOn}); nothing was copied. Close this form: /ladder evidence shows it.`;
+  return `This message was saved meanwhile (the entry of ${entry.occurredOn}); nothing was copied. Close this form: ${COMMAND} evidence shows it.`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ function numberSearchHint(query: string | null): string | null {
   if (query === null || !/^\d+$/.test(query.trim())) return null;
   return (
     `A number above ${MAX_EVIDENCE_LIMIT} is searched for as text. To list your newest entries, ` +
-    `use \`/ladder evidence ${MAX_PAGE_SIZE}\` (up to ${MAX_EVIDENCE_LIMIT}, ${MAX_PAGE_SIZE} per page).`
+    `use \`${COMMAND} evidence ${MAX_PAGE_SIZE}\` (up to ${MAX_EVIDENCE_LIMIT}, ${MAX_PAGE_SIZE} per page).`
   );
 }
 
@@ -363,8 +363,8 @@ export function buildEvidenceList(page: EvidencePage, names: TagNames): SlackMes
   const hint = numberSearchHint(query);
   if (total === 0) {
     const t = query
-      ? `No evidence${what}. Try other words, or \`/ladder evidence\` for everything.`
-      : 'No evidence yet. Log your first win with `/ladder log <what you did>`, or `/ladder log` for the form.';
+      ? `No evidence${what}. Try other words, or \`${COMMAND} evidence\` for everything.`
+      : `No evidence yet. Log your first win with \`${COMMAND} log <what you did>\`, or \`${COMMAND} log\` for the form.`;
     const blocks = [section(t), ...(hint ? [context(hint)] : [])];
     return { text: fallback(t.replace(/[“”]/g, '"')), blocks };
   }

@@ -17,6 +17,34 @@ import {
   truncate,
 } from './format.ts';
 
+/** What each export is, in words ("Markdown review packet"). */
+export const EXPORT_DESCRIPTION: Readonly<Record<ExportFormat, string>> = {
+  md: 'Markdown review packet',
+  csv: 'CSV of your evidence',
+  json: 'JSON export of your data',
+};
+
+const FILE_TITLE: Readonly<Record<ExportFormat, string>> = {
+  md: 'Review packet',
+  csv: 'Ladder evidence',
+  json: 'Ladder export',
+};
+
+/** What Slack shows as an export's title, e.g. "Review packet (last 12 months)". */
+export function exportFileTitle(format: ExportFormat, periodLabel: string): string {
+  return `${FILE_TITLE[format]} (${periodLabel})`;
+}
+
+/** What Slack shows as the radar chart PNG's title. */
+export function chartFileTitle(periodLabel: string): string {
+  return `Ladder radar chart (${periodLabel})`;
+}
+
+/** The one line posted with a radar chart in the DM (files.uploadV2 `initial_comment`). */
+export function chartInitialComment(periodLabel: string): string {
+  return `Your radar chart: level, target and evidence per axis (evidence: ${periodLabel}).`;
+}
+
 function entriesText(n: number): string {
   return n === 1 ? '1 entry' : `${n.toLocaleString('en-US')} entries`;
 }
@@ -147,7 +175,12 @@ const FORMAT_BUTTONS: Record<ExportFormat, string> = {
  * The App Home's export section: one button per format, one to put a fresh chart on the Home,
  * and the chart itself once there is one. Values carry only the format, never an id.
  */
-export function buildExportHomeSlot(chart: { fileId: string; altText: string } | null): Block[] {
+export interface HomeChart {
+  fileId: string;
+  altText: string;
+}
+
+export function buildExportHomeSection(chart: HomeChart | null): Block[] {
   const buttons: types.Button[] = EXPORT_FORMATS.map((format, i) =>
     button({ text: FORMAT_BUTTONS[format], actionId: nthActionId(ActionId.exportFile, i), value: format }),
   );

@@ -1,5 +1,5 @@
 /** `/ladder forget`: the confirmation with what would be deleted, and the answers after. Pure. */
-import { ActionId, BlockId } from '../ids.ts';
+import { ActionId, BlockId, COMMAND } from '../ids.ts';
 import { button, fallback, type SlackMessage, section } from './format.ts';
 
 export interface ForgetCounts {
@@ -17,7 +17,7 @@ export function buildForgetConfirm(c: ForgetCounts): SlackMessage {
   const t =
     '*Delete everything Ladder holds about you?*\nThis removes, for good:\n' +
     `${countLines(c)}\n• your profile (level, target, time zone) and settings\n` +
-    'Export first if you want a copy: `/ladder export json`.';
+    `Export first if you want a copy: \`${COMMAND} export json\`.`;
   return {
     text: fallback('Delete everything Ladder holds about you? Confirm or cancel.'),
     blocks: [

@@ -231,7 +231,7 @@ export function withClashNote(
     `${escapeMrkdwn(clash.note)} For *${escapeMrkdwn(levelTitle(other))}*: ${command}.`;
   return {
     text: fallback(
-      `${card.text} (“${clash.typed}” read as ${levelName(clash.meant)}; for ${levelTitle(other)}, /ladder ${other.id}.)`,
+      `${card.text} (“${clash.typed}” read as ${levelName(clash.meant)}; for ${levelTitle(other)}, ${COMMAND} ${other.id}.)`,
     ),
     blocks: capBlocks([context(note), ...card.blocks]),
   };

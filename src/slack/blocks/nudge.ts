@@ -2,6 +2,7 @@
  * The weekly reflection DM, its Answer modal and the replies to `/ladder nudge …`. Pure builders.
  */
 import type { types } from '@slack/bolt';
+import type { NudgeCommandResult, PromptPractice, SettingsCommand } from '../../app/nudges.ts';
 import { MAX_EVIDENCE_CHARS } from '../../domain/evidence.ts';
 import type { Shift } from '../../domain/ladder/model.ts';
 import type { Prompt } from '../../domain/prompts.ts';
@@ -31,13 +32,14 @@ export interface NudgeMessageOptions {
   /** Skip / Pause / Stop buttons; they are dropped once one was used. Answer always stays. */
   controls?: boolean;
   /** What the question practises: the preparation action's text and the ladder step, when known. */
-  practice?: { action: string | null; step: string | null };
+  practice?: PromptPractice;
 }
 
 function practiceBlocks(practice: NudgeMessageOptions['practice']): Block[] {
   const parts: string[] = [];
   if (practice?.action) parts.push(`_Practises:_ ${escapeMrkdwn(practice.action)}`);
-  if (practice?.step) parts.push(`_Ladder step:_ ${escapeMrkdwn(practice.step)}`);
+  if (practice?.step)
+    parts.push(`_Ladder step:_ ${escapeMrkdwn(`${practice.step.axis}: ${practice.step.step}`)}`);
   return parts.length > 0 ? [context(parts.join('  ·  '))] : [];
 }
 
@@ -133,6 +135,28 @@ export const NudgeNotice = {
   answerEmpty: 'Write a few words: what happened, and what you would do again.',
 } as const;
 
+const CHANGE_PREFIX: Record<Exclude<SettingsCommand['kind'], 'status'>, string> = {
+  on: 'Weekly reflection nudges are on.',
+  off: 'Weekly nudges are off. Your answers so far stay in your evidence.',
+  set: 'Schedule saved.',
+  pause: 'Paused.',
+  'pause-weeks': 'Paused.',
+  skip: 'Your next nudge will be skipped.',
+};
+
+/** What `/ladder nudge …` (or a nudge button) did, in words. */
+export function nudgeCommandText(result: NudgeCommandResult): string {
+  if (!result.ok) return result.problem;
+  if (result.kind === 'status') return result.schedule;
+  if (result.kind === 'off') return `${CHANGE_PREFIX.off} \`nudge on\` turns them back on.`;
+  return `${CHANGE_PREFIX[result.kind]} ${result.schedule}`;
+}
+
+/** The DM's "Skip this week", done: the schedule now, or null when weekly nudges are off. */
+export function skipThisWeekText(schedule: string | null): string {
+  return `No answer needed this week. ${schedule ?? 'Weekly nudges are off.'}`;
+}
+
 export function buildNudgeReply(text: string): SlackMessage {
   return { text: fallback(text.replace(/[*_`]/g, '')), blocks: [section(escapeMrkdwn(text))] };
 }
@@ -144,8 +168,7 @@ export function buildReplyTooLong(length: number, limit: number): SlackMessage {
 }
 
 /** How to start again after `/ladder forget`: the same words wherever an old nudge is touched. */
-const START_AGAIN =
-  'To start again: `/ladder nudge on` for a weekly question, or `/ladder log <what you did>` to keep a win.';
+const START_AGAIN = `To start again: \`${COMMAND} nudge on\` for a weekly question, or \`${COMMAND} log <what you did>\` to keep a win.`;
 
 /**
  * A reply, or a button, on a nudge from before `/ladder forget`: Ladder holds nothing about the
@@ -159,7 +182,7 @@ export function buildNothingHeld(what: 'reply' | 'skip' | 'pause' | 'answer' | '
         ? 'I did not keep this reply.'
         : 'There is nothing to change here.';
   const text =
-    `${lead} Ladder holds nothing about you now: everything was deleted with \`/ladder forget\`, ` +
+    `${lead} Ladder holds nothing about you now: everything was deleted with \`${COMMAND} forget\`, ` +
     `including this question. ${START_AGAIN}`;
   return { text: fallback(text.replace(/`/g, '')), blocks: [section(text)] };
 }

@@ -8,6 +8,7 @@ import type { Ladder } from '../../domain/ladder/model.ts';
 import type { Summary } from '../../domain/summary.ts';
 import type { EvidenceEntry } from '../../domain/types.ts';
 import { SLACK_LIMITS } from '../../slack-limits.ts';
+import { buildDigestHomeSection, type DigestHomeInput } from '../blocks/digest.ts';
 import {
   deleteEntryButton,
   describeTags,
@@ -17,6 +18,7 @@ import {
   slackDate,
   type TagNames,
 } from '../blocks/evidence.ts';
+import { buildExportHomeSection, type HomeChart } from '../blocks/export.ts';
 import {
   button,
   context,
@@ -29,30 +31,21 @@ import {
 } from '../blocks/format.ts';
 import { levelsLine, summaryGlance } from '../blocks/summary.ts';
 import { ActionId, BlockId, COMMAND, nthActionId } from '../ids.ts';
+import { buildNudgeHomeSection, type NudgeHomeInput } from './nudge-blocks.ts';
 
 type Block = types.KnownBlock;
 
-/** The feature sections of the Home, in order; each shows a placeholder when it has nothing. */
-export const HOME_SLOTS = ['nudges', 'digest', 'export'] as const;
-export type HomeSlot = (typeof HOME_SLOTS)[number];
-
-/** Each section's share of the 100 blocks; what it gives beyond that is left out. */
-export const HOME_SLOT_MAX_BLOCKS = 12;
 /** Recent entries on the Home (3 blocks each). */
 export const HOME_RECENT_ENTRIES = 5;
 export const HOME_MAX_BLOCKS = SLACK_LIMITS.blocksPerView;
 
-const SLOT_TITLES: Record<HomeSlot, string> = {
-  nudges: 'Weekly reflection',
-  digest: 'Monthly digest',
-  export: 'Export for your review',
-};
-
-const SLOT_PLACEHOLDERS: Record<HomeSlot, string> = {
-  nudges: `A short weekly question about one Senior → Lead mindset shift, in a DM: \`${COMMAND} nudge on\`.`,
-  digest: `Last month in review, in a DM on the first Monday of each month: \`${COMMAND} digest on\`.`,
-  export: `Your evidence as a review packet: \`${COMMAND} export md\` (or \`csv\`, \`json\`).`,
-};
+/** The weekly-nudge, digest and export sections' inputs; a missing one shows a line instead. */
+export interface HomeSections {
+  nudges?: NudgeHomeInput | undefined;
+  digest?: DigestHomeInput | undefined;
+  /** The chart last uploaded for the Home, or null when there is none. */
+  export?: { chart: HomeChart | null } | undefined;
+}
 
 export interface HomeInput {
   ladder: Ladder;
@@ -70,8 +63,8 @@ export interface HomeInput {
   justSaved?: EvidenceEntry;
   /** One line at the top, e.g. "Level set to TPM4." */
   notice?: string;
-  /** Each section's blocks (see ./publish.ts); missing or empty shows its placeholder. */
-  slots?: Partial<Record<HomeSlot, readonly Block[]>>;
+  /** The feature sections (see ./publish.ts). */
+  sections?: HomeSections;
 }
 
 /** Every position of every track (Slack allows 100 options); grouped by track when there are several. */
@@ -171,14 +164,36 @@ function entryBlocks(entry: EvidenceEntry, i: number, names: TagNames): Block[] 
   ];
 }
 
-function slotBlocks(slot: HomeSlot, given: readonly Block[] | undefined): Block[] {
-  const blocks: Block[] = [divider(), header(SLOT_TITLES[slot])];
-  if (!given || given.length === 0) return [...blocks, section(SLOT_PLACEHOLDERS[slot])];
-  if (given.length <= HOME_SLOT_MAX_BLOCKS) return [...blocks, ...given];
+/** A feature section under its header; without its input, the line saying how to turn it on. */
+function featureSection<T>(
+  title: string,
+  input: T | undefined,
+  build: (input: T) => Block[],
+  otherwise: string,
+) {
+  return [divider(), header(title), ...(input === undefined ? [section(otherwise)] : build(input))];
+}
+
+function sectionsBlocks(sections: HomeSections): Block[] {
   return [
-    ...blocks,
-    ...given.slice(0, HOME_SLOT_MAX_BLOCKS - 1),
-    context('(Some of this section was left out.)'),
+    ...featureSection(
+      'Weekly reflection',
+      sections.nudges,
+      buildNudgeHomeSection,
+      `A short weekly question about one Senior → Lead mindset shift, in a DM: \`${COMMAND} nudge on\`.`,
+    ),
+    ...featureSection(
+      'Monthly digest',
+      sections.digest,
+      buildDigestHomeSection,
+      `Last month in review, in a DM on the first Monday of each month: \`${COMMAND} digest on\`.`,
+    ),
+    ...featureSection(
+      'Export for your review',
+      sections.export,
+      (e) => buildExportHomeSection(e.chart),
+      `Your evidence as a review packet: \`${COMMAND} export md\` (or \`csv\`, \`json\`).`,
+    ),
   ];
 }
 
@@ -205,7 +220,7 @@ export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
   const recent = input.recent.slice(0, HOME_RECENT_ENTRIES);
   if (recent.length === 0) {
     blocks.push(
-      section('Nothing logged yet. Press *Log a win*, or type `/ladder log <what you did>` anywhere.'),
+      section(`Nothing logged yet. Press *Log a win*, or type \`${COMMAND} log <what you did>\` anywhere.`),
     );
   }
   recent.forEach((entry, i) => {
@@ -216,7 +231,7 @@ export function buildHome(input: HomeInput, names: TagNames): types.HomeView {
       context(`All ${input.total.toLocaleString('en-US')} entries, with search: \`${COMMAND} evidence\`.`),
     );
   }
-  for (const slot of HOME_SLOTS) blocks.push(...slotBlocks(slot, input.slots?.[slot]));
+  blocks.push(...sectionsBlocks(input.sections ?? {}));
 
   // Every part above has a fixed budget; this only guards against a future part that has none.
   const capped =

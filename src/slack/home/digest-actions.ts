@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { applyDigestCommand } from '../../app/digest.ts';
 import type { AppContext } from '../../context.ts';
+import { digestCommandText } from '../blocks/digest.ts';
 import { ActionId } from '../ids.ts';
 import { ownerOfInteraction } from '../owner.ts';
 import { ensureTimeZone } from '../time-zone.ts';
@@ -15,7 +16,8 @@ export function registerDigestHomeActions(app: App, ctx: AppContext): void {
     await ack();
     const owner = ownerOfInteraction(body);
     const profile = await ensureTimeZone(ctx, client, owner);
-    const notice = await applyDigestCommand(ctx, owner, action.value === 'off' ? 'off' : 'on', profile.tz);
+    const value = action.value === 'off' ? 'off' : 'on';
+    const notice = digestCommandText(value, await applyDigestCommand(ctx, owner, value, profile.tz));
     await publishHome(ctx, client, owner, { notice });
   });
 }

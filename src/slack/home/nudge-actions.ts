@@ -2,7 +2,7 @@ import type { App, BlockAction, BlockButtonAction, StaticSelectAction } from '@s
 import { applyNudgeCommand, type SettingsCommand } from '../../app/nudges.ts';
 import type { AppContext } from '../../context.ts';
 import { DEFAULT_NUDGE_DAY, DEFAULT_NUDGE_MINUTE_OF_DAY } from '../../domain/nudge-schedule.ts';
-import { nudgeNowText } from '../blocks/nudge.ts';
+import { nudgeCommandText, nudgeNowText } from '../blocks/nudge.ts';
 import { sendNudgeNow } from '../dm.ts';
 import { ActionId } from '../ids.ts';
 import { ownerOfInteraction } from '../owner.ts';
@@ -26,7 +26,7 @@ export function registerNudgeHomeActions(app: App, ctx: AppContext): void {
       const sent = await sendNudgeNow(ctx, client, owner, profile.tz);
       notice = nudgeNowText(sent !== null, 'home');
     } else {
-      notice = (await applyNudgeCommand(ctx, owner, args, profile.tz)).text;
+      notice = nudgeCommandText(await applyNudgeCommand(ctx, owner, args, profile.tz));
     }
     await publishHome(ctx, client, owner, { notice });
   };

@@ -1,8 +1,8 @@
-/** The App Home's `nudges` slot: the schedule in words and the same controls as `/ladder nudge`. Pure. */
+/** The App Home's weekly-nudge section: the schedule in words and the same controls as `/ladder nudge`. Pure. */
 import type { types } from '@slack/bolt';
 import { formatMinuteOfDay } from '../../domain/zoned-time.ts';
 import { button, context, option, section } from '../blocks/format.ts';
-import { ActionId, BlockId } from '../ids.ts';
+import { ActionId, BlockId, COMMAND } from '../ids.ts';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -18,7 +18,7 @@ export interface NudgeHomeInput {
 export const NUDGES_OFF_HOME_TEXT =
   'Weekly reflection nudges are *off*. Turn them on for one question a week, tied to a Senior → Lead mindset shift.';
 
-export function buildNudgeHomeSlot(input: NudgeHomeInput): types.KnownBlock[] {
+export function buildNudgeHomeSection(input: NudgeHomeInput): types.KnownBlock[] {
   const dayOptions = DAYS.map((d, i) => option(d, String(i)));
   // Half-hour steps: 48 options, within a select's 100.
   const timeOptions = Array.from({ length: 48 }, (_, i) => option(formatMinuteOfDay(i * 30), String(i * 30)));
@@ -67,7 +67,7 @@ export function buildNudgeHomeSlot(input: NudgeHomeInput): types.KnownBlock[] {
     },
     { type: 'actions', block_id: BlockId.homeNudgeActions, elements: buttons },
     context(
-      'Times are in your Slack time zone. Other times: `/ladder nudge fri 15:45`, `/ladder nudge pause 2027-01-05`.',
+      `Times are in your Slack time zone. Other times: \`${COMMAND} nudge fri 15:45\`, \`${COMMAND} nudge pause 2027-01-05\`.`,
     ),
   ];
 }

@@ -3,7 +3,6 @@
  * entries, and the weekly-nudge and export sections. Builders: ./blocks.ts, ./nudge-blocks.ts;
  * listeners: ./profile-actions.ts, ./nudge-actions.ts.
  */
-import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { digestStatus } from '../../app/digest.ts';
 import { DEFAULT_SUMMARY_PERIOD, summaryFor } from '../../app/progress.ts';
@@ -17,12 +16,12 @@ import { describeSchedule } from '../../domain/nudge-settings.ts';
 import { parsePeriod } from '../../domain/period.ts';
 import type { EvidenceEntry, Owner, Profile } from '../../domain/types.ts';
 import { describeError } from '../../log.ts';
-import { buildDigestHomeSlot } from '../blocks/digest.ts';
+import { digestHomeInput } from '../blocks/digest.ts';
 import { tagNames } from '../blocks/evidence.ts';
-import { buildExportHomeSlot } from '../blocks/export.ts';
+import type { HomeChart } from '../blocks/export.ts';
 import { ensureTimeZone } from '../time-zone.ts';
-import { buildHome, HOME_RECENT_ENTRIES, type HomeSlot } from './blocks.ts';
-import { buildNudgeHomeSlot, NUDGES_OFF_HOME_TEXT } from './nudge-blocks.ts';
+import { buildHome, HOME_RECENT_ENTRIES, type HomeSections } from './blocks.ts';
+import { NUDGES_OFF_HOME_TEXT, type NudgeHomeInput } from './nudge-blocks.ts';
 
 export interface PublishHomeOptions {
   justSaved?: EvidenceEntry;
@@ -36,7 +35,7 @@ export interface PublishHomeOptions {
 }
 
 /** The weekly-nudge section: the schedule in words and its controls. One query, no Slack call. */
-async function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): Promise<types.KnownBlock[]> {
+async function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): Promise<NudgeHomeInput> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = await repo.getSettings(owner);
@@ -49,33 +48,33 @@ async function nudgeSection(ctx: AppContext, owner: Owner, profile: Profile): Pr
         lateWindowHours: ctx.config.nudgeLateWindowHours,
       }).text
     : NUDGES_OFF_HOME_TEXT;
-  return buildNudgeHomeSlot({
+  return {
     enabled: settings.enabled,
     statusText,
     day: stored?.day ?? DEFAULT_NUDGE_DAY,
     minuteOfDay: stored?.minuteOfDay ?? DEFAULT_NUDGE_MINUTE_OF_DAY,
-  });
+  };
 }
 
 /**
- * The export section: the export buttons and the radar chart last uploaded for the Home (one
- * query, no Slack call; the chart button uploads a fresh one).
+ * The export section: the radar chart last uploaded for the Home (one query, no Slack call; the
+ * chart button uploads a fresh one).
  */
-async function exportSection(ctx: AppContext, owner: Owner): Promise<types.KnownBlock[]> {
+async function exportSection(ctx: AppContext, owner: Owner): Promise<{ chart: HomeChart | null }> {
   const chart = await ctx.repos.exports.homeChart(owner);
-  return buildExportHomeSlot(chart?.altText ? { fileId: chart.fileId, altText: chart.altText } : null);
+  return { chart: chart?.altText ? { fileId: chart.fileId, altText: chart.altText } : null };
 }
 
 /** One section failing leaves its placeholder; the rest of the Home still publishes. */
-async function sectionOrPlaceholder(
+async function sectionOrPlaceholder<T>(
   ctx: AppContext,
-  slot: HomeSlot,
-  build: () => Promise<types.KnownBlock[]>,
-): Promise<types.KnownBlock[] | undefined> {
+  section: keyof HomeSections,
+  read: () => Promise<T>,
+): Promise<T | undefined> {
   try {
-    return await build();
+    return await read();
   } catch (err) {
-    ctx.logger.warn('a Home section failed; showing its placeholder', { slot, error: describeError(err) });
+    ctx.logger.warn('a Home section failed; showing its placeholder', { section, error: describeError(err) });
     return undefined;
   }
 }
@@ -103,10 +102,10 @@ export async function publishHome(
         summary,
         recent: entries,
         total,
-        slots: {
+        sections: {
           nudges: await sectionOrPlaceholder(ctx, 'nudges', () => nudgeSection(ctx, owner, profile)),
           digest: await sectionOrPlaceholder(ctx, 'digest', async () =>
-            buildDigestHomeSlot(await digestStatus(ctx, owner, profile.tz)),
+            digestHomeInput(await digestStatus(ctx, owner, profile.tz)),
           ),
           export: await sectionOrPlaceholder(ctx, 'export', () => exportSection(ctx, owner)),
         },

@@ -36,7 +36,10 @@ const APP_IDS: ReadonlySet<string> = new Set([
 
 type Node = { type?: string; [key: string]: unknown };
 
-/** Stands for an interpolation in a template's text: a sentence never spans one. */
+/**
+ * Stands for an interpolation in a template's text; a sentence reads it as `…`, so two templates
+ * saying the same around their values match.
+ */
 const HOLE = '\u0000';
 const LOG_METHODS = new Set(['debug', 'info', 'warn', 'error']);
 /** SQL is no one's sentence: a statement's clauses repeat across repositories. */
@@ -83,7 +86,8 @@ function literalsOf(source: string): string[] {
 function sentencesOf(literal: string): string[] {
   if (SQL.test(literal)) return [];
   return literal
-    .split(new RegExp(`${HOLE}|\\n|(?<=[.!?])\\s+`))
+    .replaceAll(HOLE, '…')
+    .split(/\n|(?<=[.!?])\s+/)
     .map((s) => s.replace(/\s+/g, ' ').trim())
     .filter((s) => [...s].length >= MIN_SENTENCE && / \S+ /.test(s) && /\p{L}{2}/u.test(s));
 }
@@ -109,11 +113,11 @@ function idsOutsideIdsFile(root: string): string[] {
   return found;
 }
 
-/** `file: literal` for each literal of the local Slack that names the app's command. */
-function commandInLocal(root: string): string[] {
+/** `file: literal` for each literal in a file under one of `dirs` (ids.ts aside) that spells the app's command. */
+function commandSpelledIn(root: string, dirs: readonly string[]): string[] {
   const named = new RegExp(`${COMMAND.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
   return tsFiles(root)
-    .filter((f) => f.startsWith('src/local/'))
+    .filter((f) => f !== IDS_FILE && dirs.some((d) => f.startsWith(d)))
     .flatMap((file) =>
       literalsOf(readFileSync(path.join(root, file), 'utf8'))
         .filter((literal) => named.test(literal))
@@ -144,7 +148,11 @@ describe('facts written once in src/', () => {
   });
 
   it("the local Slack never names the app's command: it is handed the manifest", () => {
-    expect(commandInLocal(ROOT)).toEqual([]);
+    expect(commandSpelledIn(ROOT, ['src/local/'])).toEqual([]);
+  });
+
+  it('the Slack side and the use cases write the command as COMMAND (src/slack/ids.ts), never literally', () => {
+    expect(commandSpelledIn(ROOT, ['src/slack/', 'src/app/'])).toEqual([]);
   });
 
   it('no user-facing sentence of 25+ characters is written in two files', () => {
@@ -157,9 +165,16 @@ describe('facts written once in src/', () => {
       "src/listener.ts: 'evidence_delete.2'",
       "src/listener.ts: 'app_home_opened'",
     ]);
-    expect(commandInLocal(FIXTURE)).toEqual(['src/local/page.ts: "Try `/ladder nudge on` first."']);
+    expect(commandSpelledIn(FIXTURE, ['src/local/'])).toEqual([
+      'src/local/page.ts: "Try `/ladder nudge on` first."',
+    ]);
+    expect(commandSpelledIn(FIXTURE, ['src/slack/', 'src/app/'])).toEqual([
+      'src/app/reply.ts: "Nothing here yet: `/ladder …` keeps a win."',
+      'src/slack/blocks/help.ts: "Type `/ladder help` for the commands."',
+    ]);
     expect(sentencesInTwoFiles(FIXTURE)).toEqual([
       '"That entry no longer exists (it may have been deleted already).": src/builder.ts, src/listener.ts',
+      '"This is … characters; the limit is …": src/builder.ts, src/listener.ts',
     ]);
   });
 

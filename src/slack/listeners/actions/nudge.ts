@@ -9,6 +9,8 @@ import {
   buildNudgeMessage,
   buildNudgeReply,
   NudgeNotice,
+  nudgeCommandText,
+  skipThisWeekText,
 } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
 import { ownerOfInteraction } from '../../owner.ts';
@@ -32,21 +34,22 @@ async function nudgeOf(
 
 type Control = 'skip' | 'pause' | 'stop';
 
+/** What Skip this week, Pause 2 weeks or Stop on a DM did, in words. */
+async function controlNote(ctx: AppContext, owner: Owner, kind: Control, tz: string | null): Promise<string> {
+  if (kind === 'skip') return skipThisWeekText(await skipThisWeek(ctx, owner, tz));
+  return nudgeCommandText(
+    await applyNudgeCommand(
+      ctx,
+      owner,
+      kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' },
+      tz,
+    ),
+  );
+}
+
 /** True when Ladder holds no row at all about the person (after `/ladder forget`). */
 async function holdsNothing(ctx: AppContext, owner: Owner): Promise<boolean> {
   return Object.values(await ctx.repos.userData.count(owner)).every((n) => n === 0);
-}
-
-/** What Skip this week, Pause 2 weeks or Stop nudges did, in words. */
-async function applyControl(
-  ctx: AppContext,
-  owner: Owner,
-  kind: Control,
-  tz: string | null,
-): Promise<string> {
-  if (kind === 'skip') return skipThisWeek(ctx, owner, tz);
-  const change = kind === 'pause' ? ({ kind: 'pause-weeks', weeks: 2 } as const) : ({ kind: 'off' } as const);
-  return (await applyNudgeCommand(ctx, owner, change, tz)).text;
 }
 
 export function registerNudgeActions(app: App, ctx: AppContext): void {
@@ -87,7 +90,9 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
         // Stop always stops: the person's own nudges, whatever the old message was.
         if (kind === 'stop') {
           const nothing = await holdsNothing(ctx, owner);
-          const text = nothing ? '' : (await applyNudgeCommand(ctx, owner, { kind: 'off' }, null)).text;
+          const text = nothing
+            ? ''
+            : nudgeCommandText(await applyNudgeCommand(ctx, owner, { kind: 'off' }, null));
           const message = nothing ? buildNothingHeld('stopped') : buildNudgeReply(text);
           await respond({ response_type: 'ephemeral', replace_original: false, ...message });
           return;
@@ -99,7 +104,7 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
         return;
       }
       const { tz } = await ensureTimeZone(ctx, client, owner);
-      const note = await applyControl(ctx, owner, kind, tz);
+      const note = await controlNote(ctx, owner, kind, tz);
       const prompt = promptById(ctx, nudge.promptId);
       if (!prompt) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(note) });

@@ -1,5 +1,5 @@
 import { applyDigestCommand } from '../../../app/digest.ts';
-import { buildDigestReply } from '../../blocks/digest.ts';
+import { buildDigestReply, digestCommandText } from '../../blocks/digest.ts';
 import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
@@ -8,7 +8,9 @@ export const digestCommands = {
   digest: async (call) => {
     const { ctx, owner, command } = call;
     await answerWithProfile(call, async (profile) =>
-      buildDigestReply(await applyDigestCommand(ctx, owner, command.action, profile.tz)),
+      buildDigestReply(
+        digestCommandText(command.action, await applyDigestCommand(ctx, owner, command.action, profile.tz)),
+      ),
     );
   },
 } satisfies CommandHandlers;

@@ -1,6 +1,6 @@
 import { applyNudgeCommand } from '../../../app/nudges.ts';
 import { parseNudgeArgs } from '../../../domain/nudge-args.ts';
-import { buildNudgeReply, nudgeNowText } from '../../blocks/nudge.ts';
+import { buildNudgeReply, nudgeCommandText, nudgeNowText } from '../../blocks/nudge.ts';
 import { sendNudgeNow } from '../../dm.ts';
 import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
@@ -21,7 +21,7 @@ export const nudgeCommands = {
       call,
       async (profile) => {
         if (args.kind !== 'now')
-          return buildNudgeReply((await applyNudgeCommand(ctx, owner, args, profile.tz)).text);
+          return buildNudgeReply(nudgeCommandText(await applyNudgeCommand(ctx, owner, args, profile.tz)));
         const sent = await sendNudgeNow(ctx, client, owner, profile.tz);
         return buildNudgeReply(nudgeNowText(sent !== null, 'command'));
       },

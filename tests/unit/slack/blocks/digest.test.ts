@@ -8,7 +8,7 @@ import { monthRange } from '../../../../src/domain/digest-schedule.ts';
 import { summarise } from '../../../../src/domain/summary.ts';
 import type { AxisId, EvidenceEntry, ShiftId } from '../../../../src/domain/types.ts';
 import { checkMessage, checkView } from '../../../../src/local/block-limits.ts';
-import { buildDigestHomeSlot, buildDigestMessage } from '../../../../src/slack/blocks/digest.ts';
+import { buildDigestHomeSection, buildDigestMessage } from '../../../../src/slack/blocks/digest.ts';
 import { realLadder } from '../../../helpers/ladder.ts';
 
 const ladder = realLadder();
@@ -103,8 +103,8 @@ describe('the monthly digest', () => {
   });
 
   it('the Home slot switches with one button, on or off', () => {
-    const on = buildDigestHomeSlot({ enabled: true, text: 'Monthly digest: on.' });
-    const off = buildDigestHomeSlot({ enabled: false, text: 'Monthly digest: off.' });
+    const on = buildDigestHomeSection({ enabled: true, text: 'Monthly digest: on.' });
+    const off = buildDigestHomeSection({ enabled: false, text: 'Monthly digest: off.' });
     expect(checkView({ type: 'home', blocks: on })).toEqual([]);
     expect(JSON.stringify(on)).toContain('"value":"off"');
     expect(JSON.stringify(off)).toContain('"value":"on"');

@@ -4,7 +4,7 @@ import {
   buildChartNeedsLevel,
   buildChartReply,
   buildExportEmpty,
-  buildExportHomeSlot,
+  buildExportHomeSection,
   buildExportPeriodProblem,
   buildExportSent,
   exportInitialComment,
@@ -85,7 +85,7 @@ describe('export messages', () => {
   });
 
   it('the Home section: a button per format (values are formats only), the chart button, the chart', () => {
-    const blocks = buildExportHomeSlot({ fileId: 'F0CHART1', altText: 'Radar chart: …' });
+    const blocks = buildExportHomeSection({ fileId: 'F0CHART1', altText: 'Radar chart: …' });
     expect(blocks.length).toBeLessThanOrEqual(12);
     expect(checkBlocks('home', blocks)).toEqual([]);
     const buttons = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as Array<{
@@ -98,6 +98,6 @@ describe('export messages', () => {
     expect(new Set(buttons.map((b) => b.action_id)).size).toBe(buttons.length);
     expect(buttons.some((b) => b.action_id === ActionId.exportChart)).toBe(true);
     expect(blocks.some((b) => b.type === 'image')).toBe(true);
-    expect(buildExportHomeSlot(null).some((b) => b.type === 'image')).toBe(false);
+    expect(buildExportHomeSection(null).some((b) => b.type === 'image')).toBe(false);
   });
 });

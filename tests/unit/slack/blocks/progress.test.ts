@@ -17,7 +17,7 @@ import {
   buildProfileUnknown,
 } from '../../../../src/slack/blocks/profile.ts';
 import { buildSummary } from '../../../../src/slack/blocks/summary.ts';
-import { buildHome, HOME_SLOT_MAX_BLOCKS } from '../../../../src/slack/home/blocks.ts';
+import { buildHome, type HomeSections } from '../../../../src/slack/home/blocks.ts';
 import { ActionId } from '../../../../src/slack/ids.ts';
 import { realLadder } from '../../../helpers/ladder.ts';
 import { blockText, expectWellFormed } from './helpers.ts';
@@ -162,7 +162,7 @@ describe('profile builders', () => {
 });
 
 describe('buildHome', () => {
-  const home = (entries: EvidenceEntry[], extra: Parameters<typeof buildHome>[0]['slots'] = {}) => {
+  const home = (entries: EvidenceEntry[], sections: HomeSections = {}) => {
     const sorted = [...entries].sort((a, b) => (a.occurredOn < b.occurredOn ? 1 : -1));
     return buildHome(
       {
@@ -171,7 +171,7 @@ describe('buildHome', () => {
         summary: summaryOf(entries),
         recent: sorted.slice(0, 5),
         total: entries.length,
-        slots: extra,
+        sections,
         notice: 'Entry deleted.',
         justSaved: sorted[0] as EvidenceEntry,
       },
@@ -179,17 +179,20 @@ describe('buildHome', () => {
     );
   };
 
-  it('stays within the Home limits with 10,000 entries and over-full slots', () => {
-    const flood = Array.from({ length: 80 }, (_, i) => ({
-      type: 'section' as const,
-      text: { type: 'mrkdwn' as const, text: `slot line ${i}` },
-    }));
-    const view = home(manyEntries(10_000), { nudges: flood, export: flood });
+  it('stays within the Home limits with 10,000 entries and every section at its largest', () => {
+    const long = 'x'.repeat(5_000);
+    const view = home(manyEntries(10_000), {
+      nudges: { enabled: true, statusText: `nudge status ${long}`, day: 1, minuteOfDay: 540 },
+      digest: { enabled: true, text: `digest status ${long}` },
+      export: { chart: { fileId: 'F0CHART1', altText: `chart ${long}` } },
+    });
     expect(checkView(view)).toEqual([]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const text = JSON.stringify(view);
-    expect(text).toContain('slot line 0');
-    expect(text).not.toContain(`slot line ${HOME_SLOT_MAX_BLOCKS}`);
+    expect(text).toContain('nudge status x');
+    expect(text).toContain('digest status x');
+    expect(text).toContain('Turn off the digest');
+    expect(text).toContain('F0CHART1');
   });
 
   it('has the profile pickers, the glance, recent entries with Edit/Delete, Log a win and the slots', () => {
