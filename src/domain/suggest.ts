@@ -422,7 +422,8 @@ export function checkSuggestionRules(
     if (rule.except.length > 0) {
       const own = compileSuggestionRules([{ ...rule, except: [] }], forms);
       rule.except.forEach((phrase, j) => {
-        if (suggestTags(phrase, own).matches.length === 0) {
+        // Raw hits, not suggestTags: a hint rule's match alone suggests nothing, yet it is a match.
+        if (findHits(tokenise(prepare(phrase), own.normaliser), own).length === 0) {
           problems.push({
             segments: ['rules', i, 'except', j],
             message: `"${phrase}" holds none of this rule's words, so it would change nothing`,

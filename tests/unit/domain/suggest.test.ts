@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { buildLadder, type LadderFileInput } from '../../../src/domain/ladder/build.ts';
 import { formatProblem } from '../../../src/domain/ladder/model.ts';
 import {
+  checkSuggestionRules,
   compileSuggestionRules,
   type SuggestionRule,
   suggestionReasons,
@@ -295,6 +296,16 @@ describe('suggestTags with the shipped rules', () => {
       const result = suggestTags('Wrote the runbook for the failover, then shipped the fixes', hinted);
       expect(result.shift).toBe('preventing');
       expect(suggestionReasons(result).shift).toEqual(['runbook', 'failover', 'fixes']);
+    });
+
+    it('an except phrase of a hint rule is checked by its matches, though alone it suggests nothing', () => {
+      const hints = [
+        rule('hints', { shift: 'enabling', words: ['without'], weight: 0.5, except: ['without downtime'] }),
+      ];
+      expect(checkSuggestionRules(hints)).toEqual([]);
+      expect(
+        checkSuggestionRules([{ ...hints[0], except: ['with downtime'] } as SuggestionRule]),
+      ).toHaveLength(1);
     });
 
     it('one clear word suggests the shift on its own', () => {
