@@ -33,6 +33,8 @@ export interface SuggestionRule {
   except: readonly string[];
   /** How much one match counts toward the rule's axes and shift; 1 when absent. */
   weight?: number;
+  /** How much one match counts toward the rule's shift, when not `weight`. */
+  shiftWeight?: number;
 }
 
 const GAP_MAX = 4;
@@ -76,6 +78,8 @@ export interface SuggestionMatch {
   scope: ScopeId | null;
   /** The rule's weight. */
   weight: number;
+  /** How much it counts toward the shift. */
+  shiftWeight: number;
 }
 
 export interface TagSuggestion {
@@ -110,6 +114,11 @@ const AXIS_SHARE = 0.5;
  * about ("Coached the Payments TPM through her first exec review" is about People first).
  */
 const LEAD_BONUS = 0.5;
+/**
+ * A shift is suggested when the matches pointing to it count at least this much: one word that
+ * says it ("delegated", "root cause"), or two that hint at it ("runbook" and "failover").
+ */
+const SHIFT_MIN = 1;
 
 function parsePattern(word: string, normaliser: WordNormaliser): Element[] {
   return word
@@ -321,6 +330,7 @@ function firstMatches(
       shift: rule.shift,
       scope: rule.scope,
       weight: rule.weight ?? 1,
+      shiftWeight: rule.shiftWeight ?? rule.weight ?? 1,
     });
   }
   return matches;
@@ -335,14 +345,17 @@ function pickTags(matches: readonly SuggestionMatch[]): Omit<TagSuggestion, 'mat
   for (const m of matches) {
     const weight = m === lead ? m.weight * (1 + LEAD_BONUS) : m.weight;
     for (const axis of m.axes) axisScore.set(axis, (axisScore.get(axis) ?? 0) + weight);
-    if (m.shift) shiftScore.set(m.shift, (shiftScore.get(m.shift) ?? 0) + m.weight);
+    if (m.shift) shiftScore.set(m.shift, (shiftScore.get(m.shift) ?? 0) + m.shiftWeight);
     if (m.scope) scopes.add(m.scope);
   }
   const best = Math.max(0, ...axisScore.values());
   const axes = AXIS_IDS.filter((id) => (axisScore.get(id) ?? 0) >= best * AXIS_SHARE && best > 0);
   const bestShift = Math.max(0, ...shiftScore.values());
-  // A tie goes to the shift named first in the text.
-  const topShift = matches.find((m) => m.shift !== null && shiftScore.get(m.shift) === bestShift)?.shift;
+  // A tie goes to the shift named first in the text; hints alone must add up to one clear word.
+  const topShift =
+    bestShift >= SHIFT_MIN
+      ? matches.find((m) => m.shift !== null && shiftScore.get(m.shift) === bestShift)?.shift
+      : undefined;
   const [onlyScope] = scopes;
   return {
     axes,
@@ -409,7 +422,8 @@ export function checkSuggestionRules(
     if (rule.except.length > 0) {
       const own = compileSuggestionRules([{ ...rule, except: [] }], forms);
       rule.except.forEach((phrase, j) => {
-        if (suggestTags(phrase, own).matches.length === 0) {
+        // Raw hits, not suggestTags: a hint rule's match alone suggests nothing, yet it is a match.
+        if (findHits(tokenise(prepare(phrase), own.normaliser), own).length === 0) {
           problems.push({
             segments: ['rules', i, 'except', j],
             message: `"${phrase}" holds none of this rule's words, so it would change nothing`,

@@ -230,10 +230,20 @@ export const SuggestionRuleSchema = z
      * ("ship", "track") weigh less, so they add an axis beside specific words without leading it.
      */
     weight: z.number().positive('must be more than 0').max(4, 'must be at most 4').default(1),
+    /**
+     * How much one of its matches counts toward its shift, when that differs from `weight`: words
+     * that hint at a shift without saying it ("runbook", "incident review" → preventing) weigh
+     * 0.5, so the shift is suggested only where two of them, or one clear word, point to it.
+     */
+    shift_weight: z.number().positive('must be more than 0').max(4, 'must be at most 4').optional(),
   })
   .refine((rule) => rule.axes.length > 0 || rule.scope !== undefined || rule.shift !== undefined, {
     message: 'a rule needs "axes", "scope", "shift" or several of them',
     path: ['axes'],
+  })
+  .refine((rule) => rule.shift_weight === undefined || rule.shift !== undefined, {
+    message: '"shift_weight" needs a "shift"',
+    path: ['shift_weight'],
   });
 export type SuggestionRuleInput = z.infer<typeof SuggestionRuleSchema>;
 

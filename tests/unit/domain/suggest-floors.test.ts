@@ -5,11 +5,12 @@
  * The tuning figures are printed beside the held-out ones (and written to bench/RESULTS.md by
  * `npm run bench -- suggestions`).
  *
- * Two floors of the issue are NOT reached on the held-out part (first-axis recall 83.3% < 85%,
- * i.e. 25 of 30 lines; shift recall 66.7% < 70%, i.e. 10 of 15), although the tuning part is at
- * 99.2% and 97.8%: the rules generalise less well than the tuning figures suggest. They are written
- * as `it.fails`, so the suite says so plainly and turns red the day they are reached (then make
- * them plain `it`); beside each, a guard keeps the figure from falling below where it stands.
+ * One floor of the issue is NOT reached on the held-out part: first-axis recall 83.3% < 85%, i.e.
+ * 25 of 30 lines, although the tuning part is at 99.2%: the rules generalise less well than the
+ * tuning figures suggest. It is written as `it.fails`, so the suite says so plainly and turns red
+ * the day it is reached (then make it a plain `it`); beside it, a guard keeps the figure from
+ * falling below where it stands. Shift recall reached its floor (73.3%, 11 of 15) once words that
+ * only hint at a shift were counted at half weight, two of them making the shift.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { suggestTags } from '../../../src/domain/suggest.ts';
@@ -56,12 +57,8 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.83);
   });
 
-  it.fails('shift recall on the held-out part is at least 0.7 (not reached yet: 0.667)', () => {
+  it('shift recall on the held-out part is at least 0.7', () => {
     expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.7);
-  });
-
-  it('shift recall on the held-out part stays at least 0.66 (where it stands)', () => {
-    expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.66);
   });
 
   it('the tuning part meets every floor (the rules were written against it)', () => {

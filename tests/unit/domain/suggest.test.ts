@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { buildLadder, type LadderFileInput } from '../../../src/domain/ladder/build.ts';
 import { formatProblem } from '../../../src/domain/ladder/model.ts';
 import {
+  checkSuggestionRules,
   compileSuggestionRules,
   type SuggestionRule,
   suggestionReasons,
@@ -81,6 +82,14 @@ describe('suggestTags with the shipped rules', () => {
       ['Let the release captain make the go/no-go call and only advised', 'people', 'enabling'],
       ['Built a self-serve intake form so teams no longer wait for me', 'process', 'enabling'],
       ['Coached two TPMs on exec updates', 'people', 'enabling'],
+      // Two hints of preventing make the shift; one alone does not.
+      ['Wrote the runbook for failing over the primary database', 'system', 'preventing'],
+      ['Wrote the runbook for the billing service', 'system', null],
+      ['Ran the incident review and made sure the fixes shipped', 'system', 'preventing'],
+      ['Traced repeated deploy failures to a flaky test', 'system', 'preventing'],
+      ['Stopped being the single point of contact for the partner team', 'people', 'enabling'],
+      ['Grouped our twelve workstreams into three tracks', 'process', 'systems-thinking'],
+      ['Resolved a conflict between two leads over code ownership', 'people', null],
     ] as const)('%s → %s, shift %s', (text, axis, shift) => {
       const result = suggest(text);
       if (axis) expect(result.axes).toContain(axis);
@@ -267,6 +276,41 @@ describe('suggestTags with the shipped rules', () => {
       expect(result.shift).toBe('enabling');
       expect(result.matches.filter((m) => m.ruleId === 'prevent')).toHaveLength(0);
     });
+
+    const hinted = compileSuggestionRules([
+      rule('safeguards', {
+        axes: ['system'],
+        shift: 'preventing',
+        words: ['runbook', 'failover'],
+        shiftWeight: 0.5,
+      }),
+      rule('hints', { shift: 'preventing', words: ['fixes'], weight: 0.5 }),
+      rule('prevent', { shift: 'preventing', words: ['root cause'] }),
+    ]);
+
+    it('a shift hint alone does not suggest the shift, though its axis counts in full', () => {
+      expect(suggestTags('Wrote the runbook', hinted)).toMatchObject({ axes: ['system'], shift: null });
+    });
+
+    it('two shift hints suggest the shift, and both are named as its reasons', () => {
+      const result = suggestTags('Wrote the runbook for the failover, then shipped the fixes', hinted);
+      expect(result.shift).toBe('preventing');
+      expect(suggestionReasons(result).shift).toEqual(['runbook', 'failover', 'fixes']);
+    });
+
+    it('an except phrase of a hint rule is checked by its matches, though alone it suggests nothing', () => {
+      const hints = [
+        rule('hints', { shift: 'enabling', words: ['without'], weight: 0.5, except: ['without downtime'] }),
+      ];
+      expect(checkSuggestionRules(hints)).toEqual([]);
+      expect(
+        checkSuggestionRules([{ ...hints[0], except: ['with downtime'] } as SuggestionRule]),
+      ).toHaveLength(1);
+    });
+
+    it('one clear word suggests the shift on its own', () => {
+      expect(suggestTags('Found the root cause', hinted).shift).toBe('preventing');
+    });
   });
 
   it('suggests nothing without rules', () => {
@@ -327,12 +371,15 @@ describe('the rules file is validated', () => {
         delete s.rules[1].scope;
         s.thin_threshold = 0;
         s.rules[2].weight = 0;
+        s.rules[3].shift_weight = 0.5;
+        delete s.rules[3].shift;
       }),
     ).toEqual([
       expect.stringMatching(/^suggestions\.yaml: thin_threshold: /),
       expect.stringMatching(/^suggestions\.yaml: rules\[0\]\.axes\[0\]: /),
       'suggestions.yaml: rules[1].axes: a rule needs "axes", "scope", "shift" or several of them',
       'suggestions.yaml: rules[2].weight: must be more than 0',
+      'suggestions.yaml: rules[3].shift_weight: "shift_weight" needs a "shift"',
     ]);
   });
 
