@@ -4,14 +4,13 @@
  * a compare-and-set on the row's state and lease owner, so racing processes send each digest once.
  */
 
-import type { ExpressionBuilder } from 'kysely';
 import type { DigestDecision, DigestUser } from '../domain/digest-schedule.ts';
 import type { LedgerRow, LedgerState } from '../domain/nudge-schedule.ts';
 import type { Owner } from '../domain/types.ts';
 import { digestSettingsColumns as D, nudgeLedgerColumns as L } from './columns.ts';
-import { type ClaimedNudge, type LedgerEntry, type NudgeKey, toLedger } from './nudge-model.ts';
+import { claimStatements, heldInOf, LEDGER_COLUMNS, type Leased, leased } from './ledger-statements.ts';
+import { type ClaimedNudge, type LedgerEntry, toLedger } from './nudge-model.ts';
 import { ownedTables } from './owned-tables.ts';
-import type { Schema } from './schema.ts';
 import type { Store, Tx } from './store.ts';
 
 /** The table the digest repository owns, keyed by (team_id, user_id). Its ledger rows are deleted with the nudge ledger. */
@@ -40,45 +39,8 @@ export interface DigestRows {
   }>;
 }
 
-const LEDGER_COLUMNS = [
-  'team_id',
-  'user_id',
-  'week_key',
-  'slot_at',
-  'state',
-  'reason',
-  'attempts',
-  'next_attempt_at',
-  'lease_owner',
-  'lease_expires_at',
-  'prompt_id',
-  'channel_id',
-  'message_ts',
-] as const;
-
-type Leased = NudgeKey & { leaseOwner: string };
-
-const leased = (c: ClaimedDigest): Leased => ({
-  teamId: c.teamId,
-  userId: c.userId,
-  weekKey: c.weekKey,
-  leaseOwner: c.leaseOwner,
-});
-
-/** The digest row of `p` (`weekKey` is the month). */
-const digestKey = (eb: ExpressionBuilder<Schema, 'nudge_ledger'>, p: NudgeKey) =>
-  eb.and([
-    eb('team_id', '=', p.teamId),
-    eb('user_id', '=', p.userId),
-    eb('kind', '=', 'digest'),
-    eb('week_key', '=', p.weekKey),
-  ]);
-
-/** The digest row of `p`, in one of `states`, still leased to `p.leaseOwner`. */
-const heldIn =
-  (p: Leased, states: ReadonlyArray<'claimed' | 'sending'>) =>
-  (eb: ExpressionBuilder<Schema, 'nudge_ledger'>) =>
-    eb.and([digestKey(eb, p), eb('state', 'in', states), eb('lease_owner', '=', p.leaseOwner)]);
+/** The digest rows (`weekKey` is the month). */
+const heldIn = heldInOf('digest');
 
 export function createDigestRepository(store: Store) {
   const owned = ownedTables(store, DIGEST_TABLES);
@@ -203,66 +165,8 @@ function ledgerMethods(store: Store) {
 }
 
 type Lease = { owner: string; expiresAt: Date };
-type ClaimRow = NudgeKey & {
-  slotAt: string;
-  state: 'claimed' | 'skipped';
-  reason: string | null;
-  leaseOwner: string | null;
-  leaseExpiresAt: string | null;
-  now: string;
-};
-
-/** A new digest row, or a failed or abandoned one taken over. */
-function claimStatements(store: Store) {
-  const insertClaim = store.prepare((qb, p: ClaimRow) =>
-    qb
-      .insertInto('nudge_ledger')
-      .values({
-        team_id: p.teamId,
-        user_id: p.userId,
-        kind: 'digest',
-        week_key: p.weekKey,
-        slot_at: p.slotAt,
-        state: p.state,
-        reason: p.reason,
-        lease_owner: p.leaseOwner,
-        lease_expires_at: p.leaseExpiresAt,
-        created_at: p.now,
-        updated_at: p.now,
-      })
-      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'kind', 'week_key']).doNothing()),
-  );
-  const reclaim = store.prepare((qb, p: Leased & { leaseExpiresAt: string; now: string; at: string }) =>
-    qb
-      .updateTable('nudge_ledger')
-      .set({
-        state: 'claimed',
-        lease_owner: p.leaseOwner,
-        lease_expires_at: p.leaseExpiresAt,
-        updated_at: p.now,
-      })
-      .where((eb) =>
-        eb.and([
-          digestKey(eb, p),
-          eb.or([
-            eb.and([
-              eb('state', '=', 'failed'),
-              eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', p.at)]),
-            ]),
-            eb.and([
-              eb('state', '=', 'claimed'),
-              eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', p.at)]),
-            ]),
-          ]),
-        ]),
-      )
-      .returning(['slot_at', 'attempts']),
-  );
-  return { insertClaim, reclaim };
-}
-
 function claimMethods(store: Store) {
-  const { insertClaim, reclaim } = claimStatements(store);
+  const { insertClaim, reclaim } = claimStatements(store, 'digest');
   return {
     /** In one transaction: claims (or skipped rows) for the decisions and the retries taken over. */
     claimDigests(

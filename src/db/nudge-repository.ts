@@ -1,8 +1,15 @@
-import type { ExpressionBuilder } from 'kysely';
 import type { NudgeDecision, RetryCandidate } from '../domain/nudge-schedule.ts';
 import type { PromptHistoryItem } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
 import { nudgeLedgerColumns as L, nudgeHistoryColumns } from './columns.ts';
+import {
+  claimStatements,
+  heldInOf,
+  LEDGER_COLUMNS,
+  type Leased,
+  leased,
+  ledgerKeyOf,
+} from './ledger-statements.ts';
 import {
   type ClaimedNudge,
   type ClaimResult,
@@ -14,46 +21,11 @@ import {
 } from './nudge-model.ts';
 import { createNudgeRows } from './nudge-repository-rows.ts';
 import { dmChannelMethods, settingsMethods } from './nudge-repository-settings.ts';
-import type { Schema } from './schema.ts';
 import type { Store } from './store.ts';
 
-const LEDGER_COLUMNS = [
-  'team_id',
-  'user_id',
-  'week_key',
-  'slot_at',
-  'state',
-  'reason',
-  'attempts',
-  'next_attempt_at',
-  'lease_owner',
-  'lease_expires_at',
-  'prompt_id',
-  'channel_id',
-  'message_ts',
-] as const;
-
-type Leased = NudgeKey & { leaseOwner: string };
-
-/** A ledger row's key and the lease a state change must still hold. */
-function leased(c: ClaimedNudge): Leased {
-  return { teamId: c.teamId, userId: c.userId, weekKey: c.weekKey, leaseOwner: c.leaseOwner };
-}
-
-/** The weekly ledger row of `p` (the monthly digest's rows, kind 'digest', are the digest repository's). */
-const ledgerKey = (eb: ExpressionBuilder<Schema, 'nudge_ledger'>, p: NudgeKey) =>
-  eb.and([
-    eb('team_id', '=', p.teamId),
-    eb('user_id', '=', p.userId),
-    eb('kind', '=', 'weekly'),
-    eb('week_key', '=', p.weekKey),
-  ]);
-
-/** The ledger row of `p`, in one of `states`, still leased to `p.leaseOwner`. */
-const heldIn =
-  (p: Leased, states: ReadonlyArray<'claimed' | 'sending'>) =>
-  (eb: ExpressionBuilder<Schema, 'nudge_ledger'>) =>
-    eb.and([ledgerKey(eb, p), eb('state', 'in', states), eb('lease_owner', '=', p.leaseOwner)]);
+/** The weekly rows (the monthly digest's rows, kind 'digest', are the digest repository's). */
+const ledgerKey = ledgerKeyOf('weekly');
+const heldIn = heldInOf('weekly');
 
 /**
  * Nudge settings, the weekly ledger, the DM channel cache and the prompt history. Every state
@@ -115,66 +87,9 @@ function ledgerReads(store: Store) {
   };
 }
 
-type ClaimRow = NudgeKey & {
-  slotAt: string;
-  state: 'claimed' | 'skipped';
-  reason: string | null;
-  leaseOwner: string | null;
-  leaseExpiresAt: string | null;
-  now: string;
-};
-
-/** The statements of a claim: a new ledger row, or a failed or abandoned one taken over. */
-function claimStatements(store: Store) {
-  const insertClaim = store.prepare((qb, p: ClaimRow) =>
-    qb
-      .insertInto('nudge_ledger')
-      .values({
-        team_id: p.teamId,
-        user_id: p.userId,
-        week_key: p.weekKey,
-        slot_at: p.slotAt,
-        state: p.state,
-        reason: p.reason,
-        lease_owner: p.leaseOwner,
-        lease_expires_at: p.leaseExpiresAt,
-        created_at: p.now,
-        updated_at: p.now,
-      })
-      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'kind', 'week_key']).doNothing()),
-  );
-  const reclaim = store.prepare((qb, p: Leased & { leaseExpiresAt: string; now: string; at: string }) =>
-    qb
-      .updateTable('nudge_ledger')
-      .set({
-        state: 'claimed',
-        lease_owner: p.leaseOwner,
-        lease_expires_at: p.leaseExpiresAt,
-        updated_at: p.now,
-      })
-      .where((eb) =>
-        eb.and([
-          ledgerKey(eb, p),
-          eb.or([
-            eb.and([
-              eb('state', '=', 'failed'),
-              eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', p.at)]),
-            ]),
-            eb.and([
-              eb('state', '=', 'claimed'),
-              eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', p.at)]),
-            ]),
-          ]),
-        ]),
-      )
-      .returning(['slot_at', 'attempts']),
-  );
-  return { insertClaim, reclaim };
-}
-
 /** Claiming the week's nudges (and the retries) under a lease, racing other processes row by row. */
 function claimMethods(store: Store) {
-  const { insertClaim, reclaim } = claimStatements(store);
+  const { insertClaim, reclaim } = claimStatements(store, 'weekly');
 
   return {
     /**
