@@ -8,7 +8,14 @@ import type { DigestDecision, DigestUser } from '../domain/digest-schedule.ts';
 import type { LedgerRow, LedgerState } from '../domain/nudge-schedule.ts';
 import type { Owner } from '../domain/types.ts';
 import { digestSettingsColumns as D, nudgeLedgerColumns as L } from './columns.ts';
-import { claimStatements, heldInOf, LEDGER_COLUMNS, type Leased, leased } from './ledger-statements.ts';
+import {
+  claimStatements,
+  heldInOf,
+  LEDGER_COLUMNS,
+  type Leased,
+  leased,
+  outcomeStatements,
+} from './ledger-statements.ts';
 import { type ClaimedNudge, type LedgerEntry, toLedger } from './nudge-model.ts';
 import { ownedTables } from './owned-tables.ts';
 import type { Store, Tx } from './store.ts';
@@ -216,59 +223,14 @@ function claimMethods(store: Store) {
 }
 
 /** The compare-and-set statements that end a digest claim. */
-function outcomeStatements(store: Store) {
+function digestOutcomeStatements(store: Store) {
   return {
+    ...outcomeStatements(store, 'digest'),
     sending: store.prepare((qb, p: Leased & { channelId: string; now: string }) =>
       qb
         .updateTable('nudge_ledger')
         .set({ state: 'sending', channel_id: p.channelId, updated_at: p.now })
         .where(heldIn(p, ['claimed'])),
-    ),
-    sent: store.prepare((qb, p: Leased & { channelId: string; messageTs: string; now: string }) =>
-      qb
-        .updateTable('nudge_ledger')
-        .set({
-          state: 'sent',
-          message_ts: p.messageTs,
-          channel_id: p.channelId,
-          reason: null,
-          next_attempt_at: null,
-          lease_expires_at: null,
-          updated_at: p.now,
-        })
-        .where(heldIn(p, ['sending'])),
-    ),
-    failed: store.prepare((qb, p: Leased & { reason: string; nextAttemptAt: string; now: string }) =>
-      qb
-        .updateTable('nudge_ledger')
-        .set((eb) => ({
-          state: 'failed',
-          attempts: eb('attempts', '+', 1),
-          reason: p.reason,
-          next_attempt_at: p.nextAttemptAt,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: p.now,
-        }))
-        .where(heldIn(p, ['claimed', 'sending'])),
-    ),
-    skipped: store.prepare((qb, p: Leased & { reason: string; now: string }) =>
-      qb
-        .updateTable('nudge_ledger')
-        .set({
-          state: 'skipped',
-          reason: p.reason,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: p.now,
-        })
-        .where(heldIn(p, ['claimed', 'sending'])),
-    ),
-    unconfirmed: store.prepare((qb, p: Leased & { reason: string; now: string }) =>
-      qb
-        .updateTable('nudge_ledger')
-        .set({ reason: p.reason, updated_at: p.now })
-        .where(heldIn(p, ['sending'])),
     ),
     release: store.prepare((qb, p: { leaseOwner: string; now: string }) =>
       qb
@@ -282,7 +244,7 @@ function outcomeStatements(store: Store) {
 }
 
 function outcomeMethods(store: Store) {
-  const s = outcomeStatements(store);
+  const s = digestOutcomeStatements(store);
   const iso = (d: Date) => d.toISOString();
   return {
     /** On shutdown: this process' unsent digest claims may be taken over at once by the next run. */

@@ -109,3 +109,59 @@ export function claimStatements(store: Store, kind: LedgerKind) {
   );
   return { insertClaim, reclaim };
 }
+
+/**
+ * The compare-and-set steps after a send, for rows of this kind: each holds only while the row is
+ * still in the expected state and leased to the caller, so of two racing processes one wins.
+ */
+export function outcomeStatements(store: Store, kind: LedgerKind) {
+  const heldIn = heldInOf(kind);
+  return {
+    sent: store.prepare((qb, p: Leased & { channelId: string; messageTs: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({
+          state: 'sent',
+          message_ts: p.messageTs,
+          channel_id: p.channelId,
+          reason: null,
+          next_attempt_at: null,
+          lease_expires_at: null,
+          updated_at: p.now,
+        })
+        .where(heldIn(p, ['sending'])),
+    ),
+    failed: store.prepare((qb, p: Leased & { reason: string; nextAttemptAt: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set((eb) => ({
+          state: 'failed',
+          attempts: eb('attempts', '+', 1),
+          reason: p.reason,
+          next_attempt_at: p.nextAttemptAt,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: p.now,
+        }))
+        .where(heldIn(p, ['claimed', 'sending'])),
+    ),
+    skipped: store.prepare((qb, p: Leased & { reason: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({
+          state: 'skipped',
+          reason: p.reason,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: p.now,
+        })
+        .where(heldIn(p, ['claimed', 'sending'])),
+    ),
+    unconfirmed: store.prepare((qb, p: Leased & { reason: string; now: string }) =>
+      qb
+        .updateTable('nudge_ledger')
+        .set({ reason: p.reason, updated_at: p.now })
+        .where(heldIn(p, ['sending'])),
+    ),
+  };
+}

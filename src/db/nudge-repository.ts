@@ -9,6 +9,7 @@ import {
   type Leased,
   leased,
   ledgerKeyOf,
+  outcomeStatements,
 } from './ledger-statements.ts';
 import {
   type ClaimedNudge,
@@ -193,20 +194,7 @@ function sendMethods(store: Store) {
       .set({ state: 'sending', prompt_id: p.promptId, channel_id: p.channelId, updated_at: p.now })
       .where(heldIn(p, ['claimed'])),
   );
-  const markSent = store.prepare((qb, p: Leased & { channelId: string; messageTs: string; now: string }) =>
-    qb
-      .updateTable('nudge_ledger')
-      .set({
-        state: 'sent',
-        message_ts: p.messageTs,
-        channel_id: p.channelId,
-        reason: null,
-        next_attempt_at: null,
-        lease_expires_at: null,
-        updated_at: p.now,
-      })
-      .where(heldIn(p, ['sending'])),
-  );
+  const { sent: markSent } = outcomeStatements(store, 'weekly');
   const insertHistory = historyInsert(store);
 
   return {
@@ -255,38 +243,11 @@ function sendMethods(store: Store) {
 
 /** The other ends of a claim: failed (to retry), skipped, unconfirmed, or released on shutdown. */
 function outcomeMethods(store: Store) {
-  const markFailed = store.prepare((qb, p: Leased & { reason: string; nextAttemptAt: string; now: string }) =>
-    qb
-      .updateTable('nudge_ledger')
-      .set((eb) => ({
-        state: 'failed',
-        attempts: eb('attempts', '+', 1),
-        reason: p.reason,
-        next_attempt_at: p.nextAttemptAt,
-        lease_owner: null,
-        lease_expires_at: null,
-        updated_at: p.now,
-      }))
-      .where(heldIn(p, ['claimed', 'sending'])),
-  );
-  const markSkipped = store.prepare((qb, p: Leased & { reason: string; now: string }) =>
-    qb
-      .updateTable('nudge_ledger')
-      .set({
-        state: 'skipped',
-        reason: p.reason,
-        lease_owner: null,
-        lease_expires_at: null,
-        updated_at: p.now,
-      })
-      .where(heldIn(p, ['claimed', 'sending'])),
-  );
-  const noteUnconfirmed = store.prepare((qb, p: Leased & { reason: string; now: string }) =>
-    qb
-      .updateTable('nudge_ledger')
-      .set({ reason: p.reason, updated_at: p.now })
-      .where(heldIn(p, ['sending'])),
-  );
+  const {
+    failed: markFailed,
+    skipped: markSkipped,
+    unconfirmed: noteUnconfirmed,
+  } = outcomeStatements(store, 'weekly');
   const release = store.prepare((qb, p: { leaseOwner: string; now: string }) =>
     qb
       .updateTable('nudge_ledger')
