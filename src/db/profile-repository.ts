@@ -1,6 +1,8 @@
+import type { Selectable } from 'kysely';
 import type { Owner, Profile } from '../domain/types.ts';
 import { profileColumns as C } from './columns.ts';
 import { ownedTables } from './owned-tables.ts';
+import type { ProfilesTable } from './schema.ts';
 import { pick, type Store, type Tx } from './store.ts';
 
 /** The tables this repository owns, each keyed by (team_id, user_id). */
@@ -19,16 +21,8 @@ export interface StoredProfile {
   updatedAt: string;
 }
 
-const toProfile = (r: {
-  team_id: string;
-  user_id: string;
-  level: string | null;
-  target: string | null;
-  level_role: string | null;
-  target_role: string | null;
-  tz: string | null;
-  tz_checked_at: string | null;
-}): Profile => ({
+/** A profile row as read (the columns of `ProfilesTable` in schema.ts, less the timestamps). */
+const toProfile = (r: Omit<Selectable<ProfilesTable>, 'created_at' | 'updated_at'>): Profile => ({
   teamId: r.team_id,
   userId: r.user_id,
   level: r.level,
