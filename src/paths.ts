@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** SQL migrations, applied in order at start and by `ladder migrate`. */
-export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
+/** SQL migrations, one folder per engine with the same numbering, applied at start and by `ladder migrate`. */
+export const MIGRATIONS_ROOT = path.join(PROJECT_ROOT, 'migrations');
+export const MIGRATIONS_DIR = path.join(MIGRATIONS_ROOT, 'sqlite');
+export const POSTGRES_MIGRATIONS_DIR = path.join(MIGRATIONS_ROOT, 'postgres');
 
 /** The local workspace's page (HTML, CSS and plain browser scripts, served as they are). */
 export const LOCAL_PAGE_DIR = path.join(PROJECT_ROOT, 'src', 'local', 'page');
