@@ -89,6 +89,8 @@ async function timeStored(n: number): Promise<number> {
     config: {
       port: 0,
       databasePath: dbPath,
+      databaseUrl: undefined,
+      databasePoolSize: 10,
       ladderDataDir: '',
       logLevel: 'error',
       nudgeLateWindowHours: 24,

@@ -102,6 +102,8 @@ function benchContext(dbPath: string, rate: number, slackApiUrl: string): AppCon
     config: {
       port: 0,
       databasePath: dbPath,
+      databaseUrl: undefined,
+      databasePoolSize: 10,
       ladderDataDir: '',
       logLevel: 'error',
       nudgeLateWindowHours: 24,

@@ -53,6 +53,13 @@ const EnvSchema = z.object({
   ),
   PORT: intInRange('PORT', 0, 65535, 3000),
   DATABASE_PATH: optionalString(z.string()),
+  // Never echoed: the URL may carry a password.
+  DATABASE_URL: optionalString(
+    z.string().regex(/^postgres(ql)?:\/\/\S+$/, {
+      error: 'DATABASE_URL must be a PostgreSQL URL, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
+    }),
+  ),
+  DATABASE_POOL_SIZE: intInRange('DATABASE_POOL_SIZE', 1, 1000, 10),
   LADDER_DATA_DIR: optionalString(z.string()),
   LOG_LEVEL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'info' : typeof v === 'string' ? v.toLowerCase() : v),
@@ -69,6 +76,9 @@ const EnvSchema = z.object({
 export interface BaseConfig {
   port: number;
   databasePath: string;
+  /** PostgreSQL instead of SQLite at `databasePath`; never set in local mode. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
   ladderDataDir: string;
   logLevel: LogLevel;
   nudgeLateWindowHours: number;
@@ -98,6 +108,9 @@ export function loadBaseConfig(env: NodeJS.ProcessEnv, opts: { local?: boolean }
   return Object.freeze({
     port: e.PORT,
     databasePath: e.DATABASE_PATH ?? (opts.local ? './data/local.db' : './data/ladder.db'),
+    // Local mode opens only a database it created itself (src/db/local-database.ts), so never this.
+    databaseUrl: opts.local ? undefined : e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     ladderDataDir: e.LADDER_DATA_DIR ?? BUNDLED_LADDER_DATA_DIR,
     logLevel: e.LOG_LEVEL,
     nudgeLateWindowHours: e.NUDGE_LATE_WINDOW_HOURS,

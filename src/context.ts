@@ -1,5 +1,6 @@
 import type { BaseConfig } from './config.ts';
 import type { Db } from './db/connection.ts';
+import type { DatabaseHandle } from './db/database.ts';
 import { createRepositories, type Repositories } from './db/repositories.ts';
 import type { Ladder } from './domain/ladder/model.ts';
 import type { Logger } from './log.ts';
@@ -22,19 +23,19 @@ export interface AppContext {
   ladder: Ladder;
   logger: Logger;
   now: () => Date;
-  health: () => Health;
+  health: () => Promise<Health>;
 }
 
 export interface AppContextParts {
   config: Readonly<BaseConfig>;
-  /** An open, migrated database (`openAndMigrate`). */
-  db: Db;
+  /** An open, migrated database (`openDatabaseFor`), or a bare SQLite connection (tests, tools). */
+  db: DatabaseHandle | Db;
   ladder: Ladder;
   logger: Logger;
   /** Default: the system clock. */
   now?: () => Date;
   /** Default: healthy while the database answers; no scheduler. */
-  health?: () => Health;
+  health?: () => Promise<Health>;
 }
 
 /** The one way main.ts and the CLI build a context. */
@@ -48,8 +49,8 @@ export function createAppContext(parts: AppContextParts): AppContext {
     now: parts.now ?? (() => new Date()),
     health:
       parts.health ??
-      (() => {
-        const database = repos.connection.isHealthy();
+      (async () => {
+        const database = await repos.connection.isHealthy();
         return { ok: database, database, scheduler: 'not-started' };
       }),
   };

@@ -2,9 +2,11 @@ import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext, Health } from './context.ts';
 import { createAppContext } from './context.ts';
-import { type Db, isDatabaseHealthy } from './db/connection.ts';
+import type { Db } from './db/connection.ts';
+import { type DatabaseHandle, openDatabaseFor } from './db/database.ts';
 import { LocalDatabaseError, prepareLocalDatabase } from './db/local-database.ts';
-import { MigrationError, openAndMigrate } from './db/migrate.ts';
+import { MigrationError } from './db/migrate.ts';
+import { DatabaseConnectError, describePostgresUrl } from './db/postgres.ts';
 import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
 import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
@@ -36,7 +38,9 @@ export interface RunningLadder {
   /** Port of the HTTP server: Slack requests (HTTP mode) and /healthz. */
   port: number;
   ctx: AppContext;
-  /** The connection under the repositories: for tests and benchmarks that read the tables. */
+  /** The database under the repositories (either engine). */
+  database: DatabaseHandle;
+  /** SQLite's connection under the repositories, for tests and benchmarks that read the tables. */
   db: Db;
   /** The weekly nudge scheduler (started: it ticks every minute). */
   scheduler: NudgeScheduler;
@@ -67,22 +71,23 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   });
   if (config.slack.mode === 'local') return startLocalMode(opts, config, logger);
   const ladder = loadLadder(config.ladderDataDir);
-  const db = openAndMigrate(config.databasePath, {
+  const database = await openDatabaseFor(config, {
     onMigrated: ({ applied }) => {
       if (applied.length > 0) logger.info('migrations applied', { applied });
     },
+    onConnectionError: (err) => logger.warn('database connection lost', { error: describeError(err) }),
   });
   let scheduler: NudgeScheduler | undefined;
   const ctx = createAppContext({
     config,
-    db,
+    db: database,
     ladder,
     logger,
     ...(opts.now ? { now: opts.now } : {}),
-    health: (): Health => {
-      const database = isDatabaseHealthy(db);
+    health: async (): Promise<Health> => {
+      const answered = await database.isHealthy();
       const nudges = scheduler?.health() ?? 'not-started';
-      return { ok: database && nudges !== 'stalled', database, scheduler: nudges };
+      return { ok: answered && nudges !== 'stalled', database: answered, scheduler: nudges };
     },
   });
   const connection: SlackConnection =
@@ -97,7 +102,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
       ...(opts.listenHost ? { host: opts.listenHost } : {}),
     });
   } catch (err) {
-    db.close();
+    await database.close();
     throw err;
   }
   const nudges = createNudgeScheduler({
@@ -110,20 +115,23 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   });
   scheduler = nudges;
   nudges.start();
-  logger.info('ladder started', { mode: config.slack.mode, port: slack.port });
+  logger.info('ladder started', { mode: config.slack.mode, port: slack.port, database: database.engine });
 
   let stopping: Promise<void> | undefined;
   return {
     config,
     port: slack.port,
     ctx,
-    db,
+    database,
+    get db(): Db {
+      return sqliteOf(database);
+    },
     scheduler: nudges,
     stop() {
       stopping ??= (async () => {
         await nudges.stop();
         await slack.stop(3_000);
-        if (db.open) db.close();
+        await database.close();
         logger.info('ladder stopped');
       })();
       return stopping;
@@ -147,7 +155,8 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     hint: helpEntries(),
     pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
-      const { SLACK_APP_TOKEN: _socketMode, ...env } = opts.env;
+      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created.
+      const { SLACK_APP_TOKEN: _socketMode, DATABASE_URL: _postgres, ...env } = opts.env;
       app = await startLadder({
         ...opts,
         forceLocal: false,
@@ -186,22 +195,40 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     },
   });
   if (!app) throw new StartupError('the local workspace did not start the app');
+  const inner = app;
   return {
     config,
     port: workspace.port,
-    ctx: app.ctx,
-    db: app.db,
-    scheduler: app.scheduler,
+    ctx: inner.ctx,
+    database: inner.database,
+    get db(): Db {
+      return sqliteOf(inner.database);
+    },
+    scheduler: inner.scheduler,
     localUrl: workspace.url,
     stop: () => workspace.stop(),
   };
 }
 
+/** `RunningLadder.db`: only SQLite has a connection to hand out. */
+function sqliteOf(database: DatabaseHandle): Db {
+  if (!database.sqlite)
+    throw new Error('This Ladder runs on PostgreSQL: read its tables through `database.store`.');
+  return database.sqlite;
+}
+
 function collectSecrets(config: Config): string[] {
   const s = config.slack;
-  if (s.mode === 'http') return [s.botToken, s.signingSecret];
-  if (s.mode === 'socket') return [s.botToken, s.appToken, ...(s.signingSecret ? [s.signingSecret] : [])];
-  return [];
+  const password = config.databaseUrl ? describePostgresUrl(config.databaseUrl).password : undefined;
+  const database = password
+    ? [password, config.databaseUrl as string]
+    : config.databaseUrl
+      ? [config.databaseUrl]
+      : [];
+  if (s.mode === 'http') return [s.botToken, s.signingSecret, ...database];
+  if (s.mode === 'socket')
+    return [s.botToken, s.appToken, ...(s.signingSecret ? [s.signingSecret] : []), ...database];
+  return database;
 }
 
 /** Prints a startup failure the operator can act on, and exits 1. */
@@ -210,6 +237,7 @@ export function exitWithStartupFailure(err: unknown): never {
     err instanceof ConfigError ||
     err instanceof StartupError ||
     err instanceof MigrationError ||
+    err instanceof DatabaseConnectError ||
     err instanceof LocalDatabaseError ||
     err instanceof SlackAuthError ||
     err instanceof LocalWorkspaceError

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { loadBaseConfig } from '../config.ts';
 import { openDatabase } from '../db/connection.ts';
+import { pgDumpCommand } from '../db/postgres.ts';
 
 export interface BackupCliIo {
   env: NodeJS.ProcessEnv;
@@ -39,7 +40,16 @@ export async function backupCommand(args: string[], io: BackupCliIo): Promise<nu
   };
   if (positionals.length !== 1 || !positionals[0]) return fail('name one FILE to write the copy to.', 2);
   const dest = path.resolve(positionals[0]);
-  const source = path.resolve(loadBaseConfig(io.env).databasePath);
+  const config = loadBaseConfig(io.env);
+  if (config.databaseUrl !== undefined) {
+    // PostgreSQL's own tool makes the consistent online copy; this command writes nothing.
+    io.stdout(`${pgDumpCommand(config.databaseUrl, dest)}\n`);
+    return fail(
+      'this Ladder runs on PostgreSQL (DATABASE_URL): no copy was written. Run the pg_dump command above ' +
+        "(the password, if any, from PGPASSWORD or ~/.pgpass), or use your provider's backups; see docs/deploy.md.",
+    );
+  }
+  const source = path.resolve(config.databasePath);
 
   if (!fs.existsSync(source)) return fail(`there is no database at ${source} (DATABASE_PATH).`);
   if (dest === source || (fs.existsSync(dest) && fs.realpathSync(dest) === fs.realpathSync(source))) {

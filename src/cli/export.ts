@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { CLI_DEFAULT_PERIOD, renderExport } from '../app/export.ts';
 import { importAccount } from '../app/import.ts';
 import { loadBaseConfig } from '../config.ts';
-import { openAndMigrate } from '../db/migrate.ts';
+import { openDatabaseFor } from '../db/database.ts';
 import { createRepositories } from '../db/repositories.ts';
 import { ImportConflictError } from '../db/user-data.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../domain/command.ts';
@@ -108,9 +108,9 @@ export function exportCommand(args: string[], io: ExportCliIo): Promise<number> 
 
     const config = loadBaseConfig(io.env);
     const ladder = loadLadder(config.ladderDataDir);
-    const db = openAndMigrate(config.databasePath);
+    const database = await openDatabaseFor(config);
     try {
-      const repos = createRepositories(db);
+      const repos = createRepositories(database);
       const rendered = await renderExport({ repos, ladder, now: io.now ?? (() => new Date()) }, owner, {
         format: format as ExportFormat,
         period,
@@ -133,7 +133,7 @@ export function exportCommand(args: string[], io: ExportCliIo): Promise<number> 
       }
       return 0;
     } finally {
-      db.close();
+      await database.close();
     }
   });
 }
@@ -164,9 +164,9 @@ export function importCommand(args: string[], io: ExportCliIo): Promise<number> 
     const data: ExportData = parseExport(text);
 
     const config = loadBaseConfig(io.env);
-    const db = openAndMigrate(config.databasePath);
+    const database = await openDatabaseFor(config);
     try {
-      const repos = createRepositories(db);
+      const repos = createRepositories(database);
       let result: Awaited<ReturnType<typeof importAccount>>;
       try {
         result = await importAccount({ repos, now: io.now ?? (() => new Date()) }, owner, data);
@@ -184,7 +184,7 @@ export function importCommand(args: string[], io: ExportCliIo): Promise<number> 
       for (const note of result.notes) io.stdout(`Note: ${note}\n`);
       return 0;
     } finally {
-      db.close();
+      await database.close();
     }
   });
 }

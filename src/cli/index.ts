@@ -1,7 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadBaseConfig } from '../config.ts';
-import { MigrationError, openAndMigrate } from '../db/migrate.ts';
+import { openDatabaseFor } from '../db/database.ts';
+import { MigrationError } from '../db/migrate.ts';
+import { DatabaseConnectError } from '../db/postgres.ts';
 import { formatProblem } from '../domain/ladder/model.ts';
 import { readLadderDir } from '../load-ladder.ts';
 import { describeError } from '../log.ts';
@@ -35,12 +37,13 @@ Commands:
   nudges run [--at ISO] [--dry-run]
                                   one weekly-nudge due-check at that instant (default now)
   backup FILE [--force]           an online, consistent, owner-only copy of the database
+                                  (SQLite; on PostgreSQL it prints the pg_dump command to use)
   export --team T --user U --format md|csv|json [--period P] [--out FILE]
                                   one user's export to stdout or FILE (0600); default period all
   import FILE --team T --user U   load a JSON export into an account with no data yet
   help                            this text
 
-Environment: DATABASE_PATH, LADDER_DATA_DIR, LOG_LEVEL, … (see README.md).`;
+Environment: DATABASE_PATH or DATABASE_URL, LADDER_DATA_DIR, LOG_LEVEL, … (see README.md).`;
 
 const commands: Record<string, Command> = {
   nudges: (args, io) => nudgesCommand(args, io),
@@ -56,10 +59,10 @@ const commands: Record<string, Command> = {
     return 0;
   },
 
-  migrate: (args, io) => {
+  migrate: async (args, io) => {
     parseArgs({ args, options: {}, allowPositionals: false });
     const config = loadBaseConfig(io.env);
-    const db = openAndMigrate(config.databasePath, {
+    const database = await openDatabaseFor(config, {
       onMigrated: (result) =>
         io.stdout(
           result.applied.length > 0
@@ -67,7 +70,7 @@ const commands: Record<string, Command> = {
             : `Database is up to date (${result.alreadyApplied} migration(s) applied).\n`,
         ),
     });
-    db.close();
+    await database.close();
     return 0;
   },
 
@@ -122,6 +125,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (
       err instanceof ConfigError ||
       err instanceof MigrationError ||
+      err instanceof DatabaseConnectError ||
       (err as Error).name === 'LadderDataError'
     ) {
       io.stderr(`ladder ${name}: ${(err as Error).message}\n`);

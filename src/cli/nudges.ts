@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { ConfigError, type LogLevel, loadBaseConfig } from '../config.ts';
 import { createAppContext } from '../context.ts';
-import { openAndMigrate } from '../db/migrate.ts';
+import { openDatabaseFor } from '../db/database.ts';
 import { formatRunLine } from '../domain/nudge-report.ts';
 import { loadLadder } from '../load-ladder.ts';
 import { createLogger } from '../log.ts';
@@ -117,11 +117,11 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
     write: (line) => io.stderr(`${line}\n`),
   });
   const ladder = loadLadder(config.ladderDataDir);
-  const db = openAndMigrate(config.databasePath);
+  const database = await openDatabaseFor(config);
   try {
     const fixed = at;
     const now = fixed ? () => fixed : io.now;
-    const ctx = createAppContext({ config, db, ladder, logger, ...(now ? { now } : {}) });
+    const ctx = createAppContext({ config, db: database, ladder, logger, ...(now ? { now } : {}) });
     const crash = crashHooks(io.env);
     const client = new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger));
     const sender = createNudgeSender({
@@ -143,6 +143,6 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
       await sender.stop();
     }
   } finally {
-    db.close();
+    await database.close();
   }
 }

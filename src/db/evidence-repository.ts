@@ -117,9 +117,10 @@ function insertMethods(store: Store) {
 function entryReads(store: Store) {
   const byOwner = (qb: Store['qb'], p: Owner) =>
     qb.selectFrom('evidence').where('team_id', '=', p.teamId).where('user_id', '=', p.userId);
-  // SQLite spelling: PostgreSQL has strpos(), not instr().
+  // The same position function under each engine's name (SQLite: instr, PostgreSQL: strpos).
+  const position = sql.raw(store.engine === 'postgres' ? 'strpos' : 'instr');
   const matches = (search: string) =>
-    sql<boolean>`instr(lower(coalesce(readable_text, text)), lower(${search})) > 0`;
+    sql<boolean>`${position}(lower(coalesce(readable_text, text)), lower(${search})) > 0`;
   const getRow = store.prepare((qb, p: OwnerKey) => byOwner(qb, p).select(COLUMNS).where('id', '=', p.id));
   const byMessage = store.prepare((qb, p: Owner & { channelId: string; messageTs: string }) =>
     byOwner(qb, p)

@@ -49,24 +49,18 @@ export function checksumOf(sql: string): string {
   return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
 }
 
+export interface AppliedMigration {
+  id: number;
+  name: string;
+  checksum: string;
+}
+
 /**
- * Applies pending migrations in order, each in its own transaction, recording name and checksum.
- * Refuses to run when an applied file was edited or the database holds a migration this code
- * does not know (a downgrade): both would leave the schema and the code disagreeing.
+ * The files still to apply, after checking what the database recorded: refuses when an applied
+ * file was edited or the database holds a migration this code does not know (a downgrade), as
+ * both would leave the schema and the code disagreeing. The same rule on every engine.
  */
-export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    checksum TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  )`);
-  const files = readMigrations(dir);
-  const applied = db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all() as Array<{
-    id: number;
-    name: string;
-    checksum: string;
-  }>;
+export function pendingMigrations(files: MigrationFile[], applied: AppliedMigration[]): MigrationFile[] {
   const byId = new Map(files.map((f) => [f.id, f]));
   for (const row of applied) {
     const file = byId.get(row.id);
@@ -84,7 +78,26 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
     }
   }
   const done = new Set(applied.map((r) => r.id));
-  const pending = files.filter((f) => !done.has(f.id));
+  return files.filter((f) => !done.has(f.id));
+}
+
+/** What a failed migration is reported as, on every engine. */
+export function migrationFailed(file: MigrationFile, err: unknown): MigrationError {
+  return new MigrationError(`Migration ${file.name} failed and was rolled back: ${(err as Error).message}`);
+}
+
+/** Applies pending migrations in order, each in its own transaction, recording name and checksum. */
+export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = db
+    .prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id')
+    .all() as AppliedMigration[];
+  const pending = pendingMigrations(readMigrations(dir), applied);
   const record = db.prepare(
     'INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
   );
@@ -96,9 +109,7 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
     try {
       apply.immediate();
     } catch (err) {
-      throw new MigrationError(
-        `Migration ${file.name} failed and was rolled back: ${(err as Error).message}`,
-      );
+      throw migrationFailed(file, err);
     }
   }
   return { applied: pending.map((f) => f.name), alreadyApplied: applied.length };

@@ -1,18 +1,26 @@
-import { createConnectionStatus, type Db } from './connection.ts';
+import type { Db } from './connection.ts';
+import { type DatabaseHandle, sqliteHandle } from './database.ts';
 import { createDigestRepository } from './digest-repository.ts';
-import { createErasure } from './erasure.ts';
+import { createErasure, type Erasure } from './erasure.ts';
 import { createEvidenceRepository } from './evidence-repository.ts';
 import { createExportRepository } from './export-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
 import { createProfileRepository } from './profile-repository.ts';
 import { createSlackStateRepository } from './slack-state-repository.ts';
-import { createSqliteStore } from './store.ts';
 import { createUserDataRepository } from './user-data.ts';
 import { createWorkspaceRepository } from './workspace-repository.ts';
 
-/** Every repository, built once over one connection by the composition root. */
-export function createRepositories(db: Db) {
-  const store = createSqliteStore(db);
+/**
+ * PostgreSQL keeps no write-ahead log the app could truncate: a deleted row's bytes stay in dead
+ * tuples until autovacuum reclaims them, and in WAL archives and backups for as long as the
+ * operator keeps those (docs/deploy.md says so).
+ */
+const NOTHING_TO_SCRUB: Erasure = { scrub: async () => true };
+
+/** Every repository, built once over one database by the composition root. */
+export function createRepositories(database: DatabaseHandle | Db) {
+  const handle = 'engine' in database ? database : sqliteHandle(database);
+  const store = handle.store;
   const owners = {
     digests: createDigestRepository(store),
     evidence: createEvidenceRepository(store),
@@ -23,8 +31,8 @@ export function createRepositories(db: Db) {
   };
   return {
     ...owners,
-    connection: createConnectionStatus(db),
-    erasure: createErasure(db),
+    connection: { isOpen: handle.isOpen, isHealthy: handle.isHealthy },
+    erasure: handle.sqlite ? createErasure(handle.sqlite) : NOTHING_TO_SCRUB,
     workspaces: createWorkspaceRepository(store),
     /** A person's data across the repositories above: forget, the JSON export, import. */
     userData: createUserDataRepository(store, owners),

@@ -7,7 +7,7 @@
  *
  * Transactions: a write transaction begins with `BEGIN IMMEDIATE` (Kysely's own `begin` is
  * deferred, which turns a concurrent writer, such as the CLI during a run, into SQLITE_BUSY); a
- * read transaction (a consistent export) with a deferred `BEGIN`. The body gets a handle, `tx`,
+ * read transaction (a consistent export) with a deferred `BEGIN`. (PostgreSQL: postgres-store.ts.) The body gets a handle, `tx`,
  * and passes it to every statement it runs and to any transaction it calls (which then joins it);
  * statements without the handle wait until the transaction ends, so another request's write
  * never lands inside it. (An explicit handle rather than AsyncLocalStorage: that one slows every
@@ -45,9 +45,10 @@ class Param {
 }
 
 type Slot = { param: string } | { constant: unknown };
-type Mode = 'all' | 'first' | 'run';
+export type Mode = 'all' | 'first' | 'run';
 
 export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
   /** The query builder (building and compiling only: run what it builds through the store). */
   readonly qb: Kysely<Schema>;
   /**
@@ -67,13 +68,16 @@ export interface Store {
   read<T>(fn: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T>;
 }
 
-type Execute = (s: Statement, args: unknown[], mode: Mode, tx: Tx | undefined) => Promise<unknown>;
+type Execute<S> = (s: S, args: unknown[], mode: Mode, tx: Tx | undefined) => Promise<unknown>;
 
-/** `Store.prepare`: compiles once with stand-ins for the parameters, binds real values per call. */
-function prepareWith<P extends object, R>(
+/**
+ * `Store.prepare` for either engine: compiles once with stand-ins for the parameters, keeps the
+ * engine's statement for the SQL (`statement`), and binds real values per call.
+ */
+export function prepareWith<S, P extends object, R>(
   qb: Kysely<Schema>,
-  statement: (sql: string) => Statement,
-  execute: Execute,
+  statement: (sql: string) => S,
+  execute: Execute<S>,
   build: (qb: Kysely<Schema>, p: P) => Compilable<R>,
 ): Prepared<P, R> {
   const names = new Map<string, Param>();
@@ -173,7 +177,7 @@ export function createSqliteStore(db: Database.Database): Store {
     return s;
   };
 
-  const execute: Execute = async (s, args, mode, tx) => {
+  const execute: Execute<Statement> = async (s, args, mode, tx) => {
     // Runs with no await between the last check and the statement.
     for (let t = txs.blocking(tx); t !== null; t = txs.blocking(tx)) await t.done;
     return exec(s, args, mode);
@@ -185,6 +189,7 @@ export function createSqliteStore(db: Database.Database): Store {
   };
 
   return {
+    engine: 'sqlite',
     qb,
     prepare: (build) => prepareWith(qb, statement, execute, build),
     all: (query, tx) => compiled(query, 'all', tx) as Promise<never[]>,

@@ -28,7 +28,7 @@ export interface PageServerOptions {
   session: PageSession;
   port: number;
   /** The app's health, served at /healthz like the app's own. */
-  health(): { ok: boolean };
+  health(): Promise<{ ok: boolean }>;
   /** Subcommands for the composer's hint. */
   hint: readonly HintEntry[];
   teamName: string;
@@ -214,7 +214,7 @@ async function route(
     return sendJson(res, 200, emojiShortcodes());
   }
   if (req.method === 'GET' && url.pathname === '/healthz') {
-    const h = opts.health();
+    const h = await opts.health();
     return sendJson(res, h.ok ? 200 : 503, h);
   }
   if (req.method === 'GET' && url.pathname === '/state') {

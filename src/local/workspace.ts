@@ -44,7 +44,7 @@ export interface LocalAppCredentials {
 export interface LocalApp extends NudgeHooks {
   /** Port of the app's HTTP receiver on 127.0.0.1 (`POST /slack/events`). */
   port: number;
-  health(): { ok: boolean };
+  health(): Promise<{ ok: boolean }>;
   stop(): Promise<void>;
 }
 

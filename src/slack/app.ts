@@ -187,8 +187,8 @@ function createReceiver(
     {
       path: '/healthz',
       method: ['GET'],
-      handler: (_req: IncomingMessage, res: ServerResponse) => {
-        const health = ctx.health();
+      handler: async (_req: IncomingMessage, res: ServerResponse) => {
+        const health = await ctx.health();
         res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify(health));
       },

@@ -52,7 +52,7 @@ describe('the page server: files and live updates', () => {
     page = await startPageServer({
       session,
       port: 0,
-      health: () => ({ ok: true }),
+      health: async () => ({ ok: true }),
       hint: [],
       teamName: 'Test',
       pageDir: LOCAL_PAGE_DIR,

@@ -39,6 +39,8 @@ describe('the throttled sender', () => {
       config: {
         port: 0,
         databasePath: ':memory:',
+        databaseUrl: undefined,
+        databasePoolSize: 10,
         ladderDataDir: '',
         logLevel: 'info',
         nudgeLateWindowHours: 24,
@@ -49,7 +51,7 @@ describe('the throttled sender', () => {
       ladder: realLadder(),
       logger,
       now: () => slot,
-      health: () => ({ ok: true, database: true, scheduler: 'not-started' }),
+      health: async () => ({ ok: true, database: true, scheduler: 'not-started' }),
     });
     const decisions: NudgeDecision[] = await Promise.all(
       users.map(async (u): Promise<NudgeDecision> => {
