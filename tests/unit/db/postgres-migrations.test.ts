@@ -23,6 +23,8 @@ interface Column {
   nullable: boolean;
   /** 'integer' or 'text': what the engines' types share. */
   family: string;
+  /** The DEFAULT as SQL text ('active', 0, '[]'), or null. */
+  default: string | null;
   /** PostgreSQL only: the exact type. */
   type?: string;
 }
@@ -66,10 +68,16 @@ function sqliteShape(): SchemaShape {
       type: string;
       notnull: number;
       pk: number;
+      dflt_value: string | null;
     }>;
     // A primary key column never holds NULL (WITHOUT ROWID and INTEGER PRIMARY KEY tables enforce it).
     shape.columns[table] = info
-      .map((c) => ({ name: c.name, nullable: c.notnull === 0 && c.pk === 0, family: c.type.toLowerCase() }))
+      .map((c) => ({
+        name: c.name,
+        nullable: c.notnull === 0 && c.pk === 0,
+        family: c.type.toLowerCase(),
+        default: c.dflt_value,
+      }))
       .sort(byName);
     shape.primaryKeys[table] = info
       .filter((c) => c.pk > 0)
@@ -116,14 +124,23 @@ async function postgresShape(client: pg.Client): Promise<SchemaShape> {
     )
   ).rows.map((t) => t.name);
   const shape: SchemaShape = { tables, columns: {}, primaryKeys: {}, indexes: [] };
-  const cols = await client.query<{ table: string; name: string; nullable: string; type: string }>(
-    `SELECT table_name AS table, column_name AS name, is_nullable AS nullable, data_type AS type
+  const cols = await client.query<{
+    table: string;
+    name: string;
+    nullable: string;
+    type: string;
+    default: string | null;
+  }>(
+    `SELECT table_name AS table, column_name AS name, is_nullable AS nullable, data_type AS type,
+       column_default AS default
      FROM information_schema.columns WHERE table_schema = 'public'`,
   );
   for (const c of cols.rows) {
     const family = PG_FAMILY[c.type] ?? c.type;
     const list = shape.columns[c.table] ?? [];
-    list.push({ name: c.name, nullable: c.nullable === 'YES', family, type: c.type });
+    // PostgreSQL spells a text default with its cast ('active'::text).
+    const dflt = c.default === null ? null : c.default.replace(/::text$/, '');
+    list.push({ name: c.name, nullable: c.nullable === 'YES', family, default: dflt, type: c.type });
     shape.columns[c.table] = list;
   }
   for (const t of Object.keys(shape.columns)) shape.columns[t]?.sort(byName);
@@ -190,7 +207,7 @@ await describeOnPostgres('migrations/postgres applied in order on PostgreSQL', (
     expect(pgShape.tables).toEqual(sqlite.tables);
   });
 
-  it('gives every table the same columns, nullability and type family (integer or text)', () => {
+  it('gives every table the same columns, nullability, defaults and type family (integer or text)', () => {
     const strip = (cols: Column[] | undefined) => cols?.map(({ type: _type, ...c }) => c);
     for (const table of sqlite.tables) {
       expect({ table, columns: strip(pgShape.columns[table]) }).toEqual({
