@@ -283,7 +283,7 @@ function periodReads(store: Store) {
   ): Promise<StoredEvidence[]> =>
     (
       await range.all(
-        { teamId: owner.teamId, userId: owner.userId, start: startDate ?? '0000-00-00', end: endDate },
+        { teamId: owner.teamId, userId: owner.userId, start: startDate ?? '0001-01-01', end: endDate },
         tx,
       )
     ).map(toEntry);

@@ -53,7 +53,11 @@ function ledgerReads(store: Store) {
       .selectFrom('nudge_ledger')
       .select(LEDGER_COLUMNS)
       .where('kind', '=', 'weekly')
-      .where('week_key', '>=', p.weekKey),
+      .where('week_key', '>=', p.weekKey)
+      // One order on every engine (SQLite happens to return key order; PostgreSQL promises none).
+      .orderBy('week_key')
+      .orderBy('team_id')
+      .orderBy('user_id'),
   );
   const row = store.prepare((qb, p: NudgeKey) =>
     qb

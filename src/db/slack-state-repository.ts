@@ -181,7 +181,7 @@ function responseUrlMethods(store: Store) {
       .onConflict((oc) =>
         oc
           .column('url')
-          .doUpdateSet((eb) => ({ uses: eb('uses', '+', 1) }))
+          .doUpdateSet((eb) => ({ uses: eb('response_urls.uses', '+', 1) }))
           .where((eb) =>
             eb.and([
               eb('response_urls.team_id', '=', eb.ref('excluded.team_id')),

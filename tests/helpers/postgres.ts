@@ -68,6 +68,16 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 
 let warned = false;
 
+/** The one loud line, once per test file, saying PostgreSQL runs are skipped and why. */
+export function warnSkipped(): void {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(
+    `!!! PostgreSQL tests SKIPPED: no server answers at TEST_DATABASE_URL=${shown(TEST_DATABASE_URL)} ` +
+      '(start one, or run .ci/ensure-postgres) !!!\n',
+  );
+}
+
 /**
  * `describe` for tests that need PostgreSQL. Await it at the top level of the test file. When no
  * server answers, the block is skipped and one loud line on stderr names TEST_DATABASE_URL: a
@@ -75,13 +85,7 @@ let warned = false;
  */
 export async function describeOnPostgres(name: string, body: () => void): Promise<void> {
   const up = await postgresAnswers();
-  if (!up && !warned) {
-    warned = true;
-    process.stderr.write(
-      `!!! PostgreSQL tests SKIPPED: no server answers at TEST_DATABASE_URL=${shown(TEST_DATABASE_URL)} ` +
-        '(start one, or run .ci/ensure-postgres) !!!\n',
-    );
-  }
+  if (!up) warnSkipped();
   // Skipped, not failed, when no server answers: the reason is the line printed above.
   describe.skipIf(!up)(name, body);
 }
