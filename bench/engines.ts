@@ -1,0 +1,338 @@
+import os from 'node:os';
+import path from 'node:path';
+import { type ExportDeps, renderExport } from '../src/app/export.ts';
+import { type DatabaseHandle, openDatabaseFor } from '../src/db/database.ts';
+import type { ImportedEvidence } from '../src/db/evidence-model.ts';
+import type { NewEvidence } from '../src/db/evidence-repository.ts';
+import { createRepositories } from '../src/db/repositories.ts';
+import type { ExportFormat } from '../src/domain/command.ts';
+import { AXIS_IDS, type AxisId, type Owner, SCOPE_IDS, SHIFT_IDS } from '../src/domain/types.ts';
+import { addDaysToLocalDate } from '../src/domain/zoned-time.ts';
+import { loadLadder } from '../src/load-ladder.ts';
+import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
+import { type LocalSlackApi, startLocalSlackApi } from '../src/local/slack-api.ts';
+import { COMMAND } from '../src/slack/ids.ts';
+import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM, USERS } from '../tests/helpers/harness.ts';
+import { LADDER_DIR } from '../tests/helpers/ladder.ts';
+import { createTestDatabase, postgresAnswers, TEST_DATABASE_URL } from '../tests/helpers/postgres.ts';
+import { tempDir } from '../tests/helpers/tmp.ts';
+import { startChild, timedCommand } from './commands.ts';
+import { type BenchRow, measureConcurrent, ms, percentile } from './types.ts';
+
+/**
+ * SQLite and PostgreSQL side by side in one run, each on a database made for the bench (PostgreSQL:
+ * a database created on TEST_DATABASE_URL's server and dropped after): evidence inserts through the
+ * repository, `/ladder summary` and `/ladder log` through the real app (a child process, signed
+ * HTTP, the local Slack API) and the export of 10,000 entries. Passes alternate the engines so the
+ * shared machine's noise falls on both. Where no PostgreSQL server answers, SQLite alone is shown.
+ */
+const ENTRIES = 10_000;
+const INSERTS = 1_000;
+const INSERT_PASSES = 3;
+const EXPORT_RUNS = 7;
+const COMMANDS = 400;
+const CONCURRENCY = 10;
+const POOL_SIZE = 10;
+const ALICE: Owner = { teamId: TEAM, userId: USERS[0]?.id as string };
+const WRITER: Owner = { teamId: TEAM, userId: 'U0WRITER' };
+
+const TEXTS = [
+  'Ran the cross-team launch review for Payments v2 with 4 teams; cut the slip risk by 2 weeks 🚀',
+  'Mentored two new TPMs:\n- weekly 1:1s\n- shadowing on planning',
+  'Wrote the "on-call, escalation & SLA" runbook, adopted by SRE | see the wiki',
+  'Coached Sam through their first QBR; feedback: "clear, calm, well prepared"',
+];
+
+interface Engine {
+  name: 'SQLite' | 'PostgreSQL';
+  /** What the app is started with to use this database. */
+  env: NodeJS.ProcessEnv;
+  handle: DatabaseHandle;
+  drop: () => Promise<void>;
+}
+
+async function openEngines(): Promise<Engine[]> {
+  const file = path.join(tempDir('ladder-bench-engines-'), 'bench.db');
+  const settings = { databasePath: file, databaseUrl: undefined, databasePoolSize: POOL_SIZE };
+  const engines: Engine[] = [
+    {
+      name: 'SQLite',
+      env: { DATABASE_PATH: file },
+      handle: await openDatabaseFor(settings),
+      drop: async () => {},
+    },
+  ];
+  if (!(await postgresAnswers())) {
+    const shown = new URL(TEST_DATABASE_URL);
+    if (shown.password) shown.password = '***';
+    process.stdout.write(
+      `  !!! no PostgreSQL server answers at TEST_DATABASE_URL=${shown}: SQLite figures only !!!\n`,
+    );
+    return engines;
+  }
+  const pg = await createTestDatabase('bench');
+  const handle = await openDatabaseFor({ ...settings, databaseUrl: pg.url });
+  engines.push({
+    name: 'PostgreSQL',
+    env: { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: String(POOL_SIZE) },
+    handle,
+    drop: pg.drop,
+  });
+  return engines;
+}
+
+/** Alice's 10,000 entries over about three years up to today, written in one transaction. */
+async function seed(engine: Engine, today: string): Promise<number> {
+  const repos = createRepositories(engine.handle);
+  const prompts = loadLadder(LADDER_DIR).prompts;
+  const now = new Date();
+  await repos.profiles.setLevels(ALICE, { level: 'tpm4', target: 'tpm5' }, now);
+  await repos.profiles.setTimeZone(ALICE, 'America/New_York', now);
+  const rows: ImportedEvidence[] = [];
+  for (let i = 0; i < ENTRIES; i++) {
+    const prompt = i % 10 === 0 ? prompts[i % prompts.length] : undefined;
+    const text = `${TEXTS[i % TEXTS.length]} #${i}`;
+    rows.push({
+      text,
+      originalText: text,
+      readableText: text,
+      occurredOn: addDaysToLocalDate(today, -Math.floor(i / 9)),
+      axes: [AXIS_IDS[i % 5] as AxisId, ...(i % 3 === 0 ? [AXIS_IDS[(i + 2) % 5] as AxisId] : [])],
+      suggestedAxes: i % 7 === 0 ? ['influence'] : [],
+      shift: prompt ? prompt.shift : i % 4 === 0 ? (SHIFT_IDS[i % 3] ?? null) : null,
+      scope: i % 5 === 4 ? (SCOPE_IDS[i % 5] ?? null) : null,
+      link:
+        i % 2 === 0 ? `https://acme.slack.com/archives/C0PROGRAM1/p17${String(i).padStart(11, '0')}` : null,
+      source: prompt ? 'reflection' : 'command',
+      promptId: prompt?.id ?? null,
+      nudgeWeek: null,
+      channelId: null,
+      messageTs: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+  }
+  const t0 = performance.now();
+  await engine.handle.store.transaction((tx) => repos.evidence.importRows(ALICE, rows, tx));
+  return performance.now() - t0;
+}
+
+const entry = (i: number): NewEvidence => ({
+  text: `Entry ${i} with some words`,
+  occurredOn: '2026-11-20',
+  axes: ['people', 'process'],
+  shift: 'enabling',
+  scope: 'team',
+  link: null,
+  source: 'command',
+});
+
+interface InsertPass {
+  /** Each insert's latency, one after the other, with a delivery key (what `/ladder log` runs). */
+  latencies: number[];
+  /** Inserts per second with CONCURRENCY in flight (the pool's connections, SQLite's one writer). */
+  concurrentPerSecond: number;
+}
+
+async function insertPass(engine: Engine, pass: number): Promise<InsertPass> {
+  const repo = createRepositories(engine.handle).evidence;
+  const now = new Date();
+  const key = (kind: string, i: number) => `${engine.name}-${kind}-${pass}-${i}`;
+  const latencies = await measureConcurrent(INSERTS, 1, async (i) => {
+    await repo.insert(WRITER, entry(i), now, key('seq', i));
+  });
+  const t0 = performance.now();
+  await measureConcurrent(INSERTS, CONCURRENCY, async (i) => {
+    await repo.insert(WRITER, entry(i), now, key('par', i));
+  });
+  return { latencies, concurrentPerSecond: INSERTS / ((performance.now() - t0) / 1000) };
+}
+
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const pct = (xs: number[], p: number) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    p,
+  );
+
+async function insertRows(engines: Engine[]): Promise<BenchRow[]> {
+  const passes = new Map<string, InsertPass[]>(engines.map((e) => [e.name, []]));
+  for (let pass = 0; pass < INSERT_PASSES; pass++) {
+    const order = pass % 2 === 0 ? engines : [...engines].reverse();
+    for (const e of order) passes.get(e.name)?.push(await insertPass(e, pass));
+  }
+  return engines.flatMap((e) => {
+    const runs = passes.get(e.name) ?? [];
+    const all = runs.flatMap((r) => r.latencies);
+    return [
+      {
+        name: `${e.name}: evidence insert with delivery key (one write transaction), ${INSERTS.toLocaleString('en-US')} one after the other × ${INSERT_PASSES} passes: p50 / p95 / p99`,
+        value: `${ms(pct(all, 50))} / ${ms(pct(all, 95))} / ${ms(pct(all, 99))}`,
+        goal: 'reported',
+        pass: null,
+      },
+      {
+        name: `${e.name}: the same, ${CONCURRENCY} in flight: inserts per second, median of ${INSERT_PASSES} passes (passes)`,
+        value: `${median(runs.map((r) => r.concurrentPerSecond)).toFixed(0)}/s (${runs.map((r) => r.concurrentPerSecond.toFixed(0)).join(', ')})`,
+        goal: 'reported',
+        pass: null,
+      },
+    ];
+  });
+}
+
+async function exportRows(engines: Engine[]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const format of ['md', 'csv', 'json'] as ExportFormat[]) {
+    const times = new Map<string, number[]>(engines.map((e) => [e.name, []]));
+    const deps = new Map<string, ExportDeps>(
+      engines.map((e) => [
+        e.name,
+        { repos: createRepositories(e.handle), ladder: loadLadder(LADDER_DIR), now: () => new Date() },
+      ]),
+    );
+    const once = async (e: Engine) => {
+      const d = deps.get(e.name) as ExportDeps;
+      const profile = await d.repos.profiles.getOrEmpty(ALICE);
+      const opts = {
+        format,
+        period: { kind: 'all' as const },
+        profile,
+        userName: 'Bench User',
+        withChart: false,
+      };
+      const t0 = performance.now();
+      const out = await renderExport(d, ALICE, opts);
+      if (out.entries !== ENTRIES)
+        throw new Error(`${e.name}: expected ${ENTRIES} entries, got ${out.entries}`);
+      return performance.now() - t0;
+    };
+    for (const e of engines) await once(e); // warm-up: statement preparation, JIT
+    for (let run = 0; run < EXPORT_RUNS; run++) {
+      for (const e of run % 2 === 0 ? engines : [...engines].reverse())
+        times.get(e.name)?.push(await once(e));
+    }
+    for (const e of engines) {
+      const t = times.get(e.name) ?? [];
+      rows.push({
+        name: `${e.name}: ${format === 'md' ? 'Markdown packet' : format.toUpperCase()} export of ${ENTRIES.toLocaleString('en-US')} entries (query + render, no chart): median (max) of ${EXPORT_RUNS}`,
+        value: `${ms(median(t))} (${ms(Math.max(...t))})`,
+        goal: '< 500 ms',
+        pass: median(t) < 500,
+      });
+    }
+  }
+  return rows;
+}
+
+interface RunningApp {
+  engine: Engine;
+  sender: SignedSender;
+  stop: () => Promise<void>;
+}
+
+async function startApps(engines: Engine[], api: LocalSlackApi): Promise<RunningApp[]> {
+  const apps: RunningApp[] = [];
+  for (const engine of engines) {
+    const child = await startChild('src/main.ts', {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: api.url,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...engine.env,
+    });
+    const sender = createSignedSender({
+      appUrl: child.url,
+      signingSecret: SIGNING_SECRET,
+      api,
+      command: COMMAND,
+      teamId: TEAM,
+    });
+    apps.push({ engine, sender, stop: child.stop });
+  }
+  return apps;
+}
+
+/** `/ladder summary` (Alice's default 90 days of 10,000 entries), then `/ladder log`, app by app in turn. */
+async function commandRows(apps: RunningApp[]): Promise<BenchRow[]> {
+  const cases = [
+    { label: '/ladder summary (90 days of 10,000 entries)', text: () => 'summary' },
+    {
+      label: '/ladder log <text> (insert + confirmation)',
+      text: (i: number) => `log Bench win ${i} #people`,
+    },
+  ];
+  const rows: BenchRow[] = [];
+  for (const c of cases) {
+    const lat = new Map<string, number[]>(apps.map((a) => [a.engine.name, []]));
+    for (const a of apps) await measureConcurrent(50, CONCURRENCY, (i) => timedCommand(a.sender, c.text(i)));
+    // Two halves per app, alternating, so neither engine gets only the quieter minute.
+    for (const half of [0, 1]) {
+      for (const a of half === 0 ? apps : [...apps].reverse()) {
+        const l = await measureConcurrent(COMMANDS / 2, CONCURRENCY, (i) =>
+          timedCommand(a.sender, c.text(half * COMMANDS + i)),
+        );
+        lat.get(a.engine.name)?.push(...l);
+      }
+    }
+    for (const a of apps) {
+      const l = lat.get(a.engine.name) ?? [];
+      rows.push({
+        name: `${a.engine.name}: ${c.label}, ${COMMANDS} at concurrency ${CONCURRENCY}, signed HTTP to the real app: p50 / p95 / p99`,
+        value: `${ms(pct(l, 50))} / ${ms(pct(l, 95))} / ${ms(pct(l, 99))}`,
+        goal: 'reported',
+        pass: null,
+      });
+    }
+  }
+  return rows;
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const engines = await openEngines();
+  const rows: BenchRow[] = [];
+  const load0 = os.loadavg()[0] ?? 0;
+  let apps: RunningApp[] = [];
+  const api = await startLocalSlackApi({
+    botToken: BOT_TOKEN,
+    scopes: manifestScopes(),
+    teamId: TEAM,
+    users: USERS,
+  });
+  try {
+    // Yesterday in UTC: never a future date in Alice's zone.
+    const today = addDaysToLocalDate(new Date().toISOString().slice(0, 10), -1);
+    for (const e of engines) {
+      rows.push({
+        name: `${e.name}: seed of ${ENTRIES.toLocaleString('en-US')} entries in one transaction (the import's path)`,
+        value: ms(await seed(e, today)),
+        goal: 'reported',
+        pass: null,
+      });
+    }
+    rows.push(...(await insertRows(engines)));
+    rows.push(...(await exportRows(engines)));
+    apps = await startApps(engines, api);
+    rows.push(...(await commandRows(apps)));
+  } finally {
+    for (const a of apps) await a.stop();
+    await api.close();
+    for (const e of engines) {
+      await e.handle.close();
+      await e.drop();
+    }
+  }
+  rows.push({
+    name: 'load average (1 min) at start / end of the section; PostgreSQL on the same machine',
+    value: `${load0.toFixed(2)} / ${(os.loadavg()[0] ?? 0).toFixed(2)} on ${os.cpus().length} CPUs`,
+    goal: 'reported (2 cores, shared)',
+    pass: null,
+  });
+  return rows;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  for (const r of await run()) process.stdout.write(`${r.name}: ${r.value}\n`);
+}
