@@ -13,11 +13,11 @@ import { createSignedSender, type SignedSender } from '../src/local/signed-sende
 import { type LocalSlackApi, startLocalSlackApi } from '../src/local/slack-api.ts';
 import { COMMAND } from '../src/slack/ids.ts';
 import { FAILURE_TEXT } from '../src/slack/reply.ts';
+import { spawnLadder } from '../tests/helpers/child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM, USERS } from '../tests/helpers/harness.ts';
 import { LADDER_DIR } from '../tests/helpers/ladder.ts';
 import { createTestDatabase, postgresAnswers, TEST_DATABASE_URL } from '../tests/helpers/postgres.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
-import { startChild } from './commands.ts';
 import { type BenchRow, measureConcurrent, ms, percentile } from './types.ts';
 
 /**
@@ -33,6 +33,7 @@ const INSERT_PASSES = 3;
 const EXPORT_RUNS = 7;
 const COMMANDS = 400;
 const CONCURRENCY = 10;
+const WARM_UP = 20;
 const POOL_SIZE = 10;
 const ALICE: Owner = { teamId: TEAM, userId: USERS[0]?.id as string };
 const WRITER: Owner = { teamId: TEAM, userId: 'U0WRITER' };
@@ -247,13 +248,31 @@ async function reply(sender: SignedSender, text: string): Promise<string> {
 interface RunningApp {
   engine: Engine;
   sender: SignedSender;
+  /** The app's log (JSON lines, no user data) so far. */
+  output: () => string;
   stop: () => Promise<void>;
+}
+
+/** The app's error lines, counted by message and SQLSTATE: `listener failed (40001) × 3`. */
+function loggedErrors(output: string): string {
+  const counts = new Map<string, number>();
+  for (const line of output.split('\n')) {
+    try {
+      const rec = JSON.parse(line) as { level?: string; msg?: string; error?: { code?: string } };
+      if (rec.level !== 'error') continue;
+      const key = `${rec.msg}${rec.error?.code ? ` (${rec.error.code})` : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    } catch {
+      // not a log line
+    }
+  }
+  return counts.size === 0 ? 'none' : [...counts].map(([k, n]) => `${k} × ${n}`).join('; ');
 }
 
 async function startApps(engines: Engine[], api: LocalSlackApi): Promise<RunningApp[]> {
   const apps: RunningApp[] = [];
   for (const engine of engines) {
-    const child = await startChild('src/main.ts', {
+    const child = spawnLadder({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: api.url,
@@ -261,57 +280,86 @@ async function startApps(engines: Engine[], api: LocalSlackApi): Promise<Running
       LOG_LEVEL: 'info',
       ...engine.env,
     });
+    const started = await child.waitForLog('ladder started', 30_000);
     const sender = createSignedSender({
-      appUrl: child.url,
+      appUrl: `http://127.0.0.1:${started.port}/slack/events`,
       signingSecret: SIGNING_SECRET,
       api,
       command: COMMAND,
       teamId: TEAM,
     });
-    apps.push({ engine, sender, stop: child.stop });
+    const stop = async () => {
+      child.proc.kill('SIGTERM');
+      await child.exited;
+    };
+    apps.push({ engine, sender, output: child.output, stop });
   }
   return apps;
 }
 
-/** `/ladder summary` (Alice's default 90 days of 10,000 entries), then `/ladder log`, app by app in turn. */
-async function commandRows(apps: RunningApp[]): Promise<BenchRow[]> {
-  const cases = [
-    { label: '/ladder summary (90 days of 10,000 entries)', text: () => 'summary' },
-    {
-      label: '/ladder log <text> (insert + confirmation)',
-      text: (i: number) => `log Bench win ${i} #people`,
-    },
-  ];
-  const rows: BenchRow[] = [];
-  for (const c of cases) {
-    const lat = new Map<string, number[]>(apps.map((a) => [a.engine.name, []]));
-    const failures = new Map<string, number>(apps.map((a) => [a.engine.name, 0]));
-    const send = async (a: RunningApp, text: string) => {
-      // A failure is the failure notice, or no ack within Slack's 3 s (Bolt then answers 404).
-      const answer = await reply(a.sender, text).catch((err: Error) => err.message);
-      if (answer.includes(FAILURE_TEXT.slice(0, 40)) || answer.startsWith('HTTP ')) {
-        failures.set(a.engine.name, (failures.get(a.engine.name) ?? 0) + 1);
-      }
+interface CommandCase {
+  label: string;
+  text: (i: number) => string;
+  total: number;
+  concurrency: number;
+}
+
+/**
+ * `/ladder summary` one at a time (the latency one person sees; the summary is CPU-bound, so more
+ * at once only measures the queue), then `/ladder log` one at a time and CONCURRENCY at once.
+ */
+const CASES: CommandCase[] = [
+  { label: '/ladder summary (90 days of 10,000 entries)', text: () => 'summary', total: 100, concurrency: 1 },
+  ...[1, CONCURRENCY].map((concurrency) => ({
+    label: '/ladder log <text> (insert + confirmation)',
+    text: (i: number) => `log Bench win ${concurrency}-${i} #people`,
+    total: COMMANDS / (concurrency === 1 ? 2 : 1),
+    concurrency,
+  })),
+];
+
+/** One case on every app, in alternating halves so neither engine gets only the quieter minute. */
+async function commandCase(apps: RunningApp[], c: CommandCase): Promise<BenchRow[]> {
+  const lat = new Map<string, number[]>(apps.map((a) => [a.engine.name, []]));
+  const failures = new Map<string, number>(apps.map((a) => [a.engine.name, 0]));
+  const send = async (a: RunningApp, text: string) => {
+    // A failure is the failure notice, or no ack within Slack's 3 s (Bolt then answers 404).
+    const answer = await reply(a.sender, text).catch((err: Error) => err.message);
+    if (answer.includes(FAILURE_TEXT.slice(0, 40)) || answer.startsWith('HTTP ')) {
+      failures.set(a.engine.name, (failures.get(a.engine.name) ?? 0) + 1);
+    }
+  };
+  for (const a of apps) await measureConcurrent(WARM_UP, c.concurrency, (i) => send(a, c.text(-1 - i))); // warm-up
+  for (const half of [0, 1]) {
+    for (const a of half === 0 ? apps : [...apps].reverse()) {
+      const l = await measureConcurrent(c.total / 2, c.concurrency, (i) =>
+        send(a, c.text(half * c.total + i)),
+      );
+      lat.get(a.engine.name)?.push(...l);
+    }
+  }
+  return apps.map((a) => {
+    const l = lat.get(a.engine.name) ?? [];
+    const failed = failures.get(a.engine.name) ?? 0;
+    return {
+      name: `${a.engine.name}: ${c.label}, ${c.total} at concurrency ${c.concurrency}, signed HTTP to the real app: p50 / p95 / p99; failed (the failure notice, or no ack within 3 s)`,
+      value: `${ms(pct(l, 50))} / ${ms(pct(l, 95))} / ${ms(pct(l, 99))}; ${failed} of ${c.total + WARM_UP} failed (warm-up included)`,
+      goal: 'none fails',
+      pass: failed === 0,
     };
-    for (const a of apps) await measureConcurrent(50, CONCURRENCY, (i) => send(a, c.text(-1 - i))); // warm-up
-    // Two halves per app, alternating, so neither engine gets only the quieter minute.
-    for (const half of [0, 1]) {
-      for (const a of half === 0 ? apps : [...apps].reverse()) {
-        const l = await measureConcurrent(COMMANDS / 2, CONCURRENCY, (i) =>
-          send(a, c.text(half * COMMANDS + i)),
-        );
-        lat.get(a.engine.name)?.push(...l);
-      }
-    }
-    for (const a of apps) {
-      const l = lat.get(a.engine.name) ?? [];
-      rows.push({
-        name: `${a.engine.name}: ${c.label}, ${COMMANDS} at concurrency ${CONCURRENCY}, signed HTTP to the real app: p50 / p95 / p99; failures: the failure notice or no ack within 3 s (warm-up included)`,
-        value: `${ms(pct(l, 50))} / ${ms(pct(l, 95))} / ${ms(pct(l, 99))}; ${failures.get(a.engine.name) ?? 0}`,
-        goal: 'none fails',
-        pass: failures.get(a.engine.name) === 0,
-      });
-    }
+  });
+}
+
+async function commandRows(apps: RunningApp[]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const c of CASES) rows.push(...(await commandCase(apps, c)));
+  for (const a of apps) {
+    rows.push({
+      name: `${a.engine.name}: errors the app logged during the commands above (message, SQLSTATE)`,
+      value: loggedErrors(a.output()),
+      goal: 'reported',
+      pass: null,
+    });
   }
   return rows;
 }
