@@ -34,7 +34,7 @@ const EXPORT_RUNS = 7;
 const COMMANDS = 400;
 const CONCURRENCY = 10;
 const WARM_UP = 20;
-const POOL_SIZE = 10;
+const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const ALICE: Owner = { teamId: TEAM, userId: USERS[0]?.id as string };
 const WRITER: Owner = { teamId: TEAM, userId: 'U0WRITER' };
 
