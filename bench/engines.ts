@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { type ExportDeps, renderExport } from '../src/app/export.ts';
 import { type DatabaseHandle, openDatabaseFor } from '../src/db/database.ts';
 import type { ImportedEvidence } from '../src/db/evidence-model.ts';
@@ -47,6 +49,8 @@ const TEXTS = [
 
 interface Engine {
   name: 'SQLite' | 'PostgreSQL';
+  /** Bytes the stored data takes: the SQLite file and its log, or the tables and indexes. */
+  bytes: () => Promise<number>;
   /** What the app is started with to use this database. */
   env: NodeJS.ProcessEnv;
   handle: DatabaseHandle;
@@ -56,11 +60,17 @@ interface Engine {
 async function openEngines(): Promise<Engine[]> {
   const file = path.join(tempDir('ladder-bench-engines-'), 'bench.db');
   const settings = { databasePath: file, databaseUrl: undefined, databasePoolSize: POOL_SIZE };
+  const handle = await openDatabaseFor(settings);
+  const sqlite = handle.sqlite as NonNullable<DatabaseHandle['sqlite']>;
   const engines: Engine[] = [
     {
       name: 'SQLite',
+      bytes: async () => {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        return fs.statSync(file).size;
+      },
       env: { DATABASE_PATH: file },
-      handle: await openDatabaseFor(settings),
+      handle,
       drop: async () => {},
     },
   ];
@@ -73,11 +83,15 @@ async function openEngines(): Promise<Engine[]> {
     return engines;
   }
   const pg = await createTestDatabase('bench');
-  const handle = await openDatabaseFor({ ...settings, databaseUrl: pg.url });
+  const pgHandle = await openDatabaseFor({ ...settings, databaseUrl: pg.url });
+  const size = sql<{ n: number }>`SELECT sum(pg_total_relation_size(c.oid))::bigint AS n FROM pg_class c
+    JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind = 'r'`;
   engines.push({
     name: 'PostgreSQL',
+    bytes: async () =>
+      (await pgHandle.store.first({ compile: () => size.compile(pgHandle.store.qb) }))?.n ?? 0,
     env: { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: String(POOL_SIZE) },
-    handle,
+    handle: pgHandle,
     drop: pg.drop,
   });
   return engines;
@@ -382,6 +396,12 @@ export async function run(): Promise<BenchRow[]> {
       rows.push({
         name: `${e.name}: seed of ${ENTRIES.toLocaleString('en-US')} entries in one transaction (the import's path)`,
         value: ms(await seed(e, today)),
+        goal: 'reported',
+        pass: null,
+      });
+      rows.push({
+        name: `${e.name}: size of the database after the seed (SQLite: the file, log checkpointed; PostgreSQL: tables, TOAST and indexes)`,
+        value: `${((await e.bytes()) / 2 ** 20).toFixed(1)} MiB`,
         goal: 'reported',
         pass: null,
       });
