@@ -12,7 +12,7 @@ const CONCURRENCY = 20;
 const alice = USERS[0]?.id as string;
 
 /** The reply the user sees: the ack body when it carries one, else the first response_url post. */
-export async function timedCommand(sender: SignedSender, text: string): Promise<void> {
+async function timedCommand(sender: SignedSender, text: string): Promise<void> {
   const res = await sender.command({ userId: alice, text });
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
   const j = res.json as { text?: string } | undefined;
@@ -33,7 +33,7 @@ async function run(sender: SignedSender, text: string | ((i: number) => string))
 }
 
 /** The app and the baseline each run in their own process, as in production; the load comes from here. */
-export async function startChild(
+async function startChild(
   script: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
