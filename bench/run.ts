@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   await optional('cpu.ts', 'CPU per request against bare Bolt');
   await optional('start.ts', 'Start: the TypeScript loader against the bundle');
   await optional('suggestions.ts', 'Tag suggestions');
+  await optional('engines.ts', 'SQLite and PostgreSQL side by side');
   const only = process.argv.slice(2);
   const out: string[] = [
     '# Benchmark results',
