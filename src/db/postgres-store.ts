@@ -6,10 +6,14 @@
  * Transactions: the body's handle, `tx`, carries the pool client it runs on; statements given the
  * handle run on that client, a transaction given it joins it. A write transaction runs at
  * SERIALIZABLE, the isolation the SQLite store gives by having one writer, so a body that reads
- * then writes behaves the same on both engines; PostgreSQL may refuse such a body when another
- * commits a conflicting change first (SQLSTATE 40001, or 40P01 for a deadlock), and the body then
- * runs again from the start. Bodies touch only the database (never Slack), so running one again
- * is safe. A read transaction is REPEATABLE READ, READ ONLY: one snapshot, as on SQLite.
+ * then writes behaves the same on both engines. Within one process, write transactions run one at
+ * a time, as on SQLite: SERIALIZABLE tracks what a body read (a whole small table when it is
+ * scanned), so concurrent bodies of one process would refuse each other for no real conflict
+ * (measured: 8 of 420 `/ladder log` at ten at once failed after every retry; queued, none did,
+ * p99 72 ms). Between processes, PostgreSQL may still refuse a body when another commits a
+ * conflicting change first (SQLSTATE 40001, or 40P01 for a deadlock); the body then runs again
+ * from the start. Bodies touch only the database (never Slack), so running one again is safe.
+ * A read transaction is REPEATABLE READ, READ ONLY: one snapshot, as on SQLite, never queued.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -25,7 +29,7 @@ interface Named {
 }
 
 /** Attempts of a write transaction PostgreSQL refused for a concurrent conflict, before giving up. */
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 10;
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
 
@@ -39,7 +43,7 @@ function isRetryable(err: unknown): boolean {
 
 /** A short, growing, jittered pause before a refused transaction runs again. */
 function backoffMs(attempt: number): number {
-  return Math.min(2 ** attempt, 50) * (0.5 + Math.random());
+  return Math.min(2 ** attempt, 100) * (0.5 + Math.random());
 }
 
 function transactions(pool: pg.Pool, clients: WeakMap<Tx, pg.PoolClient>) {
@@ -67,12 +71,23 @@ function transactions(pool: pg.Pool, clients: WeakMap<Tx, pg.PoolClient>) {
     }
   }
 
-  function transactionOf(begin: string) {
+  /** Runs `work` after every earlier queued work has settled. */
+  function queue() {
+    let tail: Promise<unknown> = Promise.resolve();
+    return <T>(work: () => Promise<T>): Promise<T> => {
+      const result = tail.then(work, work);
+      tail = result.catch(() => {});
+      return result;
+    };
+  }
+
+  function transactionOf(begin: string, serialise: <T>(work: () => Promise<T>) => Promise<T>) {
     return async <T>(fn: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> => {
       if (outer !== undefined && clients.has(outer)) return fn(outer);
       for (let attempt = 1; ; attempt++) {
         try {
-          return await once(begin, fn);
+          // Each attempt queues anew, so a refused body waits its backoff without holding others up.
+          return await serialise(() => once(begin, fn));
         } catch (error) {
           if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
           await sleep(backoffMs(attempt));
@@ -81,7 +96,7 @@ function transactions(pool: pg.Pool, clients: WeakMap<Tx, pg.PoolClient>) {
     };
   }
 
-  return { write: transactionOf(WRITE), read: transactionOf(READ) };
+  return { write: transactionOf(WRITE, queue()), read: transactionOf(READ, (work) => work()) };
 }
 
 /** The PostgreSQL store over `pool` (the pool's owner ends it). */
