@@ -28,6 +28,17 @@ const SIDECARS = ['-wal', '-shm', '-journal'];
  * only then moved to FILE: a failed backup never leaves a partial file behind.
  * Exit codes: 0 done; 1 failed (no database, FILE exists without --force, copy failed); 2 bad arguments.
  */
+/** On PostgreSQL its own tool makes the consistent online copy: this names it and writes nothing. */
+function namePgDump(url: string, dest: string, io: BackupCliIo): number {
+  io.stdout(`${pgDumpCommand(url, dest)}\n`);
+  io.stderr(
+    'ladder backup: this Ladder runs on PostgreSQL (DATABASE_URL): no copy was written. Run the pg_dump ' +
+      "command above (the password, if any, from PGPASSWORD or ~/.pgpass), or use your provider's backups; " +
+      'see docs/deploy.md.\n',
+  );
+  return 1;
+}
+
 export async function backupCommand(args: string[], io: BackupCliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -41,14 +52,7 @@ export async function backupCommand(args: string[], io: BackupCliIo): Promise<nu
   if (positionals.length !== 1 || !positionals[0]) return fail('name one FILE to write the copy to.', 2);
   const dest = path.resolve(positionals[0]);
   const config = loadBaseConfig(io.env);
-  if (config.databaseUrl !== undefined) {
-    // PostgreSQL's own tool makes the consistent online copy; this command writes nothing.
-    io.stdout(`${pgDumpCommand(config.databaseUrl, dest)}\n`);
-    return fail(
-      'this Ladder runs on PostgreSQL (DATABASE_URL): no copy was written. Run the pg_dump command above ' +
-        "(the password, if any, from PGPASSWORD or ~/.pgpass), or use your provider's backups; see docs/deploy.md.",
-    );
-  }
+  if (config.databaseUrl !== undefined) return namePgDump(config.databaseUrl, dest, io);
   const source = path.resolve(config.databasePath);
 
   if (!fs.existsSync(source)) return fail(`there is no database at ${source} (DATABASE_PATH).`);
