@@ -20,6 +20,7 @@ import {
   toLedger,
   toMessage,
 } from './nudge-model.ts';
+import { dueMethods, type NextDue } from './nudge-repository-due.ts';
 import { createNudgeRows } from './nudge-repository-rows.ts';
 import { dmChannelMethods, settingsMethods } from './nudge-repository-settings.ts';
 import type { Store } from './store.ts';
@@ -37,6 +38,7 @@ export function createNudgeRepository(store: Store) {
   return {
     ...createNudgeRows(store),
     ...settingsMethods(store),
+    ...dueMethods(store),
     ...ledgerReads(store),
     ...claimMethods(store),
     ...sendMethods(store),
@@ -95,12 +97,14 @@ function ledgerReads(store: Store) {
 /** Claiming the week's nudges (and the retries) under a lease, racing other processes row by row. */
 function claimMethods(store: Store) {
   const { insertClaim, reclaim } = claimStatements(store, 'weekly');
+  const { advanceNextDue } = dueMethods(store);
 
   return {
     /**
      * In one transaction: a 'claimed' row (with this lease) for every 'send' decision, a 'skipped'
      * row for every skip, and the retry candidates taken over, each only if no other process got
-     * there first. Returns what this process now owns.
+     * there first; and the people decided on move to their next due instant (`advance`). Returns
+     * what this process now owns.
      */
     claim(
       decisions: readonly NudgeDecision[],
@@ -108,6 +112,7 @@ function claimMethods(store: Store) {
       lease: { owner: string; expiresAt: Date },
       at: Date,
       now: Date,
+      advance: readonly NextDue[] = [],
     ): Promise<ClaimResult> {
       const leaseExpiresAt = L.lease_expires_at.write(lease.expiresAt) as string;
       const iso = now.toISOString();
@@ -156,6 +161,7 @@ function claimMethods(store: Store) {
             });
           }
         }
+        await advanceNextDue(advance, tx);
         return { claimed, skipped };
       });
     },

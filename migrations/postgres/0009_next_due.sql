@@ -1,0 +1,9 @@
+-- The scheduler reads only who is due: each opted-in person's next due instant (the earliest
+-- instant at which the minute tick may have a decision to make for them, a send or a skip), NULL
+-- while nudges are off. The tick selects `next_due_at <= now` in this index's order, a bounded
+-- batch at a time, and writes the next one after deciding. Existing rows start at the instant
+-- their schedule took effect: a conservative early instant, so the first ticks recompute them
+-- and no due nudge is lost.
+ALTER TABLE nudge_settings ADD COLUMN next_due_at timestamptz;
+UPDATE nudge_settings SET next_due_at = effective_from WHERE enabled = 1;
+CREATE INDEX nudge_settings_next_due ON nudge_settings (next_due_at, team_id, user_id);
