@@ -82,6 +82,10 @@ async function main(): Promise<void> {
   await optional('cpu.ts', 'CPU per request against bare Bolt');
   await optional('start.ts', 'Start: the TypeScript loader against the bundle');
   await optional('suggestions.ts', 'Tag suggestions');
+  await optional(
+    'due-tick.ts',
+    'The tick reads only who is due (1k / 10k / 100k opted in, SQLite and PostgreSQL)',
+  );
   const only = process.argv.slice(2);
   const out: string[] = [
     '# Benchmark results',

@@ -7,3 +7,7 @@
 ALTER TABLE nudge_settings ADD COLUMN next_due_at TEXT;
 UPDATE nudge_settings SET next_due_at = effective_from WHERE enabled = 1;
 CREATE INDEX nudge_settings_next_due ON nudge_settings (next_due_at, team_id, user_id);
+
+-- The tick's read of the open rows it may take over (failed, claims whose lease ran out, and rows
+-- left in 'sending'), one state at a time inside the late window, oldest slot first.
+CREATE INDEX nudge_ledger_by_state ON nudge_ledger (kind, state, slot_at, team_id, user_id);

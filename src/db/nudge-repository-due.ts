@@ -21,7 +21,8 @@ export interface DueSettings extends NudgeSettings {
 export interface NextDue {
   teamId: string;
   userId: string;
-  nextDueAt: Date;
+  /** Null clears it (nudges are off). */
+  nextDueAt: Date | null;
   dueMark: DueSettings['dueMark'];
 }
 
@@ -32,7 +33,7 @@ const dueKeys = (qb: Kysely<Schema>, p: DueParams) =>
   qb
     .selectFrom('nudge_settings')
     .select(['team_id', 'user_id', 'next_due_at', 'updated_at'])
-    .where('enabled', '=', 1)
+    // Off means no instant (every write that switches nudges off clears it): the index alone answers.
     .where('next_due_at', '<=', p.at)
     .orderBy('next_due_at')
     .orderBy('team_id')
@@ -110,24 +111,26 @@ function dueStatements(store: Store) {
   const ledger = store.prepare((qb, p: DueParams & { since: string }) =>
     qb
       .selectFrom(dueKeys(qb, p).as('d'))
-      .innerJoin('nudge_ledger as l', (j) =>
-        j.onRef('l.team_id', '=', 'd.team_id').onRef('l.user_id', '=', 'd.user_id'),
-      )
-      .select(LEDGER_OF_L)
+      // CROSS JOIN keeps the batch the outer loop on SQLite: each person's rows by primary key.
+      .crossJoin('nudge_ledger as l')
+      .whereRef('l.team_id', '=', 'd.team_id')
+      .whereRef('l.user_id', '=', 'd.user_id')
       .where('l.kind', '=', sql.lit('weekly'))
       .where('l.week_key', '>=', p.since)
+      .select(LEDGER_OF_L)
       .orderBy('l.week_key')
       .orderBy('l.team_id')
       .orderBy('l.user_id'),
   );
-  const advance = store.prepare((qb, p: Owner & { next: string; prevNext: string; prevUpdated: string }) =>
-    qb
-      .updateTable('nudge_settings')
-      .set({ next_due_at: p.next })
-      .where('team_id', '=', p.teamId)
-      .where('user_id', '=', p.userId)
-      .where('next_due_at', '=', p.prevNext)
-      .where('updated_at', '=', p.prevUpdated),
+  const advance = store.prepare(
+    (qb, p: Owner & { next: string | null; prevNext: string; prevUpdated: string }) =>
+      qb
+        .updateTable('nudge_settings')
+        .set({ next_due_at: p.next })
+        .where('team_id', '=', p.teamId)
+        .where('user_id', '=', p.userId)
+        .where('next_due_at', '=', p.prevNext)
+        .where('updated_at', '=', p.prevUpdated),
   );
   const invalidate = store.prepare((qb, p: Owner & { now: string }) =>
     qb
@@ -199,7 +202,7 @@ export function dueMethods(store: Store) {
           {
             teamId: n.teamId,
             userId: n.userId,
-            next: S.next_due_at.write(n.nextDueAt) as string,
+            next: S.next_due_at.write(n.nextDueAt),
             prevNext: n.dueMark.nextDueAt,
             prevUpdated: n.dueMark.updatedAt,
           },

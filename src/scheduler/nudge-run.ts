@@ -29,9 +29,6 @@ export function newLeaseOwner(kind: 'app' | 'cli'): string {
 export const DUE_BATCH = 500;
 /** `nudges run` decides batch after batch until no one is due; at most this many (50M people). */
 const MAX_BATCHES_PER_RUN = 100_000;
-/** The start of time, for the open rows' window when no window bounds it. */
-const EARLIEST = new Date('0001-01-01T00:00:00.000Z');
-
 export interface DueCheck {
   at: Date;
   /** The people whose next due instant had come (at most the batch). */
@@ -62,9 +59,11 @@ export async function findDueNudges(ctx: AppContext, at: Date, limit = DUE_BATCH
   const { users, ledger } = await repo.dueBatch(at, sinceWeek, limit);
   const decisions = dueNudges({ users, ledger, now: at, lateWindowHours });
   const windowStart = new Date(at.getTime() - lateWindowHours * 3_600_000);
+  // The weeks from `sinceWeek` on, and a week more: rows left in 'sending' are reported that long.
+  const weeksBack = 2 + Math.ceil(lateWindowHours / 168);
   const open = await repo.openRowsAt(at, sinceWeek, limit, {
     retryFrom: windowStart,
-    unconfirmedFrom: EARLIEST,
+    unconfirmedFrom: new Date(at.getTime() - weeksBack * 7 * 86_400_000),
   });
   // Retries look at the few open rows, and at the settings of their people only.
   const retries = retryableRows(open.retry, at, {
@@ -126,8 +125,9 @@ function nextDueOf(
   const none = new Set<string>();
   return users.map((u) => {
     const next = nextDueAt(u, handled.get(ownerKey(u)) ?? none, at, lateWindowHours);
-    const nextDueAt_ = next && next.getTime() > at.getTime() ? next : new Date(at.getTime() + 60_000);
-    return { teamId: u.teamId, userId: u.userId, nextDueAt: nextDueAt_, dueMark: u.dueMark };
+    // Null: nudges are off, the person leaves the index until they are switched on again.
+    const after = next === null || next.getTime() > at.getTime() ? next : new Date(at.getTime() + 60_000);
+    return { teamId: u.teamId, userId: u.userId, nextDueAt: after, dueMark: u.dueMark };
   });
 }
 
