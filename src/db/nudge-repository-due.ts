@@ -122,16 +122,9 @@ function dueStatements(store: Store) {
       .orderBy('l.team_id')
       .orderBy('l.user_id'),
   );
-  const advance = store.prepare(
-    (qb, p: Owner & { next: string | null; prevNext: string; prevUpdated: string }) =>
-      qb
-        .updateTable('nudge_settings')
-        .set({ next_due_at: p.next })
-        .where('team_id', '=', p.teamId)
-        .where('user_id', '=', p.userId)
-        .where('next_due_at', '=', p.prevNext)
-        .where('updated_at', '=', p.prevUpdated),
-  );
+  const advance = store.prepare((qb, p: AdvanceParams) => ({
+    compile: () => (store.engine === 'postgres' ? advanceOnPostgres(p) : advanceOnSqlite(p)).compile(qb),
+  }));
   const invalidate = store.prepare((qb, p: Owner & { now: string }) =>
     qb
       .updateTable('nudge_settings')
@@ -142,6 +135,36 @@ function dueStatements(store: Store) {
   );
   return { settings, ledger, advance, invalidate };
 }
+
+/** The batch's moves as columns (PostgreSQL's arrays) and as rows (SQLite's JSON); each engine binds its own. */
+type AdvanceParams = {
+  teams: string[];
+  users: string[];
+  nexts: Array<string | null>;
+  prevNexts: string[];
+  prevUpdates: string[];
+  json: string;
+};
+
+/**
+ * Each person of the batch to their next due instant, in one statement, where their stored instant
+ * and last settings change are still as read (a change meanwhile keeps what it wrote).
+ */
+const advanceOnPostgres = (p: AdvanceParams) =>
+  sql`UPDATE nudge_settings AS s SET next_due_at = v.next
+    FROM unnest(${p.teams}::text[], ${p.users}::text[], ${p.nexts}::timestamptz[],
+      ${p.prevNexts}::timestamptz[], ${p.prevUpdates}::timestamptz[])
+      AS v(team_id, user_id, next, prev_next, prev_updated)
+    WHERE s.team_id = v.team_id AND s.user_id = v.user_id
+      AND s.next_due_at = v.prev_next AND s.updated_at = v.prev_updated`;
+
+const advanceOnSqlite = (p: AdvanceParams) =>
+  sql`UPDATE nudge_settings SET next_due_at = v.next
+    FROM (SELECT json_extract(value, '$[0]') AS team_id, json_extract(value, '$[1]') AS user_id,
+      json_extract(value, '$[2]') AS next, json_extract(value, '$[3]') AS prev_next,
+      json_extract(value, '$[4]') AS prev_updated FROM json_each(${p.json})) AS v
+    WHERE nudge_settings.team_id = v.team_id AND nudge_settings.user_id = v.user_id
+      AND nudge_settings.next_due_at = v.prev_next AND nudge_settings.updated_at = v.prev_updated`;
 
 /** The tick's reads of who is due and its writes of their next due instants. */
 export function dueMethods(store: Store) {
@@ -197,18 +220,23 @@ export function dueMethods(store: Store) {
      * changed since the read keeps what the change wrote.
      */
     async advanceNextDue(next: readonly NextDue[], tx?: Tx): Promise<void> {
-      for (const n of next) {
-        await st.advance.run(
-          {
-            teamId: n.teamId,
-            userId: n.userId,
-            next: S.next_due_at.write(n.nextDueAt),
-            prevNext: n.dueMark.nextDueAt,
-            prevUpdated: n.dueMark.updatedAt,
-          },
-          tx,
-        );
-      }
+      if (next.length === 0) return;
+      const nexts = next.map((n) => S.next_due_at.write(n.nextDueAt));
+      const p = {
+        teams: next.map((n) => n.teamId),
+        users: next.map((n) => n.userId),
+        nexts,
+        prevNexts: next.map((n) => n.dueMark.nextDueAt),
+        prevUpdates: next.map((n) => n.dueMark.updatedAt),
+      };
+      const rows = next.map((n, i) => [
+        n.teamId,
+        n.userId,
+        nexts[i],
+        n.dueMark.nextDueAt,
+        n.dueMark.updatedAt,
+      ]);
+      await st.advance.run({ ...p, json: JSON.stringify(rows) }, tx);
     },
 
     /** The person's zone changed: the next tick recomputes their next due instant from scratch. */

@@ -23,7 +23,7 @@ import {
 import { dueMethods, type NextDue } from './nudge-repository-due.ts';
 import { createNudgeRows } from './nudge-repository-rows.ts';
 import { dmChannelMethods, settingsMethods } from './nudge-repository-settings.ts';
-import type { Store } from './store.ts';
+import type { Store, Tx } from './store.ts';
 
 /** The weekly rows (the monthly digest's rows, kind 'digest', are the digest repository's). */
 const ledgerKey = ledgerKeyOf('weekly');
@@ -94,9 +94,51 @@ function ledgerReads(store: Store) {
   };
 }
 
+/** Rows per multi-row insert of a claim: few statement shapes, far below either engine's limits. */
+const CLAIM_CHUNK = 100;
+
+/**
+ * The decisions' new rows, a chunk per statement ('claimed' under the lease for a send, 'skipped'
+ * with its reason); a row another process wrote first is left alone. Returns the keys written.
+ */
+async function insertDecisions(
+  store: Store,
+  decisions: readonly NudgeDecision[],
+  lease: { owner: string; leaseExpiresAt: string; iso: string },
+  tx: Tx,
+): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (let i = 0; i < decisions.length; i += CLAIM_CHUNK) {
+    const rows = decisions.slice(i, i + CLAIM_CHUNK).map((d) => {
+      const send = d.action === 'send';
+      return {
+        team_id: d.teamId,
+        user_id: d.userId,
+        kind: 'weekly' as const,
+        week_key: d.weekKey,
+        slot_at: L.slot_at.write(d.slotAt),
+        state: send ? ('claimed' as const) : ('skipped' as const),
+        reason: send ? null : (d.reason ?? null),
+        lease_owner: send ? lease.owner : null,
+        lease_expires_at: send ? lease.leaseExpiresAt : null,
+        created_at: lease.iso,
+        updated_at: lease.iso,
+      };
+    });
+    const query = store.qb
+      .insertInto('nudge_ledger')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'kind', 'week_key']).doNothing())
+      .returning(['team_id', 'user_id', 'week_key']);
+    for (const r of await store.all(query, tx))
+      written.add(`${r.team_id}\u0000${r.user_id}\u0000${r.week_key}`);
+  }
+  return written;
+}
+
 /** Claiming the week's nudges (and the retries) under a lease, racing other processes row by row. */
 function claimMethods(store: Store) {
-  const { insertClaim, reclaim } = claimStatements(store, 'weekly');
+  const { reclaim } = claimStatements(store, 'weekly');
   const { advanceNextDue } = dueMethods(store);
 
   return {
@@ -119,23 +161,11 @@ function claimMethods(store: Store) {
       return store.transaction(async (tx) => {
         const claimed: ClaimedNudge[] = [];
         const skipped: NudgeKey[] = [];
+        const inserted = await insertDecisions(store, decisions, { ...lease, leaseExpiresAt, iso }, tx);
         for (const d of decisions) {
           const key = { teamId: d.teamId, userId: d.userId, weekKey: d.weekKey };
-          const send = d.action === 'send';
-          const inserted = await insertClaim.run(
-            {
-              ...key,
-              slotAt: L.slot_at.write(d.slotAt),
-              state: send ? 'claimed' : 'skipped',
-              reason: send ? null : (d.reason ?? null),
-              leaseOwner: send ? lease.owner : null,
-              leaseExpiresAt: send ? leaseExpiresAt : null,
-              now: iso,
-            },
-            tx,
-          );
-          if (inserted === 0) continue;
-          if (send)
+          if (!inserted.has(`${d.teamId}\u0000${d.userId}\u0000${d.weekKey}`)) continue;
+          if (d.action === 'send')
             claimed.push({ ...key, slotAt: d.slotAt, leaseOwner: lease.owner, tickAt: at, attempts: 0 });
           else skipped.push(key);
         }
