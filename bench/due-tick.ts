@@ -5,6 +5,7 @@ import { type AppContext, createAppContext } from '../src/context.ts';
 import { type DatabaseHandle, openDatabaseFor } from '../src/db/database.ts';
 import * as schedule from '../src/domain/nudge-schedule.ts';
 import { defaultNudgeSettings, type NudgeSettings, weekKeyAt } from '../src/domain/nudge-schedule.ts';
+import { shiftWeekKey } from '../src/domain/zoned-time.ts';
 import { createLogger } from '../src/log.ts';
 import { claimDue, findDueNudges } from '../src/scheduler/nudge-run.ts';
 import { realLadder } from '../tests/helpers/ladder.ts';
@@ -149,30 +150,75 @@ async function seedPostgres(url: string, seed: Seed): Promise<void> {
 interface TickFigures {
   read: number;
   claimed: number;
-  dueMs: number;
+  /** The due query alone (who is due, their rows, the open rows): best and median of 7. */
+  queryMin: number;
+  queryMedian: number;
+  /** The claim of a tick (its inserts and the next due instants): median of the ticks timed. */
   claimMs: number;
+  /** The whole tick (due query, the rules, claim): median. */
+  tickMs: number;
+  /** The longest event-loop block over the ticks, and the 99th percentile of the loop's delay. */
   blockMs: number;
+  p99Ms: number;
 }
 
-/** One tick at `at`: due-check and claim, timed, with the longest event-loop block meanwhile. */
-async function timeTick(ctx: AppContext, at: Date): Promise<TickFigures> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  const t0 = performance.now();
-  const check = await findDueNudges(ctx, at);
-  const dueMs = performance.now() - t0;
-  const due = check.decisions.length + check.retries.length;
-  // A tree that reads everyone claims a whole slot in one go: only its due-check is timed then.
-  let claimed = 0;
-  let claimTime = Number.NaN;
-  if (due <= 1_000) {
-    const t1 = performance.now();
-    claimed = (await claimDue(ctx, check, 'app:bench', 0)).claimed.length;
-    claimTime = performance.now() - t1;
+type Repo = AppContext['repos']['nudges'] & Record<string, unknown>;
+
+/** The reads the tick makes to learn who is due at `at` (before the stored instant: everyone). */
+async function dueQuery(ctx: AppContext, at: Date): Promise<void> {
+  const repo = ctx.repos.nudges as Repo;
+  const since = shiftWeekKey(weekKeyAt(at, null), -2);
+  if (typeof repo.dueBatch === 'function') {
+    await ctx.repos.nudges.dueBatch(at, since, 500);
+    await ctx.repos.nudges.openRowsAt(at, since, 500, {
+      retryFrom: new Date(at.getTime() - 86_400_000),
+      unconfirmedFrom: new Date(at.getTime() - 21 * 86_400_000),
+    });
+    return;
   }
-  await new Promise((r) => setTimeout(r, 5));
+  await repo.listEnabled();
+  await repo.ledgerSince(since);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Ticks at `instants`: due-check and claim, as the scheduler's tick, timed. */
+async function timeTicks(ctx: AppContext, instants: Date[]): Promise<TickFigures> {
+  const queries: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    await dueQuery(ctx, instants[0] as Date);
+    queries.push(performance.now() - t0);
+  }
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  const ticks: number[] = [];
+  const claims: number[] = [];
+  let read = 0;
+  let claimed = 0;
+  h.enable();
+  for (const [i, at] of instants.entries()) {
+    const t0 = performance.now();
+    const check = await findDueNudges(ctx, at);
+    // A tree that reads everyone claims a whole slot in one go: only its due-check is timed then.
+    if (check.decisions.length + check.retries.length > 1_000) continue;
+    const t1 = performance.now();
+    const n = (await claimDue(ctx, check, 'app:bench', 0)).claimed.length;
+    claims.push(performance.now() - t1);
+    ticks.push(performance.now() - t0);
+    if (i === 0) [read, claimed] = [check.users.length, n];
+    await new Promise((r) => setTimeout(r, 5));
+  }
   h.disable();
-  return { read: check.users.length, claimed, dueMs, claimMs: claimTime, blockMs: h.max / 1e6 };
+  return {
+    read,
+    claimed,
+    queryMin: Math.min(...queries),
+    queryMedian: median(queries),
+    claimMs: claims.length ? median(claims) : Number.NaN,
+    tickMs: ticks.length ? median(ticks) : Number.NaN,
+    blockMs: h.max / 1e6,
+    p99Ms: h.percentile(99) / 1e6,
+  };
 }
 
 async function openEngine(
@@ -217,19 +263,10 @@ async function measure(engine: 'SQLite' | 'PostgreSQL', n: number, oneSlot: bool
     else seedSqlite(handle, seed);
     const ctx = contextOn(handle);
     const at = oneSlot ? ONE_SLOT : NOW;
-    const runs: TickFigures[] = [];
-    // The slot's first three ticks (each takes the next batch); three ordinary slots 15 minutes apart.
+    // The slot's first three minutes (each takes the next batch); else five slots 15 minutes apart.
     const step = oneSlot ? 60_000 : 15 * 60_000;
-    for (let i = 0; i < 3; i++) runs.push(await timeTick(ctx, new Date(at.getTime() + i * step)));
-    const mid = <K extends keyof TickFigures>(k: K) =>
-      runs.map((r) => r[k]).sort((a, b) => a - b)[1] as number;
-    return {
-      read: runs[0]?.read ?? 0,
-      claimed: runs[0]?.claimed ?? 0,
-      dueMs: mid('dueMs'),
-      claimMs: mid('claimMs'),
-      blockMs: Math.max(...runs.map((r) => r.blockMs)),
-    };
+    const instants = Array.from({ length: oneSlot ? 3 : 5 }, (_, i) => new Date(at.getTime() + i * step));
+    return await timeTicks(ctx, instants);
   } finally {
     await handle.close();
     await drop();
@@ -237,19 +274,19 @@ async function measure(engine: 'SQLite' | 'PostgreSQL', n: number, oneSlot: bool
 }
 
 function row(engine: string, n: number, oneSlot: boolean, f: TickFigures): BenchRow[] {
-  const who = `${engine}, ${n.toLocaleString('en-US')} opted in, ${oneSlot ? 'everyone on one slot (its first minute)' : 'an ordinary minute'}`;
-  const db = f.dueMs + (Number.isNaN(f.claimMs) ? 0 : f.claimMs);
+  const who = `${engine}, ${n.toLocaleString('en-US')} opted in, ${oneSlot ? 'everyone on one slot (its first minutes)' : 'an ordinary minute'}`;
+  const db = f.queryMedian + f.claimMs;
   const judged = n === 100_000;
   return [
     {
-      name: `tick: ${who} — database work (due-check ${ms(f.dueMs)} + claim ${Number.isNaN(f.claimMs) ? 'not run' : ms(f.claimMs)}; read ${f.read}, claimed ${f.claimed})`,
-      value: ms(db),
+      name: `tick: ${who} — database work: due query ${ms(f.queryMedian)} (best ${ms(f.queryMin)}) + claim ${Number.isNaN(f.claimMs) ? 'not run (the whole slot at once)' : ms(f.claimMs)}; read ${f.read}, claimed ${f.claimed}; whole tick ${Number.isNaN(f.tickMs) ? '—' : ms(f.tickMs)}`,
+      value: Number.isNaN(db) ? `${ms(f.queryMedian)} + a claim of everyone` : ms(db),
       goal: judged ? '< 50 ms' : 'reported',
-      pass: judged ? db < 50 && !Number.isNaN(f.claimMs) : null,
+      pass: judged ? db < 50 : null,
     },
     {
-      name: `tick: ${who} — longest event-loop block`,
-      value: ms(f.blockMs),
+      name: `tick: ${who} — longest event-loop block (p99 of the loop delay)`,
+      value: `${ms(f.blockMs)} (p99 ${ms(f.p99Ms)})`,
       goal: judged ? '< 50 ms' : 'reported',
       pass: judged ? f.blockMs < 50 : null,
     },
