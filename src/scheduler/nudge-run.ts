@@ -123,8 +123,9 @@ function nextDueOf(
     handled.set(k, weeks);
   }
   const none = new Set<string>();
+  const memo = new Map<string, number | string>();
   return users.map((u) => {
-    const next = nextDueAt(u, handled.get(ownerKey(u)) ?? none, at, lateWindowHours);
+    const next = nextDueAt(u, handled.get(ownerKey(u)) ?? none, at, lateWindowHours, memo);
     // Null: nudges are off, the person leaves the index until they are switched on again.
     const after = next === null || next.getTime() > at.getTime() ? next : new Date(at.getTime() + 60_000);
     return { teamId: u.teamId, userId: u.userId, nextDueAt: after, dueMark: u.dueMark };
