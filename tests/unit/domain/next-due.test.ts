@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultNudgeSettings, dueNudges, nextDueAt, type NudgeSettings } from '../../../src/domain/nudge-schedule.ts';
+import {
+  defaultNudgeSettings,
+  dueNudges,
+  type NudgeSettings,
+  nextDueAt,
+} from '../../../src/domain/nudge-schedule.ts';
 
 /** Fridays 16:00 in New York: 21:00Z in January. */
 const NY: NudgeSettings = {
@@ -40,9 +45,9 @@ describe('nextDueAt: when the scheduler should next look at a person', () => {
     expect(iso(nextDueAt({ ...NY, createdAt: new Date('2027-01-08T21:30:00Z') }, none, at, 24))).toBe(
       W02_SLOT.toISOString(),
     );
-    expect(iso(nextDueAt({ ...NY, pausedThrough: '2027-01-31' }, none, new Date('2027-01-06T00:00:00Z'), 24))).toBe(
-      W01_SLOT.toISOString(),
-    );
+    expect(
+      iso(nextDueAt({ ...NY, pausedThrough: '2027-01-31' }, none, new Date('2027-01-06T00:00:00Z'), 24)),
+    ).toBe(W01_SLOT.toISOString());
   });
 
   it('is null while nudges are off', () => {
