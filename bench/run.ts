@@ -83,6 +83,10 @@ async function main(): Promise<void> {
   await optional('start.ts', 'Start: the TypeScript loader against the bundle');
   await optional('suggestions.ts', 'Tag suggestions');
   await optional('engines.ts', 'SQLite and PostgreSQL side by side');
+  await optional(
+    'due-tick.ts',
+    'The tick reads only who is due (1k / 10k / 100k opted in, SQLite and PostgreSQL)',
+  );
   const only = process.argv.slice(2);
   const out: string[] = [
     '# Benchmark results',

@@ -2,7 +2,13 @@ import type { AppContext } from '../context.ts';
 import { localDate } from '../domain/evidence.ts';
 import type { Shift } from '../domain/ladder/model.ts';
 import type { NudgeArgs } from '../domain/nudge-args.ts';
-import { defaultNudgeSettings, type NudgeSettings, weekKeyAt } from '../domain/nudge-schedule.ts';
+import {
+  defaultNudgeSettings,
+  type LedgerRow,
+  type NudgeSettings,
+  nextDueAt,
+  weekKeyAt,
+} from '../domain/nudge-schedule.ts';
 import { applyNudgeChange, describeSchedule, nextNudge } from '../domain/nudge-settings.ts';
 import { choosePrompt, type Prompt, variantFor } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
@@ -89,8 +95,13 @@ export async function applyNudgeCommand(
   }
   const result = applyNudgeChange(current, args, { ...owner, now, tz, ...options });
   if (!result.ok) return { ok: false, problem: result.message };
-  await repo.saveSettings(result.settings, now);
+  await repo.saveSettings(result.settings, now, nextDueFor(ctx, result.settings, options.ledger, now));
   return { ok: true, kind: args.kind, schedule: describeSchedule(result.settings, now, options).text };
+}
+
+/** When the scheduler should next look at these settings: the weeks in the ledger are handled. */
+function nextDueFor(ctx: AppContext, settings: NudgeSettings, ledger: readonly LedgerRow[], now: Date) {
+  return nextDueAt(settings, new Set(ledger.map((r) => r.weekKey)), now, ctx.config.nudgeLateWindowHours);
 }
 
 /**
@@ -109,7 +120,22 @@ export async function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | n
   const pending = nextNudge(settings, now, { ...options, ignoreSkip: true });
   if (pending?.weekKey === week && !(await repo.ledgerRow({ ...owner, weekKey: week }))) {
     settings = { ...settings, skipWeek: week };
-    await repo.saveSettings(settings, now);
+    await repo.saveSettings(settings, now, nextDueFor(ctx, settings, options.ledger, now));
   }
   return describeSchedule(settings, now, options).text;
+}
+
+/**
+ * Stores the person's zone from Slack. A zone that changed moves their slots: the scheduler works
+ * out their next nudge again on its next tick.
+ */
+export async function recordTimeZone(
+  ctx: AppContext,
+  owner: Owner,
+  tz: string | null,
+  now: Date,
+): Promise<void> {
+  const before = (await ctx.repos.profiles.get(owner))?.tz ?? null;
+  await ctx.repos.profiles.setTimeZone(owner, tz, now);
+  if (before !== tz) await ctx.repos.nudges.invalidateNextDue(owner, now);
 }

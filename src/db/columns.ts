@@ -59,6 +59,7 @@ export const nudgeSettingsColumns = {
   effective_from: instant,
   created_at: instantText,
   updated_at: instantText,
+  next_due_at: optionalInstant,
 } as const;
 
 export const nudgeLedgerColumns = {

@@ -157,6 +157,8 @@ function importStatements(store: Store) {
           off_reason: null,
           created_at: p.from,
           updated_at: p.now,
+          // The first tick works out the next nudge (no instant later than this is early enough).
+          next_due_at: p.enabled === 1 ? p.from : null,
         }),
     ),
     dm: store.prepare((qb, p: Owner & { channelId: string; cachedAt: string }) =>

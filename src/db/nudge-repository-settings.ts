@@ -34,6 +34,7 @@ type SettingsParams = {
   pausedThrough: string | null;
   skipWeek: string | null;
   effectiveFrom: string;
+  nextDueAt: string | null;
   now: string;
 };
 
@@ -64,9 +65,11 @@ function settingsStatements(store: Store) {
         off_reason: null,
         created_at: p.now,
         updated_at: p.now,
+        next_due_at: p.nextDueAt,
       })
       .onConflict((oc) =>
         oc.columns(['team_id', 'user_id']).doUpdateSet((eb) => ({
+          next_due_at: eb.ref('excluded.next_due_at'),
           enabled: eb.ref('excluded.enabled'),
           day: eb.ref('excluded.day'),
           minute_of_day: eb.ref('excluded.minute_of_day'),
@@ -81,7 +84,7 @@ function settingsStatements(store: Store) {
   const switchOff = store.prepare((qb, p: Owner & { reason: string; now: string }) =>
     qb
       .updateTable('nudge_settings')
-      .set({ enabled: 0, off_reason: p.reason, updated_at: p.now })
+      .set({ enabled: 0, off_reason: p.reason, updated_at: p.now, next_due_at: null })
       .where('team_id', '=', p.teamId)
       .where('user_id', '=', p.userId),
   );
@@ -110,8 +113,13 @@ export function settingsMethods(store: Store) {
       return r ? toSettings(r) : undefined;
     },
 
-    /** Stores a person's schedule (the time zone lives in the profile and is not written here). */
-    async saveSettings(settings: NudgeSettings, now: Date): Promise<void> {
+    /**
+     * Stores a person's schedule (the time zone lives in the profile and is not written here) and
+     * when the tick should next look at it: `nextDueAt` as the use case computed it, else the
+     * instant the schedule took effect (early, never late: the next tick recomputes it).
+     */
+    async saveSettings(settings: NudgeSettings, now: Date, nextDueAt?: Date | null): Promise<void> {
+      const due = settings.enabled ? (nextDueAt === undefined ? settings.createdAt : nextDueAt) : null;
       await upsert.run({
         teamId: settings.teamId,
         userId: settings.userId,
@@ -121,6 +129,7 @@ export function settingsMethods(store: Store) {
         pausedThrough: settings.pausedThrough,
         skipWeek: settings.skipWeek,
         effectiveFrom: settings.createdAt.toISOString(),
+        nextDueAt: due === null ? null : due.toISOString(),
         now: now.toISOString(),
       });
     },

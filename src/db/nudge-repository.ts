@@ -20,9 +20,10 @@ import {
   toLedger,
   toMessage,
 } from './nudge-model.ts';
+import { dueMethods, type NextDue } from './nudge-repository-due.ts';
 import { createNudgeRows } from './nudge-repository-rows.ts';
 import { dmChannelMethods, settingsMethods } from './nudge-repository-settings.ts';
-import type { Store } from './store.ts';
+import type { Store, Tx } from './store.ts';
 
 /** The weekly rows (the monthly digest's rows, kind 'digest', are the digest repository's). */
 const ledgerKey = ledgerKeyOf('weekly');
@@ -37,6 +38,7 @@ export function createNudgeRepository(store: Store) {
   return {
     ...createNudgeRows(store),
     ...settingsMethods(store),
+    ...dueMethods(store),
     ...ledgerReads(store),
     ...claimMethods(store),
     ...sendMethods(store),
@@ -92,15 +94,59 @@ function ledgerReads(store: Store) {
   };
 }
 
+/** Rows per multi-row insert of a claim: few statement shapes, far below either engine's limits. */
+const CLAIM_CHUNK = 100;
+
+/**
+ * The decisions' new rows, a chunk per statement ('claimed' under the lease for a send, 'skipped'
+ * with its reason); a row another process wrote first is left alone. Returns the keys written.
+ */
+async function insertDecisions(
+  store: Store,
+  decisions: readonly NudgeDecision[],
+  lease: { owner: string; leaseExpiresAt: string; iso: string },
+  tx: Tx,
+): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (let i = 0; i < decisions.length; i += CLAIM_CHUNK) {
+    const rows = decisions.slice(i, i + CLAIM_CHUNK).map((d) => {
+      const send = d.action === 'send';
+      return {
+        team_id: d.teamId,
+        user_id: d.userId,
+        kind: 'weekly' as const,
+        week_key: d.weekKey,
+        slot_at: L.slot_at.write(d.slotAt),
+        state: send ? ('claimed' as const) : ('skipped' as const),
+        reason: send ? null : (d.reason ?? null),
+        lease_owner: send ? lease.owner : null,
+        lease_expires_at: send ? lease.leaseExpiresAt : null,
+        created_at: lease.iso,
+        updated_at: lease.iso,
+      };
+    });
+    const query = store.qb
+      .insertInto('nudge_ledger')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'kind', 'week_key']).doNothing())
+      .returning(['team_id', 'user_id', 'week_key']);
+    for (const r of await store.all(query, tx))
+      written.add(`${r.team_id}\u0000${r.user_id}\u0000${r.week_key}`);
+  }
+  return written;
+}
+
 /** Claiming the week's nudges (and the retries) under a lease, racing other processes row by row. */
 function claimMethods(store: Store) {
-  const { insertClaim, reclaim } = claimStatements(store, 'weekly');
+  const { reclaim } = claimStatements(store, 'weekly');
+  const { advanceNextDue } = dueMethods(store);
 
   return {
     /**
      * In one transaction: a 'claimed' row (with this lease) for every 'send' decision, a 'skipped'
      * row for every skip, and the retry candidates taken over, each only if no other process got
-     * there first. Returns what this process now owns.
+     * there first; and the people decided on move to their next due instant (`advance`). Returns
+     * what this process now owns.
      */
     claim(
       decisions: readonly NudgeDecision[],
@@ -108,29 +154,18 @@ function claimMethods(store: Store) {
       lease: { owner: string; expiresAt: Date },
       at: Date,
       now: Date,
+      advance: readonly NextDue[] = [],
     ): Promise<ClaimResult> {
       const leaseExpiresAt = L.lease_expires_at.write(lease.expiresAt) as string;
       const iso = now.toISOString();
       return store.transaction(async (tx) => {
         const claimed: ClaimedNudge[] = [];
         const skipped: NudgeKey[] = [];
+        const inserted = await insertDecisions(store, decisions, { ...lease, leaseExpiresAt, iso }, tx);
         for (const d of decisions) {
           const key = { teamId: d.teamId, userId: d.userId, weekKey: d.weekKey };
-          const send = d.action === 'send';
-          const inserted = await insertClaim.run(
-            {
-              ...key,
-              slotAt: L.slot_at.write(d.slotAt),
-              state: send ? 'claimed' : 'skipped',
-              reason: send ? null : (d.reason ?? null),
-              leaseOwner: send ? lease.owner : null,
-              leaseExpiresAt: send ? leaseExpiresAt : null,
-              now: iso,
-            },
-            tx,
-          );
-          if (inserted === 0) continue;
-          if (send)
+          if (!inserted.has(`${d.teamId}\u0000${d.userId}\u0000${d.weekKey}`)) continue;
+          if (d.action === 'send')
             claimed.push({ ...key, slotAt: d.slotAt, leaseOwner: lease.owner, tickAt: at, attempts: 0 });
           else skipped.push(key);
         }
@@ -156,6 +191,7 @@ function claimMethods(store: Store) {
             });
           }
         }
+        await advanceNextDue(advance, tx);
         return { claimed, skipped };
       });
     },

@@ -99,13 +99,18 @@ function transactions(pool: pg.Pool, clients: WeakMap<Tx, pg.PoolClient>) {
   return { write: transactionOf(WRITE, queue()), read: transactionOf(READ, (work) => work()) };
 }
 
+/**
+ * Statement names count per process, not per store: two stores on one pool (the contract tests'
+ * fresh store per test) must never give one name to two texts.
+ */
+let counter = 0;
+
 /** The PostgreSQL store over `pool` (the pool's owner ends it). */
 export function createPostgresStore(pool: pg.Pool): Store {
   // Building and compiling only: queries run through `execute` below, never through Kysely's driver.
   const qb = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const clients = new WeakMap<Tx, pg.PoolClient>();
   const named = new LRUCache<string, Named>({ max: 500 });
-  let counter = 0;
 
   const statement = (text: string): Named => {
     let s = named.get(text);

@@ -95,6 +95,8 @@ export interface NudgeSettingsTable {
   off_reason: string | null;
   created_at: Instant;
   updated_at: Instant;
+  /** When the tick may next have a decision to make for this person; null while nudges are off. */
+  next_due_at: Instant | null;
 }
 
 export interface NudgeLedgerTable {

@@ -364,3 +364,52 @@ export function retryableRows(
   }
   return out;
 }
+
+/** How many weeks ahead `nextDueAt` looks for a slot no row has handled yet. */
+const NEXT_DUE_WEEKS_AHEAD = 8;
+
+/**
+ * The earliest instant at which `dueNudges` may make a decision for this person (a send, or a
+ * skip: paused and skipped weeks still get their 'skipped' row at their slot), given the weeks
+ * already handled (a ledger row, or a decision just made): the first slot from the schedule's
+ * start with no row that is not past deciding at `at` (an earlier week beyond the late window).
+ * At or before `at` when a decision is pending now; null when nudges are off. The scheduler reads
+ * only the people whose instant has come, so this errs early, never late. `memo`: share one
+ * across the people of a batch (and one instant `at`) to compute each zone's slots once.
+ */
+export function nextDueAt(
+  settings: NudgeSettings,
+  handledWeeks: ReadonlySet<string>,
+  at: Date,
+  lateWindowHours: number,
+  memo: Map<string, number | string> = new Map(),
+): Date | null {
+  if (!settings.enabled) return null;
+  const { timeZone } = resolveTimeZone(settings.tz);
+  const windowMs = Math.max(0, lateWindowHours) * HOUR_MS;
+  const weeksBack = Math.min(52, Math.ceil(Math.max(0, lateWindowHours) / WEEK_HOURS));
+  // Memoised per call site (a batch shares a few zones and slots): the zone's week, each slot.
+  let current = memo.get(timeZone) as string | undefined;
+  if (current === undefined) {
+    current = isoWeekKeyOfDays(toLocal(at, timeZone).days);
+    memo.set(timeZone, current);
+  }
+  const atMs = at.getTime();
+  const createdMs = settings.createdAt.getTime();
+  for (let i = -weeksBack; i <= NEXT_DUE_WEEKS_AHEAD; i++) {
+    const week = shiftWeekKey(current, i);
+    const key = `${timeZone} ${week} ${settings.day} ${settings.minuteOfDay}`;
+    let slotMs = memo.get(key) as number | undefined;
+    if (slotMs === undefined) {
+      const days = localDateToDays(dateInWeek(week, settings.day));
+      slotMs = zonedDaysToInstant(days, settings.minuteOfDay, timeZone).getTime();
+      memo.set(key, slotMs);
+    }
+    if (slotMs < createdMs || handledWeeks.has(week)) continue;
+    // An earlier week's slot beyond the late window is never decided (the current week's is: too late).
+    if (i < 0 && atMs - slotMs >= windowMs) continue;
+    return new Date(slotMs);
+  }
+  // Every week looked at is handled (rows written ahead across a zone change): look again in a week.
+  return new Date(atMs + 7 * DAY_MS);
+}

@@ -2,11 +2,13 @@ import { hostname } from 'node:os';
 import type { DigestDm } from '../app/digest.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimResult, LedgerEntry } from '../db/nudge-model.ts';
+import type { DueSettings, NextDue } from '../db/nudge-repository-due.ts';
 import { buildRunReport, type RunLine } from '../domain/nudge-report.ts';
 import {
   dueNudges,
   type NudgeDecision,
   type NudgeSettings,
+  nextDueAt,
   type RetryCandidate,
   retryableRows,
   weekKeyAt,
@@ -23,9 +25,15 @@ export function newLeaseOwner(kind: 'app' | 'cli'): string {
   return `${kind}:${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** The most people one due-check reads: a whole zone on one slot is decided over a few ticks. */
+export const DUE_BATCH = 500;
+/** `nudges run` decides batch after batch until no one is due; at most this many (50M people). */
+const MAX_BATCHES_PER_RUN = 100_000;
 export interface DueCheck {
   at: Date;
+  /** The people whose next due instant had come (at most the batch). */
   users: NudgeSettings[];
+  /** Their weekly ledger rows from `sinceWeek` on. */
   ledger: LedgerEntry[];
   /** The weeks' ledger rows start here. */
   sinceWeek: string;
@@ -33,29 +41,95 @@ export interface DueCheck {
   retries: RetryCandidate[];
   /** Rows left in 'sending' by a process that is gone: never resent; counted and logged. */
   unconfirmed: LedgerEntry[];
+  /** Where each person read moves to, written with the claim. */
+  advance: NextDue[];
+  /** True when the batch was full: more people may be due at `at` (the next batch takes them). */
+  more: boolean;
 }
 
-/** "Who is due at `at`": the pure due rules over every opted-in person and the recent ledger. */
-export async function findDueNudges(ctx: AppContext, at: Date): Promise<DueCheck> {
+/**
+ * "Who is due at `at`": the pure due rules over the people whose stored next due instant has come
+ * (at most `limit`, earliest first) with their recent ledger, and the open rows to retry.
+ */
+export async function findDueNudges(ctx: AppContext, at: Date, limit = DUE_BATCH): Promise<DueCheck> {
   const lateWindowHours = ctx.config.nudgeLateWindowHours;
   const repo = ctx.repos.nudges;
-  const users = await repo.listEnabled();
   // A local week lags the UTC one by at most a day; the late window may reach further back.
   const sinceWeek = shiftWeekKey(weekKeyAt(at, null), -(1 + Math.ceil(lateWindowHours / 168)));
-  const ledger = await repo.ledgerSince(sinceWeek);
+  const { users, ledger } = await repo.dueBatch(at, sinceWeek, limit);
   const decisions = dueNudges({ users, ledger, now: at, lateWindowHours });
-  // Retries look at the few open rows, and at the settings of their people only.
-  const open = ledger.filter((r) => r.state === 'failed' || r.state === 'claimed');
-  const openKeys = new Set(open.map((r) => `${r.teamId}\u0000${r.userId}`));
-  const retries = retryableRows(open, at, {
-    lateWindowHours,
-    users: open.length === 0 ? [] : users.filter((u) => openKeys.has(`${u.teamId}\u0000${u.userId}`)),
+  const windowStart = new Date(at.getTime() - lateWindowHours * 3_600_000);
+  // The weeks from `sinceWeek` on, and a week more: rows left in 'sending' are reported that long.
+  const weeksBack = 2 + Math.ceil(lateWindowHours / 168);
+  const open = await repo.openRowsAt(at, sinceWeek, limit, {
+    retryFrom: windowStart,
+    unconfirmedFrom: new Date(at.getTime() - weeksBack * 7 * 86_400_000),
   });
-  const atMs = at.getTime();
-  const unconfirmed = ledger.filter(
-    (r) => r.state === 'sending' && (r.leaseExpiresAt === null || r.leaseExpiresAt.getTime() <= atMs),
-  );
-  return { at, users, ledger, sinceWeek, decisions, retries, unconfirmed };
+  // Retries look at the few open rows, and at the settings of their people only.
+  const retries = retryableRows(open.retry, at, {
+    lateWindowHours,
+    users: await settingsOfRows(ctx, open.retry, users),
+  });
+  const advance = nextDueOf(users, ledger, decisions, at, lateWindowHours);
+  return {
+    at,
+    users,
+    ledger,
+    sinceWeek,
+    decisions,
+    retries,
+    unconfirmed: open.unconfirmed,
+    advance,
+    more: users.length >= limit,
+  };
+}
+
+const ownerKey = (o: { teamId: string; userId: string }) => `${o.teamId}\u0000${o.userId}`;
+
+/** The current settings of the people of `rows` (from the batch when there, else read). */
+async function settingsOfRows(
+  ctx: AppContext,
+  rows: readonly LedgerEntry[],
+  batch: readonly NudgeSettings[],
+): Promise<NudgeSettings[]> {
+  if (rows.length === 0) return [];
+  const known = new Map(batch.map((u) => [ownerKey(u), u]));
+  const out = new Map<string, NudgeSettings>();
+  for (const r of rows) {
+    const k = ownerKey(r);
+    if (out.has(k)) continue;
+    const s = known.get(k) ?? (await ctx.repos.nudges.getSettings(r));
+    if (s) out.set(k, s);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Each person's next due instant once this check's decisions are written: the weeks of their rows
+ * and of the decisions are handled. Always after `at`, so one person cannot hold a batch's place.
+ */
+function nextDueOf(
+  users: readonly DueSettings[],
+  ledger: readonly LedgerEntry[],
+  decisions: readonly NudgeDecision[],
+  at: Date,
+  lateWindowHours: number,
+): NextDue[] {
+  const handled = new Map<string, Set<string>>();
+  for (const r of [...ledger, ...decisions]) {
+    const k = ownerKey(r);
+    const weeks = handled.get(k) ?? new Set<string>();
+    weeks.add(r.weekKey);
+    handled.set(k, weeks);
+  }
+  const none = new Set<string>();
+  const memo = new Map<string, number | string>();
+  return users.map((u) => {
+    const next = nextDueAt(u, handled.get(ownerKey(u)) ?? none, at, lateWindowHours, memo);
+    // Null: nudges are off, the person leaves the index until they are switched on again.
+    const after = next === null || next.getTime() > at.getTime() ? next : new Date(at.getTime() + 60_000);
+    return { teamId: u.teamId, userId: u.userId, nextDueAt: after, dueMark: u.dueMark };
+  });
 }
 
 /**
@@ -77,6 +151,7 @@ export async function claimDue(
     { owner: leaseOwner, expiresAt },
     check.at,
     ctx.now(),
+    check.advance,
   );
 }
 
@@ -140,32 +215,74 @@ async function runWeeklyOnce(
   at: Date,
   opts: RunOnceOptions,
 ): Promise<RunOnceResult> {
-  const check = await findDueNudges(ctx, at);
+  const repo = ctx.repos.nudges;
   if (opts.dryRun) {
-    const lines = buildRunReport({
-      users: check.users,
-      ledger: check.ledger,
-      decisions: check.decisions,
-      at,
-    });
+    // Nothing is written, so nothing moves on: one check reads everyone due.
+    const check = await findDueNudges(ctx, at, Number.MAX_SAFE_INTEGER);
+    const users = await repo.listEnabled();
+    const ledger = await repo.ledgerSince(check.sinceWeek);
+    const lines = buildRunReport({ users, ledger, decisions: check.decisions, at });
     return { lines, counts: runCounts(check, null, emptyOutcomes()) };
   }
-  const claim = await claimDue(ctx, check, opts.leaseOwner, sender.backlog());
-  opts.afterClaim?.();
-  const outcomes = await sender.enqueue(claim.claimed);
-  const repo = ctx.repos.nudges;
-  const ledger = await repo.ledgerSince(check.sinceWeek);
+  const run = await claimAllDue(ctx, sender, at, opts);
+  const outcomes = sumOutcomes(await Promise.all(run.sends));
+  const ledger = await repo.ledgerSince(run.check.sinceWeek);
   // People the run acted on but who are now off (e.g. their account is gone) still get their line.
   const users = [...(await repo.listEnabled())];
-  const known = new Set(users.map((u) => `${u.teamId}\u0000${u.userId}`));
-  for (const c of [...check.decisions, ...claim.claimed]) {
-    const k = `${c.teamId}\u0000${c.userId}`;
+  const known = new Set(users.map(ownerKey));
+  for (const c of [...run.check.decisions, ...run.claim.claimed]) {
+    const k = ownerKey(c);
     if (known.has(k)) continue;
     const s = await repo.getSettings(c);
     if (s) users.push(s);
     known.add(k);
   }
-  const retried = check.retries.map((r) => r.row);
-  const lines = buildRunReport({ users, ledger, decisions: check.decisions, retried, at });
-  return { lines, counts: runCounts(check, claim, outcomes) };
+  const retried = run.check.retries.map((r) => r.row);
+  const lines = buildRunReport({ users, ledger, decisions: run.check.decisions, retried, at });
+  return { lines, counts: runCounts(run.check, run.claim, outcomes) };
+}
+
+/**
+ * Due-check and claim, batch after batch, until no one is left due at `at`; each batch's sends
+ * are queued as soon as it is claimed. The checks and claims come back merged into one.
+ */
+async function claimAllDue(
+  ctx: AppContext,
+  sender: NudgeSender,
+  at: Date,
+  opts: RunOnceOptions,
+): Promise<{ check: DueCheck; claim: ClaimResult; sends: Promise<BatchOutcomes>[] }> {
+  let check: DueCheck | undefined;
+  const claim: ClaimResult = { claimed: [], skipped: [] };
+  const sends: Promise<BatchOutcomes>[] = [];
+  for (let i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+    const batch = await findDueNudges(ctx, at);
+    const claimed = await claimDue(ctx, batch, opts.leaseOwner, sender.backlog());
+    if (i === 0) opts.afterClaim?.();
+    sends.push(sender.enqueue(claimed.claimed));
+    claim.claimed.push(...claimed.claimed);
+    claim.skipped.push(...claimed.skipped);
+    check = check ? mergeChecks(check, batch) : batch;
+    if (!batch.more) break;
+  }
+  return { check: check as DueCheck, claim, sends };
+}
+
+/** Two batches' checks as one (the open rows are read again by each batch: the first's count). */
+function mergeChecks(a: DueCheck, b: DueCheck): DueCheck {
+  return {
+    ...a,
+    users: [...a.users, ...b.users],
+    ledger: [...a.ledger, ...b.ledger],
+    decisions: [...a.decisions, ...b.decisions],
+    retries: [...a.retries, ...b.retries],
+    advance: [...a.advance, ...b.advance],
+    more: b.more,
+  };
+}
+
+function sumOutcomes(all: readonly BatchOutcomes[]): BatchOutcomes {
+  const sum = emptyOutcomes();
+  for (const o of all) for (const k of Object.keys(sum) as Array<keyof BatchOutcomes>) sum[k] += o[k];
+  return sum;
 }

@@ -1,4 +1,5 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
+import { recordTimeZone } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import { describeError } from '../log.ts';
 
@@ -40,7 +41,7 @@ export async function refreshTimeZones(ctx: AppContext, client: WebClient): Prom
         continue;
       }
       const tz = typeof res.user?.tz === 'string' && res.user.tz !== '' ? res.user.tz : null;
-      await ctx.repos.profiles.setTimeZone(owner, tz, now);
+      await recordTimeZone(ctx, owner, tz, now);
       refreshed += 1;
     } catch (err) {
       const e = err as { code?: string; data?: { error?: string } };

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { recordTimeZone } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { Owner, Profile } from '../domain/types.ts';
 import { describeError } from '../log.ts';
@@ -16,7 +17,7 @@ export async function ensureTimeZone(ctx: AppContext, client: WebClient, owner: 
   try {
     const res = await client.users.info({ user: owner.userId });
     const tz = typeof res.user?.tz === 'string' && res.user.tz !== '' ? res.user.tz : null;
-    await ctx.repos.profiles.setTimeZone(owner, tz, now);
+    await recordTimeZone(ctx, owner, tz, now);
     return { ...profile, tz, tzCheckedAt: now.toISOString() };
   } catch (err) {
     ctx.logger.warn('users.info failed; keeping the stored time zone', { error: describeError(err) });
