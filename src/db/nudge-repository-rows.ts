@@ -142,6 +142,7 @@ function importStatements(store: Store) {
           paused: string | null;
           skip: string | null;
           from: string;
+          next: string | null;
           now: string;
         },
       ) =>
@@ -157,8 +158,7 @@ function importStatements(store: Store) {
           off_reason: null,
           created_at: p.from,
           updated_at: p.now,
-          // The first tick works out the next nudge (no instant later than this is early enough).
-          next_due_at: p.enabled === 1 ? p.from : null,
+          next_due_at: p.next,
         }),
     ),
     dm: store.prepare((qb, p: Owner & { channelId: string; cachedAt: string }) =>
@@ -217,6 +217,9 @@ function importRows(store: Store) {
           paused: s.pausedThrough,
           skip: s.skipWeek,
           from: s.effectiveFrom,
+          // The first tick works out the next nudge (no instant later than this is early enough).
+          // Decided here, per call: inside `prepare` the values are only stand-ins.
+          next: s.enabled ? s.effectiveFrom : null,
           now,
         },
         tx,

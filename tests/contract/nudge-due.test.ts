@@ -52,6 +52,26 @@ describe.each(ENGINES)('who is due, on $name', (engine) => {
     expect((await r.dueBatch(SLOT, '2027-W02', 500)).ledger).toEqual([]);
   });
 
+  it('an imported schedule that is on is due from its start; one that is off never is', async () => {
+    const r = await repo();
+    const rows = (enabled: boolean) => ({
+      nudgeSettings: {
+        enabled,
+        day: 5,
+        minuteOfDay: 960,
+        pausedThrough: null,
+        skipWeek: null,
+        effectiveFrom: CREATED.toISOString(),
+      },
+      dmChannel: null,
+      ledger: [],
+      history: [],
+    });
+    await r.importRows({ teamId: T, userId: 'U1' }, rows(true), CREATED.toISOString());
+    await r.importRows({ teamId: T, userId: 'U2' }, rows(false), CREATED.toISOString());
+    expect(await dueIds(r, CREATED)).toEqual(['U1']);
+  });
+
   it('a settings change without an instant, and a changed zone, make the person due from the start of the schedule', async () => {
     const r = await repo();
     await r.saveSettings(settings('U1'), CREATED);
