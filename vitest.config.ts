@@ -8,7 +8,23 @@ import { defineConfig } from 'vitest/config';
  * never uses PostgreSQL, and the file-level suites (crash on the write-ahead log, build, startup)
  * are about SQLite or about no storage at all.
  */
-export const STORAGE_E2E = ['tests/e2e/privacy.test.ts'];
+export const STORAGE_E2E = [
+  'tests/e2e/coaching-nudges.test.ts',
+  'tests/e2e/digest.test.ts',
+  'tests/e2e/digest-pass.test.ts',
+  'tests/e2e/evidence.test.ts',
+  'tests/e2e/export.test.ts',
+  'tests/e2e/messages.test.ts',
+  'tests/e2e/nudge-after.test.ts',
+  'tests/e2e/nudges.test.ts',
+  'tests/e2e/nudges-crash.test.ts',
+  'tests/e2e/nudges-scheduler.test.ts',
+  'tests/e2e/privacy.test.ts',
+  'tests/e2e/progress.test.ts',
+  'tests/e2e/roles.test.ts',
+  'tests/e2e/slack-text.test.ts',
+  'tests/e2e/unknown-outcome.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NON_PERSONAL_TABLES } from '../../src/db/user-data.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
