@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  * never uses PostgreSQL, and the file-level suites (crash on the write-ahead log, build, startup)
  * are about SQLite or about no storage at all.
  */
-export const STORAGE_E2E = [
+const STORAGE_E2E = [
   'tests/e2e/coaching-nudges.test.ts',
   'tests/e2e/digest.test.ts',
   'tests/e2e/digest-pass.test.ts',

@@ -159,9 +159,13 @@ describeOnEngine('half a year of weekly questions (26 runs of `nudges run --at`)
       message: nudge,
     });
     expect(click.status).toBe(200);
-    const modal = await waitFor(() => h.api.state.openModals(alice).at(-1));
+    // The modal this click opens (an earlier answer's modal may still be on the stack).
+    const modal = await waitFor(() =>
+      h.api.state
+        .openModals(alice)
+        .find((m) => JSON.stringify(m.view.blocks).includes(retired.question.slice(0, 40))),
+    );
     expect(modal.view.callback_id).toBe(ViewId.nudgeAnswer);
-    expect(JSON.stringify(modal.view.blocks)).toContain(retired.question.slice(0, 40));
     const values = {
       [BlockId.nudgeAnswer]: {
         [ActionId.formValue]: { type: 'plain_text_input', value: 'Answered an old question' },

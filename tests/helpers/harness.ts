@@ -54,19 +54,26 @@ export async function startHarness(
   });
   const storage = await createTestStorage('e2e');
   const logs: string[] = [];
-  const app = await startLadder({
-    env: {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: api.url,
-      PORT: '0',
-      ...storage.env,
-      LOG_LEVEL: opts.logLevel ?? 'info',
-      ...opts.env,
-    },
-    writeLog: (line) => logs.push(line),
-    ...(opts.now ? { now: opts.now } : {}),
-  });
+  let app: RunningLadder;
+  try {
+    app = await startLadder({
+      env: {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: api.url,
+        PORT: '0',
+        ...storage.env,
+        LOG_LEVEL: opts.logLevel ?? 'info',
+        ...opts.env,
+      },
+      writeLog: (line) => logs.push(line),
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+  } catch (err) {
+    await api.close();
+    await storage.drop();
+    throw err;
+  }
   if (app.database.engine !== storage.engine)
     throw new Error(`the app runs on ${app.database.engine}, not ${storage.engine}`);
   const sender = createSignedSender({
