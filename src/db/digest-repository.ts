@@ -96,7 +96,10 @@ function settingsMethods(store: Store) {
   const get = store.prepare((qb, p: Owner) =>
     digestUsers(qb).where('d.team_id', '=', p.teamId).where('d.user_id', '=', p.userId),
   );
-  const enabled = store.prepare((qb) => digestUsers(qb).where('d.enabled', '=', 1));
+  // Opted-in people by key: PostgreSQL gives rows in no set order unless asked (the run's lines and sends follow it).
+  const enabled = store.prepare((qb) =>
+    digestUsers(qb).where('d.enabled', '=', 1).orderBy('d.team_id').orderBy('d.user_id'),
+  );
   const upsert = store.prepare((qb, p: Owner & { enabled: number; now: string }) =>
     qb
       .insertInto('digest_settings')
@@ -149,7 +152,10 @@ function ledgerMethods(store: Store) {
       .selectFrom('nudge_ledger')
       .select(LEDGER_COLUMNS)
       .where('kind', '=', 'digest')
-      .where('week_key', '>=', p.monthKey),
+      .where('week_key', '>=', p.monthKey)
+      .orderBy('week_key')
+      .orderBy('team_id')
+      .orderBy('user_id'),
   );
   const of = store.prepare((qb, p: Owner) =>
     qb

@@ -43,7 +43,10 @@ function settingsStatements(store: Store) {
   const getSettings = store.prepare((qb, p: Owner) =>
     settingsWithTz(qb).where('s.team_id', '=', p.teamId).where('s.user_id', '=', p.userId),
   );
-  const enabled = store.prepare((qb) => settingsWithTz(qb).where('s.enabled', '=', 1));
+  // Key order on every engine (SQLite's comes from the key; PostgreSQL's from whichever join it plans).
+  const enabled = store.prepare((qb) =>
+    settingsWithTz(qb).where('s.enabled', '=', 1).orderBy('s.team_id').orderBy('s.user_id'),
+  );
   const countEnabled = store.prepare((qb) =>
     qb
       .selectFrom('nudge_settings')

@@ -75,4 +75,25 @@ describe.each(ENGINES)('digest repository on $name', (engine) => {
     await nudges.saveSettings({ ...defaultNudgeSettings(owner, at), enabled: false, minuteOfDay: 570 }, at);
     expect(await digests.listDigestUsers()).toMatchObject([{ userId: 'U1', minuteOfDay: 570 }]);
   });
+
+  it('digest users and the ledger since a month come in key order, also after a change', async () => {
+    const { digests } = await repos();
+    const t = new Date('2027-01-01T00:00:00Z');
+    for (const userId of ['U1', 'U2', 'U3']) await digests.setDigest({ teamId: T, userId }, true, t);
+    await digests.setDigest({ teamId: T, userId: 'U1' }, false, t);
+    await digests.setDigest({ teamId: T, userId: 'U1' }, true, t);
+    expect((await digests.listDigestUsers()).map((u) => u.userId)).toEqual(['U1', 'U2', 'U3']);
+
+    const claimed = await digests.claimDigests(
+      [decision('U1'), decision('U2'), decision('U3')],
+      [],
+      lease('app:a'),
+      at,
+      at,
+    );
+    const mine = claimed.find((c) => c.userId === 'U1');
+    if (!mine) throw new Error('not claimed');
+    expect(await digests.markDigestSending(mine, 'D1', at)).toBe(true);
+    expect((await digests.digestLedgerSince('2027-01')).map((r) => r.userId)).toEqual(['U1', 'U2', 'U3']);
+  });
 });

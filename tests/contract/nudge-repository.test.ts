@@ -94,5 +94,16 @@ describe.each(ENGINES)('nudge repository on $name', (engine) => {
       expect(await r.getSettings(owner)).toMatchObject({ enabled: false, offReason: 'account-gone' });
       expect(await r.listEnabled()).toHaveLength(0);
     });
+
+    it('everyone opted in comes in key order, also after changes (so runs send and report alike)', async () => {
+      const r = await repo();
+      const users = ['U1', 'U2', 'U3', 'U4', 'U5'];
+      for (const userId of users) await r.saveSettings(defaultNudgeSettings({ teamId: T, userId }, at), at);
+      // A changed row moves on PostgreSQL (a new row version); SQLite keeps key order regardless.
+      for (const userId of ['U2', 'U1']) {
+        await r.saveSettings({ ...defaultNudgeSettings({ teamId: T, userId }, at), minuteOfDay: 600 }, at);
+      }
+      expect((await r.listEnabled()).map((s) => s.userId)).toEqual(users);
+    });
   });
 });

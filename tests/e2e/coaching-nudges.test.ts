@@ -4,13 +4,14 @@
  * the variant their level picks; a `nudge now` counts as history; Answer on a nudge whose prompt was
  * retired since still works.
  */
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { askedIn, type Prompt } from '../../src/domain/prompts.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { run, sql } from '../helpers/tables.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York, TPM4 → Lead TPM: the program variant
 const bob = USERS[1]?.id as string; // Asia/Tokyo, TPM5 → TPM6: the portfolio variant
@@ -34,7 +35,7 @@ async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promi
   }
 }
 
-describe('half a year of weekly questions (26 runs of `nudges run --at`)', () => {
+describeOnEngine('half a year of weekly questions (26 runs of `nudges run --at`)', () => {
   let h: Harness;
   let clock = new Date(START);
 
@@ -52,7 +53,7 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
       env: {
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_API_URL: h.api.url,
-        DATABASE_PATH: h.dbPath,
+        ...h.storage.env,
         NUDGE_SEND_RATE: '6000',
       },
       stdout: (s) => {
@@ -145,12 +146,12 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
       .messages(dm(alice))
       .filter((m) => m.user === h.api.botUserId)
       .at(-1) as LocalMessage;
-    // Written by a second connection, as an older version of the app would have left it.
-    const older = new Database(h.dbPath);
-    older
-      .prepare('UPDATE nudge_history SET prompt_id = ? WHERE team_id = ? AND user_id = ? AND message_ts = ?')
-      .run(retired.id, TEAM, alice, nudge.ts);
-    older.close();
+    // Written straight to the table, as an older version of the app would have left it.
+    await run(
+      h.app,
+      sql`UPDATE nudge_history SET prompt_id = ${retired.id}
+          WHERE team_id = ${TEAM} AND user_id = ${alice} AND message_ts = ${nudge.ts}`,
+    );
     const click = await h.sender.blockActions({
       userId: alice,
       actions: [{ action_id: ActionId.nudgeAnswer, block_id: BlockId.nudgeActions, value: retired.id }],
@@ -158,9 +159,13 @@ describe('half a year of weekly questions (26 runs of `nudges run --at`)', () =>
       message: nudge,
     });
     expect(click.status).toBe(200);
-    const modal = await waitFor(() => h.api.state.openModals(alice).at(-1));
+    // The modal this click opens (an earlier answer's modal may still be on the stack).
+    const modal = await waitFor(() =>
+      h.api.state
+        .openModals(alice)
+        .find((m) => JSON.stringify(m.view.blocks).includes(retired.question.slice(0, 40))),
+    );
     expect(modal.view.callback_id).toBe(ViewId.nudgeAnswer);
-    expect(JSON.stringify(modal.view.blocks)).toContain(retired.question.slice(0, 40));
     const values = {
       [BlockId.nudgeAnswer]: {
         [ActionId.formValue]: { type: 'plain_text_input', value: 'Answered an old question' },

@@ -1,8 +1,9 @@
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findDueDigests, runDigestsOnce } from '../../src/scheduler/digest-run.ts';
 import { bulkClientOptions } from '../../src/scheduler/scheduler.ts';
 import { createDigestDm } from '../../src/slack/dm.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const [alice, bob, carol] = USERS.map((u) => u.id);
@@ -12,7 +13,7 @@ const SINCE = new Date('2026-12-01T00:00:00Z');
 const AT = new Date('2027-02-01T23:00:00Z');
 
 /** A digest pass as the scheduler runs it: paced, paused by Retry-After, and stopped on shutdown. */
-describe('a digest pass: pacing, Retry-After and shutdown', () => {
+describeOnEngine('a digest pass: pacing, Retry-After and shutdown', () => {
   let h: Harness;
   const owners = [alice, bob, carol].map((userId) => ({ teamId: TEAM, userId: userId as string }));
   const dm = () =>

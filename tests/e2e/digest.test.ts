@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
-import { countUserData } from '../../src/db/user-data.ts';
 import { parseExport } from '../../src/domain/export/json.ts';
 import { checkMessage, checkView } from '../../src/local/block-limits.ts';
 import { appHomeOpenedEvent } from '../../src/local/signed-sender.ts';
 import { ActionId, BlockId } from '../../src/slack/ids.ts';
 import { spawnLadder } from '../helpers/child.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York: Monday 4 January 2027 16:00 = 21:00Z
@@ -27,7 +27,7 @@ function shown(json: unknown): string {
   return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
 }
 
-describe('the monthly digest, end to end (local Slack API, the app and `nudges run --at`)', () => {
+describeOnEngine('the monthly digest, end to end (local Slack API, the app and `nudges run --at`)', () => {
   let h: Harness;
 
   async function slash(userId: string, text: string): Promise<string> {
@@ -40,7 +40,7 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
   const env = () => ({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: h.api.url,
-    DATABASE_PATH: h.dbPath,
+    ...h.storage.env,
     NUDGE_SEND_RATE: '6000',
   });
 
@@ -274,7 +274,7 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
   it('the JSON export carries the digest; forget removes every trace', async () => {
     let stdout = '';
     await runCli(['export', '--team', TEAM, '--user', alice, '--format', 'json'], {
-      env: { DATABASE_PATH: h.dbPath },
+      env: h.storage.env,
       stdout: (s) => {
         stdout += s;
       },
@@ -290,7 +290,7 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
       ['2027-04', 'skipped'],
     ]);
 
-    const before = await countUserData(h.app.db, owner(alice));
+    const before = await h.app.ctx.repos.userData.count(owner(alice));
     expect(before.digest_settings).toBe(1);
     const ask = await h.sender.command({ userId: alice, text: 'forget' });
     expect(JSON.stringify(ask.json)).toContain('monthly digest');
@@ -299,7 +299,9 @@ describe('the monthly digest, end to end (local Slack API, the app and `nudges r
       actions: [{ action_id: ActionId.forgetConfirm, block_id: BlockId.forgetActions, value: 'forget' }],
     });
     await h.sender.waitForResponse(confirm.responseUrl as string);
-    expect(Object.values(await countUserData(h.app.db, owner(alice))).every((n) => n === 0)).toBe(true);
+    expect(Object.values(await h.app.ctx.repos.userData.count(owner(alice))).every((n) => n === 0)).toBe(
+      true,
+    );
     expect(await h.app.ctx.repos.digests.digestLedgerOf(owner(alice))).toEqual([]);
     expect(await h.app.ctx.repos.digests.getDigest(owner(bob))).toBeDefined();
   });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appHomeOpenedEvent } from '../../src/local/signed-sender.ts';
 import { ActionId, BlockId, ShortcutId, ViewId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string;
@@ -42,7 +43,7 @@ function formValues(v: {
   };
 }
 
-describe('evidence capture, end to end', () => {
+describeOnEngine('evidence capture, end to end', () => {
   let h: Harness;
   const entries = async (userId: string) =>
     (await h.app.ctx.repos.evidence.list(owner(userId), { limit: 1000 })).entries;

@@ -5,12 +5,13 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { NewEvidence } from '../../src/db/evidence-repository.ts';
 import { parseExport } from '../../src/domain/export/json.ts';
 import { appHomeOpenedEvent, type SentResponse } from '../../src/local/signed-sender.ts';
 import type { LocalFile } from '../../src/local/slack-api-state.ts';
 import { ActionId, BlockId, nthActionId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York
@@ -74,7 +75,7 @@ async function seed(
   ).entry.id;
 }
 
-describe('export and chart, end to end', () => {
+describeOnEngine('export and chart, end to end', () => {
   let h: Harness;
   let reflectionQuestion = '';
 

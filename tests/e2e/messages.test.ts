@@ -2,9 +2,10 @@
  * Messages that misled a new user (issue 15, item 3), each with the exact input from the issue,
  * end to end through signed slash commands and buttons against the local Slack API.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SentResponse } from '../../src/local/signed-sender.ts';
 import { ActionId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York
@@ -31,7 +32,7 @@ function visible(reply: Reply): string {
   return texts.join('\n');
 }
 
-describe('messages that say what is wrong and what to do, end to end', () => {
+describeOnEngine('messages that say what is wrong and what to do, end to end', () => {
   let h: Harness;
 
   /** The first answer: the ack's, or the first post to the response URL. */

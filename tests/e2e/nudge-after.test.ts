@@ -4,12 +4,12 @@
  * Skip and `nudge status` name the next unsent slot; after `/ladder forget`, a reply or a button on
  * an old nudge says plainly that Ladder holds nothing and how to start again, and Stop still stops.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countUserData } from '../../src/db/user-data.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatRunLine } from '../../src/domain/nudge-report.ts';
 import { messageEvent, type SentResponse } from '../../src/local/signed-sender.ts';
 import type { LocalMessage } from '../../src/local/slack-api-state.ts';
 import { ActionId, BlockId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York
@@ -34,7 +34,7 @@ async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promi
   }
 }
 
-describe('nudges after a run and after forget, end to end', () => {
+describeOnEngine('nudges after a run and after forget, end to end', () => {
   let h: Harness;
   async function slash(userId: string, text: string): Promise<string> {
     const res: SentResponse = await h.sender.command({ userId, text });
@@ -106,7 +106,9 @@ describe('nudges after a run and after forget, end to end', () => {
     });
     await h.sender.waitForResponse(confirm.responseUrl as string);
     // The Home republished after forget is read-only; nothing of Bob is held.
-    await waitFor(async () => Object.values(await countUserData(h.app.db, owner(bob))).every((n) => n === 0));
+    await waitFor(async () =>
+      Object.values(await h.app.ctx.repos.userData.count(owner(bob))).every((n) => n === 0),
+    );
 
     const reply = h.api.postAsUser({ user: bob, text: 'Handed the release to Priya', thread_ts: nudge.ts });
     await h.sender.event({ event: messageEvent(h.api, reply) });

@@ -1,14 +1,12 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
-import { type Db, openDatabase } from '../../src/db/connection.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import type { DatabaseHandle } from '../../src/db/database.ts';
 import { createRepositories } from '../../src/db/repositories.ts';
 import { defaultNudgeSettings } from '../../src/domain/nudge-schedule.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { spawnLadder } from '../helpers/child.ts';
+import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { BOT_TOKEN, manifestScopes, TEAM, USERS } from '../helpers/harness.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 const alice = USERS[0]?.id as string; // New York: Friday 16:00 = 21:00Z
 const bob = USERS[1]?.id as string; // Tokyo: Friday 16:00 = 07:00Z
@@ -18,16 +16,16 @@ const OPTED_IN = new Date('2027-01-04T12:00:00Z');
  * `nudges run` killed (SIGKILL: no cleanup, no finally) at the two dangerous moments, then run
  * again: a nudge is never delivered twice.
  */
-describe('a nudge run killed mid-way never yields a duplicate', () => {
+describeOnEngine('a nudge run killed mid-way never yields a duplicate', () => {
   let api: LocalSlackApi;
-  let db: Db;
-  let dbPath: string;
+  let storage: TestStorage;
+  let db: DatabaseHandle;
   let repos: ReturnType<typeof createRepositories>;
 
   const env = () => ({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: api.url,
-    DATABASE_PATH: dbPath,
+    ...storage.env,
     NUDGE_SEND_RATE: '6000',
   });
   const delivered = (userId: string) =>
@@ -67,9 +65,8 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
       teamId: TEAM,
       users: USERS,
     });
-    dbPath = path.join(tempDir(), 'ladder.db');
-    db = openDatabase(dbPath);
-    migrate(db);
+    storage = await createTestStorage('nudges_crash');
+    db = await storage.open();
     repos = createRepositories(db);
     for (const u of [USERS[0], USERS[1]]) {
       const owner = { teamId: TEAM, userId: u?.id as string };
@@ -78,8 +75,9 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     }
   });
   afterAll(async () => {
-    db.close();
+    await db.close();
     await api.close();
+    await storage.drop();
   });
 
   it('killed between sending and sent (Slack had the message): never sent again', async () => {

@@ -1,11 +1,10 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { defaultNudgeSettings } from '../../src/domain/nudge-schedule.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
+import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM } from '../helpers/harness.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 /** Ten people in Berlin, all on Friday 16:00 (15:00Z in January). */
 const PEOPLE = Array.from({ length: 10 }, (_, i) => ({
@@ -15,10 +14,10 @@ const PEOPLE = Array.from({ length: 10 }, (_, i) => ({
 }));
 const SLOT = new Date('2027-01-08T15:00:00Z');
 
-describe('the nudge scheduler inside the running app', () => {
+describeOnEngine('the nudge scheduler inside the running app', () => {
   let api: LocalSlackApi;
   let app: RunningLadder;
-  let dbPath: string;
+  let storage: TestStorage;
   let appNow = new Date('2027-01-04T12:00:00Z');
   let monotonic = 0;
   const logs: string[] = [];
@@ -39,14 +38,14 @@ describe('the nudge scheduler inside the running app', () => {
       teamId: TEAM,
       users: PEOPLE,
     });
-    dbPath = path.join(tempDir(), 'ladder.db');
+    storage = await createTestStorage('scheduler');
     app = await startLadder({
       env: {
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: api.url,
         PORT: '0',
-        DATABASE_PATH: dbPath,
+        ...storage.env,
         // 2 per second: slow enough that a concurrent `nudges run` finds queued claims.
         NUDGE_SEND_RATE: '120',
       },
@@ -57,13 +56,14 @@ describe('the nudge scheduler inside the running app', () => {
     const { nudges, profiles } = app.ctx.repos;
     for (const p of PEOPLE) {
       const owner = { teamId: TEAM, userId: p.id };
-      profiles.setTimeZone(owner, p.tz, appNow);
+      await profiles.setTimeZone(owner, p.tz, appNow);
       await nudges.saveSettings({ ...defaultNudgeSettings(owner, appNow), tz: p.tz }, appNow);
     }
   });
   afterAll(async () => {
     await app.stop();
     await api.close();
+    await storage.drop();
   });
 
   it('/healthz: 200 while the scheduler ticks, 503 once it has not ticked for 2 minutes', async () => {
@@ -88,7 +88,7 @@ describe('the nudge scheduler inside the running app', () => {
 
     let stdout = '';
     const code = await runCli(['nudges', 'run', '--at', SLOT.toISOString()], {
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: api.url, DATABASE_PATH: dbPath },
+      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: api.url, ...storage.env },
       stdout: (s) => {
         stdout += s;
       },

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
-import { countUserData, deleteUserData } from '../../src/db/user-data.ts';
 import { messageEvent } from '../../src/local/signed-sender.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York
@@ -32,7 +32,7 @@ async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promi
   }
 }
 
-describe('weekly nudges, end to end (local Slack API, the app and `nudges run --at`)', () => {
+describeOnEngine('weekly nudges, end to end (local Slack API, the app and `nudges run --at`)', () => {
   let h: Harness;
 
   /** `/ladder <text>` as the user; the reply, whether in the ack or by response URL. */
@@ -50,7 +50,7 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
       env: {
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_API_URL: h.api.url,
-        DATABASE_PATH: h.dbPath,
+        ...h.storage.env,
         NUDGE_SEND_RATE: '6000',
       },
       stdout: (s) => {
@@ -384,14 +384,16 @@ describe('weekly nudges, end to end (local Slack API, the app and `nudges run --
   });
 
   it('forget removes the settings, the ledger, the DM cache and the prompt history', async () => {
-    const before = await countUserData(h.app.db, owner(alice));
+    const before = await h.app.ctx.repos.userData.count(owner(alice));
     for (const table of ['nudge_settings', 'nudge_ledger', 'nudge_dm_channels', 'nudge_history'] as const) {
       expect(before[table]).toBeGreaterThan(0);
     }
-    const bobBefore = await countUserData(h.app.db, owner(bob));
-    await deleteUserData(h.app.db, owner(alice));
-    expect(Object.values(await countUserData(h.app.db, owner(alice))).every((n) => n === 0)).toBe(true);
-    expect(await countUserData(h.app.db, owner(bob))).toEqual(bobBefore);
+    const bobBefore = await h.app.ctx.repos.userData.count(owner(bob));
+    await h.app.ctx.repos.userData.deleteAll(owner(alice));
+    expect(Object.values(await h.app.ctx.repos.userData.count(owner(alice))).every((n) => n === 0)).toBe(
+      true,
+    );
+    expect(await h.app.ctx.repos.userData.count(owner(bob))).toEqual(bobBefore);
   });
 
   it('logs counts, never user text', () => {

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NON_PERSONAL_TABLES } from '../../src/db/user-data.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { columnNames, count, sql, tableNames } from '../helpers/tables.ts';
 
 const alice = USERS[0]?.id as string;
 const bob = USERS[1]?.id as string;
@@ -259,60 +261,63 @@ const CASES: Record<string, { replay: Replay } | { exempt: string }> = {
   },
 };
 
-describe("isolation: a second user replaying the first user's ids changes and reveals nothing", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-
-  it('covers every action and view handler declared in ids.ts', () => {
-    const declared = [...Object.values(ActionId), ...Object.values(ViewId)].sort();
-    expect(Object.keys(CASES).sort()).toEqual(declared);
-  });
-
-  for (const [id, c] of Object.entries(CASES)) {
-    if ('exempt' in c) continue;
-    it(`${id}`, async () => {
-      const { entry } = await h.app.ctx.repos.evidence.insert(
-        owner(alice),
-        {
-          text: ALICE_TEXT,
-          occurredOn: '2026-11-02',
-          axes: ['people'],
-          shift: null,
-          scope: null,
-          link: null,
-          source: 'command',
-        },
-        new Date(),
-      );
-      await h.app.ctx.repos.evidence.insert(
-        owner(bob),
-        {
-          text: 'Bob own entry',
-          occurredOn: '2026-11-02',
-          axes: [],
-          shift: null,
-          scope: null,
-          link: null,
-          source: 'command',
-        },
-        new Date(),
-      );
-      const seenByBob = await c.replay(h, entry.id);
-      expect(seenByBob).not.toContain('vendor exit');
-      expect(await h.app.ctx.repos.evidence.get(owner(alice), entry.id)).toMatchObject({
-        text: ALICE_TEXT,
-        axes: ['people'],
-      });
+describeOnEngine(
+  "isolation: a second user replaying the first user's ids changes and reveals nothing",
+  () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness();
     });
-  }
-});
+    afterAll(async () => {
+      await h.close();
+    });
 
-describe('/ladder forget', () => {
+    it('covers every action and view handler declared in ids.ts', () => {
+      const declared = [...Object.values(ActionId), ...Object.values(ViewId)].sort();
+      expect(Object.keys(CASES).sort()).toEqual(declared);
+    });
+
+    for (const [id, c] of Object.entries(CASES)) {
+      if ('exempt' in c) continue;
+      it(`${id}`, async () => {
+        const { entry } = await h.app.ctx.repos.evidence.insert(
+          owner(alice),
+          {
+            text: ALICE_TEXT,
+            occurredOn: '2026-11-02',
+            axes: ['people'],
+            shift: null,
+            scope: null,
+            link: null,
+            source: 'command',
+          },
+          new Date(),
+        );
+        await h.app.ctx.repos.evidence.insert(
+          owner(bob),
+          {
+            text: 'Bob own entry',
+            occurredOn: '2026-11-02',
+            axes: [],
+            shift: null,
+            scope: null,
+            link: null,
+            source: 'command',
+          },
+          new Date(),
+        );
+        const seenByBob = await c.replay(h, entry.id);
+        expect(seenByBob).not.toContain('vendor exit');
+        expect(await h.app.ctx.repos.evidence.get(owner(alice), entry.id)).toMatchObject({
+          text: ALICE_TEXT,
+          axes: ['people'],
+        });
+      });
+    }
+  },
+);
+
+describeOnEngine('/ladder forget', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
@@ -343,27 +348,16 @@ describe('/ladder forget', () => {
     const done = JSON.stringify((await h.sender.waitForResponse(confirm.responseUrl as string)).body);
     expect(done).toContain('2 evidence entries');
 
-    const db = h.app.db;
-    const tables = (
-      db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .all() as Array<{ name: string }>
-    ).map((t) => t.name);
-    for (const table of tables) {
-      const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map(
-        (c) => c.name,
-      );
-      if (!columns.includes('user_id')) {
+    for (const table of await tableNames(h.app)) {
+      if (!(await columnNames(h.app, table)).includes('user_id')) {
         expect(
           NON_PERSONAL_TABLES as readonly string[],
           `${table} has no user_id column: list it as non-personal`,
         ).toContain(table);
         continue;
       }
-      const left = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`).get(alice) as {
-        n: number;
-      };
-      expect(left.n, `rows of the forgotten user left in ${table}`).toBe(0);
+      const left = await count(h.app, table, sql`user_id = ${alice}`);
+      expect(left, `rows of the forgotten user left in ${table}`).toBe(0);
     }
     expect(await h.app.ctx.repos.evidence.count(owner(bob))).toBe(2);
     expect(await h.app.ctx.repos.profiles.get(owner(alice))).toBeUndefined();

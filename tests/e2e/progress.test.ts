@@ -2,13 +2,14 @@
  * Progress you can see, end to end through signed requests against the local Slack API: tag
  * suggestions with Accept, `/ladder me`, `/ladder next`, `/ladder summary` and the App Home.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { NewEvidence } from '../../src/db/evidence-repository.ts';
 import type { AxisId } from '../../src/domain/types.ts';
 import { checkMessage, checkView } from '../../src/local/block-limits.ts';
 import { appHomeOpenedEvent, type SentResponse } from '../../src/local/signed-sender.ts';
 import { tagNames } from '../../src/slack/blocks/evidence.ts';
 import { ActionId, BlockId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York
@@ -58,7 +59,7 @@ async function seed(
   return entry.id;
 }
 
-describe('progress, end to end', () => {
+describeOnEngine('progress, end to end', () => {
   let h: Harness;
   /** The reply the user sees: the ack when it carries one, else the post to the response URL. */
   const reply = async (res: SentResponse): Promise<{ text: string; blocks: unknown[] }> => {
@@ -485,9 +486,10 @@ describe('progress, end to end', () => {
   });
 
   it('the Home stays within limits with 10,000 entries', async () => {
-    const db = h.app.db;
-    // One transaction around the seed (each insert without a delivery key is a single statement).
-    db.exec('BEGIN IMMEDIATE');
+    // SQLite: one transaction around the seed (each insert without a delivery key is a single
+    // statement that would otherwise sync the file); PostgreSQL commits each insert on its own.
+    const db = h.app.database.sqlite;
+    db?.exec('BEGIN IMMEDIATE');
     await (async () => {
       for (let i = 0; i < 10_000; i++) {
         const day = new Date(Date.UTC(2026, 10, 19) - (i % 700) * 86_400_000).toISOString().slice(0, 10);
@@ -500,7 +502,7 @@ describe('progress, end to end', () => {
         });
       }
     })();
-    db.exec('COMMIT');
+    db?.exec('COMMIT');
     await reply(await h.sender.command({ userId: bob, text: 'me level tpm3' }));
     await h.sender.event({ event: appHomeOpenedEvent(h.api, bob) });
     await waitFor(() => homeText(bob).includes('Recent evidence (10,000)'), 15_000);

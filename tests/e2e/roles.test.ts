@@ -4,10 +4,11 @@
  * `next`, the summary, the App Home, the chart, the Markdown packet and the JSON export name the
  * roles first, compared with TPM4 and TPM5; the mapping reason is an analogy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseExport } from '../../src/domain/export/json.ts';
 import { appHomeOpenedEvent, type SentResponse } from '../../src/local/signed-sender.ts';
 import type { LocalFile } from '../../src/local/slack-api.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string;
@@ -32,7 +33,7 @@ async function waitFor<T>(
   }
 }
 
-describe('role names kept: me level senior target lead', () => {
+describeOnEngine('role names kept: me level senior target lead', () => {
   let h: Harness;
 
   async function slash(text: string): Promise<string> {

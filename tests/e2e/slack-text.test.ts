@@ -8,13 +8,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { EXPORT_FORMAT_VERSION, parseExport } from '../../src/domain/export/json.ts';
 import { appHomeOpenedEvent, messageEvent, type SentResponse } from '../../src/local/signed-sender.ts';
 import type { LocalFile } from '../../src/local/slack-api-state.ts';
 import { ActionId, BlockId, ShortcutId, ViewId } from '../../src/slack/ids.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { rows, sql } from '../helpers/tables.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const alice = USERS[0]?.id as string;
@@ -62,7 +64,7 @@ function formValues(text: string, date: string): Record<string, unknown> {
   };
 }
 
-describe('Slack text in, readable text out, end to end', () => {
+describeOnEngine('Slack text in, readable text out, end to end', () => {
   let h: Harness;
   const entries = async (userId: string) =>
     (await h.app.ctx.repos.evidence.list(owner(userId), { limit: 1000 })).entries;
@@ -193,7 +195,7 @@ describe('Slack text in, readable text out, end to end', () => {
     }
     fs.writeFileSync(v1, JSON.stringify(old));
     const io = { stdout: () => {}, stderr: (s: string) => void process.stderr.write(s) };
-    const env = { DATABASE_PATH: h.dbPath };
+    const env = h.storage.env;
     expect(await runCli(['import', v3, '--team', TEAM, '--user', 'U0IMPORT3'], { env, ...io })).toBe(0);
     expect(await runCli(['import', v1, '--team', TEAM, '--user', 'U0IMPORT1'], { env, ...io })).toBe(0);
     const imported = async (userId: string) =>
@@ -291,14 +293,16 @@ describe('Slack text in, readable text out, end to end', () => {
   it('older entries are converted by a resumable job; the original column is never rewritten', async () => {
     const legacy = `Unblocked <@${bob}> and <@U0GONE> in <#${CHANNEL}|launches> &lt;fast&gt;`;
     // Rows as they were before readable text existed: Slack text only (a reply kept its escapes).
-    const insert = h.app.db.prepare(
-      `INSERT INTO evidence (team_id, user_id, text, occurred_on, source, created_at, updated_at)
-       VALUES (?, ?, ?, '2026-11-01', ?, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')`,
-    );
-    const ids = [
-      Number(insert.run(TEAM, alice, legacy, 'reflection').lastInsertRowid),
-      Number(insert.run(TEAM, alice, `Thanked <@${carol}>`, 'command').lastInsertRowid),
-    ];
+    const insert = async (text: string, source: string) => {
+      const [row] = await rows<{ id: number }>(
+        h.app,
+        sql`INSERT INTO evidence (team_id, user_id, text, occurred_on, source, created_at, updated_at)
+            VALUES (${TEAM}, ${alice}, ${text}, '2026-11-01', ${source}, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')
+            RETURNING id`,
+      );
+      return Number(row?.id);
+    };
+    const ids = [await insert(legacy, 'reflection'), await insert(`Thanked <@${carol}>`, 'command')];
     const get = async (id: number) => await h.app.ctx.repos.evidence.get(owner(alice), id);
     // Before the job: still nothing raw shown, unnamed people as @someone.
     expect((await get(ids[0] as number))?.text).toBe('Unblocked @someone and @someone in #launches <fast>');
@@ -317,9 +321,7 @@ describe('Slack text in, readable text out, end to end', () => {
       converted: true,
     });
     expect((await get(ids[1] as number))?.text).toBe('Thanked @carol');
-    const raw = h.app.db.prepare('SELECT text FROM evidence WHERE id = ?').get(ids[0]) as {
-      text: string;
-    };
-    expect(raw.text).toBe(legacy);
+    const [raw] = await rows<{ text: string }>(h.app, sql`SELECT text FROM evidence WHERE id = ${ids[0]}`);
+    expect(raw?.text).toBe(legacy);
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
-import { countUserData, deleteUserData } from '../../src/db/user-data.ts';
 import { createNudgeScheduler } from '../../src/scheduler/scheduler.ts';
 import { createNudgeDm } from '../../src/slack/dm.ts';
+import { describeOnEngine } from '../helpers/engine.ts';
 import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 import { shown, waitFor } from '../helpers/reliability.ts';
 
@@ -17,7 +17,7 @@ const owner = (userId: string) => ({ teamId: TEAM, userId });
 // Monday of ISO week 2027-W01, before every slot: the app's own minute tick never sends.
 const APP_NOW = new Date('2027-01-04T12:00:00Z');
 
-describe('an unknown outcome is never repeated', () => {
+describeOnEngine('an unknown outcome is never repeated', () => {
   let h: Harness;
 
   const dm = (userId: string) => h.api.state.dmChannelId(userId) ?? '';
@@ -30,7 +30,7 @@ describe('an unknown outcome is never repeated', () => {
     let stdout = '';
     let stderr = '';
     const code = await runCli(['nudges', 'run', '--at', at], {
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: h.api.url, DATABASE_PATH: h.dbPath },
+      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: h.api.url, ...h.storage.env },
       stdout: (s) => {
         stdout += s;
       },
@@ -146,13 +146,15 @@ describe('an unknown outcome is never repeated', () => {
       nudgeDm: (client) => createNudgeDm(h.app.ctx, client),
       hooks: {
         afterPost: async (job) => {
-          await deleteUserData(h.app.db, owner(job.userId));
+          await h.app.ctx.repos.userData.deleteAll(owner(job.userId));
         },
       },
     });
     await scheduler.runOnce(new Date('2027-01-15T09:00:00Z'));
     await scheduler.stop();
     expect(nudgesOf(carol)).toHaveLength(2);
-    expect(Object.values(await countUserData(h.app.db, owner(carol))).every((n) => n === 0)).toBe(true);
+    expect(Object.values(await h.app.ctx.repos.userData.count(owner(carol))).every((n) => n === 0)).toBe(
+      true,
+    );
   });
 });

@@ -5,7 +5,7 @@ import { createSignedSender, type SignedSender } from '../../src/local/signed-se
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
-import { tempDir } from './tmp.ts';
+import { createTestStorage, type TestStorage } from './engine.ts';
 
 export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
 export const APP_TOKEN = 'xapp-1-test-0000-app-token';
@@ -31,11 +31,17 @@ export interface Harness {
   app: RunningLadder;
   sender: SignedSender;
   logs: string[];
-  dbPath: string;
+  /** Where the app keeps its data (SQLite file or PostgreSQL database): `storage.env` for the CLI. */
+  storage: TestStorage;
+  /** The SQLite file; throws when the suite runs on PostgreSQL (tests/helpers/engine.ts). */
+  readonly dbPath: string;
   close(): Promise<void>;
 }
 
-/** The real app in HTTP mode on a random loopback port, against the local Slack API. */
+/**
+ * The real app in HTTP mode on a random loopback port, against the local Slack API, on the test
+ * engine (tests/helpers/engine.ts): its own SQLite file, or its own PostgreSQL database dropped on close.
+ */
 export async function startHarness(
   opts: { env?: NodeJS.ProcessEnv; now?: () => Date; logLevel?: string } = {},
 ): Promise<Harness> {
@@ -46,21 +52,30 @@ export async function startHarness(
     teamId: TEAM,
     users: USERS,
   });
-  const dbPath = path.join(tempDir(), 'ladder.db');
+  const storage = await createTestStorage('e2e');
   const logs: string[] = [];
-  const app = await startLadder({
-    env: {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: api.url,
-      PORT: '0',
-      DATABASE_PATH: dbPath,
-      LOG_LEVEL: opts.logLevel ?? 'info',
-      ...opts.env,
-    },
-    writeLog: (line) => logs.push(line),
-    ...(opts.now ? { now: opts.now } : {}),
-  });
+  let app: RunningLadder;
+  try {
+    app = await startLadder({
+      env: {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: api.url,
+        PORT: '0',
+        ...storage.env,
+        LOG_LEVEL: opts.logLevel ?? 'info',
+        ...opts.env,
+      },
+      writeLog: (line) => logs.push(line),
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+  } catch (err) {
+    await api.close();
+    await storage.drop();
+    throw err;
+  }
+  if (app.database.engine !== storage.engine)
+    throw new Error(`the app runs on ${app.database.engine}, not ${storage.engine}`);
   const sender = createSignedSender({
     appUrl: `http://127.0.0.1:${app.port}/slack/events`,
     signingSecret: SIGNING_SECRET,
@@ -73,10 +88,14 @@ export async function startHarness(
     app,
     sender,
     logs,
-    dbPath,
+    storage,
+    get dbPath() {
+      return storage.dbPath;
+    },
     async close() {
       await app.stop();
       await api.close();
+      await storage.drop();
     },
   };
 }
