@@ -70,6 +70,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     ...(opts.writeLog ? { write: opts.writeLog } : {}),
   });
   if (config.slack.mode === 'local') return startLocalMode(opts, config, logger);
+  if (config.slack.mode === 'distribution') throw new StartupError('distribution mode is not available yet');
   const ladder = loadLadder(config.ladderDataDir);
   const database = await openDatabaseFor(config, {
     onMigrated: ({ applied }) => {
@@ -226,6 +227,12 @@ function collectSecrets(config: Config): string[] {
       ? [config.databaseUrl]
       : [];
   if (s.mode === 'http') return [s.botToken, s.signingSecret, ...database];
+  if (s.mode === 'distribution') {
+    const keys = [s.keys.current, ...(s.keys.previous ? [s.keys.previous] : [])].map((k) =>
+      k.toString('base64'),
+    );
+    return [s.clientSecret, s.signingSecret, s.stateSecret, ...keys, ...database];
+  }
   if (s.mode === 'socket')
     return [s.botToken, s.appToken, ...(s.signingSecret ? [s.signingSecret] : []), ...database];
   return database;
