@@ -84,19 +84,22 @@ function transactions(pool: pg.Pool, clients: WeakMap<Tx, pg.PoolClient>) {
   return { write: transactionOf(WRITE), read: transactionOf(READ) };
 }
 
+let statementCounter = 0;
+
 /** The PostgreSQL store over `pool` (the pool's owner ends it). */
 export function createPostgresStore(pool: pg.Pool): Store {
   // Building and compiling only: queries run through `execute` below, never through Kysely's driver.
   const qb = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const clients = new WeakMap<Tx, pg.PoolClient>();
   const named = new LRUCache<string, Named>({ max: 500 });
-  let counter = 0;
 
   const statement = (text: string): Named => {
     let s = named.get(text);
     if (!s) {
       // Names are never reused for another text: a connection keeps what it prepared under a name.
-      s = { name: `ladder_${++counter}`, text };
+      // The counter is the module's: several stores may share one pool (and its connections).
+      statementCounter += 1;
+      s = { name: `ladder_${statementCounter}`, text };
       named.set(text, s);
     }
     return s;
