@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, type SlackCredentials } from './config.ts';
 import type { AppContext, Health } from './context.ts';
 import { createAppContext } from './context.ts';
 import type { Db } from './db/connection.ts';
@@ -18,6 +18,7 @@ import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler
 import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
 import { createDigestDm, createNudgeDm } from './slack/dm.ts';
 import { helpEntries } from './slack/help-entries.ts';
+import { installationTokens } from './slack/installation-store.ts';
 import { buildManifest } from './slack/manifest.ts';
 import { resolveUserNames } from './slack/user-names.ts';
 
@@ -70,7 +71,6 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     ...(opts.writeLog ? { write: opts.writeLog } : {}),
   });
   if (config.slack.mode === 'local') return startLocalMode(opts, config, logger);
-  if (config.slack.mode === 'distribution') throw new StartupError('distribution mode is not available yet');
   const ladder = loadLadder(config.ladderDataDir);
   const database = await openDatabaseFor(config, {
     onMigrated: ({ applied }) => {
@@ -84,6 +84,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     db: database,
     ladder,
     logger,
+    keys: config.slack.mode === 'distribution' ? config.slack.keys : undefined,
     ...(opts.now ? { now: opts.now } : {}),
     health: async (): Promise<Health> => {
       const answered = await database.isHealthy();
@@ -91,10 +92,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
       return { ok: answered && nudges !== 'stalled', database: answered, scheduler: nudges };
     },
   });
-  const connection: SlackConnection =
-    config.slack.mode === 'socket'
-      ? { mode: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken }
-      : { mode: 'http', botToken: config.slack.botToken, signingSecret: config.slack.signingSecret };
+  const connection = connectionOf(config.slack);
 
   let slack: RunningSlackApp;
   try {
@@ -108,7 +106,10 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   }
   const nudges = createNudgeScheduler({
     ctx,
-    botToken: connection.botToken,
+    // Every workspace is sent to with its own token: distribution mode reads its installation's.
+    ...(connection.mode === 'distribution'
+      ? { tokenFor: installationTokens(ctx) }
+      : { botToken: connection.botToken }),
     nudgeDm: (client) => createNudgeDm(ctx, client),
     digestDm: (client) => createDigestDm(ctx, client),
     nameLookup: (client) => (teamId, text) => resolveUserNames(ctx, client, teamId, text),
@@ -209,6 +210,24 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     localUrl: workspace.url,
     stop: () => workspace.stop(),
   };
+}
+
+function connectionOf(slack: Exclude<SlackCredentials, { mode: 'local' }>): SlackConnection {
+  switch (slack.mode) {
+    case 'socket':
+      return { mode: 'socket', botToken: slack.botToken, appToken: slack.appToken };
+    case 'http':
+      return { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret };
+    case 'distribution':
+      return {
+        mode: 'distribution',
+        signingSecret: slack.signingSecret,
+        clientId: slack.clientId,
+        clientSecret: slack.clientSecret,
+        stateSecret: slack.stateSecret,
+        redirectUri: slack.redirectUri,
+      };
+  }
 }
 
 /** `RunningLadder.db`: only SQLite has a connection to hand out. */
