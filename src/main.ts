@@ -93,6 +93,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     },
   });
   const connection = connectionOf(config.slack);
+  if (connection.mode === 'distribution') await checkInstallationKeys(ctx, database);
 
   let slack: RunningSlackApp;
   try {
@@ -210,6 +211,22 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     localUrl: workspace.url,
     stop: () => workspace.stop(),
   };
+}
+
+/**
+ * Distribution mode stops at start when stored installations are sealed under a key it was not
+ * given (a rotation without LADDER_ENCRYPTION_KEY_PREVIOUS): otherwise every request would fail.
+ */
+async function checkInstallationKeys(ctx: AppContext, database: DatabaseHandle): Promise<void> {
+  const unknown = await ctx.repos.installations.unknownKeys();
+  if (unknown.length === 0) return;
+  await database.close();
+  const rows = unknown.reduce((n, k) => n + k.rows, 0);
+  throw new StartupError(
+    `${rows} stored installation(s) are encrypted under key id(s) ${unknown.map((k) => k.keyId).join(', ')}, ` +
+      'which neither LADDER_ENCRYPTION_KEY nor LADDER_ENCRYPTION_KEY_PREVIOUS is: set the key they were encrypted ' +
+      'with as LADDER_ENCRYPTION_KEY_PREVIOUS (then run `cli rotate-key`).',
+  );
 }
 
 function connectionOf(slack: Exclude<SlackCredentials, { mode: 'local' }>): SlackConnection {

@@ -68,6 +68,17 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
       return row ? instantText.read(row.installed_at) : undefined;
     },
 
+    /** Key ids of stored rows that neither configured key opens, with their row counts. */
+    async unknownKeys(): Promise<Array<{ keyId: string; rows: number }>> {
+      const c = need();
+      const known = new Set([c.currentKeyId, ...(c.previousKeyId ? [c.previousKeyId] : [])]);
+      const byKey = new Map<string, number>();
+      for (const row of await s.keys.all({})) {
+        if (!known.has(row.key_id)) byKey.set(row.key_id, (byKey.get(row.key_id) ?? 0) + 1);
+      }
+      return [...byKey].map(([keyId, rows]) => ({ keyId, rows }));
+    },
+
     /** Deletes the tenant's installation and with it every token; the number of rows deleted. */
     async remove(tenantId: string): Promise<number> {
       return s.remove.run({ tenantId });

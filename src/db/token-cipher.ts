@@ -35,6 +35,7 @@ export function keyIdOf(key: Buffer): string {
 
 export interface TokenCipher {
   readonly currentKeyId: string;
+  readonly previousKeyId: string | undefined;
   seal(plaintext: string, tenantId: string): Sealed;
   /** Throws TokenKeyError when neither key is the one named, or the value was altered. */
   open(value: Sealed, tenantId: string): string;
@@ -51,6 +52,7 @@ export function createTokenCipher(keys: CipherKeys): TokenCipher {
 
   return {
     currentKeyId,
+    previousKeyId: keys.previous ? keyIdOf(keys.previous) : undefined,
     seal(plaintext, tenantId) {
       const nonce = randomBytes(NONCE_BYTES);
       const cipher = createCipheriv('aes-256-gcm', keys.current, nonce);

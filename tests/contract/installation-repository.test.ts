@@ -60,6 +60,9 @@ describe.each(ENGINES)('installation repository on $name', (engine) => {
     const after = createInstallationRepository(store, createTokenCipher({ current: KEY_B }));
     expect((await after.find<{ bot: { token: string } }>('T1'))?.data.bot.token).toBe(TOKEN);
     expect((await rawRows(store)).map((row) => row.key_id)).toEqual([keyIdOf(KEY_B), keyIdOf(KEY_B)]);
+    expect(await after.unknownKeys()).toEqual([]);
+    const wrong = createInstallationRepository(store, createTokenCipher({ current: Buffer.alloc(32, 3) }));
+    expect(await wrong.unknownKeys()).toEqual([{ keyId: keyIdOf(KEY_B), rows: 2 }]);
   });
 
   it('cannot read or write installations without a key', async () => {

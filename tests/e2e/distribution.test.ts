@@ -277,6 +277,15 @@ describe('distribution mode, end to end', () => {
 
   it('keeps every install working through a key rotation, then with the new key alone', async () => {
     await app.stop();
+    // The new key alone cannot open the rows yet: the start stops and says what to set.
+    const refused = boot({ current: KEY_B }).then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(await refused).toMatch(
+      /3 stored installation\(s\) are encrypted under key id\(s\) \w+, .*LADDER_ENCRYPTION_KEY_PREVIOUS/,
+    );
+    expect(await refused).not.toContain(KEY_A);
     await boot({ current: KEY_B, previous: KEY_A });
     expect(await command(TEAM_A, 'evidence')).toContain('A-side migration');
     const out: string[] = [];
@@ -297,6 +306,17 @@ describe('distribution mode, end to end', () => {
     await boot({ current: KEY_B });
     expect(await command(TEAM_A, 'evidence')).toContain('A-side migration');
     expect(await command(TEAM_B, 'evidence')).toContain('B side');
+  });
+
+  it('tokens_revoked for the bot deletes that workspace’s installation', async () => {
+    expect((await app.ctx.repos.tenants.count('T0CCCC')).installations).toBe(1);
+    const ack = await senderFor('T0CCCC').event({
+      event: { type: 'tokens_revoked', tokens: { oauth: [], bot: [api.botUserId] } },
+    });
+    expect(ack.status).toBe(200);
+    await waitFor(async () => (await app.ctx.repos.tenants.count('T0CCCC')).installations === 0);
+    expect(await app.ctx.repos.workspaces.isWorkspaceActive('T0CCCC')).toBe(false);
+    expect(await command('T0CCCC', 'help')).toContain('not installed');
   });
 
   it('after app_uninstalled never uses that workspace’s token again, and the scheduler skips it', async () => {
