@@ -308,6 +308,17 @@ describe('distribution mode, end to end', () => {
     expect(await command(TEAM_B, 'evidence')).toContain('B side');
   });
 
+  it('refreshes time zones with each workspace’s own token', async () => {
+    clock = new Date(clock.getTime() + 2 * 24 * 3600 * 1000);
+    const from = api.calls.length;
+    // A tick refreshes a slice of the stale zones (one, for two people): tick until both are done.
+    for (let i = 0; i < 20 && teamsOfCalls(from, ['users.info']).length < 2; i += 1) {
+      await app.scheduler.tick();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(teamsOfCalls(from, ['users.info']).sort()).toEqual([TEAM_A, TEAM_B]);
+  });
+
   it('tokens_revoked for the bot deletes that workspace’s installation', async () => {
     expect((await app.ctx.repos.tenants.count('T0CCCC')).installations).toBe(1);
     const ack = await senderFor('T0CCCC').event({
