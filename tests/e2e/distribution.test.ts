@@ -346,6 +346,22 @@ describe('distribution mode, end to end', () => {
         api.calls.slice(from).map((c) => c.method),
       ),
     ).not.toContain(TEAM_B);
+    // The CLI's one-off run reads each workspace's own token too, and skips the uninstalled one.
+    const cliFrom = api.calls.length;
+    const lines: string[] = [];
+    const cliEnv = {
+      DATABASE_PATH: dbPath,
+      SLACK_API_URL: api.url,
+      SLACK_CLIENT_ID: OAUTH.clientId,
+      LADDER_ENCRYPTION_KEY: KEY_B,
+    };
+    const cliIo = { env: cliEnv, stdout: (s: string) => lines.push(s), stderr: (s: string) => lines.push(s) };
+    expect(await runCli(['nudges', 'run', '--at', '2027-01-23T12:00:00Z'], cliIo)).toBe(0);
+    expect(lines.join('')).toMatch(new RegExp(`${TEAM_A} ${alice} sent`));
+    expect(lines.join('')).toMatch(new RegExp(`${TEAM_B} ${alice} skipped`));
+    expect(teamsOfCalls(cliFrom, ['chat.postMessage'])).toEqual([TEAM_A]);
+    expect(lines.join('')).not.toContain('xoxb-');
+    expect(api.calls.slice(from).some((c) => c.team === TEAM_B)).toBe(false);
     // People's data stays until an operator purges the tenant.
     const counts = await app.ctx.repos.tenants.count(TEAM_B);
     expect(counts.evidence).toBe(1);
