@@ -97,7 +97,8 @@ const EnvSchema = z.object({
   LADDER_ENCRYPTION_KEY: optionalString(encryptionKey('LADDER_ENCRYPTION_KEY')),
   LADDER_ENCRYPTION_KEY_PREVIOUS: optionalString(encryptionKey('LADDER_ENCRYPTION_KEY_PREVIOUS')),
   SLACK_REDIRECT_URI: optionalString(
-    z.string().regex(/^https?:\/\/[^\s/]+\/\S*$/, {
+    // Bolt serves the redirect at /slack/oauth_redirect and refuses a URI ending elsewhere.
+    z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?\/slack\/oauth_redirect$/, {
       error: 'SLACK_REDIRECT_URI must be the https:// URL of /slack/oauth_redirect on this host',
     }),
   ),

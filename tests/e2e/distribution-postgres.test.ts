@@ -16,6 +16,7 @@ import { createTestDatabase, describeOnPostgres, type TestDatabase } from '../he
 
 const OAUTH = { clientId: '1234.5678', clientSecret: 'pg-client-secret-0123456789' };
 const TEAM = 'T0PGPG';
+const REDIRECT_URI = 'https://ladder.example.com/slack/oauth_redirect';
 const alice = USERS[0]?.id as string;
 const logs: string[] = [];
 
@@ -31,6 +32,7 @@ async function startInstance(url: string): Promise<RunningLadder> {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_STATE_SECRET: 'pg-state-secret-0123456789abcdef',
       LADDER_ENCRYPTION_KEY: randomKey,
+      SLACK_REDIRECT_URI: REDIRECT_URI,
       SLACK_API_URL: api.url,
       PORT: '0',
       DATABASE_URL: url,
@@ -70,13 +72,15 @@ await describeOnPostgres('distribution mode on PostgreSQL, two instances', () =>
     const href = /href="(https:[^"]+)"/.exec(await page.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
     const state = new URL(href).searchParams.get('state') ?? '';
     const query = (code: string) => new URLSearchParams({ code, state });
-    const code = api.oauth.authorize({ teamId: TEAM, userId: alice });
+    // SLACK_REDIRECT_URI goes to Slack with the link, and again with the code exchange.
+    expect(new URL(href).searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    const code = api.oauth.authorize({ teamId: TEAM, userId: alice, redirectUri: REDIRECT_URI });
     const done = await fetch(`http://127.0.0.1:${two.port}/slack/oauth_redirect?${query(code)}`, {
       headers: { cookie },
     });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain(`${COMMAND} help`);
-    const again = api.oauth.authorize({ teamId: TEAM, userId: alice });
+    const again = api.oauth.authorize({ teamId: TEAM, userId: alice, redirectUri: REDIRECT_URI });
     const replay = await fetch(`http://127.0.0.1:${one.port}/slack/oauth_redirect?${query(again)}`, {
       headers: { cookie },
     });

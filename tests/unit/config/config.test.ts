@@ -135,6 +135,15 @@ describe('distribution mode (OAuth, many workspaces)', () => {
     expect(all).not.toContain(CLIENT_SECRET);
   });
 
+  it('takes a redirect URI only if it ends in /slack/oauth_redirect', () => {
+    const uri = 'https://ladder.example.com/slack/oauth_redirect';
+    const c = loadConfig({ ...full, SLACK_REDIRECT_URI: uri });
+    expect(c.slack.mode === 'distribution' && c.slack.redirectUri).toBe(uri);
+    expect(
+      errorOf(() => loadConfig({ ...full, SLACK_REDIRECT_URI: 'https://ladder.example.com/oauth' })),
+    ).toMatch(/SLACK_REDIRECT_URI must be the https:\/\/ URL of \/slack\/oauth_redirect/);
+  });
+
   it('leaves the single-workspace modes and local mode as they were', () => {
     expect(
       loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, LADDER_ENCRYPTION_KEY: KEY }).slack
