@@ -1,4 +1,4 @@
-import { flag, instantText } from './columns.ts';
+import { flag } from './columns.ts';
 import { pick, type Store } from './store.ts';
 import { type TokenCipher, TokenKeyError } from './token-cipher.ts';
 
@@ -34,6 +34,7 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
   };
   const s = statements(store);
   return {
+    ...keyMethods(s, need),
     /** Inserts or replaces the tenant's installation, sealed under the current key. */
     async save(record: InstallationRecord, now: Date): Promise<void> {
       const { keyId, sealed } = need().seal(JSON.stringify(record.data), record.tenantId);
@@ -62,12 +63,27 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
       };
     },
 
-    /** When the tenant's installation was stored (none: undefined). No key needed. */
-    async installedAt(tenantId: string): Promise<string | undefined> {
-      const row = await s.byTenant.first({ tenantId });
-      return row ? instantText.read(row.installed_at) : undefined;
+    /** Deletes the tenant's installation and with it every token; the number of rows deleted. */
+    async remove(tenantId: string): Promise<number> {
+      return s.remove.run({ tenantId });
     },
+  };
+}
 
+const INSTALLATION_COLUMNS = [
+  'tenant_id',
+  'team_id',
+  'enterprise_id',
+  'is_enterprise_install',
+  'key_id',
+  'sealed',
+  'installed_at',
+  'updated_at',
+] as const;
+
+/** What a key rotation needs: which rows no configured key opens, and re-sealing the rest. */
+function keyMethods(s: ReturnType<typeof statements>, need: () => TokenCipher) {
+  return {
     /** Key ids of stored rows that neither configured key opens, with their row counts. */
     async unknownKeys(): Promise<Array<{ keyId: string; rows: number }>> {
       const c = need();
@@ -77,11 +93,6 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
         if (!known.has(row.key_id)) byKey.set(row.key_id, (byKey.get(row.key_id) ?? 0) + 1);
       }
       return [...byKey].map(([keyId, rows]) => ({ keyId, rows }));
-    },
-
-    /** Deletes the tenant's installation and with it every token; the number of rows deleted. */
-    async remove(tenantId: string): Promise<number> {
-      return s.remove.run({ tenantId });
     },
 
     /**
@@ -109,17 +120,6 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
     },
   };
 }
-
-const INSTALLATION_COLUMNS = [
-  'tenant_id',
-  'team_id',
-  'enterprise_id',
-  'is_enterprise_install',
-  'key_id',
-  'sealed',
-  'installed_at',
-  'updated_at',
-] as const;
 
 function statements(store: Store) {
   return {
@@ -155,7 +155,7 @@ function statements(store: Store) {
     byTenant: store.prepare((qb, p: { tenantId: string }) =>
       qb
         .selectFrom('installations')
-        .select(['team_id', 'enterprise_id', 'is_enterprise_install', 'key_id', 'sealed', 'installed_at'])
+        .select(['team_id', 'enterprise_id', 'is_enterprise_install', 'key_id', 'sealed'])
         .where('tenant_id', '=', p.tenantId),
     ),
     remove: store.prepare((qb, p: { tenantId: string }) =>
