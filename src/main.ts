@@ -158,8 +158,16 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     hint: helpEntries(),
     pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
-      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created.
-      const { SLACK_APP_TOKEN: _socketMode, DATABASE_URL: _postgres, ...env } = opts.env;
+      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created. It is one
+      // workspace with its own bot token: distribution mode's OAuth settings do not apply.
+      const {
+        SLACK_APP_TOKEN: _socketMode,
+        DATABASE_URL: _postgres,
+        SLACK_CLIENT_ID: _clientId,
+        SLACK_CLIENT_SECRET: _clientSecret,
+        SLACK_STATE_SECRET: _stateSecret,
+        ...env
+      } = opts.env;
       app = await startLadder({
         ...opts,
         forceLocal: false,

@@ -386,3 +386,28 @@ async function waitFor(probe: () => boolean | Promise<boolean>, timeoutMs = 10_0
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('local mode beside distribution settings', () => {
+  it('`npm run local` still runs the one local workspace when the OAuth variables are set', async () => {
+    const local = await startLadder({
+      env: {
+        SLACK_CLIENT_ID: OAUTH.clientId,
+        SLACK_CLIENT_SECRET: OAUTH.clientSecret,
+        SLACK_STATE_SECRET: STATE_SECRET,
+        LADDER_ENCRYPTION_KEY: KEY_A,
+        PORT: '0',
+        DATABASE_PATH: path.join(tempDir(), 'local.db'),
+        LOG_LEVEL: 'warn',
+      },
+      forceLocal: true,
+      writeLog: () => {},
+    });
+    try {
+      expect(local.config.slack.mode).toBe('local');
+      expect(local.localUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect((await fetch(`${local.localUrl}healthz`)).status).toBe(200);
+    } finally {
+      await local.stop();
+    }
+  });
+});
