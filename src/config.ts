@@ -7,7 +7,7 @@ import { BUNDLED_LADDER_DATA_DIR } from './paths.ts';
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type SlackMode = 'http' | 'socket' | 'local';
+export type SlackMode = 'http' | 'socket' | 'distribution' | 'local';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -31,6 +31,15 @@ const intInRange = (name: string, min: number, max: number, fallback: number) =>
       .min(min, { error: `${name} must be a whole number from ${min} to ${max}` })
       .max(max, { error: `${name} must be a whole number from ${min} to ${max}` }),
   );
+
+/** 32 bytes in base64 (`openssl rand -base64 32`); the message never shows the value. */
+function encryptionKey(name: string) {
+  return z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim(), 'base64').length === 32, {
+      error: `${name} must be 32 bytes in base64 (make one with: openssl rand -base64 32)`,
+    });
+}
 
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optionalString(
@@ -70,6 +79,29 @@ const EnvSchema = z.object({
   NUDGE_LATE_WINDOW_HOURS: intInRange('NUDGE_LATE_WINDOW_HOURS', 0, 167, 24),
   NUDGE_SEND_RATE: intInRange('NUDGE_SEND_RATE', 1, 100_000, 120),
   LADDER_SOAK: optionalString(z.string()),
+  SLACK_CLIENT_ID: optionalString(
+    z
+      .string()
+      .regex(/^[0-9]+\.[0-9]+$/, { error: "SLACK_CLIENT_ID must be the app's client id, e.g. 1234.5678" }),
+  ),
+  SLACK_CLIENT_SECRET: optionalString(
+    z
+      .string()
+      .regex(/^\S{8,}$/, { error: "SLACK_CLIENT_SECRET must be the app's client secret (no spaces)" }),
+  ),
+  SLACK_STATE_SECRET: optionalString(
+    z.string().regex(/^\S{16,}$/, {
+      error: 'SLACK_STATE_SECRET must be a random string of at least 16 characters (no spaces)',
+    }),
+  ),
+  LADDER_ENCRYPTION_KEY: optionalString(encryptionKey('LADDER_ENCRYPTION_KEY')),
+  LADDER_ENCRYPTION_KEY_PREVIOUS: optionalString(encryptionKey('LADDER_ENCRYPTION_KEY_PREVIOUS')),
+  SLACK_REDIRECT_URI: optionalString(
+    // Bolt serves the redirect at /slack/oauth_redirect and refuses a URI ending elsewhere.
+    z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?\/slack\/oauth_redirect$/, {
+      error: 'SLACK_REDIRECT_URI must be the https:// URL of /slack/oauth_redirect on this host',
+    }),
+  ),
 });
 
 /** Settings every mode and every CLI command shares; no Slack credentials. */
@@ -89,7 +121,25 @@ export interface BaseConfig {
 export type SlackCredentials =
   | { mode: 'http'; botToken: string; signingSecret: string }
   | { mode: 'socket'; botToken: string; appToken: string; signingSecret: string | undefined }
+  | ({ mode: 'distribution' } & DistributionCredentials)
   | { mode: 'local' };
+
+/** OAuth distribution: one installation per workspace, its tokens encrypted in the database. */
+export interface DistributionCredentials {
+  clientId: string;
+  clientSecret: string;
+  signingSecret: string;
+  stateSecret: string;
+  keys: EncryptionKeys;
+  /** Sent with the authorize URL and the code exchange when set (else the app's configured one). */
+  redirectUri: string | undefined;
+}
+
+/** The key that encrypts stored tokens, and during a rotation the one that still decrypts old rows. */
+export interface EncryptionKeys {
+  current: Buffer;
+  previous: Buffer | undefined;
+}
 
 export type Config = Readonly<BaseConfig & { slack: SlackCredentials }>;
 
@@ -131,6 +181,7 @@ export function resolveSlackCredentials(
   const e = parseEnv(env);
   if (opts.forceLocal) return { mode: 'local' };
   const { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: app } = e;
+  if (e.SLACK_CLIENT_ID || e.SLACK_CLIENT_SECRET || e.SLACK_STATE_SECRET) return distributionCredentials(e);
   if (!bot && !secret && !app) return { mode: 'local' };
   if (app) {
     if (!bot) {
@@ -149,6 +200,68 @@ export function resolveSlackCredentials(
     );
   }
   return { mode: 'http', botToken: bot as string, signingSecret: secret as string };
+}
+
+type Env = ReturnType<typeof parseEnv>;
+
+/**
+ * Distribution mode: Bolt refuses a bot token beside an installation store, so a bot token (or an
+ * app token: distribution is HTTP only) with the OAuth variables is an error saying what to remove.
+ */
+function distributionCredentials(e: Env): SlackCredentials {
+  const clash = [e.SLACK_BOT_TOKEN && 'SLACK_BOT_TOKEN', e.SLACK_APP_TOKEN && 'SLACK_APP_TOKEN'].filter(
+    Boolean,
+  );
+  if (clash.length > 0) {
+    throw new ConfigError(
+      `${clash.join(' and ')} cannot be set together with SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET. ` +
+        `For distribution mode (OAuth, one installation per workspace) remove ${clash.join(' and ')}; ` +
+        `for a single workspace remove SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET.\n${README_HINT}`,
+    );
+  }
+  const required = [
+    'SLACK_CLIENT_ID',
+    'SLACK_CLIENT_SECRET',
+    'SLACK_SIGNING_SECRET',
+    'SLACK_STATE_SECRET',
+    'LADDER_ENCRYPTION_KEY',
+  ] as const;
+  const missing = required.filter((name) => !e[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Incomplete distribution-mode settings: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing. ` +
+        `Distribution mode needs all of ${required.join(', ')} (and no SLACK_BOT_TOKEN).\n${README_HINT}`,
+    );
+  }
+  return {
+    mode: 'distribution',
+    clientId: e.SLACK_CLIENT_ID as string,
+    clientSecret: e.SLACK_CLIENT_SECRET as string,
+    signingSecret: e.SLACK_SIGNING_SECRET as string,
+    stateSecret: e.SLACK_STATE_SECRET as string,
+    keys: keysOf(e) as EncryptionKeys,
+    redirectUri: e.SLACK_REDIRECT_URI,
+  };
+}
+
+function keysOf(e: Env): EncryptionKeys | undefined {
+  if (!e.LADDER_ENCRYPTION_KEY) return undefined;
+  const decode = (v: string) => Buffer.from(v.trim(), 'base64');
+  return {
+    current: decode(e.LADDER_ENCRYPTION_KEY),
+    previous: e.LADDER_ENCRYPTION_KEY_PREVIOUS ? decode(e.LADDER_ENCRYPTION_KEY_PREVIOUS) : undefined,
+  };
+}
+
+/** The token encryption keys, for CLI commands that read or rewrite installations (rotate-key). */
+export function loadEncryptionKeys(env: NodeJS.ProcessEnv): EncryptionKeys {
+  const keys = keysOf(parseEnv(env));
+  if (!keys) {
+    throw new ConfigError(
+      `LADDER_ENCRYPTION_KEY is missing: the stored Slack tokens are encrypted with it.\n${README_HINT}`,
+    );
+  }
+  return keys;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, opts: { forceLocal?: boolean } = {}): Config {

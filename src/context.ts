@@ -2,6 +2,7 @@ import type { BaseConfig } from './config.ts';
 import type { Db } from './db/connection.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { createRepositories, type Repositories } from './db/repositories.ts';
+import type { CipherKeys } from './db/token-cipher.ts';
 import type { Ladder } from './domain/ladder/model.ts';
 import type { Logger } from './log.ts';
 
@@ -32,6 +33,8 @@ export interface AppContextParts {
   db: DatabaseHandle | Db;
   ladder: Ladder;
   logger: Logger;
+  /** Distribution mode: the keys that seal and open stored installations. */
+  keys?: CipherKeys | undefined;
   /** Default: the system clock. */
   now?: () => Date;
   /** Default: healthy while the database answers; no scheduler. */
@@ -40,7 +43,7 @@ export interface AppContextParts {
 
 /** The one way main.ts and the CLI build a context. */
 export function createAppContext(parts: AppContextParts): AppContext {
-  const repos = createRepositories(parts.db);
+  const repos = createRepositories(parts.db, { keys: parts.keys });
   return {
     config: parts.config,
     repos,

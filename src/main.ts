@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, type SlackCredentials } from './config.ts';
 import type { AppContext, Health } from './context.ts';
 import { createAppContext } from './context.ts';
 import type { Db } from './db/connection.ts';
@@ -18,6 +18,7 @@ import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler
 import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
 import { createDigestDm, createNudgeDm } from './slack/dm.ts';
 import { helpEntries } from './slack/help-entries.ts';
+import { installationTokens } from './slack/installation-store.ts';
 import { buildManifest } from './slack/manifest.ts';
 import { resolveUserNames } from './slack/user-names.ts';
 
@@ -83,6 +84,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
     db: database,
     ladder,
     logger,
+    keys: config.slack.mode === 'distribution' ? config.slack.keys : undefined,
     ...(opts.now ? { now: opts.now } : {}),
     health: async (): Promise<Health> => {
       const answered = await database.isHealthy();
@@ -90,10 +92,8 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
       return { ok: answered && nudges !== 'stalled', database: answered, scheduler: nudges };
     },
   });
-  const connection: SlackConnection =
-    config.slack.mode === 'socket'
-      ? { mode: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken }
-      : { mode: 'http', botToken: config.slack.botToken, signingSecret: config.slack.signingSecret };
+  const connection = connectionOf(config.slack);
+  if (connection.mode === 'distribution') await checkInstallationKeys(ctx, database);
 
   let slack: RunningSlackApp;
   try {
@@ -107,7 +107,10 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   }
   const nudges = createNudgeScheduler({
     ctx,
-    botToken: connection.botToken,
+    // Every workspace is sent to with its own token: distribution mode reads its installation's.
+    ...(connection.mode === 'distribution'
+      ? { tokenFor: installationTokens(ctx) }
+      : { botToken: connection.botToken }),
     nudgeDm: (client) => createNudgeDm(ctx, client),
     digestDm: (client) => createDigestDm(ctx, client),
     nameLookup: (client) => (teamId, text) => resolveUserNames(ctx, client, teamId, text),
@@ -155,8 +158,16 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     hint: helpEntries(),
     pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
-      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created.
-      const { SLACK_APP_TOKEN: _socketMode, DATABASE_URL: _postgres, ...env } = opts.env;
+      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created. It is one
+      // workspace with its own bot token: distribution mode's OAuth settings do not apply.
+      const {
+        SLACK_APP_TOKEN: _socketMode,
+        DATABASE_URL: _postgres,
+        SLACK_CLIENT_ID: _clientId,
+        SLACK_CLIENT_SECRET: _clientSecret,
+        SLACK_STATE_SECRET: _stateSecret,
+        ...env
+      } = opts.env;
       app = await startLadder({
         ...opts,
         forceLocal: false,
@@ -210,6 +221,40 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
   };
 }
 
+/**
+ * Distribution mode stops at start when stored installations are sealed under a key it was not
+ * given (a rotation without LADDER_ENCRYPTION_KEY_PREVIOUS): otherwise every request would fail.
+ */
+async function checkInstallationKeys(ctx: AppContext, database: DatabaseHandle): Promise<void> {
+  const unknown = await ctx.repos.installations.unknownKeys();
+  if (unknown.length === 0) return;
+  await database.close();
+  const rows = unknown.reduce((n, k) => n + k.rows, 0);
+  throw new StartupError(
+    `${rows} stored installation(s) are encrypted under key id(s) ${unknown.map((k) => k.keyId).join(', ')}, ` +
+      'which neither LADDER_ENCRYPTION_KEY nor LADDER_ENCRYPTION_KEY_PREVIOUS is: set the key they were encrypted ' +
+      'with as LADDER_ENCRYPTION_KEY_PREVIOUS (then run `cli rotate-key`).',
+  );
+}
+
+function connectionOf(slack: Exclude<SlackCredentials, { mode: 'local' }>): SlackConnection {
+  switch (slack.mode) {
+    case 'socket':
+      return { mode: 'socket', botToken: slack.botToken, appToken: slack.appToken };
+    case 'http':
+      return { mode: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret };
+    case 'distribution':
+      return {
+        mode: 'distribution',
+        signingSecret: slack.signingSecret,
+        clientId: slack.clientId,
+        clientSecret: slack.clientSecret,
+        stateSecret: slack.stateSecret,
+        redirectUri: slack.redirectUri,
+      };
+  }
+}
+
 /** `RunningLadder.db`: only SQLite has a connection to hand out. */
 function sqliteOf(database: DatabaseHandle): Db {
   if (!database.sqlite)
@@ -226,6 +271,12 @@ function collectSecrets(config: Config): string[] {
       ? [config.databaseUrl]
       : [];
   if (s.mode === 'http') return [s.botToken, s.signingSecret, ...database];
+  if (s.mode === 'distribution') {
+    const keys = [s.keys.current, ...(s.keys.previous ? [s.keys.previous] : [])].map((k) =>
+      k.toString('base64'),
+    );
+    return [s.clientSecret, s.signingSecret, s.stateSecret, ...keys, ...database];
+  }
   if (s.mode === 'socket')
     return [s.botToken, s.appToken, ...(s.signingSecret ? [s.signingSecret] : []), ...database];
   return database;

@@ -23,7 +23,7 @@ export type DigestAction = 'on' | 'off' | 'status';
  */
 export interface DigestDm {
   openDm(owner: Owner): Promise<string>;
-  postDigest(channelId: string, digest: Digest): Promise<{ channel?: string; ts?: string }>;
+  postDigest(owner: Owner, channelId: string, digest: Digest): Promise<{ channel?: string; ts?: string }>;
 }
 
 /** The person's digest schedule (phrased by `digestStatusText` in slack/blocks/digest.ts). */

@@ -64,7 +64,7 @@ export function promptById(ctx: AppContext, id: string): Prompt | undefined {
  */
 export interface NudgeDm {
   openDm(owner: Owner): Promise<string>;
-  postPrompt(channelId: string, prompt: Prompt): Promise<{ channel?: string; ts?: string }>;
+  postPrompt(owner: Owner, channelId: string, prompt: Prompt): Promise<{ channel?: string; ts?: string }>;
 }
 
 export type SettingsCommand = Exclude<NudgeArgs, { kind: 'invalid' | 'now' }>;

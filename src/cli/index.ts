@@ -11,6 +11,7 @@ import { manifestYaml } from '../slack/manifest.ts';
 import { backupCommand } from './backup.ts';
 import { exportCommand, importCommand } from './export.ts';
 import { nudgesCommand } from './nudges.ts';
+import { purgeCommand, rotateKeyCommand } from './tenants.ts';
 
 /**
  * The operator CLI: `npm run --silent cli -- <command>` or the `ladder` bin.
@@ -41,6 +42,9 @@ Commands:
   export --team T --user U --format md|csv|json [--period P] [--out FILE]
                                   one user's export to stdout or FILE (0600); default period all
   import FILE --team T --user U   load a JSON export into an account with no data yet
+  purge --team T [--yes]          count (with --yes: delete) every row of a tenant, its tokens too
+  rotate-key                      re-encrypt stored Slack tokens under LADDER_ENCRYPTION_KEY
+                                  (LADDER_ENCRYPTION_KEY_PREVIOUS still decrypts during it)
   help                            this text
 
 Environment: DATABASE_PATH or DATABASE_URL, LADDER_DATA_DIR, LOG_LEVEL, … (see README.md).`;
@@ -53,6 +57,10 @@ const commands: Record<string, Command> = {
   export: (args, io) => exportCommand(args, io),
 
   import: (args, io) => importCommand(args, io),
+
+  purge: (args, io) => purgeCommand(args, io),
+
+  'rotate-key': (args, io) => rotateKeyCommand(args, io),
 
   help: (_args, io) => {
     io.stdout(`${USAGE}\n`);

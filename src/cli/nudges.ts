@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
-import { ConfigError, type LogLevel, loadBaseConfig } from '../config.ts';
+import { ConfigError, type LogLevel, loadBaseConfig, loadEncryptionKeys } from '../config.ts';
 import { createAppContext } from '../context.ts';
 import { openDatabaseFor } from '../db/database.ts';
 import { formatRunLine } from '../domain/nudge-report.ts';
@@ -11,7 +11,9 @@ import type { DigestRunOptions } from '../scheduler/digest-run.ts';
 import { newLeaseOwner, runNudgesOnce } from '../scheduler/nudge-run.ts';
 import { createNudgeSender } from '../scheduler/nudge-sender.ts';
 import { bulkClientOptions } from '../scheduler/scheduler.ts';
+import { routedDigestDm, routedNudgeDm, sameClient, teamClients } from '../scheduler/team-clients.ts';
 import { createDigestDm, createNudgeDm } from '../slack/dm.ts';
+import { installationTokens } from '../slack/installation-store.ts';
 
 export interface NudgesCliIo {
   env: NodeJS.ProcessEnv;
@@ -106,8 +108,13 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
   const dryRun = values['dry-run'] ?? false;
   const config = loadBaseConfig(io.env);
   const token = io.env.SLACK_BOT_TOKEN?.trim();
-  if (!dryRun && !token) {
-    throw new ConfigError('SLACK_BOT_TOKEN is required to send nudges (xoxb-…); --dry-run needs none.');
+  // Distribution mode: each workspace's own token, from its (encrypted) installation.
+  const distribution = !token && Boolean(io.env.SLACK_CLIENT_ID?.trim());
+  const keys = distribution ? loadEncryptionKeys(io.env) : undefined;
+  if (!dryRun && !token && !distribution) {
+    throw new ConfigError(
+      'SLACK_BOT_TOKEN is required to send nudges (xoxb-…), or in distribution mode SLACK_CLIENT_ID and LADDER_ENCRYPTION_KEY; --dry-run needs none.',
+    );
   }
   // stdout carries the report; stderr only warnings and errors.
   const level: LogLevel = config.logLevel === 'error' ? 'error' : 'warn';
@@ -121,12 +128,15 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
   try {
     const fixed = at;
     const now = fixed ? () => fixed : io.now;
-    const ctx = createAppContext({ config, db: database, ladder, logger, ...(now ? { now } : {}) });
+    const ctx = createAppContext({ config, db: database, ladder, logger, keys, ...(now ? { now } : {}) });
     const crash = crashHooks(io.env);
-    const client = new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger));
+    const options = bulkClientOptions(config.slackApiUrl, logger);
+    const clients = distribution
+      ? teamClients(installationTokens(ctx), options)
+      : sameClient(new WebClient(token ?? '', options));
     const sender = createNudgeSender({
       ctx,
-      dm: createNudgeDm(ctx, client),
+      dm: routedNudgeDm((client) => createNudgeDm(ctx, client), clients),
       ratePerMinute: config.nudgeSendRate,
       ...(crash.hooks ? { hooks: crash.hooks } : {}),
     });
@@ -135,7 +145,11 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
         dryRun,
         leaseOwner: newLeaseOwner('cli'),
         ...(crash.afterClaim ? { afterClaim: crash.afterClaim } : {}),
-        digests: { dm: createDigestDm(ctx, client), paceMs: 60_000 / config.nudgeSendRate, ...crash.digest },
+        digests: {
+          dm: routedDigestDm((client) => createDigestDm(ctx, client), clients),
+          paceMs: 60_000 / config.nudgeSendRate,
+          ...crash.digest,
+        },
       });
       io.stdout(result.lines.map((line) => `${formatRunLine(line)}\n`).join(''));
       return result.lines.some((line) => line.status === 'failed') ? 1 : 0;

@@ -165,6 +165,25 @@ export interface DatabaseMetadataTable {
   written_at: Instant;
 }
 
+export interface InstallationsTable {
+  tenant_id: string;
+  team_id: string | null;
+  enterprise_id: string | null;
+  is_enterprise_install: Flag;
+  key_id: string;
+  /** AES-256-GCM of the installation's JSON (token-cipher.ts). */
+  sealed: string;
+  installed_at: Instant;
+  updated_at: Instant;
+}
+
+export interface OauthStatesTable {
+  state_id: string;
+  install_options: string;
+  expires_at: Instant;
+  created_at: Instant;
+}
+
 export interface Schema {
   workspaces: WorkspacesTable;
   profiles: ProfilesTable;
@@ -179,6 +198,8 @@ export interface Schema {
   nudge_history: NudgeHistoryTable;
   exports: ExportsTable;
   database_metadata: DatabaseMetadataTable;
+  installations: InstallationsTable;
+  oauth_states: OauthStatesTable;
 }
 
 /** A table holding a person's rows, keyed by (team_id, user_id). */

@@ -38,8 +38,17 @@ export const USER_TABLES = [
   ...EXPORT_TABLES,
 ] as const;
 
-/** Tables that hold no personal data, listed so the test can tell "forgotten" from "exempt". */
-export const NON_PERSONAL_TABLES = ['schema_migrations', 'workspaces', 'database_metadata'] as const;
+/**
+ * Tables that hold no personal data, listed so the test can tell "forgotten" from "exempt". A
+ * workspace's installation and OAuth states belong to the tenant: `cli purge --team` removes them.
+ */
+export const NON_PERSONAL_TABLES = [
+  'schema_migrations',
+  'workspaces',
+  'database_metadata',
+  'installations',
+  'oauth_states',
+] as const;
 
 export type UserDataCounts = TableCounts<(typeof USER_TABLES)[number]>;
 

@@ -21,6 +21,8 @@ export interface MethodContext {
   fileProcessingMs: number;
   /** A fresh Socket Mode URL for apps.connections.open. */
   openSocketUrl(): string;
+  /** The team whose bot token made the call, when it is an install's (distribution mode). */
+  callerTeamId?: string;
 }
 
 export type MethodResult = Record<string, unknown>;
@@ -423,7 +425,7 @@ export const METHODS: Record<string, MethodSpec> = {
       url: `${ctx.origin}/`,
       team: 'Ladder Local',
       user: ctx.store.users.get(ctx.store.botUserId)?.name ?? 'ladder',
-      team_id: ctx.store.teamId,
+      team_id: ctx.callerTeamId ?? ctx.store.teamId,
       user_id: ctx.store.botUserId,
       bot_id: BOT_ID,
       is_enterprise_install: false,

@@ -373,3 +373,31 @@ export class LocalSlackStore implements LocalSlackState {
     this.emit({ type: 'message_deleted', channel: ch.id, ts: msg.ts });
   }
 }
+
+/** A person's post, checked as Slack would (a member of the channel; a reply to a message there). */
+export function postAsUser(
+  store: LocalSlackStore,
+  o: { channel?: string; user: string; text: string; thread_ts?: string },
+): LocalMessage {
+  if (!store.users.has(o.user)) throw new Error(`unknown user ${o.user}`);
+  const ch = o.channel ? store.channels.get(o.channel) : store.openDm(o.user);
+  if (!ch) throw new Error(`unknown channel ${o.channel}`);
+  if (!ch.members.includes(o.user)) throw new Error(`${o.user} is not a member of ${ch.id}`);
+  let threadTs: string | undefined;
+  if (o.thread_ts !== undefined) {
+    const parent = ch.messages.find((m) => m.ts === o.thread_ts);
+    if (!parent) throw new Error(`no message ${o.thread_ts} in ${ch.id}`);
+    threadTs = parent.thread_ts ?? parent.ts;
+  }
+  const m: LocalMessage = {
+    type: 'message',
+    channel: ch.id,
+    ts: store.nextTs(),
+    user: o.user,
+    text: o.text,
+    client_msg_id: crypto.randomUUID(),
+    via: 'person',
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  };
+  return store.addMessage(ch, m);
+}

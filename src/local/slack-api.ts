@@ -25,12 +25,14 @@ import {
   sendText,
 } from './slack-api-http.ts';
 import { applyViewAck, closeView, METHODS, type MethodContext } from './slack-api-methods.ts';
+import { createLocalOAuth, type LocalOAuth, type OAuthClient } from './slack-api-oauth.ts';
 import {
   type LocalChannel,
   type LocalMessage,
   type LocalSlackState,
   LocalSlackStore,
   type LocalUser,
+  postAsUser,
   randomToken,
 } from './slack-api-state.ts';
 import { createSocketModeServer, type LocalSocketMode, type SocketModeServer } from './socket-mode-server.ts';
@@ -75,6 +77,8 @@ export interface LocalSlackApiOptions {
   fileProcessingMs?: number;
   /** Add `#general` (all users, bot not a member). Default true. */
   defaultChannel?: boolean;
+  /** The app's OAuth client (distribution mode): `oauth.v2.access` answers only to it. */
+  oauth?: OAuthClient;
 }
 
 export type CallOutcome = 'ok' | 'http500' | 'ratelimited' | 'timeout' | (string & {});
@@ -86,6 +90,8 @@ export interface CallRecord {
   params: Params;
   at: number;
   outcome: CallOutcome;
+  /** The team whose bot token made the call (none: no valid bot token). */
+  team?: string;
 }
 
 export interface LocalSlackApi {
@@ -132,6 +138,8 @@ export interface LocalSlackApi {
   applyViewAck(viewId: string, ack: unknown): string | undefined;
   /** The user dismissed a modal (view_closed); `clear` closes the whole stack. */
   closeView(viewId: string, opts?: { clear?: boolean }): void;
+  /** Distribution mode: Slack's authorize page, its installs and their bot tokens. */
+  readonly oauth: Pick<LocalOAuth, 'authorize' | 'tokenFor' | 'revoke'>;
   /** A person posts (in `channel`, default their DM with the bot); send the matching event yourself. */
   postAsUser(opts: { channel?: string; user: string; text: string; thread_ts?: string }): LocalMessage;
   close(): Promise<void>;
@@ -157,6 +165,7 @@ interface ApiServer {
   calls: CallRecord[];
   /** Requests left unanswered by a `timeout` fault, cut off on close. */
   held: Set<ServerResponse>;
+  oauth: LocalOAuth;
 }
 
 export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<LocalSlackApi> {
@@ -187,6 +196,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     faults: new FaultInjector(),
     calls: [],
     held: new Set(),
+    oauth: createLocalOAuth(opts.oauth, opts.botToken, opts.scopes, botUserId, now),
   };
   const { server, sockets } = createApiServer(srv, socketMode);
   await listen(server, opts.port ?? 0, host);
@@ -222,6 +232,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     applyViewAck: (viewId, ack) => applyViewAck(ctx, viewId, ack),
     closeView: (viewId, o) => closeView(ctx, viewId, o),
     postAsUser: (o) => postAsUser(store, o),
+    oauth: srv.oauth,
     close() {
       closed ??= (async () => {
         await socketMode.close();
@@ -284,8 +295,21 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function log(srv: ApiServer, method: string, params: Params, outcome: CallOutcome): void {
-  srv.calls.push({ method, params: redactParams(params), at: srv.ctx.now(), outcome });
+function log(srv: ApiServer, method: string, params: Params, outcome: CallOutcome, team?: string): void {
+  srv.calls.push({
+    method,
+    params: redactParams(params),
+    at: srv.ctx.now(),
+    outcome,
+    ...(team ? { team } : {}),
+  });
+}
+
+/** The team a bot token belongs to: the workspace's own token, or an install's. */
+function teamOfBotToken(srv: ApiServer, token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (token === srv.opts.botToken) return srv.ctx.store.teamId;
+  return srv.oauth.teamOf(token);
 }
 
 /**
@@ -361,21 +385,28 @@ async function handleApi(
   const fault = applyFault(srv, method, params, res);
   if (fault === true) return;
   const lost = fault === 'answer-lost';
+  const token = bearerToken(req) ?? (typeof params.token === 'string' ? params.token : undefined);
+  const team = teamOfBotToken(srv, token);
   const reply = (outcome: CallOutcome, body: unknown, headers: Record<string, string>) => {
-    log(srv, method, params, lost ? `${outcome}, answer lost` : outcome);
+    log(srv, method, params, lost ? `${outcome}, answer lost` : outcome, team);
     if (lost) sendText(res, 502, BAD_GATEWAY);
     else sendJson(res, 200, body, headers);
   };
   const scopeHeaders = { 'x-oauth-scopes': scopes.join(',') };
   const fail = (error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
     reply(error, { ok: false, error, ...extra }, { ...scopeHeaders, ...headers });
+  if (method === 'oauth.v2.access') {
+    const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const a = srv.oauth.access(params, basic);
+    return a.ok ? reply('ok', { ok: true, ...a.body }, {}) : fail(a.error);
+  }
   const spec = METHODS[method];
   if (!spec) return fail('unknown_method');
-  const token = bearerToken(req) ?? (typeof params.token === 'string' ? params.token : undefined);
   if (!token) return fail('not_authed');
-  const expected = spec.token === 'app' ? opts.appToken : opts.botToken;
-  const other = spec.token === 'app' ? opts.botToken : opts.appToken;
-  if (token !== expected) return fail(token === other ? 'not_allowed_token_type' : 'invalid_auth');
+  if (spec.token === 'app' ? token !== opts.appToken : team === undefined) {
+    const other = spec.token === 'app' ? team !== undefined : token === opts.appToken;
+    return fail(other ? 'not_allowed_token_type' : 'invalid_auth');
+  }
   if (spec.scope && !scopes.includes(spec.scope)) {
     return fail(
       'missing_scope',
@@ -384,7 +415,7 @@ async function handleApi(
     );
   }
   try {
-    const result = spec.handle(params, srv.ctx);
+    const result = spec.handle(params, team ? { ...srv.ctx, callerTeamId: team } : srv.ctx);
     reply('ok', { ok: true, ...result }, scopeHeaders);
   } catch (err) {
     if (err instanceof SlackApiError) return fail(err.error, err.extra);
@@ -414,7 +445,7 @@ async function handleHook(
 
 function serveFile(srv: ApiServer, req: IncomingMessage, res: ServerResponse, fileId: string): void {
   const f = srv.ctx.store.files.get(fileId);
-  if (bearerToken(req) !== srv.opts.botToken) {
+  if (teamOfBotToken(srv, bearerToken(req)) === undefined) {
     sendText(res, 401, 'unauthorized');
   } else if (!f?.bytes || f.deleted) {
     sendText(res, 404, 'not found');
@@ -445,32 +476,4 @@ async function route(srv: ApiServer, req: IncomingMessage, res: ServerResponse):
   const file = /^\/files-pri\/[^/-]+-([A-Z0-9]+)\/[^/]+$/.exec(path);
   if (file?.[1] && req.method === 'GET') return serveFile(srv, req, res, file[1]);
   sendText(res, 404, 'not found');
-}
-
-/** A person's post, checked as Slack would (a member of the channel; a reply to a message there). */
-function postAsUser(
-  store: LocalSlackStore,
-  o: { channel?: string; user: string; text: string; thread_ts?: string },
-): LocalMessage {
-  if (!store.users.has(o.user)) throw new Error(`unknown user ${o.user}`);
-  const ch = o.channel ? store.channels.get(o.channel) : store.openDm(o.user);
-  if (!ch) throw new Error(`unknown channel ${o.channel}`);
-  if (!ch.members.includes(o.user)) throw new Error(`${o.user} is not a member of ${ch.id}`);
-  let threadTs: string | undefined;
-  if (o.thread_ts !== undefined) {
-    const parent = ch.messages.find((m) => m.ts === o.thread_ts);
-    if (!parent) throw new Error(`no message ${o.thread_ts} in ${ch.id}`);
-    threadTs = parent.thread_ts ?? parent.ts;
-  }
-  const m: LocalMessage = {
-    type: 'message',
-    channel: ch.id,
-    ts: store.nextTs(),
-    user: o.user,
-    text: o.text,
-    client_msg_id: crypto.randomUUID(),
-    via: 'person',
-    ...(threadTs ? { thread_ts: threadTs } : {}),
-  };
-  return store.addMessage(ch, m);
 }

@@ -115,7 +115,7 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
   if (!(await repo.markSending(job, prompt.id, channelId, ctx.now()))) return 'lost';
   let posted: { channel?: string; ts?: string };
   try {
-    posted = await dm.postPrompt(channelId, prompt);
+    posted = await dm.postPrompt(owner, channelId, prompt);
   } catch (err) {
     return await handleFailure(deps, job, classify(err, true), err);
   }

@@ -165,7 +165,7 @@ export async function deliverDigest(
   if (!(await repo.markDigestSending(job, channelId, ctx.now()))) return 'lost';
   let posted: { channel?: string; ts?: string };
   try {
-    posted = await dm.postDigest(channelId, digest);
+    posted = await dm.postDigest(owner, channelId, digest);
   } catch (err) {
     return await digestFailure(ctx, job, classify(err, true), err, opts.onRateLimited);
   }

@@ -1,4 +1,4 @@
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClient, WebClientOptions } from '@slack/web-api';
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { DigestDm } from '../app/digest.ts';
 import type { NudgeDm } from '../app/nudges.ts';
@@ -20,6 +20,15 @@ import {
   runNudgesOnce,
 } from './nudge-run.ts';
 import { type BatchOutcomes, createNudgeSender, type NudgeSender } from './nudge-sender.ts';
+import {
+  routedDigestDm,
+  routedNameLookup,
+  routedNudgeDm,
+  sameClient,
+  type TeamClients,
+  type TokenFor,
+  teamClients,
+} from './team-clients.ts';
 import { refreshTimeZones } from './time-zone-refresh.ts';
 
 /** /healthz turns 503 when a started scheduler has not ticked for this long. */
@@ -67,8 +76,11 @@ export interface NudgeScheduler {
 
 export interface SchedulerOptions {
   ctx: AppContext;
-  botToken: string;
-  /** Default: a bulk client for `botToken` at `ctx.config.slackApiUrl`. */
+  /** The single workspace's bot token; or, with many workspaces, `tokenFor`. */
+  botToken?: string;
+  /** Each tenant's own bot token (distribution mode: its installation's). */
+  tokenFor?: TokenFor;
+  /** Default: a bulk client per token at `ctx.config.slackApiUrl`. Given: every tenant uses it. */
   client?: WebClient;
   /** The Slack side of the nudge DM on that client (the composition root's). */
   nudgeDm: (client: WebClient) => NudgeDm;
@@ -88,18 +100,19 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   const { ctx } = opts;
   const logger = ctx.logger.child({ component: 'nudges' });
   const clock = opts.clock ?? (() => performance.now());
-  const { client, sender } = bulkSending(opts);
+  const { clients, sender } = bulkSending(opts);
   const leaseOwner = newLeaseOwner('app');
   let task: ScheduledTask | undefined;
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
   const zones = singleFlight(
-    () => refreshTimeZones(ctx, client),
+    () => refreshTimeZones(ctx, clients),
     (err) => logger.warn('time zone refresh failed', { error: describeError(err) }),
   );
   let converting: Promise<ConversionPass> | undefined;
   let stopped = false;
-  const digests = digestPasses(ctx, opts.digestDm?.(client), { leaseOwner, logger, stopping: () => stopped });
+  const digestDm = opts.digestDm ? routedDigestDm(opts.digestDm, clients) : undefined;
+  const digests = digestPasses(ctx, digestDm, { leaseOwner, logger, stopping: () => stopped });
   const reportedUnconfirmed = new Set<string>();
 
   async function tick(): Promise<TickResult> {
@@ -116,7 +129,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   }
 
   async function convertEntries(): Promise<ConversionPass> {
-    const lookup = opts.nameLookup?.(client);
+    const lookup = opts.nameLookup ? routedNameLookup(opts.nameLookup, clients) : undefined;
     if (!lookup) return { converted: 0, remaining: await ctx.repos.evidence.unconvertedCount() };
     converting ??= convertUnreadableEntries(ctx, lookup)
       .catch((err: unknown) => {
@@ -202,18 +215,24 @@ function digestPasses(
   return { ...pass, options: dm ? { digests: { dm, paceMs, stopping: opts.stopping } } : {} };
 }
 
-/** The bulk client (unless one is given) and the throttled sender of the nudge DMs on it. */
-function bulkSending(opts: SchedulerOptions): { client: WebClient; sender: NudgeSender } {
+/**
+ * The bulk clients, one per tenant's token (unless one client is given), and the throttled sender
+ * of the nudge DMs, each on its workspace's own client.
+ */
+function bulkSending(opts: SchedulerOptions): { clients: TeamClients; sender: NudgeSender } {
   const { ctx } = opts;
-  const client =
-    opts.client ?? new WebClient(opts.botToken, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
+  const single = opts.botToken;
+  const tokenFor: TokenFor = opts.tokenFor ?? (async () => single);
+  const clients = opts.client
+    ? sameClient(opts.client)
+    : teamClients(tokenFor, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
   const sender = createNudgeSender({
     ctx,
-    dm: opts.nudgeDm(client),
+    dm: routedNudgeDm(opts.nudgeDm, clients),
     ratePerMinute: ctx.config.nudgeSendRate,
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
   });
-  return { client, sender };
+  return { clients, sender };
 }
 
 /** Warns once per nudge left in sending by a stopped process (it is not sent again). */

@@ -1,7 +1,8 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import { ErrorCode } from '@slack/web-api';
 import { recordTimeZone } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import { describeError } from '../log.ts';
+import type { TeamClients } from './team-clients.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** users.info is Tier 4 (100+ per minute); stay well under it. */
@@ -17,9 +18,9 @@ export function refreshesPerTick(optedIn: number): number {
 /**
  * The daily time-zone refresh, a slice per tick: opted-in people whose zone was read more than
  * 24 h ago (never-read first) get a `users.info`. A person whose account is gone is switched off.
- * Nudge sends never call users.info.
+ * Nudge sends never call users.info. Each workspace is asked with its own token.
  */
-export async function refreshTimeZones(ctx: AppContext, client: WebClient): Promise<number> {
+export async function refreshTimeZones(ctx: AppContext, clients: TeamClients): Promise<number> {
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stale = await repo.staleTimeZones(
@@ -31,6 +32,7 @@ export async function refreshTimeZones(ctx: AppContext, client: WebClient): Prom
     // After app_uninstalled / tokens_revoked the bot goes quiet for that workspace.
     if (!(await ctx.repos.workspaces.isWorkspaceActive(owner.teamId))) continue;
     try {
+      const client = await clients(owner.teamId);
       const res = await client.users.info({ user: owner.userId });
       if (res.user?.deleted) {
         await repo.switchOff(owner, 'account-gone', now);

@@ -6,14 +6,29 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AppContext } from '../context.ts';
 import { describeError, toSlackLogger } from '../log.ts';
 import { COMMAND, MESSAGE_SHORTCUTS } from './ids.ts';
+import { installCallbacks, installPage } from './install-pages.ts';
+import { createInstallationStore } from './installation-store.ts';
 import { registerListeners } from './listeners/index.ts';
+import { BOT_SCOPES } from './manifest.ts';
+import { createOAuthStateStore } from './oauth-state-store.ts';
 import { postFailureNotice } from './reply.ts';
 import { gateSocketModeEvents, type SlackEventsOptions, serveSlackEvents } from './request-gate.ts';
 import { createListenerRouter } from './router.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }
-  | { mode: 'socket'; botToken: string; appToken: string };
+  | { mode: 'socket'; botToken: string; appToken: string }
+  | DistributionConnection;
+
+/** OAuth distribution: no bot token; each request is authorized through the installation store. */
+export interface DistributionConnection {
+  mode: 'distribution';
+  signingSecret: string;
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  redirectUri: string | undefined;
+}
 
 export interface RunningSlackApp {
   app: InstanceType<typeof App>;
@@ -122,6 +137,15 @@ async function botIdentity(
   }
 }
 
+/**
+ * A single workspace's token and who the bot is, known up front so Bolt does not call auth.test
+ * itself: its own call is made once, unawaited, and a failure there would reject every later request.
+ */
+async function singleWorkspace(botToken: string, ctx: AppContext, logger: ReturnType<typeof toSlackLogger>) {
+  const identity = await botIdentity(botToken, ctx.config.slackApiUrl, logger);
+  return { token: botToken, botId: identity.botId, botUserId: identity.botUserId };
+}
+
 export async function startSlackApp(
   ctx: AppContext,
   connection: SlackConnection,
@@ -131,13 +155,8 @@ export async function startSlackApp(
   const clientOptions = interactiveClientOptions(ctx.config.slackApiUrl);
   const receiver = createReceiver(ctx, connection, listen.port, logger, clientOptions);
 
-  const identity = await botIdentity(connection.botToken, ctx.config.slackApiUrl, logger);
   const app = new App({
-    token: connection.botToken,
-    // Known up front, so Bolt does not call auth.test itself: its own call is made once, unawaited,
-    // and a failure there would reject every later request.
-    botId: identity.botId,
-    botUserId: identity.botUserId,
+    ...(connection.mode === 'distribution' ? {} : await singleWorkspace(connection.botToken, ctx, logger)),
     receiver,
     // The app keeps no conversation state in Bolt: its store would only cost every request a lookup.
     convoStore: false,
@@ -196,7 +215,7 @@ function createReceiver(
   ];
 
   const declared = { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) };
-  return connection.mode === 'http'
+  return connection.mode !== 'socket'
     ? new GatedHTTPReceiver(
         { signingSecret: connection.signingSecret, logger: ctx.logger, boltLogger: logger, declared },
         {
@@ -205,6 +224,7 @@ function createReceiver(
           customRoutes,
           // Slack gives up after 3 s; answering 500 a little before that is better than silence.
           unhandledRequestTimeoutMillis: 3_001,
+          ...(connection.mode === 'distribution' ? oauthOptions(ctx, connection, clientOptions) : {}),
         },
       )
     : new GatedSocketModeReceiver(
@@ -240,17 +260,59 @@ function countInFlight(app: InstanceType<typeof App>): () => number {
 function handleErrors(app: InstanceType<typeof App>, ctx: AppContext): void {
   app.error((async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
     const b = (body ?? {}) as Record<string, unknown>;
+    if (isNotInstalled(error)) {
+      await answerNotInstalled(b, ctx);
+      return;
+    }
     ctx.logger.error('listener failed', {
       kind: typeof b.type === 'string' ? b.type : typeof b.command === 'string' ? 'slash_command' : 'unknown',
       team: context?.teamId,
       user: context?.userId,
       error: describeError((error as { original?: unknown }).original ?? error),
     });
-    await postFailureNotice(app.client, b, ctx).catch((err: unknown) => {
+    // Distribution mode has no app-wide token: the notice goes out with the workspace's own.
+    const botToken = (context as { botToken?: string } | undefined)?.botToken;
+    const client = botToken
+      ? new WebClient(botToken, interactiveClientOptions(ctx.config.slackApiUrl))
+      : app.client;
+    await postFailureNotice(client, b, ctx).catch((err: unknown) => {
       ctx.logger.warn('could not tell the user about a failure', { error: describeError(err) });
     });
   }) as unknown as Parameters<typeof app.error>[0]);
 }
+
+/** Bolt's authorize failed because the tenant has no installation (distribution mode). */
+function isNotInstalled(error: unknown): boolean {
+  for (let e = error as { name?: string; original?: unknown } | undefined, i = 0; e && i < 5; i += 1) {
+    if (e.name === 'NotInstalledError') return true;
+    e = e.original as typeof e;
+  }
+  return false;
+}
+
+/**
+ * A request from a workspace where Ladder is not installed (or was uninstalled): nothing is
+ * stored, and where Slack gave a response URL (commands, interactions) the person is told why.
+ */
+async function answerNotInstalled(body: Record<string, unknown>, ctx: AppContext): Promise<void> {
+  ctx.logger.info('request from a workspace without an installation; not served', {
+    team: typeof body.team_id === 'string' ? body.team_id : undefined,
+  });
+  const responseUrl = typeof body.response_url === 'string' ? body.response_url : undefined;
+  if (!responseUrl) return;
+  await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: NOT_INSTALLED_TEXT }),
+    signal: AbortSignal.timeout(5_000),
+  }).catch((err: unknown) => {
+    ctx.logger.warn('could not tell the user that Ladder is not installed', { error: describeError(err) });
+  });
+}
+
+const NOT_INSTALLED_TEXT =
+  'Ladder is not installed in this workspace (or was removed), so nothing was saved. ' +
+  'Ask a workspace admin to add it again from its install page.';
 
 /** Starts the app; the HTTP server it listens on (in Socket Mode, the one for /healthz), if any. */
 async function startReceiving(
@@ -260,7 +322,7 @@ async function startReceiving(
   listen: { port: number; host?: string },
 ): Promise<Server | undefined> {
   let server: Server | undefined;
-  if (connection.mode === 'http') {
+  if (connection.mode !== 'socket') {
     server = (await app.start({ port: listen.port, host: listen.host ?? '0.0.0.0' })) as Server;
   } else {
     await app.start();
@@ -268,4 +330,33 @@ async function startReceiving(
     if (server && !server.listening) await new Promise((r) => server?.once('listening', r));
   }
   return server;
+}
+
+/**
+ * Bolt's own OAuth (InstallProvider) for distribution mode: our installation store (tokens sealed
+ * in the database), our single-use state store, our pages, and the code exchange and auth.test
+ * through SLACK_API_URL's client options. Bolt serves GET /slack/install and /slack/oauth_redirect.
+ */
+function oauthOptions(
+  ctx: AppContext,
+  c: DistributionConnection,
+  clientOptions: WebClientOptions,
+): Partial<ConstructorParameters<typeof HTTPReceiver>[0]> {
+  return {
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    stateSecret: c.stateSecret,
+    scopes: [...BOT_SCOPES],
+    installationStore: createInstallationStore(ctx),
+    ...(c.redirectUri ? { redirectUri: c.redirectUri } : {}),
+    installerOptions: {
+      stateStore: createOAuthStateStore(ctx, c.stateSecret),
+      directInstall: false,
+      installPath: '/slack/install',
+      redirectUriPath: '/slack/oauth_redirect',
+      renderHtmlForInstallPath: installPage,
+      callbackOptions: installCallbacks(ctx.logger),
+      clientOptions,
+    },
+  };
 }

@@ -60,7 +60,7 @@ export async function sendNudgeNow(
 export function createNudgeDm(ctx: AppContext, client: WebClient): NudgeDm {
   return {
     openDm: (owner) => openDmChannel(ctx, client, owner),
-    postPrompt: (channelId, prompt) =>
+    postPrompt: (_owner, channelId, prompt) =>
       client.chat.postMessage({
         channel: channelId,
         ...buildNudgeMessage(prompt, shiftOf(ctx, prompt), { practice: promptPractice(ctx, prompt) }),
@@ -72,7 +72,7 @@ export function createNudgeDm(ctx: AppContext, client: WebClient): NudgeDm {
 export function createDigestDm(ctx: AppContext, client: WebClient): DigestDm {
   return {
     openDm: (owner) => openDmChannel(ctx, client, owner),
-    postDigest: (channelId, digest) =>
+    postDigest: (_owner, channelId, digest) =>
       client.chat.postMessage({ channel: channelId, ...buildDigestMessage(digest) }),
   };
 }

@@ -61,7 +61,11 @@ export function buildManifest(opts: ManifestOptions = {}): Record<string, unknow
       ],
       ...shortcuts,
     },
-    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    oauth_config: {
+      // HTTP mode: where Slack sends an installer back (distribution mode's /slack/oauth_redirect).
+      ...(opts.url ? { redirect_urls: [`${opts.url.replace(/\/+$/, '')}/slack/oauth_redirect`] } : {}),
+      scopes: { bot: [...BOT_SCOPES] },
+    },
     settings: {
       ...(SUBSCRIBED_EVENTS.length > 0 || requestUrl
         ? {

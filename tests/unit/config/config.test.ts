@@ -83,3 +83,73 @@ describe('loadConfig', () => {
     expect(c.slackApiUrl).toBe('http://127.0.0.1:4000/api/');
   });
 });
+
+describe('distribution mode (OAuth, many workspaces)', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const OLD = Buffer.alloc(32, 9).toString('base64');
+  const CLIENT_SECRET = 'client-secret-0123456789';
+  const STATE_SECRET = 'state-secret-0123456789abcdef';
+  const full = {
+    SLACK_CLIENT_ID: '1234.5678',
+    SLACK_CLIENT_SECRET: CLIENT_SECRET,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_STATE_SECRET: STATE_SECRET,
+    LADDER_ENCRYPTION_KEY: KEY,
+  };
+
+  it('is chosen by the client id, its secrets and the key, with no bot token', () => {
+    const c = loadConfig({ ...full, LADDER_ENCRYPTION_KEY_PREVIOUS: OLD });
+    expect(c.slack.mode).toBe('distribution');
+    if (c.slack.mode !== 'distribution') return;
+    expect(c.slack.clientId).toBe('1234.5678');
+    expect(c.slack.keys.current).toEqual(Buffer.alloc(32, 7));
+    expect(c.slack.keys.previous).toEqual(Buffer.alloc(32, 9));
+    expect(c.slack.redirectUri).toBeUndefined();
+    expect(c.databasePath).toBe('./data/ladder.db');
+  });
+
+  it('stops when a bot token is set beside the client id, saying which to remove', () => {
+    const msg = errorOf(() => loadConfig({ ...full, SLACK_BOT_TOKEN: BOT }));
+    expect(msg).toMatch(/remove SLACK_BOT_TOKEN/);
+    expect(msg).toMatch(/for a single workspace remove SLACK_CLIENT_ID/);
+    expect(msg).not.toContain(BOT);
+    expect(errorOf(() => loadConfig({ ...full, SLACK_APP_TOKEN: APP }))).toMatch(/remove SLACK_APP_TOKEN/);
+  });
+
+  it('names every missing variable of a partial set', () => {
+    const msg = errorOf(() => loadConfig({ SLACK_CLIENT_ID: '1234.5678', SLACK_SIGNING_SECRET: SECRET }));
+    expect(msg).toMatch(/SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, LADDER_ENCRYPTION_KEY are missing/);
+    const one = errorOf(() => loadConfig({ ...full, LADDER_ENCRYPTION_KEY: '' }));
+    expect(one).toMatch(/LADDER_ENCRYPTION_KEY is missing/);
+  });
+
+  it('wants the key to be 32 bytes of base64, and never shows it', () => {
+    const short = Buffer.alloc(16, 1).toString('base64');
+    const msg = errorOf(() => loadConfig({ ...full, LADDER_ENCRYPTION_KEY: short }));
+    expect(msg).toMatch(/LADDER_ENCRYPTION_KEY must be 32 bytes in base64/);
+    expect(msg).not.toContain(short);
+    const bad = errorOf(() => loadConfig({ ...full, LADDER_ENCRYPTION_KEY_PREVIOUS: 'not base64 at all!' }));
+    expect(bad).toMatch(/LADDER_ENCRYPTION_KEY_PREVIOUS must be 32 bytes in base64/);
+    expect(bad).not.toContain('not base64 at all');
+    const all = errorOf(() => loadConfig({ ...full, SLACK_CLIENT_ID: 'x', SLACK_STATE_SECRET: 'short' }));
+    expect(all).not.toContain(CLIENT_SECRET);
+  });
+
+  it('takes a redirect URI only if it ends in /slack/oauth_redirect', () => {
+    const uri = 'https://ladder.example.com/slack/oauth_redirect';
+    const c = loadConfig({ ...full, SLACK_REDIRECT_URI: uri });
+    expect(c.slack.mode === 'distribution' && c.slack.redirectUri).toBe(uri);
+    expect(
+      errorOf(() => loadConfig({ ...full, SLACK_REDIRECT_URI: 'https://ladder.example.com/oauth' })),
+    ).toMatch(/SLACK_REDIRECT_URI must be the https:\/\/ URL of \/slack\/oauth_redirect/);
+  });
+
+  it('leaves the single-workspace modes and local mode as they were', () => {
+    expect(
+      loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, LADDER_ENCRYPTION_KEY: KEY }).slack
+        .mode,
+    ).toBe('http');
+    expect(loadConfig({ LADDER_ENCRYPTION_KEY: KEY }).slack.mode).toBe('local');
+    expect(loadConfig({ ...full }, { forceLocal: true }).slack.mode).toBe('local');
+  });
+});

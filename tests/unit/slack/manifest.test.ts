@@ -76,6 +76,15 @@ describe('manifest.yml', () => {
     expect(http.settings).toMatchObject({ socket_mode_enabled: false });
   });
 
+  it('HTTP variant names the OAuth redirect of distribution mode and keeps the scopes the code uses', () => {
+    const http = buildManifest({ url: 'https://ladder.example.com/' });
+    expect(http.oauth_config).toEqual({
+      redirect_urls: ['https://ladder.example.com/slack/oauth_redirect'],
+      scopes: { bot: [...BOT_SCOPES] },
+    });
+    expect((buildManifest().oauth_config as Record<string, unknown>).redirect_urls).toBeUndefined();
+  });
+
   it('the schema check can fail: an invalid manifest is refused', () => {
     expect(validationErrors({ display_information: { name: '' }, bogus: true }).length).toBeGreaterThan(0);
   });

@@ -46,14 +46,18 @@ export function registerWorkspaceEvents(app: App, ctx: AppContext, active = crea
     const tenant = tenantOfEvent(body);
     active.forget(tenant);
     await ctx.repos.workspaces.markInactive(tenant, 'uninstalled', ctx.now());
+    // Distribution mode: its tokens go with it (people's data stays until `cli purge --team`).
+    await ctx.repos.installations.remove(tenant);
     ctx.logger.info('app uninstalled: all sending to the workspace stopped', { team: tenant });
   });
 
   app.event(EventName.tokensRevoked, async ({ event, body }) => {
-    if ((event.tokens.bot ?? []).length === 0) return;
     const tenant = tenantOfEvent(body);
+    await forgetRevokedUserTokens(ctx, tenant, event.tokens.oauth ?? []);
+    if ((event.tokens.bot ?? []).length === 0) return;
     active.forget(tenant);
     await ctx.repos.workspaces.markInactive(tenant, 'revoked', ctx.now());
+    await ctx.repos.installations.remove(tenant);
     ctx.logger.info('bot token revoked: all sending to the workspace stopped', { team: tenant });
   });
 
@@ -75,4 +79,18 @@ export function registerWorkspaceEvents(app: App, ctx: AppContext, active = crea
     }
     await next();
   });
+}
+
+/** A revoked user token is dropped from the tenant's installation (Ladder asks for none today). */
+async function forgetRevokedUserTokens(
+  ctx: AppContext,
+  tenant: string,
+  userIds: readonly string[],
+): Promise<void> {
+  if (userIds.length === 0) return;
+  const found = await ctx.repos.installations.find<{ user?: { id?: string; token?: string } }>(tenant);
+  const user = found?.data.user;
+  if (!found || !user?.token || !user.id || !userIds.includes(user.id)) return;
+  const { token: _revoked, ...rest } = user;
+  await ctx.repos.installations.save({ ...found, data: { ...found.data, user: rest } }, ctx.now());
 }

@@ -1,0 +1,107 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { APP_ID } from './slack-api-state.ts';
+
+/**
+ * The OAuth side of the local Slack API, for distribution mode: a test (or a person) authorizes an
+ * install for a team, which yields a one-time code; `oauth.v2.access` trades it for that team's bot
+ * token. Tokens are derived from the API's own bot token and the team id, so the same local
+ * workspace hands out the same tokens after a restart. An uninstall revokes a team's token.
+ */
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+interface PendingCode {
+  teamId: string;
+  teamName: string;
+  userId: string;
+  redirectUri: string | undefined;
+  used: boolean;
+  expiresAt: number;
+}
+
+/** Slack's codes are good for ten minutes. */
+const CODE_TTL_MS = 10 * 60_000;
+
+export type AccessAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; error: string };
+
+export interface LocalOAuth {
+  /** The "Allow" click on Slack's authorize page: a code for the app's redirect. */
+  authorize(o: { teamId: string; teamName?: string; userId: string; redirectUri?: string }): string;
+  access(params: Record<string, unknown>, basicAuth: string | undefined): AccessAnswer;
+  /** The team of a live install token, if it is one. */
+  teamOf(token: string): string | undefined;
+  /** The bot token an install of this team gets (issued or not). */
+  tokenFor(teamId: string): string;
+  /** Uninstall: the team's token stops working. */
+  revoke(teamId: string): void;
+}
+
+export function createLocalOAuth(
+  client: OAuthClient | undefined,
+  seed: string,
+  scopes: readonly string[],
+  botUserId: string,
+  now: () => number,
+): LocalOAuth {
+  const codes = new Map<string, PendingCode>();
+  const revoked = new Set<string>();
+  const tokenFor = (teamId: string) =>
+    `xoxb-${teamId}-${createHmac('sha256', seed).update(`install:${teamId}`).digest('hex').slice(0, 24)}`;
+  return {
+    tokenFor,
+    authorize(o) {
+      const code = `${Math.floor(now() / 1000)}.${randomBytes(12).toString('hex')}`;
+      codes.set(code, {
+        teamId: o.teamId,
+        teamName: o.teamName ?? o.teamId,
+        userId: o.userId,
+        redirectUri: o.redirectUri,
+        used: false,
+        expiresAt: now() + CODE_TTL_MS,
+      });
+      return code;
+    },
+    access(params, basicAuth) {
+      const [id, secret] = basicAuth
+        ? Buffer.from(basicAuth, 'base64').toString('utf8').split(':')
+        : [params.client_id, params.client_secret];
+      if (!client || id !== client.clientId) return { ok: false, error: 'invalid_client_id' };
+      if (secret !== client.clientSecret) return { ok: false, error: 'bad_client_secret' };
+      const code = typeof params.code === 'string' ? codes.get(params.code) : undefined;
+      if (!code || code.expiresAt <= now()) return { ok: false, error: 'invalid_code' };
+      if (code.used) return { ok: false, error: 'invalid_code' };
+      if (code.redirectUri !== undefined && params.redirect_uri !== code.redirectUri)
+        return { ok: false, error: 'bad_redirect_uri' };
+      code.used = true;
+      const token = tokenFor(code.teamId);
+      revoked.delete(code.teamId);
+      return {
+        ok: true,
+        body: {
+          app_id: APP_ID,
+          authed_user: { id: code.userId },
+          scope: scopes.join(','),
+          token_type: 'bot',
+          access_token: token,
+          bot_user_id: botUserId,
+          team: { id: code.teamId, name: code.teamName },
+          enterprise: null,
+          is_enterprise_install: false,
+        },
+      };
+    },
+    teamOf(token) {
+      // Any token this seed derived, so installs stored before a restart keep working.
+      const cut = token.lastIndexOf('-');
+      const teamId = token.startsWith('xoxb-') && cut > 5 ? token.slice(5, cut) : undefined;
+      if (!teamId || revoked.has(teamId) || tokenFor(teamId) !== token) return undefined;
+      return teamId;
+    },
+    revoke(teamId) {
+      revoked.add(teamId);
+    },
+  };
+}

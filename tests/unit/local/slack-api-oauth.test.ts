@@ -1,0 +1,63 @@
+import { WebClient } from '@slack/web-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalSlackApi } from '../../../src/local/slack-api.ts';
+import { client, slackError, startApi } from './helpers.ts';
+
+const OAUTH = { clientId: '111.222', clientSecret: 'local-client-secret' };
+let api: LocalSlackApi;
+
+afterEach(async () => {
+  await api?.close();
+});
+
+function exchange(code: string, secret = OAUTH.clientSecret) {
+  return new WebClient(undefined, { slackApiUrl: api.url, retryConfig: { retries: 0 } }).oauth.v2.access({
+    code,
+    client_id: OAUTH.clientId,
+    client_secret: secret,
+  });
+}
+
+describe('local Slack API: OAuth installs', () => {
+  it('trades an authorized code for the team bot token once, and auth.test names that team', async () => {
+    api = await startApi({ oauth: OAUTH });
+    const code = api.oauth.authorize({ teamId: 'T0AAA', userId: 'U0ALICE' });
+    const r = await exchange(code);
+    expect(r).toMatchObject({
+      ok: true,
+      token_type: 'bot',
+      team: { id: 'T0AAA' },
+      is_enterprise_install: false,
+    });
+    expect(r.access_token).toBe(api.oauth.tokenFor('T0AAA'));
+    expect((await slackError(exchange(code))).error).toBe('invalid_code');
+    const other = await exchange(api.oauth.authorize({ teamId: 'T0BBB', userId: 'U0ALICE' }));
+    expect(other.access_token).not.toBe(r.access_token);
+    expect(await client(api.url, { token: r.access_token as string }).auth.test()).toMatchObject({
+      team_id: 'T0AAA',
+    });
+    expect(await client(api.url, { token: other.access_token as string }).auth.test()).toMatchObject({
+      team_id: 'T0BBB',
+    });
+    expect(api.calls.filter((c) => c.method === 'auth.test').map((c) => c.team)).toEqual(['T0AAA', 'T0BBB']);
+    expect(JSON.stringify(api.calls)).not.toContain(OAUTH.clientSecret);
+  });
+
+  it('refuses a wrong client secret, a made-up code and a revoked token', async () => {
+    api = await startApi({ oauth: OAUTH });
+    const code = api.oauth.authorize({ teamId: 'T0AAA', userId: 'U0ALICE' });
+    expect((await slackError(exchange(code, 'wrong'))).error).toBe('bad_client_secret');
+    expect((await slackError(exchange('123.made-up'))).error).toBe('invalid_code');
+    const token = (await exchange(code)).access_token as string;
+    api.oauth.revoke('T0AAA');
+    expect((await slackError(client(api.url, { token }).auth.test())).error).toBe('invalid_auth');
+  });
+
+  it('keeps the tokens of its installs across a restart', async () => {
+    api = await startApi({ oauth: OAUTH });
+    const token = (await exchange(api.oauth.authorize({ teamId: 'T0AAA', userId: 'U0ALICE' }))).access_token;
+    await api.close();
+    api = await startApi({ oauth: OAUTH });
+    expect(await client(api.url, { token: token as string }).auth.test()).toMatchObject({ team_id: 'T0AAA' });
+  });
+});
