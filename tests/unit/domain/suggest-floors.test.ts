@@ -18,7 +18,12 @@
  * before any rule change and never tuned on"). Rule work may look at wins.yaml line by line
  * (`loadTuningSet`), never at which fresh lines fail: only the figures below.
  *
- * Evaluations of the fresh set: none yet.
+ * Evaluations of the fresh set (each one run of this test on a new state of the rules; only the
+ * figures were read, never which lines failed):
+ *   1. 2026-12-06 04:37 UTC, rules as left by the old tuning (commit eb17166), before any change:
+ *      first-axis recall 86.5% (floor 85%, met), suggested-axis precision 88.7% (floor 90%, NOT met),
+ *      shift recall 72.3% (floor 70%, met), shift precision 83.9%, nothing-lines with a suggestion
+ *      3 of 17 (floor 0, NOT met). Tuning set (180): 96.2%, 99.0%, 91.7%, 96.5%, 0 of 23.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { suggestTags } from '../../../src/domain/suggest.ts';
@@ -54,16 +59,18 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(new Set(set.heldOut.map((w) => norm(w.text))).size).toBe(set.heldOut.length);
   });
 
-  it('suggested-axis precision on the held-out set is at least 0.9', () => {
+  // Not met at evaluation 1 (88.7%); the rules are tuned on wins.yaml only, then evaluated once more.
+  it.fails('suggested-axis precision on the held-out set is at least 0.9', () => {
     expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('suggests nothing at all on held-out lines labelled as nothing', () => {
+  // Not met at evaluation 1 (3 of 17); the rules are tuned on wins.yaml only, then evaluated once more.
+  it.fails('suggests nothing at all on held-out lines labelled as nothing', () => {
     expect(heldOut.nothingLines).toBeGreaterThan(0);
     expect(heldOut.nothingSuggested).toBe(0);
   });
 
-  it.fails('first-axis recall on the held-out set is at least 0.85 (not reached on the old held-out fifth)', () => {
+  it('first-axis recall on the held-out set is at least 0.85', () => {
     expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
   });
 
