@@ -24,6 +24,22 @@
  *      first-axis recall 86.5% (floor 85%, met), suggested-axis precision 88.7% (floor 90%, NOT met),
  *      shift recall 72.3% (floor 70%, met), shift precision 83.9%, nothing-lines with a suggestion
  *      3 of 17 (floor 0, NOT met). Tuning set (180): 96.2%, 99.0%, 91.7%, 96.5%, 0 of 23.
+ *   Then the rules were tuned on wins.yaml only, on its residual misses (commits 80535c2, cb945d2):
+ *   tuning set 98.1% first-axis recall, 98.3% shift recall. The constants were swept on wins.yaml
+ *   and left as they are: AXIS_SHARE 0.6 with LEAD_BONUS 0.25 kept its recall with barely fewer
+ *   axes (1.067 a line against 1.083), and a minimum axis score of 1 cost three first axes. The
+ *   session that tuned is the one that wrote fresh.yaml, so it knew the wording of the fresh
+ *   lines; it changed only words that a wins.yaml miss named.
+ *   2. 2026-12-06 04:42 UTC, the last evaluation (commit cb945d2): first-axis recall 86.5% (met),
+ *      suggested-axis precision 88.7% (NOT met), shift recall 72.3% (met), shift precision 82.5%,
+ *      nothing-lines with a suggestion 3 of 17 (NOT met). Tuning set (180): 98.1%, 99.0%, 98.3%,
+ *      98.3%, 0 of 23. Tuning on wins.yaml moved none of the fresh figures but shift precision
+ *      (down 1.4 points): the rules fit wins.yaml far better than new wording.
+ * Evaluated twice in all: the fresh set met two states of the rules, no more (the last state's
+ * figures were computed again, identical, by `npm run bench -- suggestions` and by the runs that
+ * checked this file). Between the two, only wins.yaml was looked at line by line. Two floors
+ * of issue 16 are not met on the fresh set; their tests are `it.fails` with a guard beside each that
+ * keeps the figure from falling below where it stands.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { suggestTags } from '../../../src/domain/suggest.ts';
@@ -59,15 +75,24 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(new Set(set.heldOut.map((w) => norm(w.text))).size).toBe(set.heldOut.length);
   });
 
-  // Not met at evaluation 1 (88.7%); the rules are tuned on wins.yaml only, then evaluated once more.
-  it.fails('suggested-axis precision on the held-out set is at least 0.9', () => {
+  // Not met: 88.7% at both evaluations (see the header).
+  it.fails('suggested-axis precision on the held-out set is at least 0.9 (not reached: 0.887)', () => {
     expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.9);
   });
 
-  // Not met at evaluation 1 (3 of 17); the rules are tuned on wins.yaml only, then evaluated once more.
-  it.fails('suggests nothing at all on held-out lines labelled as nothing', () => {
+  it('suggested-axis precision on the held-out set stays at least 0.88 (where it stands)', () => {
+    expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.88);
+  });
+
+  // Not met: 3 of 17 nothing-lines get a suggestion at both evaluations (see the header).
+  it.fails('suggests nothing at all on held-out lines labelled as nothing (not reached: 3 of 17)', () => {
     expect(heldOut.nothingLines).toBeGreaterThan(0);
     expect(heldOut.nothingSuggested).toBe(0);
+  });
+
+  it('suggests something on at most 3 held-out nothing-lines (where it stands)', () => {
+    expect(heldOut.nothingLines).toBe(17);
+    expect(heldOut.nothingSuggested).toBeLessThanOrEqual(3);
   });
 
   it('first-axis recall on the held-out set is at least 0.85', () => {
