@@ -1,16 +1,45 @@
 /**
- * Tag suggestions measured on labelled TPM wins (issue 16): tests/fixtures/tag-suggestions/ holds
- * 180 wins labelled as a coach would (first axis, other fair axes, shift) and one random split. The
- * rules were tuned on the tuning part only; the held-out fifth is what these floors are held on.
- * The tuning figures are printed beside the held-out ones (and written to bench/RESULTS.md by
+ * Tag suggestions measured on labelled TPM wins (issue 16). The floors are held on a FRESH held-out
+ * set; the tuning figures are printed beside them (and written to bench/RESULTS.md by
  * `npm run bench -- suggestions`).
  *
- * One floor of the issue is NOT reached on the held-out part: first-axis recall 83.3% < 85%, i.e.
- * 25 of 30 lines, although the tuning part is at 99.2%: the rules generalise less well than the
- * tuning figures suggest. It is written as `it.fails`, so the suite says so plainly and turns red
- * the day it is reached (then make it a plain `it`); beside it, a guard keeps the figure from
- * falling below where it stands. Shift recall reached its floor (73.3%, 11 of 15) once words that
- * only hint at a shift were counted at half weight, two of them making the shift.
+ * Tuning set: tests/fixtures/tag-suggestions/wins.yaml, all 180 wins. The rules were first written
+ * against a random four fifths of them (split.yaml) and held on the other fifth, but that fifth was
+ * looked at many times while tuning (83.3% first-axis recall there, the floor never reached), so it
+ * was no longer a clean held-out: both parts are now the tuning set.
+ *
+ * Held-out set: tests/fixtures/tag-suggestions/fresh.yaml, 172 new wins (17 with nothing to tag),
+ * written by hand in one sitting by a helper session on 2026-12-06, who read only the header and
+ * the first 42 lines of wins.yaml to learn the format and conventions, did not read the suggestion
+ * rules (ladder-data YAML, src/domain/suggest.ts) and ran no evaluation first. Labelled as a coach
+ * would, by the topics of the issue (several lines each), British and US spelling, past and present
+ * tense. Lines too close to a wins.yaml line (shared-word ratio above 0.4) were rewritten before the
+ * commit; none repeats one. Committed alone, before any rule change ("Fresh held-out set, written
+ * before any rule change and never tuned on"). Rule work may look at wins.yaml line by line
+ * (`loadTuningSet`), never at which fresh lines fail: only the figures below.
+ *
+ * Evaluations of the fresh set (each one run of this test on a new state of the rules; only the
+ * figures were read, never which lines failed):
+ *   1. 2026-12-06 04:37 UTC, rules as left by the old tuning (commit eb17166), before any change:
+ *      first-axis recall 86.5% (floor 85%, met), suggested-axis precision 88.7% (floor 90%, NOT met),
+ *      shift recall 72.3% (floor 70%, met), shift precision 83.9%, nothing-lines with a suggestion
+ *      3 of 17 (floor 0, NOT met). Tuning set (180): 96.2%, 99.0%, 91.7%, 96.5%, 0 of 23.
+ *   Then the rules were tuned on wins.yaml only, on its residual misses (commits 80535c2, cb945d2):
+ *   tuning set 98.1% first-axis recall, 98.3% shift recall. The constants were swept on wins.yaml
+ *   and left as they are: AXIS_SHARE 0.6 with LEAD_BONUS 0.25 kept its recall with barely fewer
+ *   axes (1.067 a line against 1.083), and a minimum axis score of 1 cost three first axes. The
+ *   session that tuned is the one that wrote fresh.yaml, so it knew the wording of the fresh
+ *   lines; it changed only words that a wins.yaml miss named.
+ *   2. 2026-12-06 04:42 UTC, the last evaluation (commit cb945d2): first-axis recall 86.5% (met),
+ *      suggested-axis precision 88.7% (NOT met), shift recall 72.3% (met), shift precision 82.5%,
+ *      nothing-lines with a suggestion 3 of 17 (NOT met). Tuning set (180): 98.1%, 99.0%, 98.3%,
+ *      98.3%, 0 of 23. Tuning on wins.yaml moved none of the fresh figures but shift precision
+ *      (down 1.4 points): the rules fit wins.yaml far better than new wording.
+ * Evaluated twice in all: the fresh set met two states of the rules, no more (the last state's
+ * figures were computed again, identical, by `npm run bench -- suggestions` and by the runs that
+ * checked this file). Between the two, only wins.yaml was looked at line by line. Two floors
+ * of issue 16 are not met on the fresh set; their tests are `it.fails` with a guard beside each that
+ * keeps the figure from falling below where it stands.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { suggestTags } from '../../../src/domain/suggest.ts';
@@ -27,41 +56,54 @@ describe('tag suggestions on the labelled TPM wins', () => {
     const suggest = (text: string) => suggestTags(text, rules);
     heldOut = measure(set.heldOut, suggest);
     tuning = measure(set.tuning, suggest);
-    console.log(
-      `Tag suggestions, held-out beside tuning (seed ${set.seed}):\n${figuresTable(heldOut, tuning)}`,
-    );
+    console.log(`Tag suggestions, held-out (fresh) beside tuning:\n${figuresTable(heldOut, tuning)}`);
   });
 
-  it('the split is the recorded one: 180 wins, a fifth held out, no win in both parts', () => {
+  it('the held-out set is fresh: at least 150 wins, about a tenth with nothing to tag, none from the tuning set', () => {
     const set = loadLabelledSet();
-    expect(set.heldOut.length + set.tuning.length).toBe(180);
-    expect(set.heldOut.length).toBe(36);
-    const held = new Set(set.heldOut.map((w) => w.id));
-    expect(set.tuning.filter((w) => held.has(w.id))).toEqual([]);
+    expect(set.tuning).toHaveLength(180);
+    expect(set.heldOut.length).toBeGreaterThanOrEqual(150);
+    const nothing = set.heldOut.filter((w) => w.first === null).length;
+    expect(nothing / set.heldOut.length).toBeGreaterThan(0.05);
+    const norm = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+    const tuningTexts = new Set(set.tuning.map((w) => norm(w.text)));
+    expect(set.heldOut.filter((w) => tuningTexts.has(norm(w.text))).map((w) => w.text)).toEqual([]);
+    expect(new Set(set.heldOut.map((w) => norm(w.text))).size).toBe(set.heldOut.length);
   });
 
-  it('suggested-axis precision on the held-out part is at least 0.9', () => {
+  // Not met: 88.7% at both evaluations (see the header).
+  it.fails('suggested-axis precision on the held-out set is at least 0.9 (not reached: 0.887)', () => {
     expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('suggests nothing at all on held-out lines labelled as nothing', () => {
+  it('suggested-axis precision on the held-out set stays at least 0.88 (where it stands)', () => {
+    expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.88);
+  });
+
+  // Not met: 3 of 17 nothing-lines get a suggestion at both evaluations (see the header).
+  it.fails('suggests nothing at all on held-out lines labelled as nothing (not reached: 3 of 17)', () => {
     expect(heldOut.nothingLines).toBeGreaterThan(0);
     expect(heldOut.nothingSuggested).toBe(0);
   });
 
-  it.fails('first-axis recall on the held-out part is at least 0.85 (not reached yet: 0.833)', () => {
+  it('suggests something on at most 3 held-out nothing-lines (where it stands)', () => {
+    expect(heldOut.nothingLines).toBe(17);
+    expect(heldOut.nothingSuggested).toBeLessThanOrEqual(3);
+  });
+
+  it('first-axis recall on the held-out set is at least 0.85', () => {
     expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('first-axis recall on the held-out part stays at least 0.83 (where it stands)', () => {
-    expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.83);
-  });
-
-  it('shift recall on the held-out part is at least 0.7', () => {
+  it('shift recall on the held-out set is at least 0.7', () => {
     expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.7);
   });
 
-  it('the tuning part meets every floor (the rules were written against it)', () => {
+  it('the tuning set meets every floor (the rules were written against it)', () => {
     expect(tuning.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
     expect(tuning.axisPrecision).toBeGreaterThanOrEqual(0.9);
     expect(tuning.shiftRecall).toBeGreaterThanOrEqual(0.7);
