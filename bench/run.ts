@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     'due-tick.ts',
     'The tick reads only who is due (1k / 10k / 100k opted in, SQLite and PostgreSQL)',
   );
+  await optional('instances.ts', 'One instance against three on one PostgreSQL database');
   const only = process.argv.slice(2);
   const out: string[] = [
     '# Benchmark results',
