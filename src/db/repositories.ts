@@ -6,6 +6,7 @@ import { createEvidenceRepository } from './evidence-repository.ts';
 import { createExportRepository } from './export-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
 import { createProfileRepository } from './profile-repository.ts';
+import { createSendLeaseRepository } from './send-lease-repository.ts';
 import { createSlackStateRepository } from './slack-state-repository.ts';
 import { createUserDataRepository } from './user-data.ts';
 import { createWorkspaceRepository } from './workspace-repository.ts';
@@ -34,6 +35,8 @@ export function createRepositories(database: DatabaseHandle | Db) {
     connection: { isOpen: handle.isOpen, isHealthy: handle.isHealthy },
     erasure: handle.sqlite ? createErasure(handle.sqlite) : NOTHING_TO_SCRUB,
     workspaces: createWorkspaceRepository(store),
+    /** Which instance sends each workspace's scheduled DMs (no personal data). */
+    sendLeases: createSendLeaseRepository(store),
     /** A person's data across the repositories above: forget, the JSON export, import. */
     userData: createUserDataRepository(store, owners),
   };

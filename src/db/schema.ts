@@ -163,6 +163,13 @@ export interface DatabaseMetadataTable {
   written_at: Instant;
 }
 
+/** Which instance sends a workspace's scheduled DMs, until when (send-lease-repository.ts). */
+export interface SendLeasesTable {
+  team_id: string;
+  owner: string;
+  expires_at: Instant;
+}
+
 export interface Schema {
   workspaces: WorkspacesTable;
   profiles: ProfilesTable;
@@ -177,6 +184,7 @@ export interface Schema {
   nudge_history: NudgeHistoryTable;
   exports: ExportsTable;
   database_metadata: DatabaseMetadataTable;
+  send_leases: SendLeasesTable;
 }
 
 /** A table holding a person's rows, keyed by (team_id, user_id). */
