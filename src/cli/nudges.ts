@@ -124,16 +124,19 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
     const ctx = createAppContext({ config, db: database, ladder, logger, ...(now ? { now } : {}) });
     const crash = crashHooks(io.env);
     const client = new WebClient(token ?? '', bulkClientOptions(config.slackApiUrl, logger));
+    const leaseOwner = newLeaseOwner('cli');
     const sender = createNudgeSender({
       ctx,
       dm: createNudgeDm(ctx, client),
       ratePerMinute: config.nudgeSendRate,
+      // A workspace whose lease another instance holds gets `due … sender-elsewhere` lines.
+      leases: { repo: ctx.repos.sendLeases, owner: leaseOwner },
       ...(crash.hooks ? { hooks: crash.hooks } : {}),
     });
     try {
       const result = await runNudgesOnce(ctx, sender, ctx.now(), {
         dryRun,
-        leaseOwner: newLeaseOwner('cli'),
+        leaseOwner,
         ...(crash.afterClaim ? { afterClaim: crash.afterClaim } : {}),
         digests: { dm: createDigestDm(ctx, client), paceMs: 60_000 / config.nudgeSendRate, ...crash.digest },
       });

@@ -15,6 +15,9 @@ import { shiftWeekKey } from '../domain/zoned-time.ts';
 import { type DigestRunOptions, runDigestsOnce } from './digest-run.ts';
 import { type BatchOutcomes, emptyOutcomes, type NudgeSender } from './nudge-sender.ts';
 
+/** The reason on a due line of a workspace whose send lease another instance holds. */
+export const SENDER_ELSEWHERE = 'sender-elsewhere';
+
 /** A claim outlives the run that made it by this much, plus the time its queue needs. */
 const BASE_LEASE_MS = 10 * 60_000;
 
@@ -150,7 +153,9 @@ async function runWeeklyOnce(
     });
     return { lines, counts: runCounts(check, null, emptyOutcomes()) };
   }
-  const claim = await claimDue(ctx, check, opts.leaseOwner, sender.backlog());
+  // Workspaces another instance sends for are left to it: their due people read `sender-elsewhere`.
+  const leased = await sender.leased(check);
+  const claim = await claimDue(ctx, leased.check, opts.leaseOwner, sender.backlog());
   opts.afterClaim?.();
   const outcomes = await sender.enqueue(claim.claimed);
   const repo = ctx.repos.nudges;
@@ -166,6 +171,10 @@ async function runWeeklyOnce(
     known.add(k);
   }
   const retried = check.retries.map((r) => r.row);
-  const lines = buildRunReport({ users, ledger, decisions: check.decisions, retried, at });
+  const lines = buildRunReport({ users, ledger, decisions: check.decisions, retried, at }).map((line) =>
+    line.status === 'due' && !line.reason && leased.elsewhere.has(line.teamId)
+      ? { ...line, reason: SENDER_ELSEWHERE }
+      : line,
+  );
   return { lines, counts: runCounts(check, claim, outcomes) };
 }

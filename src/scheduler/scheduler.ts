@@ -88,8 +88,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   const { ctx } = opts;
   const logger = ctx.logger.child({ component: 'nudges' });
   const clock = opts.clock ?? (() => performance.now());
-  const { client, sender } = bulkSending(opts);
   const leaseOwner = newLeaseOwner('app');
+  const { client, sender } = bulkSending(opts, leaseOwner);
   let task: ScheduledTask | undefined;
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
@@ -104,7 +104,11 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
 
   async function tick(): Promise<TickResult> {
     const check = await findDueNudges(ctx, ctx.now());
-    const claim = await claimDue(ctx, check, leaseOwner, sender.backlog());
+    // Only the workspaces whose send lease this instance holds, and about a minute and a half of
+    // sends each: the rest stay due for the next tick, on whichever instance holds the lease then.
+    const perWorkspace = Math.ceil(1.5 * ctx.config.nudgeSendRate);
+    const leased = await sender.leased(check, { perWorkspace });
+    const claim = await claimDue(ctx, leased.check, leaseOwner, sender.backlog());
     const sends = sender.enqueue(claim.claimed);
     lastTickAt = clock();
     reportUnconfirmed(logger, reportedUnconfirmed, check);
@@ -203,7 +207,7 @@ function digestPasses(
 }
 
 /** The bulk client (unless one is given) and the throttled sender of the nudge DMs on it. */
-function bulkSending(opts: SchedulerOptions): { client: WebClient; sender: NudgeSender } {
+function bulkSending(opts: SchedulerOptions, leaseOwner: string): { client: WebClient; sender: NudgeSender } {
   const { ctx } = opts;
   const client =
     opts.client ?? new WebClient(opts.botToken, bulkClientOptions(ctx.config.slackApiUrl, ctx.logger));
@@ -211,6 +215,7 @@ function bulkSending(opts: SchedulerOptions): { client: WebClient; sender: Nudge
     ctx,
     dm: opts.nudgeDm(client),
     ratePerMinute: ctx.config.nudgeSendRate,
+    leases: { repo: ctx.repos.sendLeases, owner: leaseOwner },
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
   });
   return { client, sender };

@@ -49,6 +49,14 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     return { code, lines: stdout.split('\n').filter(Boolean) };
   }
 
+  /**
+   * A killed run's send lease runs a minute of real time (send leases follow the wall clock, not
+   * `--at`); the test lets that minute pass at once.
+   */
+  function endSendLeases() {
+    db.prepare('UPDATE send_leases SET expires_at = ?').run(new Date(Date.now() - 1000).toISOString());
+  }
+
   async function runAndCrash(at: string, crashAt: 'after-claim' | 'after-post') {
     const child = spawnLadder({ ...env(), LADDER_TEST_CRASH_AT: crashAt }, 'src/cli/index.ts', [
       'nudges',
@@ -96,7 +104,21 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     expect(await row(bob)).toMatchObject({ state: 'sending' });
   });
 
+  it("while a killed run's send lease runs, a new run sends nothing there: due, sender-elsewhere", async () => {
+    const held = await repos.sendLeases.holder(TEAM);
+    expect(held?.owner).toMatch(/^cli:/);
+    expect(held?.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    const run = await runInProcess('2027-01-08T21:00:00Z');
+    expect(run.lines).toEqual([
+      `${TEAM} ${alice} due 2027-01-08T16:00 sender-elsewhere`,
+      `${TEAM} ${bob} failed 2027-01-08T16:00 unknown-outcome`,
+    ]);
+    expect(delivered(alice)).toBe(0);
+    expect(await row(alice)).toBeUndefined();
+  });
+
   it('killed between claim and send: the claim waits for its lease, then exactly one nudge goes out', async () => {
+    endSendLeases();
     const exit = await runAndCrash('2027-01-08T21:00:00Z', 'after-claim');
     expect(exit.signal, exit.output).toBe('SIGKILL');
     expect(delivered(alice)).toBe(0);
@@ -109,6 +131,7 @@ describe('a nudge run killed mid-way never yields a duplicate', () => {
     expect(delivered(alice)).toBe(0);
 
     // Once the lease has run out, the claim is taken over and sent, once.
+    endSendLeases();
     const later = await runInProcess('2027-01-08T21:30:00Z');
     expect(later.lines).toContain(`${TEAM} ${alice} sent 2027-01-08T16:00`);
     await runInProcess('2027-01-08T22:00:00Z');
