@@ -121,11 +121,7 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
     if (backlog() > 0) return;
     for (const w of idleWaiters.splice(0)) w();
   };
-  /** Idle queues hand their lease back, free from the instant their next send could start. */
-  const releaseIdle = () => {
-    for (const q of queues.values())
-      if (q.held && leases && q.items.length === 0 && q.inFlight === 0) leases.release(q, q.nextAt - clock());
-  };
+  const releaseIdle = () => releaseIdleLeases(queues.values(), leases, clock);
 
   function pump(q: WorkspaceQueue): void {
     if (q.timer) {
@@ -164,22 +160,7 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
 
   return {
     enqueue(jobs) {
-      const outcomes = emptyOutcomes();
-      if (jobs.length === 0) {
-        releaseIdle();
-        return Promise.resolve(outcomes);
-      }
-      const sent = new Promise<BatchOutcomes>((resolve) => {
-        let left = jobs.length;
-        const done = (outcome: DeliveryOutcome) => {
-          outcomes[outcome] += 1;
-          left -= 1;
-          if (left === 0) resolve(outcomes);
-        };
-        const touched = new Set(jobs.map((job) => queueFor(queues, job.teamId, !leases)));
-        for (const job of jobs) queueFor(queues, job.teamId, !leases).items.push({ job, done });
-        for (const q of touched) pump(q);
-      });
+      const sent = queueJobs(jobs, (teamId) => queueFor(queues, teamId, !leases), pump);
       releaseIdle();
       return sent;
     },
@@ -194,39 +175,99 @@ export function createNudgeSender(opts: NudgeSenderOptions): NudgeSender {
     async stop(timeoutMs = 2_000) {
       stopped = true;
       const unstarted = dropUnstarted(queues.values());
-      const deadline = clock() + timeoutMs;
-      while ([...queues.values()].some((q) => q.inFlight > 0) && clock() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitForInFlight(queues.values(), clock, timeoutMs);
       for (const w of idleWaiters.splice(0)) w();
       await leases?.releaseAll(queues.values());
       return unstarted;
     },
 
-    async leased(check, o = {}) {
-      const teams = new Set<string>(check.retries.map((r) => r.row.teamId));
-      for (const d of check.decisions) if (d.action === 'send') teams.add(d.teamId);
-      const room = new Map<string, number>();
-      const elsewhere = new Set<string>();
-      for (const team of teams) {
-        const q = queueFor(queues, team, !leases);
-        if (stopped || !(q.held || (await leases?.acquire(q)))) {
-          elsewhere.add(team);
-          continue;
-        }
-        room.set(team, Math.max(0, (o.perWorkspace ?? Number.POSITIVE_INFINITY) - q.items.length - q.inFlight));
-      }
-      const take = (team: string) => {
-        const left = room.get(team) ?? 0;
-        if (left > 0) room.set(team, left - 1);
-        return left > 0;
-      };
-      // Retries first: they are the older nudges.
-      const retries = check.retries.filter((r) => take(r.row.teamId));
-      const decisions = check.decisions.filter((d) => d.action === 'skip' || take(d.teamId));
-      return { check: { ...check, decisions, retries }, elsewhere };
-    },
+    leased: (check, o = {}) =>
+      keepToLeased(check, o.perWorkspace, (team) =>
+        holdQueue(queueFor(queues, team, !leases), leases, stopped),
+      ),
   };
+}
+
+/** The queue when this sender holds (or now takes) its workspace's lease, else null. */
+async function holdQueue(
+  q: WorkspaceQueue,
+  leases: LeaseKeeper | undefined,
+  stopped: boolean,
+): Promise<WorkspaceQueue | null> {
+  if (stopped) return null;
+  return q.held || (await leases?.acquire(q)) ? q : null;
+}
+
+/** Idle queues hand their lease back, free from the instant their next send could start. */
+function releaseIdleLeases(
+  queues: Iterable<WorkspaceQueue>,
+  leases: LeaseKeeper | undefined,
+  clock: () => number,
+): void {
+  if (!leases) return;
+  for (const q of queues)
+    if (q.held && q.items.length === 0 && q.inFlight === 0) leases.release(q, q.nextAt - clock());
+}
+
+/** Puts the jobs on their workspaces' queues; resolves with their outcomes once all are done. */
+function queueJobs(
+  jobs: readonly ClaimedNudge[],
+  queueOf: (teamId: string) => WorkspaceQueue,
+  pump: (q: WorkspaceQueue) => void,
+): Promise<BatchOutcomes> {
+  const outcomes = emptyOutcomes();
+  if (jobs.length === 0) return Promise.resolve(outcomes);
+  return new Promise((resolve) => {
+    let left = jobs.length;
+    const done = (outcome: DeliveryOutcome) => {
+      outcomes[outcome] += 1;
+      left -= 1;
+      if (left === 0) resolve(outcomes);
+    };
+    const touched = new Set(jobs.map((job) => queueOf(job.teamId)));
+    for (const job of jobs) queueOf(job.teamId).items.push({ job, done });
+    for (const q of touched) pump(q);
+  });
+}
+
+/** Waits (at most `timeoutMs`) for the sends in flight. */
+async function waitForInFlight(
+  queues: Iterable<WorkspaceQueue>,
+  clock: () => number,
+  timeoutMs: number,
+): Promise<void> {
+  const all = [...queues];
+  const deadline = clock() + timeoutMs;
+  while (all.some((q) => q.inFlight > 0) && clock() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** `NudgeSender.leased`: `hold` gives the workspace's queue when this sender holds its lease. */
+async function keepToLeased<C extends { decisions: NudgeDecision[]; retries: RetryCandidate[] }>(
+  check: C,
+  perWorkspace: number | undefined,
+  hold: (teamId: string) => Promise<WorkspaceQueue | null>,
+): Promise<LeasedCheck<C>> {
+  const teams = new Set<string>(check.retries.map((r) => r.row.teamId));
+  for (const d of check.decisions) if (d.action === 'send') teams.add(d.teamId);
+  const room = new Map<string, number>();
+  const elsewhere = new Set<string>();
+  for (const team of teams) {
+    const q = await hold(team);
+    if (q)
+      room.set(team, Math.max(0, (perWorkspace ?? Number.POSITIVE_INFINITY) - q.items.length - q.inFlight));
+    else elsewhere.add(team);
+  }
+  const take = (team: string) => {
+    const left = room.get(team) ?? 0;
+    if (left > 0) room.set(team, left - 1);
+    return left > 0;
+  };
+  // Retries first: they are the older nudges.
+  const retries = check.retries.filter((r) => take(r.row.teamId));
+  const decisions = check.decisions.filter((d) => d.action === 'skip' || take(d.teamId));
+  return { check: { ...check, decisions, retries }, elsewhere };
 }
 
 interface LeaseKeeper {
@@ -280,7 +321,10 @@ function leaseKeeper(ctx: AppContext, cfg: SenderLeases, intervalMs: number): Le
   return {
     retryMs: Math.max(1_000, ttl / 4),
     async acquire(q) {
-      const ok = await serial(() => repo.acquire(q.teamId, owner, new Date(wall()), new Date(wall() + ttl)), false);
+      const ok = await serial(
+        () => repo.acquire(q.teamId, owner, new Date(wall()), new Date(wall() + ttl)),
+        false,
+      );
       if (!ok) return false;
       q.held = true;
       held.add(q);

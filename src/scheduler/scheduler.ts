@@ -104,11 +104,7 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
 
   async function tick(): Promise<TickResult> {
     const check = await findDueNudges(ctx, ctx.now());
-    // Only the workspaces whose send lease this instance holds, and about a minute and a half of
-    // sends each: the rest stay due for the next tick, on whichever instance holds the lease then.
-    const perWorkspace = Math.ceil(1.5 * ctx.config.nudgeSendRate);
-    const leased = await sender.leased(check, { perWorkspace });
-    const claim = await claimDue(ctx, leased.check, leaseOwner, sender.backlog());
+    const claim = await claimLeased(ctx, sender, check, leaseOwner);
     const sends = sender.enqueue(claim.claimed);
     lastTickAt = clock();
     reportUnconfirmed(logger, reportedUnconfirmed, check);
@@ -165,6 +161,22 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
       return runNudgesOnce(ctx, sender, at, { dryRun: o.dryRun ?? false, leaseOwner, ...digests.options });
     },
   };
+}
+
+/**
+ * The tick's claim: only the workspaces whose send lease this instance holds, and about a minute
+ * and a half of sends each; the rest stay due for the next tick, on whichever instance holds the
+ * lease then.
+ */
+async function claimLeased(
+  ctx: AppContext,
+  sender: NudgeSender,
+  check: DueCheck,
+  leaseOwner: string,
+): Promise<ClaimResult> {
+  const perWorkspace = Math.ceil(1.5 * ctx.config.nudgeSendRate);
+  const leased = await sender.leased(check, { perWorkspace });
+  return await claimDue(ctx, leased.check, leaseOwner, sender.backlog());
 }
 
 /** Runs `job` in the background, one run at a time: `start` does nothing while one is under way. */
