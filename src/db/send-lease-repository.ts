@@ -6,6 +6,7 @@ import type { Store } from './store.ts';
  * NUDGE_SEND_RATE holds for the workspace across every instance on the database. A lease is taken
  * when it is free or has run out, kept by renewing it, and taken over by another instance once it
  * has run out (its instance died or stalled). Each call is one atomic statement on both engines.
+ * The scheduler's one-instance jobs use the same rows under `job:<name>` keys (scheduler.ts).
  *
  * The table holds no personal data (a workspace id and an instance id), so `forget` and the JSON
  * export leave it alone (user-data.ts lists it as non-personal).

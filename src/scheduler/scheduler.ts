@@ -109,9 +109,9 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
     lastTickAt = clock();
     reportUnconfirmed(logger, reportedUnconfirmed, check);
     logRunWhenSent(logger, check, claim, sends);
-    if (!stopped) zones.start();
+    if (!stopped) void soleInstance(ctx, JOB_TIME_ZONES, leaseOwner).then((mine) => mine && zones.start());
     if (!converting && !stopped) void convertEntries();
-    if (!stopped) digests.start();
+    if (!stopped) void soleInstance(ctx, JOB_DIGESTS, leaseOwner).then((mine) => mine && digests.start());
     return { check, claim, sends };
   }
 
@@ -177,6 +177,24 @@ async function claimLeased(
   const perWorkspace = Math.ceil(1.5 * ctx.config.nudgeSendRate);
   const leased = await sender.leased(check, { perWorkspace });
   return await claimDue(ctx, leased.check, leaseOwner, sender.backlog());
+}
+
+/**
+ * Jobs one instance runs at a time, through a lease row of their own beside the workspaces' (a
+ * key no Slack id can be): with three instances, three time-zone refreshes would call users.info
+ * three times over, and three digest passes would each pace themselves at the workspace's rate.
+ */
+const JOB_TIME_ZONES = 'job:time-zone-refresh';
+const JOB_DIGESTS = 'job:digests';
+/** A job lease outlives a tick: the next tick renews it, or after a crash another instance takes it. */
+const JOB_LEASE_MS = 90_000;
+
+/** Whether this instance holds (or now takes) the job's lease; a database error says no. */
+async function soleInstance(ctx: AppContext, job: string, owner: string): Promise<boolean> {
+  const now = Date.now();
+  return await ctx.repos.sendLeases
+    .acquire(job, owner, new Date(now), new Date(now + JOB_LEASE_MS))
+    .catch(() => false);
 }
 
 /** Runs `job` in the background, one run at a time: `start` does nothing while one is under way. */
