@@ -328,7 +328,17 @@ export async function nudgeThroughKill(
     60_000,
     'the survivors to hand the send lease back',
   );
+  const holderBefore = await c.repos.sendLeases.holder(TEAM);
   const retried = await nudgesRun(c, new Date(Date.now() + 20 * 60_000));
+  const tally = (ls: string[]) =>
+    JSON.stringify(ls.reduce<Record<string, number>>((t, l) => {
+      const k = l.split(' ').slice(2, 3).concat(l.split(' ').slice(4)).join(' ');
+      t[k] = (t[k] ?? 0) + 1;
+      return t;
+    }, {}));
+  process.stderr.write(
+    `many-instances: victim ${victim?.pid}, lease before the retry run ${JSON.stringify(holderBefore)} at ${new Date().toISOString()}; first run ${tally(lines)}; retry run ${tally(retried)}\n`,
+  );
   const final = await ledger();
   const counts = nudgesPerPerson(c);
   const twice = [...counts].filter(([, t]) => t.length > 1).map(([u]) => u);
