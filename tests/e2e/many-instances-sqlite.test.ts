@@ -13,6 +13,7 @@ import {
   forgetAcross,
   type Instance,
   logHereUndoThere,
+  modalHereSubmitThere,
   nudgeThroughKill,
   requestsSpread,
   retriedEventToEach,
@@ -62,9 +63,10 @@ describe('two instances on one SQLite file', () => {
     db?.close();
   });
 
-  it('requests spread over the two: each answers, log on one and Undo on the other', async () => {
+  it('requests spread over the two: each answers, log on one and Undo on the other, a modal opened on one and submitted on the other', async () => {
     expect(await requestsSpread(cluster, 10)).toEqual([5, 5]);
     await logHereUndoThere(cluster, cluster.people[0]?.id as string);
+    await modalHereSubmitThere(cluster, cluster.people[0]?.id as string);
   });
 
   it(

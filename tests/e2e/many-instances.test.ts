@@ -14,6 +14,7 @@ import {
   forgetAcross,
   type Instance,
   logHereUndoThere,
+  modalHereSubmitThere,
   nudgeThroughKill,
   requestsSpread,
   retriedEventToEach,
@@ -69,10 +70,11 @@ await describeOnPostgres('three instances on one PostgreSQL database', () => {
     await database?.drop();
   });
 
-  it('requests spread over the three: each answers, log on one and Undo on another', async () => {
+  it('requests spread over the three: each answers, log on one and Undo on another, a modal opened on one and submitted on another', async () => {
     const answered = await requestsSpread(cluster, 30);
     expect(answered).toEqual([10, 10, 10]);
     await logHereUndoThere(cluster, cluster.people[0]?.id as string);
+    await modalHereSubmitThere(cluster, cluster.people[0]?.id as string);
   });
 
   it(

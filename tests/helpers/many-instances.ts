@@ -336,11 +336,13 @@ export async function nudgeThroughKill(
   const holderBefore = await c.repos.sendLeases.holder(TEAM);
   const retried = await nudgesRun(c, new Date(Date.now() + 20 * 60_000));
   const tally = (ls: string[]) =>
-    JSON.stringify(ls.reduce<Record<string, number>>((t, l) => {
-      const k = l.split(' ').slice(2, 3).concat(l.split(' ').slice(4)).join(' ');
-      t[k] = (t[k] ?? 0) + 1;
-      return t;
-    }, {}));
+    JSON.stringify(
+      ls.reduce<Record<string, number>>((t, l) => {
+        const k = l.split(' ').slice(2, 3).concat(l.split(' ').slice(4)).join(' ');
+        t[k] = (t[k] ?? 0) + 1;
+        return t;
+      }, {}),
+    );
   process.stderr.write(
     `many-instances: victim ${victim?.pid}, lease before the retry run ${JSON.stringify(holderBefore)} at ${new Date().toISOString()}; first run ${tally(lines)}; retry run ${tally(retried)}\n`,
   );
@@ -376,4 +378,33 @@ export async function nudgeThroughKill(
       busiestMinute: busiest,
     },
   };
+}
+
+/** `/ladder log` alone on one instance opens the modal; its submission lands on another. */
+export async function modalHereSubmitThere(c: Cluster, who: string): Promise<void> {
+  const [a, b] = c.instances as [Instance, Instance];
+  const owner = { teamId: TEAM, userId: who };
+  const before = await c.repos.evidence.count(owner);
+  await a.sender.command({ userId: who, text: 'log' });
+  await until(() => c.api.state.openModals(who).length > 0, 10_000, 'the log modal');
+  const view = c.api.state.openModals(who).at(-1)?.view as Record<string, unknown>;
+  const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
+  const none = { type: 'static_select', selected_option: null };
+  const res = await b.sender.viewSubmission({
+    userId: who,
+    view,
+    values: {
+      [BlockId.evidenceText]: f({ type: 'plain_text_input', value: 'Submitted on another instance' }),
+      [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: new Date().toISOString().slice(0, 10) }),
+      [BlockId.evidenceAxes]: f({ type: 'multi_static_select', selected_options: [] }),
+      [BlockId.evidenceShift]: f(none),
+      [BlockId.evidenceScope]: f(none),
+      [BlockId.evidenceLink]: f({ type: 'url_text_input', value: null }),
+    },
+  });
+  expect(res.status).toBe(200);
+  await until(async () => (await c.repos.evidence.count(owner)) > before, 10_000, 'the submitted entry');
+  const { entries } = await c.repos.evidence.list(owner, { limit: 100 });
+  expect(entries.filter((e) => e.text === 'Submitted on another instance')).toHaveLength(1);
+  expect(await c.repos.evidence.count(owner)).toBe(before + 1);
 }
