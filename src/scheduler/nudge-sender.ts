@@ -312,6 +312,12 @@ function leaseKeeper(ctx: AppContext, cfg: SenderLeases, intervalMs: number): Le
     serial(async () => {
       for (const q of [...held]) {
         if (!held.has(q)) continue;
+        if (q.items.length === 0 && q.inFlight === 0) {
+          // Taken by a tick whose claim never reached the queue (it failed): not kept for nothing.
+          drop(q);
+          await repo.extend(q.teamId, owner, new Date(wall()));
+          continue;
+        }
         if (await repo.extend(q.teamId, owner, new Date(wall() + ttl))) continue;
         // Taken over (this process stalled past its lease): stop sending there until it is ours again.
         ctx.logger.warn('send lease taken over by another instance', { team: q.teamId });
