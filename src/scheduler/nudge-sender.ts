@@ -195,7 +195,7 @@ async function holdQueue(
   stopped: boolean,
 ): Promise<WorkspaceQueue | null> {
   if (stopped) return null;
-  return q.held || (await leases?.acquire(q)) ? q : null;
+  return q.held || (await leases?.acquire(q, true)) ? q : null;
 }
 
 /** Idle queues hand their lease back, free from the instant their next send could start. */
@@ -270,11 +270,18 @@ async function keepToLeased<C extends { decisions: NudgeDecision[]; retries: Ret
   return { check: { ...check, decisions, retries }, elsewhere };
 }
 
+/** The longest a sender waits for a lease handed back free from its next paced send. */
+const HAND_BACK_WAIT_MS = 5_000;
+
 interface LeaseKeeper {
   /** How often a queue waiting for another instance's lease asks again. */
   retryMs: number;
-  /** Takes or renews the queue's workspace lease; true when held. A database error counts as not held. */
-  acquire(q: WorkspaceQueue): Promise<boolean>;
+  /**
+   * Takes or renews the queue's workspace lease; true when held. A database error counts as not
+   * held. `waitForHandBack`: a lease another sender handed back, free from its next paced send a
+   * moment away, is waited for rather than refused (a `nudges run` right after another one).
+   */
+  acquire(q: WorkspaceQueue, waitForHandBack?: boolean): Promise<boolean>;
   /** Hands the lease back, free to others `nextSendInMs` from now (the pacing goes on across instances). */
   release(q: WorkspaceQueue, nextSendInMs: number): void;
   releaseAll(queues: Iterable<WorkspaceQueue>): Promise<void>;
@@ -326,11 +333,19 @@ function leaseKeeper(ctx: AppContext, cfg: SenderLeases, intervalMs: number): Le
     }, undefined);
   return {
     retryMs: Math.max(1_000, ttl / 4),
-    async acquire(q) {
-      const ok = await serial(
-        () => repo.acquire(q.teamId, owner, new Date(wall()), new Date(wall() + ttl)),
-        false,
-      );
+    async acquire(q, waitForHandBack = false) {
+      const take = () =>
+        serial(() => repo.acquire(q.teamId, owner, new Date(wall()), new Date(wall() + ttl)), false);
+      let ok = await take();
+      if (!ok && waitForHandBack) {
+        const holder = await repo.holder(q.teamId).catch(() => undefined);
+        const left = holder ? holder.expiresAt.getTime() - wall() : -1;
+        // A live lease has at least two thirds of its life left; a handed-back one at most a send interval.
+        if (left >= 0 && left <= Math.min(intervalMs, HAND_BACK_WAIT_MS)) {
+          await new Promise((r) => setTimeout(r, left + 5));
+          ok = await take();
+        }
+      }
       if (!ok) return false;
       q.held = true;
       held.add(q);
