@@ -266,14 +266,71 @@ export async function nudgeThroughKill(
   c: Cluster,
   o: { killAfterPosts: number; onEventRetries: (who: string) => Promise<void>; logOnVictim: number },
 ): Promise<{ figures: Record<string, number>; victim: Instance; survivors: Instance[] }> {
-  const posted = () => [...nudgesPerPerson(c).values()].reduce((n, t) => n + t.length, 0);
   const t0 = Date.now();
-  await until(() => posted() > 0, 120_000, 'the first tick to send');
+  const killed = await sendThenKill(c, o);
+  const { victim, survivors } = killed;
+  const takeover = await awaitTakeover(c, killed);
+  const final = await retryDeadClaims(c, killed);
+  const counts = nudgesPerPerson(c);
+  const twice = [...counts].filter(([, t]) => t.length > 1).map(([u]) => u);
+  expect(twice, 'people nudged more than once').toEqual([]);
+  const never = c.people.filter((p) => !counts.has(p.id)).map((p) => p.id);
+  // The one in flight at the kill may be unsent: left in 'sending', never resent.
+  for (const who of never) expect(final.find((r) => r.userId === who)?.state).toBe('sending');
+  expect(never.length).toBeLessThanOrEqual(1);
+  const sending = final.filter((r) => r.state === 'sending').length;
+  expect(final.filter((r) => r.state === 'sent').length).toBe(c.people.length - sending);
+  for (const who of killed.confirmed)
+    expect(await c.repos.evidence.count({ teamId: TEAM, userId: who })).toBe(1);
+  const busiest = busiestMinute(c);
+  expect(busiest).toBeLessThanOrEqual(c.rate + 1);
+  return {
+    victim,
+    survivors,
+    figures: {
+      people: c.people.length,
+      rate: c.rate,
+      firstSendAfterMs: killed.firstAt - t0,
+      cliSenderElsewhereLines: killed.elsewhere,
+      postedAtKill: killed.postedAtKill,
+      takeoverMs: takeover.takeoverMs,
+      postedAfterTakeover: takeover.postedAfterTakeover,
+      postedTotal: posted(c),
+      leftInSending: sending,
+      nudgedTwice: twice.length,
+      busiestMinute: busiest,
+    },
+  };
+}
+
+/** Every weekly nudge Slack accepted so far. */
+const posted = (c: Cluster) => [...nudgesPerPerson(c).values()].reduce((n, t) => n + t.length, 0);
+
+interface Killed {
+  victim: Instance;
+  survivors: Instance[];
+  firstAt: number;
+  killedAt: number;
+  postedAtKill: number;
+  /** `due … sender-elsewhere` lines of the concurrent `nudges run`. */
+  elsewhere: number;
+  /** People whose entry the victim confirmed before it died. */
+  confirmed: string[];
+}
+
+/**
+ * Waits for the first nudges, runs `nudges run` beside them, has the sending instance confirm a
+ * few entries and every instance take one retried event, then kills the sender (SIGKILL).
+ */
+async function sendThenKill(
+  c: Cluster,
+  o: { killAfterPosts: number; onEventRetries: (who: string) => Promise<void>; logOnVictim: number },
+): Promise<Killed> {
+  await until(() => posted(c) > 0, 120_000, 'the first tick to send');
   const firstAt = Date.now();
   const holder = await c.repos.sendLeases.holder(TEAM);
-  const victim = c.instances.find((i) => i.pid === pidOfOwner(holder?.owner));
+  const victim = c.instances.find((i) => i.pid === pidOfOwner(holder?.owner)) as Instance;
   expect(victim, `the lease holder ${holder?.owner} is one of the instances`).toBeDefined();
-  const survivors = c.instances.filter((i) => i !== victim);
 
   // A concurrent `nudges run`: the workspace's sender is elsewhere, so it sends nothing there.
   const lines = await nudgesRun(c);
@@ -281,50 +338,52 @@ export async function nudgeThroughKill(
   expect(elsewhere, lines.join('\n')).toBeGreaterThan(0);
   expect(lines.filter((l) => / (claimed|sending)$/.test(l)).length).toBeGreaterThan(0);
 
-  // Entries confirmed by the instance about to die, and a retried event to every instance.
   const confirmed = c.people.slice(-o.logOnVictim).map((p) => p.id);
   for (const who of confirmed) {
-    const res = await (victim as Instance).sender.command({
-      userId: who,
-      text: 'log Confirmed before the crash',
-    });
+    const res = await victim.sender.command({ userId: who, text: 'log Confirmed before the crash' });
     expect(JSON.stringify(res.json)).toContain('Confirmed before the crash');
   }
-  const first = [...nudgesPerPerson(c).keys()][0] as string;
-  await o.onEventRetries(first);
+  await o.onEventRetries([...nudgesPerPerson(c).keys()][0] as string);
 
-  await until(() => posted() >= o.killAfterPosts, 120_000, `${o.killAfterPosts} nudges`);
-  (victim as Instance).child.proc.kill('SIGKILL');
+  await until(() => posted(c) >= o.killAfterPosts, 120_000, `${o.killAfterPosts} nudges`);
+  victim.child.proc.kill('SIGKILL');
   const killedAt = Date.now();
-  await (victim as Instance).child.exited;
-  const atKill = posted();
+  await victim.child.exited;
+  const survivors = c.instances.filter((i) => i !== victim);
+  return { victim, survivors, firstAt, killedAt, postedAtKill: posted(c), elsewhere, confirmed };
+}
 
-  // Taken over: a survivor holds the lease within 2 minutes and sends the nudges still unclaimed.
+/** A survivor holds the lease within 2 minutes and sends the nudges still unclaimed. */
+async function awaitTakeover(
+  c: Cluster,
+  k: Killed,
+): Promise<{ takeoverMs: number; postedAfterTakeover: number }> {
   await until(
     async () => {
       const pid = pidOfOwner((await c.repos.sendLeases.holder(TEAM))?.owner);
-      return survivors.some((s) => s.pid === pid);
+      return k.survivors.some((s) => s.pid === pid);
     },
     130_000,
     'a survivor to take the send lease over',
   );
-  const takeoverMs = Date.now() - killedAt;
-  const weekKey = weekKeyAt(new Date(), 'UTC');
-  const ledger = () => c.repos.nudges.ledgerSince(weekKey);
-  await until(
-    async () => (await ledger()).length === c.people.length,
-    120_000,
-    'every person to have a ledger row',
-  );
+  const takeoverMs = Date.now() - k.killedAt;
+  const ledger = () => c.repos.nudges.ledgerSince(weekKeyAt(new Date(), 'UTC'));
+  await until(async () => (await ledger()).length === c.people.length, 120_000, 'a ledger row for everyone');
   await until(
     async () =>
-      (await ledger()).every((r) => r.state !== 'claimed' || pidOfOwner(r.leaseOwner ?? '') === victim?.pid),
+      (await ledger()).every((r) => r.state !== 'claimed' || pidOfOwner(r.leaseOwner ?? '') === k.victim.pid),
     120_000,
     "the survivors' sends",
   );
-  const afterTakeover = posted();
+  return { takeoverMs, postedAfterTakeover: posted(c) };
+}
 
-  // The dead instance's claims wait for their claim lease; `nudges run --at` 20 minutes on retries them.
+/**
+ * The dead instance's claims wait for their claim lease: once the survivors have handed the send
+ * lease back, `nudges run --at` 20 minutes on (the existing clock control) retries them. Returns
+ * the ledger after it.
+ */
+async function retryDeadClaims(c: Cluster, k: Killed) {
   await until(
     async () => {
       const h = await c.repos.sendLeases.holder(TEAM);
@@ -333,51 +392,16 @@ export async function nudgeThroughKill(
     60_000,
     'the survivors to hand the send lease back',
   );
-  const holderBefore = await c.repos.sendLeases.holder(TEAM);
   const retried = await nudgesRun(c, new Date(Date.now() + 20 * 60_000));
-  const tally = (ls: string[]) =>
-    JSON.stringify(
-      ls.reduce<Record<string, number>>((t, l) => {
-        const k = l.split(' ').slice(2, 3).concat(l.split(' ').slice(4)).join(' ');
-        t[k] = (t[k] ?? 0) + 1;
-        return t;
-      }, {}),
-    );
+  const tally: Record<string, number> = {};
+  for (const l of retried) {
+    const status = l.split(' ').slice(2, 3).concat(l.split(' ').slice(4)).join(' ');
+    tally[status] = (tally[status] ?? 0) + 1;
+  }
   process.stderr.write(
-    `many-instances: victim ${victim?.pid}, lease before the retry run ${JSON.stringify(holderBefore)} at ${new Date().toISOString()}; first run ${tally(lines)}; retry run ${tally(retried)}\n`,
+    `many-instances: victim ${k.victim.pid}; the retry run's lines: ${JSON.stringify(tally)}\n`,
   );
-  const final = await ledger();
-  const counts = nudgesPerPerson(c);
-  const twice = [...counts].filter(([, t]) => t.length > 1).map(([u]) => u);
-  expect(twice, 'people nudged more than once').toEqual([]);
-  const never = c.people.filter((p) => !counts.has(p.id)).map((p) => p.id);
-  // The one in flight at the kill may be unsent: left in 'sending', never resent.
-  for (const who of never)
-    expect(final.find((r) => r.userId === who)?.state, retried.join('\n')).toBe('sending');
-  expect(never.length).toBeLessThanOrEqual(1);
-  expect(final.filter((r) => r.state === 'sent').length).toBe(
-    c.people.length - final.filter((r) => r.state === 'sending').length,
-  );
-  for (const who of confirmed) expect(await c.repos.evidence.count({ teamId: TEAM, userId: who })).toBe(1);
-  const busiest = busiestMinute(c);
-  expect(busiest).toBeLessThanOrEqual(c.rate + 1);
-  return {
-    victim: victim as Instance,
-    survivors,
-    figures: {
-      people: c.people.length,
-      rate: c.rate,
-      firstSendAfterMs: firstAt - t0,
-      cliSenderElsewhereLines: elsewhere,
-      postedAtKill: atKill,
-      takeoverMs,
-      postedAfterTakeover: afterTakeover,
-      postedTotal: posted(),
-      leftInSending: final.filter((r) => r.state === 'sending').length,
-      nudgedTwice: twice.length,
-      busiestMinute: busiest,
-    },
-  };
+  return await c.repos.nudges.ledgerSince(weekKeyAt(new Date(), 'UTC'));
 }
 
 /** `/ladder log` alone on one instance opens the modal; its submission lands on another. */
