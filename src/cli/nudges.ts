@@ -134,16 +134,19 @@ export async function nudgesCommand(args: string[], io: NudgesCliIo): Promise<nu
     const clients = distribution
       ? teamClients(installationTokens(ctx), options)
       : sameClient(new WebClient(token ?? '', options));
+    const leaseOwner = newLeaseOwner('cli');
     const sender = createNudgeSender({
       ctx,
       dm: routedNudgeDm((client) => createNudgeDm(ctx, client), clients),
       ratePerMinute: config.nudgeSendRate,
+      // A workspace whose lease another instance holds gets `due … sender-elsewhere` lines.
+      leases: { repo: ctx.repos.sendLeases, owner: leaseOwner },
       ...(crash.hooks ? { hooks: crash.hooks } : {}),
     });
     try {
       const result = await runNudgesOnce(ctx, sender, ctx.now(), {
         dryRun,
-        leaseOwner: newLeaseOwner('cli'),
+        leaseOwner,
         ...(crash.afterClaim ? { afterClaim: crash.afterClaim } : {}),
         digests: {
           dm: routedDigestDm((client) => createDigestDm(ctx, client), clients),

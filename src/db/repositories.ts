@@ -8,6 +8,7 @@ import { createInstallationRepository } from './installation-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
 import { createOauthStateRepository } from './oauth-state-repository.ts';
 import { createProfileRepository } from './profile-repository.ts';
+import { createSendLeaseRepository } from './send-lease-repository.ts';
 import { createSlackStateRepository } from './slack-state-repository.ts';
 import { createTenantPurge } from './tenant-purge.ts';
 import { type CipherKeys, createTokenCipher } from './token-cipher.ts';
@@ -45,6 +46,8 @@ export function createRepositories(
     installations: createInstallationRepository(store, opts.keys ? createTokenCipher(opts.keys) : undefined),
     oauthStates: createOauthStateRepository(store),
     tenants: createTenantPurge(store),
+    /** Which instance sends each workspace's scheduled DMs (no personal data). */
+    sendLeases: createSendLeaseRepository(store),
     /** A person's data across the repositories above: forget, the JSON export, import. */
     userData: createUserDataRepository(store, owners),
   };

@@ -184,6 +184,13 @@ export interface OauthStatesTable {
   created_at: Instant;
 }
 
+/** Which instance sends a workspace's scheduled DMs, until when (send-lease-repository.ts). */
+export interface SendLeasesTable {
+  team_id: string;
+  owner: string;
+  expires_at: Instant;
+}
+
 export interface Schema {
   workspaces: WorkspacesTable;
   profiles: ProfilesTable;
@@ -200,6 +207,7 @@ export interface Schema {
   database_metadata: DatabaseMetadataTable;
   installations: InstallationsTable;
   oauth_states: OauthStatesTable;
+  send_leases: SendLeasesTable;
 }
 
 /** A table holding a person's rows, keyed by (team_id, user_id). */

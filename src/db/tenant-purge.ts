@@ -21,6 +21,8 @@ export const TENANT_TABLES = {
   exports: 'team_id',
   workspaces: 'team_id',
   installations: 'tenant_id',
+  // Which instance sends the workspace's DMs: gone with the workspace.
+  send_leases: 'team_id',
 } as const satisfies Partial<Record<keyof Schema, string>>;
 
 export type TenantTable = keyof typeof TENANT_TABLES;

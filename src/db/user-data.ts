@@ -48,6 +48,8 @@ export const NON_PERSONAL_TABLES = [
   'database_metadata',
   'installations',
   'oauth_states',
+  // A workspace id and an instance id (send-lease-repository.ts): nothing to forget or export.
+  'send_leases',
 ] as const;
 
 export type UserDataCounts = TableCounts<(typeof USER_TABLES)[number]>;

@@ -17,6 +17,9 @@ import { shiftWeekKey } from '../domain/zoned-time.ts';
 import { type DigestRunOptions, runDigestsOnce } from './digest-run.ts';
 import { type BatchOutcomes, emptyOutcomes, type NudgeSender } from './nudge-sender.ts';
 
+/** The reason on a due line of a workspace whose send lease another instance holds. */
+export const SENDER_ELSEWHERE = 'sender-elsewhere';
+
 /** A claim outlives the run that made it by this much, plus the time its queue needs. */
 const BASE_LEASE_MS = 10 * 60_000;
 
@@ -155,6 +158,19 @@ export async function claimDue(
   );
 }
 
+/**
+ * `leased`, a part of `check` kept to the workspaces this instance may send for now, with the
+ * people whose send was left out (another instance's workspace, or beyond this one's share) kept
+ * where they are in the due index: they stay due for the next tick, wherever it runs.
+ */
+export function leftForLater(check: DueCheck, leased: DueCheck): DueCheck {
+  const kept = new Set<NudgeDecision>(leased.decisions);
+  const left = new Set(check.decisions.filter((d) => !kept.has(d)).map(ownerKey));
+  const keptRetries = new Set<RetryCandidate>(leased.retries);
+  for (const r of check.retries) if (!keptRetries.has(r)) left.add(ownerKey(r.row));
+  return { ...leased, advance: leased.advance.filter((a) => !left.has(ownerKey(a))) };
+}
+
 export interface RunCounts {
   due: number;
   sent: number;
@@ -238,7 +254,11 @@ async function runWeeklyOnce(
     known.add(k);
   }
   const retried = run.check.retries.map((r) => r.row);
-  const lines = buildRunReport({ users, ledger, decisions: run.check.decisions, retried, at });
+  const lines = buildRunReport({ users, ledger, decisions: run.check.decisions, retried, at }).map((line) =>
+    line.status === 'due' && !line.reason && run.elsewhere.has(line.teamId)
+      ? { ...line, reason: SENDER_ELSEWHERE }
+      : line,
+  );
   return { lines, counts: runCounts(run.check, run.claim, outcomes) };
 }
 
@@ -251,21 +271,32 @@ async function claimAllDue(
   sender: NudgeSender,
   at: Date,
   opts: RunOnceOptions,
-): Promise<{ check: DueCheck; claim: ClaimResult; sends: Promise<BatchOutcomes>[] }> {
+): Promise<{
+  check: DueCheck;
+  claim: ClaimResult;
+  sends: Promise<BatchOutcomes>[];
+  elsewhere: Set<string>;
+}> {
   let check: DueCheck | undefined;
   const claim: ClaimResult = { claimed: [], skipped: [] };
   const sends: Promise<BatchOutcomes>[] = [];
+  const elsewhere = new Set<string>();
   for (let i = 0; i < MAX_BATCHES_PER_RUN; i++) {
     const batch = await findDueNudges(ctx, at);
-    const claimed = await claimDue(ctx, batch, opts.leaseOwner, sender.backlog());
+    // Workspaces another instance sends for are left to it: their due people read `sender-elsewhere`.
+    const leased = await sender.leased(batch);
+    for (const team of leased.elsewhere) elsewhere.add(team);
+    const mine = leftForLater(batch, leased.check);
+    const claimed = await claimDue(ctx, mine, opts.leaseOwner, sender.backlog());
     if (i === 0) opts.afterClaim?.();
     sends.push(sender.enqueue(claimed.claimed));
     claim.claimed.push(...claimed.claimed);
     claim.skipped.push(...claimed.skipped);
     check = check ? mergeChecks(check, batch) : batch;
-    if (!batch.more) break;
+    // A batch that moved no one on would be read again as it is: the rest is another instance's.
+    if (!batch.more || mine.advance.length === 0) break;
   }
-  return { check: check as DueCheck, claim, sends };
+  return { check: check as DueCheck, claim, sends, elsewhere };
 }
 
 /** Two batches' checks as one (the open rows are read again by each batch: the first's count). */

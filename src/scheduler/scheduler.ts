@@ -13,6 +13,7 @@ import {
   claimDue,
   type DueCheck,
   findDueNudges,
+  leftForLater,
   newLeaseOwner,
   type RunOnceOptions,
   type RunOnceResult,
@@ -100,8 +101,8 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   const { ctx } = opts;
   const logger = ctx.logger.child({ component: 'nudges' });
   const clock = opts.clock ?? (() => performance.now());
-  const { clients, sender } = bulkSending(opts);
   const leaseOwner = newLeaseOwner('app');
+  const { clients, sender } = bulkSending(opts, leaseOwner);
   let task: ScheduledTask | undefined;
   let startedAt: number | undefined;
   let lastTickAt: number | undefined;
@@ -117,14 +118,14 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
 
   async function tick(): Promise<TickResult> {
     const check = await findDueNudges(ctx, ctx.now());
-    const claim = await claimDue(ctx, check, leaseOwner, sender.backlog());
+    const claim = await claimLeased(ctx, sender, check, leaseOwner);
     const sends = sender.enqueue(claim.claimed);
     lastTickAt = clock();
     reportUnconfirmed(logger, reportedUnconfirmed, check);
     logRunWhenSent(logger, check, claim, sends);
-    if (!stopped) zones.start();
+    if (!stopped) void soleInstance(ctx, JOB_TIME_ZONES, leaseOwner).then((mine) => mine && zones.start());
     if (!converting && !stopped) void convertEntries();
-    if (!stopped) digests.start();
+    if (!stopped) void soleInstance(ctx, JOB_DIGESTS, leaseOwner).then((mine) => mine && digests.start());
     return { check, claim, sends };
   }
 
@@ -176,6 +177,40 @@ export function createNudgeScheduler(opts: SchedulerOptions): NudgeScheduler {
   };
 }
 
+/**
+ * The tick's claim: only the workspaces whose send lease this instance holds, and about a minute
+ * and a half of sends each; the rest stay due for the next tick, on whichever instance holds the
+ * lease then.
+ */
+async function claimLeased(
+  ctx: AppContext,
+  sender: NudgeSender,
+  check: DueCheck,
+  leaseOwner: string,
+): Promise<ClaimResult> {
+  const perWorkspace = Math.ceil(1.5 * ctx.config.nudgeSendRate);
+  const leased = await sender.leased(check, { perWorkspace });
+  return await claimDue(ctx, leftForLater(check, leased.check), leaseOwner, sender.backlog());
+}
+
+/**
+ * Jobs one instance runs at a time, through a lease row of their own beside the workspaces' (a
+ * key no Slack id can be): with three instances, three time-zone refreshes would call users.info
+ * three times over, and three digest passes would each pace themselves at the workspace's rate.
+ */
+const JOB_TIME_ZONES = 'job:time-zone-refresh';
+const JOB_DIGESTS = 'job:digests';
+/** A job lease outlives a tick: the next tick renews it, or after a crash another instance takes it. */
+const JOB_LEASE_MS = 90_000;
+
+/** Whether this instance holds (or now takes) the job's lease; a database error says no. */
+async function soleInstance(ctx: AppContext, job: string, owner: string): Promise<boolean> {
+  const now = Date.now();
+  return await ctx.repos.sendLeases
+    .acquire(job, owner, new Date(now), new Date(now + JOB_LEASE_MS))
+    .catch(() => false);
+}
+
 /** Runs `job` in the background, one run at a time: `start` does nothing while one is under way. */
 function singleFlight(job: () => Promise<unknown>, onError: (err: unknown) => void) {
   let running: Promise<unknown> | undefined;
@@ -219,7 +254,10 @@ function digestPasses(
  * The bulk clients, one per tenant's token (unless one client is given), and the throttled sender
  * of the nudge DMs, each on its workspace's own client.
  */
-function bulkSending(opts: SchedulerOptions): { clients: TeamClients; sender: NudgeSender } {
+function bulkSending(
+  opts: SchedulerOptions,
+  leaseOwner: string,
+): { clients: TeamClients; sender: NudgeSender } {
   const { ctx } = opts;
   const single = opts.botToken;
   const tokenFor: TokenFor = opts.tokenFor ?? (async () => single);
@@ -230,6 +268,7 @@ function bulkSending(opts: SchedulerOptions): { clients: TeamClients; sender: Nu
     ctx,
     dm: routedNudgeDm(opts.nudgeDm, clients),
     ratePerMinute: ctx.config.nudgeSendRate,
+    leases: { repo: ctx.repos.sendLeases, owner: leaseOwner },
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
   });
   return { clients, sender };

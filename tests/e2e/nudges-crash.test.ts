@@ -7,6 +7,7 @@ import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-ap
 import { spawnLadder } from '../helpers/child.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { BOT_TOKEN, manifestScopes, TEAM, USERS } from '../helpers/harness.ts';
+import { run, sql } from '../helpers/tables.ts';
 
 const alice = USERS[0]?.id as string; // New York: Friday 16:00 = 21:00Z
 const bob = USERS[1]?.id as string; // Tokyo: Friday 16:00 = 07:00Z
@@ -45,6 +46,17 @@ describeOnEngine('a nudge run killed mid-way never yields a duplicate', () => {
       stderr: () => {},
     });
     return { code, lines: stdout.split('\n').filter(Boolean) };
+  }
+
+  /**
+   * A killed run's send lease runs a minute of real time (send leases follow the wall clock, not
+   * `--at`); the test lets that minute pass at once.
+   */
+  async function endSendLeases() {
+    await run(
+      { database: db },
+      sql`UPDATE send_leases SET expires_at = ${new Date(Date.now() - 1000).toISOString()}`,
+    );
   }
 
   async function runAndCrash(at: string, crashAt: 'after-claim' | 'after-post') {
@@ -94,7 +106,21 @@ describeOnEngine('a nudge run killed mid-way never yields a duplicate', () => {
     expect(await row(bob)).toMatchObject({ state: 'sending' });
   });
 
+  it("while a killed run's send lease runs, a new run sends nothing there: due, sender-elsewhere", async () => {
+    const held = await repos.sendLeases.holder(TEAM);
+    expect(held?.owner).toMatch(/^cli:/);
+    expect(held?.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    const run = await runInProcess('2027-01-08T21:00:00Z');
+    expect(run.lines).toEqual([
+      `${TEAM} ${alice} due 2027-01-08T16:00 sender-elsewhere`,
+      `${TEAM} ${bob} failed 2027-01-08T16:00 unknown-outcome`,
+    ]);
+    expect(delivered(alice)).toBe(0);
+    expect(await row(alice)).toBeUndefined();
+  });
+
   it('killed between claim and send: the claim waits for its lease, then exactly one nudge goes out', async () => {
+    await endSendLeases();
     const exit = await runAndCrash('2027-01-08T21:00:00Z', 'after-claim');
     expect(exit.signal, exit.output).toBe('SIGKILL');
     expect(delivered(alice)).toBe(0);
@@ -107,6 +133,7 @@ describeOnEngine('a nudge run killed mid-way never yields a duplicate', () => {
     expect(delivered(alice)).toBe(0);
 
     // Once the lease has run out, the claim is taken over and sent, once.
+    await endSendLeases();
     const later = await runInProcess('2027-01-08T21:30:00Z');
     expect(later.lines).toContain(`${TEAM} ${alice} sent 2027-01-08T16:00`);
     await runInProcess('2027-01-08T22:00:00Z');

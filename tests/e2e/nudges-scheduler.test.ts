@@ -3,6 +3,8 @@ import { runCli } from '../../src/cli/index.ts';
 import { defaultNudgeSettings } from '../../src/domain/nudge-schedule.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
+import { createNudgeScheduler } from '../../src/scheduler/scheduler.ts';
+import { createNudgeDm } from '../../src/slack/dm.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM } from '../helpers/harness.ts';
 
@@ -156,5 +158,38 @@ describeOnEngine('the nudge scheduler inside the running app', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(infoCalls().length).toBe(before + 1);
     await app.scheduler.sender.drain();
+  });
+
+  it('with two schedulers on one database, one refreshes time zones: users.info is not called twice', async () => {
+    const second = createNudgeScheduler({
+      ctx: app.ctx,
+      botToken: BOT_TOKEN,
+      nudgeDm: (client) => createNudgeDm(app.ctx, client),
+    });
+    try {
+      const who = PEOPLE[2]?.id as string;
+      appNow = new Date('2027-01-16T16:00:00Z');
+      await new Promise((r) => setTimeout(r, 200));
+      for (const p of PEOPLE)
+        await app.ctx.repos.profiles.setTimeZone({ teamId: TEAM, userId: p.id }, p.tz, appNow);
+      await app.ctx.repos.profiles.setTimeZone(
+        { teamId: TEAM, userId: who },
+        'Pacific/Chatham',
+        new Date('2027-01-10T00:00:00Z'),
+      );
+      const infoCalls = () => api.calls.filter((c) => c.method === 'users.info');
+      const before = infoCalls().length;
+      await Promise.all([app.scheduler.tick(), second.tick()]);
+      await new Promise((r) => setTimeout(r, 300));
+      await Promise.all([app.scheduler.tick(), second.tick()]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(
+        infoCalls()
+          .slice(before)
+          .map((c) => c.params.user),
+      ).toEqual([who]);
+    } finally {
+      await second.stop();
+    }
   });
 });

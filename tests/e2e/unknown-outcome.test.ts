@@ -150,8 +150,14 @@ describeOnEngine('an unknown outcome is never repeated', () => {
         },
       },
     });
-    await scheduler.runOnce(new Date('2027-01-15T09:00:00Z'));
+    // The app's own sender handed the workspace's send lease back free from its next paced send.
+    await waitFor(async () => {
+      const lease = await h.app.ctx.repos.sendLeases.holder(TEAM);
+      return !lease || lease.expiresAt.getTime() <= Date.now();
+    });
+    const run = await scheduler.runOnce(new Date('2027-01-15T09:00:00Z'));
     await scheduler.stop();
+    expect(run.lines.filter((l) => l.reason === 'sender-elsewhere')).toEqual([]);
     expect(nudgesOf(carol)).toHaveLength(2);
     expect(Object.values(await h.app.ctx.repos.userData.count(owner(carol))).every((n) => n === 0)).toBe(
       true,

@@ -55,6 +55,8 @@ async function setup(): Promise<{ ctx: AppContext; sender: NudgeSender; sent: Cl
   }
   const sent: ClaimedNudge[] = [];
   const sender: NudgeSender = {
+    // One instance: every workspace's lease is its own.
+    leased: async (check) => ({ check, elsewhere: new Set<string>() }),
     async enqueue(jobs) {
       const outcomes = emptyOutcomes();
       for (const job of jobs) {

@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AppContext, createAppContext } from '../../../src/context.ts';
 import { openDatabase } from '../../../src/db/connection.ts';
 import { migrate } from '../../../src/db/migrate.ts';
@@ -80,7 +80,7 @@ describe('the throttled sender', () => {
       ),
       ratePerMinute: rate,
     });
-    return { ctx, claimed, sender, logs };
+    return { ctx, claimed, sender, logs, decisions, logger };
   }
 
   it('starts at most NUDGE_SEND_RATE sends per minute, evenly', async () => {
@@ -118,5 +118,47 @@ describe('the throttled sender', () => {
     ).toMatchObject({
       state: 'sending',
     });
+  });
+
+  it('with send leases, one sender per workspace: the other keeps its sends back until the lease is free', async () => {
+    const { ctx, claimed, decisions, logger } = await setup(6000);
+    let wall = Date.parse('2026-12-06T10:00:00Z');
+    const leased = (owner: string) =>
+      createNudgeSender({
+        ctx,
+        dm: createNudgeDm(ctx, new WebClient(BOT_TOKEN, bulkClientOptions(api.url, logger))),
+        ratePerMinute: 6000,
+        leases: { repo: ctx.repos.sendLeases, owner, wallClock: () => wall },
+      });
+    const a = leased('app:a');
+    const b = leased('app:b');
+    const check = { decisions, retries: [] };
+
+    const onA = await a.leased(check, { perWorkspace: 5 });
+    expect(onA.check.decisions).toHaveLength(5);
+    expect(onA.elsewhere.size).toBe(0);
+    const onB = await b.leased(check);
+    expect(onB.check.decisions).toHaveLength(0);
+    expect([...onB.elsewhere]).toEqual([T]);
+
+    // A sends; once its queue is idle it hands the lease back, free from its next send slot.
+    expect(await a.enqueue(claimed.slice(0, 5))).toMatchObject({ sent: 5 });
+    const released = wall + 1_000;
+    await vi.waitFor(async () =>
+      expect((await ctx.repos.sendLeases.holder(T))?.expiresAt.getTime()).toBeLessThan(released),
+    );
+    wall = released;
+    expect((await b.leased(check)).elsewhere.size).toBe(0);
+    expect((await ctx.repos.sendLeases.holder(T))?.owner).toBe('app:b');
+    expect((await a.leased(check)).elsewhere.has(T)).toBe(true);
+
+    // B "dies" holding the lease (never hands it back): A takes over once it has run out, not before.
+    wall += 59_000;
+    expect((await a.leased(check)).elsewhere.has(T)).toBe(true);
+    wall += 2_000;
+    expect((await a.leased(check)).elsewhere.size).toBe(0);
+    expect((await ctx.repos.sendLeases.holder(T))?.owner).toBe('app:a');
+    await a.stop();
+    await b.stop();
   });
 });
