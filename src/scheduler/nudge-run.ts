@@ -281,8 +281,9 @@ async function claimAllDue(
   const claim: ClaimResult = { claimed: [], skipped: [] };
   const sends: Promise<BatchOutcomes>[] = [];
   const elsewhere = new Set<string>();
+  let limit = DUE_BATCH;
   for (let i = 0; i < MAX_BATCHES_PER_RUN; i++) {
-    const batch = await findDueNudges(ctx, at);
+    const batch = await findDueNudges(ctx, at, limit);
     // Workspaces another instance sends for are left to it: their due people read `sender-elsewhere`.
     const leased = await sender.leased(batch);
     for (const team of leased.elsewhere) elsewhere.add(team);
@@ -293,20 +294,31 @@ async function claimAllDue(
     claim.claimed.push(...claimed.claimed);
     claim.skipped.push(...claimed.skipped);
     check = check ? mergeChecks(check, batch) : batch;
-    // A batch that moved no one on would be read again as it is: the rest is another instance's.
-    if (!batch.more || mine.advance.length === 0) break;
+    if (!batch.more) break;
+    // A batch that moved no one on (its people are due in workspaces another instance sends for)
+    // would be read again as it is: the rest is read at once, so every person due gets a line.
+    if (mine.advance.length === 0) {
+      if (limit === Number.MAX_SAFE_INTEGER) break;
+      limit = Number.MAX_SAFE_INTEGER;
+    }
   }
   return { check: check as DueCheck, claim, sends, elsewhere };
 }
 
-/** Two batches' checks as one (the open rows are read again by each batch: the first's count). */
+/** Two batches' checks as one; a person or row the later batch read again counts once. */
 function mergeChecks(a: DueCheck, b: DueCheck): DueCheck {
+  const weekKey = (r: { teamId: string; userId: string; weekKey: string }) =>
+    `${ownerKey(r)}\u0000${r.weekKey}`;
+  const union = <T>(xs: readonly T[], ys: readonly T[], key: (x: T) => string): T[] => {
+    const seen = new Set(xs.map(key));
+    return [...xs, ...ys.filter((y) => !seen.has(key(y)))];
+  };
   return {
     ...a,
-    users: [...a.users, ...b.users],
-    ledger: [...a.ledger, ...b.ledger],
-    decisions: [...a.decisions, ...b.decisions],
-    retries: [...a.retries, ...b.retries],
+    users: union(a.users, b.users, ownerKey),
+    ledger: union(a.ledger, b.ledger, weekKey),
+    decisions: union(a.decisions, b.decisions, weekKey),
+    retries: union(a.retries, b.retries, (r) => weekKey(r.row)),
     advance: [...a.advance, ...b.advance],
     more: b.more,
   };

@@ -21,6 +21,9 @@ const LANDED: Record<'sqlite' | 'postgres', Record<string, string>> = {
     '0006_profile_roles.sql': '9b1db13eb472d044f89b718aa3dd7f1727bba95440d88e7866d047ed5757d236',
     '0007_readable_text.sql': 'e45b02fc7590b0206c3f3a426df31d295be93fc8053f05e7ffc20f25514526f5',
     '0008_digest.sql': '0124878a82e99be0c10ebed0d586d6bafcb2187c8a26784049aa90728f084864',
+    '0009_next_due.sql': '7df9c3da98a27bd1feae8abff35df43a092c907aab8289382ca294a14c269489',
+    '0010_installations.sql': '9fcfb32a3590f6de77eb871459370afcf0aec81f71ad239dcadae0fc18c5af88',
+    '0011_send_leases.sql': '647ed3d3b63765f372dd7392645092dd9836aa496793da930a62bee33f5529bb',
   },
   postgres: {
     '0001_init.sql': '0ebff98a78ffd5441f75499a04a99a41b6745f65c5343a394d9d083547800cc6',
@@ -31,6 +34,9 @@ const LANDED: Record<'sqlite' | 'postgres', Record<string, string>> = {
     '0006_profile_roles.sql': 'c6c7becda503b34cdf07bf4e1225d7dcc97cc1065fa17830cc2e397cbc97210a',
     '0007_readable_text.sql': '3e18f9451eef672e2133acc7e48bd79ae6d91134c083772aa32033fde0fa2ad3',
     '0008_digest.sql': '4924c1cb7e6c840014ffaa71f911ffeb1cb4fe5681e0b42b6afd4267beeaf5d7',
+    '0009_next_due.sql': '7786ac2161bfa9b681a6bd0b2781a3c2ceb0d7a94610803dd59a7f0a64cf4304',
+    '0010_installations.sql': '5ddbd4a6d599f0e9369851dd4e87ccdeb738315420c45ae819466b8343092ddf',
+    '0011_send_leases.sql': '7de71a8675d1ddaffd18e4c1fdc2c843041fc7975808f90146b9c8ddeffafc53',
   },
 };
 

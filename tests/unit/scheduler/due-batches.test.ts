@@ -15,6 +15,7 @@ import {
   claimDue,
   DUE_BATCH,
   findDueNudges,
+  leftForLater,
   newLeaseOwner,
   runNudgesOnce,
 } from '../../../src/scheduler/nudge-run.ts';
@@ -144,5 +145,63 @@ describe('a tick reads a bounded batch of who is due', () => {
     expect(dry.lines.every((l) => l.status === 'due')).toBe(true);
     expect(sent).toEqual([]);
     expect(await ctx.repos.nudges.ledgerSince('2027-W01')).toEqual([]);
+  });
+});
+
+describe('with the workspace send lease', () => {
+  it('people left out of a tick (beyond its share) keep their due instant and go in later ticks, each once', async () => {
+    const { ctx, sender, sent } = await setup();
+    // This instance may queue 300 a tick: the rest of the batch is left for the next tick.
+    const share: NudgeSender = {
+      ...sender,
+      leased: async (check) => ({
+        check: {
+          ...check,
+          decisions: check.decisions
+            .filter((d) => d.action === 'skip')
+            .concat(check.decisions.filter((d) => d.action === 'send').slice(0, 300)),
+        },
+        elsewhere: new Set<string>(),
+      }),
+    };
+    const tickLeased = async (at: Date) => {
+      const check = await findDueNudges(ctx, at);
+      const leased = await share.leased(check);
+      const claim = await claimDue(ctx, leftForLater(check, leased.check), 'app:test', 0);
+      await share.enqueue(claim.claimed);
+      return claim.claimed.length;
+    };
+    await tickLeased(minutes(-60 * 24));
+    for (let m = -60 * 24 + 1; m < -60 * 24 + 4; m++) await tickLeased(minutes(m));
+    const claimed: number[] = [];
+    for (let m = 0; m < 9; m++) claimed.push(await tickLeased(minutes(m)));
+    expect(claimed).toEqual([300, 300, 300, 300, 300, 300, 200, 0, 0]);
+    expect(new Set(sent.map((s) => s.userId)).size).toBe(PEOPLE);
+    expect(sent).toHaveLength(PEOPLE);
+  });
+
+  it('`nudges run` while another instance holds the lease: everyone due sender-elsewhere, nothing sent or moved on', async () => {
+    const { ctx, sender, sent } = await setup();
+    const elsewhere: NudgeSender = {
+      ...sender,
+      leased: async (check) => ({
+        check: { ...check, decisions: check.decisions.filter((d) => d.action === 'skip'), retries: [] },
+        elsewhere: new Set(check.decisions.map((d) => d.teamId)),
+      }),
+    };
+    const held = await runNudgesOnce(ctx, elsewhere, minutes(5), {
+      dryRun: false,
+      leaseOwner: newLeaseOwner('cli'),
+    });
+    expect(held.lines).toHaveLength(PEOPLE);
+    expect(held.lines.every((l) => l.status === 'due' && l.reason === 'sender-elsewhere')).toBe(true);
+    expect(sent).toHaveLength(0);
+    // Once the lease is free, the same people are still due: a run sends to every one of them.
+    const free = await runNudgesOnce(ctx, sender, minutes(6), {
+      dryRun: false,
+      leaseOwner: newLeaseOwner('cli'),
+    });
+    expect(free.counts).toMatchObject({ due: PEOPLE, sent: PEOPLE });
+    expect(new Set(sent.map((s) => s.userId)).size).toBe(PEOPLE);
   });
 });
