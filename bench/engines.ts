@@ -11,15 +11,14 @@ import type { ExportFormat } from '../src/domain/command.ts';
 import { AXIS_IDS, type AxisId, type Owner, SCOPE_IDS, SHIFT_IDS } from '../src/domain/types.ts';
 import { addDaysToLocalDate } from '../src/domain/zoned-time.ts';
 import { loadLadder } from '../src/load-ladder.ts';
-import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
+import type { SignedSender } from '../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../src/local/slack-api.ts';
-import { COMMAND } from '../src/slack/ids.ts';
 import { FAILURE_TEXT } from '../src/slack/reply.ts';
-import { spawnLadder } from '../tests/helpers/child.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM, USERS } from '../tests/helpers/harness.ts';
 import { LADDER_DIR } from '../tests/helpers/ladder.ts';
 import { createTestDatabase, postgresAnswers, TEST_DATABASE_URL } from '../tests/helpers/postgres.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
+import { startServed } from './apps.ts';
 import { type BenchRow, measureConcurrent, ms, percentile } from './types.ts';
 
 /**
@@ -288,30 +287,19 @@ function loggedErrors(output: string): string {
 /** Starts one app per engine into `apps` (the caller stops those that started, whatever happens). */
 async function startApps(engines: Engine[], api: LocalSlackApi, apps: RunningApp[]): Promise<void> {
   for (const engine of engines) {
-    const child = spawnLadder({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: api.url,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      ...engine.env,
-    });
-    const stop = async () => {
-      child.proc.kill('SIGTERM');
-      await child.exited;
-    };
-    const started = await child.waitForLog('ladder started', 30_000).catch(async (err: Error) => {
-      await stop();
-      throw err;
-    });
-    const sender = createSignedSender({
-      appUrl: `http://127.0.0.1:${started.port}/slack/events`,
-      signingSecret: SIGNING_SECRET,
+    const served = await startServed(
+      'src/main.ts',
+      {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: api.url,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        ...engine.env,
+      },
       api,
-      command: COMMAND,
-      teamId: TEAM,
-    });
-    apps.push({ engine, sender, output: child.output, stop });
+    );
+    apps.push({ engine, sender: served.sender, output: served.output, stop: served.stop });
   }
 }
 

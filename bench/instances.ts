@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSignedSender, type SignedSender } from '../src/local/signed-sender.ts';
-import { type LocalSlackApi, startLocalSlackApi } from '../src/local/slack-api.ts';
-import { COMMAND } from '../src/slack/ids.ts';
-import { spawnBuilt, spawnLadder } from '../tests/helpers/child.ts';
+import type { SignedSender } from '../src/local/signed-sender.ts';
+import { startLocalSlackApi } from '../src/local/slack-api.ts';
 import { BOT_TOKEN, manifestScopes, SIGNING_SECRET, TEAM, USERS } from '../tests/helpers/harness.ts';
 import { createTestDatabase, postgresAnswers, TEST_DATABASE_URL } from '../tests/helpers/postgres.ts';
+import { type ServedApp, startServed } from './apps.ts';
 import { type BenchRow, measureConcurrent } from './types.ts';
 
 /**
@@ -30,31 +29,9 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
-interface Served {
-  pid: number;
-  sender: SignedSender;
-  stop: () => Promise<void>;
-}
+type Served = ServedApp;
 
-async function start(script: string, env: NodeJS.ProcessEnv, api: LocalSlackApi): Promise<Served> {
-  const child = script.startsWith('dist/') ? spawnBuilt(env, script) : spawnLadder(env, script);
-  const stop = async () => {
-    child.proc.kill('SIGTERM');
-    await child.exited;
-  };
-  const started = await child.waitForLog('ladder started', 30_000).catch(async (err: Error) => {
-    await stop();
-    throw err;
-  });
-  const sender = createSignedSender({
-    appUrl: `http://127.0.0.1:${started.port}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    api,
-    command: COMMAND,
-    teamId: TEAM,
-  });
-  return { pid: child.proc.pid as number, sender, stop };
-}
+const start = startServed;
 
 async function answered(sender: SignedSender, userId: string, text: string): Promise<void> {
   const res = await sender.command({ userId, text });

@@ -8,6 +8,7 @@ import type { NudgeSettings } from '../domain/nudge-schedule.ts';
 import type { Owner } from '../domain/types.ts';
 import { nudgeSettingsColumns as S } from './columns.ts';
 import { type LedgerDbRow, type LedgerEntry, type SettingsRow, toLedger, toSettings } from './nudge-model.ts';
+import { SETTINGS_WITH_TZ } from './nudge-repository-settings.ts';
 import type { Schema } from './schema.ts';
 import type { Store, Tx } from './store.ts';
 
@@ -90,20 +91,7 @@ function dueStatements(store: Store) {
       .leftJoin('profiles as p', (j) =>
         j.onRef('p.team_id', '=', 's.team_id').onRef('p.user_id', '=', 's.user_id'),
       )
-      .select([
-        's.team_id',
-        's.user_id',
-        's.enabled',
-        's.day',
-        's.minute_of_day',
-        's.paused_through',
-        's.skip_week',
-        's.effective_from',
-        's.off_reason',
-        'p.tz',
-        'd.next_due_at',
-        'd.updated_at',
-      ])
+      .select([...SETTINGS_WITH_TZ, 'd.next_due_at', 'd.updated_at'])
       .orderBy('d.next_due_at')
       .orderBy('d.team_id')
       .orderBy('d.user_id'),

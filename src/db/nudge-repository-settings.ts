@@ -5,6 +5,20 @@ import { count, nudgeDmChannelColumns } from './columns.ts';
 import { toSettings } from './nudge-model.ts';
 import type { Store } from './store.ts';
 
+/** A person's settings (`s`) and the profile's time zone (`p`): what the due rules read. */
+export const SETTINGS_WITH_TZ = [
+  's.team_id',
+  's.user_id',
+  's.enabled',
+  's.day',
+  's.minute_of_day',
+  's.paused_through',
+  's.skip_week',
+  's.effective_from',
+  's.off_reason',
+  'p.tz',
+] as const;
+
 /** Settings joined with the profile's time zone. */
 const settingsWithTz = (qb: Store['qb']) =>
   qb
@@ -12,18 +26,7 @@ const settingsWithTz = (qb: Store['qb']) =>
     .leftJoin('profiles as p', (j) =>
       j.onRef('p.team_id', '=', 's.team_id').onRef('p.user_id', '=', 's.user_id'),
     )
-    .select([
-      's.team_id',
-      's.user_id',
-      's.enabled',
-      's.day',
-      's.minute_of_day',
-      's.paused_through',
-      's.skip_week',
-      's.effective_from',
-      's.off_reason',
-      'p.tz',
-    ]);
+    .select(SETTINGS_WITH_TZ);
 
 type SettingsParams = {
   teamId: string;
