@@ -151,4 +151,14 @@ describeOnEngine('Enterprise Grid org-wide install', () => {
     await expect.poll(() => installed(ORG), { timeout: 5_000 }).toBe(false);
     expect(await command(sender('T0GRIDB', ORG), 'help')).toContain('not installed');
   });
+
+  it('app_uninstalled for the org deletes the org install again', async () => {
+    const code = api.oauth.authorize({ enterpriseId: ORG, orgWide: true, userId: alice });
+    expect((await redirect({ code })).status).toBe(200);
+    expect(await installed(ORG)).toBe(true);
+    const res = await sender('T0GRIDB', ORG).event({ event: { type: 'app_uninstalled' } });
+    expect(res.status).toBe(200);
+    await expect.poll(() => installed(ORG), { timeout: 5_000 }).toBe(false);
+    expect(await command(sender('T0GRIDA', ORG), 'help')).toContain('not installed');
+  });
 });
