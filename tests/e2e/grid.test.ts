@@ -127,7 +127,9 @@ describeOnEngine('Enterprise Grid org-wide install', () => {
     const inB = sender('T0GRIDB', ORG);
     const from = api.calls.length;
     expect(await command(inA, 'log shipped the grid migration plan')).not.toContain('not installed');
-    expect(await command(inB, 'help')).not.toContain('not installed');
+    // The same person in workspace B sees what they logged in A: their data is under the org.
+    expect(await command(inB, 'evidence')).toContain('grid migration plan');
+    expect(await command(sender('T0ALONE'), 'evidence')).not.toContain('grid migration plan');
     const teams = api.calls
       .slice(from)
       .map((c) => c.team)
