@@ -223,6 +223,7 @@ export interface SignedSenderOptions {
   command: string;
   teamId?: string;
   enterpriseId?: string;
+  orgWide?: boolean;
   /** ms clock for request timestamps. */
   now?: () => number;
   /** Give up on the app after this long (default 10 s; Slack itself gives up at 3 s). */
@@ -237,6 +238,7 @@ export function createSignedSender(opts: SignedSenderOptions): SignedSender {
     teamId: opts.teamId ?? opts.api.teamId,
     command: opts.command,
     ...(opts.enterpriseId ? { enterpriseId: opts.enterpriseId } : {}),
+    ...(opts.orgWide ? { orgWide: true } : {}),
     now,
   };
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -299,6 +301,7 @@ export function createSocketModeSender(opts: {
   command: string;
   teamId?: string;
   enterpriseId?: string;
+  orgWide?: boolean;
   now?: () => number;
   ackTimeoutMs?: number;
 }): SignedSender {
@@ -307,6 +310,7 @@ export function createSocketModeSender(opts: {
     teamId: opts.teamId ?? opts.api.teamId,
     command: opts.command,
     ...(opts.enterpriseId ? { enterpriseId: opts.enterpriseId } : {}),
+    ...(opts.orgWide ? { orgWide: true } : {}),
     now: opts.now ?? Date.now,
   };
   const timeout = opts.ackTimeoutMs !== undefined ? { timeoutMs: opts.ackTimeoutMs } : {};

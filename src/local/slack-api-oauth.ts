@@ -14,7 +14,9 @@ export interface OAuthClient {
 }
 
 interface PendingCode {
+  /** The team, or for an org-wide install the enterprise. */
   teamId: string;
+  orgWide: boolean;
   teamName: string;
   userId: string;
   redirectUri: string | undefined;
@@ -27,9 +29,15 @@ const CODE_TTL_MS = 10 * 60_000;
 
 export type AccessAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; error: string };
 
+/** A workspace install (teamId), or an org admin's org-wide install of an enterprise. */
+export type Authorization = { userId: string; redirectUri?: string } & (
+  | { teamId: string; teamName?: string; orgWide?: false }
+  | { enterpriseId: string; enterpriseName?: string; orgWide: true }
+);
+
 export interface LocalOAuth {
   /** The "Allow" click on Slack's authorize page: a code for the app's redirect. */
-  authorize(o: { teamId: string; teamName?: string; userId: string; redirectUri?: string }): string;
+  authorize(o: Authorization): string;
   access(params: Record<string, unknown>, basicAuth: string | undefined): AccessAnswer;
   /** The team of a live install token, if it is one. */
   teamOf(token: string): string | undefined;
@@ -54,9 +62,11 @@ export function createLocalOAuth(
     tokenFor,
     authorize(o) {
       const code = `${Math.floor(now() / 1000)}.${randomBytes(12).toString('hex')}`;
+      const id = o.orgWide ? o.enterpriseId : o.teamId;
       codes.set(code, {
-        teamId: o.teamId,
-        teamName: o.teamName ?? o.teamId,
+        teamId: id,
+        orgWide: o.orgWide === true,
+        teamName: (o.orgWide ? o.enterpriseName : o.teamName) ?? id,
         userId: o.userId,
         redirectUri: o.redirectUri,
         used: false,
@@ -87,9 +97,10 @@ export function createLocalOAuth(
           token_type: 'bot',
           access_token: token,
           bot_user_id: botUserId,
-          team: { id: code.teamId, name: code.teamName },
-          enterprise: null,
-          is_enterprise_install: false,
+          // Slack's org-wide install: the enterprise, no team (oauth.v2.access).
+          team: code.orgWide ? null : { id: code.teamId, name: code.teamName },
+          enterprise: code.orgWide ? { id: code.teamId, name: code.teamName } : null,
+          is_enterprise_install: code.orgWide,
         },
       };
     },

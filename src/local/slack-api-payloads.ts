@@ -16,6 +16,8 @@ export interface PayloadContext {
   /** The installed app's slash command, sent when a call names none. */
   command: string;
   enterpriseId?: string;
+  /** Send as Grid does for an org-wide install (`is_enterprise_install`, authorizations' team null). */
+  orgWide?: boolean;
   now: () => number;
 }
 
@@ -97,7 +99,7 @@ export function buildCommandPayload(
     command: o.command ?? ctx.command,
     text: o.text,
     api_app_id: APP_ID,
-    is_enterprise_install: 'false',
+    is_enterprise_install: String(Boolean(ctx.orgWide && ctx.enterpriseId)),
     response_url: responseUrl,
     trigger_id: triggerId,
   };
@@ -136,7 +138,7 @@ export function buildBlockActionsPayload(
     trigger_id: triggerId,
     team: teamRef(ctx),
     enterprise: enterpriseRef(ctx),
-    is_enterprise_install: false,
+    is_enterprise_install: Boolean(ctx.orgWide && ctx.enterpriseId),
     actions: o.actions.map((a) => fillAction(ctx, a)),
   };
   if (o.view) {
@@ -209,7 +211,7 @@ export function buildViewSubmissionPayload(
       trigger_id: triggerId,
       view,
       response_urls: [],
-      is_enterprise_install: false,
+      is_enterprise_install: Boolean(ctx.orgWide && ctx.enterpriseId),
       enterprise: enterpriseRef(ctx),
     },
     triggerId,
@@ -228,7 +230,7 @@ export function buildViewClosedPayload(
     token: VERIFICATION_TOKEN,
     view: o.view,
     is_cleared: o.isCleared ?? false,
-    is_enterprise_install: false,
+    is_enterprise_install: Boolean(ctx.orgWide && ctx.enterpriseId),
     enterprise: enterpriseRef(ctx),
   };
 }
@@ -253,7 +255,7 @@ export function buildMessageActionPayload(
       team: teamRef(ctx),
       user: userRef(ctx, o.userId),
       channel: { id: o.channelId, name: channelName(ctx, o.channelId) },
-      is_enterprise_install: false,
+      is_enterprise_install: Boolean(ctx.orgWide && ctx.enterpriseId),
       enterprise: enterpriseRef(ctx),
       callback_id: o.callbackId,
       trigger_id: triggerId,
@@ -288,10 +290,10 @@ export function buildEventCallback(
     authorizations: [
       {
         enterprise_id: ctx.enterpriseId ?? null,
-        team_id: ctx.teamId,
+        team_id: ctx.orgWide && ctx.enterpriseId ? null : ctx.teamId,
         user_id: ctx.api.botUserId,
         is_bot: true,
-        is_enterprise_install: false,
+        is_enterprise_install: Boolean(ctx.orgWide && ctx.enterpriseId),
       },
     ],
     is_ext_shared_channel: false,

@@ -11,6 +11,7 @@ import { createInstallationStore } from './installation-store.ts';
 import { registerListeners } from './listeners/index.ts';
 import { BOT_SCOPES } from './manifest.ts';
 import { createOAuthStateStore } from './oauth-state-store.ts';
+import { acceptOrgAdminInstalls } from './org-admin-install.ts';
 import { postFailureNotice } from './reply.ts';
 import { gateSocketModeEvents, type SlackEventsOptions, serveSlackEvents } from './request-gate.ts';
 import { createListenerRouter } from './router.ts';
@@ -215,27 +216,46 @@ function createReceiver(
   ];
 
   const declared = { commands: [COMMAND], shortcuts: MESSAGE_SHORTCUTS.map((s) => s.callbackId) };
-  return connection.mode !== 'socket'
-    ? new GatedHTTPReceiver(
-        { signingSecret: connection.signingSecret, logger: ctx.logger, boltLogger: logger, declared },
+  if (connection.mode !== 'socket') {
+    const receiver = new GatedHTTPReceiver(
+      { signingSecret: connection.signingSecret, logger: ctx.logger, boltLogger: logger, declared },
+      {
+        signingSecret: connection.signingSecret,
+        logger,
+        customRoutes,
+        // Slack gives up after 3 s; answering 500 a little before that is better than silence.
+        unhandledRequestTimeoutMillis: 3_001,
+        ...(connection.mode === 'distribution' ? oauthOptions(ctx, connection, clientOptions) : {}),
+      },
+    );
+    if (connection.mode === 'distribution' && receiver.installer) {
+      acceptOrgAdminInstalls(
+        receiver.installer,
         {
-          signingSecret: connection.signingSecret,
+          clientId: connection.clientId,
+          clientSecret: connection.clientSecret,
+          installationStore: createInstallationStore(ctx),
+          clientOptions,
           logger,
-          customRoutes,
-          // Slack gives up after 3 s; answering 500 a little before that is better than silence.
-          unhandledRequestTimeoutMillis: 3_001,
-          ...(connection.mode === 'distribution' ? oauthOptions(ctx, connection, clientOptions) : {}),
         },
-      )
-    : new GatedSocketModeReceiver(
-        { logger: ctx.logger, declared },
         {
-          appToken: connection.appToken,
-          logger,
-          customRoutes,
-          installerOptions: { port, clientOptions },
+          scopes: [...BOT_SCOPES],
+          ...(connection.redirectUri ? { redirectUri: connection.redirectUri } : {}),
         },
+        ctx.logger,
       );
+    }
+    return receiver;
+  }
+  return new GatedSocketModeReceiver(
+    { logger: ctx.logger, declared },
+    {
+      appToken: connection.appToken,
+      logger,
+      customRoutes,
+      installerOptions: { port, clientOptions },
+    },
+  );
 }
 
 /**

@@ -51,8 +51,11 @@ export function createInstallationStore(ctx: AppContext): InstallationStore {
 
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const found = await repo.find<Installation>(tenantOf(query));
-      if (!found) throw new NotInstalledError();
-      return found.data;
+      if (found) return found.data;
+      // A workspace of a Grid org without its own install is served by its org's org-wide install.
+      const org = query.enterpriseId ? await repo.find<Installation>(query.enterpriseId) : undefined;
+      if (org?.isEnterpriseInstall) return org.data;
+      throw new NotInstalledError();
     },
 
     async deleteInstallation(query: InstallationQuery<boolean>) {

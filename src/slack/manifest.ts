@@ -76,7 +76,8 @@ export function buildManifest(opts: ManifestOptions = {}): Record<string, unknow
           }
         : {}),
       interactivity: { is_enabled: true, ...(requestUrl ? { request_url: requestUrl } : {}) },
-      org_deploy_enabled: false,
+      // Enterprise Grid: an org admin may install Ladder once for the whole org (README).
+      org_deploy_enabled: true,
       socket_mode_enabled: !requestUrl,
       token_rotation_enabled: false,
     },

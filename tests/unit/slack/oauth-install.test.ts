@@ -100,6 +100,41 @@ describe('installation store', () => {
     await store.deleteInstallation?.({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
     expect(await tokens('T1')).toBeUndefined();
   });
+
+  it('serves a workspace of an org from the org-wide install, and nothing outside that org', async () => {
+    const ctx = context({ now: new Date('2027-01-04T12:00:00Z') });
+    const store = createInstallationStore(ctx);
+    const bot = { token: 'xoxb-own-token', scopes: ['commands'], id: 'B1', userId: 'U1' };
+    const user = { id: 'U9', token: undefined, scopes: undefined };
+    await store.storeInstallation({
+      team: undefined,
+      enterprise: { id: 'E1' },
+      isEnterpriseInstall: true,
+      user,
+      bot: { ...bot, token: 'xoxb-org-token' },
+    });
+    await store.storeInstallation({ team: { id: 'T3' }, enterprise: { id: 'E1' }, user, bot });
+    await store.storeInstallation({
+      team: { id: 'T4' },
+      enterprise: { id: 'E2' },
+      user,
+      bot: { ...bot, token: 'xoxb-e2-team' },
+    });
+    const tokenFor = async (teamId: string, enterpriseId: string | undefined) =>
+      (await store.fetchInstallation({ teamId, enterpriseId, isEnterpriseInstall: false })).bot?.token;
+    expect(await tokenFor('TA', 'E1')).toBe('xoxb-org-token');
+    expect(await tokenFor('TB', 'E1')).toBe('xoxb-org-token');
+    expect(await tokenFor('T3', 'E1')).toBe('xoxb-own-token');
+    await expect(tokenFor('TC', 'E2')).rejects.toThrow(/not installed/);
+    await expect(tokenFor('TA', undefined)).rejects.toThrow(/not installed/);
+    // A workspace install never stands in for its org: E2 has no org-wide install.
+    await expect(
+      store.fetchInstallation({ teamId: 'T9', enterpriseId: 'E2', isEnterpriseInstall: true }),
+    ).rejects.toThrow(/not installed/);
+    await store.deleteInstallation?.({ teamId: 'TA', enterpriseId: 'E1', isEnterpriseInstall: true });
+    await expect(tokenFor('TB', 'E1')).rejects.toThrow(/not installed/);
+    expect(await tokenFor('T3', 'E1')).toBe('xoxb-own-token');
+  });
 });
 
 describe('install pages', () => {
