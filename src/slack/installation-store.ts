@@ -1,5 +1,12 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { AppContext } from '../context.ts';
+import { forBolt, freshInstallation, type Refresher } from './token-rotation.ts';
+
+/** How this instance refreshes rotating tokens (token-rotation.ts): its lease name and Slack's exchange. */
+export interface RotationOptions {
+  owner: string;
+  refresh: Refresher;
+}
 
 /** The tenant of an installation or a query: the enterprise for org-wide installs, else the team. */
 export function tenantOf(q: {
@@ -23,8 +30,9 @@ export class NotInstalledError extends Error {
  * Bolt's installation store over our installations repository (tokens sealed at rest). Bolt's
  * authorize reads it for every request; a tenant without an installation gets NotInstalledError.
  */
-export function createInstallationStore(ctx: AppContext): InstallationStore {
+export function createInstallationStore(ctx: AppContext, rotation?: RotationOptions): InstallationStore {
   const repo = ctx.repos.installations;
+  const fetchFresh = fetcher(ctx, rotation);
   return {
     async storeInstallation(installation) {
       const enterpriseId = installation.enterprise?.id ?? null;
@@ -50,9 +58,9 @@ export function createInstallationStore(ctx: AppContext): InstallationStore {
     },
 
     async fetchInstallation(query: InstallationQuery<boolean>) {
-      const found = await repo.find<Installation>(tenantOf(query));
+      const found = await fetchFresh(tenantOf(query));
       if (!found) throw new NotInstalledError();
-      return found.data;
+      return rotation ? forBolt(found) : found;
     },
 
     async deleteInstallation(query: InstallationQuery<boolean>) {
@@ -61,7 +69,22 @@ export function createInstallationStore(ctx: AppContext): InstallationStore {
   };
 }
 
+/** The tenant's installation; with rotation, its bot token refreshed first when about to run out. */
+function fetcher(ctx: AppContext, rotation: RotationOptions | undefined) {
+  return async (tenantId: string): Promise<Installation | undefined> =>
+    rotation
+      ? freshInstallation(
+          { ...rotation, repo: ctx.repos.installations, now: ctx.now, logger: ctx.logger },
+          tenantId,
+        )
+      : (await ctx.repos.installations.find<Installation>(tenantId))?.data;
+}
+
 /** The tenant's bot token from its installation, for the scheduler and the CLI (none: undefined). */
-export function installationTokens(ctx: AppContext): (teamId: string) => Promise<string | undefined> {
-  return async (teamId) => (await ctx.repos.installations.find<Installation>(teamId))?.data.bot?.token;
+export function installationTokens(
+  ctx: AppContext,
+  rotation?: RotationOptions,
+): (teamId: string) => Promise<string | undefined> {
+  const fetchFresh = fetcher(ctx, rotation);
+  return async (teamId) => (await fetchFresh(teamId))?.bot?.token;
 }
