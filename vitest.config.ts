@@ -21,6 +21,7 @@ const STORAGE_E2E = [
   'tests/e2e/nudges-crash.test.ts',
   'tests/e2e/nudges-scheduler.test.ts',
   'tests/e2e/privacy.test.ts',
+  'tests/e2e/token-rotation.test.ts',
   'tests/e2e/progress.test.ts',
   'tests/e2e/roles.test.ts',
   'tests/e2e/slack-text.test.ts',

@@ -15,11 +15,18 @@ import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { LOCAL_PAGE_DIR } from './paths.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
-import { type RunningSlackApp, SlackAuthError, type SlackConnection, startSlackApp } from './slack/app.ts';
+import {
+  interactiveClientOptions,
+  type RunningSlackApp,
+  SlackAuthError,
+  type SlackConnection,
+  startSlackApp,
+} from './slack/app.ts';
 import { createDigestDm, createNudgeDm } from './slack/dm.ts';
 import { helpEntries } from './slack/help-entries.ts';
 import { installationTokens } from './slack/installation-store.ts';
 import { buildManifest } from './slack/manifest.ts';
+import { slackRotation } from './slack/token-refresher.ts';
 import { resolveUserNames } from './slack/user-names.ts';
 
 export interface StartOptions {
@@ -32,6 +39,18 @@ export interface StartOptions {
   listenHost?: string;
   /** Monotonic milliseconds the nudge scheduler reports its liveness with (tests of /healthz). */
   schedulerClock?: () => number;
+}
+
+/** Distribution mode: each tenant's token from its installation (refreshed when it rotates). */
+function schedulerTokens(ctx: AppContext, connection: SlackConnection) {
+  return connection.mode === 'distribution'
+    ? {
+        tokenFor: installationTokens(
+          ctx,
+          slackRotation(connection, interactiveClientOptions(ctx.config.slackApiUrl)),
+        ),
+      }
+    : { botToken: connection.botToken };
 }
 
 export interface RunningLadder {
@@ -108,9 +127,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
   const nudges = createNudgeScheduler({
     ctx,
     // Every workspace is sent to with its own token: distribution mode reads its installation's.
-    ...(connection.mode === 'distribution'
-      ? { tokenFor: installationTokens(ctx) }
-      : { botToken: connection.botToken }),
+    ...schedulerTokens(ctx, connection),
     nudgeDm: (client) => createNudgeDm(ctx, client),
     digestDm: (client) => createDigestDm(ctx, client),
     nameLookup: (client) => (teamId, text) => resolveUserNames(ctx, client, teamId, text),

@@ -32,9 +32,10 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
     if (!cipher) throw NO_KEY;
     return cipher;
   };
-  const s = statements(store);
+  const s = { ...statements(store), ...leaseStatements(store) };
   return {
     ...keyMethods(s, need),
+    ...refreshMethods(s, need),
     /** Inserts or replaces the tenant's installation, sealed under the current key. */
     async save(record: InstallationRecord, now: Date): Promise<void> {
       const { keyId, sealed } = need().seal(JSON.stringify(record.data), record.tenantId);
@@ -80,6 +81,44 @@ const INSTALLATION_COLUMNS = [
   'installed_at',
   'updated_at',
 ] as const;
+
+/**
+ * The refresh lease of a rotating token (0012): one instance at a time exchanges an
+ * installation's refresh token. Each call is one conditional statement on both engines.
+ */
+function refreshMethods(s: ReturnType<typeof leaseStatements>, need: () => TokenCipher) {
+  return {
+    /**
+     * Takes the tenant's refresh lease until `until` when it is free, run out (at `now`) or
+     * `owner`'s already. True when `owner` holds it now; false when another instance does or the
+     * tenant has no installation.
+     */
+    async takeRefreshLease(tenantId: string, owner: string, now: Date, until: Date): Promise<boolean> {
+      const row = await s.takeLease.first({
+        tenantId,
+        owner,
+        now: now.toISOString(),
+        until: until.toISOString(),
+      });
+      return row?.refresh_owner === owner;
+    },
+
+    /**
+     * Stores the refreshed installation and ends the lease, only while `owner` still holds it;
+     * false when the lease was lost (another instance may have refreshed meanwhile).
+     */
+    async saveRefreshed<T>(tenantId: string, data: T, owner: string, now: Date): Promise<boolean> {
+      const { keyId, sealed } = need().seal(JSON.stringify(data), tenantId);
+      const row = await s.storeRefreshed.first({ tenantId, owner, keyId, sealed, now: now.toISOString() });
+      return row !== undefined;
+    },
+
+    /** Ends `owner`'s refresh lease of the tenant (a failed refresh: another may try at once). */
+    async releaseRefreshLease(tenantId: string, owner: string): Promise<void> {
+      await s.releaseLease.run({ tenantId, owner });
+    },
+  };
+}
 
 /** What a key rotation needs: which rows no configured key opens, and re-sealing the rest. */
 function keyMethods(s: ReturnType<typeof statements>, need: () => TokenCipher) {
@@ -182,6 +221,48 @@ function statements(store: Store) {
           .where('tenant_id', '=', p.tenantId)
           .where('key_id', '=', p.oldKeyId)
           .where('sealed', '=', p.oldSealed),
+    ),
+  };
+}
+
+/** The refresh lease's statements (0012). */
+function leaseStatements(store: Store) {
+  return {
+    takeLease: store.prepare((qb, p: { tenantId: string; owner: string; now: string; until: string }) =>
+      qb
+        .updateTable('installations')
+        .set({ refresh_owner: p.owner, refresh_until: p.until })
+        .where('tenant_id', '=', p.tenantId)
+        .where((eb) =>
+          eb.or([
+            eb('refresh_until', 'is', null),
+            eb('refresh_until', '<=', p.now),
+            eb('refresh_owner', '=', p.owner),
+          ]),
+        )
+        .returning('refresh_owner'),
+    ),
+    storeRefreshed: store.prepare(
+      (qb, p: { tenantId: string; owner: string; keyId: string; sealed: string; now: string }) =>
+        qb
+          .updateTable('installations')
+          .set({
+            key_id: p.keyId,
+            sealed: p.sealed,
+            updated_at: p.now,
+            refresh_owner: null,
+            refresh_until: null,
+          })
+          .where('tenant_id', '=', p.tenantId)
+          .where('refresh_owner', '=', p.owner)
+          .returning('tenant_id'),
+    ),
+    releaseLease: store.prepare((qb, p: { tenantId: string; owner: string }) =>
+      qb
+        .updateTable('installations')
+        .set({ refresh_owner: null, refresh_until: null })
+        .where('tenant_id', '=', p.tenantId)
+        .where('refresh_owner', '=', p.owner),
     ),
   };
 }

@@ -175,6 +175,9 @@ export interface InstallationsTable {
   sealed: string;
   installed_at: Instant;
   updated_at: Instant;
+  /** The instance refreshing the installation's rotating token, and until when (0012). */
+  refresh_owner: string | null;
+  refresh_until: Instant | null;
 }
 
 export interface OauthStatesTable {

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { createLocalRotation, type LocalRotation } from './slack-api-rotation.ts';
 import { APP_ID } from './slack-api-state.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface LocalOAuth {
   tokenFor(teamId: string): string;
   /** Uninstall: the team's token stops working. */
   revoke(teamId: string): void;
+  /** Token rotation (slack-api-rotation.ts), off until enabled. */
+  rotation: LocalRotation;
 }
 
 export function createLocalOAuth(
@@ -56,10 +59,12 @@ export function createLocalOAuth(
 ): LocalOAuth {
   const codes = new Map<string, PendingCode>();
   const revoked = new Set<string>();
+  const rotation = createLocalRotation(now);
   const tokenFor = (teamId: string) =>
     `xoxb-${teamId}-${createHmac('sha256', seed).update(`install:${teamId}`).digest('hex').slice(0, 24)}`;
   return {
     tokenFor,
+    rotation,
     authorize(o) {
       const code = `${Math.floor(now() / 1000)}.${randomBytes(12).toString('hex')}`;
       const id = o.orgWide ? o.enterpriseId : o.teamId;
@@ -80,6 +85,8 @@ export function createLocalOAuth(
         : [params.client_id, params.client_secret];
       if (!client || id !== client.clientId) return { ok: false, error: 'invalid_client_id' };
       if (secret !== client.clientSecret) return { ok: false, error: 'bad_client_secret' };
+      if (params.grant_type === 'refresh_token')
+        return refreshAnswer(rotation, params.refresh_token, revoked);
       const code = typeof params.code === 'string' ? codes.get(params.code) : undefined;
       if (!code || code.expiresAt <= now()) return { ok: false, error: 'invalid_code' };
       if (code.used) return { ok: false, error: 'invalid_code' };
@@ -101,10 +108,13 @@ export function createLocalOAuth(
           team: code.orgWide ? null : { id: code.teamId, name: code.teamName },
           enterprise: code.orgWide ? { id: code.teamId, name: code.teamName } : null,
           is_enterprise_install: code.orgWide,
+          ...(rotation.enabled ? rotation.issue(code.teamId) : {}),
         },
       };
     },
     teamOf(token) {
+      const rotated = rotation.teamOf(token);
+      if (rotated) return revoked.has(rotated) ? undefined : rotated;
       // Any token this seed derived, so installs stored before a restart keep working.
       const cut = token.lastIndexOf('-');
       const teamId = token.startsWith('xoxb-') && cut > 5 ? token.slice(5, cut) : undefined;
@@ -115,4 +125,11 @@ export function createLocalOAuth(
       revoked.add(teamId);
     },
   };
+}
+
+/** `oauth.v2.access` with grant_type=refresh_token: a new pair, or Slack's error. */
+function refreshAnswer(rotation: LocalRotation, refreshToken: unknown, revoked: Set<string>): AccessAnswer {
+  const r = rotation.refresh(refreshToken);
+  if (!r.ok || revoked.has(r.teamId)) return { ok: false, error: r.ok ? 'invalid_refresh_token' : r.error };
+  return { ok: true, body: { app_id: APP_ID, token_type: 'bot', team: { id: r.teamId }, ...r.pair } };
 }

@@ -139,7 +139,7 @@ export interface LocalSlackApi {
   /** The user dismissed a modal (view_closed); `clear` closes the whole stack. */
   closeView(viewId: string, opts?: { clear?: boolean }): void;
   /** Distribution mode: Slack's authorize page, its installs and their bot tokens. */
-  readonly oauth: Pick<LocalOAuth, 'authorize' | 'tokenFor' | 'revoke'>;
+  readonly oauth: Pick<LocalOAuth, 'authorize' | 'tokenFor' | 'revoke' | 'rotation'>;
   /** A person posts (in `channel`, default their DM with the bot); send the matching event yourself. */
   postAsUser(opts: { channel?: string; user: string; text: string; thread_ts?: string }): LocalMessage;
   close(): Promise<void>;

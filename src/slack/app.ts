@@ -15,6 +15,7 @@ import { acceptOrgAdminInstalls } from './org-admin-install.ts';
 import { postFailureNotice } from './reply.ts';
 import { gateSocketModeEvents, type SlackEventsOptions, serveSlackEvents } from './request-gate.ts';
 import { createListenerRouter } from './router.ts';
+import { slackRotation } from './token-refresher.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }
@@ -367,7 +368,7 @@ function oauthOptions(
     clientSecret: c.clientSecret,
     stateSecret: c.stateSecret,
     scopes: [...BOT_SCOPES],
-    installationStore: createInstallationStore(ctx),
+    installationStore: createInstallationStore(ctx, slackRotation(c, clientOptions)),
     ...(c.redirectUri ? { redirectUri: c.redirectUri } : {}),
     installerOptions: {
       stateStore: createOAuthStateStore(ctx, c.stateSecret),

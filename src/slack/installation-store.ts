@@ -1,5 +1,12 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { AppContext } from '../context.ts';
+import { forBolt, freshInstallation, type Refresher } from './token-rotation.ts';
+
+/** How this instance refreshes rotating tokens (token-rotation.ts): its lease name and Slack's exchange. */
+export interface RotationOptions {
+  owner: string;
+  refresh: Refresher;
+}
 
 /** The tenant of an installation or a query: the enterprise for org-wide installs, else the team. */
 export function tenantOf(q: {
@@ -23,8 +30,9 @@ export class NotInstalledError extends Error {
  * Bolt's installation store over our installations repository (tokens sealed at rest). Bolt's
  * authorize reads it for every request; a tenant without an installation gets NotInstalledError.
  */
-export function createInstallationStore(ctx: AppContext): InstallationStore {
+export function createInstallationStore(ctx: AppContext, rotation?: RotationOptions): InstallationStore {
   const repo = ctx.repos.installations;
+  const fetchFresh = fetcher(ctx, rotation);
   return {
     async storeInstallation(installation) {
       const enterpriseId = installation.enterprise?.id ?? null;
@@ -50,12 +58,16 @@ export function createInstallationStore(ctx: AppContext): InstallationStore {
     },
 
     async fetchInstallation(query: InstallationQuery<boolean>) {
-      const found = await repo.find<Installation>(tenantOf(query));
-      if (found) return found.data;
       // A workspace of a Grid org without its own install is served by its org's org-wide install.
-      const org = query.enterpriseId ? await repo.find<Installation>(query.enterpriseId) : undefined;
-      if (org?.isEnterpriseInstall) return org.data;
-      throw new NotInstalledError();
+      const org = async (id: string) => {
+        const installation = await fetchFresh(id);
+        return installation?.isEnterpriseInstall ? installation : undefined;
+      };
+      const found =
+        (await fetchFresh(tenantOf(query))) ??
+        (query.enterpriseId ? await org(query.enterpriseId) : undefined);
+      if (!found) throw new NotInstalledError();
+      return rotation ? forBolt(found) : found;
     },
 
     async deleteInstallation(query: InstallationQuery<boolean>) {
@@ -64,7 +76,22 @@ export function createInstallationStore(ctx: AppContext): InstallationStore {
   };
 }
 
+/** The tenant's installation; with rotation, its bot token refreshed first when about to run out. */
+function fetcher(ctx: AppContext, rotation: RotationOptions | undefined) {
+  return async (tenantId: string): Promise<Installation | undefined> =>
+    rotation
+      ? freshInstallation(
+          { ...rotation, repo: ctx.repos.installations, now: ctx.now, logger: ctx.logger },
+          tenantId,
+        )
+      : (await ctx.repos.installations.find<Installation>(tenantId))?.data;
+}
+
 /** The tenant's bot token from its installation, for the scheduler and the CLI (none: undefined). */
-export function installationTokens(ctx: AppContext): (teamId: string) => Promise<string | undefined> {
-  return async (teamId) => (await ctx.repos.installations.find<Installation>(teamId))?.data.bot?.token;
+export function installationTokens(
+  ctx: AppContext,
+  rotation?: RotationOptions,
+): (teamId: string) => Promise<string | undefined> {
+  const fetchFresh = fetcher(ctx, rotation);
+  return async (teamId) => (await fetchFresh(teamId))?.bot?.token;
 }

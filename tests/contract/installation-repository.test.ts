@@ -25,6 +25,28 @@ async function rawRows(store: Store) {
 }
 
 describe.each(ENGINES)('installation repository on $name', (engine) => {
+  it('lets one instance at a time hold the refresh lease, and stores only under it', async () => {
+    const store = await engine.open();
+    const r = createInstallationRepository(store, createTokenCipher({ current: KEY_A }));
+    const later = (s: number) => new Date(now.getTime() + s * 1000);
+    expect(await r.takeRefreshLease('T1', 'a', now, later(30))).toBe(false);
+    await r.save(install('T1', TOKEN), now);
+    expect(await r.takeRefreshLease('T1', 'a', now, later(30))).toBe(true);
+    expect(await r.takeRefreshLease('T1', 'b', later(10), later(40))).toBe(false);
+    expect(await r.saveRefreshed('T1', install('T1', 'xoxb-by-b').data, 'b', later(10))).toBe(false);
+    expect(await r.takeRefreshLease('T1', 'a', later(10), later(40))).toBe(true);
+    expect(await r.saveRefreshed('T1', install('T1', 'xoxe.xoxb-new').data, 'a', later(11))).toBe(true);
+    expect((await r.find<{ bot: { token: string } }>('T1'))?.data.bot.token).toBe('xoxe.xoxb-new');
+    expect(JSON.stringify(await rawRows(store))).not.toContain('xoxb-');
+    // Stored: the lease is free again; a run-out lease is taken over; a released one at once.
+    expect(await r.takeRefreshLease('T1', 'b', later(12), later(42))).toBe(true);
+    expect(await r.takeRefreshLease('T1', 'a', later(42), later(72))).toBe(true);
+    await r.releaseRefreshLease('T1', 'b');
+    expect(await r.takeRefreshLease('T1', 'b', later(43), later(73))).toBe(false);
+    await r.releaseRefreshLease('T1', 'a');
+    expect(await r.takeRefreshLease('T1', 'b', later(43), later(73))).toBe(true);
+  });
+
   it('stores an installation per tenant sealed, and gives it back opened', async () => {
     const store = await engine.open();
     const r = createInstallationRepository(store, createTokenCipher({ current: KEY_A }));

@@ -1,0 +1,144 @@
+/**
+ * Token rotation end to end through the local Slack API: a workspace installs with rotation on,
+ * two Ladder instances on one database serve its commands as the token nears expiry, and the
+ * token is refreshed exactly once; both then use the new token and the old one is never used
+ * after it ran out. A refused refresh is reported and keeps the install.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createSignedSender } from '../../src/local/signed-sender.ts';
+import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
+import { type RunningLadder, startLadder } from '../../src/main.ts';
+import { COMMAND } from '../../src/slack/ids.ts';
+import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
+import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
+
+const OAUTH = { clientId: '1234.5678', clientSecret: 'rot-client-secret-0123456789' };
+const KEY = randomBytes(32).toString('base64');
+const TEAM = 'T0ROTA';
+const alice = USERS[0]?.id as string;
+let clock = new Date('2027-01-04T15:00:00Z');
+let api: LocalSlackApi;
+const apps: RunningLadder[] = [];
+const logs: string[] = [];
+let storage: TestStorage;
+
+async function boot(): Promise<RunningLadder> {
+  const app = await startLadder({
+    env: {
+      SLACK_CLIENT_ID: OAUTH.clientId,
+      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_STATE_SECRET: 'rot-state-secret-0123456789abcdef',
+      LADDER_ENCRYPTION_KEY: KEY,
+      SLACK_API_URL: api.url,
+      PORT: '0',
+      ...storage.env,
+      LOG_LEVEL: 'debug',
+    },
+    writeLog: (line) => logs.push(line),
+    now: () => clock,
+    listenHost: '127.0.0.1',
+  });
+  apps.push(app);
+  return app;
+}
+
+async function install(app: RunningLadder): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${app.port}/slack/install`);
+  const href = /href="(https:[^"]+)"/.exec(await res.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
+  const state = new URL(href).searchParams.get('state') ?? '';
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const code = api.oauth.authorize({ teamId: TEAM, userId: alice });
+  const done = await fetch(
+    `http://127.0.0.1:${app.port}/slack/oauth_redirect?${new URLSearchParams({ code, state })}`,
+    {
+      headers: { cookie },
+    },
+  );
+  expect(done.status).toBe(200);
+}
+
+async function command(app: RunningLadder, text: string): Promise<number> {
+  const sender = createSignedSender({
+    appUrl: `http://127.0.0.1:${app.port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+    teamId: TEAM,
+  });
+  return (await sender.command({ userId: alice, text })).status;
+}
+
+const botToken = async (app: RunningLadder) =>
+  (await app.ctx.repos.installations.find<{ bot: { token: string } }>(TEAM))?.data.bot.token ?? '';
+
+async function authTest(token: string): Promise<boolean> {
+  const res = await fetch(`${api.url}auth.test`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await res.json()) as { ok: boolean }).ok;
+}
+
+const refreshes = () =>
+  api.calls.filter((c) => c.method === 'oauth.v2.access' && c.outcome === 'ok').length - 1;
+
+beforeAll(async () => {
+  api = await startLocalSlackApi({
+    botToken: 'xoxb-rot-seed-not-used-by-the-app',
+    scopes: manifestScopes(),
+    teamId: 'T0LOCAL',
+    users: USERS,
+    oauth: OAUTH,
+    now: () => clock.getTime(),
+  });
+  api.oauth.rotation.enable();
+  storage = await createTestStorage('token_rotation');
+  await boot();
+  await boot();
+});
+
+afterAll(async () => {
+  for (const app of apps) await app.stop();
+  await api?.close();
+  await storage?.drop();
+});
+
+describeOnEngine('token rotation, two instances on one database', () => {
+  it('refreshes an expiring token exactly once, and both instances use the new one', async () => {
+    const [a, b] = apps as [RunningLadder, RunningLadder];
+    await install(a);
+    const old = await botToken(a);
+    expect(await authTest(old)).toBe(true);
+    expect(api.oauth.rotation.refreshCount(TEAM)).toBe(0);
+    clock = new Date(clock.getTime() + 11 * 3600_000);
+    const statuses = await Promise.all([
+      command(a, 'help'),
+      command(b, 'help'),
+      command(a, 'help'),
+      command(b, 'help'),
+    ]);
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(api.oauth.rotation.refreshCount(TEAM)).toBe(1);
+    expect(refreshes()).toBe(1);
+    // Past the old token's expiry: both instances read the new token; the old one is refused.
+    clock = new Date(clock.getTime() + 2 * 3600_000);
+    expect(await Promise.all([command(a, 'help'), command(b, 'help')])).toEqual([200, 200]);
+    const [ta, tb] = await Promise.all([botToken(a), botToken(b)]);
+    expect(ta).toBe(tb);
+    expect(ta).not.toBe(old);
+    expect(await authTest(ta)).toBe(true);
+    expect(await authTest(old)).toBe(false);
+    expect(api.oauth.rotation.refreshCount(TEAM)).toBe(1);
+  });
+
+  it('reports a refused refresh clearly and keeps the install', async () => {
+    const [a] = apps as [RunningLadder, RunningLadder];
+    api.faults.add({ method: 'oauth.v2.access', kind: 'error', error: 'invalid_refresh_token' });
+    clock = new Date(clock.getTime() + 11 * 3600_000);
+    await command(a, 'help');
+    expect(logs.some((l) => l.includes('token refresh failed'))).toBe(true);
+    expect(await a.ctx.repos.installations.find(TEAM)).toBeDefined();
+  });
+});
