@@ -23,6 +23,7 @@ const STORAGE_E2E = [
   'tests/e2e/progress.test.ts',
   'tests/e2e/roles.test.ts',
   'tests/e2e/slack-text.test.ts',
+  'tests/e2e/tenant-move-store.test.ts',
   'tests/e2e/unknown-outcome.test.ts',
 ];
 

@@ -236,6 +236,7 @@ export function createNudgeRows(store: Store) {
   return {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
+    moveOf: owned.moveOf,
     /** The person's nudge rows, for the JSON export; call inside the export's read transaction. */
     rowsOf: exportRows(store),
     /** `ladder import`: call inside the import's transaction. `now`: ISO instant of the import. */
