@@ -131,4 +131,31 @@ describeOnEngine('moving a person to the enterprise tenant', () => {
     await repos.userData.moveAll(MOVE);
     expect(await repos.userData.rows({ teamId: ORG, userId: USER })).toEqual(before);
   });
+
+  it('the scheduler sees a nudge sent this week under another tenant of the org', async () => {
+    const install = (tenant: string, team: string | null, orgWide: number) => ({
+      tenant_id: tenant,
+      team_id: team,
+      enterprise_id: ORG,
+      is_enterprise_install: orgWide,
+      key_id: 'k',
+      sealed: 'not-opened-here',
+      installed_at: EARLY,
+      updated_at: EARLY,
+    });
+    const qb = handle.store.qb;
+    await handle.store.run(
+      qb.insertInto('installations').values([install(WS, WS, 0), install(ORG, null, 1)]),
+    );
+    expect(await repos.installations.orgSiblingsOf(ORG)).toEqual([WS]);
+    expect(await repos.installations.orgSiblingsOf(WS)).toEqual([ORG]);
+    expect(await repos.installations.orgSiblingsOf('T0ELSEWHERE')).toEqual([]);
+    const sent = (tenants: string[], weekKey: string) =>
+      repos.nudges.sentInOtherTenant({ userId: USER, weekKey, tenants });
+    expect(await sent([WS], '2026-W49')).toBe(true);
+    expect(await sent([WS], '2026-W50')).toBe(false);
+    // The org's row for W49 was skipped, not sent: the workspace may still send.
+    expect(await sent([ORG], '2026-W49')).toBe(false);
+    expect(await sent([], '2026-W49')).toBe(false);
+  });
 });
