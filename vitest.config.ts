@@ -14,6 +14,7 @@ const STORAGE_E2E = [
   'tests/e2e/digest-pass.test.ts',
   'tests/e2e/evidence.test.ts',
   'tests/e2e/grid.test.ts',
+  'tests/e2e/grid-move.test.ts',
   'tests/e2e/export.test.ts',
   'tests/e2e/messages.test.ts',
   'tests/e2e/nudge-after.test.ts',
@@ -25,6 +26,7 @@ const STORAGE_E2E = [
   'tests/e2e/progress.test.ts',
   'tests/e2e/roles.test.ts',
   'tests/e2e/slack-text.test.ts',
+  'tests/e2e/tenant-move-store.test.ts',
   'tests/e2e/unknown-outcome.test.ts',
 ];
 

@@ -54,6 +54,7 @@ export function createDigestRepository(store: Store) {
   return {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
+    moveOf: owned.moveOf,
     ...settingsMethods(store),
     ...ledgerMethods(store),
     ...claimMethods(store),

@@ -49,6 +49,7 @@ export function createEvidenceRepository(store: Store) {
     ...importMethods(store),
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
+    moveOf: owned.moveOf,
   };
 }
 

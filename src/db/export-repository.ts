@@ -179,6 +179,7 @@ export function createExportRepository(store: Store) {
 
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
+    moveOf: owned.moveOf,
   };
 }
 

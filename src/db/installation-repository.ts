@@ -36,6 +36,18 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
   return {
     ...keyMethods(s, need),
     ...refreshMethods(s, need),
+    /**
+     * The other tenants of the org a tenant belongs to (its enterprise and the enterprise's
+     * workspace installs), from the stored installations; none outside distribution mode.
+     */
+    async orgSiblingsOf(tenantId: string): Promise<string[]> {
+      const own = await s.byTenant.first({ tenantId });
+      const enterpriseId = own?.enterprise_id ?? tenantId;
+      const rows = await s.ofEnterprise.all({ enterpriseId });
+      const tenants = new Set([enterpriseId, ...rows.map((r) => r.tenant_id)]);
+      tenants.delete(tenantId);
+      return [...tenants].sort();
+    },
     /** Inserts or replaces the tenant's installation, sealed under the current key. */
     async save(record: InstallationRecord, now: Date): Promise<void> {
       const { keyId, sealed } = need().seal(JSON.stringify(record.data), record.tenantId);
@@ -196,6 +208,9 @@ function statements(store: Store) {
         .selectFrom('installations')
         .select(['team_id', 'enterprise_id', 'is_enterprise_install', 'key_id', 'sealed'])
         .where('tenant_id', '=', p.tenantId),
+    ),
+    ofEnterprise: store.prepare((qb, p: { enterpriseId: string }) =>
+      qb.selectFrom('installations').select('tenant_id').where('enterprise_id', '=', p.enterpriseId),
     ),
     remove: store.prepare((qb, p: { tenantId: string }) =>
       qb.deleteFrom('installations').where('tenant_id', '=', p.tenantId),

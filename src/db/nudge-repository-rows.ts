@@ -236,6 +236,23 @@ export function createNudgeRows(store: Store) {
   return {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
+    moveOf: owned.moveOf,
+    /**
+     * Whether the person was already sent this week's nudge under another tenant of the org (a
+     * workspace install and the org-wide one): the scheduler never nudges a person twice a week.
+     */
+    sentInOtherTenant: async (p: { userId: string; weekKey: string; tenants: readonly string[] }) =>
+      p.tenants.length > 0 &&
+      (await store.first(
+        store.qb
+          .selectFrom('nudge_ledger')
+          .select('team_id')
+          .where('team_id', 'in', p.tenants)
+          .where('user_id', '=', p.userId)
+          .where('kind', '=', 'weekly')
+          .where('week_key', '=', p.weekKey)
+          .where('state', '=', 'sent'),
+      )) !== undefined,
     /** The person's nudge rows, for the JSON export; call inside the export's read transaction. */
     rowsOf: exportRows(store),
     /** `ladder import`: call inside the import's transaction. `now`: ISO instant of the import. */

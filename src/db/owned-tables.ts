@@ -1,5 +1,6 @@
 import type { Owner } from '../domain/types.ts';
 import { count } from './columns.ts';
+import { type TenantMove, tableMover } from './owned-move.ts';
 import type { PersonTable } from './schema.ts';
 import type { Store, Tx } from './store.ts';
 
@@ -22,6 +23,7 @@ export function ownedTables<const T extends PersonTable>(store: Store, tables: r
           .where('team_id', '=', p.teamId)
           .where('user_id', '=', p.userId),
       ),
+      move: tableMover(store, table),
       remove: store.prepare((qb, p: Owner) =>
         qb.deleteFrom(table).where('team_id', '=', p.teamId).where('user_id', '=', p.userId),
       ),
@@ -37,6 +39,12 @@ export function ownedTables<const T extends PersonTable>(store: Store, tables: r
     async deleteOf(owner: Owner, tx?: Tx): Promise<TableCounts<T>> {
       const out = {} as TableCounts<T>;
       for (const q of queries) out[q.table] = await q.remove.run(owner, tx);
+      return out;
+    },
+    /** Moves the person's rows from a workspace tenant to its enterprise tenant, inside `tx`. */
+    async moveOf(move: TenantMove, tx: Tx): Promise<TableCounts<T>> {
+      const out = {} as TableCounts<T>;
+      for (const q of queries) out[q.table] = await q.move(move, tx);
       return out;
     },
   };

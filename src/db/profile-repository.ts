@@ -98,6 +98,7 @@ function profileAccountRows(store: Store) {
 
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
+    moveOf: owned.moveOf,
   };
 }
 

@@ -28,6 +28,7 @@ export function createSlackStateRepository(store: Store) {
   return {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
+    moveOf: owned.moveOf,
     ...views,
     ...urls,
 

@@ -20,6 +20,7 @@ import {
 } from './export-repository.ts';
 import { createNudgeRepository } from './nudge-repository.ts';
 import { NUDGE_TABLES, type NudgeRows } from './nudge-repository-rows.ts';
+import type { TenantMove } from './owned-move.ts';
 import type { TableCounts } from './owned-tables.ts';
 import { createProfileRepository, PROFILE_TABLES, type StoredProfile } from './profile-repository.ts';
 import { createSlackStateRepository, SLACK_STATE_TABLES } from './slack-state-repository.ts';
@@ -89,19 +90,25 @@ export class ImportConflictError extends Error {
 export interface UserDataParts {
   evidence: Pick<
     ReturnType<typeof createEvidenceRepository>,
-    'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
   >;
-  slackState: Pick<ReturnType<typeof createSlackStateRepository>, 'countOf' | 'deleteOf'>;
+  slackState: Pick<ReturnType<typeof createSlackStateRepository>, 'countOf' | 'deleteOf' | 'moveOf'>;
   profiles: Pick<
     ReturnType<typeof createProfileRepository>,
-    'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
   >;
-  nudges: Pick<ReturnType<typeof createNudgeRepository>, 'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'>;
+  nudges: Pick<
+    ReturnType<typeof createNudgeRepository>,
+    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
+  >;
   digests: Pick<
     ReturnType<typeof createDigestRepository>,
-    'countOf' | 'deleteOf' | 'digestRowsOf' | 'importDigestRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'digestRowsOf' | 'importDigestRows'
   >;
-  exports: Pick<ReturnType<typeof createExportRepository>, 'countOf' | 'deleteOf' | 'rowsOf' | 'importRows'>;
+  exports: Pick<
+    ReturnType<typeof createExportRepository>,
+    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
+  >;
 }
 
 export function createUserDataRepository(store: Store, parts: UserDataParts) {
@@ -129,6 +136,20 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
         ...(await nudges.deleteOf(owner, tx)),
         ...(await digests.deleteOf(owner, tx)),
         ...(await exports.deleteOf(owner, tx)),
+      })),
+    /**
+     * Moves every row of the person from a workspace tenant to its enterprise tenant, in one write
+     * transaction, by the merge rules of ../domain/tenant-move.ts; returns the source rows per table.
+     * Idempotent: once moved, the workspace tenant holds nothing of the person.
+     */
+    moveAll: (move: TenantMove): Promise<UserDataCounts> =>
+      store.transaction(async (tx) => ({
+        ...(await evidence.moveOf(move, tx)),
+        ...(await slackState.moveOf(move, tx)),
+        ...(await profiles.moveOf(move, tx)),
+        ...(await nudges.moveOf(move, tx)),
+        ...(await digests.moveOf(move, tx)),
+        ...(await exports.moveOf(move, tx)),
       })),
     /** Everything about the person, in one read transaction so the export is consistent. */
     rows: (owner: Owner): Promise<UserRows> =>

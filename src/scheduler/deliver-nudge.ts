@@ -103,6 +103,10 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
   if (skipReason || !settings) {
     return (await repo.markSkipped(job, skipReason ?? 'nudges-off', ctx.now())) ? 'skipped' : 'lost';
   }
+  const tenants = await ctx.repos.installations.orgSiblingsOf(job.teamId);
+  if (await repo.sentInOtherTenant({ userId: job.userId, weekKey: job.weekKey, tenants })) {
+    return (await repo.markSkipped(job, 'sent-in-other-tenant', ctx.now())) ? 'skipped' : 'lost';
+  }
   const prompt = await pickPrompt(ctx, owner, settings.tz);
   if (!prompt) return (await repo.markSkipped(job, 'no-prompts', ctx.now())) ? 'skipped' : 'lost';
 

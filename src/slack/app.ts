@@ -12,6 +12,7 @@ import { registerListeners } from './listeners/index.ts';
 import { BOT_SCOPES } from './manifest.ts';
 import { createOAuthStateStore } from './oauth-state-store.ts';
 import { acceptOrgAdminInstalls } from './org-admin-install.ts';
+import { registerPersonFollow } from './person-follow.ts';
 import { postFailureNotice } from './reply.ts';
 import { gateSocketModeEvents, type SlackEventsOptions, serveSlackEvents } from './request-gate.ts';
 import { createListenerRouter } from './router.ts';
@@ -171,6 +172,8 @@ export async function startSlackApp(
 
   // One Bolt listener per kind, routed by id: Bolt would run every listener's matchers per request.
   const router = createListenerRouter(app);
+  // Before any handler: a person's workspace rows follow them to an org-wide install.
+  registerPersonFollow(app, ctx);
   registerListeners(router.app, ctx);
   router.install();
 
