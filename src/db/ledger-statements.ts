@@ -3,7 +3,7 @@
  * monthly digest (digest-repository.ts) share: the same table, told apart by `kind`. Each
  * repository binds them to its own kind, so neither can touch the other's rows.
  */
-import type { ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { NudgeKey } from './nudge-model.ts';
 import type { Schema } from './schema.ts';
 import type { Store } from './store.ts';
@@ -164,4 +164,55 @@ export function outcomeStatements(store: Store, kind: LedgerKind) {
         .where(heldIn(p, ['sending'])),
     ),
   };
+}
+
+/** The rows a batch takes over, as columns (PostgreSQL's arrays) and as rows (SQLite's JSON). */
+export type ReclaimManyParams = {
+  teams: string[];
+  users: string[];
+  weeks: string[];
+  json: string;
+  leaseOwner: string;
+  leaseExpiresAt: string;
+  now: string;
+  at: string;
+};
+
+/** A row that may be taken over at `at`: failed with its backoff over, or claimed with its lease run out. */
+const reclaimable = (at: unknown) => {
+  const c = (column: string) => sql.ref(`nudge_ledger.${column}`);
+  return sql`((${c('state')} = 'failed' AND (${c('next_attempt_at')} IS NULL OR ${c('next_attempt_at')} <= ${at}))
+    OR (${c('state')} = 'claimed' AND (${c('lease_expires_at')} IS NULL OR ${c('lease_expires_at')} <= ${at})))`;
+};
+
+/**
+ * Many failed or abandoned rows of this kind taken over in one statement; each only while it may
+ * still be, each found by its key (never a scan of the ledger). On PostgreSQL each row is locked
+ * first with SKIP LOCKED: a row another instance's tick is taking over right now is left to it, so
+ * two ticks never wait on each other.
+ */
+export function reclaimManyOf(store: Store, kind: LedgerKind) {
+  const onPostgres = (p: ReclaimManyParams) =>
+    sql<{ team_id: string; user_id: string; week_key: string; slot_at: string; attempts: number }>`
+    WITH c AS MATERIALIZED (SELECT n.team_id, n.user_id, n.week_key
+      FROM unnest(${p.teams}::text[], ${p.users}::text[], ${p.weeks}::text[]) AS v(t, u, w)
+      CROSS JOIN LATERAL (SELECT team_id, user_id, week_key FROM nudge_ledger
+        WHERE team_id = v.t AND user_id = v.u AND kind = ${kind} AND week_key = v.w
+          AND ${reclaimable(p.at)} FOR UPDATE SKIP LOCKED) AS n)
+    UPDATE nudge_ledger AS l SET state = 'claimed', lease_owner = ${p.leaseOwner},
+      lease_expires_at = ${p.leaseExpiresAt}::timestamptz, updated_at = ${p.now}::timestamptz
+    FROM c WHERE l.team_id = c.team_id AND l.user_id = c.user_id AND l.kind = ${kind}
+      AND l.week_key = c.week_key
+    RETURNING l.team_id, l.user_id, l.week_key, l.slot_at, l.attempts`;
+  const onSqlite = (p: ReclaimManyParams) =>
+    sql<{ team_id: string; user_id: string; week_key: string; slot_at: string; attempts: number }>`
+    UPDATE nudge_ledger SET state = 'claimed', lease_owner = ${p.leaseOwner},
+      lease_expires_at = ${p.leaseExpiresAt}, updated_at = ${p.now}
+    WHERE (team_id, user_id, kind, week_key) IN (SELECT json_extract(value, '$[0]'),
+      json_extract(value, '$[1]'), ${kind}, json_extract(value, '$[2]') FROM json_each(${p.json}))
+      AND ${reclaimable(p.at)}
+    RETURNING team_id, user_id, week_key, slot_at, attempts`;
+  return store.prepare((qb, p: ReclaimManyParams) => ({
+    compile: () => (store.engine === 'postgres' ? onPostgres(p) : onSqlite(p)).compile(qb),
+  }));
 }

@@ -110,6 +110,9 @@ function settingsStatements(store: Store) {
   return { getSettings, enabled, countEnabled, upsert, switchOff, staleTz };
 }
 
+/** People per read of many people's settings: far below either engine's parameter limit. */
+const SETTINGS_CHUNK = 500;
+
 /** Each person's schedule (with the time zone from the profile). */
 export function settingsMethods(store: Store) {
   const { getSettings, enabled, countEnabled, upsert, switchOff, staleTz } = settingsStatements(store);
@@ -117,6 +120,25 @@ export function settingsMethods(store: Store) {
     async getSettings(owner: Owner): Promise<(NudgeSettings & { offReason: string | null }) | undefined> {
       const r = await getSettings.first({ teamId: owner.teamId, userId: owner.userId });
       return r ? toSettings(r) : undefined;
+    },
+
+    /** The settings of many people (those without any are left out), a few statements in all. */
+    async settingsOfMany(
+      owners: readonly Owner[],
+    ): Promise<Array<NudgeSettings & { offReason: string | null }>> {
+      const out: Array<NudgeSettings & { offReason: string | null }> = [];
+      for (let i = 0; i < owners.length; i += SETTINGS_CHUNK) {
+        const part = owners.slice(i, i + SETTINGS_CHUNK);
+        const query = settingsWithTz(store.qb).where((eb) =>
+          eb(
+            eb.refTuple('s.team_id', 's.user_id'),
+            'in',
+            part.map((o) => eb.tuple(o.teamId, o.userId)),
+          ),
+        );
+        for (const r of await store.all(query)) out.push(toSettings(r));
+      }
+      return out;
     },
 
     /**

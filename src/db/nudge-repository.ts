@@ -3,13 +3,13 @@ import type { PromptHistoryItem } from '../domain/prompts.ts';
 import type { Owner } from '../domain/types.ts';
 import { nudgeLedgerColumns as L, nudgeHistoryColumns } from './columns.ts';
 import {
-  claimStatements,
   heldInOf,
   LEDGER_COLUMNS,
   type Leased,
   leased,
   ledgerKeyOf,
   outcomeStatements,
+  reclaimManyOf,
 } from './ledger-statements.ts';
 import {
   type ClaimedNudge,
@@ -138,8 +138,39 @@ async function insertDecisions(
 
 /** Claiming the week's nudges (and the retries) under a lease, racing other processes row by row. */
 function claimMethods(store: Store) {
-  const { reclaim } = claimStatements(store, 'weekly');
+  const reclaimMany = reclaimManyOf(store, 'weekly');
   const { advanceNextDue } = dueMethods(store);
+  /** The retry candidates taken over in one statement: those no other process got first. */
+  const reclaimAll = async (
+    retries: readonly RetryCandidate[],
+    lease: { owner: string; leaseExpiresAt: string; iso: string },
+    at: Date,
+    tx: Tx,
+  ): Promise<ClaimedNudge[]> => {
+    if (retries.length === 0) return [];
+    const keys = retries.map(({ row }) => [row.teamId, row.userId, row.weekKey] as const);
+    const rows = await reclaimMany.all(
+      {
+        teams: keys.map((k) => k[0]),
+        users: keys.map((k) => k[1]),
+        weeks: keys.map((k) => k[2]),
+        json: JSON.stringify(keys),
+        leaseOwner: lease.owner,
+        leaseExpiresAt: lease.leaseExpiresAt,
+        now: lease.iso,
+        at: at.toISOString(),
+      },
+      tx,
+    );
+    const got = new Map(rows.map((r) => [`${r.team_id}\u0000${r.user_id}\u0000${r.week_key}`, r]));
+    // In the candidates' order, as the row-by-row takeover returned them.
+    return keys.flatMap(([teamId, userId, weekKey]) => {
+      const r = got.get(`${teamId}\u0000${userId}\u0000${weekKey}`);
+      if (!r) return [];
+      const slotAt = L.slot_at.read(r.slot_at);
+      return [{ teamId, userId, weekKey, slotAt, leaseOwner: lease.owner, tickAt: at, attempts: r.attempts }];
+    });
+  };
 
   return {
     /**
@@ -169,28 +200,7 @@ function claimMethods(store: Store) {
             claimed.push({ ...key, slotAt: d.slotAt, leaseOwner: lease.owner, tickAt: at, attempts: 0 });
           else skipped.push(key);
         }
-        for (const { row } of retries) {
-          const key = { teamId: row.teamId, userId: row.userId, weekKey: row.weekKey };
-          const r = await reclaim.first(
-            {
-              ...key,
-              leaseOwner: lease.owner,
-              leaseExpiresAt,
-              now: iso,
-              at: at.toISOString(),
-            },
-            tx,
-          );
-          if (r) {
-            claimed.push({
-              ...key,
-              slotAt: L.slot_at.read(r.slot_at),
-              leaseOwner: lease.owner,
-              tickAt: at,
-              attempts: r.attempts,
-            });
-          }
-        }
+        claimed.push(...(await reclaimAll(retries, { ...lease, leaseExpiresAt, iso }, at, tx)));
         await advanceNextDue(advance, tx);
         return { claimed, skipped };
       });

@@ -28,6 +28,13 @@ export function newLeaseOwner(kind: 'app' | 'cli'): string {
   return `${kind}:${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/**
+ * Lets the event loop run between the tick's statements. SQLite's run synchronously, so a tick
+ * with no turn in between blocks the loop (HTTP requests, Slack's acks) for its whole length; never
+ * called inside a write transaction.
+ */
+const turnOfTheLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** The most people one due-check reads: a whole zone on one slot is decided over a few ticks. */
 export const DUE_BATCH = 500;
 /** `nudges run` decides batch after batch until no one is due; at most this many (50M people). */
@@ -60,6 +67,7 @@ export async function findDueNudges(ctx: AppContext, at: Date, limit = DUE_BATCH
   // A local week lags the UTC one by at most a day; the late window may reach further back.
   const sinceWeek = shiftWeekKey(weekKeyAt(at, null), -(1 + Math.ceil(lateWindowHours / 168)));
   const { users, ledger } = await repo.dueBatch(at, sinceWeek, limit);
+  await turnOfTheLoop();
   const decisions = dueNudges({ users, ledger, now: at, lateWindowHours });
   const windowStart = new Date(at.getTime() - lateWindowHours * 3_600_000);
   // The weeks from `sinceWeek` on, and a week more: rows left in 'sending' are reported that long.
@@ -68,11 +76,13 @@ export async function findDueNudges(ctx: AppContext, at: Date, limit = DUE_BATCH
     retryFrom: windowStart,
     unconfirmedFrom: new Date(at.getTime() - weeksBack * 7 * 86_400_000),
   });
+  await turnOfTheLoop();
   // Retries look at the few open rows, and at the settings of their people only.
   const retries = retryableRows(open.retry, at, {
     lateWindowHours,
     users: await settingsOfRows(ctx, open.retry, users),
   });
+  await turnOfTheLoop();
   const advance = nextDueOf(users, ledger, decisions, at, lateWindowHours);
   return {
     at,
@@ -98,12 +108,15 @@ async function settingsOfRows(
   if (rows.length === 0) return [];
   const known = new Map(batch.map((u) => [ownerKey(u), u]));
   const out = new Map<string, NudgeSettings>();
+  const missing = new Map<string, LedgerEntry>();
   for (const r of rows) {
     const k = ownerKey(r);
-    if (out.has(k)) continue;
-    const s = known.get(k) ?? (await ctx.repos.nudges.getSettings(r));
+    const s = known.get(k);
     if (s) out.set(k, s);
+    else missing.set(k, r);
   }
+  // The people not in the batch: one read for all of them.
+  for (const s of await ctx.repos.nudges.settingsOfMany([...missing.values()])) out.set(ownerKey(s), s);
   return [...out.values()];
 }
 
@@ -148,6 +161,7 @@ export async function claimDue(
   const due = check.decisions.filter((d) => d.action === 'send').length + check.retries.length;
   const queueMs = ((queued + due) * 60_000 * 1.5) / Math.max(1, ctx.config.nudgeSendRate);
   const expiresAt = new Date(check.at.getTime() + BASE_LEASE_MS + queueMs);
+  await turnOfTheLoop();
   return await ctx.repos.nudges.claim(
     check.decisions,
     check.retries,
