@@ -6,6 +6,7 @@
 import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { AUTHORIZE_PATH, handleAuthorize } from './slack-api-authorize.ts';
 import { type Fault, FaultInjector, type FaultSpec } from './slack-api-faults.ts';
 import {
   createResponseUrl,
@@ -79,6 +80,8 @@ export interface LocalSlackApiOptions {
   defaultChannel?: boolean;
   /** The app's OAuth client (distribution mode): `oauth.v2.access` answers only to it. */
   oauth?: OAuthClient;
+  /** The app's redirect for authorize requests that name none (its manifest's redirect URL). */
+  oauthRedirectUri?: string;
 }
 
 export type CallOutcome = 'ok' | 'http500' | 'ratelimited' | 'timeout' | (string & {});
@@ -473,7 +476,23 @@ async function route(srv: ApiServer, req: IncomingMessage, res: ServerResponse):
     const [, fileId, secret] = upload;
     return handleHook(srv, 'file_upload', req, res, (body) => handleUpload(ctx, fileId, secret, req, body));
   }
+  if (path === AUTHORIZE_PATH && (req.method === 'GET' || req.method === 'POST')) {
+    return handleAuthorize(authorizeTarget(srv), req, res);
+  }
   const file = /^\/files-pri\/[^/-]+-([A-Z0-9]+)\/[^/]+$/.exec(path);
   if (file?.[1] && req.method === 'GET') return serveFile(srv, req, res, file[1]);
   sendText(res, 404, 'not found');
+}
+
+function authorizeTarget(srv: ApiServer) {
+  const teamId = srv.opts.teamId ?? 'T0LOCAL';
+  const firstUser = srv.opts.users?.[0]?.id ?? 'U0LOCALADMIN';
+  return {
+    oauth: srv.oauth,
+    defaultTeamId: teamId,
+    teamName: (id: string) => (id === teamId ? 'Local' : undefined),
+    installerOf: () => firstUser,
+    clientId: srv.opts.oauth?.clientId,
+    ...(srv.opts.oauthRedirectUri ? { defaultRedirectUri: srv.opts.oauthRedirectUri } : {}),
+  };
 }

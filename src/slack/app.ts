@@ -381,6 +381,11 @@ function oauthOptions(
       renderHtmlForInstallPath: installPage,
       callbackOptions: installCallbacks(ctx.logger),
       clientOptions,
+      // Slack's authorize page lives beside its Web API (slack.com/oauth/v2/authorize next to
+      // slack.com/api/): with SLACK_API_URL, "Add to Slack" goes to that Slack's page.
+      ...(clientOptions.slackApiUrl
+        ? { authorizationUrl: new URL('/oauth/v2/authorize', clientOptions.slackApiUrl).toString() }
+        : {}),
     },
   };
 }

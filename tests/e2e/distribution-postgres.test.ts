@@ -69,7 +69,7 @@ await describeOnPostgres('distribution mode on PostgreSQL, two instances', () =>
     const [one, two] = apps as [RunningLadder, RunningLadder];
     const page = await fetch(`http://127.0.0.1:${one.port}/slack/install`);
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const href = /href="(https:[^"]+)"/.exec(await page.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const href = /href="(https?:[^"]+)"/.exec(await page.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
     const state = new URL(href).searchParams.get('state') ?? '';
     const query = (code: string) => new URLSearchParams({ code, state });
     // SLACK_REDIRECT_URI goes to Slack with the link, and again with the code exchange.

@@ -76,7 +76,7 @@ async function startInstall(): Promise<{ state: string; cookie: string; authoriz
   const res = await fetch(`${base()}/slack/install`);
   expect(res.status).toBe(200);
   const html = await res.text();
-  const href = /href="(https:[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+  const href = /href="(https?:[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
   if (!href) throw new Error('no Add to Slack link on the install page');
   const authorizeUrl = new URL(href);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
