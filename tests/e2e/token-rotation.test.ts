@@ -46,7 +46,7 @@ async function boot(): Promise<RunningLadder> {
 
 async function install(app: RunningLadder): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${app.port}/slack/install`);
-  const href = /href="(https:[^"]+)"/.exec(await res.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
+  const href = /href="(https?:[^"]+)"/.exec(await res.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
   const state = new URL(href).searchParams.get('state') ?? '';
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const code = api.oauth.authorize({ teamId: TEAM, userId: alice });
