@@ -237,6 +237,7 @@ export function createNudgeRows(store: Store) {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     moveOf: owned.moveOf,
+    holdsAnyOf: owned.holdsAnyOf,
     /**
      * Whether the person was already sent this week's nudge under another tenant of the org (a
      * workspace install and the org-wide one): the scheduler never nudges a person twice a week.

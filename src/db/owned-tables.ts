@@ -23,6 +23,14 @@ export function ownedTables<const T extends PersonTable>(store: Store, tables: r
           .where('team_id', '=', p.teamId)
           .where('user_id', '=', p.userId),
       ),
+      holds: store.prepare((qb, p: Owner) =>
+        qb
+          .selectFrom(table)
+          .select('user_id')
+          .where('team_id', '=', p.teamId)
+          .where('user_id', '=', p.userId)
+          .limit(1),
+      ),
       move: tableMover(store, table),
       remove: store.prepare((qb, p: Owner) =>
         qb.deleteFrom(table).where('team_id', '=', p.teamId).where('user_id', '=', p.userId),
@@ -34,6 +42,11 @@ export function ownedTables<const T extends PersonTable>(store: Store, tables: r
       const out = {} as TableCounts<T>;
       for (const q of queries) out[q.table] = count((await q.count.first(owner, tx))?.n);
       return out;
+    },
+    /** Whether any of the tables holds a row of the person: one indexed probe per table, at most. */
+    async holdsAnyOf(owner: Owner, tx?: Tx): Promise<boolean> {
+      for (const q of queries) if ((await q.holds.first(owner, tx)) !== undefined) return true;
+      return false;
     },
     /** Call inside the caller's transaction (`tx`). */
     async deleteOf(owner: Owner, tx?: Tx): Promise<TableCounts<T>> {
