@@ -183,27 +183,36 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
         entries: await evidence.rowsOf(owner, tx),
         files: await exports.rowsOf(owner, tx),
       })),
-    /**
-     * Writes an imported account in one transaction: all of it or nothing. Throws
-     * {@link ImportConflictError} when the owner already has any row in this database.
-     */
-    importAll: (owner: Owner, rows: ImportRows, now: Date): Promise<ImportCounts> =>
-      store.transaction(async (tx) => {
-        const existing = Object.values(await count(owner, tx)).reduce((a, b) => a + b, 0);
-        if (existing > 0) throw new ImportConflictError(existing);
-        await profiles.importRows(owner, rows.profile, tx);
-        await nudges.importRows(owner, rows, now.toISOString(), tx);
-        await digests.importDigestRows(owner, rows, now.toISOString(), tx);
-        await evidence.importRows(owner, rows.entries, tx);
-        await exports.importRows(owner, rows.files, tx);
-        return {
-          entries: rows.entries.length,
-          ledger: rows.ledger.length,
-          history: rows.history.length,
-          files: rows.files.length,
-        };
-      }),
+    importAll: importAllOf(store, parts, count),
   };
+}
+
+/**
+ * Writes an imported account in one transaction: all of it or nothing. Throws
+ * {@link ImportConflictError} when the owner already has any row in this database.
+ */
+function importAllOf(
+  store: Store,
+  parts: UserDataParts,
+  count: (owner: Owner, tx?: Tx) => Promise<UserDataCounts>,
+) {
+  const { evidence, profiles, nudges, digests, exports } = parts;
+  return (owner: Owner, rows: ImportRows, now: Date): Promise<ImportCounts> =>
+    store.transaction(async (tx) => {
+      const existing = Object.values(await count(owner, tx)).reduce((a, b) => a + b, 0);
+      if (existing > 0) throw new ImportConflictError(existing);
+      await profiles.importRows(owner, rows.profile, tx);
+      await nudges.importRows(owner, rows, now.toISOString(), tx);
+      await digests.importDigestRows(owner, rows, now.toISOString(), tx);
+      await evidence.importRows(owner, rows.entries, tx);
+      await exports.importRows(owner, rows.files, tx);
+      return {
+        entries: rows.entries.length,
+        ledger: rows.ledger.length,
+        history: rows.history.length,
+        files: rows.files.length,
+      };
+    });
 }
 
 function sumCounts(all: readonly UserDataCounts[]): UserDataCounts {
