@@ -8,7 +8,12 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { formatRunLine } from '../../src/domain/nudge-report.ts';
-import { createSignedSender, type SentResponse, type SignedSender } from '../../src/local/signed-sender.ts';
+import {
+  appHomeOpenedEvent,
+  createSignedSender,
+  type SentResponse,
+  type SignedSender,
+} from '../../src/local/signed-sender.ts';
 import type { LocalMessage } from '../../src/local/slack-api-state.ts';
 import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
@@ -205,6 +210,23 @@ describeOnEngine('nudges of a person across a workspace install and the org-wide
     expect(cli.code).toBe(0);
     expect(await tick(TUESDAY_AFTER)).toContain(`${ORG} ${carol} sent`);
     expect(postedTo(later)).toEqual([carol, carol]);
+  });
+
+  it('the Home tab’s nudge switch, off from the workspace side, switches off the org’s nudges too', async () => {
+    expect(await slash(org, alice, 'nudge tue 09:00')).toContain('Tuesday');
+    await wsInOrg.event({ event: appHomeOpenedEvent(h.api, alice) });
+    await expect.poll(() => h.api.state.homeViews.get(alice)?.id).toBeDefined();
+    const off = await wsInOrg.blockActions({
+      userId: alice,
+      actions: [{ action_id: ActionId.homeNudgeToggle, block_id: 'x', value: 'off' }],
+      container: { type: 'view' },
+      view: { type: 'home', id: h.api.state.homeViews.get(alice)?.id },
+    });
+    expect(off.status).toBe(200);
+    await expect.poll(() => enabled(ORG, alice)).toBe(false);
+    const from = h.api.calls.length;
+    await tick(TUESDAY);
+    expect(postedTo(from)).toEqual([]);
   });
 
   it('a workspace outside the org does not reach the org’s rows', async () => {
