@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AUTHORIZE_PATH, handleAuthorize } from './slack-api-authorize.ts';
-import { type Fault, FaultInjector, type FaultSpec } from './slack-api-faults.ts';
+import { type Fault, FaultInjector, type FaultSpec, holdUnanswered } from './slack-api-faults.ts';
 import {
   createResponseUrl,
   type HookAnswer,
@@ -36,6 +36,7 @@ import {
   postAsUser,
   randomToken,
 } from './slack-api-state.ts';
+import { authorizeTargetOf, createWorkspaceRegistry, type LocalWorkspaceRegistry } from './slack-api-workspaces.ts';
 import { createSocketModeServer, type LocalSocketMode, type SocketModeServer } from './socket-mode-server.ts';
 
 export type { FaultKind, FaultSpec } from './slack-api-faults.ts';
@@ -52,6 +53,7 @@ export type {
   ResponseUrlPost,
 } from './slack-api-state.ts';
 export { APP_ID, BOT_ID } from './slack-api-state.ts';
+export type { LocalOrgInfo, LocalTeamInfo, LocalWorkspaceRegistry } from './slack-api-workspaces.ts';
 export type { EnvelopeType, LocalSocketMode, SendEnvelopeOptions } from './socket-mode-server.ts';
 
 export interface LocalSlackApiOptions {
@@ -143,6 +145,8 @@ export interface LocalSlackApi {
   closeView(viewId: string, opts?: { clear?: boolean }): void;
   /** Distribution mode: Slack's authorize page, its installs and their bot tokens. */
   readonly oauth: Pick<LocalOAuth, 'authorize' | 'tokenFor' | 'revoke' | 'rotation'>;
+  /** The workspaces and orgs the authorize page offers, and which have the app installed. */
+  readonly workspaces: LocalWorkspaceRegistry;
   /** A person posts (in `channel`, default their DM with the bot); send the matching event yourself. */
   postAsUser(opts: { channel?: string; user: string; text: string; thread_ts?: string }): LocalMessage;
   close(): Promise<void>;
@@ -169,6 +173,7 @@ interface ApiServer {
   /** Requests left unanswered by a `timeout` fault, cut off on close. */
   held: Set<ServerResponse>;
   oauth: LocalOAuth;
+  workspaces: LocalWorkspaceRegistry;
 }
 
 export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<LocalSlackApi> {
@@ -200,6 +205,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     calls: [],
     held: new Set(),
     oauth: createLocalOAuth(opts.oauth, opts.botToken, opts.scopes, botUserId, now),
+    workspaces: createWorkspaceRegistry(),
   };
   const { server, sockets } = createApiServer(srv, socketMode);
   await listen(server, opts.port ?? 0, host);
@@ -236,6 +242,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     closeView: (viewId, o) => closeView(ctx, viewId, o),
     postAsUser: (o) => postAsUser(store, o),
     oauth: srv.oauth,
+    workspaces: srv.workspaces,
     close() {
       closed ??= (async () => {
         await socketMode.close();
@@ -354,20 +361,6 @@ function applyFault(
   }
 }
 
-/** Never answers: the client's own timeout must fire. Bounded so a test cannot leak a socket. */
-function holdUnanswered(held: Set<ServerResponse>, res: ServerResponse, holdMs: number): void {
-  held.add(res);
-  const timer = setTimeout(() => {
-    held.delete(res);
-    res.socket?.destroy();
-  }, holdMs);
-  timer.unref();
-  res.on('close', () => {
-    clearTimeout(timer);
-    held.delete(res);
-  });
-}
-
 async function handleApi(
   srv: ApiServer,
   method: string,
@@ -401,7 +394,9 @@ async function handleApi(
   if (method === 'oauth.v2.access') {
     const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const a = srv.oauth.access(params, basic);
-    return a.ok ? reply('ok', { ok: true, ...a.body }, {}) : fail(a.error);
+    if (!a.ok) return fail(a.error);
+    reply('ok', { ok: true, ...a.body }, {});
+    return installed(srv, a.body);
   }
   const spec = METHODS[method];
   if (!spec) return fail('unknown_method');
@@ -485,14 +480,20 @@ async function route(srv: ApiServer, req: IncomingMessage, res: ServerResponse):
 }
 
 function authorizeTarget(srv: ApiServer) {
-  const teamId = srv.opts.teamId ?? 'T0LOCAL';
-  const firstUser = srv.opts.users?.[0]?.id ?? 'U0LOCALADMIN';
-  return {
+  return authorizeTargetOf({
+    registry: srv.workspaces,
     oauth: srv.oauth,
-    defaultTeamId: teamId,
-    teamName: (id: string) => (id === teamId ? 'Local' : undefined),
-    installerOf: () => firstUser,
+    ownTeamId: srv.opts.teamId ?? 'T0LOCAL',
+    ownInstaller: srv.opts.users?.[0]?.id ?? 'U0LOCALADMIN',
     clientId: srv.opts.oauth?.clientId,
-    ...(srv.opts.oauthRedirectUri ? { defaultRedirectUri: srv.opts.oauthRedirectUri } : {}),
-  };
+    redirectUri: srv.opts.oauthRedirectUri,
+  });
+}
+
+/** A finished install: the registry knows, and listeners (the local page) hear of it. */
+function installed(srv: ApiServer, body: Record<string, unknown>): void {
+  const ref = (body.enterprise ?? body.team) as { id?: string } | null | undefined;
+  if (!ref?.id || body.bot_user_id === undefined) return;
+  srv.workspaces.markInstalled(ref.id);
+  srv.ctx.store.emit({ type: 'install', team: ref.id });
 }
