@@ -11,6 +11,7 @@ import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
 import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
 import { LadderDataError, loadLadder } from './load-ladder.ts';
+import { loadLocalModeSettings } from './local/local-settings.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { LOCAL_PAGE_DIR } from './paths.ts';
@@ -167,22 +168,25 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
   // Before anything listens or ticks: local mode never runs on a database it did not create.
   const database = prepareLocalDatabase(config.databasePath, (opts.now ?? (() => new Date()))());
   logger.info('local workspace database', { database });
+  // The OAuth client, secrets and key local mode runs distribution mode with, kept beside the database.
+  const settings = loadLocalModeSettings(config.databasePath);
   let app: RunningLadder | undefined;
   const workspace = await startLocalWorkspace({
     port: config.port,
     logger,
+    oauth: settings,
     manifest: buildManifest(),
     hint: helpEntries(),
     pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
-      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created. It is one
-      // workspace with its own bot token: distribution mode's OAuth settings do not apply.
+      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created. It runs
+      // distribution mode (installs through OAuth) on its own generated settings, never the caller's.
       const {
         SLACK_APP_TOKEN: _socketMode,
+        SLACK_BOT_TOKEN: _botToken,
         DATABASE_URL: _postgres,
-        SLACK_CLIENT_ID: _clientId,
-        SLACK_CLIENT_SECRET: _clientSecret,
-        SLACK_STATE_SECRET: _stateSecret,
+        SLACK_REDIRECT_URI: _redirect,
+        LADDER_ENCRYPTION_KEY_PREVIOUS: _previousKey,
         ...env
       } = opts.env;
       app = await startLadder({
@@ -191,8 +195,11 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
         listenHost: '127.0.0.1',
         env: {
           ...env,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_SIGNING_SECRET: slack.signingSecret,
+          SLACK_CLIENT_ID: settings.clientId,
+          SLACK_CLIENT_SECRET: settings.clientSecret,
+          SLACK_SIGNING_SECRET: settings.signingSecret,
+          SLACK_STATE_SECRET: settings.stateSecret,
+          LADDER_ENCRYPTION_KEY: settings.encryptionKey,
           SLACK_API_URL: slack.slackApiUrl,
           PORT: '0',
           DATABASE_PATH: config.databasePath,
@@ -203,6 +210,7 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
       return {
         port: running.port,
         health: () => running.ctx.health(),
+        isInstalled: async (tenantId) => (await running.ctx.repos.installations.find(tenantId)) !== undefined,
         stop: () => running.stop(),
         // The page's clock control: the code path of `nudges run --at`, through this app's sender.
         runNudgesAt: async (at) => (await running.scheduler.runOnce(at)).lines.map(formatRunLine),
