@@ -3,7 +3,7 @@
  * restart), one page session per workspace (its people, its signed sender with its team and org),
  * and adding a workspace for the browser to install Ladder in.
  */
-import { LocalInstallError, installThroughOAuth } from './local-install.ts';
+import { installThroughOAuth, LocalInstallError } from './local-install.ts';
 import {
   addedTeam,
   LOCAL_ORG,
@@ -57,7 +57,8 @@ export async function openLocalTeams(o: LocalTeamsOptions): Promise<LocalTeams> 
   for (const id of [LOCAL_TEAM_ID, LOCAL_ORG.id]) {
     if (await o.isInstalled(id)) api.workspaces.markInstalled(id);
     else await installThroughOAuth(o.appBase, id);
-    if (!api.workspaces.isInstalled(id)) throw new LocalInstallError('the code exchange', `${id} not installed`);
+    if (!api.workspaces.isInstalled(id))
+      throw new LocalInstallError('the code exchange', `${id} not installed`);
   }
   for (let n = 1; n <= MAX_ADDED; n += 1) {
     const t = addedTeam(n);

@@ -103,7 +103,13 @@ export async function handleAuthorize(
   const pinned = params.redirect_uri ? { redirectUri: params.redirect_uri } : {};
   const userId = target.installerOf(teamId);
   const code = target.isOrg?.(teamId)
-    ? target.oauth.authorize({ enterpriseId: teamId, enterpriseName: teamName, orgWide: true, userId, ...pinned })
+    ? target.oauth.authorize({
+        enterpriseId: teamId,
+        enterpriseName: teamName,
+        orgWide: true,
+        userId,
+        ...pinned,
+      })
     : target.oauth.authorize({ teamId, teamName, userId, ...pinned });
   const back = new URL(redirect);
   back.searchParams.set('code', code);

@@ -36,7 +36,11 @@ import {
   postAsUser,
   randomToken,
 } from './slack-api-state.ts';
-import { authorizeTargetOf, createWorkspaceRegistry, type LocalWorkspaceRegistry } from './slack-api-workspaces.ts';
+import {
+  authorizeTargetOf,
+  createWorkspaceRegistry,
+  type LocalWorkspaceRegistry,
+} from './slack-api-workspaces.ts';
 import { createSocketModeServer, type LocalSocketMode, type SocketModeServer } from './socket-mode-server.ts';
 
 export type { FaultKind, FaultSpec } from './slack-api-faults.ts';
