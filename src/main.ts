@@ -11,7 +11,7 @@ import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
 import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
 import { LadderDataError, loadLadder } from './load-ladder.ts';
-import { loadLocalModeSettings } from './local/local-settings.ts';
+import { type LocalModeSettings, loadLocalModeSettings } from './local/local-settings.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { LOCAL_PAGE_DIR } from './paths.ts';
@@ -179,31 +179,11 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     hint: helpEntries(),
     pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
-      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created. It runs
-      // distribution mode (installs through OAuth) on its own generated settings, never the caller's.
-      const {
-        SLACK_APP_TOKEN: _socketMode,
-        SLACK_BOT_TOKEN: _botToken,
-        DATABASE_URL: _postgres,
-        SLACK_REDIRECT_URI: _redirect,
-        LADDER_ENCRYPTION_KEY_PREVIOUS: _previousKey,
-        ...env
-      } = opts.env;
       app = await startLadder({
         ...opts,
         forceLocal: false,
         listenHost: '127.0.0.1',
-        env: {
-          ...env,
-          SLACK_CLIENT_ID: settings.clientId,
-          SLACK_CLIENT_SECRET: settings.clientSecret,
-          SLACK_SIGNING_SECRET: settings.signingSecret,
-          SLACK_STATE_SECRET: settings.stateSecret,
-          LADDER_ENCRYPTION_KEY: settings.encryptionKey,
-          SLACK_API_URL: slack.slackApiUrl,
-          PORT: '0',
-          DATABASE_PATH: config.databasePath,
-        },
+        env: localAppEnv(opts.env, settings, slack.slackApiUrl, config.databasePath),
       });
       const running = app;
       const nudges = running.ctx.repos.nudges;
@@ -243,6 +223,38 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     scheduler: inner.scheduler,
     localUrl: workspace.url,
     stop: () => workspace.stop(),
+  };
+}
+
+/**
+ * The app's environment in local mode. It never uses DATABASE_URL: it opens only the SQLite file it
+ * created. It runs distribution mode (installs through OAuth) on its own generated settings, never
+ * the caller's Slack credentials.
+ */
+function localAppEnv(
+  callerEnv: StartOptions['env'],
+  settings: LocalModeSettings,
+  slackApiUrl: string,
+  databasePath: string,
+): StartOptions['env'] {
+  const {
+    SLACK_APP_TOKEN: _socketMode,
+    SLACK_BOT_TOKEN: _botToken,
+    DATABASE_URL: _postgres,
+    SLACK_REDIRECT_URI: _redirect,
+    LADDER_ENCRYPTION_KEY_PREVIOUS: _previousKey,
+    ...env
+  } = callerEnv;
+  return {
+    ...env,
+    SLACK_CLIENT_ID: settings.clientId,
+    SLACK_CLIENT_SECRET: settings.clientSecret,
+    SLACK_SIGNING_SECRET: settings.signingSecret,
+    SLACK_STATE_SECRET: settings.stateSecret,
+    LADDER_ENCRYPTION_KEY: settings.encryptionKey,
+    SLACK_API_URL: slackApiUrl,
+    PORT: '0',
+    DATABASE_PATH: databasePath,
   };
 }
 

@@ -83,3 +83,15 @@ export function authorizeTargetOf(o: {
     ...(o.redirectUri ? { defaultRedirectUri: o.redirectUri } : {}),
   };
 }
+
+/** A finished install (`oauth.v2.access`): the registry knows, and `announce` tells listeners. */
+export function recordInstall(
+  registry: LocalWorkspaceRegistry,
+  announce: (id: string) => void,
+  body: Record<string, unknown>,
+): void {
+  const ref = (body.enterprise ?? body.team) as { id?: string } | null | undefined;
+  if (!ref?.id || body.bot_user_id === undefined) return;
+  registry.markInstalled(ref.id);
+  announce(ref.id);
+}

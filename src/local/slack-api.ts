@@ -40,6 +40,7 @@ import {
   authorizeTargetOf,
   createWorkspaceRegistry,
   type LocalWorkspaceRegistry,
+  recordInstall,
 } from './slack-api-workspaces.ts';
 import { createSocketModeServer, type LocalSocketMode, type SocketModeServer } from './socket-mode-server.ts';
 
@@ -225,10 +226,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     state: store,
     events: store.events,
     calls: srv.calls,
-    faults: {
-      add: (spec) => srv.faults.add(spec),
-      clear: () => srv.faults.clear(),
-    },
+    faults: { add: (spec) => srv.faults.add(spec), clear: () => srv.faults.clear() },
     socket: socketMode,
     createTriggerId(userId) {
       const id = `${Math.floor(now() / 1000)}.${store.nextId('')}.${randomToken(16)}`;
@@ -248,18 +246,20 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     oauth: srv.oauth,
     workspaces: srv.workspaces,
     close() {
-      closed ??= (async () => {
-        await socketMode.close();
-        for (const res of srv.held) res.socket?.destroy();
-        srv.held.clear();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          for (const s of sockets) s.destroy();
-        });
-      })();
+      closed ??= closeApi(srv, socketMode, server, sockets);
       return closed;
     },
   };
+}
+
+async function closeApi(srv: ApiServer, socketMode: SocketModeServer, server: Server, sockets: Set<Socket>) {
+  await socketMode.close();
+  for (const res of srv.held) res.socket?.destroy();
+  srv.held.clear();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    for (const s of sockets) s.destroy();
+  });
 }
 
 /** The bot, the given users and (unless turned off) #general, which the bot is not in. */
@@ -400,7 +400,7 @@ async function handleApi(
     const a = srv.oauth.access(params, basic);
     if (!a.ok) return fail(a.error);
     reply('ok', { ok: true, ...a.body }, {});
-    return installed(srv, a.body);
+    return recordInstall(srv.workspaces, (team) => srv.ctx.store.emit({ type: 'install', team }), a.body);
   }
   const spec = METHODS[method];
   if (!spec) return fail('unknown_method');
@@ -492,12 +492,4 @@ function authorizeTarget(srv: ApiServer) {
     clientId: srv.opts.oauth?.clientId,
     redirectUri: srv.opts.oauthRedirectUri,
   });
-}
-
-/** A finished install: the registry knows, and listeners (the local page) hear of it. */
-function installed(srv: ApiServer, body: Record<string, unknown>): void {
-  const ref = (body.enterprise ?? body.team) as { id?: string } | null | undefined;
-  if (!ref?.id || body.bot_user_id === undefined) return;
-  srv.workspaces.markInstalled(ref.id);
-  srv.ctx.store.emit({ type: 'install', team: ref.id });
 }
