@@ -11,7 +11,7 @@ import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
 import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
 import { LadderDataError, loadLadder } from './load-ladder.ts';
-import { type LocalModeSettings, loadLocalModeSettings } from './local/local-settings.ts';
+import { type LocalModeSettings, loadLocalModeSettings, settingsPathOf } from './local/local-settings.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { LOCAL_PAGE_DIR } from './paths.ts';
@@ -77,6 +77,9 @@ export class StartupError extends Error {
     this.name = 'StartupError';
   }
 }
+
+/** Stored installations sealed under a key this start was not given. */
+class InstallationKeysError extends StartupError {}
 
 /**
  * The composition root: config → database (+ migrations) → Slack app → start. Every part is
@@ -169,7 +172,7 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
   const database = prepareLocalDatabase(config.databasePath, (opts.now ?? (() => new Date()))());
   logger.info('local workspace database', { database });
   // The OAuth client, secrets and key local mode runs distribution mode with, kept beside the database.
-  const settings = loadLocalModeSettings(config.databasePath);
+  const settings = localSettings(config.databasePath);
   let app: RunningLadder | undefined;
   const workspace = await startLocalWorkspace({
     port: config.port,
@@ -184,6 +187,13 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
         forceLocal: false,
         listenHost: '127.0.0.1',
         env: localAppEnv(opts.env, settings, slack.slackApiUrl, config.databasePath),
+      }).catch((err: unknown) => {
+        if (!(err instanceof InstallationKeysError)) throw err;
+        const file = settingsPathOf(config.databasePath);
+        throw new StartupError(
+          `the installs in ${config.databasePath} were sealed with a key ${file} does not hold (was that file ` +
+            'replaced or deleted?): restore it, or delete both files to start the local workspace afresh.',
+        );
       });
       const running = app;
       const nudges = running.ctx.repos.nudges;
@@ -224,6 +234,15 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
     localUrl: workspace.url,
     stop: () => workspace.stop(),
   };
+}
+
+/** Local mode's generated settings; a damaged file stops the start with what to do. */
+function localSettings(databasePath: string): LocalModeSettings {
+  try {
+    return loadLocalModeSettings(databasePath);
+  } catch (err) {
+    throw new StartupError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /**
@@ -267,7 +286,7 @@ async function checkInstallationKeys(ctx: AppContext, database: DatabaseHandle):
   if (unknown.length === 0) return;
   await database.close();
   const rows = unknown.reduce((n, k) => n + k.rows, 0);
-  throw new StartupError(
+  throw new InstallationKeysError(
     `${rows} stored installation(s) are encrypted under key id(s) ${unknown.map((k) => k.keyId).join(', ')}, ` +
       'which neither LADDER_ENCRYPTION_KEY nor LADDER_ENCRYPTION_KEY_PREVIOUS is: set the key they were encrypted ' +
       'with as LADDER_ENCRYPTION_KEY_PREVIOUS (then run `cli rotate-key`).',

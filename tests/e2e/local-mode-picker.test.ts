@@ -5,9 +5,10 @@
  * the picker switching workspace, isolation between workspaces, the org's shared data, and a
  * restart that keeps every install.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningLadder, startLadder } from '../../src/main.ts';
+import { type RunningLadder, StartupError, startLadder } from '../../src/main.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the page's JSON, read the way the page's script reads it.
@@ -170,5 +171,23 @@ describe('local mode: several workspaces and an org on the page', () => {
     expect(await command(PLATFORM, '/ladder evidence')).toContain('one roadmap');
     // The next workspace added is a new one.
     expect((await addWorkspace()).teamId).toBe('T0ADDED2');
+  });
+
+  it('stops with what to do when the settings beside the database are lost or damaged', async () => {
+    await running.stop();
+    const settings = `${dbPath}.local-mode.json`;
+    const kept = fs.readFileSync(settings);
+    fs.rmSync(settings);
+    // A fresh key cannot open the stored installs: the start says which files, and what to do.
+    const lost = await boot().catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(StartupError);
+    expect((lost as Error).message).toContain(`${dbPath} were sealed with a key ${settings} does not hold`);
+    fs.writeFileSync(settings, '{ not json', { mode: 0o600 });
+    const damaged = await boot().catch((e: unknown) => e);
+    expect(damaged).toBeInstanceOf(StartupError);
+    expect((damaged as Error).message).toContain('is not a local-mode settings file');
+    fs.writeFileSync(settings, kept, { mode: 0o600 });
+    await boot();
+    expect(names(await state(''))).toContain('Workspace 3');
   });
 });
