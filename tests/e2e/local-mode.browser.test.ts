@@ -19,6 +19,7 @@ const SCREENSHOT = process.env.UPDATE_SCREENSHOT
 const WIN = 'Ran the Q3 launch review for three teams';
 const REFLECTION = 'Wrote the escalation guide so the team decides without me';
 const OTHER_WIN = 'Ran the vendor onboarding review for the second workspace';
+const ORG_WIN = 'Aligned design and platform on one roadmap';
 
 if (!CHROMIUM) {
   console.warn(
@@ -329,6 +330,18 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
       .poll(() => page.locator('.msg.ephemeral', { hasText: '/ladder evidence' }).count())
       .toBeGreaterThan(asked);
     expect(await page.locator('#pane').textContent()).not.toContain(OTHER_WIN);
+
+    // The org: a win logged in one of its workspaces is the same person's in the other.
+    await page.locator('#workspace-switch').selectOption('T0ORGDESIGN');
+    await expect.poll(() => page.locator('.workspace-name').textContent()).toBe('Ladder Org · Design');
+    await page.locator('.js-nav').first().click();
+    await sendInComposer(page, `/ladder log ${ORG_WIN} #strategy`);
+    await page.locator('.msg.ephemeral', { hasText: `/ladder log ${ORG_WIN}` }).waitFor();
+    await page.locator('#workspace-switch').selectOption('T0ORGPLATFORM');
+    await expect.poll(() => page.locator('.workspace-name').textContent()).toBe('Ladder Org · Platform');
+    await page.locator('.js-nav').first().click();
+    await sendInComposer(page, '/ladder evidence');
+    await page.locator('.msg.ephemeral', { hasText: ORG_WIN }).last().waitFor();
     expect(outside).toEqual([]);
   });
 });
