@@ -133,7 +133,10 @@ async function refreshUnderLease(
     },
   };
   if (!(await deps.repo.saveRefreshed(tenantId, next, deps.owner, deps.now()))) {
-    deps.logger.error('token refreshed but not stored: the install was replaced or the refresh lease ran out', { team: tenantId });
+    deps.logger.error(
+      'token refreshed but not stored: the install was replaced or the refresh lease ran out',
+      { team: tenantId },
+    );
   }
   deps.logger.info('token refreshed', { team: tenantId });
   return next;
