@@ -11,6 +11,7 @@ import { formatRunLine } from './domain/nudge-report.ts';
 import { nextNudge } from './domain/nudge-settings.ts';
 import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
 import { LadderDataError, loadLadder } from './load-ladder.ts';
+import { type LocalModeSettings, loadLocalModeSettings, settingsPathOf } from './local/local-settings.ts';
 import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { LOCAL_PAGE_DIR } from './paths.ts';
@@ -76,6 +77,9 @@ export class StartupError extends Error {
     this.name = 'StartupError';
   }
 }
+
+/** Stored installations sealed under a key this start was not given. */
+class InstallationKeysError extends StartupError {}
 
 /**
  * The composition root: config → database (+ migrations) → Slack app → start. Every part is
@@ -167,42 +171,36 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
   // Before anything listens or ticks: local mode never runs on a database it did not create.
   const database = prepareLocalDatabase(config.databasePath, (opts.now ?? (() => new Date()))());
   logger.info('local workspace database', { database });
+  // The OAuth client, secrets and key local mode runs distribution mode with, kept beside the database.
+  const settings = localSettings(config.databasePath);
   let app: RunningLadder | undefined;
   const workspace = await startLocalWorkspace({
     port: config.port,
     logger,
+    oauth: settings,
     manifest: buildManifest(),
     hint: helpEntries(),
     pageDir: LOCAL_PAGE_DIR,
     startApp: async (slack) => {
-      // Local mode never uses DATABASE_URL: it opens only the SQLite file it created. It is one
-      // workspace with its own bot token: distribution mode's OAuth settings do not apply.
-      const {
-        SLACK_APP_TOKEN: _socketMode,
-        DATABASE_URL: _postgres,
-        SLACK_CLIENT_ID: _clientId,
-        SLACK_CLIENT_SECRET: _clientSecret,
-        SLACK_STATE_SECRET: _stateSecret,
-        ...env
-      } = opts.env;
       app = await startLadder({
         ...opts,
         forceLocal: false,
         listenHost: '127.0.0.1',
-        env: {
-          ...env,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_SIGNING_SECRET: slack.signingSecret,
-          SLACK_API_URL: slack.slackApiUrl,
-          PORT: '0',
-          DATABASE_PATH: config.databasePath,
-        },
+        env: localAppEnv(opts.env, settings, slack.slackApiUrl, config.databasePath),
+      }).catch((err: unknown) => {
+        if (!(err instanceof InstallationKeysError)) throw err;
+        const file = settingsPathOf(config.databasePath);
+        throw new StartupError(
+          `the installs in ${config.databasePath} were sealed with a key ${file} does not hold (was that file ` +
+            'replaced or deleted?): restore it, or delete both files to start the local workspace afresh.',
+        );
       });
       const running = app;
       const nudges = running.ctx.repos.nudges;
       return {
         port: running.port,
         health: () => running.ctx.health(),
+        isInstalled: async (tenantId) => (await running.ctx.repos.installations.find(tenantId)) !== undefined,
         stop: () => running.stop(),
         // The page's clock control: the code path of `nudges run --at`, through this app's sender.
         runNudgesAt: async (at) => (await running.scheduler.runOnce(at)).lines.map(formatRunLine),
@@ -238,6 +236,47 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
   };
 }
 
+/** Local mode's generated settings; a damaged file stops the start with what to do. */
+function localSettings(databasePath: string): LocalModeSettings {
+  try {
+    return loadLocalModeSettings(databasePath);
+  } catch (err) {
+    throw new StartupError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * The app's environment in local mode. It never uses DATABASE_URL: it opens only the SQLite file it
+ * created. It runs distribution mode (installs through OAuth) on its own generated settings, never
+ * the caller's Slack credentials.
+ */
+function localAppEnv(
+  callerEnv: StartOptions['env'],
+  settings: LocalModeSettings,
+  slackApiUrl: string,
+  databasePath: string,
+): StartOptions['env'] {
+  const {
+    SLACK_APP_TOKEN: _socketMode,
+    SLACK_BOT_TOKEN: _botToken,
+    DATABASE_URL: _postgres,
+    SLACK_REDIRECT_URI: _redirect,
+    LADDER_ENCRYPTION_KEY_PREVIOUS: _previousKey,
+    ...env
+  } = callerEnv;
+  return {
+    ...env,
+    SLACK_CLIENT_ID: settings.clientId,
+    SLACK_CLIENT_SECRET: settings.clientSecret,
+    SLACK_SIGNING_SECRET: settings.signingSecret,
+    SLACK_STATE_SECRET: settings.stateSecret,
+    LADDER_ENCRYPTION_KEY: settings.encryptionKey,
+    SLACK_API_URL: slackApiUrl,
+    PORT: '0',
+    DATABASE_PATH: databasePath,
+  };
+}
+
 /**
  * Distribution mode stops at start when stored installations are sealed under a key it was not
  * given (a rotation without LADDER_ENCRYPTION_KEY_PREVIOUS): otherwise every request would fail.
@@ -247,7 +286,7 @@ async function checkInstallationKeys(ctx: AppContext, database: DatabaseHandle):
   if (unknown.length === 0) return;
   await database.close();
   const rows = unknown.reduce((n, k) => n + k.rows, 0);
-  throw new StartupError(
+  throw new InstallationKeysError(
     `${rows} stored installation(s) are encrypted under key id(s) ${unknown.map((k) => k.keyId).join(', ')}, ` +
       'which neither LADDER_ENCRYPTION_KEY nor LADDER_ENCRYPTION_KEY_PREVIOUS is: set the key they were encrypted ' +
       'with as LADDER_ENCRYPTION_KEY_PREVIOUS (then run `cli rotate-key`).',

@@ -54,7 +54,10 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
     },
     /** {@link orgSiblingsOf} with the org's enterprise id (null when the tenant is in no org). */
     orgOf,
-    /** Inserts or replaces the tenant's installation, sealed under the current key. */
+    /**
+     * Inserts or replaces the tenant's installation, sealed under the current key. A replacement
+     * ends the refresh lease, so a refresh that was under way cannot store over it.
+     */
     async save(record: InstallationRecord, now: Date): Promise<void> {
       const { keyId, sealed } = need().seal(JSON.stringify(record.data), record.tenantId);
       await s.upsert.run({
@@ -206,6 +209,9 @@ function statements(store: Store) {
               sealed: eb.ref('excluded.sealed'),
               installed_at: eb.ref('excluded.installed_at'),
               updated_at: eb.ref('excluded.updated_at'),
+              // A reinstall ends any refresh in flight: its result belongs to the replaced install.
+              refresh_owner: null,
+              refresh_until: null,
             })),
           ),
     ),

@@ -37,6 +37,8 @@ function generate(): LocalModeSettings {
 
 /** Reads the settings beside this database, or writes fresh ones; a damaged file is an error, never replaced. */
 export function loadLocalModeSettings(databasePath: string): LocalModeSettings {
+  // A database in memory forgets its installs on exit: its settings need not outlive it either.
+  if (databasePath === ':memory:') return generate();
   const file = settingsPathOf(databasePath);
   let text: string;
   try {

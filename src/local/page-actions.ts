@@ -53,6 +53,12 @@ export interface ClockState {
 
 export interface PageSession {
   api: LocalSlackApi;
+  /** The workspace this session acts in (default: the API's own team), for the page's picker. */
+  team?: PageTeamRef;
+  /** Whose data this is in the app: the team, or the org of an org-wide install. */
+  tenantId?: string;
+  /** Whether a (non-DM) channel is this workspace's; default all the person is a member of. */
+  ownsChannel?(channelId: string): boolean;
   sender: SignedSender;
   users: readonly DemoUser[];
   app: InstalledApp;
@@ -65,6 +71,13 @@ export interface PageSession {
   /** Emits `'change'` when something outside the Slack API's state changes (notices, clock). */
   changes: EventEmitter;
   now(): number;
+}
+
+/** A workspace as the page names it; `org` is the org's name for a workspace of an org. */
+export interface PageTeamRef {
+  id: string;
+  name: string;
+  org: string | null;
 }
 
 export type ActResult = { ok: true; message?: string } | { ok: false; error: string };
@@ -350,7 +363,7 @@ async function clock(session: PageSession, o: z.infer<typeof Schemas.clock>): Pr
     if (!nextNudgeAt)
       return { ok: false, error: 'Pick a time: this build cannot tell when the next nudge is.' };
     const after = session.clock.at ?? new Date(session.now());
-    const next = await nextNudgeAt({ teamId: session.api.teamId, userId: o.user }, after);
+    const next = await nextNudgeAt({ teamId: session.tenantId ?? session.api.teamId, userId: o.user }, after);
     if (!next) {
       return {
         ok: false,

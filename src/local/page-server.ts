@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { describeError } from '../log.ts';
 import { emojiShortcodes } from './emoji-shortcodes.ts';
-import { type ActName, act, isActName, type PageSession } from './page-actions.ts';
+import { type ActName, act, isActName, type PageSession, type PageTeamRef } from './page-actions.ts';
 import {
   type DemoUser,
   isInlineImage,
@@ -24,8 +24,19 @@ export interface HintEntry {
   description: string;
 }
 
+/** Several workspaces on one page: a picker, and "Add Ladder to another workspace". */
+export interface PageWorkspaces {
+  /** The workspaces Ladder is installed in, first the one the page opens on. */
+  list(): readonly PageTeamRef[];
+  session(teamId: string): PageSession | undefined;
+  /** A new workspace in the local Slack; the browser then installs Ladder there at `installUrl`. */
+  add(): { teamId: string; installUrl: string };
+}
+
 export interface PageServerOptions {
+  /** The workspace the page opens on. */
   session: PageSession;
+  workspaces?: PageWorkspaces;
   port: number;
   /** The app's health, served at /healthz like the app's own. */
   health(): Promise<{ ok: boolean }>;
@@ -94,9 +105,13 @@ function trusted(req: IncomingMessage, port: number): boolean {
 }
 
 /** Everything the page renders for one person. */
-export function pageState(opts: PageServerOptions, user: DemoUser): Record<string, unknown> {
-  const { session } = opts;
+export function pageState(
+  opts: PageServerOptions,
+  user: DemoUser,
+  session: PageSession = opts.session,
+): Record<string, unknown> {
   const { api } = session;
+  const team = session.team ?? { id: api.teamId, name: opts.teamName, org: null };
   const input = {
     api,
     user,
@@ -105,7 +120,7 @@ export function pageState(opts: PageServerOptions, user: DemoUser): Record<strin
   };
   const channels: PageConversation[] = [];
   for (const ch of api.state.channels.values()) {
-    if (ch.isIm || !ch.members.includes(user.id)) continue;
+    if (ch.isIm || !ch.members.includes(user.id) || session.ownsChannel?.(ch.id) === false) continue;
     const c = projectConversation(ch.id, input);
     if (c) channels.push(c);
   }
@@ -114,7 +129,8 @@ export function pageState(opts: PageServerOptions, user: DemoUser): Record<strin
   const home = api.state.homeViews.get(user.id);
   const { runNudgesAt, nextNudgeAt, wallClock } = session.nudges;
   return {
-    team: { id: api.teamId, name: opts.teamName },
+    team,
+    workspaces: opts.workspaces?.list() ?? [team],
     me: user,
     users: [...api.state.users.values()].map((u) => ({
       id: u.id,
@@ -217,16 +233,21 @@ async function route(
     const h = await opts.health();
     return sendJson(res, h.ok ? 200 : 503, h);
   }
+  const teamId = url.searchParams.get('team');
+  const current = (teamId ? opts.workspaces?.session(teamId) : undefined) ?? session;
   if (req.method === 'GET' && url.pathname === '/state') {
-    const user = session.users.find((u) => u.id === url.searchParams.get('user')) ?? session.users[0];
+    const user = current.users.find((u) => u.id === url.searchParams.get('user')) ?? current.users[0];
     if (!user) return sendJson(res, 404, { error: 'no users' });
-    return sendJson(res, 200, pageState(opts, user));
+    return sendJson(res, 200, pageState(opts, user, current));
+  }
+  if (req.method === 'POST' && url.pathname === '/workspaces' && opts.workspaces) {
+    return sendJson(res, 200, { ok: true, ...opts.workspaces.add() });
   }
   if (req.method === 'GET' && url.pathname === '/events') return openStream(req, res, streams);
   if (req.method === 'GET' && url.pathname.startsWith('/files/')) return serveFile(opts, url, res);
   const actMatch = /^\/act\/([a-zA-Z]+)$/.exec(url.pathname);
   if (req.method === 'POST' && actMatch?.[1] && isActName(actMatch[1])) {
-    return postAct(session, actMatch[1], req, res);
+    return postAct(current, actMatch[1], req, res);
   }
   send(res, 404, 'text/plain; charset=utf-8', 'not found');
 }

@@ -20,6 +20,10 @@ export interface AuthorizeTarget {
   teamName(teamId: string): string | undefined;
   /** Who clicks "Allow": the installing user of a workspace. */
   installerOf(teamId: string): string;
+  /** The workspaces (and orgs) the installing person can pick, as in Slack's workspace menu. */
+  choices?: ReadonlyArray<{ id: string; name: string; org?: boolean }>;
+  /** An org (Enterprise Grid): "Allow" installs the app org-wide. */
+  isOrg?(id: string): boolean;
   clientId: string | undefined;
   /** The app's configured redirect, used when the request names none (as Slack does). */
   defaultRedirectUri?: string;
@@ -33,7 +37,19 @@ function fields(params: Record<string, string>): string {
     .join('\n');
 }
 
-function authorizePage(teamName: string, params: Record<string, string>): string {
+function teamPicker(target: AuthorizeTarget, teamId: string): string {
+  const choices = target.choices ?? [];
+  if (choices.length < 2) return `<input type="hidden" name="team" value="${htmlEscape(teamId)}">`;
+  const options = choices
+    .map(
+      (c) =>
+        `<option value="${htmlEscape(c.id)}"${c.id === teamId ? ' selected' : ''}>${htmlEscape(c.name)}</option>`,
+    )
+    .join('');
+  return `<p><label>Install in <select name="team">${options}</select></label></p>`;
+}
+
+function authorizePage(teamName: string, params: Record<string, string>, picker: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Install Ladder (local Slack)</title></head>
 <body>
@@ -41,6 +57,7 @@ function authorizePage(teamName: string, params: Record<string, string>): string
 <p>Scopes: ${htmlEscape(params.scope ?? '')}</p>
 <form method="post" action="${AUTHORIZE_PATH}">
 ${fields(params)}
+${picker}
 <button type="submit" name="allow" value="1">Allow</button>
 </form>
 </body></html>`;
@@ -73,7 +90,8 @@ export async function handleAuthorize(
   const teamId = params.team ?? target.defaultTeamId;
   const teamName = target.teamName(teamId) ?? teamId;
   if (req.method !== 'POST') {
-    const html = authorizePage(teamName, { ...params, team: teamId });
+    const { team: _team, ...rest } = params;
+    const html = authorizePage(teamName, rest, teamPicker(target, teamId));
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'content-length': Buffer.byteLength(html),
@@ -83,7 +101,16 @@ export async function handleAuthorize(
   }
   // Slack checks the redirect at the code exchange only when the authorize request named one.
   const pinned = params.redirect_uri ? { redirectUri: params.redirect_uri } : {};
-  const code = target.oauth.authorize({ teamId, teamName, userId: target.installerOf(teamId), ...pinned });
+  const userId = target.installerOf(teamId);
+  const code = target.isOrg?.(teamId)
+    ? target.oauth.authorize({
+        enterpriseId: teamId,
+        enterpriseName: teamName,
+        orgWide: true,
+        userId,
+        ...pinned,
+      })
+    : target.oauth.authorize({ teamId, teamName, userId, ...pinned });
   const back = new URL(redirect);
   back.searchParams.set('code', code);
   if (params.state) back.searchParams.set('state', params.state);

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 /**
  * `answerLost502`: the call is carried out (the message posted, the file stored) and then answered
  * 502, as when a proxy loses Slack's answer: the client cannot know the call succeeded.
@@ -77,4 +78,18 @@ export class FaultInjector {
     }
     return hit.spec;
   }
+}
+
+/** Never answers: the client's own timeout must fire. Bounded so a test cannot leak a socket. */
+export function holdUnanswered(held: Set<ServerResponse>, res: ServerResponse, holdMs: number): void {
+  held.add(res);
+  const timer = setTimeout(() => {
+    held.delete(res);
+    res.socket?.destroy();
+  }, holdMs);
+  timer.unref();
+  res.on('close', () => {
+    clearTimeout(timer);
+    held.delete(res);
+  });
 }

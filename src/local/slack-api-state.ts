@@ -148,6 +148,7 @@ export interface ChangeEvent {
     | 'file'
     | 'reaction'
     | 'response_url'
+    | 'install'
     | 'user'
     | 'channel';
   channel?: string;
@@ -156,6 +157,8 @@ export interface ChangeEvent {
   viewId?: string;
   fileId?: string;
   url?: string;
+  /** An install: the team, or the org of an org-wide install. */
+  team?: string;
 }
 
 /** Read access to everything the local workspace holds. Treat the returned objects as read-only. */

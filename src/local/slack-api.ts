@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AUTHORIZE_PATH, handleAuthorize } from './slack-api-authorize.ts';
-import { type Fault, FaultInjector, type FaultSpec } from './slack-api-faults.ts';
+import { type Fault, FaultInjector, type FaultSpec, holdUnanswered } from './slack-api-faults.ts';
 import {
   createResponseUrl,
   type HookAnswer,
@@ -36,6 +36,12 @@ import {
   postAsUser,
   randomToken,
 } from './slack-api-state.ts';
+import {
+  authorizeTargetOf,
+  createWorkspaceRegistry,
+  type LocalWorkspaceRegistry,
+  recordInstall,
+} from './slack-api-workspaces.ts';
 import { createSocketModeServer, type LocalSocketMode, type SocketModeServer } from './socket-mode-server.ts';
 
 export type { FaultKind, FaultSpec } from './slack-api-faults.ts';
@@ -52,6 +58,7 @@ export type {
   ResponseUrlPost,
 } from './slack-api-state.ts';
 export { APP_ID, BOT_ID } from './slack-api-state.ts';
+export type { LocalOrgInfo, LocalTeamInfo, LocalWorkspaceRegistry } from './slack-api-workspaces.ts';
 export type { EnvelopeType, LocalSocketMode, SendEnvelopeOptions } from './socket-mode-server.ts';
 
 export interface LocalSlackApiOptions {
@@ -143,6 +150,8 @@ export interface LocalSlackApi {
   closeView(viewId: string, opts?: { clear?: boolean }): void;
   /** Distribution mode: Slack's authorize page, its installs and their bot tokens. */
   readonly oauth: Pick<LocalOAuth, 'authorize' | 'tokenFor' | 'revoke' | 'rotation'>;
+  /** The workspaces and orgs the authorize page offers, and which have the app installed. */
+  readonly workspaces: LocalWorkspaceRegistry;
   /** A person posts (in `channel`, default their DM with the bot); send the matching event yourself. */
   postAsUser(opts: { channel?: string; user: string; text: string; thread_ts?: string }): LocalMessage;
   close(): Promise<void>;
@@ -169,6 +178,7 @@ interface ApiServer {
   /** Requests left unanswered by a `timeout` fault, cut off on close. */
   held: Set<ServerResponse>;
   oauth: LocalOAuth;
+  workspaces: LocalWorkspaceRegistry;
 }
 
 export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<LocalSlackApi> {
@@ -200,6 +210,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     calls: [],
     held: new Set(),
     oauth: createLocalOAuth(opts.oauth, opts.botToken, opts.scopes, botUserId, now),
+    workspaces: createWorkspaceRegistry(),
   };
   const { server, sockets } = createApiServer(srv, socketMode);
   await listen(server, opts.port ?? 0, host);
@@ -215,10 +226,7 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     state: store,
     events: store.events,
     calls: srv.calls,
-    faults: {
-      add: (spec) => srv.faults.add(spec),
-      clear: () => srv.faults.clear(),
-    },
+    faults: { add: (spec) => srv.faults.add(spec), clear: () => srv.faults.clear() },
     socket: socketMode,
     createTriggerId(userId) {
       const id = `${Math.floor(now() / 1000)}.${store.nextId('')}.${randomToken(16)}`;
@@ -236,19 +244,22 @@ export async function startLocalSlackApi(opts: LocalSlackApiOptions): Promise<Lo
     closeView: (viewId, o) => closeView(ctx, viewId, o),
     postAsUser: (o) => postAsUser(store, o),
     oauth: srv.oauth,
+    workspaces: srv.workspaces,
     close() {
-      closed ??= (async () => {
-        await socketMode.close();
-        for (const res of srv.held) res.socket?.destroy();
-        srv.held.clear();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          for (const s of sockets) s.destroy();
-        });
-      })();
+      closed ??= closeApi(srv, socketMode, server, sockets);
       return closed;
     },
   };
+}
+
+async function closeApi(srv: ApiServer, socketMode: SocketModeServer, server: Server, sockets: Set<Socket>) {
+  await socketMode.close();
+  for (const res of srv.held) res.socket?.destroy();
+  srv.held.clear();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    for (const s of sockets) s.destroy();
+  });
 }
 
 /** The bot, the given users and (unless turned off) #general, which the bot is not in. */
@@ -354,20 +365,6 @@ function applyFault(
   }
 }
 
-/** Never answers: the client's own timeout must fire. Bounded so a test cannot leak a socket. */
-function holdUnanswered(held: Set<ServerResponse>, res: ServerResponse, holdMs: number): void {
-  held.add(res);
-  const timer = setTimeout(() => {
-    held.delete(res);
-    res.socket?.destroy();
-  }, holdMs);
-  timer.unref();
-  res.on('close', () => {
-    clearTimeout(timer);
-    held.delete(res);
-  });
-}
-
 async function handleApi(
   srv: ApiServer,
   method: string,
@@ -401,7 +398,9 @@ async function handleApi(
   if (method === 'oauth.v2.access') {
     const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const a = srv.oauth.access(params, basic);
-    return a.ok ? reply('ok', { ok: true, ...a.body }, {}) : fail(a.error);
+    if (!a.ok) return fail(a.error);
+    reply('ok', { ok: true, ...a.body }, {});
+    return recordInstall(srv.workspaces, (team) => srv.ctx.store.emit({ type: 'install', team }), a.body);
   }
   const spec = METHODS[method];
   if (!spec) return fail('unknown_method');
@@ -485,14 +484,12 @@ async function route(srv: ApiServer, req: IncomingMessage, res: ServerResponse):
 }
 
 function authorizeTarget(srv: ApiServer) {
-  const teamId = srv.opts.teamId ?? 'T0LOCAL';
-  const firstUser = srv.opts.users?.[0]?.id ?? 'U0LOCALADMIN';
-  return {
+  return authorizeTargetOf({
+    registry: srv.workspaces,
     oauth: srv.oauth,
-    defaultTeamId: teamId,
-    teamName: (id: string) => (id === teamId ? 'Local' : undefined),
-    installerOf: () => firstUser,
+    ownTeamId: srv.opts.teamId ?? 'T0LOCAL',
+    ownInstaller: srv.opts.users?.[0]?.id ?? 'U0LOCALADMIN',
     clientId: srv.opts.oauth?.clientId,
-    ...(srv.opts.oauthRedirectUri ? { defaultRedirectUri: srv.opts.oauthRedirectUri } : {}),
-  };
+    redirectUri: srv.opts.oauthRedirectUri,
+  });
 }

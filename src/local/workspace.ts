@@ -1,17 +1,18 @@
 /**
- * Local mode: a whole Slack workspace on this machine. The local Slack-compatible API, the real
- * app pointed at it (HTTP mode, `SLACK_API_URL`, a generated bot token and signing secret), and a
- * web page where two demo people use the app through correctly signed requests. Everything
- * listens on 127.0.0.1 only.
+ * Local mode: Slack on this machine. The local Slack-compatible API, the real app pointed at it
+ * (distribution mode, `SLACK_API_URL`, the generated OAuth settings of local-settings.ts), and a
+ * web page where demo people use the app through correctly signed requests, in any workspace Ladder
+ * is installed in (local-teams.ts). Everything listens on 127.0.0.1 only.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
-import type { InstalledApp, NudgeHooks, PageSession } from './page-actions.ts';
+import { LocalInstallError } from './local-install.ts';
+import { openLocalTeams } from './local-teams.ts';
+import type { InstalledApp, NudgeHooks } from './page-actions.ts';
 import { type HintEntry, type PageServer, startPageServer } from './page-server.ts';
 import type { DemoUser } from './page-state.ts';
-import { createSignedSender } from './signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from './slack-api.ts';
 
 export type { DemoUser } from './page-state.ts';
@@ -30,14 +31,18 @@ export const DEMO_USERS: readonly DemoUser[] = [
 ];
 
 const TEAM_ID = 'T0LOCAL';
-const GENERAL = 'C0GENERAL';
 
-/** What the app needs to run against the local workspace. */
+/** What the app needs to run against the local Slack (it runs distribution mode on `oauth`). */
 export interface LocalAppCredentials {
-  botToken: string;
-  signingSecret: string;
   /** Base URL of the local Web API, for `SLACK_API_URL`. */
   slackApiUrl: string;
+}
+
+/** The app's OAuth client and signing secret, the same for the local Slack and the app. */
+export interface LocalOAuthSettings {
+  clientId: string;
+  clientSecret: string;
+  signingSecret: string;
 }
 
 /** The running app, as the workspace needs it. */
@@ -45,6 +50,8 @@ export interface LocalApp extends NudgeHooks {
   /** Port of the app's HTTP receiver on 127.0.0.1 (`POST /slack/events`). */
   port: number;
   health(): Promise<{ ok: boolean }>;
+  /** Whether the app holds an install for this team or org. */
+  isInstalled(tenantId: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +65,8 @@ export interface LocalWorkspaceOptions {
   hint: readonly HintEntry[];
   /** The folder of the page's files. */
   pageDir: string;
-  /** Starts the real app in HTTP mode, listening on 127.0.0.1, with these credentials. */
+  oauth: LocalOAuthSettings;
+  /** Starts the real app in distribution mode, listening on 127.0.0.1, against this Slack. */
   startApp(credentials: LocalAppCredentials): Promise<LocalApp>;
   users?: readonly DemoUser[];
   now?: () => number;
@@ -106,17 +114,6 @@ export function installedApp(manifest: unknown): InstalledApp & { scopes: string
   };
 }
 
-/** A message in #general to try "Save as evidence" on. The bot is not a member there. */
-function seedGeneral(api: LocalSlackApi, users: readonly DemoUser[]): void {
-  const [first, second] = users;
-  if (!first || !second) return;
-  api.postAsUser({
-    channel: GENERAL,
-    user: second.id,
-    text: `Thanks <@${first.id}> for running the cross-team launch review: three teams, one plan, no surprises at launch.`,
-  });
-}
-
 /** The page's port taken: a message that says what to do. */
 function portInUse(err: unknown, port: number): LocalWorkspaceError | undefined {
   if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return undefined;
@@ -141,43 +138,44 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
   const users = opts.users ?? DEMO_USERS;
   const now = opts.now ?? Date.now;
   const app = installedApp(opts.manifest);
-  const botToken = `xoxb-local-${randomBytes(16).toString('hex')}`;
-  const signingSecret = randomBytes(32).toString('hex');
-  const api = await startLocalSlackApi({
-    botToken,
+  const apiOptions: Parameters<typeof startLocalSlackApi>[0] = {
+    // The seed of every install's bot token: from the stored secret, so stored installs keep working.
+    botToken: `xoxb-local-${createHash('sha256').update(`seed:${opts.oauth.clientSecret}`).digest('hex').slice(0, 32)}`,
     scopes: app.scopes,
     teamId: TEAM_ID,
     users: users.map((u) => ({ id: u.id, name: u.name, realName: u.realName, tz: u.tz })),
-  });
+    oauth: { clientId: opts.oauth.clientId, clientSecret: opts.oauth.clientSecret },
+  };
+  const api = await startLocalSlackApi(apiOptions);
   let running: LocalApp | undefined;
   let page: PageServer;
   try {
-    running = await opts.startApp({ botToken, signingSecret, slackApiUrl: api.url });
-    const sender = createSignedSender({
-      appUrl: `http://127.0.0.1:${running.port}/slack/events`,
-      signingSecret,
-      api,
-      command: app.command,
-    });
-    // Every person has a DM with the app from the start, as in Slack (the app's Messages tab).
-    for (const u of users) api.openDm(u.id);
-    seedGeneral(api, users);
+    running = await opts.startApp({ slackApiUrl: api.url });
     const appRef = running;
-    const session: PageSession = {
+    const appBase = `http://127.0.0.1:${appRef.port}`;
+    // The redirect URL the app's manifest registers, known once the app listens.
+    apiOptions.oauthRedirectUri = `${appBase}/slack/oauth_redirect`;
+    const teams = await openLocalTeams({
       api,
-      sender,
+      appBase,
+      signingSecret: opts.oauth.signingSecret,
       users,
-      app,
-      nudges: nudgeHooksOf(appRef),
-      clock: { at: null, lines: [] },
-      notices: [],
-      commands: new Map(),
-      logger: opts.logger,
-      changes: new EventEmitter(),
-      now,
-    };
+      isInstalled: (id) => appRef.isInstalled(id),
+      shared: {
+        api,
+        app,
+        nudges: nudgeHooksOf(appRef),
+        clock: { at: null, lines: [] },
+        notices: [],
+        commands: new Map(),
+        logger: opts.logger,
+        changes: new EventEmitter(),
+        now,
+      },
+    });
     page = await startPageServer({
-      session,
+      session: teams.first,
+      workspaces: teams,
       port: opts.port,
       health: () => appRef.health(),
       hint: opts.hint,
@@ -187,6 +185,7 @@ export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<
   } catch (err) {
     await running?.stop().catch(() => {});
     await api.close();
+    if (err instanceof LocalInstallError) throw new LocalWorkspaceError(err.message, { cause: err });
     throw portInUse(err, opts.port) ?? err;
   }
   const appRunning = running;

@@ -23,12 +23,33 @@ export function acceptOrgAdminInstalls(
   urlOptions: InstallURLOptions,
   logger: Logger,
 ): void {
-  const admin = new InstallProvider({ ...options, stateVerification: false });
+  const admin = new InstallProvider({
+    ...options,
+    ...(options.logger ? { logger: withoutStateNotice(options.logger) } : {}),
+    stateVerification: false,
+  });
   const withState = installer.handleCallback.bind(installer);
   installer.handleCallback = (req, res, callbacks, installOptions) =>
     hasState(req)
       ? withState(req, res, callbacks, installOptions)
       : admin.handleCallback(req, res, orgWideOnly(callbacks, logger), urlOptions);
+}
+
+/**
+ * @slack/oauth warns at every start that state verification is off, and suggests turning it on.
+ * Here it is off on purpose, for state-less redirects only (see above): the notice is dropped so
+ * every start's log does not read like a misconfiguration. Every other message passes through.
+ */
+function withoutStateNotice(logger: NonNullable<InstallProviderOptions['logger']>) {
+  const notice = /stateVerification to false/;
+  return new Proxy(logger, {
+    get(target, prop, receiver) {
+      if (prop !== 'warn') return Reflect.get(target, prop, receiver);
+      return (...msgs: unknown[]) => {
+        if (!msgs.some((m) => typeof m === 'string' && notice.test(m))) target.warn(...msgs);
+      };
+    },
+  });
 }
 
 function hasState(req: IncomingMessage): boolean {

@@ -60,21 +60,46 @@ export function forBolt(installation: Installation): Installation {
   return { ...installation, bot };
 }
 
+/** Refreshes in flight in this process, by lease owner and tenant: concurrent fetches share one. */
+const inFlight = new Map<string, Promise<Installation | undefined>>();
+
 /**
  * The tenant's installation with a bot token that is not about to run out: refreshed here when
  * this instance takes the lease, else re-read once the instance holding it has stored the new one.
+ * Concurrent fetches in one process share one refresh (the lease is per instance, so it cannot
+ * tell them apart), and the installation is read again under the lease, so a refresh finished
+ * meanwhile is never repeated with its spent refresh token.
  */
 export async function freshInstallation(
   deps: RotationDeps,
   tenantId: string,
 ): Promise<Installation | undefined> {
+  const found = (await deps.repo.find<Installation>(tenantId))?.data;
+  if (!found || !needsRefresh(found.bot, deps.now())) return found;
+  const key = `${deps.owner}\u0000${tenantId}`;
+  let shared = inFlight.get(key);
+  if (!shared) {
+    shared = refreshOrWait(deps, tenantId, found).finally(() => inFlight.delete(key));
+    inFlight.set(key, shared);
+  }
+  return shared;
+}
+
+async function refreshOrWait(
+  deps: RotationDeps,
+  tenantId: string,
+  first: Installation,
+): Promise<Installation | undefined> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let found = (await deps.repo.find<Installation>(tenantId))?.data;
+  let found: Installation | undefined = first;
   for (let wait = 0; found && needsRefresh(found.bot, deps.now()) && wait <= WAITS; wait++) {
     const now = deps.now();
     const until = new Date(now.getTime() + REFRESH_LEASE_MS);
     if (await deps.repo.takeRefreshLease(tenantId, deps.owner, now, until)) {
-      return refreshUnderLease(deps, tenantId, found);
+      const latest = (await deps.repo.find<Installation>(tenantId))?.data;
+      if (latest && needsRefresh(latest.bot, deps.now())) return refreshUnderLease(deps, tenantId, latest);
+      await deps.repo.releaseRefreshLease(tenantId, deps.owner);
+      return latest;
     }
     await sleep(WAIT_MS);
     found = (await deps.repo.find<Installation>(tenantId))?.data;
@@ -108,7 +133,10 @@ async function refreshUnderLease(
     },
   };
   if (!(await deps.repo.saveRefreshed(tenantId, next, deps.owner, deps.now()))) {
-    deps.logger.error('token refreshed after the refresh lease ran out', { team: tenantId });
+    deps.logger.error(
+      'token refreshed but not stored: the install was replaced or the refresh lease ran out',
+      { team: tenantId },
+    );
   }
   deps.logger.info('token refreshed', { team: tenantId });
   return next;

@@ -47,6 +47,20 @@ describe.each(ENGINES)('installation repository on $name', (engine) => {
     expect(await r.takeRefreshLease('T1', 'b', later(43), later(73))).toBe(true);
   });
 
+  it('keeps a reinstall that lands while a refresh of the replaced install is under way', async () => {
+    const store = await engine.open();
+    const r = createInstallationRepository(store, createTokenCipher({ current: KEY_A }));
+    const later = (s: number) => new Date(now.getTime() + s * 1000);
+    await r.save(install('T1', 'xoxe.xoxb-first'), now);
+    expect(await r.takeRefreshLease('T1', 'a', now, later(30))).toBe(true);
+    await r.save(install('T1', 'xoxb-reinstalled'), later(5));
+    expect(await r.saveRefreshed('T1', install('T1', 'xoxe.xoxb-refreshed-old').data, 'a', later(6))).toBe(
+      false,
+    );
+    expect((await r.find<{ bot: { token: string } }>('T1'))?.data.bot.token).toBe('xoxb-reinstalled');
+    expect(await r.takeRefreshLease('T1', 'b', later(7), later(37))).toBe(true);
+  });
+
   it('stores an installation per tenant sealed, and gives it back opened', async () => {
     const store = await engine.open();
     const r = createInstallationRepository(store, createTokenCipher({ current: KEY_A }));

@@ -265,6 +265,12 @@ describe('distribution mode, end to end', () => {
     });
   });
 
+  it('starts without a log line telling the operator to turn state verification back on', () => {
+    // The state-less provider for org admins' installs is deliberate; its start notice is dropped.
+    expect(logs.some((l) => l.includes('"ladder started"'))).toBe(true);
+    expect(logs.filter((l) => l.includes('stateVerification'))).toEqual([]);
+  });
+
   it('keeps no bot token in clear in the SQLite file, its WAL or any log line', () => {
     const tokens = [TEAM_A, TEAM_B, 'T0CCCC'].map((t) => api.oauth.tokenFor(t));
     const files = [dbPath, `${dbPath}-wal`].filter((f) => fs.existsSync(f));

@@ -18,6 +18,8 @@ const SCREENSHOT = process.env.UPDATE_SCREENSHOT
   : path.join(root, 'test-results', 'local-mode.png');
 const WIN = 'Ran the Q3 launch review for three teams';
 const REFLECTION = 'Wrote the escalation guide so the team decides without me';
+const OTHER_WIN = 'Ran the vendor onboarding review for the second workspace';
+const ORG_WIN = 'Aligned design and platform on one roadmap';
 
 if (!CHROMIUM) {
   console.warn(
@@ -282,5 +284,64 @@ describe.skipIf(!CHROMIUM)('local mode in a browser', () => {
 
     expect(outside).toEqual([]);
     expect(requested.length).toBeGreaterThan(0);
+  });
+
+  it('adds Ladder to another workspace through the authorize page, and keeps its data there', {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(app.url);
+    await expect.poll(() => page.locator('.workspace-name').textContent()).toBe('Ladder Local');
+    // The org's two workspaces are there from the start (Ladder installed org-wide).
+    await expect
+      .poll(() => page.locator('#workspace-switch option').allTextContents())
+      .toEqual([
+        'Ladder Local',
+        'Ladder Org · Design (org-wide install)',
+        'Ladder Org · Platform (org-wide install)',
+      ]);
+
+    // The button opens the install in a new tab: the app's page, then the local Slack's.
+    const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('#add-workspace').click()]);
+    await tab.waitForURL(/\/slack\/install$/);
+    await tab.locator('a', { hasText: 'Add to Slack' }).click();
+    await tab.waitForURL(/\/oauth\/v2\/authorize/);
+    expect(await tab.locator('select[name="team"]').inputValue()).toBe('T0ADDED1');
+    await tab.locator('button', { hasText: 'Allow' }).click();
+    await tab.locator('h1', { hasText: 'Ladder is installed' }).waitFor();
+    expect(await tab.locator('body').textContent()).toContain('Workspace 2');
+    await tab.close();
+
+    // Back on the page: the new workspace is selectable, and the page switched to it.
+    await expect.poll(() => page.locator('.workspace-name').textContent()).toBe('Workspace 2');
+    expect(await page.locator('#workspace-switch').inputValue()).toBe('T0ADDED1');
+    await page.locator('.js-nav').first().click();
+    await sendInComposer(page, `/ladder log ${OTHER_WIN} #process`);
+    await page.locator('.msg.ephemeral', { hasText: `/ladder log ${OTHER_WIN}` }).waitFor();
+    await sendInComposer(page, '/ladder evidence');
+    await page.locator('.msg.ephemeral', { hasText: OTHER_WIN }).last().waitFor();
+
+    // Ladder Local's people see none of it.
+    await page.locator('#workspace-switch').selectOption('T0LOCAL');
+    await expect.poll(() => page.locator('.workspace-name').textContent()).toBe('Ladder Local');
+    await page.locator('.js-nav').first().click();
+    const asked = await page.locator('.msg.ephemeral', { hasText: '/ladder evidence' }).count();
+    await sendInComposer(page, '/ladder evidence');
+    await expect
+      .poll(() => page.locator('.msg.ephemeral', { hasText: '/ladder evidence' }).count())
+      .toBeGreaterThan(asked);
+    expect(await page.locator('#pane').textContent()).not.toContain(OTHER_WIN);
+
+    // The org: a win logged in one of its workspaces is the same person's in the other.
+    await page.locator('#workspace-switch').selectOption('T0ORGDESIGN');
+    await expect.poll(() => page.locator('.workspace-name').textContent()).toBe('Ladder Org · Design');
+    await page.locator('.js-nav').first().click();
+    await sendInComposer(page, `/ladder log ${ORG_WIN} #strategy`);
+    await page.locator('.msg.ephemeral', { hasText: `/ladder log ${ORG_WIN}` }).waitFor();
+    await page.locator('#workspace-switch').selectOption('T0ORGPLATFORM');
+    await expect.poll(() => page.locator('.workspace-name').textContent()).toBe('Ladder Org · Platform');
+    await page.locator('.js-nav').first().click();
+    await sendInComposer(page, '/ladder evidence');
+    await page.locator('.msg.ephemeral', { hasText: ORG_WIN }).last().waitFor();
+    expect(outside).toEqual([]);
   });
 });

@@ -2,10 +2,12 @@
  * Token rotation end to end through the local Slack API: a workspace installs with rotation on,
  * two Ladder instances on one database serve its commands as the token nears expiry, and the
  * token is refreshed exactly once; both then use the new token and the old one is never used
- * after it ran out. A refused refresh is reported and keeps the install.
+ * after it ran out. A refused refresh is reported and keeps the install. Two schedulers ticking at
+ * the same minute refresh once too, and each person is nudged once with the new token.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { defaultNudgeSettings } from '../../src/domain/nudge-schedule.ts';
 import { createSignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
@@ -44,19 +46,19 @@ async function boot(): Promise<RunningLadder> {
   return app;
 }
 
-async function install(app: RunningLadder): Promise<void> {
+async function install(app: RunningLadder, teamId = TEAM): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${app.port}/slack/install`);
   const href = /href="(https?:[^"]+)"/.exec(await res.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
   const state = new URL(href).searchParams.get('state') ?? '';
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const code = api.oauth.authorize({ teamId: TEAM, userId: alice });
+  const code = api.oauth.authorize({ teamId, userId: alice });
   const done = await fetch(
     `http://127.0.0.1:${app.port}/slack/oauth_redirect?${new URLSearchParams({ code, state })}`,
     {
       headers: { cookie },
     },
   );
-  expect(done.status).toBe(200);
+  expect(done.status, await done.clone().text()).toBe(200);
 }
 
 async function command(app: RunningLadder, text: string): Promise<number> {
@@ -70,8 +72,8 @@ async function command(app: RunningLadder, text: string): Promise<number> {
   return (await sender.command({ userId: alice, text })).status;
 }
 
-const botToken = async (app: RunningLadder) =>
-  (await app.ctx.repos.installations.find<{ bot: { token: string } }>(TEAM))?.data.bot.token ?? '';
+const botToken = async (app: RunningLadder, teamId = TEAM) =>
+  (await app.ctx.repos.installations.find<{ bot: { token: string } }>(teamId))?.data.bot.token ?? '';
 
 async function authTest(token: string): Promise<boolean> {
   const res = await fetch(`${api.url}auth.test`, {
@@ -135,10 +137,47 @@ describeOnEngine('token rotation, two instances on one database', () => {
 
   it('reports a refused refresh clearly and keeps the install', async () => {
     const [a] = apps as [RunningLadder, RunningLadder];
-    api.faults.add({ method: 'oauth.v2.access', kind: 'error', error: 'invalid_refresh_token' });
+    api.faults.add({ method: 'oauth.v2.access', kind: 'error', error: 'invalid_refresh_token', times: 1 });
     clock = new Date(clock.getTime() + 11 * 3600_000);
     await command(a, 'help');
     expect(logs.some((l) => l.includes('token refresh failed'))).toBe(true);
     expect(await a.ctx.repos.installations.find(TEAM)).toBeDefined();
+  });
+});
+
+describeOnEngine('token rotation, two instances ticking', () => {
+  const TICKING = 'T0ROTB';
+  it('two schedulers due at the same minute refresh the expiring token once and nudge each person once', async () => {
+    const [a, b] = apps as [RunningLadder, RunningLadder];
+    // Friday 05:00 UTC: the install; everyone's nudge is due Friday 16:00 UTC, 11 hours on.
+    clock = new Date('2027-01-08T05:00:00Z');
+    await install(a, TICKING);
+    const old = await botToken(a, TICKING);
+    for (const u of USERS) {
+      const owner = { teamId: TICKING, userId: u.id };
+      await a.ctx.repos.nudges.saveSettings({ ...defaultNudgeSettings(owner, clock), tz: 'UTC' }, clock);
+    }
+    clock = new Date('2027-01-08T16:00:00Z');
+    const ticks = await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
+    await Promise.all(ticks.map((t) => t.sends));
+    // One claim per person across the two ticks, one refresh, one weekly DM each.
+    expect(ticks.flatMap((t) => t.claim.claimed.map((c) => c.userId)).sort()).toEqual(
+      USERS.map((u) => u.id).sort(),
+    );
+    expect(api.oauth.rotation.refreshCount(TICKING)).toBe(1);
+    const posts = api.calls.filter((c) => c.method === 'chat.postMessage' && c.team === TICKING);
+    expect(posts).toHaveLength(USERS.length);
+    expect(posts.every((c) => c.outcome === 'ok')).toBe(true);
+    const [ta, tb] = await Promise.all([botToken(a, TICKING), botToken(b, TICKING)]);
+    expect(ta).toBe(tb);
+    expect(ta).not.toBe(old);
+    // A tick after the old token ran out still sends nothing twice and refreshes nothing more.
+    clock = new Date('2027-01-08T18:30:00Z');
+    await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
+    expect(await authTest(old)).toBe(false);
+    expect(api.oauth.rotation.refreshCount(TICKING)).toBe(1);
+    expect(api.calls.filter((c) => c.method === 'chat.postMessage' && c.team === TICKING)).toHaveLength(
+      USERS.length,
+    );
   });
 });

@@ -21,7 +21,10 @@ const STATEFUL = new Set([
 ]);
 
 const ui = {
+  team: localStorage.getItem('ladder.team') ?? '',
   user: localStorage.getItem('ladder.user') ?? '',
+  /** The workspace being added in another tab: the page switches to it once Ladder is installed. */
+  adding: '',
   /** @type {{kind: 'channel', id: string} | {kind: 'app', tab: 'home' | 'messages'}} */
   pane: { kind: 'channel', id: '' },
   /** @type {{channel: string, ts: string} | null} */
@@ -42,7 +45,7 @@ const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.qu
 
 async function act(/** @type {string} */ name, /** @type {Record<string, unknown>} */ body) {
   try {
-    const res = await fetch(`/act/${name}`, {
+    const res = await fetch(`/act/${name}?team=${encodeURIComponent(ui.team)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: ui.user, ...body }),
@@ -65,11 +68,21 @@ function scheduleRefresh() {
 
 async function refresh() {
   const seq = ++ui.seq;
-  const res = await fetch(`/state?user=${encodeURIComponent(ui.user)}`);
+  const query = `team=${encodeURIComponent(ui.team)}&user=${encodeURIComponent(ui.user)}`;
+  const res = await fetch(`/state?${query}`);
   if (!res.ok || seq !== ui.seq) return;
   const state = await res.json();
   if (seq !== ui.seq) return;
+  const added = state.workspaces.find((/** @type {any} */ w) => w.id === ui.adding);
+  if (added) {
+    // Ladder is now installed in the workspace just added: switch to it.
+    ui.adding = '';
+    toast(`Ladder is installed in ${added.name}.`);
+    await switchTeam(added.id);
+    return;
+  }
   ui.state = state;
+  if (ui.team !== state.team.id) ui.team = state.team.id;
   if (ui.user !== state.me.id) ui.user = state.me.id;
   if (ui.pane.kind === 'channel' && !state.channels.some((/** @type {any} */ c) => c.id === ui.pane.id)) {
     ui.pane = { kind: 'channel', id: state.channels[0]?.id ?? '' };
@@ -226,8 +239,40 @@ function currentConversation() {
   return ui.pane.tab === 'messages' ? s.dm : null;
 }
 
+function renderWorkspaces() {
+  const s = ui.state;
+  const picker = /** @type {HTMLSelectElement} */ ($('#workspace-switch'));
+  setRegion(
+    'workspaces',
+    picker,
+    s.workspaces
+      .map(
+        (/** @type {any} */ w) =>
+          `<option value="${escapeHtml(w.id)}"${w.id === s.team.id ? ' selected' : ''}>${escapeHtml(w.name)}${
+            w.org ? ' (org-wide install)' : ''
+          }</option>`,
+      )
+      .join(''),
+  );
+  picker.value = s.team.id;
+  $('#workspace-name').textContent = s.team.name;
+}
+
+/** Acts in another workspace, as its first person unless the page remembers one there. */
+async function switchTeam(/** @type {string} */ teamId) {
+  ui.team = teamId;
+  ui.user = '';
+  localStorage.setItem('ladder.team', ui.team);
+  ui.pane = { kind: 'channel', id: '' };
+  ui.thread = null;
+  ui.dismissed.clear();
+  ui.rendered.clear();
+  await refresh();
+}
+
 function renderSidebar() {
   const s = ui.state;
+  renderWorkspaces();
   const switcher = /** @type {HTMLSelectElement} */ ($('#user-switch'));
   setRegion(
     'users',
@@ -605,8 +650,37 @@ async function pillsChanged(/** @type {HTMLElement} */ el) {
   await elementUsed(el, readValue(el));
 }
 
+/**
+ * "Add Ladder to another workspace": the local Slack gets a new workspace, and a new tab walks the
+ * install as a browser does on slack.com (the app's install page, Slack's authorize page, back to
+ * the app). Once Ladder is installed there, this page switches to it.
+ */
+async function addWorkspace() {
+  // Opened before the request, while the click still counts, so no popup blocker stops it.
+  const tab = window.open('about:blank', '_blank');
+  const res = await fetch('/workspaces', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  }).catch(() => null);
+  const json = res?.ok ? await res.json() : null;
+  if (!json?.ok) {
+    tab?.close();
+    toast('The local workspace could not add a workspace. Is it still running?', true);
+    return;
+  }
+  ui.adding = json.teamId;
+  if (tab) tab.location.href = json.installUrl;
+  else window.location.href = json.installUrl;
+  toast('Finish the install in the new tab: "Add to Slack", then "Allow".');
+}
+
 document.addEventListener('click', async (ev) => {
   const target = /** @type {HTMLElement} */ (ev.target);
+  if (target.id === 'add-workspace') {
+    await addWorkspace();
+    return;
+  }
   const remove = /** @type {HTMLElement | null} */ (target.closest('.pill-remove'));
   if (remove) {
     const el = /** @type {HTMLElement} */ (remove.closest('.el-pills'));
@@ -720,6 +794,11 @@ document.addEventListener('click', async (ev) => {
 
 document.addEventListener('change', async (ev) => {
   const target = /** @type {HTMLElement} */ (ev.target);
+  if (target.id === 'workspace-switch') {
+    await switchTeam(/** @type {HTMLSelectElement} */ (target).value);
+    if (ui.pane.kind === 'app') act('homeOpened', { tab: ui.pane.tab });
+    return;
+  }
   if (target.id === 'user-switch') {
     ui.user = /** @type {HTMLSelectElement} */ (target).value;
     localStorage.setItem('ladder.user', ui.user);

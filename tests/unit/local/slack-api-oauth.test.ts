@@ -60,4 +60,36 @@ describe('local Slack API: OAuth installs', () => {
     api = await startApi({ oauth: OAUTH });
     expect(await client(api.url, { token: token as string }).auth.test()).toMatchObject({ team_id: 'T0AAA' });
   });
+
+  it('offers the registered workspaces on the authorize page, opens on the newest without the app, and installs an org org-wide', async () => {
+    api = await startApi({ oauth: OAUTH, oauthRedirectUri: 'http://127.0.0.1:9/slack/oauth_redirect' });
+    api.workspaces.addTeam({ id: 'T0ONE', name: 'One', installer: 'U0ALICE' });
+    api.workspaces.addTeam({ id: 'T0ORGA', name: 'Org A', enterpriseId: 'E0ORG', installer: 'U0ALICE' });
+    api.workspaces.addOrg({ id: 'E0ORG', name: 'The Org', installer: 'U0ALICE' });
+    api.workspaces.addTeam({ id: 'T0TWO', name: 'Two', installer: 'U0ALICE' });
+    api.workspaces.markInstalled('T0TWO');
+    const authorize = `${api.origin}/oauth/v2/authorize?client_id=${OAUTH.clientId}&state=s1`;
+    const form = await (await fetch(authorize)).text();
+    // T0TWO has the app; of the others the last added is the org's workspace.
+    expect(form).toContain('<option value="T0ORGA" selected>Org A</option>');
+    expect(form).toContain('<option value="E0ORG">The Org (the whole org)</option>');
+
+    const installs: string[] = [];
+    api.events.on('change', (c: { type: string; team?: string }) => {
+      if (c.type === 'install' && c.team) installs.push(c.team);
+    });
+    const allowed = await fetch(`${api.origin}/oauth/v2/authorize`, {
+      method: 'POST',
+      body: new URLSearchParams({ client_id: OAUTH.clientId, state: 's1', team: 'E0ORG', allow: '1' }),
+      redirect: 'manual',
+    });
+    const back = new URL(allowed.headers.get('location') as string);
+    expect(back.searchParams.get('state')).toBe('s1');
+    const answer = await exchange(back.searchParams.get('code') as string);
+    expect(answer).toMatchObject({ is_enterprise_install: true, team: null, enterprise: { id: 'E0ORG' } });
+    expect(installs).toEqual(['E0ORG']);
+    // The org's workspaces have the app now; the standalone one does not.
+    expect(api.workspaces.isInstalled('T0ORGA')).toBe(true);
+    expect(api.workspaces.isInstalled('T0ONE')).toBe(false);
+  });
 });

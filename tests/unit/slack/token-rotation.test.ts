@@ -99,6 +99,31 @@ describe('when a rotating token is refreshed', () => {
     expect((await repo.find<Installation>('T1'))?.data.bot?.refreshToken).toBe('xoxe-1-a');
   });
 
+  it('shares one refresh among concurrent fetches of one instance (the lease cannot tell them apart)', async () => {
+    const { calls, deps } = await setup(at(60));
+    const a = deps('a', T0);
+    const got = await Promise.all([1, 2, 3, 4].map(() => freshInstallation(a, 'T1')));
+    expect(got.map((i) => i?.bot?.token)).toEqual(Array(4).fill('xoxe.xoxb-a'));
+    expect(calls).toEqual(['a:xoxe-1-old']);
+  });
+
+  it('never refreshes with a spent refresh token: the lease taken after a refresh re-reads first', async () => {
+    const { repo, calls, deps } = await setup(at(60));
+    const stale = (await repo.find<Installation>('T1'))?.data as Installation;
+    await freshInstallation(deps('a', T0), 'T1');
+    // b read the installation before a stored the new token, and finds the lease free after it.
+    let reads = 0;
+    const viaStale: RotationDeps = {
+      ...deps('b', T0),
+      repo: {
+        ...repo,
+        find: (async (id: string) => (reads++ === 0 ? { data: stale } : repo.find(id))) as typeof repo.find,
+      },
+    };
+    expect((await freshInstallation(viaStale, 'T1'))?.bot?.token).toBe('xoxe.xoxb-a');
+    expect(calls).toEqual(['a:xoxe-1-old']);
+  });
+
   it('does not refresh while another instance holds the lease, and takes it once run out', async () => {
     const { repo, calls, deps } = await setup(at(60));
     expect(await repo.takeRefreshLease('T1', 'a', T0, new Date(T0.getTime() + REFRESH_LEASE_MS))).toBe(true);
