@@ -15,6 +15,8 @@ const STORAGE_E2E = [
   'tests/e2e/evidence.test.ts',
   'tests/e2e/grid.test.ts',
   'tests/e2e/grid-move.test.ts',
+  'tests/e2e/grid-move-nudges.test.ts',
+  'tests/e2e/grid-move-guard.test.ts',
   'tests/e2e/export.test.ts',
   'tests/e2e/messages.test.ts',
   'tests/e2e/nudge-after.test.ts',

@@ -77,13 +77,17 @@ export type NudgeCommandResult =
 /**
  * `/ladder nudge on|off|status|skip|pause …|<day> <time>`: applies the change to the stored
  * settings (pure rules in the domain) and says what the schedule is now, in the person's zone.
+ * `others`: the person's other tenant in the same org (slack/owner.ts): `off` (the command, Stop)
+ * switches their nudges off there too, so no tenant of the org nudges them again.
  */
 export async function applyNudgeCommand(
   ctx: AppContext,
   owner: Owner,
   args: SettingsCommand,
   tz: string | null,
+  others: readonly Owner[] = [],
 ): Promise<NudgeCommandResult> {
+  if (args.kind === 'off') for (const other of others) await switchOffElsewhere(ctx, other);
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = await repo.getSettings(owner);
@@ -97,6 +101,18 @@ export async function applyNudgeCommand(
   if (!result.ok) return { ok: false, problem: result.message };
   await repo.saveSettings(result.settings, now, nextDueFor(ctx, result.settings, options.ledger, now));
   return { ok: true, kind: args.kind, schedule: describeSchedule(result.settings, now, options).text };
+}
+
+/** `nudge off` for the person under another tenant of the org, when nudges are on there. */
+async function switchOffElsewhere(ctx: AppContext, other: Owner): Promise<void> {
+  const repo = ctx.repos.nudges;
+  const stored = await repo.getSettings(other);
+  if (!stored?.enabled) return;
+  const now = ctx.now();
+  const ledger = await repo.ledgerOf(other);
+  const options = { now, tz: stored.tz, ledger, lateWindowHours: ctx.config.nudgeLateWindowHours };
+  const result = applyNudgeChange(stored, { kind: 'off' }, { ...other, ...options });
+  if (result.ok) await repo.saveSettings(result.settings, now, nextDueFor(ctx, result.settings, ledger, now));
 }
 
 /** When the scheduler should next look at these settings: the weeks in the ledger are handled. */

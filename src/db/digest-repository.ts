@@ -55,6 +55,7 @@ export function createDigestRepository(store: Store) {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     moveOf: owned.moveOf,
+    holdsAnyOf: owned.holdsAnyOf,
     ...settingsMethods(store),
     ...ledgerMethods(store),
     ...claimMethods(store),

@@ -50,6 +50,7 @@ export function createEvidenceRepository(store: Store) {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     moveOf: owned.moveOf,
+    holdsAnyOf: owned.holdsAnyOf,
   };
 }
 

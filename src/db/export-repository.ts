@@ -180,6 +180,7 @@ export function createExportRepository(store: Store) {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     moveOf: owned.moveOf,
+    holdsAnyOf: owned.holdsAnyOf,
   };
 }
 

@@ -33,6 +33,15 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
     return cipher;
   };
   const s = { ...statements(store), ...leaseStatements(store) };
+  async function orgOf(tenantId: string): Promise<{ enterpriseId: string | null; others: string[] }> {
+    const own = await s.byTenant.first({ tenantId });
+    const enterpriseId = own?.enterprise_id ?? tenantId;
+    const rows = await s.ofEnterprise.all({ enterpriseId });
+    const tenants = new Set([enterpriseId, ...rows.map((r) => r.tenant_id)]);
+    tenants.delete(tenantId);
+    const others = [...tenants].sort();
+    return { enterpriseId: others.length > 0 || own?.enterprise_id ? enterpriseId : null, others };
+  }
   return {
     ...keyMethods(s, need),
     ...refreshMethods(s, need),
@@ -41,13 +50,10 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
      * workspace installs), from the stored installations; none outside distribution mode.
      */
     async orgSiblingsOf(tenantId: string): Promise<string[]> {
-      const own = await s.byTenant.first({ tenantId });
-      const enterpriseId = own?.enterprise_id ?? tenantId;
-      const rows = await s.ofEnterprise.all({ enterpriseId });
-      const tenants = new Set([enterpriseId, ...rows.map((r) => r.tenant_id)]);
-      tenants.delete(tenantId);
-      return [...tenants].sort();
+      return (await orgOf(tenantId)).others;
     },
+    /** {@link orgSiblingsOf} with the org's enterprise id (null when the tenant is in no org). */
+    orgOf,
     /**
      * Inserts or replaces the tenant's installation, sealed under the current key. A replacement
      * ends the refresh lease, so a refresh that was under way cannot store over it.

@@ -237,9 +237,11 @@ export function createNudgeRows(store: Store) {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     moveOf: owned.moveOf,
+    holdsAnyOf: owned.holdsAnyOf,
     /**
      * Whether the person was already sent this week's nudge under another tenant of the org (a
-     * workspace install and the org-wide one): the scheduler never nudges a person twice a week.
+     * workspace install and the org-wide one), or it is being sent there now (`sending`, whose
+     * outcome may be a post): the scheduler never nudges a person twice a week.
      */
     sentInOtherTenant: async (p: { userId: string; weekKey: string; tenants: readonly string[] }) =>
       p.tenants.length > 0 &&
@@ -251,7 +253,7 @@ export function createNudgeRows(store: Store) {
           .where('user_id', '=', p.userId)
           .where('kind', '=', 'weekly')
           .where('week_key', '=', p.weekKey)
-          .where('state', '=', 'sent'),
+          .where('state', 'in', ['sent', 'sending']),
       )) !== undefined,
     /** The person's nudge rows, for the JSON export; call inside the export's read transaction. */
     rowsOf: exportRows(store),

@@ -29,11 +29,34 @@ export function ownedTables<const T extends PersonTable>(store: Store, tables: r
       ),
     };
   });
+  // One statement for all the tables: `SELECT EXISTS (…) OR EXISTS (…)`, each an index probe.
+  const holds = store.prepare((qb, p: Owner) =>
+    qb.selectNoFrom((eb) =>
+      eb
+        .or(
+          tables.map((t) =>
+            eb.exists(
+              qb
+                .selectFrom(t as PersonTable)
+                .select('user_id')
+                .where('team_id', '=', p.teamId)
+                .where('user_id', '=', p.userId),
+            ),
+          ),
+        )
+        .as('held'),
+    ),
+  );
   return {
     async countOf(owner: Owner, tx?: Tx): Promise<TableCounts<T>> {
       const out = {} as TableCounts<T>;
       for (const q of queries) out[q.table] = count((await q.count.first(owner, tx))?.n);
       return out;
+    },
+    /** Whether any of the tables holds a row of the person: one statement, an index probe per table. */
+    async holdsAnyOf(owner: Owner, tx?: Tx): Promise<boolean> {
+      // SQLite answers 0 or 1, PostgreSQL false or true.
+      return Boolean((await holds.first(owner, tx))?.held);
     },
     /** Call inside the caller's transaction (`tx`). */
     async deleteOf(owner: Owner, tx?: Tx): Promise<TableCounts<T>> {

@@ -99,6 +99,7 @@ function profileAccountRows(store: Store) {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     moveOf: owned.moveOf,
+    holdsAnyOf: owned.holdsAnyOf,
   };
 }
 

@@ -29,6 +29,7 @@ export function createSlackStateRepository(store: Store) {
     countOf: owned.countOf,
     deleteOf: owned.deleteOf,
     moveOf: owned.moveOf,
+    holdsAnyOf: owned.holdsAnyOf,
     ...views,
     ...urls,
 

@@ -90,24 +90,27 @@ export class ImportConflictError extends Error {
 export interface UserDataParts {
   evidence: Pick<
     ReturnType<typeof createEvidenceRepository>,
-    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'holdsAnyOf' | 'rowsOf' | 'importRows'
   >;
-  slackState: Pick<ReturnType<typeof createSlackStateRepository>, 'countOf' | 'deleteOf' | 'moveOf'>;
+  slackState: Pick<
+    ReturnType<typeof createSlackStateRepository>,
+    'countOf' | 'deleteOf' | 'moveOf' | 'holdsAnyOf'
+  >;
   profiles: Pick<
     ReturnType<typeof createProfileRepository>,
-    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'holdsAnyOf' | 'rowsOf' | 'importRows'
   >;
   nudges: Pick<
     ReturnType<typeof createNudgeRepository>,
-    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'holdsAnyOf' | 'rowsOf' | 'importRows'
   >;
   digests: Pick<
     ReturnType<typeof createDigestRepository>,
-    'countOf' | 'deleteOf' | 'moveOf' | 'digestRowsOf' | 'importDigestRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'holdsAnyOf' | 'digestRowsOf' | 'importDigestRows'
   >;
   exports: Pick<
     ReturnType<typeof createExportRepository>,
-    'countOf' | 'deleteOf' | 'moveOf' | 'rowsOf' | 'importRows'
+    'countOf' | 'deleteOf' | 'moveOf' | 'holdsAnyOf' | 'rowsOf' | 'importRows'
   >;
 }
 
@@ -125,18 +128,38 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
     };
   }
 
+  async function deleteOne(owner: Owner, tx: Tx): Promise<UserDataCounts> {
+    return {
+      ...(await evidence.deleteOf(owner, tx)),
+      ...(await slackState.deleteOf(owner, tx)),
+      ...(await profiles.deleteOf(owner, tx)),
+      ...(await nudges.deleteOf(owner, tx)),
+      ...(await digests.deleteOf(owner, tx)),
+      ...(await exports.deleteOf(owner, tx)),
+    };
+  }
+
   return {
     count: (owner: Owner): Promise<UserDataCounts> => count(owner),
+    /** The rows of one person under several tenants (a workspace and its org), summed per table. */
+    countAcross: async (owners: readonly Owner[]): Promise<UserDataCounts> =>
+      sumCounts(await Promise.all(owners.map((o) => count(o)))),
+    /** Whether any table holds a row of the person: stops at the first row found. */
+    holdsAny: async (owner: Owner): Promise<boolean> => {
+      for (const part of [evidence, slackState, profiles, nudges, digests, exports]) {
+        if (await part.holdsAnyOf(owner)) return true;
+      }
+      return false;
+    },
     /** Deletes every row of the person in every table, in one transaction; returns what was deleted. */
-    deleteAll: (owner: Owner): Promise<UserDataCounts> =>
-      store.transaction(async (tx) => ({
-        ...(await evidence.deleteOf(owner, tx)),
-        ...(await slackState.deleteOf(owner, tx)),
-        ...(await profiles.deleteOf(owner, tx)),
-        ...(await nudges.deleteOf(owner, tx)),
-        ...(await digests.deleteOf(owner, tx)),
-        ...(await exports.deleteOf(owner, tx)),
-      })),
+    deleteAll: (owner: Owner): Promise<UserDataCounts> => store.transaction((tx) => deleteOne(owner, tx)),
+    /** `deleteAll` for one person under several tenants, in one transaction; the counts summed. */
+    deleteAcross: (owners: readonly Owner[]): Promise<UserDataCounts> =>
+      store.transaction(async (tx) => {
+        const out: UserDataCounts[] = [];
+        for (const owner of owners) out.push(await deleteOne(owner, tx));
+        return sumCounts(out);
+      }),
     /**
      * Moves every row of the person from a workspace tenant to its enterprise tenant, in one write
      * transaction, by the merge rules of ../domain/tenant-move.ts; returns the source rows per table.
@@ -160,27 +183,44 @@ export function createUserDataRepository(store: Store, parts: UserDataParts) {
         entries: await evidence.rowsOf(owner, tx),
         files: await exports.rowsOf(owner, tx),
       })),
-    /**
-     * Writes an imported account in one transaction: all of it or nothing. Throws
-     * {@link ImportConflictError} when the owner already has any row in this database.
-     */
-    importAll: (owner: Owner, rows: ImportRows, now: Date): Promise<ImportCounts> =>
-      store.transaction(async (tx) => {
-        const existing = Object.values(await count(owner, tx)).reduce((a, b) => a + b, 0);
-        if (existing > 0) throw new ImportConflictError(existing);
-        await profiles.importRows(owner, rows.profile, tx);
-        await nudges.importRows(owner, rows, now.toISOString(), tx);
-        await digests.importDigestRows(owner, rows, now.toISOString(), tx);
-        await evidence.importRows(owner, rows.entries, tx);
-        await exports.importRows(owner, rows.files, tx);
-        return {
-          entries: rows.entries.length,
-          ledger: rows.ledger.length,
-          history: rows.history.length,
-          files: rows.files.length,
-        };
-      }),
+    importAll: importAllOf(store, parts, count),
   };
+}
+
+/**
+ * Writes an imported account in one transaction: all of it or nothing. Throws
+ * {@link ImportConflictError} when the owner already has any row in this database.
+ */
+function importAllOf(
+  store: Store,
+  parts: UserDataParts,
+  count: (owner: Owner, tx?: Tx) => Promise<UserDataCounts>,
+) {
+  const { evidence, profiles, nudges, digests, exports } = parts;
+  return (owner: Owner, rows: ImportRows, now: Date): Promise<ImportCounts> =>
+    store.transaction(async (tx) => {
+      const existing = Object.values(await count(owner, tx)).reduce((a, b) => a + b, 0);
+      if (existing > 0) throw new ImportConflictError(existing);
+      await profiles.importRows(owner, rows.profile, tx);
+      await nudges.importRows(owner, rows, now.toISOString(), tx);
+      await digests.importDigestRows(owner, rows, now.toISOString(), tx);
+      await evidence.importRows(owner, rows.entries, tx);
+      await exports.importRows(owner, rows.files, tx);
+      return {
+        entries: rows.entries.length,
+        ledger: rows.ledger.length,
+        history: rows.history.length,
+        files: rows.files.length,
+      };
+    });
+}
+
+function sumCounts(all: readonly UserDataCounts[]): UserDataCounts {
+  const out = {} as Record<string, number>;
+  for (const counts of all) {
+    for (const [table, n] of Object.entries(counts)) out[table] = (out[table] ?? 0) + n;
+  }
+  return out as UserDataCounts;
 }
 
 /** For tests and tools holding a bare connection. */

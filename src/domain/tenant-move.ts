@@ -104,3 +104,16 @@ export function unionByKey<T>(target: readonly T[], source: readonly T[], keyOf:
 export function appendAll<T>(target: readonly T[], source: readonly T[]): T[] {
   return [...target, ...source];
 }
+
+/**
+ * Which of an org's tenants sends a person's weekly nudge when it is due under more than one
+ * (their workspace rows have not moved to the org yet): the enterprise's first, where their rows
+ * end up, then the workspaces by id. True when `tenant` gives way to `other`. A fixed order, so two
+ * claims running at once agree on which of them sends without seeing each other's state.
+ */
+export function yieldsTo(tenant: string, other: string, enterpriseId: string | null): boolean {
+  if (tenant === other) return false;
+  if (other === enterpriseId) return true;
+  if (tenant === enterpriseId) return false;
+  return other < tenant;
+}

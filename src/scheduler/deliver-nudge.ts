@@ -3,7 +3,8 @@ import { type NudgeDm, pickPrompt } from '../app/nudges.ts';
 import type { AppContext } from '../context.ts';
 import type { ClaimedNudge } from '../db/nudge-model.ts';
 import { UNKNOWN_OUTCOME } from '../domain/nudge-report.ts';
-import { isPausedAt, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
+import { isPausedAt, type NudgeSettings, nextAttemptAfterFailure } from '../domain/nudge-schedule.ts';
+import { yieldsTo } from '../domain/tenant-move.ts';
 import { describeError } from '../log.ts';
 
 /** What became of one claimed nudge. 'lost': another process took the claim over first. */
@@ -93,20 +94,12 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
     return (await repo.markSkipped(job, 'workspace-inactive', ctx.now())) ? 'skipped' : 'lost';
   }
   const settings = await repo.getSettings(owner);
-  const skipReason = !settings?.enabled
-    ? 'nudges-off'
-    : isPausedAt(settings, job.slotAt)
-      ? 'paused'
-      : settings.skipWeek === job.weekKey
-        ? 'skipped-by-user'
-        : null;
+  const skipReason = skipReasonOf(settings, job);
   if (skipReason || !settings) {
     return (await repo.markSkipped(job, skipReason ?? 'nudges-off', ctx.now())) ? 'skipped' : 'lost';
   }
-  const tenants = await ctx.repos.installations.orgSiblingsOf(job.teamId);
-  if (await repo.sentInOtherTenant({ userId: job.userId, weekKey: job.weekKey, tenants })) {
-    return (await repo.markSkipped(job, 'sent-in-other-tenant', ctx.now())) ? 'skipped' : 'lost';
-  }
+  const elsewhere = await otherTenantReason(ctx, job);
+  if (elsewhere) return (await repo.markSkipped(job, elsewhere, ctx.now())) ? 'skipped' : 'lost';
   const prompt = await pickPrompt(ctx, owner, settings.tz);
   if (!prompt) return (await repo.markSkipped(job, 'no-prompts', ctx.now())) ? 'skipped' : 'lost';
 
@@ -131,6 +124,33 @@ export async function deliverNudge(deps: DeliveryDeps, job: ClaimedNudge): Promi
     ctx.now(),
   );
   return 'sent';
+}
+
+/** Why the person's own settings say this week's nudge is not to be sent, or null. */
+function skipReasonOf(settings: NudgeSettings | undefined, job: ClaimedNudge): string | null {
+  if (!settings?.enabled) return 'nudges-off';
+  if (isPausedAt(settings, job.slotAt)) return 'paused';
+  return settings.skipWeek === job.weekKey ? 'skipped-by-user' : null;
+}
+
+/**
+ * Why another tenant of the person's org nudges them this week instead (their workspace rows have
+ * not moved to the org-wide install yet), or null: it sent (or is sending) this week's nudge, or
+ * it is due there too and that tenant comes first (../domain/tenant-move.ts `yieldsTo`).
+ */
+async function otherTenantReason(ctx: AppContext, job: ClaimedNudge): Promise<string | null> {
+  const org = await ctx.repos.installations.orgOf(job.teamId);
+  if (org.others.length === 0) return null;
+  const { userId, weekKey } = job;
+  if (await ctx.repos.nudges.sentInOtherTenant({ userId, weekKey, tenants: org.others })) {
+    return 'sent-in-other-tenant';
+  }
+  for (const other of org.others.filter((t) => yieldsTo(job.teamId, t, org.enterpriseId))) {
+    if (!(await ctx.repos.workspaces.isWorkspaceActive(other))) continue;
+    const settings = await ctx.repos.nudges.getSettings({ teamId: other, userId });
+    if (skipReasonOf(settings, job) === null) return 'due-in-other-tenant';
+  }
+  return null;
 }
 
 async function handleFailure(

@@ -49,3 +49,25 @@ export function tenantOfEvent(body: {
 export function ownerOfEvent(body: Parameters<typeof tenantOfEvent>[0], userId: string): Owner {
   return { teamId: tenantOfEvent(body), userId };
 }
+
+/**
+ * The person's other tenant in the same Grid org, from the signed body (never a client value):
+ * under an org-wide install, the workspace the request came from (rows made under its own install
+ * before they move); under a workspace's own install in an org, the enterprise (rows made through
+ * the org-wide install). None outside an org. `forget`, `nudge off` and Stop reach both.
+ */
+export function otherTenantOfCommand(body: Parameters<typeof ownerOfCommand>[0]): Owner[] {
+  const enterprise = body.enterprise_id;
+  if (!enterprise || enterprise === body.team_id) return [];
+  const orgWide = body.is_enterprise_install === 'true';
+  return [{ teamId: orgWide ? body.team_id : enterprise, userId: body.user_id }];
+}
+
+/** {@link otherTenantOfCommand} for block_actions, view_submission and shortcut payloads. */
+export function otherTenantOfInteraction(body: Parameters<typeof ownerOfInteraction>[0]): Owner[] {
+  const enterprise = body.enterprise?.id;
+  // The same workspace as the move picks (person-follow.ts): the user's team first.
+  const workspace = body.user.team_id ?? body.team?.id;
+  if (!enterprise || !workspace || enterprise === workspace) return [];
+  return [{ teamId: body.is_enterprise_install ? workspace : enterprise, userId: body.user.id }];
+}

@@ -1,16 +1,44 @@
 /**
  * Issue #23 item 2: a person's data follows them to the org-wide install. Rows made under the
- * workspace tenant are listed, switched off and forgotten from requests carrying the org install
- * (signed commands with enterprise_id and is_enterprise_install=true), through the real app.
+ * workspace tenant are listed, edited, switched off and forgotten from requests carrying the org
+ * install (signed requests with enterprise_id and is_enterprise_install=true), through the real
+ * app; from a workspace's own install in the org, forget reaches the rows made through the org.
+ * The nudges' side is in grid-move-nudges.test.ts.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { USER_TABLES } from '../../src/db/user-data.ts';
+import { createSignedSender, type SentResponse, type SignedSender } from '../../src/local/signed-sender.ts';
 import { buildCommandPayload } from '../../src/local/slack-api-payloads.ts';
-import { COMMAND } from '../../src/slack/ids.ts';
+import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
-import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { type Harness, SIGNING_SECRET, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { count, sql } from '../helpers/tables.ts';
 
 const ORG = 'E0GRID';
-const alice = USERS[0]?.id as string;
+const alice = USERS[0]?.id as string; // America/New_York
+const bob = USERS[1]?.id as string;
+const carol = USERS[2]?.id as string;
+// Saturday 5 December 2026, 17:00 UTC: the app's own clock.
+const NOW = new Date('2026-12-05T17:00:00Z');
+
+type Reply = { text?: string; blocks?: unknown[] };
+const shown = (r: unknown) => {
+  const j = (r ?? {}) as Reply;
+  return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
+};
+
+/** The evidence modal's fields as Slack submits them. */
+function formValues(text: string, date: string): Record<string, unknown> {
+  const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
+  return {
+    [BlockId.evidenceText]: f({ type: 'plain_text_input', value: text }),
+    [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: date }),
+    [BlockId.evidenceAxes]: f({ type: 'multi_static_select', selected_options: [] }),
+    [BlockId.evidenceShift]: f({ type: 'static_select', selected_option: null }),
+    [BlockId.evidenceScope]: f({ type: 'static_select', selected_option: null }),
+    [BlockId.evidenceLink]: f({ type: 'url_text_input', value: null }),
+  };
+}
 
 /** A slash command from the org-wide install: the tenant is the enterprise, the workspace is TEAM. */
 async function orgCommand(h: Harness, text: string): Promise<string> {
@@ -31,8 +59,21 @@ const total = (counts: Record<string, number>) => Object.values(counts).reduce((
 
 describeOnEngine('a person follows the org-wide install', () => {
   let h: Harness;
+  /** The org-wide install, from workspace TEAM. */
+  let org: SignedSender;
+  /** The workspace's own install, TEAM being a workspace of the org. */
+  let wsInOrg: SignedSender;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ now: () => NOW, env: { NUDGE_SEND_RATE: '6000' } });
+    const base = {
+      appUrl: `http://127.0.0.1:${h.app.port}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      api: h.api,
+      command: COMMAND,
+      teamId: TEAM,
+    };
+    org = createSignedSender({ ...base, enterpriseId: ORG, orgWide: true });
+    wsInOrg = createSignedSender({ ...base, enterpriseId: ORG });
   });
   afterEach(async () => {
     await h.close();
@@ -74,5 +115,141 @@ describeOnEngine('a person follows the org-wide install', () => {
     await h.app.ctx.repos.userData.deleteAll({ teamId: ORG, userId: alice });
     expect(total(await h.app.ctx.repos.userData.count({ teamId: ORG, userId: alice }))).toBe(0);
     expect(total(await h.app.ctx.repos.userData.count({ teamId: TEAM, userId: alice }))).toBe(0);
+  });
+
+  async function slash(s: SignedSender, userId: string, text: string): Promise<string> {
+    const res: SentResponse = await s.command({ userId, text });
+    expect(res.status).toBe(200);
+    if (res.json !== undefined) return shown(res.json);
+    return shown((await s.waitForResponse(res.responseUrl as string, { timeoutMs: 15_000 })).body);
+  }
+
+  /** The person's rows in every personal table, whatever the tenant, read straight from the database. */
+  async function rowsEverywhere(userId: string): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const table of USER_TABLES) out[table] = await count(h.app, table, sql`user_id = ${userId}`);
+    return out;
+  }
+
+  /** Rows in every personal table, made the way a person makes them, through the workspace's install. */
+  async function everyTableInWorkspace(userId: string): Promise<void> {
+    await slash(h.sender, userId, 'log Shipped the grid migration plan');
+    await slash(h.sender, userId, 'nudge tue 09:00');
+    await slash(h.sender, userId, 'digest on');
+    await slash(h.sender, userId, 'nudge now');
+    await slash(h.sender, userId, 'export');
+    // The log modal (a pending view); it is never submitted.
+    expect((await h.sender.command({ userId, text: 'log' })).status).toBe(200);
+    // This week's weekly nudge (the ledger): Tuesday 8 December, 09:05 in New York.
+    await h.app.scheduler.runOnce(new Date('2026-12-08T14:05:00Z'));
+    await h.app.scheduler.sender.drain();
+    await vi.waitFor(async () => {
+      const counts = await h.app.ctx.repos.userData.count({ teamId: TEAM, userId });
+      expect(Object.entries(counts).filter(([, n]) => n === 0)).toEqual([]);
+    });
+  }
+
+  async function forgetFrom(s: SignedSender, userId: string): Promise<{ asked: string; done: string }> {
+    const asked = await slash(s, userId, 'forget');
+    expect(asked).toContain(ActionId.forgetConfirm);
+    const confirm = await s.blockActions({
+      userId,
+      actions: [{ action_id: ActionId.forgetConfirm, block_id: BlockId.forgetActions, value: 'forget' }],
+    });
+    expect(confirm.status).toBe(200);
+    return { asked, done: shown((await s.waitForResponse(confirm.responseUrl as string)).body) };
+  }
+
+  it('forget as the first org request removes every row made under the workspace, in every table', async () => {
+    await everyTableInWorkspace(alice);
+    await slash(h.sender, bob, 'log Bob keeps this');
+    const { asked, done } = await forgetFrom(org, alice);
+    expect(asked).toContain('1 evidence entry');
+    expect(asked).toContain('1 exported files');
+    expect(done).toContain('Ladder no longer holds anything about you');
+    expect(done).toContain('1 evidence entry');
+    const left = await rowsEverywhere(alice);
+    expect(Object.entries(left).filter(([, n]) => n > 0)).toEqual([]);
+    expect(Object.keys(left).sort()).toEqual([...USER_TABLES].sort());
+    // Nobody else's rows go.
+    expect(await h.app.ctx.repos.evidence.count({ teamId: TEAM, userId: bob })).toBe(1);
+  });
+
+  it('forget from the org side after the move removes every row that was the workspace’s', async () => {
+    await everyTableInWorkspace(alice);
+    expect(await slash(org, alice, 'evidence')).toContain('Shipped the grid migration plan');
+    expect(Object.values(await h.app.ctx.repos.userData.count({ teamId: TEAM, userId: alice }))).toEqual(
+      USER_TABLES.map(() => 0),
+    );
+    const { done } = await forgetFrom(org, alice);
+    expect(done).toContain('1 evidence entry');
+    expect(Object.entries(await rowsEverywhere(alice)).filter(([, n]) => n > 0)).toEqual([]);
+  });
+
+  it('forget from the workspace’s own install in the org also removes the rows made through the org', async () => {
+    await slash(org, carol, 'log Org side entry');
+    await slash(org, carol, 'nudge on');
+    await slash(wsInOrg, carol, 'log Workspace side entry');
+    await slash(h.sender, bob, 'log Bob keeps this');
+    expect((await h.app.ctx.repos.userData.count({ teamId: ORG, userId: carol })).evidence).toBe(1);
+    expect((await h.app.ctx.repos.userData.count({ teamId: TEAM, userId: carol })).evidence).toBe(1);
+    const { asked, done } = await forgetFrom(wsInOrg, carol);
+    expect(asked).toContain('2 evidence entries');
+    expect(done).toContain('2 evidence entries');
+    expect(Object.entries(await rowsEverywhere(carol)).filter(([, n]) => n > 0)).toEqual([]);
+    expect(await h.app.ctx.repos.evidence.count({ teamId: TEAM, userId: bob })).toBe(1);
+  });
+
+  it('edits an entry made under the workspace from the org side, through the list’s Edit and its modal', async () => {
+    await slash(h.sender, alice, 'log Wrote the incident prevention plan');
+    const listed = await slash(org, alice, 'evidence');
+    expect(listed).toContain('Wrote the incident prevention plan');
+    expect(listed).toContain(ActionId.evidenceEdit);
+    const [entry] = (await h.app.ctx.repos.evidence.list({ teamId: ORG, userId: alice }, { limit: 5 }))
+      .entries;
+    expect(entry?.text).toBe('Wrote the incident prevention plan');
+    const edit = await org.blockActions({
+      userId: alice,
+      actions: [
+        { action_id: ActionId.evidenceEdit, block_id: BlockId.evidenceActions, value: String(entry?.id) },
+      ],
+    });
+    expect(edit.status).toBe(200);
+    const modal = await vi.waitFor(() => {
+      const stack = h.api.state.openModals(alice);
+      const top = stack[stack.length - 1];
+      if (!top) throw new Error('no modal yet');
+      return top;
+    });
+    expect(JSON.stringify(modal.view)).toContain('Wrote the incident prevention plan');
+    const submitted = await org.viewSubmission({
+      userId: alice,
+      view: modal.view as Record<string, unknown>,
+      values: formValues('Wrote and ran the incident prevention plan', '2026-12-03'),
+    });
+    expect(submitted.status).toBe(200);
+    await org.waitForResponse(edit.responseUrl as string);
+    expect(
+      await h.app.ctx.repos.evidence.get({ teamId: ORG, userId: alice }, entry?.id as number),
+    ).toMatchObject({
+      text: 'Wrote and ran the incident prevention plan',
+      occurredOn: '2026-12-03',
+    });
+    expect(await slash(org, alice, 'evidence')).toContain('Wrote and ran the incident prevention plan');
+    expect(await h.app.ctx.repos.evidence.count({ teamId: TEAM, userId: alice })).toBe(0);
+  });
+
+  it('a row written under the workspace after the move moves on the next org request, without a restart', async () => {
+    await slash(h.sender, alice, 'log First workspace entry');
+    expect(await slash(org, alice, 'evidence')).toContain('First workspace entry');
+    expect(await h.app.ctx.repos.evidence.count({ teamId: TEAM, userId: alice })).toBe(0);
+    // The same app process: the workspace install writes again.
+    await slash(h.sender, alice, 'log Second workspace entry');
+    expect(await h.app.ctx.repos.evidence.count({ teamId: TEAM, userId: alice })).toBe(1);
+    const listed = await slash(org, alice, 'evidence');
+    expect(listed).toContain('First workspace entry');
+    expect(listed).toContain('Second workspace entry');
+    expect(await h.app.ctx.repos.evidence.count({ teamId: TEAM, userId: alice })).toBe(0);
+    expect(await h.app.ctx.repos.evidence.count({ teamId: ORG, userId: alice })).toBe(2);
   });
 });

@@ -150,6 +150,9 @@ describeOnEngine('moving a person to the enterprise tenant', () => {
     expect(await repos.installations.orgSiblingsOf(ORG)).toEqual([WS]);
     expect(await repos.installations.orgSiblingsOf(WS)).toEqual([ORG]);
     expect(await repos.installations.orgSiblingsOf('T0ELSEWHERE')).toEqual([]);
+    expect(await repos.installations.orgOf(WS)).toEqual({ enterpriseId: ORG, others: [ORG] });
+    expect(await repos.installations.orgOf(ORG)).toEqual({ enterpriseId: ORG, others: [WS] });
+    expect(await repos.installations.orgOf('T0ELSEWHERE')).toEqual({ enterpriseId: null, others: [] });
     const sent = (tenants: string[], weekKey: string) =>
       repos.nudges.sentInOtherTenant({ userId: USER, weekKey, tenants });
     expect(await sent([WS], '2026-W49')).toBe(true);
@@ -157,5 +160,14 @@ describeOnEngine('moving a person to the enterprise tenant', () => {
     // The org's row for W49 was skipped, not sent: the workspace may still send.
     expect(await sent([ORG], '2026-W49')).toBe(false);
     expect(await sent([], '2026-W49')).toBe(false);
+    // A nudge being sent there (its outcome may be a post) counts as sent.
+    await handle.store.run(
+      qb
+        .updateTable('nudge_ledger')
+        .set({ state: 'sending' })
+        .where('team_id', '=', WS)
+        .where('week_key', '=', '2026-W48'),
+    );
+    expect(await sent([WS], '2026-W48')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { DEFAULT_NUDGE_DAY, DEFAULT_NUDGE_MINUTE_OF_DAY } from '../../domain/nud
 import { nudgeCommandText, nudgeNowText } from '../blocks/nudge.ts';
 import { sendNudgeNow } from '../dm.ts';
 import { ActionId } from '../ids.ts';
-import { ownerOfInteraction } from '../owner.ts';
+import { otherTenantOfInteraction, ownerOfInteraction } from '../owner.ts';
 import { ensureTimeZone } from '../time-zone.ts';
 import { publishHome } from './publish.ts';
 
@@ -26,7 +26,9 @@ export function registerNudgeHomeActions(app: App, ctx: AppContext): void {
       const sent = await sendNudgeNow(ctx, client, owner, profile.tz);
       notice = nudgeNowText(sent !== null, 'home');
     } else {
-      notice = nudgeCommandText(await applyNudgeCommand(ctx, owner, args, profile.tz));
+      notice = nudgeCommandText(
+        await applyNudgeCommand(ctx, owner, args, profile.tz, otherTenantOfInteraction(body)),
+      );
     }
     await publishHome(ctx, client, owner, { notice });
   };

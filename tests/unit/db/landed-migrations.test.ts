@@ -25,6 +25,7 @@ const LANDED: Record<'sqlite' | 'postgres', Record<string, string>> = {
     '0010_installations.sql': '9fcfb32a3590f6de77eb871459370afcf0aec81f71ad239dcadae0fc18c5af88',
     '0011_send_leases.sql': '647ed3d3b63765f372dd7392645092dd9836aa496793da930a62bee33f5529bb',
     '0012_token_refresh.sql': '61dd40c4c609efe7218430280c3de12b6b18fc14e0f038eadbf45ba5c8883949',
+    '0013_owner_indexes.sql': '32628e5a29b6f7981ea65abbe19bc4deca1379e9484a2db8800b1e95d23576ea',
   },
   postgres: {
     '0001_init.sql': '0ebff98a78ffd5441f75499a04a99a41b6745f65c5343a394d9d083547800cc6',
@@ -39,6 +40,7 @@ const LANDED: Record<'sqlite' | 'postgres', Record<string, string>> = {
     '0010_installations.sql': '5ddbd4a6d599f0e9369851dd4e87ccdeb738315420c45ae819466b8343092ddf',
     '0011_send_leases.sql': '7de71a8675d1ddaffd18e4c1fdc2c843041fc7975808f90146b9c8ddeffafc53',
     '0012_token_refresh.sql': 'e54b075d788bf5e13ccf5f58502a3b927b1b06f6d870fc34fb3788b99758904e',
+    '0013_owner_indexes.sql': '32628e5a29b6f7981ea65abbe19bc4deca1379e9484a2db8800b1e95d23576ea',
   },
 };
 

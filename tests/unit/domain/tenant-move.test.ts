@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appendAll, mergeLedger, mergeSettings, unionByKey } from '../../../src/domain/tenant-move.ts';
+import {
+  appendAll,
+  mergeLedger,
+  mergeSettings,
+  unionByKey,
+  yieldsTo,
+} from '../../../src/domain/tenant-move.ts';
 
 const EARLY = '2026-11-30T09:00:00.000Z';
 const LATE = '2026-12-01T09:00:00.000Z';
@@ -169,5 +175,26 @@ describe('de-duplication keys and evidence', () => {
 
   it('evidence and history move as they are, every row of both sides', () => {
     expect(appendAll([1, 2], [2, 3])).toEqual([1, 2, 2, 3]);
+  });
+});
+
+describe('yieldsTo: which tenant sends a nudge due under two tenants of one org', () => {
+  const ORG = 'E0ORG';
+  it.each([
+    { tenant: 'T0B', other: ORG, enterprise: ORG, yields: true, why: 'a workspace gives way to the org' },
+    { tenant: ORG, other: 'T0B', enterprise: ORG, yields: false, why: 'the org never gives way' },
+    { tenant: 'T0B', other: 'T0A', enterprise: ORG, yields: true, why: 'between workspaces, the lower id' },
+    { tenant: 'T0A', other: 'T0B', enterprise: ORG, yields: false, why: 'the lower id sends' },
+    { tenant: 'T0A', other: 'T0A', enterprise: ORG, yields: false, why: 'never to itself' },
+    { tenant: 'T0B', other: 'T0A', enterprise: null, yields: true, why: 'no enterprise known: by id' },
+  ])('$why', ({ tenant, other, enterprise, yields }) => {
+    expect(yieldsTo(tenant, other, enterprise)).toBe(yields);
+  });
+
+  it('of any two tenants exactly one gives way, so two claims at once never both send', () => {
+    const tenants = [ORG, 'T0A', 'T0B', 'T0C'];
+    for (const a of tenants)
+      for (const b of tenants.filter((t) => t !== a))
+        expect(yieldsTo(a, b, ORG) !== yieldsTo(b, a, ORG), `${a} ${b}`).toBe(true);
   });
 });

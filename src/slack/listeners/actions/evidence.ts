@@ -20,7 +20,7 @@ import { openEvidenceModal } from '../../evidence-modal.ts';
 import { forgetUser } from '../../forget.ts';
 import { publishHome } from '../../home/publish.ts';
 import { ActionId, actionIdPattern } from '../../ids.ts';
-import { ownerOfInteraction } from '../../owner.ts';
+import { otherTenantOfInteraction, ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
 import { forgetCounts } from '../forget-counts.ts';
 
@@ -255,7 +255,7 @@ function registerEvidenceAccountActions(app: App, ctx: AppContext): void {
   app.action<BlockButtonAction>(ActionId.forgetConfirm, async ({ ack, body, respond, client }) => {
     await ack();
     const owner = ownerOfInteraction(body);
-    const deleted = await forgetUser(ctx, client, owner);
+    const deleted = await forgetUser(ctx, client, owner, otherTenantOfInteraction(body));
     await respond({
       response_type: 'ephemeral',
       replace_original: true,

@@ -13,7 +13,7 @@ import {
   skipThisWeekText,
 } from '../../blocks/nudge.ts';
 import { ActionId } from '../../ids.ts';
-import { ownerOfInteraction } from '../../owner.ts';
+import { otherTenantOfInteraction, ownerOfInteraction } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
 
 /**
@@ -35,7 +35,13 @@ async function nudgeOf(
 type Control = 'skip' | 'pause' | 'stop';
 
 /** What Skip this week, Pause 2 weeks or Stop on a DM did, in words. */
-async function controlNote(ctx: AppContext, owner: Owner, kind: Control, tz: string | null): Promise<string> {
+async function controlNote(
+  ctx: AppContext,
+  owner: Owner,
+  kind: Control,
+  tz: string | null,
+  others: readonly Owner[],
+): Promise<string> {
   if (kind === 'skip') return skipThisWeekText(await skipThisWeek(ctx, owner, tz));
   return nudgeCommandText(
     await applyNudgeCommand(
@@ -43,13 +49,15 @@ async function controlNote(ctx: AppContext, owner: Owner, kind: Control, tz: str
       owner,
       kind === 'pause' ? { kind: 'pause-weeks', weeks: 2 } : { kind: 'off' },
       tz,
+      others,
     ),
   );
 }
 
-/** True when Ladder holds no row at all about the person (after `/ladder forget`). */
-async function holdsNothing(ctx: AppContext, owner: Owner): Promise<boolean> {
-  return Object.values(await ctx.repos.userData.count(owner)).every((n) => n === 0);
+/** True when Ladder holds no row at all about the person (after `/ladder forget`), under any of `owners`. */
+async function holdsNothing(ctx: AppContext, ...owners: Owner[]): Promise<boolean> {
+  for (const owner of owners) if (await ctx.repos.userData.holdsAny(owner)) return false;
+  return true;
 }
 
 export function registerNudgeActions(app: App, ctx: AppContext): void {
@@ -85,14 +93,15 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
     (async ({ ack, body, client, respond }) => {
       await ack();
       const owner = ownerOfInteraction(body);
+      const others = otherTenantOfInteraction(body);
       const nudge = await nudgeOf(ctx, owner, body);
       if (!nudge) {
         // Stop always stops: the person's own nudges, whatever the old message was.
         if (kind === 'stop') {
-          const nothing = await holdsNothing(ctx, owner);
+          const nothing = await holdsNothing(ctx, owner, ...others);
           const text = nothing
             ? ''
-            : nudgeCommandText(await applyNudgeCommand(ctx, owner, { kind: 'off' }, null));
+            : nudgeCommandText(await applyNudgeCommand(ctx, owner, { kind: 'off' }, null, others));
           const message = nothing ? buildNothingHeld('stopped') : buildNudgeReply(text);
           await respond({ response_type: 'ephemeral', replace_original: false, ...message });
           return;
@@ -104,7 +113,7 @@ export function registerNudgeActions(app: App, ctx: AppContext): void {
         return;
       }
       const { tz } = await ensureTimeZone(ctx, client, owner);
-      const note = await controlNote(ctx, owner, kind, tz);
+      const note = await controlNote(ctx, owner, kind, tz, others);
       const prompt = promptById(ctx, nudge.promptId);
       if (!prompt) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...buildNudgeReply(note) });

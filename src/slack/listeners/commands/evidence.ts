@@ -11,6 +11,7 @@ import {
 } from '../../blocks/evidence.ts';
 import { buildForgetConfirm } from '../../blocks/forget.ts';
 import { openEvidenceModal } from '../../evidence-modal.ts';
+import { otherTenantOfCommand } from '../../owner.ts';
 import { ensureTimeZone } from '../../time-zone.ts';
 import { resolveUserNames } from '../../user-names.ts';
 import { forgetCounts } from '../forget-counts.ts';
@@ -84,7 +85,9 @@ export const evidenceCommands = {
     await ctx.repos.slackState.noteResponseUrl(owner, body.response_url, ctx.now());
     await ack({
       response_type: 'ephemeral',
-      ...buildForgetConfirm(forgetCounts(await ctx.repos.userData.count(owner))),
+      ...buildForgetConfirm(
+        forgetCounts(await ctx.repos.userData.countAcross([owner, ...otherTenantOfCommand(body)])),
+      ),
     });
   },
 } satisfies CommandHandlers;

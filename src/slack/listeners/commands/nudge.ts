@@ -2,6 +2,7 @@ import { applyNudgeCommand } from '../../../app/nudges.ts';
 import { parseNudgeArgs } from '../../../domain/nudge-args.ts';
 import { buildNudgeReply, nudgeCommandText, nudgeNowText } from '../../blocks/nudge.ts';
 import { sendNudgeNow } from '../../dm.ts';
+import { otherTenantOfCommand } from '../../owner.ts';
 import { answerWithProfile } from './answer-later.ts';
 import type { CommandHandlers } from './index.ts';
 
@@ -11,7 +12,7 @@ export const nudgeCommands = {
    * read first, or `nudge now`, which posts to the DM) ack at once and reply by response URL.
    */
   nudge: async (call) => {
-    const { ctx, owner, command, ack, client } = call;
+    const { ctx, owner, command, ack, client, body } = call;
     const args = parseNudgeArgs(command.args);
     if (args.kind === 'invalid') {
       await ack({ response_type: 'ephemeral', ...buildNudgeReply(args.message) });
@@ -21,7 +22,11 @@ export const nudgeCommands = {
       call,
       async (profile) => {
         if (args.kind !== 'now')
-          return buildNudgeReply(nudgeCommandText(await applyNudgeCommand(ctx, owner, args, profile.tz)));
+          return buildNudgeReply(
+            nudgeCommandText(
+              await applyNudgeCommand(ctx, owner, args, profile.tz, otherTenantOfCommand(body)),
+            ),
+          );
         const sent = await sendNudgeNow(ctx, client, owner, profile.tz);
         return buildNudgeReply(nudgeNowText(sent !== null, 'command'));
       },
