@@ -11,6 +11,7 @@ import { createSignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
+import { distributionEnv } from '../helpers/distribution.ts';
 import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
 import { createTestDatabase, describeOnPostgres, type TestDatabase } from '../helpers/postgres.ts';
 
@@ -27,14 +28,8 @@ const apps: RunningLadder[] = [];
 async function startInstance(url: string): Promise<RunningLadder> {
   const app = await startLadder({
     env: {
-      SLACK_CLIENT_ID: OAUTH.clientId,
-      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_STATE_SECRET: 'pg-state-secret-0123456789abcdef',
-      LADDER_ENCRYPTION_KEY: randomKey,
+      ...distributionEnv({ oauth: OAUTH, api, key: randomKey }),
       SLACK_REDIRECT_URI: REDIRECT_URI,
-      SLACK_API_URL: api.url,
-      PORT: '0',
       DATABASE_URL: url,
       LOG_LEVEL: 'debug',
     },

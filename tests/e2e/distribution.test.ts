@@ -15,6 +15,12 @@ import { createSignedSender, type SentResponse, type SignedSender } from '../../
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
+import {
+  distributionEnv,
+  installWorkspace,
+  oauthRedirect,
+  startInstall as startInstallPage,
+} from '../helpers/distribution.ts';
 import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -36,14 +42,8 @@ const senders = new Map<string, SignedSender>();
 async function boot(keys: { current: string; previous?: string }): Promise<void> {
   app = await startLadder({
     env: {
-      SLACK_CLIENT_ID: OAUTH.clientId,
-      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_STATE_SECRET: STATE_SECRET,
-      LADDER_ENCRYPTION_KEY: keys.current,
+      ...distributionEnv({ oauth: OAUTH, api, key: keys.current, stateSecret: STATE_SECRET }),
       ...(keys.previous ? { LADDER_ENCRYPTION_KEY_PREVIOUS: keys.previous } : {}),
-      SLACK_API_URL: api.url,
-      PORT: '0',
       DATABASE_PATH: dbPath,
       LOG_LEVEL: 'debug',
     },
@@ -71,30 +71,16 @@ function senderFor(teamId: string): SignedSender {
 
 const base = () => `http://127.0.0.1:${app.port}`;
 
-/** The "Add to Slack" page: its link's state and the state cookie Bolt set for this browser. */
-async function startInstall(): Promise<{ state: string; cookie: string; authorizeUrl: URL; html: string }> {
-  const res = await fetch(`${base()}/slack/install`);
-  expect(res.status).toBe(200);
-  const html = await res.text();
-  const href = /href="(https?:[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
-  if (!href) throw new Error('no Add to Slack link on the install page');
-  const authorizeUrl = new URL(href);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { state: authorizeUrl.searchParams.get('state') ?? '', cookie, authorizeUrl, html };
+async function startInstall() {
+  const started = await startInstallPage(base());
+  expect(started.status).toBe(200);
+  return started;
 }
 
-async function redirect(query: Record<string, string>, cookie?: string) {
-  const res = await fetch(`${base()}/slack/oauth_redirect?${new URLSearchParams(query)}`, {
-    headers: cookie ? { cookie } : {},
-  });
-  return { status: res.status, html: await res.text() };
-}
+const redirect = (query: Record<string, string>, cookie?: string) => oauthRedirect(base(), query, cookie);
 
-async function install(teamId: string) {
-  const { state, cookie } = await startInstall();
-  const code = api.oauth.authorize({ teamId, teamName: `Workspace ${teamId}`, userId: alice });
-  return { ...(await redirect({ code, state }, cookie)), state, cookie };
-}
+const install = (teamId: string) =>
+  installWorkspace(base(), api, { teamId, teamName: `Workspace ${teamId}`, userId: alice });
 
 async function reply(res: SentResponse, teamId: string) {
   expect(res.status).toBe(200);

@@ -10,6 +10,7 @@ import { createSignedSender, type SignedSender } from '../../src/local/signed-se
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
+import { distributionEnv } from '../helpers/distribution.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
 
@@ -38,14 +39,8 @@ describeOnEngine('the scheduler across a workspace install and the org-wide inst
     storage = await createTestStorage('grid-guard');
     app = await startLadder({
       env: {
-        SLACK_CLIENT_ID: OAUTH.clientId,
-        SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_STATE_SECRET: 'grid-state-secret-0123456789abcdef',
-        LADDER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-        SLACK_API_URL: api.url,
+        ...distributionEnv({ oauth: OAUTH, api, key: Buffer.alloc(32, 7).toString('base64') }),
         NUDGE_SEND_RATE: '6000',
-        PORT: '0',
         LOG_LEVEL: 'error',
         ...storage.env,
       },

@@ -16,6 +16,7 @@ import {
 } from '../../src/local/signed-sender.ts';
 import type { LocalMessage } from '../../src/local/slack-api-state.ts';
 import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
+import { orgSenders } from '../helpers/distribution.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
 import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
@@ -48,16 +49,8 @@ describeOnEngine('nudges of a person across a workspace install and the org-wide
 
   beforeEach(async () => {
     h = await startHarness({ now: () => NOW, env: { NUDGE_SEND_RATE: '6000' } });
-    const base = {
-      appUrl: `http://127.0.0.1:${h.app.port}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-      api: h.api,
-      command: COMMAND,
-      teamId: TEAM,
-    };
     ws = h.sender;
-    org = createSignedSender({ ...base, enterpriseId: ORG, orgWide: true });
-    wsInOrg = createSignedSender({ ...base, enterpriseId: ORG });
+    ({ org, wsInOrg } = orgSenders(h, TEAM, ORG));
   });
   afterEach(async () => {
     await h.close();

@@ -7,11 +7,12 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { USER_TABLES } from '../../src/db/user-data.ts';
-import { createSignedSender, type SentResponse, type SignedSender } from '../../src/local/signed-sender.ts';
+import type { SentResponse, SignedSender } from '../../src/local/signed-sender.ts';
 import { buildCommandPayload } from '../../src/local/slack-api-payloads.ts';
 import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
+import { orgSenders } from '../helpers/distribution.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
-import { type Harness, SIGNING_SECRET, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 import { count, sql } from '../helpers/tables.ts';
 
 const ORG = 'E0GRID';
@@ -65,15 +66,7 @@ describeOnEngine('a person follows the org-wide install', () => {
   let wsInOrg: SignedSender;
   beforeEach(async () => {
     h = await startHarness({ now: () => NOW, env: { NUDGE_SEND_RATE: '6000' } });
-    const base = {
-      appUrl: `http://127.0.0.1:${h.app.port}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-      api: h.api,
-      command: COMMAND,
-      teamId: TEAM,
-    };
-    org = createSignedSender({ ...base, enterpriseId: ORG, orgWide: true });
-    wsInOrg = createSignedSender({ ...base, enterpriseId: ORG });
+    ({ org, wsInOrg } = orgSenders(h, TEAM, ORG));
   });
   afterEach(async () => {
     await h.close();

@@ -10,6 +10,7 @@ import { createSignedSender, type SignedSender } from '../../src/local/signed-se
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
+import { distributionEnv, oauthRedirect } from '../helpers/distribution.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
 
@@ -35,12 +36,8 @@ function sender(teamId: string, enterpriseId?: string): SignedSender {
   });
 }
 
-async function redirect(query: Record<string, string>, cookie?: string) {
-  const res = await fetch(`http://127.0.0.1:${app.port}/slack/oauth_redirect?${new URLSearchParams(query)}`, {
-    headers: cookie ? { cookie } : {},
-  });
-  return { status: res.status, html: await res.text() };
-}
+const redirect = (query: Record<string, string>, cookie?: string) =>
+  oauthRedirect(`http://127.0.0.1:${app.port}`, query, cookie);
 
 async function command(s: SignedSender, text: string): Promise<string> {
   const res = await s.command({ userId: alice, text });
@@ -65,13 +62,12 @@ beforeAll(async () => {
   storage = await createTestStorage('grid');
   app = await startLadder({
     env: {
-      SLACK_CLIENT_ID: OAUTH.clientId,
-      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_STATE_SECRET: STATE_SECRET,
-      LADDER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      SLACK_API_URL: api.url,
-      PORT: '0',
+      ...distributionEnv({
+        oauth: OAUTH,
+        api,
+        key: Buffer.alloc(32, 7).toString('base64'),
+        stateSecret: STATE_SECRET,
+      }),
       LOG_LEVEL: 'error',
       ...storage.env,
     },

@@ -10,6 +10,7 @@ import { createSignedSender, type SentResponse } from '../../src/local/signed-se
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
+import { distributionEnv } from '../helpers/distribution.ts';
 import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -23,13 +24,7 @@ const KEY = Buffer.alloc(32, 7).toString('base64');
 async function boot(): Promise<void> {
   app = await startLadder({
     env: {
-      SLACK_CLIENT_ID: OAUTH.clientId,
-      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_STATE_SECRET: 'local-state-secret-0123456789abcdef',
-      LADDER_ENCRYPTION_KEY: KEY,
-      SLACK_API_URL: api.url,
-      PORT: '0',
+      ...distributionEnv({ oauth: OAUTH, api, key: KEY }),
       DATABASE_PATH: dbPath,
     },
     writeLog: () => {},

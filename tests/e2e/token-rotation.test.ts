@@ -12,6 +12,7 @@ import { createSignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
+import { distributionEnv, installWorkspace } from '../helpers/distribution.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
 
@@ -28,13 +29,7 @@ let storage: TestStorage;
 async function boot(): Promise<RunningLadder> {
   const app = await startLadder({
     env: {
-      SLACK_CLIENT_ID: OAUTH.clientId,
-      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_STATE_SECRET: 'rot-state-secret-0123456789abcdef',
-      LADDER_ENCRYPTION_KEY: KEY,
-      SLACK_API_URL: api.url,
-      PORT: '0',
+      ...distributionEnv({ oauth: OAUTH, api, key: KEY }),
       ...storage.env,
       LOG_LEVEL: 'debug',
     },
@@ -47,18 +42,8 @@ async function boot(): Promise<RunningLadder> {
 }
 
 async function install(app: RunningLadder, teamId = TEAM): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${app.port}/slack/install`);
-  const href = /href="(https?:[^"]+)"/.exec(await res.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
-  const state = new URL(href).searchParams.get('state') ?? '';
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const code = api.oauth.authorize({ teamId, userId: alice });
-  const done = await fetch(
-    `http://127.0.0.1:${app.port}/slack/oauth_redirect?${new URLSearchParams({ code, state })}`,
-    {
-      headers: { cookie },
-    },
-  );
-  expect(done.status, await done.clone().text()).toBe(200);
+  const done = await installWorkspace(`http://127.0.0.1:${app.port}`, api, { teamId, userId: alice });
+  expect(done.status, done.html).toBe(200);
 }
 
 async function command(app: RunningLadder, text: string): Promise<number> {
