@@ -77,8 +77,9 @@ export type NudgeCommandResult =
 /**
  * `/ladder nudge on|off|status|skip|pause …|<day> <time>`: applies the change to the stored
  * settings (pure rules in the domain) and says what the schedule is now, in the person's zone.
- * `others`: the person's other tenant in the same org (slack/owner.ts): `off` (the command, Stop)
- * switches their nudges off there too, so no tenant of the org nudges them again.
+ * `others`: the person's other tenant in the same org (slack/owner.ts). Asking for quiet (`off`,
+ * Stop, `skip`, `pause`) holds there too, so no tenant of the org nudges them meanwhile; a schedule
+ * or `on` changes only this tenant (the scheduler sends one nudge a week across the org anyway).
  */
 export async function applyNudgeCommand(
   ctx: AppContext,
@@ -87,10 +88,14 @@ export async function applyNudgeCommand(
   tz: string | null,
   others: readonly Owner[] = [],
 ): Promise<NudgeCommandResult> {
-  if (args.kind === 'off') for (const other of others) await switchOffElsewhere(ctx, other);
   const repo = ctx.repos.nudges;
-  const now = ctx.now();
   const stored = await repo.getSettings(owner);
+  // Quiet asked for here holds under the org's other tenant too; a skip, for the week skipped here
+  // (below), or for the next nudge there when nudges are not on here.
+  const elsewhere: NudgeCommandResult[] = [];
+  if (isQuiet(args) && (args.kind !== 'skip' || !stored?.enabled))
+    for (const other of others) elsewhere.push(await applyElsewhere(ctx, other, args));
+  const now = ctx.now();
   const current: NudgeSettings | null = stored ? { ...stored, tz } : null;
   const options = { ledger: await repo.ledgerOf(owner), lateWindowHours: ctx.config.nudgeLateWindowHours };
   if (args.kind === 'status') {
@@ -98,21 +103,52 @@ export async function applyNudgeCommand(
     return { ok: true, kind: 'status', schedule: describeSchedule(settings, now, options).text };
   }
   const result = applyNudgeChange(current, args, { ...owner, now, tz, ...options });
-  if (!result.ok) return { ok: false, problem: result.message };
+  // Nothing to change here, but the person's nudges under the org's other tenant went quiet: say so.
+  if (!result.ok) return elsewhere.find((r) => r.ok) ?? { ok: false, problem: result.message };
   await repo.saveSettings(result.settings, now, nextDueFor(ctx, result.settings, options.ledger, now));
+  const skipped = args.kind === 'skip' ? result.settings.skipWeek : null;
+  if (skipped) for (const other of others) await skipWeekElsewhere(ctx, other, skipped);
   return { ok: true, kind: args.kind, schedule: describeSchedule(result.settings, now, options).text };
 }
 
-/** `nudge off` for the person under another tenant of the org, when nudges are on there. */
-async function switchOffElsewhere(ctx: AppContext, other: Owner): Promise<void> {
+/** The commands that ask for quiet: they reach the person's other tenant of the org too. */
+type QuietCommand = Extract<SettingsCommand, { kind: 'off' | 'skip' | 'pause' | 'pause-weeks' }>;
+const isQuiet = (args: SettingsCommand): args is QuietCommand =>
+  args.kind === 'off' || args.kind === 'skip' || args.kind === 'pause' || args.kind === 'pause-weeks';
+
+/**
+ * `skip` reached the other tenant: the week skipped here is skipped there too, when the nudge
+ * pending there falls in it and has not gone out (never a later week the person did not mean).
+ */
+async function skipWeekElsewhere(ctx: AppContext, other: Owner, week: string): Promise<void> {
   const repo = ctx.repos.nudges;
   const stored = await repo.getSettings(other);
-  if (!stored?.enabled) return;
+  if (!stored?.enabled || stored.skipWeek === week) return;
+  if (await repo.ledgerRow({ ...other, weekKey: week })) return;
+  const now = ctx.now();
+  const ledger = await repo.ledgerOf(other);
+  const options = { ledger, lateWindowHours: ctx.config.nudgeLateWindowHours, ignoreSkip: true };
+  if (nextNudge(stored, now, options)?.weekKey !== week) return;
+  const settings = { ...stored, skipWeek: week };
+  await repo.saveSettings(settings, now, nextDueFor(ctx, settings, ledger, now));
+}
+
+/** A quiet command for the person under another tenant of the org, when nudges are on there. */
+async function applyElsewhere(
+  ctx: AppContext,
+  other: Owner,
+  args: QuietCommand,
+): Promise<NudgeCommandResult> {
+  const repo = ctx.repos.nudges;
+  const stored = await repo.getSettings(other);
+  if (!stored?.enabled) return { ok: false, problem: '' };
   const now = ctx.now();
   const ledger = await repo.ledgerOf(other);
   const options = { now, tz: stored.tz, ledger, lateWindowHours: ctx.config.nudgeLateWindowHours };
-  const result = applyNudgeChange(stored, { kind: 'off' }, { ...other, ...options });
-  if (result.ok) await repo.saveSettings(result.settings, now, nextDueFor(ctx, result.settings, ledger, now));
+  const result = applyNudgeChange(stored, args, { ...other, ...options });
+  if (!result.ok) return { ok: false, problem: result.message };
+  await repo.saveSettings(result.settings, now, nextDueFor(ctx, result.settings, ledger, now));
+  return { ok: true, kind: args.kind, schedule: describeSchedule(result.settings, now, options).text };
 }
 
 /** When the scheduler should next look at these settings: the weeks in the ledger are handled. */
@@ -125,7 +161,13 @@ function nextDueFor(ctx: AppContext, settings: NudgeSettings, ledger: readonly L
  * not gone out yet (the DM was a `nudge now`), that nudge is skipped too. The schedule now, in
  * words, or null when weekly nudges are off (phrased by `skipThisWeekText`).
  */
-export async function skipThisWeek(ctx: AppContext, owner: Owner, tz: string | null): Promise<string | null> {
+export async function skipThisWeek(
+  ctx: AppContext,
+  owner: Owner,
+  tz: string | null,
+  others: readonly Owner[] = [],
+): Promise<string | null> {
+  for (const other of others) await skipWeekElsewhere(ctx, other, weekKeyAt(ctx.now(), tz));
   const repo = ctx.repos.nudges;
   const now = ctx.now();
   const stored = await repo.getSettings(owner);

@@ -205,6 +205,35 @@ describeOnEngine('nudges of a person across a workspace install and the org-wide
     expect(postedTo(later)).toEqual([carol, carol]);
   });
 
+  it('skip and pause from the workspace side hold for the nudges set up through the org install', async () => {
+    // Alice has nudges under both installs; Bob only through the org; Carol is the control.
+    expect(await slash(org, alice, 'nudge tue 09:00')).toContain('Tuesday');
+    expect(await slash(wsInOrg, alice, 'nudge tue 09:00')).toContain('Tuesday');
+    expect(await slash(org, bob, 'nudge tue 23:00')).toContain('Tuesday');
+    expect(await slash(org, carol, 'nudge tue 14:00')).toContain('Tuesday');
+
+    // From the workspace's own install: Alice skips this week's nudge, Bob pauses for two weeks.
+    expect(await slash(wsInOrg, alice, 'nudge skip')).toContain('skip');
+    const paused = await slash(wsInOrg, bob, 'nudge pause 2w');
+    expect(paused).toContain('Paused');
+    expect(paused).not.toContain('Nudges are off');
+    expect((await h.app.ctx.repos.nudges.getSettings({ teamId: ORG, userId: alice }))?.skipWeek).toBe(
+      '2026-W50',
+    );
+
+    const first = h.api.calls.length;
+    await tick(TUESDAY);
+    expect(postedTo(first)).toEqual([carol]);
+    // The week after: the skip is over for Alice; Bob is still paused. (With one bot token and no
+    // stored installations, which tenants make up the org is not known: the once-a-week rule
+    // across them is held in distribution mode, grid-move-guard.test.ts.)
+    const next = h.api.calls.length;
+    await tick(NEXT_TUESDAY);
+    expect(postedTo(next)).toContain(alice);
+    expect(postedTo(next)).toContain(carol);
+    expect(postedTo(next)).not.toContain(bob);
+  });
+
   it('the Home tab’s nudge switch, off from the workspace side, switches off the org’s nudges too', async () => {
     expect(await slash(org, alice, 'nudge tue 09:00')).toContain('Tuesday');
     await wsInOrg.event({ event: appHomeOpenedEvent(h.api, alice) });

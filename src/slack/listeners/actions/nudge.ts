@@ -42,7 +42,7 @@ async function controlNote(
   tz: string | null,
   others: readonly Owner[],
 ): Promise<string> {
-  if (kind === 'skip') return skipThisWeekText(await skipThisWeek(ctx, owner, tz));
+  if (kind === 'skip') return skipThisWeekText(await skipThisWeek(ctx, owner, tz, others));
   return nudgeCommandText(
     await applyNudgeCommand(
       ctx,
