@@ -35,6 +35,8 @@ export interface SuggestionRule {
   weight?: number;
   /** How much one match counts toward the rule's shift, when not `weight`. */
   shiftWeight?: number;
+  /** Its words mark a chore: no suggestion unless other rules' words outweigh it (CHORE_OUTWEIGH). */
+  chore?: boolean;
 }
 
 const GAP_MAX = 4;
@@ -80,6 +82,8 @@ export interface SuggestionMatch {
   weight: number;
   /** How much it counts toward the shift. */
   shiftWeight: number;
+  /** A chore's word: it suggests nothing and silences weak evidence. */
+  chore: boolean;
 }
 
 export interface TagSuggestion {
@@ -119,6 +123,12 @@ const LEAD_BONUS = 0.5;
  * says it ("delegated", "root cause"), or two that hint at it ("runbook" and "failover").
  */
 const SHIFT_MIN = 1;
+/**
+ * A line holding a chore's words ("took Friday off", "my expense claims", "timesheet") gets no
+ * suggestion unless the other words weigh at least this much: one stray word ("conference",
+ * "newsletter") does not make a chore a win; "automated the expense approvals across 6 teams" does.
+ */
+const CHORE_OUTWEIGH = 2;
 
 function parsePattern(word: string, normaliser: WordNormaliser): Element[] {
   return word
@@ -236,6 +246,7 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
   const hits = findHits(tokens, rules);
   if (hits.length === 0) return none;
   const matches = firstMatches(winningHits(hits, rules.maxSpan), rules, source, tokens);
+  if (isChore(matches)) return none;
   const { axes, scope, shift } = pickTags(matches);
   return {
     axes,
@@ -331,9 +342,17 @@ function firstMatches(
       scope: rule.scope,
       weight: rule.weight ?? 1,
       shiftWeight: rule.shiftWeight ?? rule.weight ?? 1,
+      chore: rule.chore === true,
     });
   }
   return matches;
+}
+
+/** Whether a chore's words are in the line and the other words weigh too little to outweigh them. */
+function isChore(matches: readonly SuggestionMatch[]): boolean {
+  if (!matches.some((m) => m.chore)) return false;
+  const other = matches.reduce((sum, m) => sum + (m.chore ? 0 : Math.max(m.weight, m.shiftWeight)), 0);
+  return other < CHORE_OUTWEIGH;
 }
 
 /** The tags the matches point to: axes by score (the lead match weighs more), one shift, one scope. */
