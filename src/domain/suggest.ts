@@ -119,6 +119,11 @@ const AXIS_SHARE = 0.5;
  */
 const LEAD_BONUS = 0.5;
 /**
+ * At most this many axes are suggested: a win with three or more is rare, and the third strongest
+ * was mostly a stray word (chosen on the labelled wins: it removed more unfair axes than first axes).
+ */
+const MAX_AXES = 2;
+/**
  * A shift is suggested when the matches pointing to it count at least this much: one word that
  * says it ("delegated", "root cause"), or two that hint at it ("runbook" and "failover").
  */
@@ -368,7 +373,13 @@ function pickTags(matches: readonly SuggestionMatch[]): Omit<TagSuggestion, 'mat
     if (m.scope) scopes.add(m.scope);
   }
   const best = Math.max(0, ...axisScore.values());
-  const axes = AXIS_IDS.filter((id) => (axisScore.get(id) ?? 0) >= best * AXIS_SHARE && best > 0);
+  // The strongest MAX_AXES of those within AXIS_SHARE of the best; a tie goes to the one named first.
+  const strongest = [...axisScore]
+    .filter(([, score]) => best > 0 && score >= best * AXIS_SHARE)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_AXES)
+    .map(([id]) => id);
+  const axes = AXIS_IDS.filter((id) => strongest.includes(id));
   const bestShift = Math.max(0, ...shiftScore.values());
   // A tie goes to the shift named first in the text; hints alone must add up to one clear word.
   const topShift =
