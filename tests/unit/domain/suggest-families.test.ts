@@ -33,6 +33,11 @@ describe('chores get no suggestion', () => {
     'Picked up lunch for the planning session',
     'Tidied up my notes from the retro',
     'Replied to the recruiter on LinkedIn',
+    'Went to the all-hands',
+    'Fire drill in the afternoon',
+    'Joined a webinar on AI tooling',
+    'Had my performance review with my manager',
+    'Read a book on leadership',
   ])('%j', (text) => {
     expect(suggest(text)).toEqual(NOTHING);
   });
