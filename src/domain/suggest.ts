@@ -130,8 +130,9 @@ const MAX_AXES = 2;
 const SHIFT_MIN = 1;
 /**
  * A line holding a chore's words ("took Friday off", "my expense claims", "timesheet") gets no
- * suggestion unless the other words weigh at least this much: one stray word ("conference",
- * "newsletter") does not make a chore a win; "automated the expense approvals across 6 teams" does.
+ * suggestion unless the other words weigh at least this much (one more when the line opens with
+ * the chore): one stray word ("conference", "newsletter") does not make a chore a win; "automated
+ * the expense approvals across 6 teams" does.
  */
 const CHORE_OUTWEIGH = 2;
 
@@ -357,7 +358,8 @@ function firstMatches(
 function isChore(matches: readonly SuggestionMatch[]): boolean {
   if (!matches.some((m) => m.chore)) return false;
   const other = matches.reduce((sum, m) => sum + (m.chore ? 0 : Math.max(m.weight, m.shiftWeight)), 0);
-  return other < CHORE_OUTWEIGH;
+  // A line that opens with the chore is about it ("Joined a webinar on roadmaps"): one word more.
+  return other < CHORE_OUTWEIGH + (matches[0]?.chore ? 1 : 0);
 }
 
 /** The tags the matches point to: axes by score (the lead match weighs more), one shift, one scope. */

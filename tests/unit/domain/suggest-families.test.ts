@@ -35,7 +35,8 @@ describe('chores get no suggestion', () => {
     'Replied to the recruiter on LinkedIn',
     'Went to the all-hands',
     'Fire drill in the afternoon',
-    'Joined a webinar on AI tooling',
+    'Joined a webinar on roadmaps',
+    'Attended the QBR and the roadmap review',
     'Had my performance review with my manager',
     'Read a book on leadership',
   ])('%j', (text) => {
