@@ -5,8 +5,8 @@
  *
  * Which file plays which part is said once, in LABELLED_FILES: the HELD-OUT file the floors are held
  * on (never tuned on), and the TUNING files rule work may read line by line. When a new held-out set
- * lands, the old one joins the tuning files and the new one becomes `heldOut`; nothing else changes.
- * Rule work reads only the tuning files (`loadTuningWins`), never the held-out one.
+ * lands: name it in `heldOut` and move fresh.yaml from `tunedOnToo` to `tuning`; nothing else changes.
+ * Rule work reads only the tuning files (`loadTunedOnSet`), never a held-out file it was not tuned on.
  *
  * History: wins.yaml (180) was first split at random into a tuning part and a held-out fifth
  * (split.yaml, kept as the record of that split); the fifth was looked at too often to stay held
@@ -72,6 +72,8 @@ export function loadTunedOnSet(): LabelledWin[] {
 }
 
 export function loadLabelledSet(): LabelledSet {
+  if ((LABELLED_FILES.tuning as readonly string[]).includes(LABELLED_FILES.heldOut))
+    throw new Error(`${LABELLED_FILES.heldOut} cannot be held out and a tuning file at once`);
   return { tuning: loadTuningSet(), heldOut: readWins(LABELLED_FILES.heldOut) };
 }
 
