@@ -116,6 +116,10 @@ describe('TPM vocabulary in new wording', () => {
     ['Checked the new supplier’s security posture before signing', null, 'preventing'],
     ['Removed the single point of failure in the job scheduler', 'system', 'preventing'],
     ['Held stay interviews with two engineers at risk of leaving', 'people', null],
+    ['Added a lint rule so the old client can’t be imported again', null, 'preventing'],
+    ['Made the import job idempotent after it failed twice in a week', 'system', 'preventing'],
+    ['Agreed a common launch definition for every program', null, 'systems-thinking'],
+    ['Moved from doing the releases myself to reviewing the captain’s plan', null, 'enabling'],
   ] as const)('%s → %s, shift %s', (text, axis, shift) => {
     const result = suggest(text);
     if (axis) expect(result.axes).toContain(axis);
