@@ -119,6 +119,10 @@ describe('TPM vocabulary in new wording', () => {
     ['Added a lint rule so the old client can’t be imported again', null, 'preventing'],
     ['Made the import job idempotent after it failed twice in a week', 'system', 'preventing'],
     ['Agreed a common launch definition for every program', null, 'systems-thinking'],
+    ['Covered for a teammate on parental leave by running her program', 'people', null],
+    ['Had a difficult conversation with an EM about missed dates', 'people', null],
+    ['Kept the support leads informed through the outage', 'influence', null],
+    ['Won the data team’s support for the new intake', 'influence', null],
     ['Moved from doing the releases myself to reviewing the captain’s plan', null, 'enabling'],
   ] as const)('%s → %s, shift %s', (text, axis, shift) => {
     const result = suggest(text);
