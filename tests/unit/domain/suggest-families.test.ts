@@ -39,6 +39,13 @@ describe('chores get no suggestion', () => {
     'Attended the QBR and the roadmap review',
     'Had my performance review with my manager',
     'Read a book on leadership',
+    // Routine admin around the work, not the work.
+    'Scheduled the QBR',
+    'Forwarded the deck to the team',
+    'Added Sam to the Slack channel',
+    'Created the Jira epic for the project',
+    'Sent out the meeting notes from planning',
+    'Updated the wiki page for the retro',
   ])('%j', (text) => {
     expect(suggest(text)).toEqual(NOTHING);
   });
@@ -51,6 +58,8 @@ describe('chores get no suggestion', () => {
     // Words of a chore only in the chore's own shape: tidying a RACI, recording videos, pre-flight.
     ['Tidied up the program RACI after the reorg', 'process'],
     ['Recorded onboarding videos for the new hires', 'people'],
+    ['Built a wiki page that gets new TPMs productive in their first week', 'people'],
+    ['Send a weekly stakeholder update the VP now forwards to her staff', 'influence'],
     ['Added a pre-flight check to the deploy pipeline', 'system'],
   ])('a chore word does not silence a win that outweighs it: %j', (text, axis) => {
     expect(suggest(text).axes).toContain(axis);
