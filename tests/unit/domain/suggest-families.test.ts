@@ -91,8 +91,12 @@ describe('word families that were misread', () => {
     expect(suggest(text).axes).not.toContain(axis);
   });
 
-  it('one-on-ones are 1:1s', () => {
-    expect(suggest('Started one-on-ones with every engineer in the new squad').axes).toContain('people');
+  it.each([
+    'Started one-on-ones with every engineer in the new squad',
+    'Held 1-1s with each TPM',
+    'Weekly 1-1 with Sam on his goals',
+  ])('one-on-ones and 1-1s are 1:1s: %j', (text) => {
+    expect(suggest(text).axes).toEqual(['people']);
   });
 
   it('a recurring 1:1 is not a recurring problem', () => {
