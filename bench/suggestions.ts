@@ -3,6 +3,7 @@ import { suggestTags } from '../src/domain/suggest.ts';
 import { loadLadder } from '../src/load-ladder.ts';
 import {
   figuresTable,
+  heldOutName,
   LABELLED_FILES,
   loadLabelledSet,
   loadTunedOnSet,
@@ -20,7 +21,7 @@ const LADDER_DIR = fileURLToPath(new URL('../ladder-data/', import.meta.url));
 const LENGTH = 3_000;
 const CALLS = 2_000;
 const GOAL_MS = 1;
-const HELD = LABELLED_FILES.heldOut;
+const HELD = heldOutName();
 const TUNING = LABELLED_FILES.tuning.join(' + ');
 
 function fill(parts: readonly string[], offset: number): string {

@@ -57,6 +57,12 @@ export function readWins(file: string): LabelledWin[] {
   return wins;
 }
 
+/** The held-out file's name, marked when it has been tuned on since (its figures are tuning figures). */
+export function heldOutName(): string {
+  const tunedOn = (LABELLED_FILES.tunedOnToo as readonly string[]).includes(LABELLED_FILES.heldOut);
+  return tunedOn ? `${LABELLED_FILES.heldOut}, tuned on since` : LABELLED_FILES.heldOut;
+}
+
 /** The tuning files together: what rule work may look at, line by line. */
 export function loadTuningSet(): LabelledWin[] {
   return LABELLED_FILES.tuning.flatMap((file) => readWins(file));
@@ -188,7 +194,7 @@ export function figuresTable(columns: readonly FiguresColumn[]): string {
 export function standardColumns(suggest: (text: string) => TagSuggestion): FiguresColumn[] {
   const set = loadLabelledSet();
   return [
-    { label: `held-out, ${LABELLED_FILES.heldOut}`, figures: measure(set.heldOut, suggest) },
+    { label: `held-out, ${heldOutName()}`, figures: measure(set.heldOut, suggest) },
     { label: `tuning, ${LABELLED_FILES.tuning.join(' + ')}`, figures: measure(set.tuning, suggest) },
     {
       label: `all tuned on, ${[...LABELLED_FILES.tuning, ...LABELLED_FILES.tunedOnToo].join(' + ')}`,
