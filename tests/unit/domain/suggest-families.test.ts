@@ -40,7 +40,7 @@ describe('chores get no suggestion', () => {
     'Had my performance review with my manager',
     'Read a book on leadership',
     // Routine admin around the work, not the work.
-    'Scheduled the QBR',
+    'Booked a room for the QBR',
     'Forwarded the deck to the team',
     'Added Sam to the Slack channel',
     'Created the Jira epic for the project',
@@ -62,6 +62,19 @@ describe('chores get no suggestion', () => {
     ['Send a weekly stakeholder update the VP now forwards to her staff', 'influence'],
     ['Added a pre-flight check to the deploy pipeline', 'system'],
   ])('a chore word does not silence a win that outweighs it: %j', (text, axis) => {
+    expect(suggest(text).axes).toContain(axis);
+  });
+
+  it.each([
+    ['Shipped the password reset redesign to all users', 'process'],
+    ['Launched the new expense tool to 2,000 employees with the finance team', 'process'],
+    ['Ran the laptop refresh program for the whole engineering org', 'process'],
+    ['Read the postmortem and found three action items that were never closed', 'system'],
+    ['Scheduled the load tests before peak', 'system'],
+    ['Replied to the customer escalation within the SLA', 'influence'],
+    ['Updated the wiki with the new on-call runbook', 'system'],
+    ['Took the old service off the critical path', 'process'],
+  ])('work on a chore’s topic is not a chore: %j', (text, axis) => {
     expect(suggest(text).axes).toContain(axis);
   });
 
