@@ -39,6 +39,12 @@ describe('chores get no suggestion', () => {
     'Attended the QBR and the roadmap review',
     'Had my performance review with my manager',
     'Read a book on leadership',
+    'Registered for the TPM summit',
+    'Sat the mandatory anti-bribery course',
+    'Updated my emergency contact details',
+    'Declined a few meetings to get focus time',
+    'Archived old Slack channels I no longer need',
+    'Filled in the engagement survey',
     // Routine admin around the work, not the work.
     'Booked a room for the QBR',
     'Forwarded the deck to the team',
@@ -74,6 +80,8 @@ describe('chores get no suggestion', () => {
     ['Replied to the customer escalation within the SLA', 'influence'],
     ['Updated the wiki with the new on-call runbook', 'system'],
     ['Took the old service off the critical path', 'process'],
+    ['Set up a risk register for the payments migration', 'process'],
+    ['Found three double-booked engineers across the programs', 'process'],
   ])('work on a chore’s topic is not a chore: %j', (text, axis) => {
     expect(suggest(text).axes).toContain(axis);
   });
