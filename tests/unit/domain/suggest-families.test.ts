@@ -45,6 +45,8 @@ describe('chores get no suggestion', () => {
     'Declined a few meetings to get focus time',
     'Archived old Slack channels I no longer need',
     'Filled in the engagement survey',
+    'Signed my contract renewal',
+    'Renewed my conference badge',
     // Routine admin around the work, not the work.
     'Booked a room for the QBR',
     'Forwarded the deck to the team',
