@@ -51,7 +51,7 @@ describe('chores get no suggestion', () => {
     'Booked a room for the QBR',
     'Forwarded the deck to the team',
     'Added Sam to the Slack channel',
-    'Created the Jira epic for the project',
+    'Sent the meeting invite for the project kickoff',
     'Sent out the meeting notes from planning',
     'Updated the wiki page for the retro',
   ])('%j', (text) => {
@@ -114,6 +114,12 @@ describe('word families that were misread', () => {
     expect(suggest(text).axes).not.toContain(axis);
   });
 
+  it('a disagreement about code ownership is about people, not the code', () => {
+    expect(suggest('Helped two engineers settle a disagreement about code ownership').axes).toEqual([
+      'people',
+    ]);
+  });
+
   it.each([
     'Started one-on-ones with every engineer in the new squad',
     'Held 1-1s with each TPM',
@@ -159,6 +165,10 @@ describe('TPM vocabulary in new wording', () => {
     ['Had a difficult conversation with an EM about missed dates', 'people', null],
     ['Kept the support leads informed through the outage', 'influence', null],
     ['Won the data team’s support for the new intake', 'influence', null],
+    ['Wrote a script that flags Jira epics with no owner', 'technology', null],
+    ['Moved the job queue to a managed service', 'system', null],
+    ['Added an automatic rollback when error rates spike', 'system', 'preventing'],
+    ['Kept a risk list for the data-centre exit', 'process', 'preventing'],
     ['Moved from doing the releases myself to reviewing the captain’s plan', null, 'enabling'],
   ] as const)('%s → %s, shift %s', (text, axis, shift) => {
     const result = suggest(text);
