@@ -169,6 +169,13 @@ describe('TPM vocabulary in new wording', () => {
     ['Moved the job queue to a managed service', 'system', null],
     ['Added an automatic rollback when error rates spike', 'system', 'preventing'],
     ['Kept a risk list for the data-centre exit', 'process', 'preventing'],
+    ['Trusted Lina to make the scope calls and backed her choices', 'people', 'enabling'],
+    ['Built a rota so the on-call lead role no longer sits with me', null, 'enabling'],
+    ['Aligned the web and mobile release trains so features land together', null, 'systems-thinking'],
+    ['Spotted the quota limit a month out and raised it', null, 'preventing'],
+    ['Made dependency sign-off a step before any program kickoff', 'process', 'preventing'],
+    ['Added contract tests after the third integration break', 'system', 'preventing'],
+    ['Fixed the handoff gap between design and engineering that kept causing rework', null, 'preventing'],
     ['Moved from doing the releases myself to reviewing the captain’s plan', null, 'enabling'],
   ] as const)('%s → %s, shift %s', (text, axis, shift) => {
     const result = suggest(text);
