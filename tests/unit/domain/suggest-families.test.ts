@@ -175,6 +175,8 @@ describe('TPM vocabulary in new wording', () => {
     ['Spotted the quota limit a month out and raised it', null, 'preventing'],
     ['Made dependency sign-off a step before any program kickoff', 'process', 'preventing'],
     ['Added contract tests after the third integration break', 'system', 'preventing'],
+    ['Transferred ownership of the partner integration to the EM', 'people', 'enabling'],
+    ['Set capacity limits so programs stop overcommitting the same teams', 'process', 'systems-thinking'],
     ['Fixed the handoff gap between design and engineering that kept causing rework', null, 'preventing'],
     ['Moved from doing the releases myself to reviewing the captain’s plan', null, 'enabling'],
   ] as const)('%s → %s, shift %s', (text, axis, shift) => {
