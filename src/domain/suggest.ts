@@ -35,6 +35,8 @@ export interface SuggestionRule {
   weight?: number;
   /** How much one match counts toward the rule's shift, when not `weight`. */
   shiftWeight?: number;
+  /** Its words mark a chore: no suggestion unless other rules' words outweigh it (CHORE_OUTWEIGH). */
+  chore?: boolean;
 }
 
 const GAP_MAX = 4;
@@ -80,6 +82,8 @@ export interface SuggestionMatch {
   weight: number;
   /** How much it counts toward the shift. */
   shiftWeight: number;
+  /** A chore's word: it suggests nothing and silences weak evidence. */
+  chore: boolean;
 }
 
 export interface TagSuggestion {
@@ -115,10 +119,22 @@ const AXIS_SHARE = 0.5;
  */
 const LEAD_BONUS = 0.5;
 /**
+ * At most this many axes are suggested: a win with three or more is rare, and the third strongest
+ * was mostly a stray word (chosen on the labelled wins: it removed more unfair axes than first axes).
+ */
+const MAX_AXES = 2;
+/**
  * A shift is suggested when the matches pointing to it count at least this much: one word that
  * says it ("delegated", "root cause"), or two that hint at it ("runbook" and "failover").
  */
 const SHIFT_MIN = 1;
+/**
+ * A line holding a chore's words ("took Friday off", "my expense claims", "timesheet") gets no
+ * suggestion unless the other words weigh at least this much (one more when the line opens with
+ * the chore): one stray word ("conference", "newsletter") does not make a chore a win; "automated
+ * the expense approvals across 6 teams" does.
+ */
+const CHORE_OUTWEIGH = 2;
 
 function parsePattern(word: string, normaliser: WordNormaliser): Element[] {
   return word
@@ -236,6 +252,7 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
   const hits = findHits(tokens, rules);
   if (hits.length === 0) return none;
   const matches = firstMatches(winningHits(hits, rules.maxSpan), rules, source, tokens);
+  if (isChore(matches)) return none;
   const { axes, scope, shift } = pickTags(matches);
   return {
     axes,
@@ -331,9 +348,18 @@ function firstMatches(
       scope: rule.scope,
       weight: rule.weight ?? 1,
       shiftWeight: rule.shiftWeight ?? rule.weight ?? 1,
+      chore: rule.chore === true,
     });
   }
   return matches;
+}
+
+/** Whether a chore's words are in the line and the other words weigh too little to outweigh them. */
+function isChore(matches: readonly SuggestionMatch[]): boolean {
+  if (!matches.some((m) => m.chore)) return false;
+  const other = matches.reduce((sum, m) => sum + (m.chore ? 0 : Math.max(m.weight, m.shiftWeight)), 0);
+  // A line that opens with the chore is about it ("Joined a webinar on roadmaps"): one word more.
+  return other < CHORE_OUTWEIGH + (matches[0]?.chore ? 1 : 0);
 }
 
 /** The tags the matches point to: axes by score (the lead match weighs more), one shift, one scope. */
@@ -349,7 +375,13 @@ function pickTags(matches: readonly SuggestionMatch[]): Omit<TagSuggestion, 'mat
     if (m.scope) scopes.add(m.scope);
   }
   const best = Math.max(0, ...axisScore.values());
-  const axes = AXIS_IDS.filter((id) => (axisScore.get(id) ?? 0) >= best * AXIS_SHARE && best > 0);
+  // The strongest MAX_AXES of those within AXIS_SHARE of the best; a tie goes to the one named first.
+  const strongest = [...axisScore]
+    .filter(([, score]) => best > 0 && score >= best * AXIS_SHARE)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_AXES)
+    .map(([id]) => id);
+  const axes = AXIS_IDS.filter((id) => strongest.includes(id));
   const bestShift = Math.max(0, ...shiftScore.values());
   // A tie goes to the shift named first in the text; hints alone must add up to one clear word.
   const topShift =

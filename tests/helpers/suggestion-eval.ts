@@ -1,11 +1,18 @@
 /**
  * The labelled TPM wins of tests/fixtures/tag-suggestions/ and the figures tag suggestions reach on
- * them (issue 16): used by the floor test and by `npm run bench -- suggestions`.
+ * them (issue 16): used by the floor test, by `npm run bench -- suggestions` and by the tuning
+ * report (`npx tsx tests/helpers/suggestion-tuning-report.ts`).
  *
- * Two sets: wins.yaml (180 wins) is the TUNING set, both parts of its old split (split.yaml) now,
- * because its held-out fifth was looked at too often while tuning to stay held out; fresh.yaml
- * (written later, before any further rule change, never tuned on) is the HELD-OUT set the floors
- * are held on.
+ * Which file plays which part is said once, in LABELLED_FILES: the HELD-OUT file the floors are held
+ * on (never tuned on), and the TUNING files rule work may read line by line. When a new held-out set
+ * lands: name it in `heldOut` and move fresh.yaml from `tunedOnToo` to `tuning`; nothing else changes.
+ * Rule work reads only the tuning files (`loadTunedOnSet`), never a held-out file it was not tuned on.
+ *
+ * History: wins.yaml (180) was first split at random into a tuning part and a held-out fifth
+ * (split.yaml, kept as the record of that split); the fifth was looked at too often to stay held
+ * out, and fresh.yaml (172) was written as the next held-out set. fresh.yaml has since been read
+ * line by line while tuning (issue 16, helper R): it is tuning material now, and figures on it no
+ * longer say how the rules generalise. It stays `heldOut` until its successor lands.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,50 +23,64 @@ import { AXIS_IDS, SHIFT_IDS } from '../../src/domain/types.ts';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'tag-suggestions');
 
-const winSchema = (id: RegExp) =>
-  z.strictObject({
-    id: z.string().regex(id),
-    text: z.string().min(1),
-    first: z.enum(AXIS_IDS).nullable(),
-    also: z.array(z.enum(AXIS_IDS)),
-    shift: z.enum(SHIFT_IDS).nullable(),
-  });
-const WinSchema = winSchema(/^w\d{3}$/);
-const FreshWinSchema = winSchema(/^f\d{3}$/);
+/** The one place that names the labelled files and the part each plays. */
+export const LABELLED_FILES = {
+  /** The floors are held on this file; no rule is written against it. */
+  heldOut: 'fresh.yaml',
+  /** What rule work may read line by line (the held-out file is never among them). */
+  tuning: ['wins.yaml'],
+  /** Looked at line by line while tuning, though still `heldOut` until the next set lands. */
+  tunedOnToo: ['fresh.yaml'],
+} as const;
+
+const WinSchema = z.strictObject({
+  id: z.string().regex(/^[a-z]+\d{3}$/),
+  text: z.string().min(1),
+  first: z.enum(AXIS_IDS).nullable(),
+  also: z.array(z.enum(AXIS_IDS)),
+  shift: z.enum(SHIFT_IDS).nullable(),
+});
 export type LabelledWin = z.infer<typeof WinSchema>;
 
-const SplitSchema = z.strictObject({
-  seed: z.int(),
-  total: z.int(),
-  held_out: z.array(z.string()),
-  tuning: z.array(z.string()),
-});
-
 export interface LabelledSet {
-  /** wins.yaml, all 180 (the old split's tuning part and its old held-out fifth). */
+  /** The tuning files (LABELLED_FILES.tuning), in order. */
   tuning: LabelledWin[];
-  /** fresh.yaml: the held-out set, never tuned on. */
+  /** The held-out file (LABELLED_FILES.heldOut). */
   heldOut: LabelledWin[];
 }
 
-function readWins(file: string, schema: typeof WinSchema): LabelledWin[] {
+export function readWins(file: string): LabelledWin[] {
   const text = readFileSync(path.join(DIR, file), 'utf8');
-  return z.strictObject({ wins: z.array(schema) }).parse(parse(text)).wins;
-}
-
-/** The tuning set alone (wins.yaml): what rule work may look at, line by line. */
-export function loadTuningSet(): LabelledWin[] {
-  const wins = readWins('wins.yaml', WinSchema);
-  const split = SplitSchema.parse(parse(readFileSync(path.join(DIR, 'split.yaml'), 'utf8')));
-  const named = new Set([...split.tuning, ...split.held_out]);
+  const wins = z.strictObject({ wins: z.array(WinSchema) }).parse(parse(text)).wins;
   const ids = new Set(wins.map((w) => w.id));
-  if (named.size !== wins.length || [...named].some((id) => !ids.has(id)))
-    throw new Error('split.yaml and wins.yaml no longer name the same wins');
+  if (ids.size !== wins.length) throw new Error(`${file} names a win twice`);
   return wins;
 }
 
+/** The held-out file's name, marked when it has been tuned on since (its figures are tuning figures). */
+export function heldOutName(): string {
+  const tunedOn = (LABELLED_FILES.tunedOnToo as readonly string[]).includes(LABELLED_FILES.heldOut);
+  return tunedOn ? `${LABELLED_FILES.heldOut}, tuned on since` : LABELLED_FILES.heldOut;
+}
+
+/** The tuning files together: what rule work may look at, line by line. */
+export function loadTuningSet(): LabelledWin[] {
+  return LABELLED_FILES.tuning.flatMap((file) => readWins(file));
+}
+
+/**
+ * Everything rule work has looked at line by line: the tuning files and the files tuned on though
+ * still named held-out. Never the held-out file once it is a fresh one.
+ */
+export function loadTunedOnSet(): LabelledWin[] {
+  const files = [...LABELLED_FILES.tuning, ...LABELLED_FILES.tunedOnToo];
+  return files.flatMap((file) => readWins(file));
+}
+
 export function loadLabelledSet(): LabelledSet {
-  return { tuning: loadTuningSet(), heldOut: readWins('fresh.yaml', FreshWinSchema) };
+  if ((LABELLED_FILES.tuning as readonly string[]).includes(LABELLED_FILES.heldOut))
+    throw new Error(`${LABELLED_FILES.heldOut} cannot be held out and a tuning file at once`);
+  return { tuning: loadTuningSet(), heldOut: readWins(LABELLED_FILES.heldOut) };
 }
 
 export interface Miss {
@@ -147,18 +168,37 @@ export function measure(wins: readonly LabelledWin[], suggest: (text: string) =>
   };
 }
 
-/** The figures of both sets as a Markdown table, held-out (fresh) beside tuning. */
-export function figuresTable(heldOut: Figures, tuning: Figures): string {
+export interface FiguresColumn {
+  /** E.g. "held-out, fresh.yaml". */
+  label: string;
+  figures: Figures;
+}
+
+/** Figures side by side as a Markdown table, the floors (held on the held-out set) first. */
+export function figuresTable(columns: readonly FiguresColumn[]): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const row = (name: string, floor: string, f: (x: Figures) => string) =>
-    `| ${name} | ${floor} | ${f(heldOut)} | ${f(tuning)} |`;
+    `| ${name} | ${floor} | ${columns.map((c) => f(c.figures)).join(' | ')} |`;
   return [
-    `| figure | floor (held-out) | held-out, fresh.yaml (${heldOut.lines} lines) | tuning, wins.yaml (${tuning.lines} lines) |`,
-    '| --- | --- | --- | --- |',
+    `| figure | floor (held-out) | ${columns.map((c) => `${c.label} (${c.figures.lines} lines)`).join(' | ')} |`,
+    `| --- | --- | ${columns.map(() => '---').join(' | ')} |`,
     row('first-axis recall', '≥ 85%', (x) => pct(x.firstAxisRecall)),
     row('suggested-axis precision', '≥ 90%', (x) => pct(x.axisPrecision)),
     row('shift recall', '≥ 70%', (x) => pct(x.shiftRecall)),
     row('shift precision', '(none)', (x) => pct(x.shiftPrecision)),
     row('nothing-lines with a suggestion', '0', (x) => `${x.nothingSuggested} of ${x.nothingLines}`),
   ].join('\n');
+}
+
+/** The usual columns: the held-out file, the tuning files, and everything tuned on. */
+export function standardColumns(suggest: (text: string) => TagSuggestion): FiguresColumn[] {
+  const set = loadLabelledSet();
+  return [
+    { label: `held-out, ${heldOutName()}`, figures: measure(set.heldOut, suggest) },
+    { label: `tuning, ${LABELLED_FILES.tuning.join(' + ')}`, figures: measure(set.tuning, suggest) },
+    {
+      label: `all tuned on, ${[...LABELLED_FILES.tuning, ...LABELLED_FILES.tunedOnToo].join(' + ')}`,
+      figures: measure(loadTunedOnSet(), suggest),
+    },
+  ];
 }

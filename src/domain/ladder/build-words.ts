@@ -86,6 +86,7 @@ export function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Pro
     words: rule.words,
     except: rule.except,
     weight: rule.weight,
+    ...(rule.chore ? { chore: true } : {}),
     ...(rule.shift_weight === undefined ? {} : { shiftWeight: rule.shift_weight }),
   }));
   const forms = data.normalise ?? NO_WORD_FORMS;

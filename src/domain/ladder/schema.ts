@@ -236,11 +236,23 @@ export const SuggestionRuleSchema = z
      * 0.5, so the shift is suggested only where two of them, or one clear word, point to it.
      */
     shift_weight: z.number().positive('must be more than 0').max(4, 'must be at most 4').optional(),
+    /**
+     * Its words mark a chore (time off, personal admin, office errands): where one fires, the line
+     * gets no suggestion unless the words of other rules clearly outweigh it. No axes, scope or shift.
+     */
+    chore: z.boolean().default(false),
   })
-  .refine((rule) => rule.axes.length > 0 || rule.scope !== undefined || rule.shift !== undefined, {
-    message: 'a rule needs "axes", "scope", "shift" or several of them',
-    path: ['axes'],
-  })
+  .refine(
+    (rule) => rule.chore || rule.axes.length > 0 || rule.scope !== undefined || rule.shift !== undefined,
+    {
+      message: 'a rule needs "axes", "scope", "shift" or several of them',
+      path: ['axes'],
+    },
+  )
+  .refine(
+    (rule) => !rule.chore || (rule.axes.length === 0 && rule.scope === undefined && rule.shift === undefined),
+    { message: 'a chore rule suggests nothing: give it no "axes", "scope" or "shift"', path: ['chore'] },
+  )
   .refine((rule) => rule.shift_weight === undefined || rule.shift !== undefined, {
     message: '"shift_weight" needs a "shift"',
     path: ['shift_weight'],

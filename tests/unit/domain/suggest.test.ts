@@ -103,6 +103,8 @@ describe('suggestTags with the shipped rules', () => {
       ['Set the team’s priorities', 'reprioritized the roadmap'],
       ['Organised the programme review', 'organized the program review'],
       ['Analysed the slipped milestones', 'analyzing the slipped milestone'],
+      ['Started a community of practise', 'started a community of practice'],
+      ['Levelled up two engineers', 'leveled up two engineers'],
     ])('British and US spellings and word families match alike: %s / %s', (british, us) => {
       const a = suggest(british);
       const b = suggest(us);
