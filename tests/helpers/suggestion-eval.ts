@@ -12,7 +12,9 @@
  * (split.yaml, kept as the record of that split); the fifth was looked at too often to stay held
  * out, and fresh.yaml (172) was written as the next held-out set. fresh.yaml has since been read
  * line by line while tuning (issue 16, helper R): it is tuning material now, and figures on it no
- * longer say how the rules generalise. It stays `heldOut` until its successor lands.
+ * longer say how the rules generalise. heldout-3.yaml (170) is its successor: written by someone
+ * who saw neither the rules nor the tuning lines, committed (a77210d) before the rules tuned on
+ * fresh.yaml were merged, and never read line by line since; only its totals are looked at.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,11 +28,11 @@ const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'tag-suggestions');
 /** The one place that names the labelled files and the part each plays. */
 export const LABELLED_FILES = {
   /** The floors are held on this file; no rule is written against it. */
-  heldOut: 'fresh.yaml',
+  heldOut: 'heldout-3.yaml',
   /** What rule work may read line by line (the held-out file is never among them). */
-  tuning: ['wins.yaml'],
+  tuning: ['wins.yaml', 'fresh.yaml'],
   /** Looked at line by line while tuning, though still `heldOut` until the next set lands. */
-  tunedOnToo: ['fresh.yaml'],
+  tunedOnToo: [],
 } as const;
 
 const WinSchema = z.strictObject({
@@ -196,9 +198,14 @@ export function standardColumns(suggest: (text: string) => TagSuggestion): Figur
   return [
     { label: `held-out, ${heldOutName()}`, figures: measure(set.heldOut, suggest) },
     { label: `tuning, ${LABELLED_FILES.tuning.join(' + ')}`, figures: measure(set.tuning, suggest) },
-    {
-      label: `all tuned on, ${[...LABELLED_FILES.tuning, ...LABELLED_FILES.tunedOnToo].join(' + ')}`,
-      figures: measure(loadTunedOnSet(), suggest),
-    },
+    // A third column only while a file was tuned on without being in `tuning` yet.
+    ...(LABELLED_FILES.tunedOnToo.length === 0
+      ? []
+      : [
+          {
+            label: `all tuned on, ${[...LABELLED_FILES.tuning, ...LABELLED_FILES.tunedOnToo].join(' + ')}`,
+            figures: measure(loadTunedOnSet(), suggest),
+          },
+        ]),
   ];
 }
