@@ -160,16 +160,20 @@ export async function claimDue(
 ): Promise<ClaimResult> {
   const due = check.decisions.filter((d) => d.action === 'send').length + check.retries.length;
   const queueMs = ((queued + due) * 60_000 * 1.5) / Math.max(1, ctx.config.nudgeSendRate);
-  const expiresAt = new Date(check.at.getTime() + BASE_LEASE_MS + queueMs);
+  const lease = { owner: leaseOwner, expiresAt: new Date(check.at.getTime() + BASE_LEASE_MS + queueMs) };
+  const repo = ctx.repos.nudges;
   await turnOfTheLoop();
-  return await ctx.repos.nudges.claim(
-    check.decisions,
-    check.retries,
-    { owner: leaseOwner, expiresAt },
-    check.at,
-    ctx.now(),
-    check.advance,
-  );
+  const nothing = check.decisions.length === 0 && check.advance.length === 0;
+  const decided = nothing
+    ? { claimed: [], skipped: [] }
+    : await repo.claim(check.decisions, [], lease, check.at, ctx.now(), check.advance);
+  if (check.retries.length === 0) return decided;
+  // The takeovers (many only after a crash) in a transaction of their own, the loop let run in
+  // between: on SQLite one transaction of both blocked the loop for both. Each row is still a
+  // compare-and-set of its own, so a takeover never depends on the decisions' commit.
+  await turnOfTheLoop();
+  const taken = await repo.claim([], check.retries, lease, check.at, ctx.now());
+  return { claimed: [...decided.claimed, ...taken.claimed], skipped: decided.skipped };
 }
 
 /**
