@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { type AppContext, createAppContext } from '../src/context.ts';
 import { type DatabaseHandle, openDatabaseFor } from '../src/db/database.ts';
+import type { ClaimedNudge } from '../src/db/nudge-model.ts';
 import * as schedule from '../src/domain/nudge-schedule.ts';
 import { defaultNudgeSettings, type NudgeSettings, weekKeyAt } from '../src/domain/nudge-schedule.ts';
 import { shiftWeekKey } from '../src/domain/zoned-time.ts';
@@ -16,10 +16,13 @@ import { type BenchRow, ms } from './types.ts';
 /**
  * The minute tick at 1k / 10k / 100k opted-in people, on SQLite and on PostgreSQL
  * (TEST_DATABASE_URL): the database time of its due-check and claim, and the longest the event
- * loop was blocked meanwhile (perf_hooks' event-loop delay, 1 ms resolution). Two minutes:
+ * loop was blocked meanwhile (the event loop's delay, sampled every millisecond). Three minutes:
  * an ordinary one (people on random 15-minute slots, everyone before this minute already nudged),
- * and the default slot with everyone on it (one zone, one minute). The tick here is the
- * scheduler's: due-check, then claim (sends are queued, not timed).
+ * the default slot with everyone on it (one zone, one minute), and the first minutes after a crash
+ * (an ordinary population, with claims a gone process made in the last day and never sent, 500
+ * taken over per tick). The tick here is the scheduler's: due-check, then claim. Between ticks the
+ * claims are resolved as the sender resolves them (sent, a tenth skipped), through the same
+ * repository calls, untimed: a claim is taken over only where a real one would be, after a crash.
  */
 
 const ZONES = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Tokyo', null];
@@ -27,6 +30,9 @@ const NOW = new Date('2027-01-08T21:00:00Z');
 const ONE_SLOT = new Date('2027-01-08T16:00:00Z');
 const CREATED = new Date('2026-12-01T00:00:00Z');
 const SIZES = [1_000, 10_000, 100_000];
+/** Claims a gone process left behind in the crash minute: three ticks' worth of takeovers. */
+const ABANDONED = 1_500;
+type Mode = 'ordinary' | 'oneSlot' | 'crash';
 /** `nextDueAt` exists from the stored next due instant on; a tree before it seeds no such column. */
 const nextDueAt = (schedule as Record<string, unknown>).nextDueAt as
   | ((s: NudgeSettings, handled: ReadonlySet<string>, at: Date, lateWindowHours: number) => Date | null)
@@ -42,13 +48,18 @@ function rng(seed: number): () => number {
 
 interface Seed {
   settings: NudgeSettings[];
-  /** This week's 'sent' rows: [teamId, userId, weekKey, slotAt ISO]. */
-  sent: Array<[string, string, string, string]>;
+  /** This week's handled rows: [teamId, userId, weekKey, slotAt ISO, abandoned]. */
+  sent: Array<[string, string, string, string, boolean]>;
   nextDue: Array<string | null>;
 }
 
-/** N people; `oneSlot`: all on Friday 16:00 UTC, none nudged yet; else random slots, all before `NOW` nudged. */
-function population(n: number, oneSlot: boolean): Seed {
+/**
+ * N people; `oneSlot`: all on Friday 16:00 UTC, none nudged yet; else random slots, all before
+ * `NOW` nudged; `crash`: as ordinary, but the last `ABANDONED` slots of the past day were claimed
+ * by a process that is gone (state 'claimed', lease run out, never sent).
+ */
+function population(n: number, mode: Mode): Seed {
+  const oneSlot = mode === 'oneSlot';
   const r = rng(n + (oneSlot ? 1 : 0));
   const seed: Seed = { settings: [], sent: [], nextDue: [] };
   const before = new Date(NOW.getTime() - 60_000);
@@ -68,15 +79,23 @@ function population(n: number, oneSlot: boolean): Seed {
       const week = weekKeyAt(NOW, s.tz);
       const slot = schedule.slotInWeek(s, week);
       if (slot.getTime() < NOW.getTime()) {
-        seed.sent.push([s.teamId, s.userId, week, slot.toISOString()]);
+        seed.sent.push([s.teamId, s.userId, week, slot.toISOString(), false]);
         handled.add(week);
       }
     }
     const at = oneSlot ? new Date(ONE_SLOT.getTime() - 60_000) : before;
     seed.nextDue.push(nextDueAt?.(s, handled, at, 24)?.toISOString() ?? null);
   }
+  if (mode === 'crash') {
+    const dayAgo = new Date(NOW.getTime() - 86_400_000).toISOString();
+    const recent = seed.sent.filter((row) => row[3] > dayAgo).sort((a, b) => (a[3] < b[3] ? 1 : -1));
+    for (const row of recent.slice(0, ABANDONED)) row[4] = true;
+  }
   return seed;
 }
+
+/** An abandoned claim's lease: it ran out ten minutes after its slot. */
+const leaseOf = (slotIso: string) => new Date(Date.parse(slotIso) + 10 * 60_000).toISOString();
 
 const settingsColumns = (withNextDue: boolean) =>
   `team_id, user_id, enabled, day, minute_of_day, effective_from, created_at, updated_at${withNextDue ? ', next_due_at' : ''}`;
@@ -93,8 +112,8 @@ function seedSqlite(handle: DatabaseHandle, seed: Seed): void {
     `INSERT INTO nudge_settings (${settingsColumns(withNextDue)}) VALUES (?, ?, 1, ?, ?, ?, ?, ?${withNextDue ? ', ?' : ''})`,
   );
   const ledger = db.prepare(
-    `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'sent', ?, ?)`,
+    `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, lease_owner, lease_expires_at,
+       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     seed.settings.forEach((s, i) => {
@@ -102,7 +121,9 @@ function seedSqlite(handle: DatabaseHandle, seed: Seed): void {
       const values = [s.teamId, s.userId, s.day, s.minuteOfDay, iso, iso, iso];
       settings.run(...(withNextDue ? [...values, seed.nextDue[i]] : values));
     });
-    for (const [t, u, w, slot] of seed.sent) ledger.run(t, u, w, slot, iso, iso);
+    for (const [t, u, w, slot, gone] of seed.sent)
+      if (gone) ledger.run(t, u, w, slot, 'claimed', 'app:gone', leaseOf(slot), iso, iso);
+      else ledger.run(t, u, w, slot, 'sent', null, null, iso, iso);
   })();
   // The bulk load's write-ahead log into the file now, not in the first timed commit.
   db.pragma('wal_checkpoint(TRUNCATE)');
@@ -139,9 +160,19 @@ async function seedPostgres(url: string, seed: Seed): Promise<void> {
     for (let from = 0; from < seed.sent.length; from += 10_000) {
       const part = seed.sent.slice(from, from + 10_000);
       await pool.query(
-        `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, created_at, updated_at)
-         SELECT t, u, w, s, 'sent', $5, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS x(t, u, w, s)`,
-        [part.map((r) => r[0]), part.map((r) => r[1]), part.map((r) => r[2]), part.map((r) => r[3]), iso],
+        `INSERT INTO nudge_ledger (team_id, user_id, week_key, slot_at, state, lease_owner, lease_expires_at,
+           created_at, updated_at)
+         SELECT t, u, w, s, CASE WHEN g THEN 'claimed' ELSE 'sent' END, CASE WHEN g THEN 'app:gone' END,
+           CASE WHEN g THEN s + interval '10 minutes' END, $6, $6
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::boolean[]) AS x(t, u, w, s, g)`,
+        [
+          part.map((r) => r[0]),
+          part.map((r) => r[1]),
+          part.map((r) => r[2]),
+          part.map((r) => r[3]),
+          part.map((r) => r[4]),
+          iso,
+        ],
       );
     }
     // As after any bulk load: statistics and the visibility map, so autovacuum does not run mid-bench.
@@ -154,11 +185,16 @@ async function seedPostgres(url: string, seed: Seed): Promise<void> {
 interface TickFigures {
   read: number;
   claimed: number;
+  /** Of the first tick's claims, the rows taken over from a gone process. */
+  takenOver: number;
   /** The due query alone (who is due, their rows, the open rows): best and median of 7. */
   queryMin: number;
   queryMedian: number;
   /** The claim of a tick (its inserts and the next due instants): median of the ticks timed. */
   claimMs: number;
+  /** All the tick's database work (every repository call it awaits): median and worst of the ticks. */
+  dbMs: number;
+  dbWorstMs: number;
   /** The whole tick (due query, the rules, claim): median. */
   tickMs: number;
   /** The longest event-loop block over the ticks, and the 99th percentile of the loop's delay. */
@@ -186,45 +222,126 @@ async function dueQuery(ctx: AppContext, at: Date): Promise<void> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** Ticks at `instants`: due-check and claim, as the scheduler's tick, timed. */
-async function timeTicks(ctx: AppContext, instants: Date[]): Promise<TickFigures> {
+/**
+ * The sender's end of each claim, as deliver-nudge.ts writes it: 'sending' then 'sent' (one in ten
+ * skipped instead). A loop turn between people, as the paced sender has.
+ */
+async function resolveClaims(ctx: AppContext, claimed: readonly ClaimedNudge[]): Promise<void> {
+  const repo = ctx.repos.nudges;
+  for (const [i, c] of claimed.entries()) {
+    if (i % 10 === 9) await repo.markSkipped(c, 'no-prompts', ctx.now());
+    else if (await repo.markSending(c, 'p1', `D${c.userId}`, ctx.now()))
+      await repo.markSent(
+        c,
+        { channelId: `D${c.userId}`, messageTs: `${i}.000100`, promptId: 'p1' },
+        ctx.now(),
+      );
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * The event loop's delay, sampled every millisecond as perf_hooks' monitor does (a timer's lateness),
+ * kept only while `on`. perf_hooks' own monitor cannot be paused: after `enable()` or `reset()` it
+ * drops its next sample, so a block right at a tick's start went uncounted.
+ */
+function loopDelayMeter() {
+  const delays: number[] = [];
+  let on = false;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const t = performance.now();
+    if (on) delays.push(Math.max(0, t - last - 1));
+    last = t;
+  }, 1);
+  return {
+    measure: (yes: boolean) => {
+      on = yes;
+    },
+    close: () => clearInterval(timer),
+    max: () => Math.max(0, ...delays),
+    p99: () => [...delays].sort((a, b) => a - b)[Math.floor(delays.length * 0.99)] ?? 0,
+  };
+}
+
+/**
+ * `ctx` with its nudge repository timed: `spent()` is the time this process waited on its calls
+ * (the tick awaits them one after the other, so they never overlap).
+ */
+function timedRepository(ctx: AppContext): { ctx: AppContext; spent: () => number } {
+  let total = 0;
+  const repo = ctx.repos.nudges;
+  const nudges = new Proxy(repo, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await value.apply(target, args);
+        } finally {
+          total += performance.now() - t0;
+        }
+      };
+    },
+  });
+  return { ctx: { ...ctx, repos: { ...ctx.repos, nudges } }, spent: () => total };
+}
+
+/** Ticks at `instants`: due-check and claim, as the scheduler's tick, timed; claims resolved between. */
+async function timeTicks(plain: AppContext, instants: Date[]): Promise<TickFigures> {
+  const { ctx, spent } = timedRepository(plain);
   const queries: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
     await dueQuery(ctx, instants[0] as Date);
     queries.push(performance.now() - t0);
   }
-  const h = monitorEventLoopDelay({ resolution: 1 });
+  const loop = loopDelayMeter();
   const ticks: number[] = [];
   const claims: number[] = [];
+  const dbs: number[] = [];
   let read = 0;
   let claimed = 0;
-  h.enable();
+  let takenOver = 0;
   for (const [i, at] of instants.entries()) {
+    loop.measure(true);
     const t0 = performance.now();
+    const db0 = spent();
     const check = await findDueNudges(ctx, at);
     if (i === 0) read = check.users.length;
+    let made: ClaimedNudge[] = [];
     // A tree that reads everyone claims a whole slot in one go: only its due-check is timed then.
-    if (check.decisions.length + check.retries.length <= 1_000) {
+    if (check.decisions.length + check.retries.length <= 1_500) {
       const t1 = performance.now();
-      const n = (await claimDue(ctx, check, 'app:bench', 0)).claimed.length;
+      made = (await claimDue(ctx, check, 'app:bench', 0)).claimed;
       claims.push(performance.now() - t1);
-      if (i === 0) claimed = n;
+      if (i === 0) {
+        claimed = made.length;
+        takenOver = check.retries.length;
+      }
     }
     ticks.push(performance.now() - t0);
-    // The loop's turn: the delay monitor samples here.
+    dbs.push(spent() - db0);
+    // The loop's turn: the delay meter samples here.
     await new Promise((r) => setTimeout(r, 5));
+    // The sends are not the tick's: the meter is off while they are written.
+    loop.measure(false);
+    await resolveClaims(plain, made);
   }
-  h.disable();
+  loop.close();
   return {
     read,
     claimed,
+    takenOver,
     queryMin: Math.min(...queries),
     queryMedian: median(queries),
     claimMs: claims.length ? median(claims) : Number.NaN,
+    dbMs: claims.length ? median(dbs) : Number.NaN,
+    dbWorstMs: Math.max(...dbs),
     tickMs: ticks.length ? median(ticks) : Number.NaN,
-    blockMs: h.max / 1e6,
-    p99Ms: h.percentile(99) / 1e6,
+    blockMs: loop.max(),
+    p99Ms: loop.p99(),
   };
 }
 
@@ -261,18 +378,19 @@ function contextOn(handle: DatabaseHandle): AppContext {
   });
 }
 
-/** The tick on a fresh database of `n` people: median of three minutes' ticks (the first warms up). */
-async function measure(engine: 'SQLite' | 'PostgreSQL', n: number, oneSlot: boolean): Promise<TickFigures> {
+/** The tick on a fresh database of `n` people: median of the minutes' ticks (the first warms up). */
+export async function measure(engine: 'SQLite' | 'PostgreSQL', n: number, mode: Mode): Promise<TickFigures> {
   const { handle, url, drop } = await openEngine(engine);
   try {
-    const seed = population(n, oneSlot);
+    const seed = population(n, mode);
     if (url) await seedPostgres(url, seed);
     else seedSqlite(handle, seed);
     const ctx = contextOn(handle);
-    const at = oneSlot ? ONE_SLOT : NOW;
-    // The slot's first three minutes (each takes the next batch); else five slots 15 minutes apart.
-    const step = oneSlot ? 60_000 : 15 * 60_000;
-    const instants = Array.from({ length: oneSlot ? 3 : 5 }, (_, i) => new Date(at.getTime() + i * step));
+    const at = mode === 'oneSlot' ? ONE_SLOT : NOW;
+    // The first three minutes (each takes the next batch); an ordinary day: five slots 15 minutes apart.
+    const step = mode === 'ordinary' ? 15 * 60_000 : 60_000;
+    const count = mode === 'ordinary' ? 5 : 3;
+    const instants = Array.from({ length: count }, (_, i) => new Date(at.getTime() + i * step));
     return await timeTicks(ctx, instants);
   } finally {
     await handle.close();
@@ -280,13 +398,19 @@ async function measure(engine: 'SQLite' | 'PostgreSQL', n: number, oneSlot: bool
   }
 }
 
-function row(engine: string, n: number, oneSlot: boolean, f: TickFigures): BenchRow[] {
-  const who = `${engine}, ${n.toLocaleString('en-US')} opted in, ${oneSlot ? 'everyone on one slot (its first minutes)' : 'an ordinary minute'}`;
-  const db = f.queryMedian + f.claimMs;
+const MODE_NAMES: Record<Mode, string> = {
+  ordinary: 'an ordinary minute',
+  oneSlot: 'everyone on one slot (its first minutes)',
+  crash: `after a crash (${ABANDONED.toLocaleString('en-US')} claims of a gone process, 500 taken over per tick)`,
+};
+
+function row(engine: string, n: number, mode: Mode, f: TickFigures): BenchRow[] {
+  const who = `${engine}, ${n.toLocaleString('en-US')} opted in, ${MODE_NAMES[mode]}`;
+  const db = f.dbMs;
   const judged = n === 100_000;
   return [
     {
-      name: `tick: ${who} — database work: due query ${ms(f.queryMedian)} (best ${ms(f.queryMin)}) + claim ${Number.isNaN(f.claimMs) ? 'not run (the whole slot at once)' : ms(f.claimMs)}; read ${f.read}, claimed ${f.claimed}; whole tick ${Number.isNaN(f.tickMs) ? '—' : ms(f.tickMs)}`,
+      name: `tick: ${who} — database work, every statement of the tick (median of its minutes; worst ${ms(f.dbWorstMs)}): of it the claim ${Number.isNaN(f.claimMs) ? 'not run (the whole slot at once)' : ms(f.claimMs)}; the due reads alone, warm, ${ms(f.queryMedian)} (best ${ms(f.queryMin)}); read ${f.read}, claimed ${f.claimed} (${f.takenOver} taken over); whole tick ${Number.isNaN(f.tickMs) ? '—' : ms(f.tickMs)}`,
       value: Number.isNaN(db) ? `${ms(f.queryMedian)} + a claim of everyone` : ms(db),
       goal: judged ? '< 50 ms' : 'reported',
       pass: judged ? db < 50 : null,
@@ -313,9 +437,9 @@ export async function run(): Promise<BenchRow[]> {
     });
   for (const engine of engines) {
     for (const n of SIZES) {
-      for (const oneSlot of [false, true]) {
-        process.stdout.write(`  … ${engine} ${n} ${oneSlot ? 'one slot' : 'ordinary'}\n`);
-        rows.push(...row(engine, n, oneSlot, await measure(engine, n, oneSlot)));
+      for (const mode of ['ordinary', 'oneSlot', 'crash'] as const) {
+        process.stdout.write(`  … ${engine} ${n} ${mode}\n`);
+        rows.push(...row(engine, n, mode, await measure(engine, n, mode)));
       }
     }
   }

@@ -189,20 +189,21 @@ const reclaimable = (at: unknown) => {
  * Many failed or abandoned rows of this kind taken over in one statement; each only while it may
  * still be, each found by its key (never a scan of the ledger). On PostgreSQL each row is locked
  * first with SKIP LOCKED: a row another instance's tick is taking over right now is left to it, so
- * two ticks never wait on each other.
+ * two ticks never wait on each other. The rows locked are then updated by their physical address
+ * (ctid, stable while this statement holds the lock): joined back on the key, the planner chose a
+ * hash join over a scan of the whole ledger for a few hundred keys (35 ms of 45 at 100,000 people).
  */
 export function reclaimManyOf(store: Store, kind: LedgerKind) {
   const onPostgres = (p: ReclaimManyParams) =>
     sql<{ team_id: string; user_id: string; week_key: string; slot_at: string; attempts: number }>`
-    WITH c AS MATERIALIZED (SELECT n.team_id, n.user_id, n.week_key
+    WITH c AS MATERIALIZED (SELECT n.id
       FROM unnest(${p.teams}::text[], ${p.users}::text[], ${p.weeks}::text[]) AS v(t, u, w)
-      CROSS JOIN LATERAL (SELECT team_id, user_id, week_key FROM nudge_ledger
+      CROSS JOIN LATERAL (SELECT ctid AS id FROM nudge_ledger
         WHERE team_id = v.t AND user_id = v.u AND kind = ${kind} AND week_key = v.w
           AND ${reclaimable(p.at)} FOR UPDATE SKIP LOCKED) AS n)
     UPDATE nudge_ledger AS l SET state = 'claimed', lease_owner = ${p.leaseOwner},
       lease_expires_at = ${p.leaseExpiresAt}::timestamptz, updated_at = ${p.now}::timestamptz
-    FROM c WHERE l.team_id = c.team_id AND l.user_id = c.user_id AND l.kind = ${kind}
-      AND l.week_key = c.week_key
+    FROM c WHERE l.ctid = c.id AND l.kind = ${kind}
     RETURNING l.team_id, l.user_id, l.week_key, l.slot_at, l.attempts`;
   const onSqlite = (p: ReclaimManyParams) =>
     sql<{ team_id: string; user_id: string; week_key: string; slot_at: string; attempts: number }>`
@@ -213,6 +214,57 @@ export function reclaimManyOf(store: Store, kind: LedgerKind) {
       AND ${reclaimable(p.at)}
     RETURNING team_id, user_id, week_key, slot_at, attempts`;
   return store.prepare((qb, p: ReclaimManyParams) => ({
+    compile: () => (store.engine === 'postgres' ? onPostgres(p) : onSqlite(p)).compile(qb),
+  }));
+}
+
+/**
+ * A batch's new rows of this kind, as columns (PostgreSQL's arrays) and as rows (SQLite's JSON):
+ * `states[i]` is 'claimed' (under the lease) or 'skipped' (with `reasons[i]`).
+ */
+export type InsertManyParams = {
+  teams: string[];
+  users: string[];
+  weeks: string[];
+  slots: string[];
+  states: Array<'claimed' | 'skipped'>;
+  reasons: Array<string | null>;
+  json: string;
+  leaseOwner: string;
+  leaseExpiresAt: string;
+  now: string;
+};
+
+/**
+ * A batch's new rows of this kind in one statement of one fixed text (prepared once, whatever the
+ * batch's size); a row another process wrote first is left alone. Returns the keys written.
+ */
+export function insertManyOf(store: Store, kind: LedgerKind) {
+  type Key = { team_id: string; user_id: string; week_key: string };
+  const leaseOf = (state: unknown, p: InsertManyParams) =>
+    sql`CASE WHEN ${state} = 'claimed' THEN ${p.leaseOwner} END,
+      CASE WHEN ${state} = 'claimed' THEN ${p.leaseExpiresAt} END`;
+  const columns = sql`(team_id, user_id, kind, week_key, slot_at, state, reason, lease_owner,
+    lease_expires_at, created_at, updated_at)`;
+  const onPostgres = (p: InsertManyParams) =>
+    sql<Key>`INSERT INTO nudge_ledger ${columns}
+    SELECT v.t, v.u, ${kind}, v.w, v.s, v.st, v.r, ${leaseOf(sql.ref('v.st'), p)}::timestamptz,
+      ${p.now}::timestamptz, ${p.now}::timestamptz
+    FROM unnest(${p.teams}::text[], ${p.users}::text[], ${p.weeks}::text[], ${p.slots}::timestamptz[],
+      ${p.states}::text[], ${p.reasons}::text[]) AS v(t, u, w, s, st, r)
+    ON CONFLICT (team_id, user_id, kind, week_key) DO NOTHING
+    RETURNING team_id, user_id, week_key`;
+  // WHERE true: without it SQLite would read ON CONFLICT as the SELECT's join constraint.
+  const onSqlite = (p: InsertManyParams) =>
+    sql<Key>`INSERT INTO nudge_ledger ${columns}
+    SELECT v.t, v.u, ${kind}, v.w, v.s, v.st, v.r, ${leaseOf(sql.ref('v.st'), p)}, ${p.now}, ${p.now}
+    FROM (SELECT json_extract(value, '$[0]') AS t, json_extract(value, '$[1]') AS u,
+      json_extract(value, '$[2]') AS w, json_extract(value, '$[3]') AS s,
+      json_extract(value, '$[4]') AS st, json_extract(value, '$[5]') AS r FROM json_each(${p.json})) AS v
+    WHERE true
+    ON CONFLICT (team_id, user_id, kind, week_key) DO NOTHING
+    RETURNING team_id, user_id, week_key`;
+  return store.prepare((qb, p: InsertManyParams) => ({
     compile: () => (store.engine === 'postgres' ? onPostgres(p) : onSqlite(p)).compile(qb),
   }));
 }

@@ -8,7 +8,7 @@ import type { NudgeSettings } from '../domain/nudge-schedule.ts';
 import type { Owner } from '../domain/types.ts';
 import { nudgeSettingsColumns as S } from './columns.ts';
 import { type LedgerDbRow, type LedgerEntry, type SettingsRow, toLedger, toSettings } from './nudge-model.ts';
-import { SETTINGS_WITH_TZ } from './nudge-repository-settings.ts';
+import { SETTINGS_OF_S, TZ_OF_S } from './nudge-repository-settings.ts';
 import type { Schema } from './schema.ts';
 import type { Store, Tx } from './store.ts';
 
@@ -82,24 +82,23 @@ function openRows(
 }
 
 function dueStatements(store: Store) {
+  // The batch's rows straight from the due index (its order is the batch's), each person's zone
+  // looked up by key: joined back on the key, PostgreSQL planned a scan of everyone for 500 people.
   const settings = store.prepare((qb, p: DueParams) =>
     qb
-      .selectFrom(dueKeys(qb, p).as('d'))
-      .innerJoin('nudge_settings as s', (j) =>
-        j.onRef('s.team_id', '=', 'd.team_id').onRef('s.user_id', '=', 'd.user_id'),
-      )
-      .leftJoin('profiles as p', (j) =>
-        j.onRef('p.team_id', '=', 's.team_id').onRef('p.user_id', '=', 's.user_id'),
-      )
-      .select([...SETTINGS_WITH_TZ, 'd.next_due_at', 'd.updated_at'])
-      .orderBy('d.next_due_at')
-      .orderBy('d.team_id')
-      .orderBy('d.user_id'),
+      .selectFrom('nudge_settings as s')
+      .select([...SETTINGS_OF_S, TZ_OF_S, 's.next_due_at', 's.updated_at'])
+      .where('s.next_due_at', '<=', p.at)
+      .orderBy('s.next_due_at')
+      .orderBy('s.team_id')
+      .orderBy('s.user_id')
+      .limit(p.limit),
   );
-  const ledger = store.prepare((qb, p: DueParams & { since: string }) =>
+  // Each person's rows by primary key: CROSS JOIN keeps the batch the outer loop on SQLite; on
+  // PostgreSQL, LATERAL (a join of 500 keys was planned as a scan of the weeks' whole ledger).
+  const ledgerOnSqlite = (qb: Kysely<Schema>, p: DueParams & { since: string }) =>
     qb
       .selectFrom(dueKeys(qb, p).as('d'))
-      // CROSS JOIN keeps the batch the outer loop on SQLite: each person's rows by primary key.
       .crossJoin('nudge_ledger as l')
       .whereRef('l.team_id', '=', 'd.team_id')
       .whereRef('l.user_id', '=', 'd.user_id')
@@ -108,7 +107,17 @@ function dueStatements(store: Store) {
       .select(LEDGER_OF_L)
       .orderBy('l.week_key')
       .orderBy('l.team_id')
-      .orderBy('l.user_id'),
+      .orderBy('l.user_id');
+  const ledgerOnPostgres = (qb: Kysely<Schema>, p: DueParams & { since: string }) =>
+    sql<LedgerDbRow>`SELECT ${sql.join(LEDGER_OF_L.map((c) => sql.ref(c)))}
+    FROM (${dueKeys(qb, p)}) AS d
+    CROSS JOIN LATERAL (SELECT * FROM nudge_ledger WHERE team_id = d.team_id AND user_id = d.user_id
+      AND kind = 'weekly' AND week_key >= ${p.since}) AS l
+    ORDER BY l.week_key, l.team_id, l.user_id`;
+  const ledger = store.prepare((qb, p: DueParams & { since: string }) =>
+    store.engine === 'postgres'
+      ? { compile: () => ledgerOnPostgres(qb, p).compile(qb) }
+      : ledgerOnSqlite(qb, p),
   );
   const advance = store.prepare((qb, p: AdvanceParams) => ({
     compile: () => (store.engine === 'postgres' ? advanceOnPostgres(p) : advanceOnSqlite(p)).compile(qb),

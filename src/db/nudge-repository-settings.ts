@@ -1,9 +1,31 @@
 /** The nudge repository's per-person settings and DM channel cache (nudge-repository.ts composes them). */
+
+import { sql } from 'kysely';
 import type { NudgeSettings } from '../domain/nudge-schedule.ts';
 import type { Owner } from '../domain/types.ts';
 import { count, nudgeDmChannelColumns } from './columns.ts';
-import { toSettings } from './nudge-model.ts';
+import { type SettingsRow, toSettings } from './nudge-model.ts';
 import type { Store } from './store.ts';
+
+/** A person's settings (`s`), without the profile's time zone. */
+export const SETTINGS_OF_S = [
+  's.team_id',
+  's.user_id',
+  's.enabled',
+  's.day',
+  's.minute_of_day',
+  's.paused_through',
+  's.skip_week',
+  's.effective_from',
+  's.off_reason',
+] as const;
+
+/**
+ * The profile's time zone of the person of row `s`, looked up by its key: a subquery per row, so
+ * neither engine may join the whole profiles table to a few hundred people (PostgreSQL did).
+ */
+export const TZ_OF_S = sql<string | null>`(SELECT p.tz FROM profiles AS p
+  WHERE p.team_id = s.team_id AND p.user_id = s.user_id)`.as('tz');
 
 /** A person's settings (`s`) and the profile's time zone (`p`): what the due rules read. */
 export const SETTINGS_WITH_TZ = [
@@ -110,35 +132,52 @@ function settingsStatements(store: Store) {
   return { getSettings, enabled, countEnabled, upsert, switchOff, staleTz };
 }
 
-/** People per read of many people's settings: far below either engine's parameter limit. */
-const SETTINGS_CHUNK = 500;
+type ManyParams = { teams: string[]; users: string[]; json: string };
+
+/**
+ * The settings of the people listed, as columns (PostgreSQL's arrays) or as rows (SQLite's JSON):
+ * one statement text whatever their number, so it is planned once. (A list of key tuples was a new
+ * text per length, PostgreSQL planning each: 15–27 ms for 500 people.) Each person by the key.
+ */
+function settingsOfManyStatement(store: Store) {
+  const columns = sql.join(SETTINGS_OF_S.map((c) => sql.ref(c)));
+  // LATERAL: each person by the key (a plain join of 500 keys was planned as a scan of everyone).
+  const onPostgres = (p: ManyParams) =>
+    sql<SettingsRow>`SELECT ${columns}, ${TZ_OF_S}
+    FROM unnest(${p.teams}::text[], ${p.users}::text[]) AS o(t, u)
+    CROSS JOIN LATERAL (SELECT * FROM nudge_settings WHERE team_id = o.t AND user_id = o.u) AS s`;
+  // CROSS JOIN keeps the list the outer loop on SQLite: each person by the primary key.
+  const onSqlite = (p: ManyParams) =>
+    sql<SettingsRow>`SELECT ${columns}, ${TZ_OF_S}
+    FROM json_each(${p.json}) AS o CROSS JOIN nudge_settings AS s
+    WHERE s.team_id = json_extract(o.value, '$[0]') AND s.user_id = json_extract(o.value, '$[1]')`;
+  return store.prepare((qb, p: ManyParams) => ({
+    compile: () => (store.engine === 'postgres' ? onPostgres(p) : onSqlite(p)).compile(qb),
+  }));
+}
 
 /** Each person's schedule (with the time zone from the profile). */
 export function settingsMethods(store: Store) {
   const { getSettings, enabled, countEnabled, upsert, switchOff, staleTz } = settingsStatements(store);
+  const many = settingsOfManyStatement(store);
   return {
     async getSettings(owner: Owner): Promise<(NudgeSettings & { offReason: string | null }) | undefined> {
       const r = await getSettings.first({ teamId: owner.teamId, userId: owner.userId });
       return r ? toSettings(r) : undefined;
     },
 
-    /** The settings of many people (those without any are left out), a few statements in all. */
+    /** The settings of many people (those without any are left out; each person once), one statement. */
     async settingsOfMany(
       owners: readonly Owner[],
     ): Promise<Array<NudgeSettings & { offReason: string | null }>> {
-      const out: Array<NudgeSettings & { offReason: string | null }> = [];
-      for (let i = 0; i < owners.length; i += SETTINGS_CHUNK) {
-        const part = owners.slice(i, i + SETTINGS_CHUNK);
-        const query = settingsWithTz(store.qb).where((eb) =>
-          eb(
-            eb.refTuple('s.team_id', 's.user_id'),
-            'in',
-            part.map((o) => eb.tuple(o.teamId, o.userId)),
-          ),
-        );
-        for (const r of await store.all(query)) out.push(toSettings(r));
-      }
-      return out;
+      if (owners.length === 0) return [];
+      const unique = [...new Map(owners.map((o) => [`${o.teamId}\u0000${o.userId}`, o])).values()];
+      const rows = await many.all({
+        teams: unique.map((o) => o.teamId),
+        users: unique.map((o) => o.userId),
+        json: JSON.stringify(unique.map((o) => [o.teamId, o.userId])),
+      });
+      return rows.map(toSettings);
     },
 
     /**

@@ -4,6 +4,7 @@ import type { Owner } from '../domain/types.ts';
 import { nudgeLedgerColumns as L, nudgeHistoryColumns } from './columns.ts';
 import {
   heldInOf,
+  insertManyOf,
   LEDGER_COLUMNS,
   type Leased,
   leased,
@@ -94,51 +95,43 @@ function ledgerReads(store: Store) {
   };
 }
 
-/** Rows per multi-row insert of a claim: few statement shapes, far below either engine's limits. */
-const CLAIM_CHUNK = 100;
-
 /**
- * The decisions' new rows, a chunk per statement ('claimed' under the lease for a send, 'skipped'
- * with its reason); a row another process wrote first is left alone. Returns the keys written.
+ * The decisions' new rows in one statement ('claimed' under the lease for a send, 'skipped' with
+ * its reason); a row another process wrote first is left alone. Returns the keys written.
  */
 async function insertDecisions(
-  store: Store,
+  insertMany: ReturnType<typeof insertManyOf>,
   decisions: readonly NudgeDecision[],
   lease: { owner: string; leaseExpiresAt: string; iso: string },
   tx: Tx,
 ): Promise<Set<string>> {
   const written = new Set<string>();
-  for (let i = 0; i < decisions.length; i += CLAIM_CHUNK) {
-    const rows = decisions.slice(i, i + CLAIM_CHUNK).map((d) => {
-      const send = d.action === 'send';
-      return {
-        team_id: d.teamId,
-        user_id: d.userId,
-        kind: 'weekly' as const,
-        week_key: d.weekKey,
-        slot_at: L.slot_at.write(d.slotAt),
-        state: send ? ('claimed' as const) : ('skipped' as const),
-        reason: send ? null : (d.reason ?? null),
-        lease_owner: send ? lease.owner : null,
-        lease_expires_at: send ? lease.leaseExpiresAt : null,
-        created_at: lease.iso,
-        updated_at: lease.iso,
-      };
-    });
-    const query = store.qb
-      .insertInto('nudge_ledger')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['team_id', 'user_id', 'kind', 'week_key']).doNothing())
-      .returning(['team_id', 'user_id', 'week_key']);
-    for (const r of await store.all(query, tx))
-      written.add(`${r.team_id}\u0000${r.user_id}\u0000${r.week_key}`);
-  }
+  if (decisions.length === 0) return written;
+  const slots = decisions.map((d) => L.slot_at.write(d.slotAt));
+  const states = decisions.map((d) => (d.action === 'send' ? ('claimed' as const) : ('skipped' as const)));
+  const reasons = decisions.map((d) => (d.action === 'send' ? null : (d.reason ?? null)));
+  const rows = decisions.map((d, i) => [d.teamId, d.userId, d.weekKey, slots[i], states[i], reasons[i]]);
+  const params = {
+    teams: decisions.map((d) => d.teamId),
+    users: decisions.map((d) => d.userId),
+    weeks: decisions.map((d) => d.weekKey),
+    slots,
+    states,
+    reasons,
+    json: JSON.stringify(rows),
+    leaseOwner: lease.owner,
+    leaseExpiresAt: lease.leaseExpiresAt,
+    now: lease.iso,
+  };
+  for (const r of await insertMany.all(params, tx))
+    written.add(`${r.team_id}\u0000${r.user_id}\u0000${r.week_key}`);
   return written;
 }
 
 /** Claiming the week's nudges (and the retries) under a lease, racing other processes row by row. */
 function claimMethods(store: Store) {
   const reclaimMany = reclaimManyOf(store, 'weekly');
+  const insertMany = insertManyOf(store, 'weekly');
   const { advanceNextDue } = dueMethods(store);
   /** The retry candidates taken over in one statement: those no other process got first. */
   const reclaimAll = async (
@@ -192,7 +185,7 @@ function claimMethods(store: Store) {
       return store.transaction(async (tx) => {
         const claimed: ClaimedNudge[] = [];
         const skipped: NudgeKey[] = [];
-        const inserted = await insertDecisions(store, decisions, { ...lease, leaseExpiresAt, iso }, tx);
+        const inserted = await insertDecisions(insertMany, decisions, { ...lease, leaseExpiresAt, iso }, tx);
         for (const d of decisions) {
           const key = { teamId: d.teamId, userId: d.userId, weekKey: d.weekKey };
           if (!inserted.has(`${d.teamId}\u0000${d.userId}\u0000${d.weekKey}`)) continue;

@@ -37,6 +37,8 @@ const turnOfTheLoop = (): Promise<void> => new Promise((resolve) => setImmediate
 
 /** The most people one due-check reads: a whole zone on one slot is decided over a few ticks. */
 export const DUE_BATCH = 500;
+/** Takeovers per transaction: a crash leaves up to a batch of them to a tick. */
+const TAKEOVER_CHUNK = 250;
 /** `nudges run` decides batch after batch until no one is due; at most this many (50M people). */
 const MAX_BATCHES_PER_RUN = 100_000;
 export interface DueCheck {
@@ -160,16 +162,23 @@ export async function claimDue(
 ): Promise<ClaimResult> {
   const due = check.decisions.filter((d) => d.action === 'send').length + check.retries.length;
   const queueMs = ((queued + due) * 60_000 * 1.5) / Math.max(1, ctx.config.nudgeSendRate);
-  const expiresAt = new Date(check.at.getTime() + BASE_LEASE_MS + queueMs);
+  const lease = { owner: leaseOwner, expiresAt: new Date(check.at.getTime() + BASE_LEASE_MS + queueMs) };
+  const repo = ctx.repos.nudges;
   await turnOfTheLoop();
-  return await ctx.repos.nudges.claim(
-    check.decisions,
-    check.retries,
-    { owner: leaseOwner, expiresAt },
-    check.at,
-    ctx.now(),
-    check.advance,
-  );
+  const nothing = check.decisions.length === 0 && check.advance.length === 0;
+  const decided = nothing
+    ? { claimed: [], skipped: [] }
+    : await repo.claim(check.decisions, [], lease, check.at, ctx.now(), check.advance);
+  // The takeovers (many only after a crash) in transactions of their own, the loop let run in
+  // between: on SQLite one transaction of all of them and the batch blocked the loop for all.
+  // Each row is a compare-and-set of its own, so a takeover never depends on another's commit.
+  const claimed = [...decided.claimed];
+  for (let i = 0; i < check.retries.length; i += TAKEOVER_CHUNK) {
+    await turnOfTheLoop();
+    const part = check.retries.slice(i, i + TAKEOVER_CHUNK);
+    claimed.push(...(await repo.claim([], part, lease, check.at, ctx.now())).claimed);
+  }
+  return { claimed, skipped: decided.skipped };
 }
 
 /**

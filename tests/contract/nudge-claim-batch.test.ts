@@ -58,6 +58,27 @@ describe.each(ENGINES)('the batched claim on $name', (engine) => {
     }
   });
 
+  it('claims a batch of sends and skips in one go, leaving the rows another process wrote first', async () => {
+    const r = createNudgeRepository(await engine.open());
+    const users = people(250);
+    const skip = (userId: string): NudgeDecision => ({ ...send(userId), action: 'skip', reason: 'paused' });
+    const decide = (u: string, i: number) => (i % 5 === 4 ? skip(u) : send(u));
+    // Another process got to every seventh person first.
+    const first = users.filter((_, i) => i % 7 === 0);
+    await r.claim(first.map(send), [], { owner: 'app:other', expiresAt: minutes(10) }, at, at);
+    const got = await r.claim(users.map(decide), [], { owner: 'app:me', expiresAt: minutes(10) }, at, at);
+    const mine = users.filter((_, i) => i % 7 !== 0);
+    expect(got.claimed.map((c) => c.userId)).toEqual(mine.filter((u) => users.indexOf(u) % 5 !== 4));
+    expect(got.skipped.map((c) => c.userId)).toEqual(mine.filter((u) => users.indexOf(u) % 5 === 4));
+    const row = (userId: string) => r.ledgerRow({ teamId: T, userId, weekKey: '2027-W01' });
+    expect(await row('U001')).toMatchObject({ state: 'claimed', leaseOwner: 'app:me', reason: null });
+    expect((await row('U001'))?.leaseExpiresAt?.getTime()).toBe(minutes(10).getTime());
+    expect(await row('U004')).toMatchObject({ state: 'skipped', reason: 'paused', leaseOwner: null });
+    expect((await row('U004'))?.leaseExpiresAt).toBeNull();
+    expect(await row('U014')).toMatchObject({ state: 'claimed', leaseOwner: 'app:other' });
+    expect((await row('U249'))?.slotAt.getTime()).toBe(at.getTime());
+  });
+
   it('reads the settings of many people at once, leaving out those without any', async () => {
     const r = createNudgeRepository(await engine.open());
     const users = people(600);

@@ -117,6 +117,32 @@ describe('a tick reads a bounded batch of who is due', () => {
     expect(await tick(ctx, sender, minutes(7 * 24 * 60))).toEqual({ read: 500, claimed: 500 });
   });
 
+  it('after a crash: later ticks take over the claims of the gone process and claim new batches, each person once', async () => {
+    const { ctx, sender, sent } = await setup();
+    await tick(ctx, sender, minutes(-60 * 24));
+    for (let m = -60 * 24 + 1; m < -60 * 24 + 4; m++) await tick(ctx, sender, minutes(m));
+    // A process claims the slot's first two batches and dies before sending any.
+    for (const m of [0, 1]) {
+      const gone = await claimDue(ctx, await findDueNudges(ctx, minutes(m)), 'app:gone', 0);
+      expect(gone.claimed).toHaveLength(500);
+    }
+    // Its leases (ten minutes and the queue's time) have run out: each tick now claims a new
+    // batch and takes over up to 500 of the gone process' rows.
+    const counts = [];
+    for (let m = 15; m < 19; m++) counts.push(await tick(ctx, sender, minutes(m)));
+    expect(counts).toEqual([
+      { read: 500, claimed: 1_000 },
+      { read: 500, claimed: 1_000 },
+      { read: 0, claimed: 0 },
+      { read: 0, claimed: 0 },
+    ]);
+    expect(new Set(sent.map((s) => s.userId)).size).toBe(PEOPLE);
+    expect(sent).toHaveLength(PEOPLE);
+    const ledger = await ctx.repos.nudges.ledgerSince('2027-W01');
+    expect(ledger.filter((r) => r.state === 'sent')).toHaveLength(PEOPLE);
+    expect(ledger.some((r) => r.leaseOwner === 'app:gone')).toBe(false);
+  });
+
   it('`nudges run` decides batch after batch and reports every person due', async () => {
     const { ctx, sender, sent } = await setup();
     const result = await runNudgesOnce(ctx, sender, minutes(5), {
