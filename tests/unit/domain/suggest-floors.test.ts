@@ -62,7 +62,8 @@
  *   3. the second round as merged (58cfe28): 85.4% (met), 86.1% (NOT met), 54.3% (NOT met), and
  *      1 of 22 (NOT met). Precision and nothing-lines moved the right way; shift recall did not
  *      move at all: the shift rules match the wording of the tuning lines, not new wording.
- * The three unmet floors were expected failures (`it.fails`) until the third round met them.
+ * The three unmet floors were expected failures (`it.fails`) until the third round met them there
+ * (heldout-3 was tuning material by then).
  *
  * Third round (issue 16, helper R2, 2026-12-06 from 20:39 UTC): heldout-3.yaml became TUNING
  * material (LABELLED_FILES.tunedOnToo) while heldout-4.yaml is written by someone else; it stays
@@ -75,6 +76,21 @@
  * 98.1% / 91.6%, suggested-axis precision 91.5% / 99.0% / 93.0%, shift recall 84.3% / 98.3% /
  * 89.2%, nothing-lines with a suggestion 0 of 22 / 0 of 23 / 0 of 17 (before the round: 85.4%,
  * 86.1%, 54.3%, 1 of 22 on heldout-3; wins and fresh unchanged but fresh recall, 92.3%).
+ *
+ * Held-out set 4: tests/fixtures/tag-suggestions/heldout-4.yaml, 170 wins written on 2026-12-06
+ * (from about 20:40 UTC) by a helper who saw neither the rules, nor wins.yaml, nor heldout-3, and
+ * only the header and first five lines of fresh.yaml; asked for many lines with a shift in varied
+ * wording. Committed (864e2f7) before the third round's rules were merged; the rule author never
+ * saw it. Three lines word for word in the tuning files were removed before any evaluation: 167
+ * remain (23 nothing). The floors are held on it from here; wins.yaml, fresh.yaml and heldout-3.yaml
+ * are the tuning set. Evaluations of held-out set 4 (totals only, never which lines fail):
+ *   1. the second round's rules (45d8aeb): first-axis recall 81.9%, precision 84.6%, shift recall
+ *      68.8%, nothing-lines with a suggestion 2 of 23.
+ *   2. the third round as merged: 82.6% (NOT met), 84.4% (NOT met), 71.4% (met), 2 of 23 (NOT met).
+ * Each round lifts the tuning figures a lot and an unseen set's barely (shift recall +2.6 points,
+ * the rest flat): word rules tuned on a few hundred lines do not reach these floors on new wording.
+ * The three unmet floors are expected failures (`it.fails`): they turn red the day one is met, so
+ * the marker goes with the change that meets it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { suggestTags } from '../../../src/domain/suggest.ts';
@@ -120,16 +136,19 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(new Set(set.heldOut.map((w) => norm(w.text))).size).toBe(set.heldOut.length);
   });
 
-  it('suggested-axis precision on the held-out set is at least 0.9', () => {
+  // Not met on held-out set 4 (see the header): an expected failure until it is.
+  it.fails('suggested-axis precision on the held-out set is at least 0.9', () => {
     expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('suggests nothing at all on held-out lines labelled as nothing', () => {
+  // Not met on held-out set 4 (see the header): an expected failure until it is.
+  it.fails('suggests nothing at all on held-out lines labelled as nothing', () => {
     expect(heldOut.nothingLines).toBeGreaterThan(0);
     expect(heldOut.nothingSuggested).toBe(0);
   });
 
-  it('first-axis recall on the held-out set is at least 0.85', () => {
+  // Not met on held-out set 4 (see the header): an expected failure until it is.
+  it.fails('first-axis recall on the held-out set is at least 0.85', () => {
     expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
   });
 
