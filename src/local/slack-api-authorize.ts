@@ -24,6 +24,8 @@ export interface AuthorizeTarget {
   choices?: ReadonlyArray<{ id: string; name: string; org?: boolean }>;
   /** An org (Enterprise Grid): "Allow" installs the app org-wide. */
   isOrg?(id: string): boolean;
+  /** The org a workspace belongs to: its own install is reported with it, as Slack does. */
+  orgOf?(teamId: string): string | undefined;
   clientId: string | undefined;
   /** The app's configured redirect, used when the request names none (as Slack does). */
   defaultRedirectUri?: string;
@@ -35,6 +37,11 @@ function fields(params: Record<string, string>): string {
   return Object.entries(params)
     .map(([k, v]) => `<input type="hidden" name="${htmlEscape(k)}" value="${htmlEscape(v)}">`)
     .join('\n');
+}
+
+function orgOfTeam(target: AuthorizeTarget, teamId: string): { enterpriseId?: string } {
+  const enterpriseId = target.orgOf?.(teamId);
+  return enterpriseId ? { enterpriseId } : {};
 }
 
 function teamPicker(target: AuthorizeTarget, teamId: string): string {
@@ -110,7 +117,7 @@ export async function handleAuthorize(
         userId,
         ...pinned,
       })
-    : target.oauth.authorize({ teamId, teamName, userId, ...pinned });
+    : target.oauth.authorize({ teamId, teamName, userId, ...orgOfTeam(target, teamId), ...pinned });
   const back = new URL(redirect);
   back.searchParams.set('code', code);
   if (params.state) back.searchParams.set('state', params.state);

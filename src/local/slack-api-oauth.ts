@@ -17,6 +17,8 @@ export interface OAuthClient {
 interface PendingCode {
   /** The team, or for an org-wide install the enterprise. */
   teamId: string;
+  /** A workspace install's org, when the workspace is part of one (Enterprise Grid). */
+  enterpriseId: string | undefined;
   orgWide: boolean;
   teamName: string;
   userId: string;
@@ -30,9 +32,12 @@ const CODE_TTL_MS = 10 * 60_000;
 
 export type AccessAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; error: string };
 
-/** A workspace install (teamId), or an org admin's org-wide install of an enterprise. */
+/**
+ * A workspace install (teamId, with its org's enterpriseId when it is a Grid workspace), or an org
+ * admin's org-wide install of an enterprise.
+ */
 export type Authorization = { userId: string; redirectUri?: string } & (
-  | { teamId: string; teamName?: string; orgWide?: false }
+  | { teamId: string; teamName?: string; enterpriseId?: string; orgWide?: false }
   | { enterpriseId: string; enterpriseName?: string; orgWide: true }
 );
 
@@ -70,6 +75,7 @@ export function createLocalOAuth(
       const id = o.orgWide ? o.enterpriseId : o.teamId;
       codes.set(code, {
         teamId: id,
+        enterpriseId: o.enterpriseId,
         orgWide: o.orgWide === true,
         teamName: (o.orgWide ? o.enterpriseName : o.teamName) ?? id,
         userId: o.userId,
@@ -104,9 +110,14 @@ export function createLocalOAuth(
           token_type: 'bot',
           access_token: token,
           bot_user_id: botUserId,
-          // Slack's org-wide install: the enterprise, no team (oauth.v2.access).
+          // Slack's org-wide install: the enterprise, no team (oauth.v2.access); a Grid
+          // workspace's own install: the team, and its org.
           team: code.orgWide ? null : { id: code.teamId, name: code.teamName },
-          enterprise: code.orgWide ? { id: code.teamId, name: code.teamName } : null,
+          enterprise: code.orgWide
+            ? { id: code.teamId, name: code.teamName }
+            : code.enterpriseId
+              ? { id: code.enterpriseId }
+              : null,
           is_enterprise_install: code.orgWide,
           ...(rotation.enabled ? rotation.issue(code.teamId) : {}),
         },

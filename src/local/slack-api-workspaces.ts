@@ -77,6 +77,7 @@ export function authorizeTargetOf(o: {
       orgs.find((g) => g.id === id)?.name ??
       (id === o.ownTeamId ? 'Local' : undefined),
     isOrg: (id) => orgs.some((g) => g.id === id),
+    orgOf: (id) => teams.find((t) => t.id === id)?.enterpriseId,
     installerOf: (id) =>
       teams.find((t) => t.id === id)?.installer ?? orgs.find((g) => g.id === id)?.installer ?? o.ownInstaller,
     clientId: o.clientId,

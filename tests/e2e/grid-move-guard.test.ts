@@ -10,7 +10,7 @@ import { createSignedSender, type SignedSender } from '../../src/local/signed-se
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
-import { distributionEnv } from '../helpers/distribution.ts';
+import { distributionEnv, installWorkspace } from '../helpers/distribution.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
 import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
 
@@ -52,26 +52,14 @@ describeOnEngine('the scheduler across a workspace install and the org-wide inst
     const code = api.oauth.authorize({ enterpriseId: ORG, orgWide: true, userId: alice });
     const res = await fetch(`http://127.0.0.1:${app.port}/slack/oauth_redirect?code=${code}`);
     expect(res.status).toBe(200);
-    // The workspace's own install, recorded as Slack reports a Grid workspace's install: with its
-    // enterprise (the local API's OAuth leaves a workspace install's enterprise out).
-    const orgInstall = await app.ctx.repos.installations.find<{ bot: Record<string, unknown> }>(ORG);
-    if (!orgInstall) throw new Error('the org-wide install was not stored');
-    await app.ctx.repos.installations.save(
-      {
-        tenantId: WS,
-        teamId: WS,
-        enterpriseId: ORG,
-        isEnterpriseInstall: false,
-        data: {
-          ...orgInstall.data,
-          team: { id: WS },
-          enterprise: { id: ORG },
-          isEnterpriseInstall: false,
-          bot: { ...orgInstall.data.bot, token: api.oauth.tokenFor(WS) },
-        },
-      },
-      clock,
-    );
+    // The workspace's own install, through the whole flow: Slack reports it with its org.
+    const own = await installWorkspace(`http://127.0.0.1:${app.port}`, api, {
+      teamId: WS,
+      enterpriseId: ORG,
+      userId: alice,
+    });
+    expect(own.status).toBe(200);
+    expect((await app.ctx.repos.installations.find(WS))?.enterpriseId).toBe(ORG);
   });
   afterEach(async () => {
     await app?.stop();

@@ -66,7 +66,7 @@ export async function oauthRedirect(
 export async function installWorkspace(
   appBase: string,
   api: LocalSlackApi,
-  who: { teamId: string; userId: string; teamName?: string },
+  who: { teamId: string; userId: string; teamName?: string; enterpriseId?: string },
 ): Promise<{ status: number; html: string; state: string; cookie: string }> {
   const { state, cookie } = await startInstall(appBase);
   const code = api.oauth.authorize(who);

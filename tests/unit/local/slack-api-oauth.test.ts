@@ -91,5 +91,21 @@ describe('local Slack API: OAuth installs', () => {
     // The org's workspaces have the app now; the standalone one does not.
     expect(api.workspaces.isInstalled('T0ORGA')).toBe(true);
     expect(api.workspaces.isInstalled('T0ONE')).toBe(false);
+    // A Grid workspace's own install is reported with its org, as Slack does; a standalone one without.
+    const own = async (team: string) => {
+      const res = await fetch(`${api.origin}/oauth/v2/authorize`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_id: OAUTH.clientId, state: 's2', team, allow: '1' }),
+        redirect: 'manual',
+      });
+      const got = new URL(res.headers.get('location') as string).searchParams.get('code') as string;
+      return exchange(got);
+    };
+    expect(await own('T0ORGA')).toMatchObject({
+      is_enterprise_install: false,
+      team: { id: 'T0ORGA' },
+      enterprise: { id: 'E0ORG' },
+    });
+    expect(await own('T0ONE')).toMatchObject({ team: { id: 'T0ONE' }, enterprise: null });
   });
 });
