@@ -28,18 +28,7 @@ export const TZ_OF_S = sql<string | null>`(SELECT p.tz FROM profiles AS p
   WHERE p.team_id = s.team_id AND p.user_id = s.user_id)`.as('tz');
 
 /** A person's settings (`s`) and the profile's time zone (`p`): what the due rules read. */
-export const SETTINGS_WITH_TZ = [
-  's.team_id',
-  's.user_id',
-  's.enabled',
-  's.day',
-  's.minute_of_day',
-  's.paused_through',
-  's.skip_week',
-  's.effective_from',
-  's.off_reason',
-  'p.tz',
-] as const;
+export const SETTINGS_WITH_TZ = [...SETTINGS_OF_S, 'p.tz'] as const;
 
 /** Settings joined with the profile's time zone. */
 const settingsWithTz = (qb: Store['qb']) =>

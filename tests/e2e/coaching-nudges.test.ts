@@ -5,12 +5,11 @@
  * retired since still works.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/index.ts';
 import { askedIn, type Prompt } from '../../src/domain/prompts.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
-import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { type Harness, runNudgesCli, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 import { run, sql } from '../helpers/tables.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York, TPM4 → Lead TPM: the program variant
@@ -46,25 +45,7 @@ describeOnEngine('half a year of weekly questions (26 runs of `nudges run --at`)
     return shown((await h.sender.waitForResponse(res.responseUrl as string)).body);
   }
 
-  async function nudgesRun(at: string) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['nudges', 'run', '--at', at], {
-      env: {
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_API_URL: h.api.url,
-        ...h.storage.env,
-        NUDGE_SEND_RATE: '6000',
-      },
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-    });
-    return { code, lines: stdout.split('\n').filter(Boolean), stderr };
-  }
+  const nudgesRun = (at: string) => runNudgesCli(h, at);
 
   const prompt = (id: string | null | undefined): Prompt =>
     h.app.ctx.ladder.prompts.find((p) => p.id === id) as Prompt;

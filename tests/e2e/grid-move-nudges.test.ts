@@ -6,7 +6,6 @@
  * `ladder nudges run` CLI; what Slack was asked to post is read from the local API's call record.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/index.ts';
 import { formatRunLine } from '../../src/domain/nudge-report.ts';
 import {
   appHomeOpenedEvent,
@@ -18,7 +17,7 @@ import type { LocalMessage } from '../../src/local/slack-api-state.ts';
 import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
 import { orgSenders } from '../helpers/distribution.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
-import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { type Harness, runNudgesCli, SIGNING_SECRET, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const ORG = 'E0GRID';
 const alice = USERS[0]?.id as string; // America/New_York
@@ -81,24 +80,7 @@ describeOnEngine('nudges of a person across a workspace install and the org-wide
     await h.app.scheduler.sender.drain();
     return run.lines.map(formatRunLine).join('\n');
   }
-  async function cliRun(at: string) {
-    let out = '';
-    const code = await runCli(['nudges', 'run', '--at', at], {
-      env: {
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_API_URL: h.api.url,
-        ...h.storage.env,
-        NUDGE_SEND_RATE: '6000',
-      },
-      stdout: (s) => {
-        out += s;
-      },
-      stderr: (s) => {
-        out += s;
-      },
-    });
-    return { code, out };
-  }
+  const cliRun = (at: string) => runNudgesCli(h, at);
   async function press(s: SignedSender, userId: string, actionId: string, nudge: LocalMessage) {
     const res = await s.blockActions({
       userId,
@@ -141,7 +123,7 @@ describeOnEngine('nudges of a person across a workspace install and the org-wide
     const beforeCli = h.api.calls.length;
     const cli = await cliRun(NEXT_TUESDAY);
     expect(cli.code).toBe(0);
-    expect(cli.out).toContain(`${ORG} ${carol} sent`);
+    expect(cli.stdout).toContain(`${ORG} ${carol} sent`);
     expect(postedTo(beforeCli)).toEqual([carol]);
 
     const beforeTick = h.api.calls.length;

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/index.ts';
 import { messageEvent } from '../../src/local/signed-sender.ts';
 import type { LocalMessage } from '../../src/local/slack-api.ts';
 import { ActionId, BlockId, ViewId } from '../../src/slack/ids.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
-import { BOT_TOKEN, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { type Harness, runNudgesCli, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 
 const alice = USERS[0]?.id as string; // America/New_York
 const bob = USERS[1]?.id as string; // Asia/Tokyo
@@ -43,25 +42,7 @@ describeOnEngine('weekly nudges, end to end (local Slack API, the app and `nudge
     return shown((await h.sender.waitForResponse(res.responseUrl as string)).body);
   }
 
-  async function nudgesRun(at: string, extra: string[] = []) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['nudges', 'run', '--at', at, ...extra], {
-      env: {
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_API_URL: h.api.url,
-        ...h.storage.env,
-        NUDGE_SEND_RATE: '6000',
-      },
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-    });
-    return { code, lines: stdout.split('\n').filter(Boolean), stderr };
-  }
+  const nudgesRun = (at: string, extra: string[] = []) => runNudgesCli(h, at, extra);
 
   const dm = (userId: string) => h.api.state.dmChannelId(userId) ?? '';
   /** The bot's top-level messages in the person's DM, oldest first. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { runCli } from '../../src/cli/index.ts';
 import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
@@ -98,4 +99,24 @@ export async function startHarness(
       await storage.drop();
     },
   };
+}
+
+/** `ladder nudges run --at <at>` through the real CLI, on the harness's database and local Slack. */
+export async function runNudgesCli(
+  h: Pick<Harness, 'api' | 'storage'>,
+  at: string,
+  extra: readonly string[] = [],
+): Promise<{ code: number; lines: string[]; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['nudges', 'run', '--at', at, ...extra], {
+    env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: h.api.url, ...h.storage.env, NUDGE_SEND_RATE: '6000' },
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+  });
+  return { code, lines: stdout.split('\n').filter(Boolean), stdout, stderr };
 }
