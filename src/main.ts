@@ -12,7 +12,7 @@ import { nextNudge } from './domain/nudge-settings.ts';
 import { formatLocalDateTime, zonedToInstant } from './domain/zoned-time.ts';
 import { LadderDataError, loadLadder } from './load-ladder.ts';
 import { type LocalModeSettings, loadLocalModeSettings, settingsPathOf } from './local/local-settings.ts';
-import { LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
+import { LOCAL_AFTER_INSTALL, LocalWorkspaceError, startLocalWorkspace } from './local/workspace.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { LOCAL_PAGE_DIR } from './paths.ts';
 import { createNudgeScheduler, type NudgeScheduler } from './scheduler/scheduler.ts';
@@ -40,6 +40,8 @@ export interface StartOptions {
   listenHost?: string;
   /** Monotonic milliseconds the nudge scheduler reports its liveness with (tests of /healthz). */
   schedulerClock?: () => number;
+  /** Distribution mode: what the install success page says to do next instead of "in Slack, …". */
+  afterInstall?: string;
 }
 
 /** Distribution mode: each tenant's token from its installation (refreshed when it rotates). */
@@ -115,7 +117,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
       return { ok: answered && nudges !== 'stalled', database: answered, scheduler: nudges };
     },
   });
-  const connection = connectionOf(config.slack);
+  const connection = connectionOf(config.slack, opts.afterInstall);
   if (connection.mode === 'distribution') await checkInstallationKeys(ctx, database);
 
   let slack: RunningSlackApp;
@@ -187,6 +189,7 @@ async function startLocalMode(opts: StartOptions, config: Config, logger: Logger
         forceLocal: false,
         listenHost: '127.0.0.1',
         env: localAppEnv(opts.env, settings, slack.slackApiUrl, config.databasePath),
+        afterInstall: LOCAL_AFTER_INSTALL,
       }).catch((err: unknown) => {
         if (!(err instanceof InstallationKeysError)) throw err;
         const file = settingsPathOf(config.databasePath);
@@ -293,7 +296,10 @@ async function checkInstallationKeys(ctx: AppContext, database: DatabaseHandle):
   );
 }
 
-function connectionOf(slack: Exclude<SlackCredentials, { mode: 'local' }>): SlackConnection {
+function connectionOf(
+  slack: Exclude<SlackCredentials, { mode: 'local' }>,
+  afterInstall: string | undefined,
+): SlackConnection {
   switch (slack.mode) {
     case 'socket':
       return { mode: 'socket', botToken: slack.botToken, appToken: slack.appToken };
@@ -307,6 +313,7 @@ function connectionOf(slack: Exclude<SlackCredentials, { mode: 'local' }>): Slac
         clientSecret: slack.clientSecret,
         stateSecret: slack.stateSecret,
         redirectUri: slack.redirectUri,
+        ...(afterInstall ? { afterInstall } : {}),
       };
   }
 }

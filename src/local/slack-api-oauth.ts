@@ -101,27 +101,7 @@ export function createLocalOAuth(
       code.used = true;
       const token = tokenFor(code.teamId);
       revoked.delete(code.teamId);
-      return {
-        ok: true,
-        body: {
-          app_id: APP_ID,
-          authed_user: { id: code.userId },
-          scope: scopes.join(','),
-          token_type: 'bot',
-          access_token: token,
-          bot_user_id: botUserId,
-          // Slack's org-wide install: the enterprise, no team (oauth.v2.access); a Grid
-          // workspace's own install: the team, and its org.
-          team: code.orgWide ? null : { id: code.teamId, name: code.teamName },
-          enterprise: code.orgWide
-            ? { id: code.teamId, name: code.teamName }
-            : code.enterpriseId
-              ? { id: code.enterpriseId }
-              : null,
-          is_enterprise_install: code.orgWide,
-          ...(rotation.enabled ? rotation.issue(code.teamId) : {}),
-        },
-      };
+      return { ok: true, body: accessBody(code, token, scopes, botUserId, rotation) };
     },
     teamOf(token) {
       const rotated = rotation.teamOf(token);
@@ -143,4 +123,32 @@ function refreshAnswer(rotation: LocalRotation, refreshToken: unknown, revoked: 
   const r = rotation.refresh(refreshToken);
   if (!r.ok || revoked.has(r.teamId)) return { ok: false, error: r.ok ? 'invalid_refresh_token' : r.error };
   return { ok: true, body: { app_id: APP_ID, token_type: 'bot', team: { id: r.teamId }, ...r.pair } };
+}
+
+/** `oauth.v2.access`'s answer for a code: Slack's shape for a workspace or an org-wide install. */
+function accessBody(
+  code: PendingCode,
+  token: string,
+  scopes: readonly string[],
+  botUserId: string,
+  rotation: LocalRotation,
+): Record<string, unknown> {
+  return {
+    app_id: APP_ID,
+    authed_user: { id: code.userId },
+    scope: scopes.join(','),
+    token_type: 'bot',
+    access_token: token,
+    bot_user_id: botUserId,
+    // Slack's org-wide install: the enterprise, no team (oauth.v2.access); a Grid workspace's own
+    // install: the team, and its org.
+    team: code.orgWide ? null : { id: code.teamId, name: code.teamName },
+    enterprise: code.orgWide
+      ? { id: code.teamId, name: code.teamName }
+      : code.enterpriseId
+        ? { id: code.enterpriseId }
+        : null,
+    is_enterprise_install: code.orgWide,
+    ...(rotation.enabled ? rotation.issue(code.teamId) : {}),
+  };
 }

@@ -15,6 +15,10 @@ import { type HintEntry, type PageServer, startPageServer } from './page-server.
 import type { DemoUser } from './page-state.ts';
 import { type LocalSlackApi, startLocalSlackApi } from './slack-api.ts';
 
+/** The app's install success page in local mode: the workspace's page has switched by itself. */
+export const LOCAL_AFTER_INSTALL =
+  'Go back to the tab of the local workspace: its Workspace menu has switched to this workspace. You can close this tab.';
+
 export type { DemoUser } from './page-state.ts';
 
 /** A start-up failure whose message is the whole story for the person starting local mode. */

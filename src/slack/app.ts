@@ -31,6 +31,8 @@ export interface DistributionConnection {
   clientSecret: string;
   stateSecret: string;
   redirectUri: string | undefined;
+  /** What the install success page says to do next (local mode's page); default: Slack's. */
+  afterInstall?: string;
 }
 
 export interface RunningSlackApp {
@@ -379,7 +381,7 @@ function oauthOptions(
       installPath: '/slack/install',
       redirectUriPath: '/slack/oauth_redirect',
       renderHtmlForInstallPath: installPage,
-      callbackOptions: installCallbacks(ctx.logger),
+      callbackOptions: installCallbacks(ctx.logger, c.afterInstall),
       clientOptions,
       // Slack's authorize page lives beside its Web API (slack.com/oauth/v2/authorize next to
       // slack.com/api/): with SLACK_API_URL, "Add to Slack" goes to that Slack's page.

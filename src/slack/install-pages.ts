@@ -39,13 +39,15 @@ reflection question, and a private log of wins to export before a review.</p>
   );
 }
 
-export function successPage(installation: Installation): string {
+export function successPage(installation: Installation, afterInstall?: string): string {
   const where = installation.team?.name ?? installation.enterprise?.name ?? 'your workspace';
+  const next = afterInstall
+    ? `<p>What next: ${escapeHtml(afterInstall)}</p>`
+    : `<p>What next: in Slack, type <code>${escapeHtml(COMMAND)} help</code> in any channel to see what it does, or
+<code>${escapeHtml(COMMAND)} nudge on</code> for a weekly reflection question.</p>`;
   return page(
     'Ladder is installed',
-    `<p>Ladder is now installed in <strong>${escapeHtml(where)}</strong>.</p>
-<p>What next: in Slack, type <code>${escapeHtml(COMMAND)} help</code> in any channel to see what it does, or
-<code>${escapeHtml(COMMAND)} nudge on</code> for a weekly reflection question.</p>`,
+    `<p>Ladder is now installed in <strong>${escapeHtml(where)}</strong>.</p>\n${next}`,
   );
 }
 
@@ -89,10 +91,10 @@ function send(res: ServerResponse, status: number, html: string): void {
 }
 
 /** Bolt's callback options: our pages, and one log line per outcome (no secret in either). */
-export function installCallbacks(logger: Logger): CallbackOptions {
+export function installCallbacks(logger: Logger, afterInstall?: string): CallbackOptions {
   return {
     success: (installation, _options, _req: IncomingMessage, res: ServerResponse) => {
-      send(res, 200, successPage(installation as Installation));
+      send(res, 200, successPage(installation as Installation, afterInstall));
     },
     failure: (error, _options, _req: IncomingMessage, res: ServerResponse) => {
       const reason = failureReason(error as { code?: string; data?: { error?: unknown } });

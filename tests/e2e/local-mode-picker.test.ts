@@ -126,6 +126,9 @@ describe('local mode: several workspaces and an org on the page', () => {
     const { teamId, success } = await addWorkspace();
     expect(teamId).toBe('T0ADDED1');
     expect(success).toContain('Ladder is now installed in <strong>Workspace 2</strong>');
+    // Not "in Slack, type …": the local page has switched to the new workspace by itself.
+    expect(success).toContain('Go back to the tab of the local workspace');
+    expect(success).not.toContain('in Slack, type');
     const s = await state(teamId);
     expect(names(s)).toContain('Workspace 2');
     // Switched: its own people, its own #general and DMs.
