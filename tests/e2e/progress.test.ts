@@ -184,7 +184,8 @@ describeOnEngine('progress, end to end', () => {
     const res = await h.sender.command({ userId: carol, text: 'log Ran the retro on the on-call rota' });
     const confirmation = shown(await reply(res));
     expect(confirmation).toContain('*Suggested:* System, Process (suggested)');
-    expect(confirmation).toContain('“retro”');
+    // The words behind each tag: "retro on" (a retro held on something) is Process, and prevention.
+    expect(confirmation).toContain('*Process* ← “retro on”');
     expect(confirmation).toContain(ActionId.evidenceAccept);
     const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
     expect(entry).toMatchObject({ axes: [], suggestedAxes: ['system', 'process'] });
