@@ -47,12 +47,7 @@ export interface StartOptions {
 /** Distribution mode: each tenant's token from its installation (refreshed when it rotates). */
 function schedulerTokens(ctx: AppContext, connection: SlackConnection) {
   return connection.mode === 'distribution'
-    ? {
-        tokenFor: installationTokens(
-          ctx,
-          slackRotation(connection, interactiveClientOptions(ctx.config.slackApiUrl)),
-        ),
-      }
+    ? { tokenFor: installationTokens(ctx, connection.rotation) }
     : { botToken: connection.botToken };
 }
 
@@ -117,7 +112,7 @@ export async function startLadder(opts: StartOptions): Promise<RunningLadder> {
       return { ok: answered && nudges !== 'stalled', database: answered, scheduler: nudges };
     },
   });
-  const connection = connectionOf(config.slack, opts.afterInstall);
+  const connection = connectionOf(config.slack, config.slackApiUrl, opts.afterInstall);
   if (connection.mode === 'distribution') await checkInstallationKeys(ctx, database);
 
   let slack: RunningSlackApp;
@@ -298,6 +293,7 @@ async function checkInstallationKeys(ctx: AppContext, database: DatabaseHandle):
 
 function connectionOf(
   slack: Exclude<SlackCredentials, { mode: 'local' }>,
+  slackApiUrl: string | undefined,
   afterInstall: string | undefined,
 ): SlackConnection {
   switch (slack.mode) {
@@ -314,6 +310,7 @@ function connectionOf(
         stateSecret: slack.stateSecret,
         redirectUri: slack.redirectUri,
         ...(afterInstall ? { afterInstall } : {}),
+        rotation: slackRotation(slack, interactiveClientOptions(slackApiUrl)),
       };
   }
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { describeError, toSlackLogger } from '../log.ts';
 import { COMMAND, MESSAGE_SHORTCUTS } from './ids.ts';
 import { installCallbacks, installPage } from './install-pages.ts';
-import { createInstallationStore } from './installation-store.ts';
+import { createInstallationStore, type RotationOptions } from './installation-store.ts';
 import { registerListeners } from './listeners/index.ts';
 import { BOT_SCOPES } from './manifest.ts';
 import { createOAuthStateStore } from './oauth-state-store.ts';
@@ -16,7 +16,6 @@ import { registerPersonFollow } from './person-follow.ts';
 import { postFailureNotice } from './reply.ts';
 import { gateSocketModeEvents, type SlackEventsOptions, serveSlackEvents } from './request-gate.ts';
 import { createListenerRouter } from './router.ts';
-import { slackRotation } from './token-refresher.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string }
@@ -33,6 +32,8 @@ export interface DistributionConnection {
   redirectUri: string | undefined;
   /** What the install success page says to do next (local mode's page); default: Slack's. */
   afterInstall?: string;
+  /** This instance's refresh of rotating tokens, shared by Bolt's requests and the scheduler. */
+  rotation: RotationOptions;
 }
 
 export interface RunningSlackApp {
@@ -373,7 +374,7 @@ function oauthOptions(
     clientSecret: c.clientSecret,
     stateSecret: c.stateSecret,
     scopes: [...BOT_SCOPES],
-    installationStore: createInstallationStore(ctx, slackRotation(c, clientOptions)),
+    installationStore: createInstallationStore(ctx, c.rotation),
     ...(c.redirectUri ? { redirectUri: c.redirectUri } : {}),
     installerOptions: {
       stateStore: createOAuthStateStore(ctx, c.stateSecret),

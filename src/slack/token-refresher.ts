@@ -3,13 +3,11 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { RotationOptions } from './installation-store.ts';
 import type { RefreshedToken } from './token-rotation.ts';
 
-/** This process, as named in the refresh leases it takes (token-rotation.ts). */
-const INSTANCE = `ladder-${randomUUID()}`;
-
 /**
  * Distribution mode's token refresh: `oauth.v2.access` with grant_type=refresh_token and the app's
  * client credentials, through SLACK_API_URL's client options. A refusal (invalid_refresh_token)
- * rejects with Slack's error.
+ * rejects with Slack's error. Made once per app instance (the composition root), which is named by
+ * it in the refresh leases it takes (token-rotation.ts): Bolt's requests and the scheduler share it.
  */
 export function slackRotation(
   app: { clientId: string; clientSecret: string },
@@ -17,7 +15,7 @@ export function slackRotation(
 ): RotationOptions {
   const client = new WebClient(undefined, clientOptions);
   return {
-    owner: INSTANCE,
+    owner: `ladder-${randomUUID()}`,
     async refresh(refreshToken): Promise<RefreshedToken> {
       const res = await client.oauth.v2.access({
         client_id: app.clientId,
