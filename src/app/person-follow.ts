@@ -3,8 +3,9 @@
  * enterprise tenant, the rows they made under a workspace tenant of that org move to it (one
  * transaction, ../db/user-data.ts `moveAll`). Every org request first asks the database whether
  * the workspace tenant still holds anything of the person (an `EXISTS` per table, one statement per
- * repository, stopping at the first that finds a row): so a row written there later, by this process or another, moves on the person's
- * next org request, and a request with nothing to move takes no write lock.
+ * repository, stopping at the first that finds a row): so a row written there later, by this
+ * process or another, moves on the person's next org request, and a request with nothing to move
+ * takes no write lock.
  */
 import type { AppContext } from '../context.ts';
 

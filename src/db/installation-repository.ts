@@ -46,13 +46,10 @@ export function createInstallationRepository(store: Store, cipher: TokenCipher |
     ...keyMethods(s, need),
     ...refreshMethods(s, need),
     /**
-     * The other tenants of the org a tenant belongs to (its enterprise and the enterprise's
-     * workspace installs), from the stored installations; none outside distribution mode.
+     * The org a tenant belongs to, from the stored installations: its enterprise id (null when it
+     * is in no org) and the org's other tenants (the enterprise and its workspace installs); none
+     * outside distribution mode.
      */
-    async orgSiblingsOf(tenantId: string): Promise<string[]> {
-      return (await orgOf(tenantId)).others;
-    },
-    /** {@link orgSiblingsOf} with the org's enterprise id (null when the tenant is in no org). */
     orgOf,
     /**
      * Inserts or replaces the tenant's installation, sealed under the current key. A replacement

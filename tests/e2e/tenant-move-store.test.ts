@@ -147,9 +147,9 @@ describeOnEngine('moving a person to the enterprise tenant', () => {
     await handle.store.run(
       qb.insertInto('installations').values([install(WS, WS, 0), install(ORG, null, 1)]),
     );
-    expect(await repos.installations.orgSiblingsOf(ORG)).toEqual([WS]);
-    expect(await repos.installations.orgSiblingsOf(WS)).toEqual([ORG]);
-    expect(await repos.installations.orgSiblingsOf('T0ELSEWHERE')).toEqual([]);
+    expect((await repos.installations.orgOf(ORG)).others).toEqual([WS]);
+    expect((await repos.installations.orgOf(WS)).others).toEqual([ORG]);
+    expect((await repos.installations.orgOf('T0ELSEWHERE')).others).toEqual([]);
     expect(await repos.installations.orgOf(WS)).toEqual({ enterpriseId: ORG, others: [ORG] });
     expect(await repos.installations.orgOf(ORG)).toEqual({ enterpriseId: ORG, others: [WS] });
     expect(await repos.installations.orgOf('T0ELSEWHERE')).toEqual({ enterpriseId: null, others: [] });
