@@ -7,12 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
-import { distributionEnv } from '../helpers/distribution.ts';
-import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
+import { appSender, distributionEnv } from '../helpers/distribution.ts';
+import { manifestScopes, USERS } from '../helpers/harness.ts';
 import { createTestDatabase, describeOnPostgres, type TestDatabase } from '../helpers/postgres.ts';
 
 const OAUTH = { clientId: '1234.5678', clientSecret: 'pg-client-secret-0123456789' };
@@ -83,13 +82,7 @@ await describeOnPostgres('distribution mode on PostgreSQL, two instances', () =>
     expect(api.calls.filter((c) => c.method === 'oauth.v2.access')).toHaveLength(1);
 
     for (const app of [one, two]) {
-      const sender = createSignedSender({
-        appUrl: `http://127.0.0.1:${app.port}/slack/events`,
-        signingSecret: SIGNING_SECRET,
-        api,
-        command: COMMAND,
-        teamId: TEAM,
-      });
+      const sender = appSender(app, api, TEAM);
       const res = await sender.command({ userId: alice, text: `log Served by instance ${app.port}` });
       expect(res.status).toBe(200);
       // The answer is in the ack, or posted to the response URL after slower work.

@@ -11,17 +11,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
-import { createSignedSender, type SentResponse, type SignedSender } from '../../src/local/signed-sender.ts';
+import type { SentResponse, SignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
 import { COMMAND } from '../../src/slack/ids.ts';
 import {
+  appSender,
   distributionEnv,
   installWorkspace,
   oauthRedirect,
   startInstall as startInstallPage,
 } from '../helpers/distribution.ts';
-import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
+import { manifestScopes, USERS } from '../helpers/harness.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const OAUTH = { clientId: '1234.5678', clientSecret: 'dist-client-secret-0123456789' };
@@ -57,13 +58,7 @@ async function boot(keys: { current: string; previous?: string }): Promise<void>
 function senderFor(teamId: string): SignedSender {
   let s = senders.get(teamId);
   if (!s) {
-    s = createSignedSender({
-      appUrl: `http://127.0.0.1:${app.port}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-      api,
-      command: COMMAND,
-      teamId,
-    });
+    s = appSender(app, api, teamId);
     senders.set(teamId, s);
   }
   return s;

@@ -6,13 +6,12 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { formatRunLine } from '../../src/domain/nudge-report.ts';
-import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
+import type { SignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
-import { COMMAND } from '../../src/slack/ids.ts';
-import { distributionEnv, installWorkspace } from '../helpers/distribution.ts';
+import { appSender, distributionEnv, installWorkspace } from '../helpers/distribution.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
-import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
+import { manifestScopes, USERS } from '../helpers/harness.ts';
 
 const OAUTH = { clientId: '4321.8765', clientSecret: 'grid-client-secret-0123456789' };
 const ORG = 'E0GRID';
@@ -68,15 +67,7 @@ describeOnEngine('the scheduler across a workspace install and the org-wide inst
   });
 
   function sender(orgWide: boolean): SignedSender {
-    return createSignedSender({
-      appUrl: `http://127.0.0.1:${app.port}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-      api,
-      command: COMMAND,
-      teamId: WS,
-      enterpriseId: ORG,
-      ...(orgWide ? { orgWide: true } : {}),
-    });
+    return appSender(app, api, WS, { enterpriseId: ORG, orgWide });
   }
   async function slash(s: SignedSender, userId: string, text: string): Promise<string> {
     const res = await s.command({ userId, text });

@@ -18,6 +18,7 @@ import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
 import { orgSenders } from '../helpers/distribution.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
 import { type Harness, runNudgesCli, SIGNING_SECRET, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { shown } from '../helpers/reliability.ts';
 
 const ORG = 'E0GRID';
 const alice = USERS[0]?.id as string; // America/New_York
@@ -30,12 +31,6 @@ const TUESDAY = '2026-12-08T14:05:00Z';
 const THURSDAY = '2026-12-10T14:05:00Z';
 const NEXT_TUESDAY = '2026-12-15T14:05:00Z';
 const TUESDAY_AFTER = '2026-12-22T14:05:00Z';
-
-type Reply = { text?: string; blocks?: unknown[] };
-const shown = (r: unknown) => {
-  const j = (r ?? {}) as Reply;
-  return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
-};
 
 describeOnEngine('nudges of a person across a workspace install and the org-wide install', () => {
   let h: Harness;

@@ -12,7 +12,8 @@ import { buildCommandPayload } from '../../src/local/slack-api-payloads.ts';
 import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
 import { orgSenders } from '../helpers/distribution.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
-import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { evidenceFormValues, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { shown } from '../helpers/reliability.ts';
 import { count, sql } from '../helpers/tables.ts';
 
 const ORG = 'E0GRID';
@@ -21,25 +22,6 @@ const bob = USERS[1]?.id as string;
 const carol = USERS[2]?.id as string;
 // Saturday 5 December 2026, 17:00 UTC: the app's own clock.
 const NOW = new Date('2026-12-05T17:00:00Z');
-
-type Reply = { text?: string; blocks?: unknown[] };
-const shown = (r: unknown) => {
-  const j = (r ?? {}) as Reply;
-  return `${j.text ?? ''}\n${JSON.stringify(j.blocks ?? [])}`;
-};
-
-/** The evidence modal's fields as Slack submits them. */
-function formValues(text: string, date: string): Record<string, unknown> {
-  const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
-  return {
-    [BlockId.evidenceText]: f({ type: 'plain_text_input', value: text }),
-    [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: date }),
-    [BlockId.evidenceAxes]: f({ type: 'multi_static_select', selected_options: [] }),
-    [BlockId.evidenceShift]: f({ type: 'static_select', selected_option: null }),
-    [BlockId.evidenceScope]: f({ type: 'static_select', selected_option: null }),
-    [BlockId.evidenceLink]: f({ type: 'url_text_input', value: null }),
-  };
-}
 
 /** A slash command from the org-wide install: the tenant is the enterprise, the workspace is TEAM. */
 async function orgCommand(h: Harness, text: string): Promise<string> {
@@ -218,7 +200,7 @@ describeOnEngine('a person follows the org-wide install', () => {
     const submitted = await org.viewSubmission({
       userId: alice,
       view: modal.view as Record<string, unknown>,
-      values: formValues('Wrote and ran the incident prevention plan', '2026-12-03'),
+      values: evidenceFormValues('Wrote and ran the incident prevention plan', '2026-12-03'),
     });
     expect(submitted.status).toBe(200);
     await org.waitForResponse(edit.responseUrl as string);

@@ -6,13 +6,12 @@
  * tokens_revoked for the org deletes the org install.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
+import type { SignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
-import { COMMAND } from '../../src/slack/ids.ts';
-import { distributionEnv, oauthRedirect } from '../helpers/distribution.ts';
+import { appSender, distributionEnv, oauthRedirect } from '../helpers/distribution.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
-import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
+import { manifestScopes, USERS } from '../helpers/harness.ts';
 
 const OAUTH = { clientId: '4321.8765', clientSecret: 'grid-client-secret-0123456789' };
 const STATE_SECRET = 'grid-state-secret-0123456789abcdef';
@@ -26,14 +25,7 @@ let storage: TestStorage;
 const clock = new Date('2027-01-04T15:00:00Z');
 
 function sender(teamId: string, enterpriseId?: string): SignedSender {
-  return createSignedSender({
-    appUrl: `http://127.0.0.1:${app.port}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    api,
-    command: COMMAND,
-    teamId,
-    ...(enterpriseId ? { enterpriseId, orgWide: true } : {}),
-  });
+  return appSender(app, api, teamId, enterpriseId ? { enterpriseId, orgWide: true } : undefined);
 }
 
 const redirect = (query: Record<string, string>, cookie?: string) =>

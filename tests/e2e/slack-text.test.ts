@@ -15,7 +15,7 @@ import { appHomeOpenedEvent, messageEvent, type SentResponse } from '../../src/l
 import type { LocalFile } from '../../src/local/slack-api-state.ts';
 import { ActionId, BlockId, ShortcutId, ViewId } from '../../src/slack/ids.ts';
 import { describeOnEngine } from '../helpers/engine.ts';
-import { type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
+import { evidenceFormValues, type Harness, startHarness, TEAM, USERS } from '../helpers/harness.ts';
 import { rows, sql } from '../helpers/tables.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -50,18 +50,6 @@ async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promi
 
 function expectReadable(surface: string, where: string): void {
   for (const raw of RAW) expect(surface, `${where} shows ${raw}`).not.toContain(raw);
-}
-
-function formValues(text: string, date: string): Record<string, unknown> {
-  const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
-  return {
-    [BlockId.evidenceText]: f({ type: 'plain_text_input', value: text }),
-    [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: date }),
-    [BlockId.evidenceAxes]: f({ type: 'multi_static_select', selected_options: [] }),
-    [BlockId.evidenceShift]: f({ type: 'static_select', selected_option: null }),
-    [BlockId.evidenceScope]: f({ type: 'static_select', selected_option: null }),
-    [BlockId.evidenceLink]: f({ type: 'url_text_input', value: null }),
-  };
 }
 
 describeOnEngine('Slack text in, readable text out, end to end', () => {
@@ -121,7 +109,7 @@ describeOnEngine('Slack text in, readable text out, end to end', () => {
     await h.sender.viewSubmission({
       userId: alice,
       view: openModal(alice)?.view as Record<string, unknown>,
-      values: formValues(modalText(alice), '2026-11-20'),
+      values: evidenceFormValues(modalText(alice), '2026-11-20'),
     });
     const reply = shown((await h.sender.waitForResponse(res.responseUrl as string)).body);
     expect(reply).toContain('Saved to your evidence');
@@ -242,7 +230,7 @@ describeOnEngine('Slack text in, readable text out, end to end', () => {
     await h.sender.viewSubmission({
       userId: alice,
       view: openModal(alice)?.view as Record<string, unknown>,
-      values: formValues(`${READABLE} (again)`, '2026-11-20'),
+      values: evidenceFormValues(`${READABLE} (again)`, '2026-11-20'),
     });
     await waitFor(async () => (await entries(alice)).some((e) => e.text.endsWith('(again)')));
     expect(await entries(alice)).toHaveLength(before);
@@ -277,12 +265,12 @@ describeOnEngine('Slack text in, readable text out, end to end', () => {
     await h.sender.viewSubmission({
       userId: bob,
       view: first,
-      values: formValues('Closed the launch retro', '2026-11-20'),
+      values: evidenceFormValues('Closed the launch retro', '2026-11-20'),
     });
     const res = await h.sender.viewSubmission({
       userId: bob,
       view: second,
-      values: formValues('Closed the launch retro', '2026-11-20'),
+      values: evidenceFormValues('Closed the launch retro', '2026-11-20'),
     });
     const ack = res.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');

@@ -8,13 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultNudgeSettings } from '../../src/domain/nudge-schedule.ts';
-import { createSignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
-import { COMMAND } from '../../src/slack/ids.ts';
-import { distributionEnv, installWorkspace } from '../helpers/distribution.ts';
+import { appSender, distributionEnv, installWorkspace } from '../helpers/distribution.ts';
 import { createTestStorage, describeOnEngine, type TestStorage } from '../helpers/engine.ts';
-import { manifestScopes, SIGNING_SECRET, USERS } from '../helpers/harness.ts';
+import { manifestScopes, USERS } from '../helpers/harness.ts';
 
 const OAUTH = { clientId: '1234.5678', clientSecret: 'rot-client-secret-0123456789' };
 const KEY = randomBytes(32).toString('base64');
@@ -47,14 +45,7 @@ async function install(app: RunningLadder, teamId = TEAM): Promise<void> {
 }
 
 async function command(app: RunningLadder, text: string): Promise<number> {
-  const sender = createSignedSender({
-    appUrl: `http://127.0.0.1:${app.port}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    api,
-    command: COMMAND,
-    teamId: TEAM,
-  });
-  return (await sender.command({ userId: alice, text })).status;
+  return (await appSender(app, api, TEAM).command({ userId: alice, text })).status;
 }
 
 const botToken = async (app: RunningLadder, teamId = TEAM) =>

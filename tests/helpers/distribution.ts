@@ -73,6 +73,23 @@ export async function installWorkspace(
   return { ...(await oauthRedirect(appBase, { code, state }, cookie)), state, cookie };
 }
 
+/** Signed requests to an app instance from workspace `teamId` (of org `org`, when given). */
+export function appSender(
+  app: { port: number },
+  api: LocalSlackApi,
+  teamId: string,
+  org?: { enterpriseId: string; orgWide?: boolean },
+): SignedSender {
+  return createSignedSender({
+    appUrl: `http://127.0.0.1:${app.port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    api,
+    command: COMMAND,
+    teamId,
+    ...(org ? { enterpriseId: org.enterpriseId, ...(org.orgWide ? { orgWide: true } : {}) } : {}),
+  });
+}
+
 /**
  * Requests from workspace `teamId` of org `enterpriseId` to the harness's app: through the org-wide
  * install (the tenant is the enterprise), and through the workspace's own install in that org.
@@ -82,15 +99,8 @@ export function orgSenders(
   teamId: string,
   enterpriseId: string,
 ): { org: SignedSender; wsInOrg: SignedSender } {
-  const base = {
-    appUrl: `http://127.0.0.1:${h.app.port}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    api: h.api,
-    command: COMMAND,
-    teamId,
-  };
   return {
-    org: createSignedSender({ ...base, enterpriseId, orgWide: true }),
-    wsInOrg: createSignedSender({ ...base, enterpriseId }),
+    org: appSender(h.app, h.api, teamId, { enterpriseId, orgWide: true }),
+    wsInOrg: appSender(h.app, h.api, teamId, { enterpriseId }),
   };
 }

@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/index.ts';
 import { createSignedSender, type SignedSender } from '../../src/local/signed-sender.ts';
 import { type LocalSlackApi, startLocalSlackApi } from '../../src/local/slack-api.ts';
 import { type RunningLadder, startLadder } from '../../src/main.ts';
-import { COMMAND } from '../../src/slack/ids.ts';
+import { ActionId, BlockId, COMMAND } from '../../src/slack/ids.ts';
 import { createTestStorage, type TestStorage } from './engine.ts';
 
 export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
@@ -119,4 +119,17 @@ export async function runNudgesCli(
     },
   });
   return { code, lines: stdout.split('\n').filter(Boolean), stdout, stderr };
+}
+
+/** The evidence modal's fields as Slack submits them: a text and a date, nothing else chosen. */
+export function evidenceFormValues(text: string, date: string): Record<string, unknown> {
+  const f = (x: Record<string, unknown>) => ({ [ActionId.formValue]: x });
+  return {
+    [BlockId.evidenceText]: f({ type: 'plain_text_input', value: text }),
+    [BlockId.evidenceDate]: f({ type: 'datepicker', selected_date: date }),
+    [BlockId.evidenceAxes]: f({ type: 'multi_static_select', selected_options: [] }),
+    [BlockId.evidenceShift]: f({ type: 'static_select', selected_option: null }),
+    [BlockId.evidenceScope]: f({ type: 'static_select', selected_option: null }),
+    [BlockId.evidenceLink]: f({ type: 'url_text_input', value: null }),
+  };
 }
