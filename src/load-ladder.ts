@@ -1,6 +1,7 @@
 /**
- * Reads ladder-data/ (or LADDER_DATA_DIR): every `*.yaml` / `*.yml` file, in name order. Files
- * declare what they hold with `kind:` (axes, track, roles, tags, suggestions); `prompts.yaml` has its own
+ * Reads ladder-data/ (or LADDER_DATA_DIR): every `*.yaml` / `*.yml` file, and every `*.json` one
+ * (files written by a tool, such as the suggestion model), in name order. Files declare what they
+ * hold with `kind:` (axes, track, roles, tags, suggestions, suggestion-model, coaching); `prompts.yaml` has its own
  * schema (src/domain/prompts.ts). A bad folder stops the app with a `LadderDataError` whose message
  * names each file, the path inside it and the problem, e.g.
  *   tpm.yaml: positions[2].steps.system: unknown step "Ownz" (expected one of …) [line 48]
@@ -74,6 +75,19 @@ function parseYamlFile(dir: string, file: string, problems: LadderProblem[]): Pa
   return { file, data: document.toJS(), document, lines };
 }
 
+function parseJsonFile(dir: string, file: string, problems: LadderProblem[]): unknown {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as unknown;
+  } catch (error) {
+    const why =
+      error instanceof SyntaxError
+        ? `not valid JSON: ${error.message}`
+        : `cannot be read: ${(error as Error).message}`;
+    problems.push({ file, path: '', message: why });
+    return undefined;
+  }
+}
+
 function readPrompts(
   parsed: ParsedYaml,
   problems: LadderProblem[],
@@ -97,7 +111,7 @@ export function readLadderDir(dir: string): LadderReadResult {
   let names: string[];
   try {
     names = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
+      .filter((entry) => entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name))
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
@@ -112,6 +126,13 @@ export function readLadderDir(dir: string): LadderReadResult {
   let prompts: { prompts: Prompt[]; variants: PromptVariant[] } = { prompts: [], variants: [] };
   let unreadable = false;
   for (const name of names) {
+    if (/\.json$/i.test(name)) {
+      // Generated files (the suggestion model) are JSON: large, and far quicker to read than YAML.
+      const data = parseJsonFile(dir, name, problems);
+      if (data === undefined) unreadable = true;
+      else inputs.push({ file: name, data });
+      continue;
+    }
     const parsed = parseYamlFile(dir, name, problems);
     if (!parsed) {
       unreadable = true;

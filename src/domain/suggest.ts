@@ -17,27 +17,23 @@
  * axis ("due process"). Where two matches overlap, the longer one wins ("capacity planning" over
  * "planning").
  */
-import { AXIS_IDS, type AxisId, type ScopeId, type ShiftId } from './types.ts';
+import { type ModelInput, type SuggestionModel, suggestWithModel } from './suggest-model.ts';
+import { isChore, pickTags } from './suggest-pick.ts';
+import type { SuggestionMatch, SuggestionRule, TagSuggestion } from './suggest-types.ts';
+import { AXIS_IDS } from './types.ts';
 import { createWordNormaliser, NO_WORD_FORMS, type WordForms, type WordNormaliser } from './word-forms.ts';
 
-// Re-exported: the ladder builder reads the rules and their word forms from this module.
+// Re-exported: the ladder builder and the app read the rules, their shapes and word forms from here.
+export {
+  DEFAULT_THIN_THRESHOLD,
+  type GrowthSuggestions,
+  type SuggestionMatch,
+  type SuggestionReasons,
+  type SuggestionRule,
+  suggestionReasons,
+  type TagSuggestion,
+} from './suggest-types.ts';
 export { NO_WORD_FORMS, type WordForms } from './word-forms.ts';
-
-export interface SuggestionRule {
-  id: string;
-  axes: readonly AxisId[];
-  scope: ScopeId | null;
-  /** The mindset shift the words point to, if any. */
-  shift: ShiftId | null;
-  words: readonly string[];
-  except: readonly string[];
-  /** How much one match counts toward the rule's axes and shift; 1 when absent. */
-  weight?: number;
-  /** How much one match counts toward the rule's shift, when not `weight`. */
-  shiftWeight?: number;
-  /** Its words mark a chore: no suggestion unless other rules' words outweigh it (CHORE_OUTWEIGH). */
-  chore?: boolean;
-}
 
 const GAP_MAX = 4;
 /** Longer texts are cut before matching; evidence is at most 3,000 characters anyway. */
@@ -67,74 +63,9 @@ export interface SuggestionRules {
   byNumber: readonly Pattern[];
   /** The most words a pattern can match. */
   maxSpan: number;
+  /** The learned weights over what the rules see (suggest-model.ts); null: the rules alone decide. */
+  model: SuggestionModel | null;
 }
-
-export interface SuggestionMatch {
-  ruleId: string;
-  /** The rule's word as written in the data. */
-  word: string;
-  /** The words of the entry that matched, as the user wrote them. */
-  text: string;
-  axes: readonly AxisId[];
-  shift: ShiftId | null;
-  scope: ScopeId | null;
-  /** The rule's weight. */
-  weight: number;
-  /** How much it counts toward the shift. */
-  shiftWeight: number;
-  /** A chore's word: it suggests nothing and silences weak evidence. */
-  chore: boolean;
-}
-
-export interface TagSuggestion {
-  /** In the framework's order, without duplicates. */
-  axes: AxisId[];
-  /** Only when every rule that fired and names a scope names the same one; else null. */
-  scope: ScopeId | null;
-  /** The shift most matches point to (a tie goes to the one named first); null when none does. */
-  shift: ShiftId | null;
-  /** What fired, first occurrence of each rule word, in text order: which words led to which tag. */
-  matches: SuggestionMatch[];
-}
-
-/** What the summary suggests doing or logging next, per axis and per mindset shift. */
-export interface GrowthSuggestions {
-  axes: Readonly<Partial<Record<AxisId, string>>>;
-  shifts: Readonly<Partial<Record<ShiftId, string>>>;
-}
-
-/** Below this many entries in the period, a growth axis is thin (ladder-data can change it). */
-export const DEFAULT_THIN_THRESHOLD = 3;
-
-/**
- * An axis is suggested when its score is at least this share of the best axis' score: one stray
- * word beside two strong ones does not add an axis. Each match scores its rule's weight (1 unless
- * the data says otherwise) for each of its axes.
- * (Chosen on the tuning part of the labelled wins, with LEAD_BONUS.)
- */
-const AXIS_SHARE = 0.5;
-/**
- * The first match that names an axis scores this share more: a win usually opens with what it was
- * about ("Coached the Payments TPM through her first exec review" is about People first).
- */
-const LEAD_BONUS = 0.5;
-/**
- * At most this many axes are suggested: a win with three or more is rare, and the third strongest
- * was mostly a stray word (chosen on the labelled wins: it removed more unfair axes than first axes).
- */
-const MAX_AXES = 2;
-/**
- * A shift is suggested when the matches pointing to it count at least this much: one word that
- * says it ("delegated", "root cause"), or two that hint at it ("runbook" and "failover").
- */
-const SHIFT_MIN = 1;
-/**
- * A line holding a chore's words ("took Friday off", "my expense claims", "timesheet") gets no
- * suggestion unless the other words weigh at least this much (one more when the line opens with
- * the chore): one stray word ("conference", "newsletter") does not make a chore a win; "automated
- * the expense approvals across 6 teams" does.
- */
-const CHORE_OUTWEIGH = 2;
 
 function parsePattern(word: string, normaliser: WordNormaliser): Element[] {
   return word
@@ -150,6 +81,7 @@ function parsePattern(word: string, normaliser: WordNormaliser): Element[] {
 export function compileSuggestionRules(
   rules: readonly SuggestionRule[],
   forms: WordForms = NO_WORD_FORMS,
+  model: SuggestionModel | null = null,
 ): SuggestionRules {
   const normaliser = createWordNormaliser(forms);
   const byFirst = new Map<string, Pattern[]>();
@@ -177,7 +109,7 @@ export function compileSuggestionRules(
     for (const word of rule.words) add(word, false);
     for (const word of rule.except) add(word, true);
   });
-  return { rules, normaliser, byFirst, byNumber, maxSpan };
+  return { rules, normaliser, byFirst, byNumber, maxSpan, model };
 }
 
 export const NO_SUGGESTION_RULES: SuggestionRules = compileSuggestionRules([]);
@@ -245,17 +177,52 @@ interface Hit {
   end: number;
 }
 
-/** The axes, scope and shift the rules suggest for a text, with the words behind each. Never throws. */
+/** What the rules see in a text: its words, every match that counts, and whether it is a chore. */
+interface Reading {
+  source: string;
+  tokens: Token[];
+  matches: SuggestionMatch[];
+  /** Where each match starts and ends in `source`. */
+  spans: (readonly [number, number])[];
+}
+
+function read(text: string, rules: SuggestionRules): Reading {
+  const source = prepare(text);
+  const tokens = tokenise(source, rules.normaliser);
+  const hits = tokens.length === 0 ? [] : findHits(tokens, rules);
+  const found =
+    hits.length === 0 ? [] : firstMatches(winningHits(hits, rules.maxSpan), rules, source, tokens);
+  return { source, tokens, matches: found.map((f) => f.match), spans: found.map((f) => f.span) };
+}
+
+function toModelInput({ source, tokens, matches, spans }: Reading): ModelInput {
+  return {
+    words: tokens
+      .filter((t) => !t.number)
+      .map((t) => ({ key: t.key, text: source.slice(t.start, t.end), start: t.start, end: t.end })),
+    matches: matches.map((m, i) => {
+      const [start, end] = spans[i] as readonly [number, number];
+      return { ruleId: m.ruleId, word: m.word, text: m.text, start, end };
+    }),
+    picked: pickTags(matches),
+  };
+}
+
+/** The learned model's input for a text (what training fits the weights on), and whether it is a chore. */
+export function modelInputOf(text: string, rules: SuggestionRules): { input: ModelInput; chore: boolean } {
+  const reading = read(text, rules);
+  return { input: toModelInput(reading), chore: isChore(reading.matches) };
+}
+
+/** The axes, scope and shift suggested for a text, with the words behind each. Never throws. */
 export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion {
   const none: TagSuggestion = { axes: [], scope: null, shift: null, matches: [] };
   if (typeof text !== 'string' || rules.rules.length === 0) return none;
-  const source = prepare(text);
-  const tokens = tokenise(source, rules.normaliser);
-  if (tokens.length === 0) return none;
-  const hits = findHits(tokens, rules);
-  if (hits.length === 0) return none;
-  const matches = firstMatches(winningHits(hits, rules.maxSpan), rules, source, tokens);
+  const reading = read(text, rules);
+  const { matches } = reading;
+  if (matches.length === 0 && rules.model === null) return none;
   if (isChore(matches)) return none;
+  if (rules.model !== null) return withModel(rules.model, reading);
   const { axes, scope, shift } = pickTags(matches);
   return {
     axes,
@@ -270,6 +237,43 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
     ),
   };
 }
+
+/** The model decides the axes and shift; the rules' scope stands beside a suggested axis. */
+function withModel(model: SuggestionModel, reading: Reading): TagSuggestion {
+  const input = toModelInput(reading);
+  const { axes, shift, reasons } = suggestWithModel(model, input);
+  const scope = axes.length > 0 ? pickTags(reading.matches).scope : null;
+  const ruleOf = new Map(reading.matches.map((m) => [`${m.ruleId}\u0000${m.word}`, m]));
+  const matches: SuggestionMatch[] = reasons.map((reason): SuggestionMatch => {
+    const rule = reason.rule ? ruleOf.get(`${reason.rule.id}\u0000${reason.rule.word}`) : undefined;
+    const reasonAxes = AXIS_IDS.filter((a) => (reason.tags as readonly string[]).includes(a));
+    const reasonShift = shift !== null && (reason.tags as readonly string[]).includes(shift) ? shift : null;
+    return {
+      ruleId: rule?.ruleId ?? LEARNED_RULE_ID,
+      word: rule?.word ?? reason.text.toLowerCase(),
+      text: reason.text,
+      axes: reasonAxes,
+      shift: reasonShift,
+      scope: rule?.scope === scope ? scope : null,
+      weight: rule?.weight ?? 1,
+      shiftWeight: rule?.shiftWeight ?? 1,
+      chore: false,
+    };
+  });
+  // A reason that is also a scope word explains the scope too; other scope words are added.
+  const scopeText = new Set(
+    reading.matches.filter((m) => scope !== null && m.scope === scope).map((m) => m.text.toLowerCase()),
+  );
+  const said = new Set(matches.map((r) => r.text.toLowerCase()));
+  const explained = matches.map((r) => (scopeText.has(r.text.toLowerCase()) ? { ...r, scope } : r));
+  const scopeWords = reading.matches
+    .filter((m) => scope !== null && m.scope === scope && !said.has(m.text.toLowerCase()))
+    .map((m) => ({ ...m, axes: [], shift: null }));
+  return { axes, scope, shift, matches: [...explained, ...scopeWords] };
+}
+
+/** The rule id of a reason that is a word the model weighed on its own, not a rule's match. */
+export const LEARNED_RULE_ID = 'learned';
 
 /** Every pattern matched at every token, in order of their start. */
 function findHits(tokens: readonly Token[], rules: SuggestionRules): Hit[] {
@@ -334,69 +338,29 @@ function firstMatches(
   rules: SuggestionRules,
   source: string,
   tokens: readonly Token[],
-): SuggestionMatch[] {
-  const matches: SuggestionMatch[] = [];
+): { match: SuggestionMatch; span: readonly [number, number] }[] {
+  const matches: { match: SuggestionMatch; span: readonly [number, number] }[] = [];
   const seen = new Set<string>();
   for (const hit of kept) {
     const rule = rules.rules[hit.pattern.rule] as SuggestionRule;
     const id = `${hit.pattern.rule}\u0000${hit.pattern.word}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    matches.push({
+    const span = [(tokens[hit.start] as Token).start, (tokens[hit.end - 1] as Token).end] as const;
+    const match: SuggestionMatch = {
       ruleId: rule.id,
       word: hit.pattern.word,
-      text: source.slice((tokens[hit.start] as Token).start, (tokens[hit.end - 1] as Token).end),
+      text: source.slice(span[0], span[1]),
       axes: rule.axes,
       shift: rule.shift,
       scope: rule.scope,
       weight: rule.weight ?? 1,
       shiftWeight: rule.shiftWeight ?? rule.weight ?? 1,
       chore: rule.chore === true,
-    });
+    };
+    matches.push({ match, span });
   }
   return matches;
-}
-
-/** Whether a chore's words are in the line and the other words weigh too little to outweigh them. */
-function isChore(matches: readonly SuggestionMatch[]): boolean {
-  if (!matches.some((m) => m.chore)) return false;
-  const other = matches.reduce((sum, m) => sum + (m.chore ? 0 : Math.max(m.weight, m.shiftWeight)), 0);
-  // A line that opens with the chore is about it ("Joined a webinar on roadmaps"): one word more.
-  return other < CHORE_OUTWEIGH + (matches[0]?.chore ? 1 : 0);
-}
-
-/** The tags the matches point to: axes by score (the lead match weighs more), one shift, one scope. */
-function pickTags(matches: readonly SuggestionMatch[]): Omit<TagSuggestion, 'matches'> {
-  const lead = matches.find((x) => x.axes.length > 0);
-  const axisScore = new Map<AxisId, number>();
-  const shiftScore = new Map<ShiftId, number>();
-  const scopes = new Set<ScopeId>();
-  for (const m of matches) {
-    const weight = m === lead ? m.weight * (1 + LEAD_BONUS) : m.weight;
-    for (const axis of m.axes) axisScore.set(axis, (axisScore.get(axis) ?? 0) + weight);
-    if (m.shift) shiftScore.set(m.shift, (shiftScore.get(m.shift) ?? 0) + m.shiftWeight);
-    if (m.scope) scopes.add(m.scope);
-  }
-  const best = Math.max(0, ...axisScore.values());
-  // The strongest MAX_AXES of those within AXIS_SHARE of the best; a tie goes to the one named first.
-  const strongest = [...axisScore]
-    .filter(([, score]) => best > 0 && score >= best * AXIS_SHARE)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, MAX_AXES)
-    .map(([id]) => id);
-  const axes = AXIS_IDS.filter((id) => strongest.includes(id));
-  const bestShift = Math.max(0, ...shiftScore.values());
-  // A tie goes to the shift named first in the text; hints alone must add up to one clear word.
-  const topShift =
-    bestShift >= SHIFT_MIN
-      ? matches.find((m) => m.shift !== null && shiftScore.get(m.shift) === bestShift)?.shift
-      : undefined;
-  const [onlyScope] = scopes;
-  return {
-    axes,
-    shift: topShift ?? null,
-    scope: scopes.size === 1 && onlyScope !== undefined ? onlyScope : null,
-  };
 }
 
 export interface SuggestionRuleProblem {
@@ -468,33 +432,4 @@ export function checkSuggestionRules(
     }
   });
   return problems;
-}
-
-/** Which of the user's words led to each suggested tag, as they wrote them, without repeats. */
-export interface SuggestionReasons {
-  axes: Partial<Record<AxisId, string[]>>;
-  shift: string[];
-  scope: string[];
-}
-
-export function suggestionReasons(suggestion: TagSuggestion): SuggestionReasons {
-  const words = (matches: readonly SuggestionMatch[]) => {
-    const seen = new Set<string>();
-    return matches
-      .map((m) => m.text)
-      .filter((t) => {
-        const key = t.toLowerCase();
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
-  };
-  const axes: Partial<Record<AxisId, string[]>> = {};
-  for (const axis of suggestion.axes)
-    axes[axis] = words(suggestion.matches.filter((m) => m.axes.includes(axis)));
-  return {
-    axes,
-    shift: suggestion.shift ? words(suggestion.matches.filter((m) => m.shift === suggestion.shift)) : [],
-    scope: suggestion.scope ? words(suggestion.matches.filter((m) => m.scope === suggestion.scope)) : [],
-  };
 }

@@ -87,7 +87,7 @@ describe('loadLadder', () => {
     });
     const error = errorOf(dir);
     expect(error.problems.map((p) => `${p.file}: ${p.path}: ${p.message}`)).toEqual([
-      'tags.yaml: kind: unknown kind "tagz" (expected one of axes, track, roles, tags, suggestions, coaching)',
+      'tags.yaml: kind: unknown kind "tagz" (expected one of axes, track, roles, tags, suggestions, suggestion-model, coaching)',
       'tpm.yaml: positions[1].title: must not be empty',
     ]);
     expect(error.message).toMatch(/^Ladder data in .* has 2 problems:\n {2}tags\.yaml: kind: /);

@@ -8,12 +8,13 @@ import {
   NO_WORD_FORMS,
   type SuggestionRules,
 } from '../suggest.ts';
+import { compileSuggestionModel, type SuggestionModel } from '../suggest-model.ts';
 import { normaliseTag, type TagDefinition } from '../tags.ts';
 import { AXIS_IDS, SCOPE_IDS, SHIFT_IDS } from '../types.ts';
 import { ALL_FILES, type Parsed, type Problems } from './build-problems.ts';
 import type { AliasEntry, Level, RoleFamily, Track } from './model.ts';
 import { COMPARE_SEPARATORS, normaliseLevelQuery } from './normalise.ts';
-import type { SuggestionsFile, TagsFile } from './schema.ts';
+import type { SuggestionModelFile, SuggestionsFile, TagsFile } from './schema.ts';
 
 export function buildTags(tagFiles: Parsed<TagsFile>[], problems: Problems): TagDefinition[] {
   if (tagFiles.length === 0) {
@@ -62,7 +63,18 @@ export interface BuiltSuggestions {
 }
 
 /** The suggestions file is optional: without it nothing is suggested and the threshold is 3. */
-export function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Problems): BuiltSuggestions {
+export function buildSuggestions(
+  files: Parsed<SuggestionsFile>[],
+  models: Parsed<SuggestionModelFile>[],
+  problems: Problems,
+): BuiltSuggestions {
+  for (const extra of models.slice(files.length === 0 ? 0 : 1)) {
+    const why =
+      files.length === 0
+        ? 'it weighs the suggestion rules, and no file has "kind: suggestions"'
+        : `only one is allowed (already defined in ${models[0]?.file})`;
+    problems.add(extra.file, ['kind'], `this suggestion model cannot be used: ${why}`);
+  }
   if (files.length === 0) {
     return {
       rules: NO_SUGGESTION_RULES,
@@ -92,8 +104,9 @@ export function buildSuggestions(files: Parsed<SuggestionsFile>[], problems: Pro
   const forms = data.normalise ?? NO_WORD_FORMS;
   for (const problem of checkSuggestionRules(rules, forms))
     problems.add(file, problem.segments, problem.message);
+  const model = models[0] ? checkedModel(models[0], rules, problems) : null;
   return {
-    rules: compileSuggestionRules(rules, forms),
+    rules: compileSuggestionRules(rules, forms, model),
     thinThreshold: data.thin_threshold,
     growth: { axes: data.growth.axes ?? {}, shifts: data.growth.shifts },
   };
@@ -154,4 +167,35 @@ export function buildAliases(
   return [...index.values()]
     .map(({ entry }) => entry)
     .sort((a, b) => b.key.length - a.key.length || a.key.localeCompare(b.key));
+}
+
+/** The model's weights, when every rule it weighs is still in the suggestions file. */
+function checkedModel(
+  { file, data }: Parsed<SuggestionModelFile>,
+  rules: readonly { id: string }[],
+  problems: Problems,
+): SuggestionModel | null {
+  const ids = new Set(rules.map((rule) => rule.id));
+  const gone = Object.keys(data.weights)
+    .filter((name) => name.startsWith('rule:') && !ids.has(name.slice(5)))
+    .map((name) => name.slice(5));
+  if (gone.length > 0) {
+    problems.add(
+      file,
+      ['weights'],
+      `weighs rules the suggestions file no longer has (${gone.join(', ')}): run "npm run train:suggestions" after changing the rules`,
+    );
+    return null;
+  }
+  const t = data.thresholds;
+  return compileSuggestionModel({
+    thresholds: {
+      axis: t.axis,
+      secondAxis: t.second_axis,
+      shift: t.shift,
+      withoutRules: t.without_rules,
+      nothing: t.nothing,
+    },
+    weights: data.weights,
+  });
 }

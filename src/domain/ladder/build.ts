@@ -28,6 +28,8 @@ import {
   type LadderFile,
   type RolesFile,
   RolesFileSchema,
+  type SuggestionModelFile,
+  SuggestionModelFileSchema,
   type SuggestionsFile,
   SuggestionsFileSchema,
   type TagsFile,
@@ -50,6 +52,7 @@ const SCHEMAS = {
   roles: RolesFileSchema,
   tags: TagsFileSchema,
   suggestions: SuggestionsFileSchema,
+  'suggestion-model': SuggestionModelFileSchema,
   coaching: CoachingFileSchema,
 } as const;
 
@@ -228,6 +231,7 @@ interface FilesByKind {
   roles: Parsed<RolesFile>[];
   tags: Parsed<TagsFile>[];
   suggestions: Parsed<SuggestionsFile>[];
+  models: Parsed<SuggestionModelFile>[];
   coaching: Parsed<CoachingFile>[];
 }
 
@@ -236,7 +240,15 @@ function parseFiles(
   files: readonly LadderFileInput[],
   problems: Problems,
 ): { byKind: FilesByKind; infos: LadderFileInfo[] } {
-  const byKind: FilesByKind = { axes: [], track: [], roles: [], tags: [], suggestions: [], coaching: [] };
+  const byKind: FilesByKind = {
+    axes: [],
+    track: [],
+    roles: [],
+    tags: [],
+    suggestions: [],
+    models: [],
+    coaching: [],
+  };
   const infos: LadderFileInfo[] = [];
   for (const input of files) {
     const data = parseFile(input, problems);
@@ -246,6 +258,7 @@ function parseFiles(
     else if (data.kind === 'track') byKind.track.push({ file: input.file, data });
     else if (data.kind === 'roles') byKind.roles.push({ file: input.file, data });
     else if (data.kind === 'suggestions') byKind.suggestions.push({ file: input.file, data });
+    else if (data.kind === 'suggestion-model') byKind.models.push({ file: input.file, data });
     else if (data.kind === 'coaching') byKind.coaching.push({ file: input.file, data });
     else byKind.tags.push({ file: input.file, data });
   }
@@ -312,7 +325,7 @@ export function buildLadder(
 
   const tagDefinitions = buildTags(byKind.tags, problems);
   const aliases = buildAliases(tracks, families, problems);
-  const suggestions = buildSuggestions(byKind.suggestions, problems);
+  const suggestions = buildSuggestions(byKind.suggestions, byKind.models, problems);
 
   if (problems.list.length > 0) return { ok: false, problems: problems.list };
 

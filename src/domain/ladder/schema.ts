@@ -1,13 +1,15 @@
 /**
- * The shape of the files in ladder-data/, as zod schemas. One file is one of five kinds, named by
+ * The shape of the files in ladder-data/, as zod schemas. One file is one of seven kinds, named by
  * its `kind` field: the axes of the framework, a track of positions (TPM, or a company's own
- * ladder), a family of roles (Senior TPM, Lead TPM), the evidence tag table, or the keyword rules
- * and growth suggestions (optional). A new track is a new `kind: track` file; no code changes.
+ * ladder), a family of roles (Senior TPM, Lead TPM), the evidence tag table, the keyword rules
+ * and growth suggestions (optional), the learned weights beside those rules (optional), or the
+ * coaching per step (optional). A new track is a new `kind: track` file; no code changes.
  *
  * These schemas check each file on its own; references between files (steps, positions, shifts)
  * are checked by `buildLadder`.
  */
 import { z } from 'zod';
+import { MODEL_LABELS } from '../suggest-model.ts';
 import { AXIS_IDS, SCOPE_IDS, SHIFT_IDS } from '../types.ts';
 
 /** Level, track and aspect ids: stable, lowercase, safe in a button value (`tpm4:tpm5`). */
@@ -300,7 +302,42 @@ export const CoachingFileSchema = z.strictObject({
 });
 export type CoachingFile = z.infer<typeof CoachingFileSchema>;
 
-export const LADDER_FILE_KINDS = ['axes', 'track', 'roles', 'tags', 'suggestions', 'coaching'] as const;
+const probability = z.number().min(0).max(1);
+
+/**
+ * The learned weights of the tag suggestions (domain/suggest-model.ts), written by
+ * `npm run train:suggestions`, never by hand: feature → one weight per label, in `labels` order.
+ */
+export const SuggestionModelFileSchema = z.strictObject({
+  kind: z.literal('suggestion-model'),
+  /** What the file is and how it is made (JSON has no comments). */
+  about: z.string().optional(),
+  sources: SourcesSchema,
+  /** The labelled files the weights were fitted on (tests/fixtures/tag-suggestions/). */
+  trained_on: z.array(z.string()).min(1),
+  labels: z
+    .array(z.string())
+    .refine((labels) => labels.join() === MODEL_LABELS.join(), `must be exactly: ${MODEL_LABELS.join(', ')}`),
+  thresholds: z.strictObject({
+    axis: probability,
+    second_axis: probability,
+    shift: probability,
+    without_rules: probability,
+    nothing: probability,
+  }),
+  weights: z.record(z.string(), z.array(z.number()).length(MODEL_LABELS.length)),
+});
+export type SuggestionModelFile = z.infer<typeof SuggestionModelFileSchema>;
+
+export const LADDER_FILE_KINDS = [
+  'axes',
+  'track',
+  'roles',
+  'tags',
+  'suggestions',
+  'suggestion-model',
+  'coaching',
+] as const;
 export type LadderFileKind = (typeof LADDER_FILE_KINDS)[number];
 
 export const LadderFileSchema = z.discriminatedUnion('kind', [
@@ -309,6 +346,7 @@ export const LadderFileSchema = z.discriminatedUnion('kind', [
   RolesFileSchema,
   TagsFileSchema,
   SuggestionsFileSchema,
+  SuggestionModelFileSchema,
   CoachingFileSchema,
 ]);
 export type LadderFile = z.infer<typeof LadderFileSchema>;

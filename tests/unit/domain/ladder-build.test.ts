@@ -158,7 +158,7 @@ describe('buildLadder', () => {
 
   it('needs a kind, and exactly one axes and one tags file', () => {
     expect(validateLadderFiles(inputs({ 'x.yaml': { hello: 1 } })).map(formatProblem)).toEqual([
-      'x.yaml: kind: missing (expected one of axes, track, roles, tags, suggestions, coaching)',
+      'x.yaml: kind: missing (expected one of axes, track, roles, tags, suggestions, suggestion-model, coaching)',
     ]);
     expect(validateLadderFiles(inputs({ 'x.yaml': [1, 2] })).map(formatProblem)).toEqual([
       'x.yaml: expected a mapping with a "kind" field at the top',

@@ -203,6 +203,7 @@ describe('sources', () => {
       'axes.yaml',
       'coaching.yaml',
       'roles.yaml',
+      'suggestion-model.json',
       'suggestions.yaml',
       'tags.yaml',
       'tpm.yaml',

@@ -1,0 +1,233 @@
+/**
+ * The learned part of the tag suggestions (issue 16): a linear model per tag (five axes, three
+ * mindset shifts) over what the keyword rules saw in an entry — which rules fired, which tags they
+ * picked — and over the entry's own words, normalised as the rules read them. Its weights are data
+ * (ladder-data/suggestion-model.json), fitted by `npm run train:suggestions` on the labelled wins
+ * the suggestions are tuned on; the thresholds that turn its scores into tags travel with them.
+ *
+ * Why both: the rules know TPM phrases a few hundred examples cannot teach ("error budget",
+ * "across 6 teams"); the weights learn how far to trust each rule and pick up everyday words no rule
+ * lists. Every suggested tag is explained by the words of the entry that weighed most toward it.
+ * Pure.
+ */
+import { eng as ENGLISH_STOPWORDS } from 'stopword';
+import { AXIS_IDS, type AxisId, SHIFT_IDS, type ShiftId } from './types.ts';
+
+/** The label of an entry with nothing to tag (a chore, an errand, time off). */
+export const NOTHING = 'nothing';
+
+/** The axis a coach would pick first, as a label of its own: `first-people`. */
+export const firstLabel = (axis: AxisId) => `first-${axis}` as const;
+type FirstLabel = ReturnType<typeof firstLabel>;
+
+/**
+ * What the model scores, in the order of each weight row: each axis as a fair tag for the entry,
+ * each shift, and each axis as the one a coach would pick first (which picks the lead axis).
+ */
+export const MODEL_LABELS: readonly (AxisId | ShiftId | FirstLabel | typeof NOTHING)[] = [
+  ...AXIS_IDS,
+  ...SHIFT_IDS,
+  ...AXIS_IDS.map(firstLabel),
+  NOTHING,
+];
+export type ModelLabel = AxisId | ShiftId;
+
+/** Feature names as they appear in the model file. */
+export const FEATURE = {
+  bias: 'bias',
+  rule: (id: string) => `rule:${id}`,
+  word: (key: string) => `word:${key}`,
+  pickedAxis: (axis: AxisId) => `picked:${axis}`,
+  pickedShift: (shift: ShiftId) => `picked:${shift}`,
+} as const;
+
+/** When a score becomes a suggestion; chosen on labelled wins the weights were not fitted on. */
+export interface ModelThresholds {
+  /**
+   * An axis is suggested when one is fair at this probability or more: the one most likely to be
+   * picked first.
+   */
+  axis: number;
+  /** A second axis, the likeliest fair one after it, needs this much. */
+  secondAxis: number;
+  /** The best shift, only beside a suggested axis. */
+  shift: number;
+  /** When no rule picked an axis, the best axis needs this much (no stray word alone makes a tag). */
+  withoutRules: number;
+  /** An entry this likely to hold nothing to tag, and likelier than any axis, gets no suggestion. */
+  nothing: number;
+}
+
+/** The model as the ladder file holds it: feature name → one weight per label (MODEL_LABELS order). */
+export interface SuggestionModelData {
+  thresholds: ModelThresholds;
+  weights: Readonly<Record<string, readonly number[]>>;
+}
+
+/** Ready to score: rule and word weights in their own maps, so scoring builds no strings per word. */
+export interface SuggestionModel {
+  thresholds: ModelThresholds;
+  bias: readonly number[];
+  rules: ReadonlyMap<string, readonly number[]>;
+  words: ReadonlyMap<string, readonly number[]>;
+  picked: ReadonlyMap<string, readonly number[]>;
+}
+
+export function compileSuggestionModel(data: SuggestionModelData): SuggestionModel {
+  const rules = new Map<string, readonly number[]>();
+  const words = new Map<string, readonly number[]>();
+  const picked = new Map<string, readonly number[]>();
+  let bias: readonly number[] = MODEL_LABELS.map(() => 0);
+  for (const [name, row] of Object.entries(data.weights)) {
+    if (name === FEATURE.bias) bias = row;
+    else if (name.startsWith('rule:')) rules.set(name.slice(5), row);
+    else if (name.startsWith('word:')) words.set(name.slice(5), row);
+    else if (name.startsWith('picked:')) picked.set(name.slice(7), row);
+  }
+  return { thresholds: data.thresholds, bias, rules, words, picked };
+}
+
+/** Something seen in the entry: its text as written and where it starts and ends. */
+export type Spot<T> = T & { text: string; start: number; end: number };
+
+/** What the rules saw in one entry: the model's input. */
+export interface ModelInput {
+  /** The entry's words as the rules read them (numbers left out), with the text they came from. */
+  words: readonly Spot<{ key: string }>[];
+  /** Rules that fired, with the words that matched and the rule word behind them. */
+  matches: readonly Spot<{ ruleId: string; word: string }>[];
+  /** The tags the rules alone would pick. */
+  picked: { axes: readonly AxisId[]; shift: ShiftId | null };
+}
+
+/** The feature names present in an entry (each counts once): what training and scoring share. */
+export function featureNames(input: ModelInput): Set<string> {
+  const names = new Set<string>([FEATURE.bias]);
+  for (const m of input.matches) names.add(FEATURE.rule(m.ruleId));
+  for (const w of input.words) names.add(FEATURE.word(w.key));
+  for (const axis of input.picked.axes) names.add(FEATURE.pickedAxis(axis));
+  if (input.picked.shift) names.add(FEATURE.pickedShift(input.picked.shift));
+  return names;
+}
+
+/** Words of the entry that weighed most toward suggested tags: a rule's words, or one word. */
+export interface ModelReason {
+  text: string;
+  /** The rule and its word, when a rule's match; null for a word the model weighed on its own. */
+  rule: { id: string; word: string } | null;
+  /** The suggested tags it weighed toward most. */
+  tags: ModelLabel[];
+}
+
+export interface ModelSuggestion {
+  axes: AxisId[];
+  shift: ShiftId | null;
+  reasons: ModelReason[];
+}
+
+/** At most this many words explain one tag. */
+const REASONS_PER_TAG = 3;
+/** Words that never explain a tag on their own, however the model weighs them ("the", "of"). */
+const STOPWORDS: ReadonlySet<string> = new Set(ENGLISH_STOPWORDS);
+const LABEL_INDEX = new Map<string, number>(MODEL_LABELS.map((label, i) => [label, i]));
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const isAxis = (label: ModelLabel): label is AxisId => (AXIS_IDS as readonly string[]).includes(label);
+
+interface Contribution {
+  spot: Spot<unknown>;
+  rule: { id: string; word: string } | null;
+  row: readonly number[];
+}
+
+/** Each rule that fired and each distinct word once, with its weights (if the model knows it). */
+function contributions(model: SuggestionModel, input: ModelInput): Contribution[] {
+  const out: Contribution[] = [];
+  const rulesSeen = new Set<string>();
+  for (const m of input.matches) {
+    const row = model.rules.get(m.ruleId);
+    if (!row || rulesSeen.has(m.ruleId)) continue;
+    rulesSeen.add(m.ruleId);
+    out.push({ spot: m, rule: { id: m.ruleId, word: m.word }, row });
+  }
+  const wordsSeen = new Set<string>();
+  for (const w of input.words) {
+    const row = model.words.get(w.key);
+    if (!row || wordsSeen.has(w.key)) continue;
+    wordsSeen.add(w.key);
+    out.push({ spot: w, rule: null, row });
+  }
+  return out;
+}
+
+/** Suggested axes and shift from the model's scores, with the words behind each. */
+export function suggestWithModel(model: SuggestionModel, input: ModelInput): ModelSuggestion {
+  const parts = contributions(model, input);
+  const z = [...model.bias];
+  const add = (row: readonly number[] | undefined) => {
+    if (row) for (let i = 0; i < z.length; i++) z[i] = (z[i] as number) + (row[i] ?? 0);
+  };
+  for (const part of parts) add(part.row);
+  for (const axis of input.picked.axes) add(model.picked.get(axis));
+  if (input.picked.shift) add(model.picked.get(input.picked.shift));
+
+  const t = model.thresholds;
+  const p = (label: string) => sigmoid(z[LABEL_INDEX.get(label) as number] as number);
+  const fair = AXIS_IDS.map((axis) => ({ axis, p: p(axis) })).sort((a, b) => b.p - a.p);
+  const chosen: AxisId[] = [];
+  const floor = input.picked.axes.length > 0 ? t.axis : Math.max(t.axis, t.withoutRules);
+  const best = fair[0]?.p ?? 0;
+  // "Nothing to tag" wins only when it is likely and likelier than the best axis.
+  const nothing = p(NOTHING);
+  if (best >= floor && (nothing < t.nothing || nothing < best)) {
+    const lead = AXIS_IDS.map((axis) => ({ axis, p: p(firstLabel(axis)) })).sort((a, b) => b.p - a.p)[0];
+    const first = (lead ?? fair[0]) as { axis: AxisId };
+    chosen.push(first.axis);
+    const next = fair.find((f) => f.axis !== first.axis);
+    if (next && next.p >= t.secondAxis) chosen.push(next.axis);
+  }
+  let shift: ShiftId | null = null;
+  const top = SHIFT_IDS.map((s) => ({ s, p: p(s) })).sort((a, b) => b.p - a.p)[0];
+  // Beside an axis; or alone, when the rules named that shift too and nothing to tag is not likelier.
+  const alone = input.picked.shift === top?.s && (nothing < t.nothing || nothing < (top?.p ?? 0));
+  if (top && top.p >= t.shift && (chosen.length > 0 || alone)) shift = top.s;
+  const axes = AXIS_IDS.filter((a) => chosen.includes(a));
+  return { axes, shift, reasons: reasonsFor(parts, shift ? [...axes, shift] : axes) };
+}
+
+/** For each suggested tag, the words that weighed most toward it (never one that weighed against). */
+function reasonsFor(parts: readonly Contribution[], tags: readonly ModelLabel[]): ModelReason[] {
+  const byPart = new Map<Contribution, ModelLabel[]>();
+  for (const tag of tags) {
+    // Toward an axis: as a fair tag and as the one picked first.
+    const rows = [tag, ...(isAxis(tag) ? [firstLabel(tag)] : [])].map((l) => LABEL_INDEX.get(l) as number);
+    const weight = (part: Contribution) => rows.reduce((sum, i) => sum + (part.row[i] ?? 0), 0);
+    const top = parts
+      .filter(
+        (part) => weight(part) > 0 && (part.rule !== null || !STOPWORDS.has(part.spot.text.toLowerCase())),
+      )
+      .sort((a, b) => weight(b) - weight(a))
+      .slice(0, REASONS_PER_TAG);
+    for (const part of top) byPart.set(part, [...(byPart.get(part) ?? []), tag]);
+  }
+  const chosen = [...byPart.keys()];
+  // Words inside a longer reason say nothing more ("risk" in "risk register", "Mapped" in "Mapped
+  // cross-team dependencies"): the longer one carries their tags.
+  const container = (part: Contribution) =>
+    chosen.find(
+      (o) =>
+        o !== part &&
+        o.spot.start <= part.spot.start &&
+        part.spot.end <= o.spot.end &&
+        o.spot.end - o.spot.start > part.spot.end - part.spot.start,
+    );
+  const kept = new Map<Contribution, ModelLabel[]>();
+  for (const part of chosen) {
+    const outer = container(part) ?? part;
+    const tags = [...(kept.get(outer) ?? byPart.get(outer) ?? []), ...(byPart.get(part) ?? [])];
+    kept.set(outer, [...new Set(tags)]);
+  }
+  return [...kept]
+    .sort(([a], [b]) => a.spot.start - b.spot.start)
+    .map(([part, tags]) => ({ text: part.spot.text, rule: part.rule, tags }));
+}
