@@ -87,24 +87,43 @@ export function compileSuggestionModel(data: SuggestionModelData): SuggestionMod
   return { thresholds: data.thresholds, bias, rules, words, picked };
 }
 
-/** Something seen in the entry: its text as written and where it starts and ends. */
-export type Spot<T> = T & { text: string; start: number; end: number };
+/** Something seen in the entry: where it starts and ends in `ModelInput.source`. */
+export type Spot<T> = T & { start: number; end: number };
 
 /** What the rules saw in one entry: the model's input. */
 export interface ModelInput {
-  /** The entry's words as the rules read them (numbers left out), with the text they came from. */
-  words: readonly Spot<{ key: string }>[];
+  /** The entry as the rules read it: what the spots below point into. */
+  source: string;
+  /** The entry's words as the rules read them (numbers are left out of the features). */
+  words: readonly Spot<{ key: string; number: boolean }>[];
   /** Rules that fired, with the words that matched and the rule word behind them. */
-  matches: readonly Spot<{ ruleId: string; word: string }>[];
+  matches: readonly Spot<{ ruleId: string; word: string; text: string }>[];
   /** The tags the rules alone would pick. */
   picked: { axes: readonly AxisId[]; shift: ShiftId | null };
+}
+
+/**
+ * The model reads the words of an entry's opening: the labelled wins it learnt from are at most a
+ * few dozen words, a win says what it was about first, and a long entry summed over every word
+ * would score far outside anything it learnt (the rules still read the whole entry).
+ */
+export const MODEL_WORDS = 100;
+
+/** The words the model reads: the first MODEL_WORDS of the entry, numbers left out. */
+function modelWords(input: ModelInput): ModelInput['words'] {
+  const words: ModelInput['words'][number][] = [];
+  for (const w of input.words) {
+    if (words.length === MODEL_WORDS) break;
+    if (!w.number) words.push(w);
+  }
+  return words;
 }
 
 /** The feature names present in an entry (each counts once): what training and scoring share. */
 export function featureNames(input: ModelInput): Set<string> {
   const names = new Set<string>([FEATURE.bias]);
   for (const m of input.matches) names.add(FEATURE.rule(m.ruleId));
-  for (const w of input.words) names.add(FEATURE.word(w.key));
+  for (const w of modelWords(input)) names.add(FEATURE.word(w.key));
   for (const axis of input.picked.axes) names.add(FEATURE.pickedAxis(axis));
   if (input.picked.shift) names.add(FEATURE.pickedShift(input.picked.shift));
   return names;
@@ -113,8 +132,8 @@ export function featureNames(input: ModelInput): Set<string> {
 /** Words of the entry that weighed most toward suggested tags: a rule's words, or one word. */
 export interface ModelReason {
   text: string;
-  /** The rule and its word, when a rule's match; null for a word the model weighed on its own. */
-  rule: { id: string; word: string } | null;
+  /** The index of the rule's match in `ModelInput.matches`; null for a word weighed on its own. */
+  match: number | null;
   /** The suggested tags it weighed toward most. */
   tags: ModelLabel[];
 }
@@ -136,26 +155,29 @@ const isAxis = (label: ModelLabel): label is AxisId => (AXIS_IDS as readonly str
 
 interface Contribution {
   spot: Spot<unknown>;
-  rule: { id: string; word: string } | null;
+  /** The index of the rule's match in the input; null for a word. */
+  match: number | null;
   row: readonly number[];
+  /** Whether it is a stopword alone, found out only when it would be a reason. */
+  stopword?: boolean;
 }
 
 /** Each rule that fired and each distinct word once, with its weights (if the model knows it). */
 function contributions(model: SuggestionModel, input: ModelInput): Contribution[] {
   const out: Contribution[] = [];
   const rulesSeen = new Set<string>();
-  for (const m of input.matches) {
+  input.matches.forEach((m, match) => {
     const row = model.rules.get(m.ruleId);
-    if (!row || rulesSeen.has(m.ruleId)) continue;
+    if (!row || rulesSeen.has(m.ruleId)) return;
     rulesSeen.add(m.ruleId);
-    out.push({ spot: m, rule: { id: m.ruleId, word: m.word }, row });
-  }
+    out.push({ spot: m, match, row });
+  });
   const wordsSeen = new Set<string>();
-  for (const w of input.words) {
+  for (const w of modelWords(input)) {
     const row = model.words.get(w.key);
     if (!row || wordsSeen.has(w.key)) continue;
     wordsSeen.add(w.key);
-    out.push({ spot: w, rule: null, row });
+    out.push({ spot: w, match: null, row });
   }
   return out;
 }
@@ -192,23 +214,38 @@ export function suggestWithModel(model: SuggestionModel, input: ModelInput): Mod
   const alone = input.picked.shift === top?.s && (nothing < t.nothing || nothing < (top?.p ?? 0));
   if (top && top.p >= t.shift && (chosen.length > 0 || alone)) shift = top.s;
   const axes = AXIS_IDS.filter((a) => chosen.includes(a));
-  return { axes, shift, reasons: reasonsFor(parts, shift ? [...axes, shift] : axes) };
+  return { axes, shift, reasons: reasonsFor(parts, shift ? [...axes, shift] : axes, input.source) };
 }
 
 /** For each suggested tag, the words that weighed most toward it (never one that weighed against). */
-function reasonsFor(parts: readonly Contribution[], tags: readonly ModelLabel[]): ModelReason[] {
+function reasonsFor(
+  parts: readonly Contribution[],
+  tags: readonly ModelLabel[],
+  source: string,
+): ModelReason[] {
   const byPart = new Map<Contribution, ModelLabel[]>();
+  const text = (part: Contribution) => source.slice(part.spot.start, part.spot.end);
+  // Stopwords never explain a tag on their own; looked up only for a word heavy enough to be a reason.
+  const isStopword = (part: Contribution) => {
+    if (part.match !== null) return false;
+    part.stopword ??= STOPWORDS.has(text(part).toLowerCase());
+    return part.stopword;
+  };
   for (const tag of tags) {
     // Toward an axis: as a fair tag and as the one picked first.
-    const rows = [tag, ...(isAxis(tag) ? [firstLabel(tag)] : [])].map((l) => LABEL_INDEX.get(l) as number);
-    const weight = (part: Contribution) => rows.reduce((sum, i) => sum + (part.row[i] ?? 0), 0);
-    const top = parts
-      .filter(
-        (part) => weight(part) > 0 && (part.rule !== null || !STOPWORDS.has(part.spot.text.toLowerCase())),
-      )
-      .sort((a, b) => weight(b) - weight(a))
-      .slice(0, REASONS_PER_TAG);
-    for (const part of top) byPart.set(part, [...(byPart.get(part) ?? []), tag]);
+    const i = LABEL_INDEX.get(tag) as number;
+    const j = isAxis(tag) ? (LABEL_INDEX.get(firstLabel(tag)) as number) : -1;
+    // The REASONS_PER_TAG heaviest, kept in order by insertion (no sort of every word).
+    const top: { part: Contribution; weight: number }[] = [];
+    for (const part of parts) {
+      const weight = (part.row[i] ?? 0) + (j < 0 ? 0 : (part.row[j] ?? 0));
+      if (weight <= 0 || (top.length === REASONS_PER_TAG && weight <= (top.at(-1)?.weight ?? 0))) continue;
+      if (isStopword(part)) continue;
+      const at = top.findIndex((t) => t.weight < weight);
+      top.splice(at < 0 ? top.length : at, 0, { part, weight });
+      if (top.length > REASONS_PER_TAG) top.pop();
+    }
+    for (const { part } of top) byPart.set(part, [...(byPart.get(part) ?? []), tag]);
   }
   const chosen = [...byPart.keys()];
   // Words inside a longer reason say nothing more ("risk" in "risk register", "Mapped" in "Mapped
@@ -229,5 +266,5 @@ function reasonsFor(parts: readonly Contribution[], tags: readonly ModelLabel[])
   }
   return [...kept]
     .sort(([a], [b]) => a.spot.start - b.spot.start)
-    .map(([part, tags]) => ({ text: part.spot.text, rule: part.rule, tags }));
+    .map(([part, tags]) => ({ text: text(part), match: part.match, tags }));
 }

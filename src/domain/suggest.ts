@@ -22,6 +22,7 @@ import { isChore, pickTags } from './suggest-pick.ts';
 import type { SuggestionMatch, SuggestionRule, TagSuggestion } from './suggest-types.ts';
 import { AXIS_IDS } from './types.ts';
 import { createWordNormaliser, NO_WORD_FORMS, type WordForms, type WordNormaliser } from './word-forms.ts';
+import { scanWords } from './word-scan.ts';
 
 // Re-exported: the ladder builder and the app read the rules, their shapes and word forms from here.
 export {
@@ -38,8 +39,6 @@ export { NO_WORD_FORMS, type WordForms } from './word-forms.ts';
 const GAP_MAX = 4;
 /** Longer texts are cut before matching; evidence is at most 3,000 characters anyway. */
 const MAX_MATCH_LENGTH = 10_000;
-/** Words of the text as the rules read them: "1:1" is one word, "team's" is "team". */
-const WORD = /\p{N}+:\p{N}+s?|[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
 
 type Element = { kind: 'word'; key: string } | { kind: 'number' } | { kind: 'gap' };
 
@@ -139,17 +138,13 @@ interface Token {
   end: number;
 }
 
+/** Words of the text as the rules read them (word-scan.ts): "1:1" is one word, "team's" is "team". */
 function tokenise(text: string, normaliser: WordNormaliser): Token[] {
   const tokens: Token[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const { key, number } = normaliser.read(m[0]);
-    tokens.push({
-      key,
-      number,
-      start: m.index,
-      end: m.index + m[0].length,
-    });
-  }
+  scanWords(text, (start, end) => {
+    const { key, number } = normaliser.read(text.slice(start, end));
+    tokens.push({ key, number, start, end });
+  });
   return tokens;
 }
 
@@ -195,11 +190,12 @@ function read(text: string, rules: SuggestionRules): Reading {
   return { source, tokens, matches: found.map((f) => f.match), spans: found.map((f) => f.span) };
 }
 
-function toModelInput({ source, tokens, matches, spans }: Reading): ModelInput {
+function toModelInput({ source, tokens, matches, spans }: Reading): ModelInput & {
+  picked: ReturnType<typeof pickTags>;
+} {
   return {
-    words: tokens
-      .filter((t) => !t.number)
-      .map((t) => ({ key: t.key, text: source.slice(t.start, t.end), start: t.start, end: t.end })),
+    source,
+    words: tokens,
     matches: matches.map((m, i) => {
       const [start, end] = spans[i] as readonly [number, number];
       return { ruleId: m.ruleId, word: m.word, text: m.text, start, end };
@@ -242,10 +238,9 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
 function withModel(model: SuggestionModel, reading: Reading): TagSuggestion {
   const input = toModelInput(reading);
   const { axes, shift, reasons } = suggestWithModel(model, input);
-  const scope = axes.length > 0 ? pickTags(reading.matches).scope : null;
-  const ruleOf = new Map(reading.matches.map((m) => [`${m.ruleId}\u0000${m.word}`, m]));
+  const scope = axes.length > 0 ? input.picked.scope : null;
   const matches: SuggestionMatch[] = reasons.map((reason): SuggestionMatch => {
-    const rule = reason.rule ? ruleOf.get(`${reason.rule.id}\u0000${reason.rule.word}`) : undefined;
+    const rule = reason.match === null ? undefined : reading.matches[reason.match];
     const reasonAxes = AXIS_IDS.filter((a) => (reason.tags as readonly string[]).includes(a));
     const reasonShift = shift !== null && (reason.tags as readonly string[]).includes(shift) ? shift : null;
     return {
