@@ -5,7 +5,7 @@
  *
  * Which file plays which part is said once, in LABELLED_FILES: the HELD-OUT file the floors are held
  * on (never tuned on), and the TUNING files rule work may read line by line. When a new held-out set
- * lands: name it in `heldOut` and move fresh.yaml from `tunedOnToo` to `tuning`; nothing else changes.
+ * lands: name it in `heldOut`, move the old one to `tuning` and run `npm run train:suggestions`.
  * Rule work reads only the tuning files (`loadTunedOnSet`), never a held-out file it was not tuned on.
  *
  * History: wins.yaml (180) was first split at random into a tuning part and a held-out fifth
@@ -16,6 +16,11 @@
  * who saw neither the rules nor the tuning lines, committed (a77210d) before the rules tuned on
  * fresh.yaml were merged; only its totals were looked at until the third round of issue 16 (helper
  * R2), which read it line by line: it is in `tunedOnToo` until heldout-4.yaml lands as `heldOut`.
+ * heldout-4, -5 and -6 have since become tuning files too, and the learned model of the fourth round
+ * is fitted on every tuning file (`npm run train:suggestions`), with ten training files written for
+ * it (train-a … train-j, each in the voice of another kind of TPM). heldout-7.yaml is held out: it
+ * was committed (dd30cf1) before the model and the training files, and only its totals are read
+ * (the floor test's header lists every evaluation).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
