@@ -146,8 +146,16 @@ export interface ModelSuggestion {
 
 /** At most this many words explain one tag. */
 const REASONS_PER_TAG = 3;
-/** Words that never explain a tag on their own, however the model weighs them ("the", "of"). */
-const STOPWORDS: ReadonlySet<string> = new Set(ENGLISH_STOPWORDS);
+/**
+ * Words that never explain a tag on their own, however the model weighs them: English stopwords
+ * ("the", "of") and everyday verbs and fillers that say nothing about the work by themselves.
+ */
+const STOPWORDS: ReadonlySet<string> = new Set([
+  ...ENGLISH_STOPWORDS,
+  ...['so', 'set', 'up', 'got', 'get', 'did', 'do', 'done', 'made', 'make', 'put', 'took', 'take'],
+  ...['went', 'go', 'just', 'now', 'new', 'also', 'still', 'really', 'lot', 'lots', 'way', 'thing'],
+  ...['things', 'stuff', 'wrote', 'ran', 'run', 'had', 'have', 'week', 'today'],
+]);
 const LABEL_INDEX = new Map<string, number>(MODEL_LABELS.map((label, i) => [label, i]));
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -214,17 +222,17 @@ export function suggestWithModel(model: SuggestionModel, input: ModelInput): Mod
   const alone = input.picked.shift === top?.s && (nothing < t.nothing || nothing < (top?.p ?? 0));
   if (top && top.p >= t.shift && (chosen.length > 0 || alone)) shift = top.s;
   const axes = AXIS_IDS.filter((a) => chosen.includes(a));
-  return { axes, shift, reasons: reasonsFor(parts, shift ? [...axes, shift] : axes, input.source) };
+  return { axes, shift, reasons: reasonsFor(parts, shift ? [...axes, shift] : axes, input) };
 }
 
 /** For each suggested tag, the words that weighed most toward it (never one that weighed against). */
 function reasonsFor(
   parts: readonly Contribution[],
   tags: readonly ModelLabel[],
-  source: string,
+  input: ModelInput,
 ): ModelReason[] {
   const byPart = new Map<Contribution, ModelLabel[]>();
-  const text = (part: Contribution) => source.slice(part.spot.start, part.spot.end);
+  const text = (part: Contribution) => input.source.slice(part.spot.start, part.spot.end);
   // Stopwords never explain a tag on their own; looked up only for a word heavy enough to be a reason.
   const isStopword = (part: Contribution) => {
     if (part.match !== null) return false;
@@ -248,21 +256,43 @@ function reasonsFor(
     for (const { part } of top) byPart.set(part, [...(byPart.get(part) ?? []), tag]);
   }
   const chosen = [...byPart.keys()];
-  // Words inside a longer reason say nothing more ("risk" in "risk register", "Mapped" in "Mapped
-  // cross-team dependencies"): the longer one carries their tags.
-  const container = (part: Contribution) =>
-    chosen.find(
-      (o) =>
-        o !== part &&
-        o.spot.start <= part.spot.start &&
-        part.spot.end <= o.spot.end &&
-        o.spot.end - o.spot.start > part.spot.end - part.spot.start,
+  // Words inside a longer reason or a rule's phrase say nothing more on their own ("risk" in "risk
+  // register", "Mapped" in "Mapped cross-team dependencies"): the longer one carries their tags.
+  const inside = (part: Contribution, outer: Spot<unknown>, outerIsRule = false) =>
+    outer.start <= part.spot.start &&
+    part.spot.end <= outer.end &&
+    (outer.end - outer.start > part.spot.end - part.spot.start ||
+      // The same words as a rule's match: the match is the reason.
+      (outerIsRule && part.match === null && outer.end - outer.start === part.spot.end - part.spot.start));
+  const phrase = (part: Contribution): Contribution | undefined => {
+    const index = input.matches.findIndex((m) => inside(part, m, true));
+    if (index < 0) return undefined;
+    const spot = input.matches[index] as Spot<unknown>;
+    return parts.find((p) => p.match === index) ?? { spot, match: index, row: [] };
+  };
+  const outerOf = new Map<Contribution, Contribution>();
+  const container = (part: Contribution): Contribution | undefined => {
+    const found = chosen.find((o) => o !== part && inside(part, o.spot, o.match !== null)) ?? phrase(part);
+    if (!found) return undefined;
+    // One object per phrase, however many of its words were chosen.
+    const same = [...outerOf.values()].find(
+      (o) => o.spot.start === found.spot.start && o.spot.end === found.spot.end,
     );
+    return same ?? found;
+  };
   const kept = new Map<Contribution, ModelLabel[]>();
   for (const part of chosen) {
     const outer = container(part) ?? part;
+    outerOf.set(part, outer);
     const tags = [...(kept.get(outer) ?? byPart.get(outer) ?? []), ...(byPart.get(part) ?? [])];
     kept.set(outer, [...new Set(tags)]);
+  }
+  // A chosen reason that is itself inside another kept one goes into it too.
+  for (const [part, partTags] of kept) {
+    const outer = [...kept.keys()].find((o) => o !== part && inside(part, o.spot, o.match !== null));
+    if (!outer) continue;
+    kept.set(outer, [...new Set([...(kept.get(outer) ?? []), ...partTags])]);
+    kept.delete(part);
   }
   return [...kept]
     .sort(([a], [b]) => a.spot.start - b.spot.start)

@@ -181,14 +181,18 @@ describeOnEngine('progress, end to end', () => {
   });
 
   it('suggests tags for an untagged entry; one click accepts them', async () => {
-    const res = await h.sender.command({ userId: carol, text: 'log Ran the retro on the on-call rota' });
+    const res = await h.sender.command({
+      userId: carol,
+      text: 'log Mapped cross-team dependencies for the Q3 roadmap and escalated two risks to the VP',
+    });
     const confirmation = shown(await reply(res));
-    expect(confirmation).toContain('*Suggested:* System, Process (suggested)');
-    // The words behind each tag: "retro on" (a retro held on something) is Process, and prevention.
-    expect(confirmation).toContain('*Process* ← “retro on”');
+    expect(confirmation).toContain('*Suggested:* Process, Influence (suggested)');
+    // The words behind each tag, as the user wrote them: a rule's phrase stays whole.
+    expect(confirmation).toContain('*Process* ← “Mapped cross-team dependencies”');
+    expect(confirmation).toMatch(/\*Influence\* ← [^\n]*“escalated”/);
     expect(confirmation).toContain(ActionId.evidenceAccept);
     const [entry] = (await h.app.ctx.repos.evidence.list(owner(carol), { limit: 1 })).entries;
-    expect(entry).toMatchObject({ axes: [], suggestedAxes: ['system', 'process'] });
+    expect(entry).toMatchObject({ axes: [], suggestedAxes: ['process', 'influence'] });
 
     const click = await h.sender.blockActions({
       userId: carol,
@@ -198,10 +202,10 @@ describeOnEngine('progress, end to end', () => {
     });
     const accepted = shown((await h.sender.waitForResponse(click.responseUrl as string)).body);
     expect(accepted).toContain('Suggested tags accepted');
-    expect(accepted).toContain('*Axes:* System, Process');
+    expect(accepted).toContain('*Axes:* Process, Influence');
     expect(accepted).not.toContain('(suggested)');
     expect(await h.app.ctx.repos.evidence.get(owner(carol), entry?.id as number)).toMatchObject({
-      axes: ['system', 'process'],
+      axes: ['process', 'influence'],
       suggestedAxes: [],
     });
   });
@@ -311,7 +315,7 @@ describeOnEngine('progress, end to end', () => {
     const confirmation = shown(
       // Delegating to a person would also suggest People; this line points to the shift alone.
       await reply(
-        await h.sender.command({ userId: carol, text: 'log Wrote it down so the team no longer needs me' }),
+        await h.sender.command({ userId: carol, text: 'log Stepped back so the team no longer needs me' }),
       ),
     );
     expect(confirmation).toContain(`*Shift:* ${names.shift('enabling')} (suggested)`);
