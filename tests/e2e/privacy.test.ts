@@ -327,9 +327,15 @@ describeOnEngine('/ladder forget', () => {
   });
 
   it('confirms with counts, then deletes every row of the user in every table and nothing of others', async () => {
+    // A log is confirmed in the ack, or (when saving takes longer) on its response URL once the row is
+    // committed: wait for the confirmation, as a person would, before counting.
+    const log = async (userId: string, text: string) => {
+      const res = await h.sender.command({ userId, text });
+      if (res.json === undefined) await h.sender.waitForResponse(res.responseUrl as string);
+    };
     for (const u of [alice, bob]) {
-      await h.sender.command({ userId: u, text: `log First win of ${u} #people` });
-      await h.sender.command({ userId: u, text: `log Second win of ${u}` });
+      await log(u, `log First win of ${u} #people`);
+      await log(u, `log Second win of ${u}`);
       await h.sender.command({ userId: u, text: 'log' }); // leaves a pending modal row
       // The profile keeps the roles chosen (level_role, target_role): forget removes them too.
       await h.sender.command({ userId: u, text: 'me level senior target lead' });
