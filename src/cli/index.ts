@@ -33,7 +33,7 @@ const USAGE = `Usage: ladder <command> [options]
 
 Commands:
   migrate                         apply pending database migrations
-  validate-ladder                 check the ladder YAML files (LADDER_DATA_DIR)
+  validate-ladder                 check the ladder files (LADDER_DATA_DIR)
   manifest [--url https://HOST]   print the Slack app manifest (Socket Mode; HTTP mode with --url)
   nudges run [--at ISO] [--dry-run]
                                   one weekly-nudge due-check at that instant (default now)

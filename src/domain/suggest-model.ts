@@ -1,7 +1,8 @@
 /**
- * The learned part of the tag suggestions (issue 16): a linear model per tag (five axes, three
- * mindset shifts) over what the keyword rules saw in an entry — which rules fired, which tags they
- * picked — and over the entry's own words, normalised as the rules read them. Its weights are data
+ * The learned part of the tag suggestions (issue 16): a linear model per label (each axis as a fair
+ * tag and as the one picked first, each mindset shift, and "nothing to tag") over what the keyword
+ * rules saw in an entry — which rules fired, which tags they picked — and over the entry's own
+ * words, normalised as the rules read them. Its weights are data
  * (ladder-data/suggestion-model.json), fitted by `npm run train:suggestions` on the labelled wins
  * the suggestions are tuned on; the thresholds that turn its scores into tags travel with them.
  *
@@ -30,15 +31,15 @@ export const MODEL_LABELS: readonly (AxisId | ShiftId | FirstLabel | typeof NOTH
   ...AXIS_IDS.map(firstLabel),
   NOTHING,
 ];
+/** What a reason can point to: a suggested axis or shift. */
 export type ModelLabel = AxisId | ShiftId;
 
-/** Feature names as they appear in the model file. */
+/** Feature names as they appear in the model file: `kind:key`, or `bias`. */
 export const FEATURE = {
   bias: 'bias',
   rule: (id: string) => `rule:${id}`,
   word: (key: string) => `word:${key}`,
-  pickedAxis: (axis: AxisId) => `picked:${axis}`,
-  pickedShift: (shift: ShiftId) => `picked:${shift}`,
+  picked: (tag: AxisId | ShiftId) => `picked:${tag}`,
 } as const;
 
 /** When a score becomes a suggestion; chosen on labelled wins the weights were not fitted on. */
@@ -50,7 +51,7 @@ export interface ModelThresholds {
   axis: number;
   /** A second axis, the likeliest fair one after it, needs this much. */
   secondAxis: number;
-  /** The best shift, only beside a suggested axis. */
+  /** The best shift: beside a suggested axis, or alone where the rules named it too. */
   shift: number;
   /** When no rule picked an axis, the best axis needs this much (no stray word alone makes a tag). */
   withoutRules: number;
@@ -78,11 +79,12 @@ export function compileSuggestionModel(data: SuggestionModelData): SuggestionMod
   const words = new Map<string, readonly number[]>();
   const picked = new Map<string, readonly number[]>();
   let bias: readonly number[] = MODEL_LABELS.map(() => 0);
+  const byKind = { rule: rules, word: words, picked };
   for (const [name, row] of Object.entries(data.weights)) {
     if (name === FEATURE.bias) bias = row;
-    else if (name.startsWith('rule:')) rules.set(name.slice(5), row);
-    else if (name.startsWith('word:')) words.set(name.slice(5), row);
-    else if (name.startsWith('picked:')) picked.set(name.slice(7), row);
+    // The kind is before the first colon; a word's key may hold one of its own ("1:1").
+    const colon = name.indexOf(':');
+    byKind[name.slice(0, colon) as keyof typeof byKind]?.set(name.slice(colon + 1), row);
   }
   return { thresholds: data.thresholds, bias, rules, words, picked };
 }
@@ -124,8 +126,8 @@ export function featureNames(input: ModelInput): Set<string> {
   const names = new Set<string>([FEATURE.bias]);
   for (const m of input.matches) names.add(FEATURE.rule(m.ruleId));
   for (const w of modelWords(input)) names.add(FEATURE.word(w.key));
-  for (const axis of input.picked.axes) names.add(FEATURE.pickedAxis(axis));
-  if (input.picked.shift) names.add(FEATURE.pickedShift(input.picked.shift));
+  for (const axis of input.picked.axes) names.add(FEATURE.picked(axis));
+  if (input.picked.shift) names.add(FEATURE.picked(input.picked.shift));
   return names;
 }
 
@@ -210,8 +212,9 @@ export function suggestWithModel(model: SuggestionModel, input: ModelInput): Mod
   // "Nothing to tag" wins only when it is likely and likelier than the best axis.
   const nothing = p(NOTHING);
   if (best >= floor && (nothing < t.nothing || nothing < best)) {
-    const lead = AXIS_IDS.map((axis) => ({ axis, p: p(firstLabel(axis)) })).sort((a, b) => b.p - a.p)[0];
-    const first = (lead ?? fair[0]) as { axis: AxisId };
+    const first = AXIS_IDS.map((axis) => ({ axis, p: p(firstLabel(axis)) })).sort((a, b) => b.p - a.p)[0] as {
+      axis: AxisId;
+    };
     chosen.push(first.axis);
     const next = fair.find((f) => f.axis !== first.axis);
     if (next && next.p >= t.secondAxis) chosen.push(next.axis);
@@ -255,46 +258,35 @@ function reasonsFor(
     }
     for (const { part } of top) byPart.set(part, [...(byPart.get(part) ?? []), tag]);
   }
-  const chosen = [...byPart.keys()];
   // Words inside a longer reason or a rule's phrase say nothing more on their own ("risk" in "risk
-  // register", "Mapped" in "Mapped cross-team dependencies"): the longer one carries their tags.
-  const inside = (part: Contribution, outer: Spot<unknown>, outerIsRule = false) =>
-    outer.start <= part.spot.start &&
-    part.spot.end <= outer.end &&
-    (outer.end - outer.start > part.spot.end - part.spot.start ||
-      // The same words as a rule's match: the match is the reason.
-      (outerIsRule && part.match === null && outer.end - outer.start === part.spot.end - part.spot.start));
-  const phrase = (part: Contribution): Contribution | undefined => {
-    const index = input.matches.findIndex((m) => inside(part, m, true));
-    if (index < 0) return undefined;
-    const spot = input.matches[index] as Spot<unknown>;
-    return parts.find((p) => p.match === index) ?? { spot, match: index, row: [] };
-  };
-  const outerOf = new Map<Contribution, Contribution>();
-  const container = (part: Contribution): Contribution | undefined => {
-    const found = chosen.find((o) => o !== part && inside(part, o.spot, o.match !== null)) ?? phrase(part);
-    if (!found) return undefined;
-    // One object per phrase, however many of its words were chosen.
-    const same = [...outerOf.values()].find(
-      (o) => o.spot.start === found.spot.start && o.spot.end === found.spot.end,
+  // register", "Mapped" in "Mapped cross-team dependencies"): each reason is shown through the
+  // longest chosen reason that holds it, else the longest rule phrase that does, and the tags of
+  // one span are merged. A word with the very span of a rule's match is shown as that match.
+  type Holder = Pick<Contribution, 'spot' | 'match'>;
+  const length = (h: Holder) => h.spot.end - h.spot.start;
+  const holds = (outer: Holder, part: Contribution) =>
+    outer !== part &&
+    outer.spot.start <= part.spot.start &&
+    part.spot.end <= outer.spot.end &&
+    (length(outer) > length(part) ||
+      (outer.match !== null && part.match === null && length(outer) === length(part)));
+  const longest = (holders: readonly Holder[]) =>
+    holders.reduce<Holder | undefined>(
+      (a, b) => (a === undefined || length(b) > length(a) ? b : a),
+      undefined,
     );
-    return same ?? found;
-  };
-  const kept = new Map<Contribution, ModelLabel[]>();
-  for (const part of chosen) {
-    const outer = container(part) ?? part;
-    outerOf.set(part, outer);
-    const tags = [...(kept.get(outer) ?? byPart.get(outer) ?? []), ...(byPart.get(part) ?? [])];
-    kept.set(outer, [...new Set(tags)]);
+  const phrases: Holder[] = input.matches.map((spot, match) => ({ spot, match }));
+  const chosen = [...byPart.keys()];
+  const kept = new Map<string, Holder & { tags: Set<ModelLabel> }>();
+  for (const [part, partTags] of byPart) {
+    const outer =
+      longest(chosen.filter((o) => holds(o, part))) ?? longest(phrases.filter((o) => holds(o, part))) ?? part;
+    const key = `${outer.spot.start}:${outer.spot.end}`;
+    const entry = kept.get(key) ?? { spot: outer.spot, match: outer.match, tags: new Set<ModelLabel>() };
+    for (const tag of partTags) entry.tags.add(tag);
+    kept.set(key, entry);
   }
-  // A chosen reason that is itself inside another kept one goes into it too.
-  for (const [part, partTags] of kept) {
-    const outer = [...kept.keys()].find((o) => o !== part && inside(part, o.spot, o.match !== null));
-    if (!outer) continue;
-    kept.set(outer, [...new Set([...(kept.get(outer) ?? []), ...partTags])]);
-    kept.delete(part);
-  }
-  return [...kept]
-    .sort(([a], [b]) => a.spot.start - b.spot.start)
-    .map(([part, tags]) => ({ text: text(part), match: part.match, tags }));
+  return [...kept.values()]
+    .sort((a, b) => a.spot.start - b.spot.start)
+    .map((h) => ({ text: input.source.slice(h.spot.start, h.spot.end), match: h.match, tags: [...h.tags] }));
 }

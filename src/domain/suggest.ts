@@ -172,7 +172,7 @@ interface Hit {
   end: number;
 }
 
-/** What the rules see in a text: its words, every match that counts, and whether it is a chore. */
+/** What the rules see in a text: its words and every match that counts, with where it stands. */
 interface Reading {
   source: string;
   tokens: Token[];
@@ -204,10 +204,9 @@ function toModelInput({ source, tokens, matches, spans }: Reading): ModelInput &
   };
 }
 
-/** The learned model's input for a text (what training fits the weights on), and whether it is a chore. */
-export function modelInputOf(text: string, rules: SuggestionRules): { input: ModelInput; chore: boolean } {
-  const reading = read(text, rules);
-  return { input: toModelInput(reading), chore: isChore(reading.matches) };
+/** The learned model's input for a text: what training fits the weights on. */
+export function modelInputOf(text: string, rules: SuggestionRules): ModelInput {
+  return toModelInput(read(text, rules));
 }
 
 /** The axes, scope and shift suggested for a text, with the words behind each. Never throws. */
@@ -234,6 +233,9 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
   };
 }
 
+/** The rule id of a reason that is a word the model weighed on its own, not a rule's match. */
+const LEARNED_RULE_ID = 'learned';
+
 /** The model decides the axes and shift; the rules' scope stands beside a suggested axis. */
 function withModel(model: SuggestionModel, reading: Reading): TagSuggestion {
   const input = toModelInput(reading);
@@ -249,7 +251,7 @@ function withModel(model: SuggestionModel, reading: Reading): TagSuggestion {
       text: reason.text,
       axes: reasonAxes,
       shift: reasonShift,
-      scope: rule?.scope === scope ? scope : null,
+      scope: null,
       weight: rule?.weight ?? 1,
       shiftWeight: rule?.shiftWeight ?? 1,
       chore: false,
@@ -266,9 +268,6 @@ function withModel(model: SuggestionModel, reading: Reading): TagSuggestion {
     .map((m) => ({ ...m, axes: [], shift: null }));
   return { axes, scope, shift, matches: [...explained, ...scopeWords] };
 }
-
-/** The rule id of a reason that is a word the model weighed on its own, not a rule's match. */
-export const LEARNED_RULE_ID = 'learned';
 
 /** Every pattern matched at every token, in order of their start. */
 function findHits(tokens: readonly Token[], rules: SuggestionRules): Hit[] {

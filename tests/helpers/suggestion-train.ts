@@ -6,7 +6,8 @@
  *   npm run train:suggestions            # rewrite the model file
  *   npm run train:suggestions -- --check # exit 1 when the file is not what training gives
  *
- * One logistic regression per tag (five axes, three shifts), fitted by full-batch AdaGrad from zero
+ * One logistic regression per label (MODEL_LABELS: each axis as a fair tag and as the one picked
+ * first, each shift, and "nothing to tag"), fitted by full-batch AdaGrad from zero
  * weights with L2 regularisation: no randomness, so the same rules and labels always give the same
  * file (the model test holds the committed file to that). Run it after changing the rules or the
  * word forms in suggestions.yaml, or the tuning files.
@@ -27,9 +28,9 @@ import { LADDER_DIR } from './ladder.ts';
 import { LABELLED_FILES, type LabelledWin, loadTuningSet } from './suggestion-eval.ts';
 
 /**
- * How the weights are fitted and when a score becomes a tag. Chosen on two validation splits
- * before held-out set 6 was read: fitted on wins + fresh + heldout-3 + one of heldout-4 /
- * heldout-5, judged on the other (bench/RESULTS.md, "Tag suggestions: the learned weights").
+ * How the weights are fitted and when a score becomes a tag. Chosen by cross-validation on the
+ * tuning files only, each left out in turn, never on the held-out file (bench/RESULTS.md, "Tag
+ * suggestions: the learned weights").
  */
 export const TRAINING = { lambda: 0.0005, iterations: 1000, rate: 0.5 } as const;
 export const THRESHOLDS: ModelThresholds = {
@@ -87,7 +88,7 @@ export function trainSuggestionModel(
   rules: SuggestionRules,
 ): SuggestionModelData {
   const plain: SuggestionRules = { ...rules, model: null };
-  const named = wins.map((win) => [...featureNames(modelInputOf(win.text, plain).input)]);
+  const named = wins.map((win) => [...featureNames(modelInputOf(win.text, plain))]);
   // The bias first (index 0, never regularised), then every other feature in name order.
   const names = ['bias', ...[...new Set(named.flat())].filter((n) => n !== 'bias').sort()];
   const index = new Map(names.map((name, i) => [name, i]));

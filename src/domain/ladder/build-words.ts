@@ -175,20 +175,8 @@ function checkedModel(
   rules: readonly { id: string }[],
   problems: Problems,
 ): SuggestionModel | null {
-  const ids = new Set(rules.map((rule) => rule.id));
-  const gone = Object.keys(data.weights)
-    .filter((name) => name.startsWith('rule:') && !ids.has(name.slice(5)))
-    .map((name) => name.slice(5));
-  if (gone.length > 0) {
-    problems.add(
-      file,
-      ['weights'],
-      `weighs rules the suggestions file no longer has (${gone.join(', ')}): run "npm run train:suggestions" after changing the rules`,
-    );
-    return null;
-  }
   const t = data.thresholds;
-  return compileSuggestionModel({
+  const model = compileSuggestionModel({
     thresholds: {
       axis: t.axis,
       secondAxis: t.second_axis,
@@ -198,4 +186,13 @@ function checkedModel(
     },
     weights: data.weights,
   });
+  const ids = new Set(rules.map((rule) => rule.id));
+  const gone = [...model.rules.keys()].filter((id) => !ids.has(id));
+  if (gone.length === 0) return model;
+  problems.add(
+    file,
+    ['weights'],
+    `weighs rules the suggestions file no longer has (${gone.join(', ')}): run "npm run train:suggestions" after changing the rules`,
+  );
+  return null;
 }

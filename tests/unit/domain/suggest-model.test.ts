@@ -56,14 +56,13 @@ describe('the shipped suggestions, rules and weights together', () => {
     expect(result.shift).toBe(shift);
   });
 
-  it.each([
-    'Took Friday off',
-    'Processed the expense reports',
-    'collected everyone’s t-shirt sizes for the hackathon',
-    'Got the travel approval for the summit',
-  ])('suggests nothing for a chore: %s', (text) => {
-    expect(suggest(text)).toEqual({ axes: [], scope: null, shift: null, matches: [] });
-  });
+  // "Took Friday off" and "processed the expense reports": the misfire table of suggest.test.ts.
+  it.each(['collected everyone’s t-shirt sizes for the hackathon', 'Got the travel approval for the summit'])(
+    'suggests nothing for a chore: %s',
+    (text) => {
+      expect(suggest(text)).toEqual({ axes: [], scope: null, shift: null, matches: [] });
+    },
+  );
 
   it('explains every suggested tag with words the user wrote, never a bare stopword', () => {
     const text = 'Set up a Risk Register and escalated it to the VP';
