@@ -12,6 +12,7 @@
  * Pure.
  */
 import { eng as ENGLISH_STOPWORDS } from 'stopword';
+import type { Words } from './suggest-types.ts';
 import { AXIS_IDS, type AxisId, SHIFT_IDS, type ShiftId } from './types.ts';
 
 /** The label of an entry with nothing to tag (a chore, an errand, time off). */
@@ -55,7 +56,11 @@ export interface ModelThresholds {
   shift: number;
   /** When no rule picked an axis, the best axis needs this much (no stray word alone makes a tag). */
   withoutRules: number;
-  /** An entry this likely to hold nothing to tag, and likelier than any axis, gets no suggestion. */
+  /**
+   * An entry at least this likely to hold nothing to tag gets no suggestion, however likely an axis:
+   * a chore that names work things ("Read the Payments design doc before Wednesday's review") scores
+   * a fair axis too.
+   */
   nothing: number;
 }
 
@@ -97,7 +102,7 @@ export interface ModelInput {
   /** The entry as the rules read it: what the spots below point into. */
   source: string;
   /** The entry's words as the rules read them (numbers are left out of the features). */
-  words: readonly Spot<{ key: string; number: boolean }>[];
+  words: Words;
   /** Rules that fired, with the words that matched and the rule word behind them. */
   matches: readonly Spot<{ ruleId: string; word: string; text: string }>[];
   /** The tags the rules alone would pick. */
@@ -111,21 +116,27 @@ export interface ModelInput {
  */
 export const MODEL_WORDS = 100;
 
-/** The words the model reads: the first MODEL_WORDS of the entry, numbers left out. */
-function modelWords(input: ModelInput): ModelInput['words'] {
-  const words: ModelInput['words'][number][] = [];
-  for (const w of input.words) {
-    if (words.length === MODEL_WORDS) break;
-    if (!w.number) words.push(w);
+/**
+ * Where the words the model reads end: it reads the first MODEL_WORDS of the entry, numbers left
+ * out (the words before this index that are not numbers).
+ */
+function modelWordsEnd(words: Words): number {
+  let count = 0;
+  for (let i = 0; i < words.keys.length; i++) {
+    if (words.numbers[i] === 1) continue;
+    if (count === MODEL_WORDS) return i;
+    count += 1;
   }
-  return words;
+  return words.keys.length;
 }
 
 /** The feature names present in an entry (each counts once): what training and scoring share. */
 export function featureNames(input: ModelInput): Set<string> {
   const names = new Set<string>([FEATURE.bias]);
   for (const m of input.matches) names.add(FEATURE.rule(m.ruleId));
-  for (const w of modelWords(input)) names.add(FEATURE.word(w.key));
+  const { words } = input;
+  const end = modelWordsEnd(words);
+  for (let i = 0; i < end; i++) if (words.numbers[i] === 0) names.add(FEATURE.word(words.keys[i] as string));
   for (const axis of input.picked.axes) names.add(FEATURE.picked(axis));
   if (input.picked.shift) names.add(FEATURE.picked(input.picked.shift));
   return names;
@@ -164,7 +175,9 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const isAxis = (label: ModelLabel): label is AxisId => (AXIS_IDS as readonly string[]).includes(label);
 
 interface Contribution {
-  spot: Spot<unknown>;
+  /** Where it stands in `ModelInput.source`. */
+  start: number;
+  end: number;
   /** The index of the rule's match in the input; null for a word. */
   match: number | null;
   row: readonly number[];
@@ -172,58 +185,83 @@ interface Contribution {
   stopword?: boolean;
 }
 
-/** Each rule that fired and each distinct word once, with its weights (if the model knows it). */
+/**
+ * Each rule that fired and each distinct word once, with its weights (if the model knows it). A row
+ * already counted is found by a scan of the few so far: a Set per entry cost more than it saved.
+ */
 function contributions(model: SuggestionModel, input: ModelInput): Contribution[] {
   const out: Contribution[] = [];
-  const rulesSeen = new Set<string>();
-  input.matches.forEach((m, match) => {
+  const counted = (row: readonly number[]) => {
+    for (const part of out) if (part.row === row) return true;
+    return false;
+  };
+  for (let match = 0; match < input.matches.length; match++) {
+    const m = input.matches[match] as ModelInput['matches'][number];
     const row = model.rules.get(m.ruleId);
-    if (!row || rulesSeen.has(m.ruleId)) return;
-    rulesSeen.add(m.ruleId);
-    out.push({ spot: m, match, row });
-  });
-  const wordsSeen = new Set<string>();
-  for (const w of modelWords(input)) {
-    const row = model.words.get(w.key);
-    if (!row || wordsSeen.has(w.key)) continue;
-    wordsSeen.add(w.key);
-    out.push({ spot: w, match: null, row });
+    if (row && !counted(row)) out.push({ start: m.start, end: m.end, match, row });
+  }
+  const { words } = input;
+  const end = modelWordsEnd(words);
+  for (let i = 0; i < end; i++) {
+    if (words.numbers[i] === 1) continue;
+    const row = model.words.get(words.keys[i] as string);
+    if (row && !counted(row))
+      out.push({ start: words.starts[i] as number, end: words.ends[i] as number, match: null, row });
   }
   return out;
+}
+
+const indexOf = (label: string) => LABEL_INDEX.get(label) as number;
+const AXIS_AT = AXIS_IDS.map(indexOf);
+const FIRST_AT = AXIS_IDS.map((axis) => indexOf(firstLabel(axis)));
+const SHIFT_AT = SHIFT_IDS.map(indexOf);
+const NOTHING_AT = indexOf(NOTHING);
+
+/** Which of the labels at `at` (indices into the scores) is likeliest, the first of equals, skipping `skip`. */
+function likeliest(p: Float64Array, at: readonly number[], skip = -1): number {
+  let best = -1;
+  for (let k = 0; k < at.length; k++) {
+    if (k !== skip && (best < 0 || (p[at[k] as number] as number) > (p[at[best] as number] as number)))
+      best = k;
+  }
+  return best;
 }
 
 /** Suggested axes and shift from the model's scores, with the words behind each. */
 export function suggestWithModel(model: SuggestionModel, input: ModelInput): ModelSuggestion {
   const parts = contributions(model, input);
-  const z = [...model.bias];
+  // One score per label, then its probability; typed arrays, so scoring boxes no number.
+  const p = Float64Array.from(model.bias);
   const add = (row: readonly number[] | undefined) => {
-    if (row) for (let i = 0; i < z.length; i++) z[i] = (z[i] as number) + (row[i] ?? 0);
+    if (row) for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) + (row[i] ?? 0);
   };
   for (const part of parts) add(part.row);
   for (const axis of input.picked.axes) add(model.picked.get(axis));
   if (input.picked.shift) add(model.picked.get(input.picked.shift));
+  for (let i = 0; i < p.length; i++) p[i] = sigmoid(p[i] as number);
 
   const t = model.thresholds;
-  const p = (label: string) => sigmoid(z[LABEL_INDEX.get(label) as number] as number);
-  const fair = AXIS_IDS.map((axis) => ({ axis, p: p(axis) })).sort((a, b) => b.p - a.p);
   const chosen: AxisId[] = [];
   const floor = input.picked.axes.length > 0 ? t.axis : Math.max(t.axis, t.withoutRules);
-  const best = fair[0]?.p ?? 0;
-  // "Nothing to tag" wins only when it is likely and likelier than the best axis.
-  const nothing = p(NOTHING);
-  if (best >= floor && (nothing < t.nothing || nothing < best)) {
-    const first = AXIS_IDS.map((axis) => ({ axis, p: p(firstLabel(axis)) })).sort((a, b) => b.p - a.p)[0] as {
-      axis: AxisId;
-    };
-    chosen.push(first.axis);
-    const next = fair.find((f) => f.axis !== first.axis);
-    if (next && next.p >= t.secondAxis) chosen.push(next.axis);
+  const bestFair = likeliest(p, AXIS_AT);
+  const best = p[AXIS_AT[bestFair] as number] as number;
+  const nothing = p[NOTHING_AT] as number;
+  // An entry likely to hold nothing to tag gets no suggestion at all, however likely an axis.
+  const something = nothing < t.nothing;
+  if (something && best >= floor) {
+    // The lead axis is the one likeliest to be picked first; a second, the likeliest fair one after it.
+    const first = likeliest(p, FIRST_AT);
+    chosen.push(AXIS_IDS[first] as AxisId);
+    const next = likeliest(p, AXIS_AT, first);
+    if ((p[AXIS_AT[next] as number] as number) >= t.secondAxis) chosen.push(AXIS_IDS[next] as AxisId);
   }
   let shift: ShiftId | null = null;
-  const top = SHIFT_IDS.map((s) => ({ s, p: p(s) })).sort((a, b) => b.p - a.p)[0];
-  // Beside an axis; or alone, when the rules named that shift too and nothing to tag is not likelier.
-  const alone = input.picked.shift === top?.s && (nothing < t.nothing || nothing < (top?.p ?? 0));
-  if (top && top.p >= t.shift && (chosen.length > 0 || alone)) shift = top.s;
+  const topIndex = likeliest(p, SHIFT_AT);
+  const top = SHIFT_IDS[topIndex] as ShiftId;
+  const topP = p[SHIFT_AT[topIndex] as number] as number;
+  // Beside an axis; or alone, when the rules named that shift too and it is likelier than nothing to tag.
+  const alone = input.picked.shift === top && (something || topP > nothing);
+  if (topP >= t.shift && (chosen.length > 0 || alone)) shift = top;
   const axes = AXIS_IDS.filter((a) => chosen.includes(a));
   return { axes, shift, reasons: reasonsFor(parts, shift ? [...axes, shift] : axes, input) };
 }
@@ -235,7 +273,7 @@ function reasonsFor(
   input: ModelInput,
 ): ModelReason[] {
   const byPart = new Map<Contribution, ModelLabel[]>();
-  const text = (part: Contribution) => input.source.slice(part.spot.start, part.spot.end);
+  const text = (part: Contribution) => input.source.slice(part.start, part.end);
   // Stopwords never explain a tag on their own; looked up only for a word heavy enough to be a reason.
   const isStopword = (part: Contribution) => {
     if (part.match !== null) return false;
@@ -246,14 +284,18 @@ function reasonsFor(
     // Toward an axis: as a fair tag and as the one picked first.
     const i = LABEL_INDEX.get(tag) as number;
     const j = isAxis(tag) ? (LABEL_INDEX.get(firstLabel(tag)) as number) : -1;
-    // The REASONS_PER_TAG heaviest, kept in order by insertion (no sort of every word).
+    // The REASONS_PER_TAG heaviest, kept in order by insertion (no sort of every word); of equal
+    // weights, the one found first stays first.
     const top: { part: Contribution; weight: number }[] = [];
     for (const part of parts) {
       const weight = (part.row[i] ?? 0) + (j < 0 ? 0 : (part.row[j] ?? 0));
       if (weight <= 0 || (top.length === REASONS_PER_TAG && weight <= (top.at(-1)?.weight ?? 0))) continue;
       if (isStopword(part)) continue;
-      const at = top.findIndex((t) => t.weight < weight);
-      top.splice(at < 0 ? top.length : at, 0, { part, weight });
+      const entry = { part, weight };
+      let at = top.length;
+      for (; at > 0 && (top[at - 1] as typeof entry).weight < weight; at--)
+        top[at] = top[at - 1] as typeof entry;
+      top[at] = entry;
       if (top.length > REASONS_PER_TAG) top.pop();
     }
     for (const { part } of top) byPart.set(part, [...(byPart.get(part) ?? []), tag]);
@@ -262,31 +304,51 @@ function reasonsFor(
   // register", "Mapped" in "Mapped cross-team dependencies"): each reason is shown through the
   // longest chosen reason that holds it, else the longest rule phrase that does, and the tags of
   // one span are merged. A word with the very span of a rule's match is shown as that match.
-  type Holder = Pick<Contribution, 'spot' | 'match'>;
-  const length = (h: Holder) => h.spot.end - h.spot.start;
-  const holds = (outer: Holder, part: Contribution) =>
-    outer !== part &&
-    outer.spot.start <= part.spot.start &&
-    part.spot.end <= outer.spot.end &&
-    (length(outer) > length(part) ||
-      (outer.match !== null && part.match === null && length(outer) === length(part)));
-  const longest = (holders: readonly Holder[]) =>
-    holders.reduce<Holder | undefined>(
-      (a, b) => (a === undefined || length(b) > length(a) ? b : a),
-      undefined,
-    );
-  const phrases: Holder[] = input.matches.map((spot, match) => ({ spot, match }));
-  const chosen = [...byPart.keys()];
+  type Holder = Pick<Contribution, 'start' | 'end' | 'match'>;
+  // Whether the span from start to end (a rule's match or not) holds the part.
+  const covers = (start: number, end: number, rule: boolean, part: Contribution) =>
+    start <= part.start &&
+    part.end <= end &&
+    (end - start > part.end - part.start ||
+      (rule && part.match === null && end - start === part.end - part.start));
   const kept = new Map<string, Holder & { tags: Set<ModelLabel> }>();
   for (const [part, partTags] of byPart) {
-    const outer =
-      longest(chosen.filter((o) => holds(o, part))) ?? longest(phrases.filter((o) => holds(o, part))) ?? part;
-    const key = `${outer.spot.start}:${outer.spot.end}`;
-    const entry = kept.get(key) ?? { spot: outer.spot, match: outer.match, tags: new Set<ModelLabel>() };
+    // The first of the longest, among the chosen reasons, then among the rules' phrases.
+    let outer: Holder | undefined;
+    for (const o of byPart.keys()) {
+      if (
+        o !== part &&
+        covers(o.start, o.end, o.match !== null, part) &&
+        (outer === undefined || o.end - o.start > outer.end - outer.start)
+      )
+        outer = o;
+    }
+    if (outer === undefined) {
+      let phrase = -1;
+      for (let k = 0; k < input.matches.length; k++) {
+        const m = input.matches[k] as ModelInput['matches'][number];
+        const longer =
+          phrase < 0 ||
+          m.end - m.start >
+            (input.matches[phrase] as ModelInput['matches'][number]).end -
+              (input.matches[phrase] as ModelInput['matches'][number]).start;
+        if (longer && covers(m.start, m.end, true, part)) phrase = k;
+      }
+      const m = input.matches[phrase];
+      if (m) outer = { start: m.start, end: m.end, match: phrase };
+    }
+    outer ??= part;
+    const key = `${outer.start}:${outer.end}`;
+    const entry = kept.get(key) ?? {
+      start: outer.start,
+      end: outer.end,
+      match: outer.match,
+      tags: new Set<ModelLabel>(),
+    };
     for (const tag of partTags) entry.tags.add(tag);
     kept.set(key, entry);
   }
   return [...kept.values()]
-    .sort((a, b) => a.spot.start - b.spot.start)
-    .map((h) => ({ text: input.source.slice(h.spot.start, h.spot.end), match: h.match, tags: [...h.tags] }));
+    .sort((a, b) => a.start - b.start)
+    .map((h) => ({ text: input.source.slice(h.start, h.end), match: h.match, tags: [...h.tags] }));
 }

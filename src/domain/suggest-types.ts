@@ -37,6 +37,21 @@ export interface SuggestionMatch {
   chore: boolean;
 }
 
+/**
+ * The words of a text as the rules read them, one array per field, each its exact length: an object
+ * per word, and arrays grown word by word, were most of what a long entry allocated. Word `i` is
+ * `keys[i]`, from `starts[i]` to `ends[i]` in the text read.
+ */
+export interface Words {
+  /** What each word is compared by (word-forms.ts). */
+  keys: string[];
+  /** 1 where `{n}` matches the word (numbers are left out of the model's features). */
+  numbers: Uint8Array;
+  starts: Int32Array;
+  /** Exclusive. */
+  ends: Int32Array;
+}
+
 export interface TagSuggestion {
   /** In the framework's order, without duplicates. */
   axes: AxisId[];

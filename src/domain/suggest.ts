@@ -19,7 +19,7 @@
  */
 import { type ModelInput, type SuggestionModel, suggestWithModel } from './suggest-model.ts';
 import { isChore, pickTags } from './suggest-pick.ts';
-import type { SuggestionMatch, SuggestionRule, TagSuggestion } from './suggest-types.ts';
+import type { SuggestionMatch, SuggestionRule, TagSuggestion, Words } from './suggest-types.ts';
 import { AXIS_IDS } from './types.ts';
 import { createWordNormaliser, NO_WORD_FORMS, type WordForms, type WordNormaliser } from './word-forms.ts';
 import { scanWords } from './word-scan.ts';
@@ -131,38 +131,58 @@ function prepare(text: string): string {
     .replace(/\bhttps?:\/\/\S+/giu, ' ');
 }
 
-interface Token {
-  key: string;
-  number: boolean;
-  start: number;
-  end: number;
-}
+/**
+ * Where the words of the text being read start and end, two numbers a word: scratch space kept from
+ * one text to the next (grown when a text needs more), read only inside `tokenise`.
+ */
+let bounds = new Int32Array(2_048);
 
 /** Words of the text as the rules read them (word-scan.ts): "1:1" is one word, "team's" is "team". */
-function tokenise(text: string, normaliser: WordNormaliser): Token[] {
-  const tokens: Token[] = [];
+function tokenise(text: string, normaliser: WordNormaliser): Words {
+  let count = 0;
   scanWords(text, (start, end) => {
-    const { key, number } = normaliser.read(text.slice(start, end));
-    tokens.push({ key, number, start, end });
+    if (2 * count + 2 > bounds.length) {
+      const grown = new Int32Array(bounds.length * 2);
+      grown.set(bounds);
+      bounds = grown;
+    }
+    bounds[2 * count] = start;
+    bounds[2 * count + 1] = end;
+    count += 1;
   });
-  return tokens;
+  // Each array made once, at its length.
+  const words: Words = {
+    keys: new Array<string>(count),
+    numbers: new Uint8Array(count),
+    starts: new Int32Array(count),
+    ends: new Int32Array(count),
+  };
+  for (let i = 0; i < count; i++) {
+    const start = bounds[2 * i] as number;
+    const end = bounds[2 * i + 1] as number;
+    const { key, number } = normaliser.readAt(text, start, end);
+    words.keys[i] = key;
+    words.numbers[i] = number ? 1 : 0;
+    words.starts[i] = start;
+    words.ends[i] = end;
+  }
+  return words;
 }
 
-/** The index just past the match of `elements[from…]` at token `at`, or -1. */
-function matchAt(elements: readonly Element[], from: number, tokens: readonly Token[], at: number): number {
+/** The index just past the match of `elements[from…]` at word `at`, or -1. */
+function matchAt(elements: readonly Element[], from: number, words: Words, at: number): number {
   if (from === elements.length) return at;
   const element = elements[from] as Element;
   if (element.kind === 'gap') {
-    for (let skip = 0; skip <= GAP_MAX && at + skip <= tokens.length; skip++) {
-      const end = matchAt(elements, from + 1, tokens, at + skip);
+    for (let skip = 0; skip <= GAP_MAX && at + skip <= words.keys.length; skip++) {
+      const end = matchAt(elements, from + 1, words, at + skip);
       if (end >= 0) return end;
     }
     return -1;
   }
-  const token = tokens[at];
-  if (!token) return -1;
-  const ok = element.kind === 'number' ? token.number : token.key === element.key;
-  return ok ? matchAt(elements, from + 1, tokens, at + 1) : -1;
+  if (at >= words.keys.length) return -1;
+  const ok = element.kind === 'number' ? words.numbers[at] === 1 : words.keys[at] === element.key;
+  return ok ? matchAt(elements, from + 1, words, at + 1) : -1;
 }
 
 interface Hit {
@@ -172,36 +192,44 @@ interface Hit {
   end: number;
 }
 
-/** What the rules see in a text: its words and every match that counts, with where it stands. */
+/** A match with where it starts and ends in the text read. */
+type PlacedMatch = SuggestionMatch & { start: number; end: number };
+
+/** A match as the suggestion shows it, without where it stands. */
+const shown = (m: PlacedMatch): SuggestionMatch => ({
+  ruleId: m.ruleId,
+  word: m.word,
+  text: m.text,
+  axes: m.axes,
+  shift: m.shift,
+  scope: m.scope,
+  weight: m.weight,
+  shiftWeight: m.shiftWeight,
+  chore: m.chore,
+});
+
+/** What the rules see in a text: its words and every match that counts. */
 interface Reading {
   source: string;
-  tokens: Token[];
-  matches: SuggestionMatch[];
-  /** Where each match starts and ends in `source`. */
-  spans: (readonly [number, number])[];
+  words: Words;
+  matches: PlacedMatch[];
 }
 
 function read(text: string, rules: SuggestionRules): Reading {
   const source = prepare(text);
-  const tokens = tokenise(source, rules.normaliser);
-  const hits = tokens.length === 0 ? [] : findHits(tokens, rules);
-  const found =
-    hits.length === 0 ? [] : firstMatches(winningHits(hits, rules.maxSpan), rules, source, tokens);
-  return { source, tokens, matches: found.map((f) => f.match), spans: found.map((f) => f.span) };
+  const words = tokenise(source, rules.normaliser);
+  const hits = words.keys.length === 0 ? [] : findHits(words, rules);
+  const matches =
+    hits.length === 0
+      ? []
+      : firstMatches(winningHits(hits, rules.maxSpan, rules.rules.length), rules, source, words);
+  return { source, words, matches };
 }
 
-function toModelInput({ source, tokens, matches, spans }: Reading): ModelInput & {
+function toModelInput({ source, words, matches }: Reading): ModelInput & {
   picked: ReturnType<typeof pickTags>;
 } {
-  return {
-    source,
-    words: tokens,
-    matches: matches.map((m, i) => {
-      const [start, end] = spans[i] as readonly [number, number];
-      return { ruleId: m.ruleId, word: m.word, text: m.text, start, end };
-    }),
-    picked: pickTags(matches),
-  };
+  return { source, words, matches, picked: pickTags(matches) };
 }
 
 /** The learned model's input for a text: what training fits the weights on. */
@@ -224,12 +252,14 @@ export function suggestTags(text: string, rules: SuggestionRules): TagSuggestion
     scope,
     shift,
     // Only what explains a suggested tag.
-    matches: matches.filter(
-      (m) =>
-        m.axes.some((a) => axes.includes(a)) ||
-        (m.shift !== null && m.shift === shift) ||
-        (m.scope !== null && m.scope === scope),
-    ),
+    matches: matches
+      .filter(
+        (m) =>
+          m.axes.some((a) => axes.includes(a)) ||
+          (m.shift !== null && m.shift === shift) ||
+          (m.scope !== null && m.scope === scope),
+      )
+      .map(shown),
   };
 }
 
@@ -265,63 +295,65 @@ function withModel(model: SuggestionModel, reading: Reading): TagSuggestion {
   const explained = matches.map((r) => (scopeText.has(r.text.toLowerCase()) ? { ...r, scope } : r));
   const scopeWords = reading.matches
     .filter((m) => scope !== null && m.scope === scope && !said.has(m.text.toLowerCase()))
-    .map((m) => ({ ...m, axes: [], shift: null }));
+    .map((m) => ({ ...shown(m), axes: [], shift: null }));
   return { axes, scope, shift, matches: [...explained, ...scopeWords] };
 }
 
-/** Every pattern matched at every token, in order of their start. */
-function findHits(tokens: readonly Token[], rules: SuggestionRules): Hit[] {
+/** Every pattern matched at every word, in order of their start. */
+function findHits(words: Words, rules: SuggestionRules): Hit[] {
   const hits: Hit[] = [];
   const tryAt = (patterns: readonly Pattern[], at: number) => {
     for (const pattern of patterns) {
-      const end = matchAt(pattern.elements, 0, tokens, at);
+      const end = matchAt(pattern.elements, 0, words, at);
       if (end > at) hits.push({ pattern, start: at, end });
     }
   };
-  tokens.forEach((token, at) => {
-    const candidates = rules.byFirst.get(token.key);
+  for (let at = 0; at < words.keys.length; at++) {
+    const candidates = rules.byFirst.get(words.keys[at] as string);
     if (candidates) tryAt(candidates, at);
-    if (token.number) tryAt(rules.byNumber, at);
-  });
+    if (words.numbers[at] === 1) tryAt(rules.byNumber, at);
+  }
   return hits;
 }
 
-/** Whether `list[i]` overlaps a hit for which `test` holds. */
+/**
+ * Whether `list[i]` overlaps a hit for which `beats(other, hit)` holds. Hits are in order of their
+ * start, and none spans more than maxSpan words: only neighbours overlap.
+ */
 function overlapsAny(
   list: readonly Hit[],
   i: number,
   maxSpan: number,
-  test: (other: Hit, hit: Hit) => boolean,
+  beats: (other: Hit, hit: Hit) => boolean,
 ): boolean {
-  // Hits are in order of their start, and none spans more than maxSpan words: only neighbours overlap.
   const hit = list[i] as Hit;
   for (let j = i - 1; j >= 0 && (list[j] as Hit).start > hit.start - maxSpan; j--) {
     const other = list[j] as Hit;
-    if (other.end > hit.start && test(other, hit)) return true;
+    if (other.end > hit.start && beats(other, hit)) return true;
   }
   for (let j = i + 1; j < list.length && (list[j] as Hit).start < hit.end; j++) {
-    if (test(list[j] as Hit, hit)) return true;
+    if (beats(list[j] as Hit, hit)) return true;
   }
   return false;
 }
 
+/** An `except` phrase of the hit's own rule covers it ("due process"). */
+const excepts = (other: Hit, hit: Hit) => other.pattern.except && other.pattern.rule === hit.pattern.rule;
+/**
+ * A longer match wins; on equal length, both stay. A phrase with a gap never hides another rule's
+ * match: what it skipped may be a phrase of its own.
+ */
+const outdoes = (other: Hit, hit: Hit) => !other.pattern.gap && other.end - other.start > hit.end - hit.start;
+
 /** The hits that count: none covered by its rule's `except`, and the longer of two overlapping. */
-function winningHits(hits: readonly Hit[], maxSpan: number): Hit[] {
-  const words = hits.filter(
-    (h, i) =>
-      !h.pattern.except &&
-      !overlapsAny(hits, i, maxSpan, (o) => o.pattern.except && o.pattern.rule === h.pattern.rule),
-  );
-  // The longer of two overlapping matches wins; on equal length, both stay. A phrase with a gap
-  // never hides another rule's match: what it skipped may be a phrase of its own.
-  const longest = words.filter(
-    (_h, i) => !overlapsAny(words, i, maxSpan, (o, h) => !o.pattern.gap && o.end - o.start > h.end - h.start),
-  );
+function winningHits(hits: readonly Hit[], maxSpan: number, ruleCount: number): Hit[] {
+  const words = hits.filter((h, i) => !h.pattern.except && !overlapsAny(hits, i, maxSpan, excepts));
+  const longest = words.filter((_h, i) => !overlapsAny(words, i, maxSpan, outdoes));
   // Overlapping matches of one rule count once ("before it hit" is also "before * hit").
-  const lastEnd = new Map<number, number>();
+  const lastEnd = new Int32Array(ruleCount).fill(-1);
   return longest.filter((h) => {
-    if ((lastEnd.get(h.pattern.rule) ?? -1) > h.start) return false;
-    lastEnd.set(h.pattern.rule, h.end);
+    if ((lastEnd[h.pattern.rule] as number) > h.start) return false;
+    lastEnd[h.pattern.rule] = h.end;
     return true;
   });
 }
@@ -331,28 +363,30 @@ function firstMatches(
   kept: readonly Hit[],
   rules: SuggestionRules,
   source: string,
-  tokens: readonly Token[],
-): { match: SuggestionMatch; span: readonly [number, number] }[] {
-  const matches: { match: SuggestionMatch; span: readonly [number, number] }[] = [];
-  const seen = new Set<string>();
+  words: Words,
+): PlacedMatch[] {
+  const matches: PlacedMatch[] = [];
+  // A pattern is one word of one rule.
+  const seen = new Set<Pattern>();
   for (const hit of kept) {
     const rule = rules.rules[hit.pattern.rule] as SuggestionRule;
-    const id = `${hit.pattern.rule}\u0000${hit.pattern.word}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const span = [(tokens[hit.start] as Token).start, (tokens[hit.end - 1] as Token).end] as const;
-    const match: SuggestionMatch = {
+    if (seen.has(hit.pattern)) continue;
+    seen.add(hit.pattern);
+    const start = words.starts[hit.start] as number;
+    const end = words.ends[hit.end - 1] as number;
+    matches.push({
       ruleId: rule.id,
       word: hit.pattern.word,
-      text: source.slice(span[0], span[1]),
+      text: source.slice(start, end),
       axes: rule.axes,
       shift: rule.shift,
       scope: rule.scope,
       weight: rule.weight ?? 1,
       shiftWeight: rule.shiftWeight ?? rule.weight ?? 1,
       chore: rule.chore === true,
-    };
-    matches.push({ match, span });
+      start,
+      end,
+    });
   }
   return matches;
 }

@@ -35,7 +35,7 @@ import { LABELLED_FILES, type LabelledWin, loadTuningSet } from './suggestion-ev
 export const TRAINING = { lambda: 0.0005, iterations: 1000, rate: 0.5 } as const;
 export const THRESHOLDS: ModelThresholds = {
   axis: 0.4,
-  secondAxis: 0.8,
+  secondAxis: 0.75,
   shift: 0.25,
   withoutRules: 0.7,
   nothing: 0.3,

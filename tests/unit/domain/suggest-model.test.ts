@@ -165,9 +165,24 @@ describe('how scores become tags (a hand-made model)', () => {
     expect(suggestTags('Onboarding week', tinyModel({ withoutRules: 0.6 })).axes).toEqual(['people']);
   });
 
-  it('nothing to tag wins only when it is likely and likelier than the best axis', () => {
-    expect(suggestTags('Mentored Sam over lunch', tinyModel()).axes).toEqual([]);
+  it('an entry likely enough to hold nothing to tag gets no suggestion, however likely an axis', () => {
+    // lunch: nothing at 0.99; people still at 0.88.
+    expect(suggestTags('Mentored Sam over lunch', tinyModel())).toMatchObject({ axes: [], shift: null });
     expect(suggestTags('Mentored Sam over lunch', tinyModel({ nothing: 0.999_9 })).axes).toEqual(['people']);
+    // Nor a shift alone the rules named, when nothing to tag is likelier than the shift.
+    expect(suggestTags('Found the root cause over lunch', tinyModel())).toMatchObject({
+      axes: [],
+      shift: null,
+    });
+  });
+
+  it('a shift the rules named is still offered alone when it is likelier than nothing to tag', () => {
+    // nothing at 0.018, over a bar of 0.01: no axis; the shift (0.88) is likelier than nothing.
+    expect(suggestTags('Mentored Sam', tinyModel({ nothing: 0.01 })).axes).toEqual([]);
+    expect(suggestTags('Found the root cause', tinyModel({ nothing: 0.01 }))).toMatchObject({
+      axes: [],
+      shift: 'preventing',
+    });
   });
 
   it('a shift alone only where the rules named it too', () => {

@@ -165,8 +165,10 @@ describe('suggestTags with the shipped rules', () => {
     });
 
     it('"on" is not "one": agreeing on the roadmap is not one roadmap', () => {
+      // How the rules read the words; whether the model then trusts "one roadmap" is its own matter.
+      expect(suggestByRules('Agreed on roadmap changes with the EMs').shift).toBe(null);
+      expect(suggestByRules('Convinced the two directors to share one roadmap').shift).toBe('systems-thinking');
       expect(suggest('Agreed on roadmap changes with the EMs').shift).toBe(null);
-      expect(suggest('Convinced the two directors to share one roadmap').shift).toBe('systems-thinking');
     });
 
     it.each([
@@ -213,7 +215,9 @@ describe('suggestTags with the shipped rules', () => {
   });
 
   it('reads the label of a Slack link but not its address', () => {
-    expect(suggest('See <https://wiki.example.com/x|the retro notes>').axes).toEqual(['process']);
+    // What the rules read (the model reads "See the retro notes" as a pointer, with nothing to tag).
+    expect(suggestByRules('See <https://wiki.example.com/x|the retro notes>').axes).toEqual(['process']);
+    expect(suggestByRules('See <https://wiki.example.com/retro|the notes>').axes).toEqual([]);
   });
 
   it('says which of the user’s words led to which tag (the keyword rules alone)', () => {
