@@ -167,7 +167,9 @@ describe('suggestTags with the shipped rules', () => {
     it('"on" is not "one": agreeing on the roadmap is not one roadmap', () => {
       // How the rules read the words; whether the model then trusts "one roadmap" is its own matter.
       expect(suggestByRules('Agreed on roadmap changes with the EMs').shift).toBe(null);
-      expect(suggestByRules('Convinced the two directors to share one roadmap').shift).toBe('systems-thinking');
+      expect(suggestByRules('Convinced the two directors to share one roadmap').shift).toBe(
+        'systems-thinking',
+      );
       expect(suggest('Agreed on roadmap changes with the EMs').shift).toBe(null);
     });
 
