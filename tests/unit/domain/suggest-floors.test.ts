@@ -135,8 +135,23 @@
  *      (met, 136 of 155), suggested-axis precision 92.6% (met), shift recall 66.1% (NOT met, 39 of
  *      59), shift precision 68.4%, nothing-lines with a suggestion 2 of 20 (NOT met). Tuning set:
  *      90.1%, 96.4%, 87.8%, 80.8%, 15 of 981.
- * The unmet floors are expected failures (`it.fails`): each turns red the day it is met, so the
- * marker goes with the change that meets it.
+ *   Both unmet floors were expected failures (`it.fails`) while set 8 was the held-out set.
+ *
+ * Sixth round (2026-12-07 from 02:25 UTC). Held-out set 9 (heldout-9.yaml, e40cad7: 180 lines
+ * written the same way by another helper; seven lines found word for word in other labelled files
+ * removed before any evaluation, 173 remain, 21 nothing) was committed before any change; set 8
+ * became tuning material and the model was refitted on the 28 tuning files (5,612 lines). The
+ * thresholds were chosen again by leaving one file out, with criteria set before the run (shift:
+ * the best shift F1 over all folds; second axis: the widest margin over both axis floors on folds
+ * heldout-4 to -8); both kept their values. Nothing else changed.
+ * Evaluations of held-out set 9 (totals only, never which lines fail):
+ *   1. the model of 77c9d22: first-axis recall 94.1% (met, 143 of 152), suggested-axis precision
+ *      95.2% (met), shift recall 71.7% (met, 43 of 60), shift precision 68.3%, nothing-lines with a
+ *      suggestion 0 of 21 (met). Tuning set (5,612 lines): 90.1%, 96.3%, 87.6%, 80.1%, 15 of 1,001.
+ * Set 8 and set 9 were written from the same brief and met models that differ only by set 8's 175
+ * lines of training: the gap between them (87.7% and 94.1% recall, 66.1% and 71.7% shift recall,
+ * 2 and 0 nothing-lines tagged) is how much one set of about 175 lines varies. Shift recall and the
+ * nothing-lines sit close to their floors.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { suggestTags } from '../../../src/domain/suggest.ts';
@@ -186,8 +201,7 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(heldOut.axisPrecision).toBeGreaterThanOrEqual(0.9);
   });
 
-  // Not met on held-out set 8 (2 of 20, see the header): an expected failure until it is.
-  it.fails('suggests nothing at all on held-out lines labelled as nothing', () => {
+  it('suggests nothing at all on held-out lines labelled as nothing', () => {
     expect(heldOut.nothingLines).toBeGreaterThan(0);
     expect(heldOut.nothingSuggested).toBe(0);
   });
@@ -196,8 +210,7 @@ describe('tag suggestions on the labelled TPM wins', () => {
     expect(heldOut.firstAxisRecall).toBeGreaterThanOrEqual(0.85);
   });
 
-  // Not met on held-out set 8 (66.1%, see the header): an expected failure until it is.
-  it.fails('shift recall on the held-out set is at least 0.7', () => {
+  it('shift recall on the held-out set is at least 0.7', () => {
     expect(heldOut.shiftRecall).toBeGreaterThanOrEqual(0.7);
   });
 
