@@ -50,6 +50,9 @@ describe('the shipped suggestions, rules and weights together', () => {
     ['MENTORED the new hire', ['people'], null],
     ['Found the root cause of the recurring deploy failures', ['system'], 'preventing'],
     ['Delegated the release notes to Sam', ['people'], 'enabling'],
+    // A chore that names work things (the README's example): nothing to tag.
+    ["Read the Payments design doc before Wednesday's review", [], null],
+    ['Led the incident review', ['system'], null],
   ] as const)('%s → %j, shift %s', (text, axes, shift) => {
     const result = suggest(text);
     expect(result.axes).toEqual(axes);
