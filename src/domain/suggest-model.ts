@@ -272,20 +272,28 @@ function reasonsFor(
   tags: readonly ModelLabel[],
   input: ModelInput,
 ): ModelReason[] {
+  return shownBySpan(heaviestParts(parts, tags, input), input);
+}
+
+/** For each tag, the REASONS_PER_TAG parts that weighed most toward it: part → its tags. */
+function heaviestParts(
+  parts: readonly Contribution[],
+  tags: readonly ModelLabel[],
+  input: ModelInput,
+): Map<Contribution, ModelLabel[]> {
   const byPart = new Map<Contribution, ModelLabel[]>();
-  const text = (part: Contribution) => input.source.slice(part.start, part.end);
   // Stopwords never explain a tag on their own; looked up only for a word heavy enough to be a reason.
   const isStopword = (part: Contribution) => {
     if (part.match !== null) return false;
-    part.stopword ??= STOPWORDS.has(text(part).toLowerCase());
+    part.stopword ??= STOPWORDS.has(input.source.slice(part.start, part.end).toLowerCase());
     return part.stopword;
   };
   for (const tag of tags) {
     // Toward an axis: as a fair tag and as the one picked first.
     const i = LABEL_INDEX.get(tag) as number;
     const j = isAxis(tag) ? (LABEL_INDEX.get(firstLabel(tag)) as number) : -1;
-    // The REASONS_PER_TAG heaviest, kept in order by insertion (no sort of every word); of equal
-    // weights, the one found first stays first.
+    // The heaviest, kept in order by insertion (no sort of every word); of equal weights, the one
+    // found first stays first.
     const top: { part: Contribution; weight: number }[] = [];
     for (const part of parts) {
       const weight = (part.row[i] ?? 0) + (j < 0 ? 0 : (part.row[j] ?? 0));
@@ -300,51 +308,48 @@ function reasonsFor(
     }
     for (const { part } of top) byPart.set(part, [...(byPart.get(part) ?? []), tag]);
   }
-  // Words inside a longer reason or a rule's phrase say nothing more on their own ("risk" in "risk
-  // register", "Mapped" in "Mapped cross-team dependencies"): each reason is shown through the
-  // longest chosen reason that holds it, else the longest rule phrase that does, and the tags of
-  // one span are merged. A word with the very span of a rule's match is shown as that match.
-  type Holder = Pick<Contribution, 'start' | 'end' | 'match'>;
-  // Whether the span from start to end (a rule's match or not) holds the part.
-  const covers = (start: number, end: number, rule: boolean, part: Contribution) =>
-    start <= part.start &&
-    part.end <= end &&
-    (end - start > part.end - part.start ||
-      (rule && part.match === null && end - start === part.end - part.start));
+  return byPart;
+}
+
+type Holder = Pick<Contribution, 'start' | 'end' | 'match'>;
+type Span = { start: number; end: number };
+const spanLength = (h: Span) => h.end - h.start;
+
+/**
+ * Words inside a longer reason or a rule's phrase say nothing more on their own ("risk" in "risk
+ * register", "Mapped" in "Mapped cross-team dependencies"): each reason is shown through the longest
+ * chosen reason that holds it, else the longest rule phrase that does (the first of equals), and the
+ * tags of one span are merged. A word with the very span of a rule's match is shown as that match.
+ */
+function shownBySpan(
+  byPart: ReadonlyMap<Contribution, readonly ModelLabel[]>,
+  input: ModelInput,
+): ModelReason[] {
+  // Whether the span (a rule's match or not) holds the part.
+  const holds = (outer: Span, rule: boolean, part: Contribution) =>
+    outer.start <= part.start &&
+    part.end <= outer.end &&
+    (spanLength(outer) > spanLength(part) ||
+      (rule && part.match === null && spanLength(outer) === spanLength(part)));
+  const longer = (candidate: Span, best: Span | undefined) =>
+    best === undefined || spanLength(candidate) > spanLength(best);
   const kept = new Map<string, Holder & { tags: Set<ModelLabel> }>();
   for (const [part, partTags] of byPart) {
-    // The first of the longest, among the chosen reasons, then among the rules' phrases.
     let outer: Holder | undefined;
-    for (const o of byPart.keys()) {
-      if (
-        o !== part &&
-        covers(o.start, o.end, o.match !== null, part) &&
-        (outer === undefined || o.end - o.start > outer.end - outer.start)
-      )
-        outer = o;
-    }
+    for (const o of byPart.keys())
+      if (o !== part && longer(o, outer) && holds(o, o.match !== null, part)) outer = o;
     if (outer === undefined) {
       let phrase = -1;
       for (let k = 0; k < input.matches.length; k++) {
-        const m = input.matches[k] as ModelInput['matches'][number];
-        const longer =
-          phrase < 0 ||
-          m.end - m.start >
-            (input.matches[phrase] as ModelInput['matches'][number]).end -
-              (input.matches[phrase] as ModelInput['matches'][number]).start;
-        if (longer && covers(m.start, m.end, true, part)) phrase = k;
+        const m = input.matches[k] as Span;
+        if (longer(m, input.matches[phrase]) && holds(m, true, part)) phrase = k;
       }
       const m = input.matches[phrase];
       if (m) outer = { start: m.start, end: m.end, match: phrase };
     }
-    outer ??= part;
-    const key = `${outer.start}:${outer.end}`;
-    const entry = kept.get(key) ?? {
-      start: outer.start,
-      end: outer.end,
-      match: outer.match,
-      tags: new Set<ModelLabel>(),
-    };
+    const { start, end, match } = outer ?? part;
+    const key = `${start}:${end}`;
+    const entry = kept.get(key) ?? { start, end, match, tags: new Set<ModelLabel>() };
     for (const tag of partTags) entry.tags.add(tag);
     kept.set(key, entry);
   }
