@@ -52,7 +52,10 @@ export interface ModelThresholds {
   axis: number;
   /** A second axis, the likeliest fair one after it, needs this much. */
   secondAxis: number;
-  /** The best shift: beside a suggested axis, or alone where the rules named it too. */
+  /**
+   * The best shift: beside a suggested axis, or alone where the rules named it too and it is likelier
+   * than nothing to tag.
+   */
   shift: number;
   /** When no rule picked an axis, the best axis needs this much (no stray word alone makes a tag). */
   withoutRules: number;
@@ -263,19 +266,14 @@ export function suggestWithModel(model: SuggestionModel, input: ModelInput): Mod
   const alone = input.picked.shift === top && (something || topP > nothing);
   if (topP >= t.shift && (chosen.length > 0 || alone)) shift = top;
   const axes = AXIS_IDS.filter((a) => chosen.includes(a));
-  return { axes, shift, reasons: reasonsFor(parts, shift ? [...axes, shift] : axes, input) };
+  const reasons = shownBySpan(heaviestParts(parts, shift ? [...axes, shift] : axes, input), input);
+  return { axes, shift, reasons };
 }
 
-/** For each suggested tag, the words that weighed most toward it (never one that weighed against). */
-function reasonsFor(
-  parts: readonly Contribution[],
-  tags: readonly ModelLabel[],
-  input: ModelInput,
-): ModelReason[] {
-  return shownBySpan(heaviestParts(parts, tags, input), input);
-}
-
-/** For each tag, the REASONS_PER_TAG parts that weighed most toward it: part → its tags. */
+/**
+ * For each tag, the REASONS_PER_TAG parts that weighed most toward it (never one that weighed
+ * against): part → its tags.
+ */
 function heaviestParts(
   parts: readonly Contribution[],
   tags: readonly ModelLabel[],

@@ -196,17 +196,7 @@ interface Hit {
 type PlacedMatch = SuggestionMatch & { start: number; end: number };
 
 /** A match as the suggestion shows it, without where it stands. */
-const shown = (m: PlacedMatch): SuggestionMatch => ({
-  ruleId: m.ruleId,
-  word: m.word,
-  text: m.text,
-  axes: m.axes,
-  shift: m.shift,
-  scope: m.scope,
-  weight: m.weight,
-  shiftWeight: m.shiftWeight,
-  chore: m.chore,
-});
+const shown = ({ start: _start, end: _end, ...match }: PlacedMatch): SuggestionMatch => match;
 
 /** What the rules see in a text: its words and every match that counts. */
 interface Reading {
@@ -288,13 +278,12 @@ function withModel(model: SuggestionModel, reading: Reading): TagSuggestion {
     };
   });
   // A reason that is also a scope word explains the scope too; other scope words are added.
-  const scopeText = new Set(
-    reading.matches.filter((m) => scope !== null && m.scope === scope).map((m) => m.text.toLowerCase()),
-  );
+  const scoping = scope === null ? [] : reading.matches.filter((m) => m.scope === scope);
+  const scopeText = new Set(scoping.map((m) => m.text.toLowerCase()));
   const said = new Set(matches.map((r) => r.text.toLowerCase()));
   const explained = matches.map((r) => (scopeText.has(r.text.toLowerCase()) ? { ...r, scope } : r));
-  const scopeWords = reading.matches
-    .filter((m) => scope !== null && m.scope === scope && !said.has(m.text.toLowerCase()))
+  const scopeWords = scoping
+    .filter((m) => !said.has(m.text.toLowerCase()))
     .map((m) => ({ ...shown(m), axes: [], shift: null }));
   return { axes, scope, shift, matches: [...explained, ...scopeWords] };
 }

@@ -94,19 +94,14 @@ export function createWordNormaliser(forms: WordForms): WordNormaliser {
     for (const member of [name, ...members]) families.set(plain(member), `=${name}`);
   }
 
-  const cache = new Map<string, NormalisedWord>();
-  const read = (word: string): NormalisedWord => {
-    const cached = cache.get(word);
-    if (cached !== undefined) return cached;
+  const normalise = (word: string): NormalisedWord => {
     const folded = plain(word);
-    const result = {
+    return {
       key: families.get(folded) ?? (unstemmed.has(folded) ? `!${folded}` : stemmer(folded)),
       number: /^\p{N}+$/u.test(word) || numbers.has(word.toLowerCase()),
     };
-    // The cache holds the words of the rules and the most common words of texts; it is bounded.
-    if (cache.size < REMEMBERED) cache.set(word, result);
-    return result;
   };
+  // One memory of words read, for the words of the rules and the most common words of texts; bounded.
   const byHash = new Map<number, Remembered>();
   const readAt = (text: string, start: number, end: number): NormalisedWord => {
     // FNV-1a over the UTF-16 code units, cut to 30 bits so the key stays a small integer.
@@ -118,9 +113,10 @@ export function createWordNormaliser(forms: WordForms): WordNormaliser {
       if (r.word.length === end - start && text.startsWith(r.word, start)) return r.result;
     }
     const word = text.slice(start, end);
-    const result = read(word);
+    const result = normalise(word);
     if (byHash.size < REMEMBERED) byHash.set(hash, { word, result, next: first });
     return result;
   };
+  const read = (word: string) => readAt(word, 0, word.length);
   return { key: (word) => read(word).key, read, readAt };
 }

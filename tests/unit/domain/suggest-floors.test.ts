@@ -215,7 +215,11 @@ describe('tag suggestions on the labelled TPM wins', () => {
   });
 
   it('everything tuned on meets the targets of the second round, with headroom over the floors', () => {
-    const all = measure(loadTunedOnSet(), (text) => suggestTags(text, realLadder().suggestionRules));
+    // The tuning figures, unless a file was tuned on without being in `tuning` yet.
+    const all =
+      LABELLED_FILES.tunedOnToo.length === 0
+        ? tuning
+        : measure(loadTunedOnSet(), (text) => suggestTags(text, realLadder().suggestionRules));
     expect(all.axisPrecision).toBeGreaterThanOrEqual(0.93);
     expect(all.firstAxisRecall).toBeGreaterThanOrEqual(0.88);
     expect(all.shiftRecall).toBeGreaterThanOrEqual(0.75);
